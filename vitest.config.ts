@@ -1,0 +1,30 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Two projects: `workers` runs inside workerd with real local KV (the Worker's own code);
+ * `node` runs tests that start processes (wrangler dev, the sandbox, Chromium) or compare against `node:crypto`.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        test: {
+          name: "workers",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: ["**/*.node.test.ts", "node_modules/**"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["src/**/*.node.test.ts", "test/**/*.node.test.ts", "sandbox/**/*.node.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+        },
+      },
+    ],
+  },
+});
