@@ -1,0 +1,169 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { signingString, signParams, verifySign } from "./sign";
+
+// Every hard-coded hex below is MD5 of the literal expected signing string, computed independently with
+// node:crypto (`createHash('md5').update(str).digest('hex').toUpperCase()`), never by running signParams.
+const A1_K = "AFFDCC88244C83F871BFE4854BE9C1A5"; // "a=1&key=k"
+
+describe("signParams", () => {
+  it("Should match the public PAYJS vector for {test, test2}", () => {
+    expect(signParams({ test: "123", test2: "hehe" }, "test_key")).toBe("B16319F0C3F2BBDA5CB8B4FFC9048A81");
+  });
+
+  it("Should match the public vector for {foo: 'bar'}", () => {
+    expect(signParams({ foo: "bar" }, "123")).toBe("6E946566490723BB5CDF6E92707F4685");
+  });
+
+  it.each([
+    ["an empty string", ""],
+    ["the number 0", 0],
+    ["the float 0.0", 0.0],
+    ["negative zero", -0],
+    ["the string '0'", "0"],
+    ["null", null],
+    ["undefined", undefined],
+    ["false", false],
+    ["an empty array", []],
+    ["an empty object", {}],
+  ])("Should drop a top-level value that array_filter drops: %s", (_label, value) => {
+    const params = { a: "1", b: value };
+    expect(signingString(params)).toBe("a=1");
+    expect(signParams(params, "k")).toBe(signParams({ a: "1" }, "k"));
+    expect(signParams(params, "k")).toBe(A1_K);
+  });
+
+  it("Should sign just '&key=KEY' when every field is dropped", () => {
+    expect(signingString({ a: "", b: 0, c: null })).toBe("");
+    expect(signParams({ a: "", b: 0, c: null }, "k")).toBe("CF6F248308395835A7D267D7C0BD53F5"); // "&key=k"
+  });
+
+  it("Should keep the truthy strings '0.0' and ' '", () => {
+    const params = { a: "1", b: "0.0", c: " " };
+    expect(signingString(params)).toBe("a=1&b=0.0&c= ");
+    expect(signParams(params, "k")).toBe("B1305E285EF021DF87F1F800D59CDD11");
+  });
+
+  it("Should print a top-level true as 1", () => {
+    expect(signingString({ t: true })).toBe("t=1");
+    expect(signParams({ t: true }, "k")).toBe("2121B2A324B7855865451F7ABE38F609");
+  });
+
+  it("Should use raw UTF-8 values: Chinese text, &, =, +, % and spaces are not encoded", () => {
+    const params = { msg: "中文 a&b=c+d%41" };
+    expect(signingString(params)).toBe("msg=中文 a&b=c+d%41");
+    expect(signParams(params, "k")).toBe("2F4C0A26779B8859B6D21A92FF7895ED");
+  });
+
+  it("Should sort top-level keys byte-wise like ksort (A < _ < a < b)", () => {
+    const params = { b: "1", a: "2", A: "3", _: "4" };
+    expect(signingString(params)).toBe("A=3&_=4&a=2&b=1");
+    expect(signParams(params, "k")).toBe("CA3CFEE59E286F2E0D56F7FA6F32D7B1");
+  });
+
+  it("Should flatten nested complaints like http_build_query: order kept, null skipped, '' kept, booleans 1/0", () => {
+    const params = {
+      return_code: 1,
+      complaints: [{ order_id: "o1", body: "x", note: null, empty: "", flag: true, off: false, none: [] }],
+    };
+    expect(signingString(params)).toBe(
+      "complaints[0][order_id]=o1&complaints[0][body]=x&complaints[0][empty]=&complaints[0][flag]=1&complaints[0][off]=0&return_code=1",
+    );
+    expect(signParams(params, "k")).toBe("20C9BFC89A032DABB8BDA888ACCC0497");
+  });
+
+  it("Should let a non-empty nested value that flattens to nothing contribute nothing", () => {
+    expect(signingString({ a: "1", b: [[], {}, { c: null }] })).toBe("a=1");
+  });
+
+  it("Should list complaints[10] after complaints[9] (index order, not string order)", () => {
+    const complaints = Array.from({ length: 12 }, (_, i) => ({ id: `c${i}` }));
+    const s = signingString({ complaints });
+    expect(s).toBe(complaints.map((c, i) => `complaints[${i}][id]=${c.id}`).join("&"));
+    expect(s.indexOf("complaints[9]")).toBeLessThan(s.indexOf("complaints[10]"));
+  });
+});
+
+describe("verifySign", () => {
+  const key = "secret";
+  // "complaints[0][body]=退款 没到账&complaints[0][order_id]=2024&mchid=1230000109&return_code=1&key=secret"
+  const signed = {
+    return_code: 1,
+    mchid: "1230000109",
+    complaints: [{ body: "退款 没到账", order_id: "2024" }],
+    sign: "4BFA2DFD13DEE8466DDF921092F29588",
+  };
+
+  it("Should accept a correctly signed response payload", () => {
+    expect(verifySign(signed, key)).toBe(true);
+  });
+
+  it("Should accept a lower-case sign", () => {
+    expect(verifySign({ ...signed, sign: signed.sign.toLowerCase() }, key)).toBe(true);
+  });
+
+  it("Should reject a payload without a sign", () => {
+    const { sign: _sign, ...unsigned } = signed;
+    expect(verifySign(unsigned, key)).toBe(false);
+  });
+
+  it.each([
+    ["a number", 123],
+    ["null", null],
+    ["an array", [signed.sign]],
+  ])("Should reject a non-string sign: %s", (_label, sign) => {
+    expect(verifySign({ ...signed, sign }, key)).toBe(false);
+  });
+
+  it("Should reject a wrong sign of the right length", () => {
+    expect(verifySign({ ...signed, sign: "0".repeat(32) }, key)).toBe(false);
+  });
+
+  it("Should reject a sign of a different length", () => {
+    expect(verifySign({ ...signed, sign: `${signed.sign}0` }, key)).toBe(false);
+    expect(verifySign({ ...signed, sign: signed.sign.slice(1) }, key)).toBe(false);
+    expect(verifySign({ ...signed, sign: "" }, key)).toBe(false);
+  });
+
+  it("Should reject the right sign under the wrong key", () => {
+    expect(verifySign(signed, "other")).toBe(false);
+  });
+
+  it("Should include unknown extra fields, so adding one breaks the sign", () => {
+    expect(verifySign({ ...signed, extra: "1" }, key)).toBe(false);
+  });
+
+  it("Should ignore an added field that array_filter drops", () => {
+    expect(verifySign({ ...signed, extra: "", other: null }, key)).toBe(true);
+  });
+});
+
+describe("sign/verify properties", () => {
+  const fieldName = fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/).filter((k) => k !== "sign" && k !== "__proto__");
+  const scalar = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(""), fc.constant("0"));
+  const value = fc.oneof(scalar, fc.array(fc.dictionary(fieldName, scalar, { maxKeys: 4 }), { maxLength: 12 }));
+  const params = fc.dictionary(fieldName, value, { maxKeys: 8 });
+  const signKey = fc.string({ minLength: 1 });
+
+  it("Should verify whatever it signed", () => {
+    fc.assert(
+      fc.property(params, signKey, (p, k) => {
+        expect(verifySign({ ...p, sign: signParams(p, k) }, k)).toBe(true);
+      }),
+    );
+  });
+
+  it("Should stop verifying once any kept value changes to another kept value that prints differently", () => {
+    fc.assert(
+      fc.property(params, signKey, fc.nat(), fc.string(), (p, k, pick, suffix) => {
+        const kept = Object.keys(p).filter((name) => signingString({ [name]: p[name] }) !== "");
+        fc.pre(kept.length > 0);
+        const name = kept[pick % kept.length]!;
+        const replacement = `x${suffix}`; // never dropped by array_filter
+        fc.pre(signingString({ [name]: p[name] }) !== signingString({ [name]: replacement }));
+        const sign = signParams(p, k);
+        expect(verifySign({ ...p, [name]: replacement, sign }, k)).toBe(false);
+      }),
+    );
+  });
+});
