@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, parseConfig } from "./config";
+import type { WorkerEnv } from "./env";
+
+const SECRET = "k-SECRET-9f8e7d";
+
+function settingOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).not.toContain(SECRET);
+    return (error as ConfigError).setting;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseConfig", () => {
+  it("Should use the contract's defaults when only the binding is set", () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      merchants: [],
+      apiBase: "https://payjs.cn/api",
+      pollIntervalSeconds: 14_400,
+      upstreamTimeoutMs: 10_000,
+      allowUnsignedResponses: false,
+      readTokens: [],
+      adminToken: null,
+      corsOrigins: [],
+      publicUrl: null,
+      alertAfterFailures: 3,
+    });
+  });
+
+  it("Should combine the single merchant pair with PAYJS_MERCHANTS", () => {
+    const config = parseConfig({
+      PAYJS_MCHID: "100",
+      PAYJS_KEY: SECRET,
+      PAYJS_MERCHANTS: JSON.stringify([{ mchid: "200", key: "k2", name: "Shop B" }, { mchid: 300, key: "k3" }]),
+    });
+    expect(config.merchants).toEqual([
+      { mchid: "100", key: SECRET, name: null },
+      { mchid: "200", key: "k2", name: "Shop B" },
+      { mchid: "300", key: "k3", name: null },
+    ]);
+  });
+
+  it("Should split tokens and origins on commas and drop blanks", () => {
+    const config = parseConfig({ API_TOKENS: " a, b ,,", ADMIN_TOKEN: "adm", CORS_ORIGINS: "https://a.example, http://localhost:5173" });
+    expect(config.readTokens).toEqual(["a", "b"]);
+    expect(config.adminToken).toBe("adm");
+    expect(config.corsOrigins).toEqual(["https://a.example", "http://localhost:5173"]);
+    expect(parseConfig({ CORS_ORIGINS: "*" }).corsOrigins).toBe("*");
+  });
+
+  it("Should treat an empty setting as absent", () => {
+    expect(parseConfig({ POLL_INTERVAL_SECONDS: "", PAYJS_API_BASE: " " }).pollIntervalSeconds).toBe(14_400);
+  });
+
+  it.each([
+    [{ POLL_INTERVAL_SECONDS: "4h" }, "POLL_INTERVAL_SECONDS"],
+    [{ POLL_INTERVAL_SECONDS: "0" }, "POLL_INTERVAL_SECONDS"],
+    [{ POLL_INTERVAL_SECONDS: "299" }, "POLL_INTERVAL_SECONDS"],
+    [{ UPSTREAM_TIMEOUT_MS: "-5" }, "UPSTREAM_TIMEOUT_MS"],
+    [{ ALERT_AFTER_FAILURES: "1.5" }, "ALERT_AFTER_FAILURES"],
+    [{ ALLOW_UNSIGNED_RESPONSES: "yes" }, "ALLOW_UNSIGNED_RESPONSES"],
+    [{ PAYJS_API_BASE: "payjs.cn/api" }, "PAYJS_API_BASE"],
+    [{ PAYJS_API_BASE: "ftp://payjs.cn" }, "PAYJS_API_BASE"],
+    [{ PUBLIC_URL: "not a url" }, "PUBLIC_URL"],
+    [{ CORS_ORIGINS: "https://a.example/path" }, "CORS_ORIGINS"],
+    [{ PAYJS_MCHID: "100" }, "PAYJS_KEY"],
+    [{ PAYJS_KEY: SECRET }, "PAYJS_MCHID"],
+    [{ PAYJS_MCHID: "1 00", PAYJS_KEY: SECRET }, "PAYJS_MCHID"],
+    [{ PAYJS_MERCHANTS: `{"mchid":"1","key":"${SECRET}"}` }, "PAYJS_MERCHANTS"],
+    [{ PAYJS_MERCHANTS: `[{"mchid":"1","key":"${SECRET}"` }, "PAYJS_MERCHANTS"],
+    [{ PAYJS_MERCHANTS: `[{"mchid":"1"}]` }, "PAYJS_MERCHANTS"],
+    [{ PAYJS_MERCHANTS: `[{"mchid":"1","key":"${SECRET}","kye":"x"}]` }, "PAYJS_MERCHANTS"],
+    [{ PAYJS_MERCHANTS: `[{"mchid":"1","key":"${SECRET}","name":5}]` }, "PAYJS_MERCHANTS"],
+    [{ PAYJS_MERCHANTS: `[{"mchid":"1","key":"${SECRET}"},{"mchid":"1","key":"x"}]` }, "PAYJS_MERCHANTS"],
+  ] as [Partial<WorkerEnv>, string][])("Should reject %j naming %s, without the secret in the message", (env, setting) => {
+    expect(settingOf(() => parseConfig(env))).toBe(setting);
+  });
+
+  it("Should name the bad item of PAYJS_MERCHANTS by its index", () => {
+    expect(() => parseConfig({ PAYJS_MERCHANTS: `[{"mchid":"1","key":"a"},{"mchid":"2"}]` })).toThrow(/item 1/);
+  });
+});
+
+describe("loadConfig", () => {
+  it("Should parse an env object once and return the same result after", () => {
+    const env = { PAYJS_MCHID: "1", PAYJS_KEY: "k" } as unknown as WorkerEnv;
+    const first = loadConfig(env);
+    expect(first.ok).toBe(true);
+    expect(loadConfig(env)).toBe(first);
+  });
+
+  it("Should return the error instead of throwing", () => {
+    const result = loadConfig({ POLL_INTERVAL_SECONDS: "soon" } as unknown as WorkerEnv);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.setting).toBe("POLL_INTERVAL_SECONDS");
+  });
+});

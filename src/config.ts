@@ -1,0 +1,199 @@
+/**
+ * Every setting, parsed and validated once into one typed value. A present but invalid setting is a
+ * {@link ConfigError} naming it; no value of a secret ever appears in a message.
+ * @module
+ */
+import type { WorkerEnv } from "./env";
+
+export interface Merchant {
+  mchid: string;
+  key: string;
+  name: string | null;
+}
+
+export interface Config {
+  merchants: Merchant[];
+  apiBase: string;
+  pollIntervalSeconds: number;
+  upstreamTimeoutMs: number;
+  allowUnsignedResponses: boolean;
+  readTokens: string[];
+  adminToken: string | null;
+  /** `"*"` for any origin; an empty list for no CORS. */
+  corsOrigins: "*" | string[];
+  publicUrl: string | null;
+  alertAfterFailures: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  readonly code = "bad_config";
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`${setting}: ${message}`);
+  }
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; error: ConfigError };
+
+const MCHID = /^[A-Za-z0-9_-]{1,64}$/;
+
+type Vars = Partial<Record<keyof WorkerEnv, unknown>>;
+
+/** An empty setting counts as absent, like an empty query parameter. */
+function present(env: Vars, name: keyof WorkerEnv): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw new ConfigError(name, "must be a string");
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : trimmed;
+}
+
+function integer(env: Vars, name: keyof WorkerEnv, fallback: number, min: number, max: number): number {
+  const value = present(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function boolean(env: Vars, name: keyof WorkerEnv, fallback: boolean): boolean {
+  const value = present(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw new ConfigError(name, "must be true or false");
+}
+
+function httpUrl(env: Vars, name: keyof WorkerEnv): string | undefined {
+  const value = present(env, name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, "must be an absolute http(s) URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(name, "must be an absolute http(s) URL");
+  }
+  return value.replace(/\/+$/, "");
+}
+
+function mchid(value: unknown, setting: string, where: string): string {
+  const id = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
+  if (typeof id !== "string" || !MCHID.test(id)) {
+    throw new ConfigError(setting, `${where}mchid must be 1-64 letters, digits, '-' or '_'`);
+  }
+  return id;
+}
+
+function merchantList(env: Vars): Merchant[] {
+  const merchants: Merchant[] = [];
+  const single = present(env, "PAYJS_MCHID");
+  const singleKey = present(env, "PAYJS_KEY");
+  if (single !== undefined && singleKey === undefined) throw new ConfigError("PAYJS_KEY", "is missing (PAYJS_MCHID is set)");
+  if (single === undefined && singleKey !== undefined) throw new ConfigError("PAYJS_MCHID", "is missing (PAYJS_KEY is set)");
+  if (single !== undefined && singleKey !== undefined) {
+    merchants.push({ mchid: mchid(single, "PAYJS_MCHID", ""), key: singleKey, name: null });
+  }
+
+  const many = present(env, "PAYJS_MERCHANTS");
+  if (many !== undefined) {
+    const expected = 'must be a JSON array like [{"mchid":"…","key":"…","name":"…"}]';
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(many);
+    } catch {
+      throw new ConfigError("PAYJS_MERCHANTS", `is not valid JSON; ${expected}`);
+    }
+    if (!Array.isArray(parsed)) throw new ConfigError("PAYJS_MERCHANTS", expected);
+    parsed.forEach((item: unknown, i) => {
+      const where = `item ${i}: `;
+      if (typeof item !== "object" || item === null || Array.isArray(item)) {
+        throw new ConfigError("PAYJS_MERCHANTS", `${where}must be an object with mchid and key`);
+      }
+      const entry = item as Record<string, unknown>;
+      const unknown = Object.keys(entry).filter((k) => k !== "mchid" && k !== "key" && k !== "name");
+      if (unknown.length > 0) throw new ConfigError("PAYJS_MERCHANTS", `${where}unknown field ${unknown[0]}`);
+      if (typeof entry.key !== "string" || entry.key.trim() === "") {
+        throw new ConfigError("PAYJS_MERCHANTS", `${where}key must be a non-empty string`);
+      }
+      if (entry.name !== undefined && entry.name !== null && typeof entry.name !== "string") {
+        throw new ConfigError("PAYJS_MERCHANTS", `${where}name must be a string`);
+      }
+      const name = typeof entry.name === "string" && entry.name.trim() !== "" ? entry.name.trim() : null;
+      merchants.push({ mchid: mchid(entry.mchid, "PAYJS_MERCHANTS", where), key: entry.key.trim(), name });
+    });
+  }
+
+  const seen = new Set<string>();
+  for (const m of merchants) {
+    if (seen.has(m.mchid)) throw new ConfigError("PAYJS_MERCHANTS", `mchid ${m.mchid} is listed twice`);
+    seen.add(m.mchid);
+  }
+  return merchants;
+}
+
+function tokens(env: Vars, name: keyof WorkerEnv): string[] {
+  return (present(env, name) ?? "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+}
+
+function cors(env: Vars): Config["corsOrigins"] {
+  const value = present(env, "CORS_ORIGINS");
+  if (value === undefined) return [];
+  if (value === "*") return "*";
+  return value.split(",").map((origin) => {
+    const o = origin.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(o);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || url.origin !== o) {
+      throw new ConfigError("CORS_ORIGINS", "must be * or comma-separated origins like https://shop.example.com");
+    }
+    return o;
+  });
+}
+
+export function parseConfig(env: Vars): Config {
+  const admin = present(env, "ADMIN_TOKEN");
+  return {
+    merchants: merchantList(env),
+    apiBase: httpUrl(env, "PAYJS_API_BASE") ?? "https://payjs.cn/api",
+    // Below 5 minutes the minute of cron jitter the poller allows would make a merchant due right after a success.
+    pollIntervalSeconds: integer(env, "POLL_INTERVAL_SECONDS", 14_400, 300, 7 * 86_400),
+    upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", 10_000, 100, 60_000),
+    allowUnsignedResponses: boolean(env, "ALLOW_UNSIGNED_RESPONSES", false),
+    readTokens: tokens(env, "API_TOKENS"),
+    adminToken: admin ?? null,
+    corsOrigins: cors(env),
+    publicUrl: httpUrl(env, "PUBLIC_URL") ?? null,
+    alertAfterFailures: integer(env, "ALERT_AFTER_FAILURES", 3, 1, 1000),
+  };
+}
+
+const cache = new WeakMap<object, ConfigResult>();
+
+/** Parses once per `env` object: workerd hands the same object to every invocation of an isolate. */
+export function loadConfig(env: WorkerEnv): ConfigResult {
+  let result = cache.get(env);
+  if (result === undefined) {
+    try {
+      result = { ok: true, config: parseConfig(env) };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      result = { ok: false, error };
+    }
+    cache.set(env, result);
+  }
+  return result;
+}

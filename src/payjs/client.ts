@@ -1,0 +1,117 @@
+/**
+ * One upstream call: `POST ${apiBase}/complaint`, signed, with a time limit; the reply parsed, its sign
+ * verified over every field present, and every failure returned as a typed value.
+ * @module
+ * @see https://help.payjs.cn/api-lie-biao/complaint.html
+ */
+import type { Merchant } from "../config";
+import { signParams, verifySign } from "./sign";
+
+export type UpstreamErrorCode =
+  | "timeout"
+  | "network"
+  | "http_status"
+  | "not_json"
+  | "upstream_error"
+  | "bad_signature"
+  | "unsigned"
+  | "bad_shape";
+
+export interface UpstreamError {
+  code: UpstreamErrorCode;
+  message: string;
+  /** A transient failure is retried sooner, with backoff; any other waits the full interval. */
+  transient: boolean;
+}
+
+export type UpstreamResult =
+  | { ok: true; items: Record<string, unknown>[]; payload: Record<string, unknown> }
+  | { ok: false; error: UpstreamError };
+
+export interface ClientOptions {
+  apiBase: string;
+  timeoutMs: number;
+  allowUnsignedResponses: boolean;
+}
+
+const MAX_MESSAGE = 200;
+
+function fail(code: UpstreamErrorCode, message: string, transient = false): UpstreamResult {
+  return { ok: false, error: { code, message: message.slice(0, MAX_MESSAGE), transient } };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `complaints` may be an array, an object keyed by index, a JSON string of either, `''`, `null` or absent. */
+export function complaintItems(value: unknown): Record<string, unknown>[] | string {
+  let list = value;
+  if (typeof list === "string") {
+    if (list.trim() === "") return [];
+    try {
+      list = JSON.parse(list);
+    } catch {
+      return "complaints is a string that is not JSON";
+    }
+  }
+  if (list === undefined || list === null || list === "") return [];
+  const items = Array.isArray(list) ? list : isRecord(list) ? Object.values(list) : null;
+  if (items === null) return `complaints is a ${typeof list}, expected a list`;
+  const bad = items.findIndex((item) => !isRecord(item));
+  if (bad !== -1) return `complaints item ${bad} is not an object`;
+  return items as Record<string, unknown>[];
+}
+
+function transientStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+export async function fetchComplaints(merchant: Merchant, options: ClientOptions): Promise<UpstreamResult> {
+  const url = `${options.apiBase}/complaint`;
+  const form = new URLSearchParams({ mchid: merchant.mchid, sign: signParams({ mchid: merchant.mchid }, merchant.key) });
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: form.toString(),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    text = await response.text();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "";
+    if (name === "TimeoutError" || name === "AbortError") {
+      return fail("timeout", `PAYJS did not answer within ${options.timeoutMs} ms`, true);
+    }
+    return fail("network", `Could not reach ${url}: ${error instanceof Error ? error.message : "network error"}`, true);
+  }
+
+  if (response.status < 200 || response.status > 299) {
+    return fail("http_status", `PAYJS answered HTTP ${response.status}`, transientStatus(response.status));
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    return fail("not_json", `PAYJS answered HTTP ${response.status} with a body that is not JSON`, true);
+  }
+  if (!isRecord(payload)) return fail("bad_shape", "PAYJS answered JSON that is not an object");
+
+  if (Number(payload.return_code) !== 1) {
+    const said = [payload.return_msg, payload.msg].find((m) => typeof m === "string" && m.trim() !== "");
+    return fail("upstream_error", `PAYJS refused: ${typeof said === "string" ? said : "return_code is not 1"}`);
+  }
+  if (payload.sign === undefined || payload.sign === null || payload.sign === "") {
+    if (!options.allowUnsignedResponses) {
+      return fail("unsigned", "PAYJS answered without a sign (set ALLOW_UNSIGNED_RESPONSES=true to accept)");
+    }
+  } else if (!verifySign(payload, merchant.key)) {
+    return fail("bad_signature", "The sign of PAYJS's answer does not match its fields");
+  }
+
+  const items = complaintItems(payload.complaints);
+  if (typeof items === "string") return fail("bad_shape", items);
+  return { ok: true, items, payload };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { normaliseComplaint } from "../payjs/complaint";
+import { mergeComplaints } from "./merge";
+
+const item = (id: string, body = "body " + id) => normaliseComplaint("100", { complaint_id: id, complaint_at: "2026-11-08 01:13:29", body });
+const T1 = "2026-11-27T00:00:00.000Z";
+const T2 = "2026-11-27T04:00:00.000Z";
+const T3 = "2026-11-27T08:00:00.000Z";
+
+describe("mergeComplaints", () => {
+  it("Should add every complaint on a first poll", () => {
+    const m = mergeComplaints([], [item("a"), item("b")], T1, null);
+    expect(m.added.map((c) => c.id)).toEqual(["a", "b"]);
+    expect(m.changed).toBe(true);
+    expect(m.complaints[0]).toMatchObject({ first_seen_at: T1, last_seen_at: T1, active: true });
+  });
+
+  it("Should report no change when the list is the same", () => {
+    const first = mergeComplaints([], [item("a"), item("b")], T1, null);
+    const m = mergeComplaints(first.complaints, [item("b"), item("a")], T2, T1);
+    expect(m).toMatchObject({ added: [], vanished: [], changed: false });
+    expect(m.complaints).toEqual(first.complaints);
+  });
+
+  it("Should mark a vanished complaint inactive, keep it, and remember when it was last seen", () => {
+    const first = mergeComplaints([], [item("a"), item("b")], T1, null);
+    const m = mergeComplaints(first.complaints, [item("b")], T2, T1);
+    expect(m.vanished.map((c) => c.id)).toEqual(["a"]);
+    expect(m.complaints.find((c) => c.id === "a")).toMatchObject({ active: false, last_seen_at: T1, first_seen_at: T1 });
+    const again = mergeComplaints(m.complaints, [item("b")], T3, T2);
+    expect(again.changed).toBe(false);
+    expect(again.vanished).toEqual([]);
+  });
+
+  it("Should reactivate a complaint that comes back, keeping first_seen_at", () => {
+    const first = mergeComplaints([], [item("a")], T1, null);
+    const gone = mergeComplaints(first.complaints, [], T2, T1);
+    const back = mergeComplaints(gone.complaints, [item("a")], T3, T2);
+    expect(back.added).toEqual([]);
+    expect(back.complaints).toHaveLength(1);
+    expect(back.complaints[0]).toMatchObject({ active: true, first_seen_at: T1, last_seen_at: T3 });
+  });
+
+  it("Should update a complaint whose upstream fields changed, without counting it new", () => {
+    const first = mergeComplaints([], [item("a", "old")], T1, null);
+    const m = mergeComplaints(first.complaints, [item("a", "new")], T2, T1);
+    expect(m).toMatchObject({ added: [], changed: true });
+    expect(m.complaints[0]).toMatchObject({ body: "new", first_seen_at: T1 });
+  });
+
+  it("Should count a complaint listed twice in one response once", () => {
+    const m = mergeComplaints([], [item("a", "x"), item("a", "y")], T1, null);
+    expect(m.added).toHaveLength(1);
+    expect(m.complaints[0]?.body).toBe("y");
+  });
+});

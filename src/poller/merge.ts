@@ -1,0 +1,74 @@
+/**
+ * The diff of one successful poll against what is stored. Nothing seen is ever deleted: a complaint that
+ * left the upstream list becomes inactive and keeps the time it was last seen.
+ * @module
+ */
+import { type Complaint, complaintRecord, type UpstreamFields } from "../payjs/complaint";
+
+export interface Merge {
+  complaints: Complaint[];
+  added: Complaint[];
+  vanished: Complaint[];
+  /** False when the stored list is already exactly right: the poll then writes no complaints. */
+  changed: boolean;
+}
+
+function sameUpstream(stored: Complaint, fresh: UpstreamFields): boolean {
+  return (
+    stored.complaint_at === fresh.complaint_at &&
+    stored.out_trade_no === fresh.out_trade_no &&
+    stored.order_id === fresh.order_id &&
+    stored.total_fee === fresh.total_fee &&
+    stored.body === fresh.body &&
+    JSON.stringify(stored.raw) === JSON.stringify(fresh.raw)
+  );
+}
+
+/**
+ * @param previousSuccessAt the last poll that saw the stored active complaints: their `last_seen_at`
+ *   when they vanish now. Active complaints' `last_seen_at` is served from the merchant's last success,
+ *   so an unchanged list needs no write.
+ */
+export function mergeComplaints(
+  stored: readonly Complaint[],
+  upstream: readonly UpstreamFields[],
+  nowIso: string,
+  previousSuccessAt: string | null,
+): Merge {
+  const fresh = new Map<string, UpstreamFields>();
+  for (const item of upstream) fresh.set(item.id, item);
+
+  const complaints: Complaint[] = [];
+  const added: Complaint[] = [];
+  const vanished: Complaint[] = [];
+  let changed = false;
+
+  for (const old of stored) {
+    const now = fresh.get(old.id);
+    if (now === undefined) {
+      if (old.active) {
+        const gone = { ...old, active: false, last_seen_at: previousSuccessAt ?? old.last_seen_at };
+        vanished.push(gone);
+        complaints.push(gone);
+        changed = true;
+      } else {
+        complaints.push(old);
+      }
+      continue;
+    }
+    fresh.delete(old.id);
+    if (old.active && sameUpstream(old, now)) {
+      complaints.push(old);
+    } else {
+      complaints.push(complaintRecord(now, { first_seen_at: old.first_seen_at, last_seen_at: nowIso, active: true }));
+      changed = true;
+    }
+  }
+  for (const item of fresh.values()) {
+    const complaint = complaintRecord(item, { first_seen_at: nowIso, last_seen_at: nowIso, active: true });
+    added.push(complaint);
+    complaints.push(complaint);
+    changed = true;
+  }
+  return { complaints, added, vanished, changed };
+}

@@ -1,0 +1,59 @@
+/**
+ * When a merchant's next upstream call is due. PAYJS rate-limits the complaint API and asks for one call
+ * every 4 hours, so only a success or a hard failure earns the full interval; transient failures retry sooner.
+ * @module
+ */
+import type { PollState } from "../store";
+
+/** Cron fires a little early or late; a tick this close to `next_poll_at` counts as on time. */
+export const JITTER_MS = 60_000;
+const FIRST_RETRY_MS = 30 * 60_000;
+
+export function isDue(state: PollState, now: number): boolean {
+  if (state.next_poll_at === null) return true;
+  return now >= Date.parse(state.next_poll_at) - JITTER_MS;
+}
+
+/** Milliseconds until a merchant is due (0 when due now). */
+export function msUntilDue(state: PollState, now: number): number {
+  if (isDue(state, now)) return 0;
+  return Date.parse(state.next_poll_at as string) - JITTER_MS - now;
+}
+
+/** 30 min, 1 h, 2 h, … after the 1st, 2nd, 3rd transient failure in a row, never more than the interval. */
+export function backoffMs(transientFailures: number, intervalMs: number): number {
+  const exponent = Math.max(0, Math.min(transientFailures - 1, 20));
+  return Math.min(FIRST_RETRY_MS * 2 ** exponent, intervalMs);
+}
+
+export interface Outcome {
+  ok: boolean;
+  transient: boolean;
+  error: { code: string; message: string } | null;
+}
+
+/** The bookkeeping after one attempt. `failing_alerted` is left for the alerting side to set. */
+export function nextState(previous: PollState, outcome: Outcome, now: number, intervalMs: number): PollState {
+  const at = new Date(now).toISOString();
+  if (outcome.ok) {
+    return {
+      ...previous,
+      last_attempt_at: at,
+      last_success_at: at,
+      next_poll_at: new Date(now + intervalMs).toISOString(),
+      consecutive_failures: 0,
+      transient_failures: 0,
+      last_error: null,
+    };
+  }
+  const transientFailures = outcome.transient ? previous.transient_failures + 1 : 0;
+  const wait = outcome.transient ? backoffMs(transientFailures, intervalMs) : intervalMs;
+  return {
+    ...previous,
+    last_attempt_at: at,
+    next_poll_at: new Date(now + wait).toISOString(),
+    consecutive_failures: previous.consecutive_failures + 1,
+    transient_failures: transientFailures,
+    last_error: outcome.error === null ? null : { ...outcome.error, at },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * One cron tick: load the settings, poll whichever merchants are due, and wait for it (not `waitUntil`),
+ * so the tick's effects are in KV when `scheduled()` returns.
+ * @module
+ */
+import { loadConfig } from "../config";
+import type { WorkerEnv } from "../env";
+import { logEvent } from "../log";
+import { Store } from "../store";
+import { type PollResult, planPoll, pollMerchants } from "./poll";
+
+export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    const { error } = loaded;
+    logEvent("tick", { outcome: "error", error: error.code, setting: error.setting, message: error.message });
+    return [];
+  }
+  const { config } = loaded;
+  if (config.merchants.length === 0) {
+    logEvent("tick", { outcome: "idle", message: "No PAYJS merchant is configured: set PAYJS_MCHID and PAYJS_KEY, or PAYJS_MERCHANTS" });
+    return [];
+  }
+  const store = new Store(env.COMPLAINTS);
+  const plan = await planPoll(config, store, now);
+  if (plan.due.length === 0) {
+    logEvent("tick", { outcome: "idle", merchants: config.merchants.length, next_due_in_s: Math.ceil((plan.nextDueInMs ?? 0) / 1000) });
+    return [];
+  }
+  return pollMerchants(config, store, plan.due, now);
+}

@@ -1,0 +1,60 @@
+import { env } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { complaintRecord, normaliseComplaint } from "./payjs/complaint";
+import { FORMAT, INITIAL_STATE, Store, complaintsKey, statusKey } from "./store";
+
+const kv = env.COMPLAINTS;
+const NOW = Date.parse("2026-11-27T00:00:00Z");
+
+async function clear(): Promise<void> {
+  const { keys } = await kv.list();
+  await Promise.all(keys.map((k) => kv.delete(k.name)));
+}
+
+describe("Store", () => {
+  beforeEach(clear);
+  const store = new Store(kv);
+  const complaint = complaintRecord(normaliseComplaint("100", { complaint_id: "C1", body: "商品未收到" }), {
+    first_seen_at: "a",
+    last_seen_at: "b",
+    active: true,
+  });
+
+  it("Should read back what it wrote, under the documented keys", async () => {
+    await store.saveComplaints("100", [complaint], NOW);
+    await store.saveState("100", { ...INITIAL_STATE, consecutive_failures: 2 }, NOW);
+    const complaints = await store.loadComplaints("100");
+    expect(complaints).toMatchObject({ kind: "ok", value: [complaint] });
+    expect(await store.loadState("100")).toMatchObject({ kind: "ok", value: { consecutive_failures: 2 } });
+    expect(JSON.parse((await kv.get(complaintsKey("100"))) as string)).toMatchObject({ format: FORMAT });
+    expect(await kv.get(statusKey("100"))).not.toBeNull();
+  });
+
+  it("Should report absent values as absent", async () => {
+    expect(await store.loadComplaints("100")).toEqual({ kind: "absent" });
+  });
+
+  it.each([
+    ["garbage", "storage_corrupt"],
+    ["[1,2,3]", "storage_corrupt"],
+    [JSON.stringify({ format: 1, complaints: [{ id: 1 }] }), "storage_corrupt"],
+    [JSON.stringify({ format: 2, complaints: [] }), "storage_format"],
+    [JSON.stringify({ complaints: [] }), "storage_format"],
+  ])("Should report %s as unreadable (%s) and keep its text", async (text, code) => {
+    await kv.put(complaintsKey("100"), text);
+    const stored = await store.loadComplaints("100");
+    expect(stored).toMatchObject({ kind: "unreadable", text, error: { code, key: complaintsKey("100") } });
+  });
+
+  it("Should write the format key once and refuse a newer layout", async () => {
+    expect(await store.checkFormat()).toBeNull();
+    expect(await kv.get("format")).toBe(String(FORMAT));
+    await kv.put("format", "9");
+    expect(await store.checkFormat()).toMatchObject({ code: "storage_format" });
+  });
+
+  it("Should keep an unreadable value aside under its own key", async () => {
+    const key = await store.preserve(complaintsKey("100"), "garbage", NOW);
+    expect(await kv.get(key)).toBe("garbage");
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * The KV layout: the only module that knows key names and value formats.
+ *
+ * | key | value |
+ * |---|---|
+ * | `format` | the layout version (`"1"`), for later migrations |
+ * | `complaints:{mchid}` | `{"format":1,"rev","complaints":[…]}`: every complaint ever seen for one merchant |
+ * | `status:{mchid}` | `{"format":1,"rev",…PollState}`: the merchant's poll bookkeeping |
+ * | `corrupt:{key}:{ms}` | an unreadable value, kept aside before the poller rebuilt that key |
+ *
+ * One value per merchant instead of one per complaint keeps a poll's writes proportional to what changed
+ * (a poll with news writes 2 values, one without writes 1) and a list request at 2 reads per merchant.
+ * @module
+ * @see https://developers.cloudflare.com/kv/platform/limits/
+ */
+import type { Complaint } from "./payjs/complaint";
+
+export const FORMAT = 1;
+const FORMAT_KEY = "format";
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface PollState {
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  next_poll_at: string | null;
+  consecutive_failures: number;
+  /** Failures in a row that were transient; drives the backoff. */
+  transient_failures: number;
+  last_error: ErrorInfo | null;
+  /** True once `watcher.failing` was raised for the current run of failures. */
+  failing_alerted: boolean;
+}
+
+export const INITIAL_STATE: PollState = {
+  last_attempt_at: null,
+  last_success_at: null,
+  next_poll_at: null,
+  consecutive_failures: 0,
+  transient_failures: 0,
+  last_error: null,
+  failing_alerted: false,
+};
+
+export type StorageErrorCode = "storage_corrupt" | "storage_format";
+
+export interface StorageError {
+  code: StorageErrorCode;
+  message: string;
+  key: string;
+}
+
+/** A value read from KV: absent, readable, or unreadable (kept as raw text so it can be preserved). */
+export type Stored<T> =
+  | { kind: "absent" }
+  | { kind: "ok"; value: T; rev: string }
+  | { kind: "unreadable"; error: StorageError; text: string };
+
+export const complaintsKey = (mchid: string): string => `complaints:${mchid}`;
+export const statusKey = (mchid: string): string => `status:${mchid}`;
+
+function decode<T>(key: string, text: string | null, field: string, check: (v: unknown) => v is T): Stored<T> {
+  if (text === null) return { kind: "absent" };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return unreadable(key, text, "storage_corrupt", "is not JSON");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return unreadable(key, text, "storage_corrupt", "is not a JSON object (an older layout?)");
+  }
+  const record = parsed as Record<string, unknown>;
+  if (record.format !== FORMAT) {
+    return unreadable(key, text, "storage_format", `has format ${JSON.stringify(record.format)}, expected ${FORMAT}`);
+  }
+  const value = record[field];
+  if (!check(value)) return unreadable(key, text, "storage_corrupt", `has no valid ${field}`);
+  return { kind: "ok", value, rev: typeof record.rev === "string" ? record.rev : "" };
+}
+
+function unreadable<T>(key: string, text: string, code: StorageErrorCode, what: string): Stored<T> {
+  return { kind: "unreadable", text, error: { code, key, message: `Stored value ${key} ${what}` } };
+}
+
+function isComplaintList(v: unknown): v is Complaint[] {
+  return (
+    Array.isArray(v) &&
+    v.every(
+      (c) =>
+        typeof c === "object" &&
+        c !== null &&
+        typeof (c as Complaint).id === "string" &&
+        typeof (c as Complaint).mchid === "string" &&
+        typeof (c as Complaint).active === "boolean" &&
+        typeof (c as Complaint).raw === "object",
+    )
+  );
+}
+
+function isPollState(v: unknown): v is PollState {
+  if (typeof v !== "object" || v === null) return false;
+  const s = v as PollState;
+  return typeof s.consecutive_failures === "number" && typeof s.transient_failures === "number";
+}
+
+function newRev(now: number): string {
+  return `${now.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+}
+
+let writes = 0;
+
+/** Counts this isolate's writes, so a read cache in the same isolate knows its copy is stale. */
+export function localWriteCount(): number {
+  return writes;
+}
+
+export class Store {
+  constructor(private readonly kv: KVNamespace) {}
+
+  /** Reads fresh from KV unless `cacheTtl` (seconds) lets the edge serve a recent copy. */
+  private async text(key: string, cacheTtl?: number): Promise<string | null> {
+    return cacheTtl === undefined ? this.kv.get(key, "text") : this.kv.get(key, { type: "text", cacheTtl });
+  }
+
+  async loadState(mchid: string, cacheTtl?: number): Promise<Stored<PollState>> {
+    return decode(statusKey(mchid), await this.text(statusKey(mchid), cacheTtl), "state", isPollState);
+  }
+
+  async loadComplaints(mchid: string, cacheTtl?: number): Promise<Stored<Complaint[]>> {
+    const key = complaintsKey(mchid);
+    return decode(key, await this.text(key, cacheTtl), "complaints", isComplaintList);
+  }
+
+  /** The layout version on record; writes it when the namespace is new. Null when KV holds a newer layout. */
+  async checkFormat(): Promise<StorageError | null> {
+    const text = await this.kv.get(FORMAT_KEY);
+    if (text === null) {
+      await this.kv.put(FORMAT_KEY, String(FORMAT));
+      return null;
+    }
+    if (text.trim() === String(FORMAT)) return null;
+    return {
+      code: "storage_format",
+      key: FORMAT_KEY,
+      message: `KV holds layout format ${JSON.stringify(text.slice(0, 20))}; this version reads format ${FORMAT}`,
+    };
+  }
+
+  async saveComplaints(mchid: string, complaints: Complaint[], now: number): Promise<void> {
+    writes++;
+    await this.kv.put(complaintsKey(mchid), JSON.stringify({ format: FORMAT, rev: newRev(now), complaints }));
+  }
+
+  async saveState(mchid: string, state: PollState, now: number): Promise<void> {
+    writes++;
+    await this.kv.put(statusKey(mchid), JSON.stringify({ format: FORMAT, rev: newRev(now), state }));
+  }
+
+  /** Keeps an unreadable value under its own key before the poller replaces it, so nothing is lost. */
+  async preserve(key: string, text: string, now: number): Promise<string> {
+    const aside = `corrupt:${key}:${now}`;
+    await this.kv.put(aside, text);
+    return aside;
+  }
+}
