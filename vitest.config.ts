@@ -7,12 +7,14 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    // The Worker logs one JSON line per poll; show them only for failing tests.
+    silent: "passed-only",
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
         test: {
           name: "workers",
-          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "test/**/*.test.ts", "sandbox/**/*.test.ts"],
           exclude: ["**/*.node.test.ts", "node_modules/**"],
         },
       },

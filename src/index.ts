@@ -1,9 +1,12 @@
-import { createApp } from "./http/app";
 import type { WorkerEnv } from "./env";
+import { createApp } from "./http/app";
+import { tick } from "./poller/tick";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller, _env, _ctx) {},
+  async scheduled(controller, env) {
+    await tick(env, controller.scheduledTime);
+  },
 } satisfies ExportedHandler<WorkerEnv>;

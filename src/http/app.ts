@@ -1,19 +1,40 @@
 /**
- * The Hono application: every HTTP route of the Worker.
+ * The Hono application: every HTTP route of the Worker, and the middleware they share.
  * @module
  */
 import { Hono } from "hono";
-import type { WorkerEnv } from "../env";
+import { secureHeaders } from "hono/secure-headers";
+import { logEvent } from "../log";
+import { QueryError } from "../reader/query";
 import { jsonError } from "./errors";
+import { requireRole } from "./middleware/auth";
+import { withConfig } from "./middleware/config";
+import { cors } from "./middleware/cors";
+import { methodNotAllowed } from "./method-not-allowed";
+import { complaintsRoutes } from "./routes/complaints";
+import { pollRoutes } from "./routes/poll";
+import { statusRoutes } from "./routes/status";
+import type { AppEnv } from "./types";
 
-export function createApp(): Hono<{ Bindings: WorkerEnv }> {
-  const app = new Hono<{ Bindings: WorkerEnv }>();
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(secureHeaders());
+  app.use(withConfig);
 
   app.get("/healthz", (c) => c.json({ ok: true }));
+  app.all("/healthz", methodNotAllowed("GET, HEAD"));
+
+  app.use("/api/*", cors);
+  app.use("/api/*", requireRole("read"));
+  app.route("/api", complaintsRoutes);
+  app.route("/api", statusRoutes);
+  app.route("/api", pollRoutes);
 
   app.notFound((c) => jsonError(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {
-    console.error(JSON.stringify({ msg: "unhandled error", error: err instanceof Error ? err.name : "unknown" }));
+    if (err instanceof QueryError) return jsonError(c, 400, err.code, err.message, { parameter: err.parameter });
+    logEvent("http_error", { path: c.req.path, error: err instanceof Error ? err.name : "unknown" });
     return jsonError(c, 500, "internal", "Internal error");
   });
   return app;

@@ -1,0 +1,33 @@
+/**
+ * ETags for data GETs, computed from the stored data's revision and the request URL, so a 304 costs no
+ * body to build. `Cache-Control: private, no-cache`: only the caller's browser keeps a copy, and revalidates.
+ * @module
+ * @see https://www.rfc-editor.org/rfc/rfc9110#name-if-none-match
+ */
+import type { Context } from "hono";
+import { md5 } from "../md5";
+
+export const DATA_CACHE_CONTROL = "private, no-cache";
+
+export function etagFor(revision: string, url: string): string {
+  const { pathname, search } = new URL(url);
+  return `"${md5(`${revision}\n${pathname}${search}`)}"`;
+}
+
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || t === etag || t === `W/${etag}`;
+  });
+}
+
+/** A 304 when the caller's copy is current; otherwise the body `build` makes, with its ETag. */
+export function conditional(c: Context, revision: string, build: () => Response): Response {
+  const etag = etagFor(revision, c.req.url);
+  const headers = { ETag: etag, "Cache-Control": DATA_CACHE_CONTROL };
+  if (matchesIfNoneMatch(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
+  const response = build();
+  for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
+  return response;
+}

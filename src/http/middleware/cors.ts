@@ -1,0 +1,32 @@
+/**
+ * CORS for the origins in `CORS_ORIGINS` (or `*`); none by default. An origin not on the list gets no
+ * CORS header at all, and its preflight falls through to the route (405 for OPTIONS).
+ * @module
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../types";
+
+const ALLOW_HEADERS = "Authorization, Content-Type, If-None-Match";
+const EXPOSE_HEADERS = "ETag, Retry-After, WWW-Authenticate";
+
+export const cors: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const origins = c.get("config").corsOrigins;
+  if (origins !== "*" && origins.length === 0) return next();
+  const origin = c.req.header("origin");
+  const allowed = origin === undefined ? null : origins === "*" ? "*" : origins.includes(origin) ? origin : null;
+  if (origins !== "*") c.header("Vary", "Origin", { append: true });
+  if (allowed === null) return next();
+
+  if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method") !== undefined) {
+    return c.body(null, 204, {
+      "Access-Control-Allow-Origin": allowed,
+      "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+      "Access-Control-Allow-Headers": ALLOW_HEADERS,
+      "Access-Control-Max-Age": "600",
+    });
+  }
+  await next();
+  c.res.headers.set("Access-Control-Allow-Origin", allowed);
+  c.res.headers.set("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+};

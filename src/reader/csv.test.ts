@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import type { Complaint } from "../payjs/complaint";
+import { complaintsCsv, csvCell, yuan } from "./csv";
+
+const complaint: Complaint = {
+  id: "C1",
+  mchid: "100",
+  complaint_at: "2026-11-08T01:13:29+08:00",
+  out_trade_no: "OT-1",
+  order_id: "2026",
+  total_fee: 2990,
+  body: '商品未收到, "急"\n请退款',
+  first_seen_at: "2026-11-27T00:00:00.000Z",
+  last_seen_at: "2026-11-27T04:00:00.000Z",
+  active: true,
+  raw: {},
+};
+
+describe("CSV", () => {
+  it("Should print fen as yuan with two decimals, exactly", () => {
+    expect([yuan(2990), yuan(5), yuan(0), yuan(100), yuan(-150), yuan(null)]).toEqual(["29.90", "0.05", "0.00", "1.00", "-1.50", ""]);
+  });
+
+  it("Should start with a BOM and the contract's header row, then one CRLF row per complaint", () => {
+    const csv = complaintsCsv([complaint]);
+    expect(csv.startsWith("\uFEFFid,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at\r\n")).toBe(true);
+    expect(csv.split("\r\n")[1]).toBe(
+      'C1,100,2026-11-08T01:13:29+08:00,OT-1,2026,2990,29.90,"商品未收到, ""急""\n请退款",true,2026-11-27T00:00:00.000Z,2026-11-27T04:00:00.000Z',
+    );
+  });
+
+  it("Should defuse cells a spreadsheet would run as a formula", () => {
+    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvCell("+1")).toBe("'+1");
+    expect(csvCell("-1")).toBe("'-1");
+    expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvCell("a=b")).toBe("a=b");
+  });
+
+  it("Should give only the header for no complaints", () => {
+    expect(complaintsCsv([]).split("\r\n")).toHaveLength(2);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Complaints as CSV for Excel and WPS: UTF-8 with a BOM (so Chinese text opens right), CRLF rows,
+ * RFC 4180 quoting, and a leading `'` on cells a spreadsheet would run as a formula.
+ * @module
+ * @see https://www.rfc-editor.org/rfc/rfc4180
+ * @see https://owasp.org/www-community/attacks/CSV_Injection
+ */
+import type { Complaint } from "../payjs/complaint";
+
+export const CSV_COLUMNS = [
+  "id",
+  "mchid",
+  "complaint_at",
+  "out_trade_no",
+  "order_id",
+  "total_fee",
+  "total_fee_yuan",
+  "body",
+  "active",
+  "first_seen_at",
+  "last_seen_at",
+] as const;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** 2990 fen → "29.90"; exact for any safe integer, no floating point. */
+export function yuan(fen: number | null): string {
+  if (fen === null) return "";
+  const sign = fen < 0 ? "-" : "";
+  const digits = String(Math.abs(fen)).padStart(3, "0");
+  return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+export function csvCell(value: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function row(c: Complaint): string {
+  const cells = [
+    c.id,
+    c.mchid,
+    c.complaint_at,
+    c.out_trade_no,
+    c.order_id,
+    c.total_fee === null ? "" : String(c.total_fee),
+    yuan(c.total_fee),
+    c.body,
+    String(c.active),
+    c.first_seen_at,
+    c.last_seen_at,
+  ];
+  return cells.map(csvCell).join(",");
+}
+
+export function complaintsCsv(complaints: readonly Complaint[]): string {
+  return "\uFEFF" + [CSV_COLUMNS.join(","), ...complaints.map(row)].join("\r\n") + "\r\n";
+}

@@ -1,0 +1,149 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Merchant } from "../config";
+import type { Complaint } from "../payjs/complaint";
+import { positionOf, comparePositions } from "./order";
+import { QueryError, listPage, parseListQuery } from "./query";
+import type { Snapshot } from "./snapshot";
+
+const MCHIDS = new Set(["100", "200"]);
+
+function complaint(id: string, mchid: string, at: string, extra: Partial<Complaint> = {}): Complaint {
+  return {
+    id,
+    mchid,
+    complaint_at: at,
+    out_trade_no: `OT-${id}`,
+    order_id: `ORD-${id}`,
+    total_fee: 100,
+    body: `body ${id}`,
+    first_seen_at: "2026-11-01T00:00:00.000Z",
+    last_seen_at: "2026-11-01T00:00:00.000Z",
+    active: true,
+    raw: {},
+    ...extra,
+  };
+}
+
+function snapshotOf(complaints: Complaint[]): Snapshot {
+  const sorted = [...complaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
+  return {
+    merchants: [] as { merchant: Merchant }[] as Snapshot["merchants"],
+    complaints: sorted,
+    positions: sorted.map(positionOf),
+    revision: "r",
+    updatedAt: null,
+  };
+}
+
+const query = (qs: string) => parseListQuery(new URLSearchParams(qs), MCHIDS);
+
+function parameterOf(qs: string): string {
+  try {
+    query(qs);
+  } catch (error) {
+    expect(error).toBeInstanceOf(QueryError);
+    return (error as QueryError).parameter;
+  }
+  throw new Error(`expected ${qs} to be rejected`);
+}
+
+const data = snapshotOf([
+  complaint("a", "100", "2026-11-08T01:13:29+08:00", { body: "商品未收到 Refund" }),
+  complaint("b", "200", "2026-11-07T23:59:59+08:00", { active: false }),
+  complaint("c", "100", "2026-11-07T00:00:00+08:00"),
+  complaint("d", "100", "not a time"),
+  complaint("e", "200", "2026-11-08T01:13:29+08:00"),
+]);
+const ids = (qs: string) => listPage(data, query(qs)).complaints.map((c) => c.id);
+
+describe("parseListQuery", () => {
+  it.each([
+    ["limit=0", "limit"],
+    ["limit=501", "limit"],
+    ["limit=ten", "limit"],
+    ["limit=1.5", "limit"],
+    ["active=yes", "active"],
+    ["since=2026-13-01", "since"],
+    ["since=2026-02-30", "since"],
+    ["until=2026-11-08T01:13:29", "until"],
+    ["since=yesterday", "since"],
+    ["since=2026-11-09&until=2026-11-08", "since"],
+    ["mchid=999", "mchid"],
+    ["cursor=%%%", "cursor"],
+    ["cursor=WzEsMiwzXQ", "cursor"],
+  ])("Should reject %s naming %s", (qs, parameter) => {
+    expect(parameterOf(qs)).toBe(parameter);
+  });
+
+  it("Should treat empty parameters as absent", () => {
+    expect(query("limit=&since=&active=&q=&mchid=&cursor=")).toEqual(query(""));
+  });
+});
+
+describe("listPage", () => {
+  it("Should list newest complaint_at first, unparseable times last, ties by mchid then id", () => {
+    expect(ids("")).toEqual(["a", "e", "b", "c", "d"]);
+  });
+
+  it("Should count the page and all matches", () => {
+    const page = listPage(data, query("limit=2"));
+    expect(page.complaints).toHaveLength(2);
+    expect(page.total).toBe(5);
+    expect(page.next_cursor).toEqual(expect.any(String));
+  });
+
+  it("Should filter by merchant, activity and search text in any case", () => {
+    expect(ids("mchid=200")).toEqual(["e", "b"]);
+    expect(ids("active=false")).toEqual(["b"]);
+    expect(ids("active=true&mchid=100")).toEqual(["a", "c", "d"]);
+    expect(ids("q=REFUND")).toEqual(["a"]);
+    expect(ids("q=未收到")).toEqual(["a"]);
+    expect(ids("q=ord-c")).toEqual(["c"]);
+    expect(ids("q=ot-e")).toEqual(["e"]);
+  });
+
+  it("Should read since/until dates as whole Beijing days and instants as given", () => {
+    expect(ids("since=2026-11-08")).toEqual(["a", "e"]);
+    expect(ids("until=2026-11-07")).toEqual(["b", "c"]);
+    expect(ids("since=2026-11-07&until=2026-11-07")).toEqual(["b", "c"]);
+    expect(ids("since=2026-11-07T15:59:59Z")).toEqual(["a", "e", "b"]);
+    expect(ids("until=2026-11-07T00:00:00%2B08:00")).toEqual(["c"]);
+  });
+
+  it("Should refuse a cursor from a query with other filters", () => {
+    const cursor = listPage(data, query("limit=1")).next_cursor as string;
+    expect(parameterOf(`limit=1&active=true&cursor=${cursor}`)).toBe("cursor");
+  });
+
+  it("Should yield every match exactly once across pages, even when complaints arrive in between", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom("100", "200"), fc.boolean()), { maxLength: 60 }),
+        fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 10 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.constantFrom("", "active=true", "mchid=100"),
+        (rows, arrivals, limit, filter) => {
+          const at = (n: number) => new Date(Date.UTC(2026, 10, 1) + n * 3_600_000).toISOString();
+          let all = rows.map(([n, m, active], i) => complaint(`x${i}`, m, at(n), { active }));
+          const expected = listPage(snapshotOf(all), query(`${filter}&limit=500`)).complaints.map((c) => c.id);
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          let pages = 0;
+          do {
+            const qs: string = `${filter}&limit=${limit}${cursor === null ? "" : `&cursor=${cursor}`}`;
+            const page = listPage(snapshotOf(all), query(qs));
+            seen.push(...page.complaints.map((c) => c.id));
+            cursor = page.next_cursor;
+            const n = arrivals[pages];
+            if (n !== undefined) all = [...all, complaint(`new${pages}`, "100", at(n))];
+            pages++;
+          } while (cursor !== null && pages < 200);
+          const original = seen.filter((id) => !id.startsWith("new"));
+          expect(original).toEqual(expected);
+          expect(new Set(seen).size).toBe(seen.length);
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The query parameters of `/api/complaints` and its CSV: parsed strictly (a 400 names the bad one),
+ * then applied to a snapshot. Paging is by the position of the last item served, not by offset, so
+ * complaints that arrive between pages neither repeat nor push others out of view.
+ * @module
+ */
+import { md5 } from "../md5";
+import { type Position, comparePositions } from "./order";
+import type { Snapshot } from "./snapshot";
+import type { Complaint } from "../payjs/complaint";
+
+export interface Filter {
+  mchid: string | null;
+  since: number | null;
+  until: number | null;
+  active: boolean | null;
+  /** Lower case. */
+  q: string | null;
+}
+
+export interface ListQuery {
+  filter: Filter;
+  limit: number;
+  after: Position | null;
+}
+
+export class QueryError extends Error {
+  override readonly name = "QueryError";
+  readonly code = "bad_request";
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 500;
+const DAY_MS = 86_400_000;
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
+/** An empty parameter counts as absent. */
+function param(params: URLSearchParams, name: string): string | null {
+  const value = params.get(name);
+  return value === null || value === "" ? null : value;
+}
+
+/** `YYYY-MM-DD` is a whole Beijing day (its start for `since`, its end for `until`); else an ISO instant. */
+function parseTime(name: "since" | "until", value: string | null): number | null {
+  if (value === null) return null;
+  const date = DATE.exec(value);
+  if (date) {
+    const [, y, m, d] = date.map(Number) as [number, number, number, number];
+    const start = Date.UTC(y, m - 1, d);
+    const check = new Date(start);
+    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) {
+      throw new QueryError(name, `${name} is not a real date: ${value}`);
+    }
+    const beijingStart = start - BEIJING_OFFSET_MS;
+    return name === "since" ? beijingStart : beijingStart + DAY_MS - 1;
+  }
+  const ms = INSTANT.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new QueryError(name, `${name} must be a date YYYY-MM-DD (Beijing) or an ISO 8601 instant with Z or an offset`);
+  }
+  return ms;
+}
+
+export function parseFilter(params: URLSearchParams, mchids: ReadonlySet<string>): Filter {
+  const mchid = param(params, "mchid");
+  if (mchid !== null && !mchids.has(mchid)) throw new QueryError("mchid", `mchid ${mchid} is not a configured merchant`);
+  const since = parseTime("since", param(params, "since"));
+  const until = parseTime("until", param(params, "until"));
+  if (since !== null && until !== null && since > until) throw new QueryError("since", "since is after until");
+  const active = param(params, "active");
+  if (active !== null && active !== "true" && active !== "false") {
+    throw new QueryError("active", "active must be true or false");
+  }
+  const q = param(params, "q");
+  return { mchid, since, until, active: active === null ? null : active === "true", q: q === null ? null : q.toLowerCase() };
+}
+
+/** A fingerprint of the filter inside the cursor, so a cursor is never applied to another query. */
+function filterTag(filter: Filter): string {
+  return md5(JSON.stringify(filter)).slice(0, 8);
+}
+
+export function encodeCursor(position: Position, filter: Filter): string {
+  const json = JSON.stringify([position.at, position.mchid, position.id, filterTag(filter)]);
+  const bytes = new TextEncoder().encode(json);
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function decodeCursor(cursor: string, filter: Filter): Position {
+  const invalid = new QueryError("cursor", "cursor is not one this API gave out (use next_cursor as it is)");
+  let parsed: unknown;
+  try {
+    const binary = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
+  } catch {
+    throw invalid;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4) throw invalid;
+  const [at, mchid, id, tag] = parsed as unknown[];
+  if ((at !== null && typeof at !== "number") || typeof mchid !== "string" || typeof id !== "string") throw invalid;
+  if (tag !== filterTag(filter)) throw new QueryError("cursor", "cursor belongs to a query with other filters");
+  return { at, mchid, id };
+}
+
+export function parseListQuery(params: URLSearchParams, mchids: ReadonlySet<string>): ListQuery {
+  const filter = parseFilter(params, mchids);
+  const limitText = param(params, "limit");
+  let limit = DEFAULT_LIMIT;
+  if (limitText !== null) {
+    limit = /^\d{1,4}$/.test(limitText) ? Number(limitText) : 0;
+    if (limit < 1 || limit > MAX_LIMIT) throw new QueryError("limit", `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+  }
+  const cursor = param(params, "cursor");
+  return { filter, limit, after: cursor === null ? null : decodeCursor(cursor, filter) };
+}
+
+function matches(c: Complaint, at: number | null, f: Filter): boolean {
+  if (f.mchid !== null && c.mchid !== f.mchid) return false;
+  if (f.active !== null && c.active !== f.active) return false;
+  if (f.since !== null && (at === null || at < f.since)) return false;
+  if (f.until !== null && (at === null || at > f.until)) return false;
+  if (f.q !== null) {
+    const q = f.q;
+    if (![c.body, c.out_trade_no, c.order_id, c.id].some((field) => field.toLowerCase().includes(q))) return false;
+  }
+  return true;
+}
+
+/** Every complaint of the snapshot that matches, in order. */
+export function allMatches(snapshot: Snapshot, filter: Filter): Complaint[] {
+  return snapshot.complaints.filter((c, i) => matches(c, (snapshot.positions[i] as Position).at, filter));
+}
+
+export interface Page {
+  complaints: Complaint[];
+  total: number;
+  next_cursor: string | null;
+}
+
+export function listPage(snapshot: Snapshot, query: ListQuery): Page {
+  const { filter, limit, after } = query;
+  const page: Complaint[] = [];
+  let total = 0;
+  let more = false;
+  let last: Position | null = null;
+  snapshot.complaints.forEach((c, i) => {
+    const position = snapshot.positions[i] as Position;
+    if (!matches(c, position.at, filter)) return;
+    total++;
+    if (after !== null && comparePositions(position, after) <= 0) return;
+    if (page.length < limit) {
+      page.push(c);
+      last = position;
+    } else {
+      more = true;
+    }
+  });
+  return { complaints: page, total, next_cursor: more && last !== null ? encodeCursor(last, filter) : null };
+}

@@ -1,0 +1,275 @@
+/**
+ * Every route of the contract through the real Worker's fetch(), with data put there by a real poll.
+ */
+import { env } from "cloudflare:test";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { fixtureComplaints } from "../sandbox/fixtures";
+import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { statusKey } from "../src/store";
+import { ADMIN_TOKEN, READ_TOKEN, call, clearKv, fireCron, routeUpstreamTo, testEnv } from "./support/worker";
+
+const { mchid, key } = SANDBOX_MERCHANT;
+const SECRET_MERCHANTS = JSON.stringify([{ mchid: "1500000002", key: "second-key-SECRET" }]);
+let sandbox: PayjsSandbox;
+const e = testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, PAYJS_MERCHANTS: SECRET_MERCHANTS });
+const total = () => fixtureComplaints(mchid).length;
+
+async function json(res: Response): Promise<any> {
+  return res.json();
+}
+
+beforeAll(async () => {
+  await clearKv();
+  sandbox = new PayjsSandbox([SANDBOX_MERCHANT, { mchid: "1500000002", key: "second-key-SECRET" }]);
+  sandbox.setComplaints(mchid, fixtureComplaints(mchid));
+  routeUpstreamTo(sandbox);
+  await fireCron(e, Date.now());
+  vi.restoreAllMocks();
+});
+beforeEach(() => {
+  routeUpstreamTo(sandbox);
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe("GET /healthz", () => {
+  it("Should answer {ok:true} to anyone", async () => {
+    const res = await call(e, "/healthz", { token: null });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it("Should answer 500 bad_config naming the setting when a setting is invalid, on every route", async () => {
+    const bad = testEnv({ POLL_INTERVAL_SECONDS: "four hours" });
+    for (const path of ["/healthz", "/api/complaints", "/api/status", "/nope"]) {
+      const res = await call(bad, path);
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({
+        error: { code: "bad_config", message: expect.stringContaining("POLL_INTERVAL_SECONDS"), setting: "POLL_INTERVAL_SECONDS" },
+      });
+    }
+  });
+
+  it("Should never show a secret in a bad_config message", async () => {
+    const bad = testEnv({ PAYJS_MERCHANTS: `[{"mchid":"1","key":"SECRET-KEY-123","nmae":"x"}]` });
+    const text = await (await call(bad, "/healthz")).text();
+    expect(text).toContain("PAYJS_MERCHANTS");
+    expect(text).not.toContain("SECRET-KEY-123");
+  });
+});
+
+describe("authentication", () => {
+  it("Should answer 401 with WWW-Authenticate without a token or with a wrong one", async () => {
+    for (const token of [null, "wrong", READ_TOKEN + "x", "r"]) {
+      const res = await call(e, "/api/complaints", { token });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect((await json(res)).error.code).toBe("unauthorized");
+    }
+  });
+
+  it("Should not accept a token in the query string", async () => {
+    const res = await call(e, `/api/complaints?token=${READ_TOKEN}&access_token=${READ_TOKEN}`, { token: null });
+    expect(res.status).toBe(401);
+  });
+
+  it("Should answer 503 not_configured when no token is set", async () => {
+    const res = await call(testEnv({ API_TOKENS: "", ADMIN_TOKEN: "" }), "/api/complaints");
+    expect(res.status).toBe(503);
+    expect((await json(res)).error.code).toBe("not_configured");
+  });
+
+  it("Should let the admin token read and refuse read tokens on admin routes", async () => {
+    expect((await call(e, "/api/complaints", { token: ADMIN_TOKEN })).status).toBe(200);
+    const res = await call(e, "/api/poll", { method: "POST" });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("GET /api/complaints", () => {
+  it("Should list the complaints newest first with count, total, cursor and updated_at", async () => {
+    const body = await json(await call(e, "/api/complaints"));
+    expect(body).toMatchObject({ count: total(), total: total(), next_cursor: null, updated_at: expect.any(String) });
+    const times = body.complaints.map((c: any) => Date.parse(c.complaint_at)).filter((t: number) => !Number.isNaN(t));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(body.complaints[0]).toEqual(
+      expect.objectContaining({ id: expect.any(String), mchid, raw: expect.any(Object), first_seen_at: expect.any(String) }),
+    );
+  });
+
+  it("Should page through every complaint exactly once", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await json(await call(e, `/api/complaints?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`));
+      expect(page.total).toBe(total());
+      seen.push(...page.complaints.map((c: any) => c.id));
+      cursor = page.next_cursor;
+    } while (cursor !== null);
+    expect(seen).toHaveLength(total());
+    expect(new Set(seen).size).toBe(total());
+  });
+
+  it.each([
+    ["limit=0", "limit"],
+    ["limit=abc", "limit"],
+    ["since=2026-99-01", "since"],
+    ["until=tomorrow", "until"],
+    ["active=maybe", "active"],
+    ["mchid=42", "mchid"],
+    ["cursor=garbage", "cursor"],
+  ])("Should answer 400 naming the parameter for %s", async (qs, parameter) => {
+    const res = await call(e, `/api/complaints?${qs}`);
+    expect(res.status).toBe(400);
+    expect((await json(res)).error).toMatchObject({ code: "bad_request", parameter });
+  });
+
+  it("Should filter by q, active and mchid", async () => {
+    const all = (await json(await call(e, "/api/complaints"))).complaints as any[];
+    const word = (all[0].body as string).slice(0, 2);
+    const byQ = await json(await call(e, `/api/complaints?q=${encodeURIComponent(word)}`));
+    expect(byQ.total).toBe(all.filter((c) => c.body.toLowerCase().includes(word.toLowerCase()) || c.order_id.includes(word) || c.out_trade_no.includes(word) || c.id.includes(word)).length);
+    expect((await json(await call(e, "/api/complaints?active=false"))).total).toBe(0);
+    expect((await json(await call(e, "/api/complaints?mchid=1500000002"))).total).toBe(0);
+  });
+
+  it("Should answer If-None-Match with 304 and carry private caching", async () => {
+    const first = await call(e, "/api/complaints?limit=2");
+    const etag = first.headers.get("etag");
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(first.headers.get("cache-control")).toContain("private");
+    const again = await call(e, "/api/complaints?limit=2", { headers: { "if-none-match": etag as string } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    const other = await call(e, "/api/complaints?limit=3", { headers: { "if-none-match": etag as string } });
+    expect(other.status).toBe(200);
+  });
+
+  it("Should answer other methods with 405 and Allow", async () => {
+    const res = await call(e, "/api/complaints", { method: "DELETE" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect((await json(res)).error.code).toBe("method_not_allowed");
+  });
+});
+
+describe("GET /api/complaints/{id}", () => {
+  it("Should answer one complaint, narrowed by mchid", async () => {
+    const first = (await json(await call(e, "/api/complaints?limit=1"))).complaints[0];
+    expect(await json(await call(e, `/api/complaints/${encodeURIComponent(first.id)}`))).toEqual({ complaint: first });
+    expect((await call(e, `/api/complaints/${encodeURIComponent(first.id)}?mchid=1500000002`)).status).toBe(404);
+  });
+
+  it("Should answer 404 for an unknown id or mchid", async () => {
+    expect((await call(e, "/api/complaints/nope")).status).toBe(404);
+    expect((await call(e, "/api/complaints/nope?mchid=123")).status).toBe(404);
+  });
+});
+
+describe("GET /api/complaints.csv", () => {
+  it("Should give every match as CSV with a BOM and the header row", async () => {
+    const res = await call(e, "/api/complaints.csv");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes.slice(3));
+    expect(text.split("\r\n")[0]).toBe("id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at");
+    expect(text).not.toMatch(/(^|,)=/m);
+  });
+
+  it("Should validate its filters like the list", async () => {
+    expect((await call(e, "/api/complaints.csv?since=bad")).status).toBe(400);
+  });
+});
+
+describe("GET /api/status", () => {
+  it("Should show each merchant with the contract's fields", async () => {
+    const body = await json(await call(e, "/api/status"));
+    expect(body.merchants).toHaveLength(2);
+    expect(body.merchants[0]).toEqual({
+      mchid,
+      name: null,
+      last_attempt_at: expect.any(String),
+      last_success_at: expect.any(String),
+      next_poll_at: expect.any(String),
+      consecutive_failures: 0,
+      last_error: null,
+      complaints_total: total(),
+      complaints_active: total(),
+      storage_errors: [],
+    });
+  });
+});
+
+describe("POST /api/poll", () => {
+  it("Should answer 429 with Retry-After when no merchant is due", async () => {
+    const res = await call(e, `/api/poll?mchid=${mchid}`, { method: "POST", token: ADMIN_TOKEN });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(3 * 3600);
+  });
+
+  it("Should answer 404 for an unknown mchid", async () => {
+    expect((await call(e, "/api/poll?mchid=9", { method: "POST", token: ADMIN_TOKEN })).status).toBe(404);
+  });
+
+  it("Should poll a due merchant and report the outcome", async () => {
+    await env.COMPLAINTS.delete(statusKey("1500000002"));
+    const fresh = testEnv({ PAYJS_MCHID: "1500000002", PAYJS_KEY: "second-key-SECRET" });
+    const res = await call(fresh, "/api/poll", { method: "POST", token: ADMIN_TOKEN });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ results: [{ mchid: "1500000002", outcome: "ok", new: 0, vanished: 0, error: null }] });
+  });
+
+  it("Should answer GET with 405 and Allow: POST", async () => {
+    const res = await call(e, "/api/poll", { token: ADMIN_TOKEN });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("POST");
+  });
+});
+
+describe("CORS", () => {
+  const cors = testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, CORS_ORIGINS: "https://shop.example" });
+
+  it("Should allow a listed origin, preflight included", async () => {
+    const res = await call(cors, "/api/complaints", { headers: { origin: "https://shop.example" } });
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://shop.example");
+    const pre = await call(cors, "/api/complaints", {
+      method: "OPTIONS",
+      token: null,
+      headers: { origin: "https://shop.example", "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
+  });
+
+  it("Should give no CORS header to another origin", async () => {
+    const res = await call(cors, "/api/complaints", { headers: { origin: "https://evil.example" } });
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("Should give no CORS header at all when CORS_ORIGINS is empty", async () => {
+    const res = await call(e, "/api/complaints", { headers: { origin: "https://shop.example" } });
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("errors", () => {
+  it("Should answer an unknown route with a JSON 404", async () => {
+    const res = await call(e, "/api/nope");
+    expect(res.status).toBe(404);
+    expect((await json(res)).error.code).toBe("not_found");
+  });
+
+  it("Should carry security headers", async () => {
+    const res = await call(e, "/healthz");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("Should never put a merchant key in any answer", async () => {
+    for (const path of ["/api/complaints", "/api/status", "/api/complaints.csv", "/healthz"]) {
+      const text = await (await call(e, path, { token: ADMIN_TOKEN })).text();
+      expect(text).not.toContain(key);
+      expect(text).not.toContain("second-key-SECRET");
+    }
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * The cron path end to end inside workerd: sandbox upstream → poller → real local KV → HTTP.
+ */
+import { env } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fixtureComplaints } from "../sandbox/fixtures";
+import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { complaintsKey, statusKey } from "../src/store";
+import { countingKv } from "./support/counting-kv";
+import { call, clearKv, fireCron, routeUpstreamTo, testEnv } from "./support/worker";
+
+const H = 3_600_000;
+const { mchid, key } = SANDBOX_MERCHANT;
+let sandbox: PayjsSandbox;
+let t0: number;
+
+function merchantEnv(vars: Record<string, string> = {}) {
+  return testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, ...vars });
+}
+
+async function status(e = merchantEnv()) {
+  const body = (await (await call(e, "/api/status")).json()) as { merchants: Record<string, unknown>[] };
+  return body.merchants[0] as Record<string, any>;
+}
+
+async function stored(): Promise<string | null> {
+  return env.COMPLAINTS.get(complaintsKey(mchid));
+}
+
+beforeEach(async () => {
+  await clearKv();
+  sandbox = new PayjsSandbox([SANDBOX_MERCHANT, { mchid: "1500000002", key: "second-key" }]);
+  sandbox.setComplaints(mchid, fixtureComplaints(mchid));
+  routeUpstreamTo(sandbox);
+  t0 = Date.now();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("a cron tick", () => {
+  it("Should store every upstream complaint on the first poll and serve it", async () => {
+    const e = merchantEnv();
+    await fireCron(e, t0);
+    const body = (await (await call(e, "/api/complaints?limit=500")).json()) as any;
+    expect(body.total).toBe(fixtureComplaints(mchid).length);
+    expect(body.complaints.every((c: any) => c.active && c.mchid === mchid)).toBe(true);
+    const s = await status(e);
+    expect(s).toMatchObject({ last_error: null, consecutive_failures: 0, complaints_total: body.total });
+    expect(Date.parse(s.next_poll_at) - Date.parse(s.last_success_at)).toBe(4 * H);
+  });
+
+  it("Should not call upstream or write anything while the merchant is not due", async () => {
+    await fireCron(merchantEnv(), t0);
+    const counter = countingKv(env.COMPLAINTS);
+    const e = merchantEnv({});
+    (e as any).COMPLAINTS = counter.kv;
+    const calls = sandbox.requests.length;
+    await fireCron(e, t0 + 30 * 60_000);
+    await fireCron(e, t0 + 4 * H - 61_000);
+    expect(sandbox.requests.length).toBe(calls);
+    expect(counter.writes).toEqual([]);
+  });
+
+  it("Should poll again once the interval has passed, within a minute of jitter", async () => {
+    await fireCron(merchantEnv(), t0);
+    await fireCron(merchantEnv(), t0 + 4 * H - 60_000);
+    expect(sandbox.requests).toHaveLength(2);
+  });
+
+  it("Should write only the status when nothing changed, and 2 values when one complaint is new", async () => {
+    await fireCron(merchantEnv(), t0);
+    const counter = countingKv(env.COMPLAINTS);
+    const e = merchantEnv();
+    (e as any).COMPLAINTS = counter.kv;
+    await fireCron(e, t0 + 4 * H);
+    expect(counter.writes).toEqual([statusKey(mchid)]);
+    sandbox.addComplaint(mchid, { complaint_id: "NEW-1", complaint_at: "2026-11-27 10:00:00", order_id: "O", out_trade_no: "T", total_fee: 100, body: "新投诉" });
+    counter.writes = [];
+    await fireCron(e, t0 + 8 * H);
+    expect(counter.writes.sort()).toEqual([complaintsKey(mchid), statusKey(mchid)].sort());
+  });
+
+  it("Should follow the merchant's list as it changes: new, vanished, back again", async () => {
+    const e = merchantEnv();
+    await fireCron(e, t0);
+    const first = fixtureComplaints(mchid)[0] as Record<string, unknown>;
+    sandbox.removeComplaint(mchid, first.complaint_id as string);
+    await fireCron(e, t0 + 4 * H);
+    let c = (await (await call(e, `/api/complaints/${first.complaint_id}`)).json()) as any;
+    expect(c.complaint).toMatchObject({ active: false, last_seen_at: new Date(t0).toISOString() });
+    const inactive = (await (await call(e, "/api/complaints?active=false")).json()) as any;
+    expect(inactive.complaints.map((x: any) => x.id)).toEqual([first.complaint_id]);
+
+    sandbox.addComplaint(mchid, first);
+    await fireCron(e, t0 + 8 * H);
+    c = (await (await call(e, `/api/complaints/${first.complaint_id}`)).json()) as any;
+    expect(c.complaint).toMatchObject({ active: true, first_seen_at: new Date(t0).toISOString(), last_seen_at: new Date(t0 + 8 * H).toISOString() });
+  });
+});
+
+describe("an upstream failure", () => {
+  const cases: [string, string, boolean][] = [
+    ["timeout", "timeout", true],
+    ["http_500_html", "http_status", true],
+    ["http_502", "http_status", true],
+    ["http_429", "http_status", true],
+    ["http_404", "http_status", false],
+    ["html_200", "not_json", true],
+    ["not_json", "not_json", true],
+    ["truncated_json", "not_json", true],
+    ["empty_object", "upstream_error", false],
+    ["return_code_0", "upstream_error", false],
+    ["return_code_0_msg_only", "upstream_error", false],
+    ["bad_sign", "bad_signature", false],
+    ["unsigned", "unsigned", false],
+  ];
+
+  it.each(cases)("Should leave stored complaints untouched and record %s as %s", async (mode, code, transient) => {
+    const e = merchantEnv({ UPSTREAM_TIMEOUT_MS: "200" });
+    await fireCron(e, t0);
+    const before = await stored();
+    sandbox.setMode(mode as never);
+    await fireCron(e, t0 + 4 * H);
+    expect(await stored()).toBe(before);
+    const s = await status(e);
+    expect(s.last_error).toMatchObject({ code, at: new Date(t0 + 4 * H).toISOString() });
+    expect(s.last_error.message).not.toContain(key);
+    expect(s.consecutive_failures).toBe(1);
+    expect(s.last_success_at).toBe(new Date(t0).toISOString());
+    const wait = Date.parse((await env.COMPLAINTS.get(statusKey(mchid), "json") as any).state.next_poll_at) - (t0 + 4 * H);
+    expect(wait).toBe(transient ? 0.5 * H : 4 * H);
+
+    sandbox.setMode("ok");
+    await fireCron(e, t0 + 8 * H);
+    expect((await status(e)).last_error).toBeNull();
+  });
+
+  it("Should keep PAYJS's own message for return_code 0", async () => {
+    sandbox.setMode("return_code_0_msg_only");
+    await fireCron(merchantEnv(), t0);
+    expect((await status()).last_error.message).toMatch(/PAYJS refused: .+/);
+  });
+
+  it("Should accept an unsigned answer only when ALLOW_UNSIGNED_RESPONSES is true", async () => {
+    sandbox.setMode("unsigned");
+    const e = merchantEnv({ ALLOW_UNSIGNED_RESPONSES: "true" });
+    await fireCron(e, t0);
+    expect((await status(e)).complaints_total).toBe(fixtureComplaints(mchid).length);
+  });
+
+  it("Should back off 30 min, 1 h, 2 h after transient failures in a row", async () => {
+    sandbox.setMode("http_502");
+    const e = merchantEnv();
+    const waits: number[] = [];
+    let now = t0;
+    for (let i = 0; i < 3; i++) {
+      await fireCron(e, now);
+      const next = Date.parse((await env.COMPLAINTS.get(statusKey(mchid), "json") as any).state.next_poll_at);
+      waits.push(next - now);
+      now = next;
+    }
+    expect(waits).toEqual([0.5 * H, H, 2 * H]);
+    expect(sandbox.requests).toHaveLength(3);
+  });
+});
+
+describe("complaints in every shape", () => {
+  it.each(["array", "object", "json_string"] as const)("Should read complaints sent as %s", async (shape) => {
+    sandbox.setShape(shape);
+    await fireCron(merchantEnv(), t0);
+    expect((await status()).complaints_total).toBe(fixtureComplaints(mchid).length);
+  });
+
+  it.each(["empty_string", "null", "absent"] as const)("Should read %s as no complaints", async (shape) => {
+    sandbox.setShape(shape);
+    await fireCron(merchantEnv(), t0);
+    expect(await status()).toMatchObject({ complaints_total: 0, last_error: null });
+  });
+});
+
+describe("several merchants", () => {
+  it("Should poll each independently: one failing does not stop the other", async () => {
+    const e = testEnv({
+      PAYJS_MERCHANTS: JSON.stringify([
+        { mchid, key, name: "店铺一" },
+        { mchid: "1500000002", key: "wrong-key" },
+      ]),
+    });
+    await fireCron(e, t0);
+    const body = (await (await call(e, "/api/status")).json()) as any;
+    expect(body.merchants[0]).toMatchObject({ mchid, name: "店铺一", last_error: null });
+    expect(body.merchants[1]).toMatchObject({ mchid: "1500000002", last_error: { code: "upstream_error" } });
+  });
+});
+
+describe("stored values that cannot be read", () => {
+  it("Should report a corrupt value in the status, keep it aside, and rebuild on the next poll", async () => {
+    const e = merchantEnv();
+    await env.COMPLAINTS.put(complaintsKey(mchid), "{not json");
+    const s = await status(e);
+    expect(s.storage_errors).toEqual([expect.objectContaining({ code: "storage_corrupt" })]);
+    expect((await call(e, "/api/complaints")).status).toBe(200);
+
+    await fireCron(e, t0);
+    const { keys } = await env.COMPLAINTS.list({ prefix: "corrupt:" });
+    expect(keys).toHaveLength(1);
+    expect(await env.COMPLAINTS.get((keys[0] as { name: string }).name)).toBe("{not json");
+    expect(await status(e)).toMatchObject({ storage_errors: [], complaints_total: fixtureComplaints(mchid).length });
+  });
+
+  it("Should not overwrite a value from a newer layout", async () => {
+    const newer = JSON.stringify({ format: 99, complaints: [] });
+    await env.COMPLAINTS.put(complaintsKey(mchid), newer);
+    await fireCron(merchantEnv(), t0);
+    expect(await stored()).toBe(newer);
+    expect((await status()).last_error).toMatchObject({ code: "storage_format" });
+  });
+
+  it("Should change nothing when KV refuses the complaints write, and repair on the next tick", async () => {
+    const counter = countingKv(env.COMPLAINTS);
+    counter.failPutsMatching = /^complaints:/;
+    const e = merchantEnv();
+    (e as any).COMPLAINTS = counter.kv;
+    await fireCron(e, t0);
+    expect(await stored()).toBeNull();
+    expect((await status(e)).last_error).toMatchObject({ code: "storage" });
+    counter.failPutsMatching = null;
+    await fireCron(e, t0 + 0.5 * H);
+    expect((await status(e)).complaints_total).toBe(fixtureComplaints(mchid).length);
+  });
+});

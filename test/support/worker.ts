@@ -1,0 +1,60 @@
+/**
+ * Drives the real Worker inside workerd: its `scheduled()` and `fetch()` with a chosen env, the upstream
+ * answered by the bundled PAYJS sandbox through the global `fetch` (never by stubbing our own modules).
+ */
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { vi } from "vitest";
+import type { WorkerEnv } from "../../src/env";
+import entry from "../../src/index";
+import type { PayjsSandbox } from "../../sandbox/payjs-sandbox";
+
+const worker: Required<Pick<ExportedHandler<WorkerEnv>, "fetch" | "scheduled">> = entry;
+
+export const UPSTREAM = "https://payjs.sandbox.test/api";
+export const READ_TOKEN = "read-token-for-tests";
+export const ADMIN_TOKEN = "admin-token-for-tests";
+
+export function testEnv(vars: Partial<Record<keyof WorkerEnv, string>> = {}): WorkerEnv {
+  return {
+    ...env,
+    PAYJS_API_BASE: UPSTREAM,
+    API_TOKENS: READ_TOKEN,
+    ADMIN_TOKEN,
+    CORS_ORIGINS: "",
+    ...vars,
+  } as WorkerEnv;
+}
+
+export async function clearKv(): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await env.COMPLAINTS.list(cursor === undefined ? {} : { cursor });
+    await Promise.all(page.keys.map((k) => env.COMPLAINTS.delete(k.name)));
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor !== undefined);
+}
+
+/** Sends every outbound `fetch` to the sandbox; returns the spy so a test can count calls. */
+export function routeUpstreamTo(sandbox: PayjsSandbox) {
+  return vi
+    .spyOn(globalThis, "fetch")
+    .mockImplementation((input: RequestInfo | URL, init?: RequestInit) => sandbox.fetch(new Request(input, init)));
+}
+
+export async function fireCron(e: WorkerEnv, scheduledTime: number): Promise<void> {
+  const controller = createScheduledController({ scheduledTime, cron: "*/30 * * * *" });
+  const ctx = createExecutionContext();
+  await worker.scheduled(controller, e, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+export async function call(e: WorkerEnv, path: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> {
+  const { token = READ_TOKEN, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (token !== null) headers.set("authorization", `Bearer ${token}`);
+  const ctx = createExecutionContext();
+  const request = new Request(`http://worker.test${path}`, { ...rest, headers });
+  const res = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, e, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}

@@ -1,0 +1,217 @@
+/**
+ * `wrangler dev` as a child process, for process-level tests (end to end, browser, load): started on free
+ * ports with the given vars, awaited until `/healthz` answers, stopped by its PID with its whole process
+ * group (wrangler, workerd, esbuild), with its stdout/stderr captured so a failing test can show them.
+ *
+ * The developer's own `.dev.vars` / `.env` never leak in: wrangler is always given `--env-file` (a temp file
+ * holding `secrets`, possibly empty), which replaces both.
+ * @module
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+export const WRANGLER_BIN = join(PROJECT_ROOT, "node_modules/.bin/wrangler");
+
+export interface WranglerDevOptions {
+  /** Passed as `--var NAME:value` (wrangler shows these as "(hidden)" in its bindings table). */
+  vars?: Record<string, string>;
+  /** Written to a temp env file passed with `--env-file` (loaded as secrets). */
+  secrets?: Record<string, string>;
+  /** `--persist-to`: local KV state; default a fresh temp dir, removed on stop. */
+  persistTo?: string;
+  /** Default: a free port. */
+  port?: number;
+  /** More wrangler arguments. */
+  extraArgs?: string[];
+  /** How long to wait for `/healthz` to answer (default 60 s). */
+  readyTimeoutMs?: number;
+}
+
+export interface WranglerDev {
+  /** `http://127.0.0.1:port`. */
+  url: string;
+  port: number;
+  /** The wrangler process's PID (also its process group id). */
+  pid: number;
+  /** Everything wrangler printed so far, stdout and stderr interleaved. */
+  output(): string;
+  /** Stops wrangler and everything it started; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago (the OS picks it). */
+export async function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** The environment for a wrangler child: no telemetry, no `request.cf` download. */
+export function wranglerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_SEND_METRICS: "false",
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+    ...extra,
+  };
+}
+
+/** One `NAME='value'` line; values dotenv would alter (quotes, `$` expansion, newlines) are refused. */
+function dotenvLine(name: string, value: string): string {
+  if (/['$\r\n]/.test(value)) throw new Error(`secret ${name}: this helper cannot write ', $ or newlines to an env file`);
+  return `${name}='${value}'`;
+}
+
+/** Whether any process is still in process group `pgid`. */
+export function processGroupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Whether process `pid` still exists (a zombie counts as gone only once reaped). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number, stepMs = 50): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return check();
+}
+
+/** Sends SIGTERM to a process group, then SIGKILL if anything is left after `graceMs`. */
+export async function stopProcessGroup(pgid: number, graceMs = 5000): Promise<void> {
+  killGroup(pgid, "SIGTERM");
+  if (await waitFor(() => !processGroupAlive(pgid), graceMs)) return;
+  killGroup(pgid, "SIGKILL");
+  await waitFor(() => !processGroupAlive(pgid), 2000);
+}
+
+const running = new Set<number>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // A crashed test run must not leave a wrangler (and its workerd) behind.
+  process.once("exit", () => {
+    for (const pgid of running) killGroup(pgid, "SIGKILL");
+  });
+}
+
+export async function startWranglerDev(options: WranglerDevOptions = {}): Promise<WranglerDev> {
+  const port = options.port ?? (await freePort());
+  const inspectorPort = await freePort();
+  const scratch = mkdtempSync(join(tmpdir(), "wrangler-dev-"));
+  const envFile = join(scratch, "test.env");
+  writeFileSync(envFile, Object.entries(options.secrets ?? {}).map(([k, v]) => dotenvLine(k, v)).join("\n") + "\n");
+  const persistTo = options.persistTo ?? join(scratch, "state");
+
+  const args = [
+    "dev",
+    "--test-scheduled",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    persistTo,
+    "--env-file",
+    envFile,
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    "log",
+  ];
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  args.push(...(options.extraArgs ?? []));
+
+  let output = "";
+  const child: ChildProcess = spawn(WRANGLER_BIN, args, {
+    cwd: PROJECT_ROOT,
+    env: wranglerEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group, so stop() reaches workerd too
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("wrangler dev did not start");
+  running.add(pid);
+  installExitHook();
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  const exitPromise = new Promise<void>((r) =>
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      r();
+    }),
+  );
+
+  const url = `http://127.0.0.1:${port}`;
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      await stopProcessGroup(pid);
+      await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 2000))]);
+      running.delete(pid);
+      rmSync(scratch, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    if (exited !== null) {
+      await stop();
+      const { code, signal } = exited as { code: number | null; signal: NodeJS.Signals | null };
+      throw new Error(`wrangler dev exited (code ${code}, signal ${signal}) before answering /healthz:\n${output}`);
+    }
+    try {
+      await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      break; // any HTTP answer: the Worker is up (a bad config answers 500, which the test may want to see)
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev did not answer ${url}/healthz in time:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  return { url, port, pid, output: () => output, stop };
+}
