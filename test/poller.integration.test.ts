@@ -5,6 +5,7 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { signParams } from "../src/payjs/sign";
 import { complaintsKey, statusKey } from "../src/store";
 import { countingKv } from "./support/counting-kv";
 import { call, clearKv, fireCron, routeUpstreamTo, testEnv } from "./support/worker";
@@ -136,6 +137,27 @@ describe("an upstream failure", () => {
     expect((await status(e)).last_error).toBeNull();
   });
 
+  it("Should record a refused connection as network, transient", async () => {
+    const e = merchantEnv();
+    await fireCron(e, t0);
+    const before = await stored();
+    vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("fetch failed: connection refused"));
+    await fireCron(e, t0 + 4 * H);
+    expect(await stored()).toBe(before);
+    expect((await status(e)).last_error).toMatchObject({ code: "network" });
+  });
+
+  it("Should record a signed answer whose complaints are no list as bad_shape", async () => {
+    const e = merchantEnv();
+    await fireCron(e, t0);
+    const before = await stored();
+    const payload = { return_code: 1, return_msg: "SUCCESS", complaints: 42 };
+    vi.spyOn(globalThis, "fetch").mockResolvedValue(Response.json({ ...payload, sign: signParams(payload, key) }));
+    await fireCron(e, t0 + 4 * H);
+    expect(await stored()).toBe(before);
+    expect((await status(e)).last_error).toMatchObject({ code: "bad_shape" });
+  });
+
   it("Should keep PAYJS's own message for return_code 0", async () => {
     sandbox.setMode("return_code_0_msg_only");
     await fireCron(merchantEnv(), t0);
@@ -162,6 +184,32 @@ describe("an upstream failure", () => {
     }
     expect(waits).toEqual([0.5 * H, H, 2 * H]);
     expect(sandbox.requests).toHaveLength(3);
+  });
+});
+
+describe("logs", () => {
+  it("Should log one JSON line per poll, with no key, token or complaint text in any line", async () => {
+    const lines: string[] = [];
+    const record = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+    vi.spyOn(console, "log").mockImplementation(record);
+    vi.spyOn(console, "error").mockImplementation(record);
+    vi.spyOn(console, "warn").mockImplementation(record);
+    const e = merchantEnv({ UPSTREAM_TIMEOUT_MS: "100" });
+    let now = t0;
+    for (const mode of ["ok", "timeout", "bad_sign", "return_code_0", "http_500_html", "unsigned"] as const) {
+      sandbox.setMode(mode);
+      await fireCron(e, now);
+      now += 5 * H;
+    }
+    await fireCron(testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, POLL_INTERVAL_SECONDS: "x" }), now);
+    const polls = lines.map((l) => JSON.parse(l)).filter((l) => l.event === "poll");
+    expect(polls.map((p) => p.error)).toEqual([null, "timeout", "bad_signature", "upstream_error", "http_status", "unsigned"]);
+    expect(polls[0]).toMatchObject({ mchid, outcome: "ok", new: fixtureComplaints(mchid).length, ms: expect.any(Number) });
+    expect(lines.some((l) => l.includes("bad_config") && l.includes("POLL_INTERVAL_SECONDS"))).toBe(true);
+    const text = lines.join("\n");
+    for (const secret of [key, "read-token-for-tests", "admin-token-for-tests", String(fixtureComplaints(mchid)[0]?.body)]) {
+      expect(text).not.toContain(secret);
+    }
   });
 });
 
