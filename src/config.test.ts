@@ -53,6 +53,16 @@ describe("parseConfig", () => {
     expect(parseConfig({ CORS_ORIGINS: "*" }).corsOrigins).toBe("*");
   });
 
+  it("Should accept unquoted numbers and booleans from wrangler.toml", () => {
+    const config = parseConfig({ POLL_INTERVAL_SECONDS: 3600, ALLOW_UNSIGNED_RESPONSES: true } as unknown as Partial<WorkerEnv>);
+    expect(config.pollIntervalSeconds).toBe(3600);
+    expect(config.allowUnsignedResponses).toBe(true);
+  });
+
+  it("Should ignore a trailing comma in CORS_ORIGINS", () => {
+    expect(parseConfig({ CORS_ORIGINS: "https://a.example," }).corsOrigins).toEqual(["https://a.example"]);
+  });
+
   it("Should treat an empty setting as absent", () => {
     expect(parseConfig({ POLL_INTERVAL_SECONDS: "", PAYJS_API_BASE: " " }).pollIntervalSeconds).toBe(14_400);
   });
@@ -87,16 +97,24 @@ describe("parseConfig", () => {
 });
 
 describe("loadConfig", () => {
+  const kv = { get() {}, put() {} };
+
   it("Should parse an env object once and return the same result after", () => {
-    const env = { PAYJS_MCHID: "1", PAYJS_KEY: "k" } as unknown as WorkerEnv;
+    const env = { COMPLAINTS: kv, PAYJS_MCHID: "1", PAYJS_KEY: "k" } as unknown as WorkerEnv;
     const first = loadConfig(env);
     expect(first.ok).toBe(true);
     expect(loadConfig(env)).toBe(first);
   });
 
   it("Should return the error instead of throwing", () => {
-    const result = loadConfig({ POLL_INTERVAL_SECONDS: "soon" } as unknown as WorkerEnv);
+    const result = loadConfig({ COMPLAINTS: kv, POLL_INTERVAL_SECONDS: "soon" } as unknown as WorkerEnv);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.setting).toBe("POLL_INTERVAL_SECONDS");
+  });
+
+  it("Should name a missing KV binding", () => {
+    const result = loadConfig({ PAYJS_MCHID: "1", PAYJS_KEY: "k" } as unknown as WorkerEnv);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.setting).toBe("COMPLAINTS");
   });
 });

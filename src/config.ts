@@ -46,8 +46,11 @@ type Vars = Partial<Record<keyof WorkerEnv, unknown>>;
 function present(env: Vars, name: keyof WorkerEnv): string | undefined {
   const value = env[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw new ConfigError(name, "must be a string");
-  const trimmed = value.trim();
+  // wrangler.toml may hold an unquoted number or boolean; it reaches the Worker as such.
+  if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+    throw new ConfigError(name, "must be a string");
+  }
+  const trimmed = String(value).trim();
   return trimmed === "" ? undefined : trimmed;
 }
 
@@ -149,8 +152,11 @@ function cors(env: Vars): Config["corsOrigins"] {
   const value = present(env, "CORS_ORIGINS");
   if (value === undefined) return [];
   if (value === "*") return "*";
-  return value.split(",").map((origin) => {
-    const o = origin.trim();
+  const origins = value
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o !== "");
+  return origins.map((o) => {
     let url: URL | undefined;
     try {
       url = new URL(o);
@@ -183,11 +189,19 @@ export function parseConfig(env: Vars): Config {
 
 const cache = new WeakMap<object, ConfigResult>();
 
+function checkBinding(env: WorkerEnv): void {
+  const kv = (env as Partial<WorkerEnv>).COMPLAINTS;
+  if (typeof kv?.get !== "function" || typeof kv.put !== "function") {
+    throw new ConfigError("COMPLAINTS", "the KV namespace binding is missing: add [[kv_namespaces]] binding = \"COMPLAINTS\" to wrangler.toml");
+  }
+}
+
 /** Parses once per `env` object: workerd hands the same object to every invocation of an isolate. */
 export function loadConfig(env: WorkerEnv): ConfigResult {
   let result = cache.get(env);
   if (result === undefined) {
     try {
+      checkBinding(env);
       result = { ok: true, config: parseConfig(env) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;

@@ -37,13 +37,25 @@ describe("Store", () => {
   it.each([
     ["garbage", "storage_corrupt"],
     ["[1,2,3]", "storage_corrupt"],
-    [JSON.stringify({ format: 1, complaints: [{ id: 1 }] }), "storage_corrupt"],
+    [JSON.stringify({ format: 1, complaints: "x" }), "storage_corrupt"],
     [JSON.stringify({ format: 2, complaints: [] }), "storage_format"],
     [JSON.stringify({ complaints: [] }), "storage_format"],
   ])("Should report %s as unreadable (%s) and keep its text", async (text, code) => {
     await kv.put(complaintsKey("100"), text);
     const stored = await store.loadComplaints("100");
     expect(stored).toMatchObject({ kind: "unreadable", text, error: { code, key: complaintsKey("100") } });
+  });
+
+  it("Should keep the readable complaints of a value with one damaged record, and report the damage", async () => {
+    const text = JSON.stringify({ format: FORMAT, rev: "r", complaints: [complaint, { id: 1 }] });
+    await kv.put(complaintsKey("100"), text);
+    const stored = await store.loadComplaints("100");
+    expect(stored).toMatchObject({ kind: "ok", value: [complaint], damage: { text, error: { code: "storage_corrupt" } } });
+  });
+
+  it("Should refuse a status whose times do not parse", async () => {
+    await kv.put(statusKey("100"), JSON.stringify({ format: FORMAT, state: { ...INITIAL_STATE, next_poll_at: "soon" } }));
+    expect(await store.loadState("100")).toMatchObject({ kind: "unreadable" });
   });
 
   it("Should write the format key once and refuse a newer layout", async () => {

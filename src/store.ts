@@ -54,16 +54,22 @@ export interface StorageError {
   key: string;
 }
 
-/** A value read from KV: absent, readable, or unreadable (kept as raw text so it can be preserved). */
+/**
+ * A value read from KV: absent, readable, or unreadable (kept as raw text so it can be preserved).
+ * A readable value may still have had parts that were not (`damage`): what could be read is in `value`.
+ */
 export type Stored<T> =
   | { kind: "absent" }
-  | { kind: "ok"; value: T; rev: string }
+  | { kind: "ok"; value: T; rev: string; damage: { error: StorageError; text: string } | null }
   | { kind: "unreadable"; error: StorageError; text: string };
 
 export const complaintsKey = (mchid: string): string => `complaints:${mchid}`;
 export const statusKey = (mchid: string): string => `status:${mchid}`;
 
-function decode<T>(key: string, text: string | null, field: string, check: (v: unknown) => v is T): Stored<T> {
+/** Checks one stored field; returns what of it could be read and how many parts could not. */
+type Check<T> = (v: unknown) => { value: T; bad: number } | null;
+
+function decode<T>(key: string, text: string | null, field: string, check: Check<T>): Stored<T> {
   if (text === null) return { kind: "absent" };
   let parsed: unknown;
   try {
@@ -78,35 +84,56 @@ function decode<T>(key: string, text: string | null, field: string, check: (v: u
   if (record.format !== FORMAT) {
     return unreadable(key, text, "storage_format", `has format ${JSON.stringify(record.format)}, expected ${FORMAT}`);
   }
-  const value = record[field];
-  if (!check(value)) return unreadable(key, text, "storage_corrupt", `has no valid ${field}`);
-  return { kind: "ok", value, rev: typeof record.rev === "string" ? record.rev : "" };
+  const checked = check(record[field]);
+  if (checked === null) return unreadable(key, text, "storage_corrupt", `has no valid ${field}`);
+  const damage =
+    checked.bad === 0
+      ? null
+      : { text, error: { code: "storage_corrupt" as const, key, message: `Stored value ${key} has ${checked.bad} unreadable ${field}` } };
+  return { kind: "ok", value: checked.value, rev: typeof record.rev === "string" ? record.rev : "", damage };
 }
 
 function unreadable<T>(key: string, text: string, code: StorageErrorCode, what: string): Stored<T> {
   return { kind: "unreadable", text, error: { code, key, message: `Stored value ${key} ${what}` } };
 }
 
-function isComplaintList(v: unknown): v is Complaint[] {
+const isString = (v: unknown): v is string => typeof v === "string";
+const isTime = (v: unknown): boolean => v === null || (isString(v) && !Number.isNaN(Date.parse(v)));
+const isCount = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+function isComplaint(c: unknown): c is Complaint {
+  if (typeof c !== "object" || c === null) return false;
+  const x = c as Record<string, unknown>;
   return (
-    Array.isArray(v) &&
-    v.every(
-      (c) =>
-        typeof c === "object" &&
-        c !== null &&
-        typeof (c as Complaint).id === "string" &&
-        typeof (c as Complaint).mchid === "string" &&
-        typeof (c as Complaint).active === "boolean" &&
-        typeof (c as Complaint).raw === "object",
-    )
+    ["id", "mchid", "complaint_at", "out_trade_no", "order_id", "body", "first_seen_at", "last_seen_at"].every((k) => isString(x[k])) &&
+    (x.total_fee === null || typeof x.total_fee === "number") &&
+    typeof x.active === "boolean" &&
+    typeof x.raw === "object" &&
+    x.raw !== null
   );
 }
 
-function isPollState(v: unknown): v is PollState {
-  if (typeof v !== "object" || v === null) return false;
-  const s = v as PollState;
-  return typeof s.consecutive_failures === "number" && typeof s.transient_failures === "number";
-}
+/** Keeps every readable complaint: one damaged record must not cost the others. */
+const complaintList: Check<Complaint[]> = (v) => {
+  if (!Array.isArray(v)) return null;
+  const value = v.filter(isComplaint);
+  return { value, bad: v.length - value.length };
+};
+
+const pollState: Check<PollState> = (v) => {
+  if (typeof v !== "object" || v === null) return null;
+  const s = v as Record<string, unknown>;
+  const error = s.last_error as Record<string, unknown> | null | undefined;
+  const ok =
+    isTime(s.last_attempt_at) &&
+    isTime(s.last_success_at) &&
+    isTime(s.next_poll_at) &&
+    isCount(s.consecutive_failures) &&
+    isCount(s.transient_failures) &&
+    (error === null || (typeof error === "object" && isString(error.code) && isString(error.message) && isString(error.at))) &&
+    typeof s.failing_alerted === "boolean";
+  return ok ? { value: v as PollState, bad: 0 } : null;
+};
 
 function newRev(now: number): string {
   return `${now.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
@@ -128,12 +155,12 @@ export class Store {
   }
 
   async loadState(mchid: string, cacheTtl?: number): Promise<Stored<PollState>> {
-    return decode(statusKey(mchid), await this.text(statusKey(mchid), cacheTtl), "state", isPollState);
+    return decode(statusKey(mchid), await this.text(statusKey(mchid), cacheTtl), "state", pollState);
   }
 
   async loadComplaints(mchid: string, cacheTtl?: number): Promise<Stored<Complaint[]>> {
     const key = complaintsKey(mchid);
-    return decode(key, await this.text(key, cacheTtl), "complaints", isComplaintList);
+    return decode(key, await this.text(key, cacheTtl), "complaints", complaintList);
   }
 
   /** The layout version on record; writes it when the namespace is new. Null when KV holds a newer layout. */

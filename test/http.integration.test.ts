@@ -144,6 +144,23 @@ describe("GET /api/complaints", () => {
     expect(other.status).toBe(200);
   });
 
+  it("Should read since/until as Beijing days over HTTP", async () => {
+    const all = (await json(await call(e, "/api/complaints"))).complaints as any[];
+    const day = (all[0].complaint_at as string).slice(0, 10);
+    const sameDay = all.filter((c) => c.complaint_at.startsWith(day));
+    const body = await json(await call(e, `/api/complaints?since=${day}&until=${day}`));
+    expect(body.complaints.map((c: any) => c.id)).toEqual(sameDay.map((c) => c.id));
+    const instant = await json(await call(e, `/api/complaints?since=${encodeURIComponent(all[0].complaint_at)}`));
+    expect(instant.complaints[instant.complaints.length - 1].complaint_at).toBe(all[0].complaint_at);
+  });
+
+  it("Should answer HEAD like GET without a body", async () => {
+    const res = await call(e, "/api/complaints", { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("etag")).toMatch(/^"/);
+    expect(await res.text()).toBe("");
+  });
+
   it("Should answer other methods with 405 and Allow", async () => {
     const res = await call(e, "/api/complaints", { method: "DELETE" });
     expect(res.status).toBe(405);
@@ -157,6 +174,14 @@ describe("GET /api/complaints/{id}", () => {
     const first = (await json(await call(e, "/api/complaints?limit=1"))).complaints[0];
     expect(await json(await call(e, `/api/complaints/${encodeURIComponent(first.id)}`))).toEqual({ complaint: first });
     expect((await call(e, `/api/complaints/${encodeURIComponent(first.id)}?mchid=1500000002`)).status).toBe(404);
+  });
+
+  it("Should answer 304 for a known complaint and never for a missing one", async () => {
+    const first = (await json(await call(e, "/api/complaints?limit=1"))).complaints[0];
+    const res = await call(e, `/api/complaints/${encodeURIComponent(first.id)}`);
+    const again = await call(e, `/api/complaints/${encodeURIComponent(first.id)}`, { headers: { "if-none-match": res.headers.get("etag") as string } });
+    expect(again.status).toBe(304);
+    expect((await call(e, "/api/complaints/nope", { headers: { "if-none-match": "*" } })).status).toBe(404);
   });
 
   it("Should answer 404 for an unknown id or mchid", async () => {
@@ -175,6 +200,11 @@ describe("GET /api/complaints.csv", () => {
     const text = new TextDecoder().decode(bytes.slice(3));
     expect(text.split("\r\n")[0]).toBe("id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at");
     expect(text).not.toMatch(/(^|,)=/m);
+  });
+
+  it("Should answer If-None-Match with 304", async () => {
+    const etag = (await call(e, "/api/complaints.csv")).headers.get("etag") as string;
+    expect((await call(e, "/api/complaints.csv", { headers: { "if-none-match": etag } })).status).toBe(304);
   });
 
   it("Should validate its filters like the list", async () => {
@@ -242,9 +272,22 @@ describe("CORS", () => {
     expect(pre.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
   });
 
-  it("Should give no CORS header to another origin", async () => {
+  it("Should give no CORS header to another origin, preflight included", async () => {
     const res = await call(cors, "/api/complaints", { headers: { origin: "https://evil.example" } });
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    const pre = await call(cors, "/api/complaints", {
+      method: "OPTIONS",
+      token: null,
+      headers: { origin: "https://evil.example", "access-control-request-method": "GET" },
+    });
+    expect(pre.headers.get("access-control-allow-origin")).toBeNull();
+    expect(pre.headers.get("access-control-allow-methods")).toBeNull();
+  });
+
+  it("Should allow any origin with *", async () => {
+    const any = testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, CORS_ORIGINS: "*" });
+    const res = await call(any, "/api/complaints", { headers: { origin: "https://anything.example" } });
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
   });
 
   it("Should give no CORS header at all when CORS_ORIGINS is empty", async () => {
@@ -270,6 +313,8 @@ describe("errors", () => {
       const text = await (await call(e, path, { token: ADMIN_TOKEN })).text();
       expect(text).not.toContain(key);
       expect(text).not.toContain("second-key-SECRET");
+      expect(text).not.toContain(READ_TOKEN);
+      expect(text).not.toContain(ADMIN_TOKEN);
     }
   });
 });

@@ -228,6 +228,26 @@ describe("complaints in every shape", () => {
 });
 
 describe("several merchants", () => {
+  it("Should have at most 4 upstream calls open at once", async () => {
+    const many = Array.from({ length: 7 }, (_, i) => ({ mchid: `15000001${i}`, key: `k${i}` }));
+    const wide = new PayjsSandbox(many);
+    let open = 0;
+    let most = 0;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+      open++;
+      most = Math.max(most, open);
+      await new Promise((r) => setTimeout(r, 20));
+      try {
+        return await wide.fetch(new Request(input, init));
+      } finally {
+        open--;
+      }
+    });
+    await fireCron(testEnv({ PAYJS_MERCHANTS: JSON.stringify(many) }), t0);
+    expect(wide.requests).toHaveLength(7);
+    expect(most).toBe(4);
+  });
+
   it("Should poll each independently: one failing does not stop the other", async () => {
     const e = testEnv({
       PAYJS_MERCHANTS: JSON.stringify([
@@ -257,12 +277,47 @@ describe("stored values that cannot be read", () => {
     expect(await status(e)).toMatchObject({ storage_errors: [], complaints_total: fixtureComplaints(mchid).length });
   });
 
+  it("Should keep every readable complaint when one stored record is damaged, and set the damaged one aside", async () => {
+    const e = merchantEnv();
+    await fireCron(e, t0);
+    const first = fixtureComplaints(mchid)[0] as Record<string, unknown>;
+    sandbox.removeComplaint(mchid, first.complaint_id as string);
+    await fireCron(e, t0 + 4 * H);
+    const value = JSON.parse((await stored()) as string);
+    value.complaints.push({ id: 42, garbage: true });
+    await env.COMPLAINTS.put(complaintsKey(mchid), JSON.stringify(value));
+
+    expect((await status(e)).storage_errors).toEqual([expect.objectContaining({ code: "storage_corrupt" })]);
+    await fireCron(e, t0 + 8 * H);
+    const after = await status(e);
+    expect(after).toMatchObject({ storage_errors: [], complaints_total: fixtureComplaints(mchid).length });
+    const gone = (await (await call(e, `/api/complaints/${first.complaint_id}`)).json()) as any;
+    expect(gone.complaint).toMatchObject({ active: false, first_seen_at: new Date(t0).toISOString() });
+    const { keys } = await env.COMPLAINTS.list({ prefix: "corrupt:" });
+    expect(keys).toHaveLength(1);
+  });
+
   it("Should not overwrite a value from a newer layout", async () => {
     const newer = JSON.stringify({ format: 99, complaints: [] });
     await env.COMPLAINTS.put(complaintsKey(mchid), newer);
     await fireCron(merchantEnv(), t0);
     expect(await stored()).toBe(newer);
     expect((await status()).last_error).toMatchObject({ code: "storage_format" });
+  });
+
+  it("Should log and survive a tick whose KV reads fail, then poll on the next", async () => {
+    const counter = countingKv(env.COMPLAINTS);
+    counter.failGetsMatching = /^status:/;
+    const e = merchantEnv();
+    (e as any).COMPLAINTS = counter.kv;
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    await fireCron(e, t0);
+    expect(sandbox.requests).toHaveLength(0);
+    expect(lines.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ event: "tick", outcome: "error", error: "storage" }));
+    counter.failGetsMatching = null;
+    await fireCron(e, t0 + 60_000);
+    expect((await status(e)).complaints_total).toBe(fixtureComplaints(mchid).length);
   });
 
   it("Should change nothing when KV refuses the complaints write, and repair on the next tick", async () => {

@@ -85,7 +85,9 @@ export async function fetchComplaints(merchant: Merchant, options: ClientOptions
     if (name === "TimeoutError" || name === "AbortError") {
       return fail("timeout", `PAYJS did not answer within ${options.timeoutMs} ms`, true);
     }
-    return fail("network", `Could not reach ${url}: ${error instanceof Error ? error.message : "network error"}`, true);
+    // The origin only: a URL's user info or path is nobody's business in a status message.
+    const origin = new URL(url).origin;
+    return fail("network", `Could not reach ${origin}: ${error instanceof Error ? error.message : "network error"}`, true);
   }
 
   if (response.status < 200 || response.status > 299) {

@@ -7,6 +7,11 @@ describe("Beijing time", () => {
     expect(toBeijingIso(Date.parse("2026-11-07T17:13:29Z"))).toBe("2026-11-08T01:13:29+08:00");
   });
 
+  it("Should accept 29 February only in a leap year", () => {
+    expect(parseUpstreamTime("2028-02-29 12:00:00")).toBe(Date.parse("2028-02-29T04:00:00Z"));
+    expect(parseUpstreamTime("2026-02-29 12:00:00")).toBeNull();
+  });
+
   it("Should accept a date alone, unix seconds and zoned ISO", () => {
     expect(parseUpstreamTime("2026-11-08")).toBe(Date.parse("2026-11-07T16:00:00Z"));
     expect(parseUpstreamTime("1762535609")).toBe(1762535609000);
@@ -15,7 +20,21 @@ describe("Beijing time", () => {
   });
 
   it("Should refuse text that is no real time", () => {
-    for (const bad of ["2026-02-30 10:00:00", "2026-11-08 25:00:00", "yesterday", "", null, undefined, {}]) {
+    for (const bad of [
+      "2026-02-30 10:00:00",
+      "2026-13-08 01:00:00",
+      "2026-00-08 01:00:00",
+      "2026-11-08 25:00:00",
+      "2026-11-08 01:00:75",
+      "0099-11-08 01:00:00",
+      "2026-02-30T00:00:00Z",
+      "2026/11/08 01:13:29",
+      "yesterday",
+      "",
+      null,
+      undefined,
+      {},
+    ]) {
       expect(parseUpstreamTime(bad)).toBeNull();
     }
   });

@@ -32,7 +32,9 @@ export type UpstreamFields = Pick<
 
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 const LOCAL_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
-const ZONED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const ZONED_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+/** The exact form {@link toBeijingIso} writes: only such text is a time when read back. */
+const BEIJING_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
 
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
@@ -47,9 +49,27 @@ export function toBeijingIso(epochMs: number): string {
   );
 }
 
+/** The instant of a stored `complaint_at`, or null when it holds upstream text that did not parse. */
+export function instantOfComplaintAt(complaintAt: string): number | null {
+  return BEIJING_ISO.test(complaintAt) ? Date.parse(complaintAt) : null;
+}
+
+/** Year, month, day, hour, minute, second of a regex match; absent time parts are 0. */
+function partsOf(match: RegExpExecArray): [number, number, number, number, number, number] {
+  const [y, mo, d, h, mi, s] = match.slice(1, 7).map((p) => (p === undefined ? 0 : Number(p)));
+  return [y ?? 0, mo ?? 0, d ?? 0, h ?? 0, mi ?? 0, s ?? 0];
+}
+
+/** Whether the parts name a real calendar time: `Date` would silently roll 2026-02-30 over to March. */
+function realTime([y, mo, d, h, mi, s]: readonly number[]): boolean {
+  if (y === undefined || mo === undefined || d === undefined || y < 1970 || mo < 1 || mo > 12) return false;
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return d >= 1 && d <= daysInMonth && (h ?? 0) <= 23 && (mi ?? 0) <= 59 && (s ?? 0) <= 59;
+}
+
 /**
  * PAYJS times are Beijing wall-clock text (`2026-11-08 01:13:29`); unix seconds and zoned ISO are accepted too.
- * Returns the instant in epoch ms, or null when the text is no time we can read.
+ * Returns the instant in epoch ms, or null when the text is no real time.
  */
 export function parseUpstreamTime(value: unknown): number | null {
   if (typeof value === "number") return Number.isInteger(value) && value > 0 ? value * 1000 : null;
@@ -58,18 +78,13 @@ export function parseUpstreamTime(value: unknown): number | null {
   if (/^\d{9,10}$/.test(text)) return Number(text) * 1000;
   const local = LOCAL_TIME.exec(text);
   if (local) {
-    const [, y, mo, d, h = "0", mi = "0", s = "0"] = local;
-    const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-    const check = new Date(utc);
-    // Date.UTC rolls 2026-02-30 over to March; such text is not a real time.
-    if (check.getUTCDate() !== Number(d) || check.getUTCHours() !== Number(h)) return null;
-    return utc - BEIJING_OFFSET_MS;
+    const parts = partsOf(local);
+    if (!realTime(parts)) return null;
+    const [y, mo, d, h, mi, s] = parts;
+    return Date.UTC(y, mo - 1, d, h, mi, s) - BEIJING_OFFSET_MS;
   }
-  if (ZONED_TIME.test(text)) {
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return null;
+  const zoned = ZONED_TIME.exec(text);
+  return zoned && realTime(partsOf(zoned)) ? Date.parse(text) : null;
 }
 
 function text(value: unknown): string {

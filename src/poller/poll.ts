@@ -69,17 +69,19 @@ async function pollOne(config: Config, store: Store, { merchant, state }: DueMer
       if (stored.kind === "unreadable" && stored.error.code === "storage_format") {
         outcome = { ok: false, transient: false, error: { code: stored.error.code, message: stored.error.message } };
       } else {
-        if (stored.kind === "unreadable") await store.preserve(complaintsKey(mchid), stored.text, now);
+        // What cannot be read is kept aside before the rewrite drops it.
+        const damaged = stored.kind === "unreadable" ? stored.text : stored.kind === "ok" ? stored.damage?.text : undefined;
         const fresh = upstream.items.map((raw) => normaliseComplaint(mchid, raw));
         const nowIso = new Date(now).toISOString();
         const merge = mergeComplaints(stored.kind === "ok" ? stored.value : [], fresh, nowIso, state.last_success_at);
-        if (merge.changed) await store.saveComplaints(mchid, merge.complaints, now);
+        if (damaged !== undefined) await store.preserve(complaintsKey(mchid), damaged, now);
+        if (merge.changed || damaged !== undefined) await store.saveComplaints(mchid, merge.complaints, now);
         result.new = merge.added.length;
         result.vanished = merge.vanished.length;
         total = merge.complaints.length;
       }
     } catch (error) {
-      const message = `Could not write to KV: ${error instanceof Error ? error.message : "unknown error"}`;
+      const message = `Workers KV failed: ${error instanceof Error ? error.message : "unknown error"}`;
       outcome = { ok: false, transient: true, error: { code: "storage", message: message.slice(0, 200) } };
     }
   }

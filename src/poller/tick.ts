@@ -22,10 +22,16 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
     return [];
   }
   const store = new Store(env.COMPLAINTS);
-  const plan = await planPoll(config, store, now);
-  if (plan.due.length === 0) {
-    logEvent("tick", { outcome: "idle", merchants: config.merchants.length, next_due_in_s: Math.ceil((plan.nextDueInMs ?? 0) / 1000) });
+  try {
+    const plan = await planPoll(config, store, now);
+    if (plan.due.length === 0) {
+      logEvent("tick", { outcome: "idle", merchants: config.merchants.length, next_due_in_s: Math.ceil((plan.nextDueInMs ?? 0) / 1000) });
+      return [];
+    }
+    return await pollMerchants(config, store, plan.due, now);
+  } catch (error) {
+    // KV itself failed outside one merchant's poll; the next tick tries again.
+    logEvent("tick", { outcome: "error", error: "storage", message: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
     return [];
   }
-  return pollMerchants(config, store, plan.due, now);
 }

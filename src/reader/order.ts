@@ -3,7 +3,7 @@
  * time did not parse last, then by mchid and id so that the order is total and a cursor is exact.
  * @module
  */
-import type { Complaint } from "../payjs/complaint";
+import { type Complaint, instantOfComplaintAt } from "../payjs/complaint";
 
 export interface Position {
   /** Epoch ms of `complaint_at`, or null when it did not parse. */
@@ -12,13 +12,8 @@ export interface Position {
   id: string;
 }
 
-export function instantOf(complaintAt: string): number | null {
-  const ms = Date.parse(complaintAt);
-  return Number.isNaN(ms) ? null : ms;
-}
-
 export function positionOf(c: Complaint): Position {
-  return { at: instantOf(c.complaint_at), mchid: c.mchid, id: c.id };
+  return { at: instantOfComplaintAt(c.complaint_at), mchid: c.mchid, id: c.id };
 }
 
 export function comparePositions(a: Position, b: Position): number {

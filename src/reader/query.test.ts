@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Merchant } from "../config";
-import type { Complaint } from "../payjs/complaint";
+import { type Complaint, toBeijingIso } from "../payjs/complaint";
 import { positionOf, comparePositions } from "./order";
 import { QueryError, listPage, parseListQuery } from "./query";
 import type { Snapshot } from "./snapshot";
@@ -124,7 +124,7 @@ describe("listPage", () => {
         fc.integer({ min: 1, max: 7 }),
         fc.constantFrom("", "active=true", "mchid=100"),
         (rows, arrivals, limit, filter) => {
-          const at = (n: number) => new Date(Date.UTC(2026, 10, 1) + n * 3_600_000).toISOString();
+          const at = (n: number) => toBeijingIso(Date.UTC(2026, 10, 1) + n * 3_600_000);
           let all = rows.map(([n, m, active], i) => complaint(`x${i}`, m, at(n), { active }));
           const expected = listPage(snapshotOf(all), query(`${filter}&limit=500`)).complaints.map((c) => c.id);
           const seen: string[] = [];

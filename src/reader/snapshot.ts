@@ -40,6 +40,7 @@ async function loadMerchant(store: Store, merchant: Merchant): Promise<{ view: M
   ]);
   const storageErrors: StorageError[] = [];
   if (stored.kind === "unreadable") storageErrors.push(stored.error);
+  if (stored.kind === "ok" && stored.damage !== null) storageErrors.push(stored.damage.error);
   if (state.kind === "unreadable") storageErrors.push(state.error);
   const pollState = state.kind === "ok" ? state.value : null;
   const lastSuccess = pollState?.last_success_at ?? null;
@@ -47,9 +48,9 @@ async function loadMerchant(store: Store, merchant: Merchant): Promise<{ view: M
   // cost a write each time, so it is filled in here.
   const complaints =
     stored.kind === "ok"
-      ? stored.value.map((c) => (c.active && lastSuccess !== null ? { ...c, last_seen_at: lastSuccess } : c))
+      ? stored.value.map((c) => (c.active && lastSuccess !== null && lastSuccess > c.last_seen_at ? { ...c, last_seen_at: lastSuccess } : c))
       : [];
-  const revs = [merchant.mchid, stored.kind === "ok" ? stored.rev : stored.kind, state.kind === "ok" ? state.rev : state.kind];
+  const revs = [merchant.mchid, merchant.name ?? "", stored.kind === "ok" ? stored.rev : stored.kind, state.kind === "ok" ? state.rev : state.kind];
   return { view: { merchant, state: pollState, complaints, storageErrors }, revs };
 }
 

@@ -1,17 +1,19 @@
-/** Wraps the KV binding to count reads and writes, and to make `put` fail on demand. */
+/** Wraps the KV binding to count reads and writes, and to make `get` or `put` fail on demand. */
 export interface CountingKv {
   kv: KVNamespace;
   reads: number;
   writes: string[];
+  failGetsMatching: RegExp | null;
   failPutsMatching: RegExp | null;
 }
 
 export function countingKv(inner: KVNamespace): CountingKv {
-  const counter: CountingKv = { kv: inner, reads: 0, writes: [], failPutsMatching: null };
+  const counter: CountingKv = { kv: inner, reads: 0, writes: [], failGetsMatching: null, failPutsMatching: null };
   counter.kv = new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop === "get" || prop === "getWithMetadata") {
         return (...args: unknown[]) => {
+          if (counter.failGetsMatching?.test(String(args[0]))) return Promise.reject(new Error("KV get failed (injected)"));
           counter.reads++;
           return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
         };

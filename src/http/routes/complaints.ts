@@ -52,10 +52,8 @@ complaintsRoutes.get("/complaints/:id", async (c) => {
     return jsonError(c, 404, "not_found", `mchid ${mchid} is not a configured merchant`);
   }
   const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants);
-  return conditional(c, snapshot.revision, () => {
-    const complaint = snapshot.complaints.find((x) => x.id === id && (mchid === null || x.mchid === mchid));
-    if (complaint === undefined) return jsonError(c, 404, "not_found", `No complaint ${id}`);
-    return c.json({ complaint });
-  });
+  const complaint = snapshot.complaints.find((x) => x.id === id && (mchid === null || x.mchid === mchid));
+  if (complaint === undefined) return jsonError(c, 404, "not_found", `No complaint ${id}`);
+  return conditional(c, snapshot.revision, () => c.json({ complaint }));
 });
 complaintsRoutes.all("/complaints/:id", methodNotAllowed("GET, HEAD"));
