@@ -1,0 +1,544 @@
+import { describe, expect, it } from "vitest";
+import type { Complaint } from "../../payjs/complaint";
+import type { ChannelType, MerchantStatusEntry, Notification, SendContext } from "../types";
+import { CHANNEL_TYPES, OptionError } from "./index";
+
+// ---- fixtures -------------------------------------------------------------------------------------------
+
+const complaint: Complaint = {
+  id: "C1",
+  mchid: "100",
+  complaint_at: "2026-11-08T01:13:29+08:00",
+  out_trade_no: "OT-1",
+  order_id: "2026110812345",
+  total_fee: 2990,
+  body: '商品未收到 <at user_id="all">所有人</at> [x](http://evil)',
+  first_seen_at: "2026-11-07T17:20:00.000Z",
+  last_seen_at: "2026-11-07T17:20:00.000Z",
+  active: true,
+  raw: { complaint_id: "C1", complaint_at: "2026-11-08 01:13:29", total_fee: "2990", extra: { kept: true } },
+};
+
+const merchant: MerchantStatusEntry = {
+  mchid: "100",
+  name: "测试商户",
+  last_attempt_at: "2026-11-08T04:00:00.000Z",
+  last_success_at: "2026-11-07T01:00:00.000Z",
+  next_poll_at: null,
+  consecutive_failures: 3,
+  last_error: { code: "upstream_error", message: "签名错误", at: "2026-11-08T04:00:00.000Z" },
+  complaints_total: 4,
+  complaints_active: 2,
+};
+
+const AT = "2026-11-07T17:20:00.000Z";
+const NEW: Notification = { kind: "complaint", event: "complaint.new", at: AT, merchantName: "测试商户", complaint };
+const FAILING: Notification = { kind: "status", event: "watcher.failing", at: AT, merchant };
+const RECOVERED: Notification = {
+  kind: "status",
+  event: "watcher.recovered",
+  at: AT,
+  merchant: { ...merchant, consecutive_failures: 0, last_error: null },
+};
+const TEST: Notification = { kind: "test", event: "test", at: AT };
+const SUMMARY: Notification = {
+  kind: "summary",
+  event: "complaint.new",
+  at: AT,
+  mchid: "100",
+  merchantName: null,
+  complaints: Array.from({ length: 7 }, (_, i) => ({ ...complaint, id: `C${i}` })),
+};
+
+/** A fixed real-clock instant, in ms. */
+const NOW = 1_762_535_609_123;
+const ctx: SendContext = { publicUrl: "https://watch.example.com/", now: NOW };
+const LINK = "https://watch.example.com/#/complaints/100/C1";
+
+// ---- independent HMAC (the documented formulas, not ../hmac) -----------------------------------------
+
+const utf8 = new TextEncoder();
+
+async function hmac(key: string, message: string): Promise<Uint8Array> {
+  const k = await crypto.subtle.importKey("raw", utf8.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", k, utf8.encode(message)));
+}
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+const b64 = (b: Uint8Array): string => btoa(String.fromCharCode(...b));
+
+// ---- helpers -----------------------------------------------------------------------------------------
+
+function channel(type: string): ChannelType<unknown> {
+  const t = CHANNEL_TYPES[type];
+  if (t === undefined) throw new Error(`no channel type ${type}`);
+  return t;
+}
+
+async function build(type: string, options: Record<string, unknown>, n: Notification, c: SendContext = ctx) {
+  const t = channel(type);
+  const req = await t.request(n, t.parse(options), c);
+  const raw = await req.text();
+  return { req, raw, url: req.url, headers: req.headers };
+}
+
+async function json(type: string, options: Record<string, unknown>, n: Notification, c?: SendContext) {
+  const r = await build(type, options, n, c);
+  expect(r.req.method).toBe("POST");
+  expect(r.headers.get("content-type")).toBe("application/json; charset=utf-8");
+  return { ...r, body: JSON.parse(r.raw) as Record<string, any> };
+}
+
+function parseError(type: string, options: Record<string, unknown>): OptionError {
+  try {
+    channel(type).parse(options);
+  } catch (e) {
+    expect(e).toBeInstanceOf(OptionError);
+    return e as OptionError;
+  }
+  throw new Error("parse accepted bad options");
+}
+
+// ---- the registry ----------------------------------------------------------------------------------------
+
+describe("Channel types", () => {
+  it("Should register exactly the contract's eight types, only webhook not chat", () => {
+    expect(Object.keys(CHANNEL_TYPES).sort()).toEqual(["bark", "dingtalk", "feishu", "serverchan", "slack", "telegram", "webhook", "wecom"]);
+    for (const [type, t] of Object.entries(CHANNEL_TYPES)) {
+      expect(t.type).toBe(type);
+      expect(t.chat).toBe(type !== "webhook");
+    }
+    expect(CHANNEL_TYPES["constructor"]).toBeUndefined();
+    expect(CHANNEL_TYPES["__proto__"]).toBeUndefined();
+  });
+
+  it("Should list each type's option keys as the contract does", () => {
+    const keys = Object.fromEntries(Object.entries(CHANNEL_TYPES).map(([k, t]) => [k, { required: t.required, optional: t.optional }]));
+    expect(keys).toEqual({
+      webhook: { required: ["url"], optional: ["secret"] },
+      wecom: { required: ["url"], optional: [] },
+      dingtalk: { required: ["url"], optional: ["secret"] },
+      feishu: { required: ["url"], optional: ["secret"] },
+      slack: { required: ["url"], optional: [] },
+      telegram: { required: ["bot_token", "chat_id"], optional: ["api_base"] },
+      serverchan: { required: ["sendkey"], optional: ["api_base"] },
+      bark: { required: ["device_key"], optional: ["server"] },
+    });
+  });
+
+  it("Should refuse a missing, relative or non-http URL, naming the option and not echoing it", () => {
+    for (const type of ["webhook", "wecom", "dingtalk", "feishu", "slack"]) {
+      expect(parseError(type, {}).option).toBe("url");
+      for (const bad of ["hooks.example.com/SECRET-TOKEN-1", "ftp://example.com/SECRET-TOKEN-1", "/SECRET-TOKEN-1", 42]) {
+        const e = parseError(type, { url: bad });
+        expect(e.option).toBe("url");
+        expect(e.message).toContain('"url"');
+        expect(e.message).not.toContain("SECRET-TOKEN-1");
+      }
+    }
+    expect(parseError("telegram", { bot_token: "1:a", chat_id: 1, api_base: "file:///etc" }).option).toBe("api_base");
+    expect(parseError("serverchan", { sendkey: "SCT1", api_base: "nope" }).option).toBe("api_base");
+    expect(parseError("bark", { device_key: "k", server: "javascript:alert(1)" }).option).toBe("server");
+  });
+
+  it("Should refuse a present but empty or non-string secret rather than send unsigned", () => {
+    for (const type of ["webhook", "dingtalk", "feishu"]) {
+      for (const bad of ["", "   ", null, 123]) {
+        const e = parseError(type, { url: "https://example.com/hook", secret: bad });
+        expect(e.option).toBe("secret");
+      }
+    }
+  });
+
+  it("Should check the shape of tokens and ids without echoing them", () => {
+    const e = parseError("telegram", { bot_token: "not-a-token-SECRETXYZ", chat_id: 1 });
+    expect(e.option).toBe("bot_token");
+    expect(e.message).not.toContain("SECRETXYZ");
+    expect(parseError("telegram", { bot_token: "123:abc" }).option).toBe("chat_id");
+    expect(parseError("telegram", { bot_token: "123:abc", chat_id: "not an id" }).option).toBe("chat_id");
+    expect(parseError("telegram", { bot_token: "123:abc", chat_id: 1.5 }).option).toBe("chat_id");
+    expect(parseError("serverchan", { sendkey: "SCT/../x" }).option).toBe("sendkey");
+    expect(parseError("serverchan", {}).option).toBe("sendkey");
+    expect(parseError("bark", { device_key: "has space" }).option).toBe("device_key");
+    expect(parseError("bark", {}).option).toBe("device_key");
+  });
+
+  it("Should answer HTTP 500 as an http_error on every channel", () => {
+    for (const t of Object.values(CHANNEL_TYPES)) {
+      expect(t.check(500, "")).toEqual({ ok: false, code: "http_error", message: "HTTP 500" });
+      expect(t.check(502, "<html>Bad gateway</html>")).toEqual({ ok: false, code: "http_error", message: "HTTP 502" });
+    }
+  });
+});
+
+// ---- webhook -----------------------------------------------------------------------------------------------
+
+describe("webhook", () => {
+  const options = { url: "https://hooks.example.com/payjs?x=1", secret: "s3cr3t-密钥" };
+
+  it("Should POST {event, at, complaint} with the complaint exactly as the API shows it, signed over the raw body", async () => {
+    const { req, raw, body, headers } = await json("webhook", options, NEW);
+    expect(req.url).toBe("https://hooks.example.com/payjs?x=1");
+    expect(body).toEqual({ event: "complaint.new", at: AT, complaint });
+    expect(Object.keys(body)).toEqual(["event", "at", "complaint"]);
+    expect(raw).toBe(JSON.stringify({ event: "complaint.new", at: AT, complaint }));
+    expect(headers.get("x-signature")).toBe(`sha256=${hex(await hmac(options.secret, raw))}`);
+  });
+
+  it("Should POST {event, at, merchant} for watcher.failing and watcher.recovered", async () => {
+    for (const n of [FAILING, RECOVERED]) {
+      const { raw, body, headers } = await json("webhook", options, n);
+      if (n.kind !== "status") throw new Error("fixture");
+      expect(body).toEqual({ event: n.event, at: AT, merchant: n.merchant });
+      expect(headers.get("x-signature")).toBe(`sha256=${hex(await hmac(options.secret, raw))}`);
+    }
+  });
+
+  it("Should send no signature header without a secret", async () => {
+    const { headers, body } = await json("webhook", { url: options.url }, FAILING);
+    expect(headers.get("x-signature")).toBeNull();
+    expect(body.event).toBe("watcher.failing");
+  });
+
+  it("Should send {event: test, at, message} for a test", async () => {
+    const { body } = await json("webhook", options, TEST);
+    expect(body).toEqual({ event: "test", at: AT, message: expect.stringContaining("测试消息") });
+  });
+
+  it("Should never be asked for a summary", async () => {
+    const t = channel("webhook");
+    await expect(t.request(SUMMARY, t.parse(options), ctx)).rejects.toThrow(/summary/);
+  });
+
+  it("Should accept any 2xx and nothing else", () => {
+    const t = channel("webhook");
+    expect(t.check(200, "")).toEqual({ ok: true });
+    expect(t.check(204, "")).toEqual({ ok: true });
+    expect(t.check(301, "")).toEqual({ ok: false, code: "http_error", message: "HTTP 301" });
+    expect(t.check(404, "not found")).toEqual({ ok: false, code: "http_error", message: "HTTP 404" });
+  });
+});
+
+// ---- WeCom ---------------------------------------------------------------------------------------------------
+
+describe("wecom", () => {
+  const url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa";
+
+  it("Should POST {msgtype: markdown, markdown: {content}} to the robot URL", async () => {
+    const { req, body } = await json("wecom", { url }, NEW);
+    expect(req.url).toBe(url);
+    expect(Object.keys(body)).toEqual(["msgtype", "markdown"]);
+    expect(body.msgtype).toBe("markdown");
+    expect(Object.keys(body.markdown)).toEqual(["content"]);
+    const content: string = body.markdown.content;
+    expect(content.startsWith("### 新投诉 · 测试商户 · 29.90 元\n")).toBe(true);
+    for (const part of ["**商户**：测试商户（100）", "**金额**：29.90 元", "**时间**：2026-11-08 01:13:29", "**商户订单号**：OT-1", "**PAYJS订单号**：2026110812345"]) {
+      expect(content).toContain(part);
+    }
+    expect(content).toContain(`[查看](${LINK})`);
+    // The body's markup is inert: no tag, no second link.
+    expect(content).not.toContain("<");
+    expect(content.match(/\]\(/g)).toHaveLength(1);
+  });
+
+  it("Should describe a status event", async () => {
+    const { body } = await json("wecom", { url }, FAILING);
+    expect(body.markdown.content).toContain("### 投诉监控异常 · 测试商户");
+    expect(body.markdown.content).toContain("**连续失败**：3 次");
+    expect(body.markdown.content).toContain("**最近错误**：upstream_error：签名错误");
+  });
+
+  it("Should succeed on errcode 0 only", () => {
+    const t = channel("wecom");
+    expect(t.check(200, '{"errcode":0,"errmsg":"ok"}')).toEqual({ ok: true });
+    const failed = t.check(
+      200,
+      '{"errcode":93000,"errmsg":"invalid webhook url, hint: [1693812345012345678], from ip: 1.2.3.4, more info at https://open.work.weixin.qq.com/devtool/query?e=93000"}',
+    );
+    expect(failed).toEqual({ ok: false, code: "platform_error", message: expect.stringMatching(/^errcode 93000: invalid webhook url/) });
+    if (failed.ok) throw new Error("unreachable");
+    expect(Array.from(failed.message).length).toBeLessThanOrEqual(101);
+    expect(t.check(200, "<html>gateway</html>")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
+    expect(t.check(200, '{"errmsg":"ok"}')).toEqual({ ok: false, code: "platform_error", message: "errcode (none): ok" });
+    expect(t.check(200, '{"errcode":"0"}').ok).toBe(false);
+  });
+});
+
+// ---- DingTalk -------------------------------------------------------------------------------------------------
+
+describe("dingtalk", () => {
+  const base = "https://oapi.dingtalk.com/robot/send?access_token=abc123";
+  const secret = "SEC0123456789abcdef+/=密";
+
+  it("Should append timestamp (ms) and the URL-encoded base64 HMAC sign to the query", async () => {
+    const { req, body } = await json("dingtalk", { url: base, secret }, NEW);
+    const expectedSign = b64(await hmac(secret, `${NOW}\n${secret}`));
+    expect(req.url).toBe(`${base}&timestamp=${NOW}&sign=${encodeURIComponent(expectedSign)}`);
+    // base64 always ends in "=" for 32 bytes, so the encoding is visible in the raw URL.
+    expect(req.url.endsWith("%3D")).toBe(true);
+    expect(req.url).not.toMatch(/sign=[^&]*[+/=]/);
+    const u = new URL(req.url);
+    expect(u.searchParams.get("access_token")).toBe("abc123");
+    expect(u.searchParams.get("timestamp")).toBe(String(NOW));
+    expect(u.searchParams.get("sign")).toBe(expectedSign);
+
+    expect(Object.keys(body)).toEqual(["msgtype", "markdown"]);
+    expect(body.msgtype).toBe("markdown");
+    expect(Object.keys(body.markdown)).toEqual(["title", "text"]);
+    expect(body.markdown.title).toBe("新投诉 · 测试商户 · 29.90 元");
+    expect(body.markdown.text).toContain("### 新投诉 · 测试商户 · 29.90 元");
+    expect(body.markdown.text).toContain("**金额**：29.90 元");
+    expect(body.markdown.text).toContain(`[查看](${LINK})`);
+    expect(body.markdown.text).not.toContain("<");
+  });
+
+  it("Should use ? when the URL has no query, and change nothing without a secret", async () => {
+    const bare = "https://dingtalk.example.com/robot/send";
+    const signed = await build("dingtalk", { url: bare, secret }, FAILING);
+    expect(signed.url).toBe(`${bare}?timestamp=${NOW}&sign=${encodeURIComponent(b64(await hmac(secret, `${NOW}\n${secret}`)))}`);
+    const unsigned = await json("dingtalk", { url: base }, FAILING);
+    expect(unsigned.url).toBe(base);
+    expect(unsigned.body.markdown.title).toBe("投诉监控异常 · 测试商户");
+    expect(unsigned.body.markdown.text).toContain("**上次成功**：2026-11-07 09:00:00");
+  });
+
+  it("Should use the real clock it is given", async () => {
+    const later = NOW + 3_600_000;
+    const { url } = await build("dingtalk", { url: base, secret }, NEW, { ...ctx, now: later });
+    expect(new URL(url).searchParams.get("timestamp")).toBe(String(later));
+  });
+
+  it("Should succeed on errcode 0 only, and report DingTalk's error in a 200", () => {
+    const t = channel("dingtalk");
+    expect(t.check(200, '{"errcode":0,"errmsg":"ok"}')).toEqual({ ok: true });
+    expect(t.check(200, '{"errcode":310000,"errmsg":"sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"}')).toEqual({
+      ok: false,
+      code: "platform_error",
+      message: "errcode 310000: sign not match, more: [https://ding-doc.dingtalk.com]",
+    });
+    expect(t.check(200, '{"errcode":93000,"errmsg":"x"}')).toEqual({ ok: false, code: "platform_error", message: "errcode 93000: x" });
+    expect(t.check(200, "not json")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
+  });
+});
+
+// ---- Feishu ----------------------------------------------------------------------------------------------------
+
+describe("feishu", () => {
+  const url = "https://open.feishu.cn/open-apis/bot/v2/hook/0a1b2c3d-xxxx";
+  const secret = "feishu-secret-密";
+
+  it("Should POST {timestamp, sign, msg_type: text, content: {text}} with the sign keyed by timestamp\\nsecret over nothing", async () => {
+    const { req, body } = await json("feishu", { url, secret }, NEW);
+    expect(req.url).toBe(url);
+    const timestamp = String(Math.floor(NOW / 1000));
+    expect(Object.keys(body)).toEqual(["timestamp", "sign", "msg_type", "content"]);
+    expect(body.timestamp).toBe(timestamp);
+    expect(body.sign).toBe(b64(await hmac(`${timestamp}\n${secret}`, "")));
+    expect(body.msg_type).toBe("text");
+    expect(Object.keys(body.content)).toEqual(["text"]);
+    const text: string = body.content.text;
+    expect(text.split("\n").slice(0, 6)).toEqual([
+      "新投诉 · 测试商户 · 29.90 元",
+      "商户：测试商户（100）",
+      "金额：29.90 元",
+      "时间：2026-11-08 01:13:29",
+      "商户订单号：OT-1",
+      "PAYJS订单号：2026110812345",
+    ]);
+    expect(text).toContain(`查看：${LINK}`);
+    // An @all tag in a complaint must not ping the group.
+    expect(text).not.toContain("<at");
+    expect(text).toContain('＜at user_id="all">所有人＜/at>');
+  });
+
+  it("Should send no timestamp or sign without a secret", async () => {
+    const { body } = await json("feishu", { url }, RECOVERED);
+    expect(Object.keys(body)).toEqual(["msg_type", "content"]);
+    expect(body.content.text).toContain("投诉监控已恢复 · 测试商户");
+  });
+
+  it("Should succeed on code 0 or StatusCode 0", () => {
+    const t = channel("feishu");
+    expect(t.check(200, '{"code":0,"data":{},"msg":"success"}')).toEqual({ ok: true });
+    expect(t.check(200, '{"Extra":null,"StatusCode":0,"StatusMessage":"success"}')).toEqual({ ok: true });
+    expect(t.check(200, '{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}')).toEqual({
+      ok: false,
+      code: "platform_error",
+      message: "code 19021: sign match fail or timestamp is not within one hour from current time",
+    });
+    expect(t.check(200, '{"StatusCode":9499,"StatusMessage":"Bad Request"}')).toEqual({ ok: false, code: "platform_error", message: "StatusCode 9499: Bad Request" });
+    expect(t.check(400, '{"code":9499,"msg":"Bad Request"}')).toEqual({ ok: false, code: "http_error", message: "HTTP 400: code 9499: Bad Request" });
+    expect(t.check(200, "[]")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
+  });
+});
+
+// ---- Slack -----------------------------------------------------------------------------------------------------
+
+describe("slack", () => {
+  const url = "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX";
+
+  it("Should POST {text} with Slack's three characters escaped", async () => {
+    const { req, body } = await json("slack", { url }, NEW);
+    expect(req.url).toBe(url);
+    expect(Object.keys(body)).toEqual(["text"]);
+    expect(body.text.split("\n")[0]).toBe("新投诉 · 测试商户 · 29.90 元");
+    expect(body.text).toContain("金额：29.90 元");
+    expect(body.text).toContain(`查看：${LINK}`);
+    expect(body.text).toContain("&lt;at user_id=\"all\"&gt;");
+    expect(body.text).not.toContain("<");
+  });
+
+  it("Should describe a status event", async () => {
+    const { body } = await json("slack", { url }, FAILING);
+    expect(body.text).toContain("连续失败：3 次");
+  });
+
+  it("Should succeed on 2xx and report Slack's error word", () => {
+    const t = channel("slack");
+    expect(t.check(200, "ok")).toEqual({ ok: true });
+    expect(t.check(400, "invalid_payload")).toEqual({ ok: false, code: "http_error", message: "HTTP 400: invalid_payload" });
+    expect(t.check(403, "<html>go away " + url + "</html>")).toEqual({ ok: false, code: "http_error", message: "HTTP 403" });
+  });
+});
+
+// ---- Telegram --------------------------------------------------------------------------------------------------
+
+describe("telegram", () => {
+  const token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawXyZ";
+
+  it("Should POST {chat_id, text} to {api_base}/bot{token}/sendMessage", async () => {
+    const { req, body } = await json("telegram", { bot_token: token, chat_id: -1001234567890 }, NEW);
+    expect(req.url).toBe(`https://api.telegram.org/bot${token}/sendMessage`);
+    expect(body).toEqual({ chat_id: -1001234567890, text: expect.any(String) });
+    expect(Object.keys(body)).toEqual(["chat_id", "text"]);
+    expect(body.text.split("\n")[0]).toBe("新投诉 · 测试商户 · 29.90 元");
+    expect(body.text).toContain("时间：2026-11-08 01:13:29");
+    expect(body.text).toContain(`查看：${LINK}`);
+  });
+
+  it("Should take a string chat id and an api_base with a trailing slash", async () => {
+    const { req, body } = await json("telegram", { bot_token: token, chat_id: "@payjs_alerts", api_base: "http://127.0.0.1:9999/tg/" }, FAILING);
+    expect(req.url).toBe(`http://127.0.0.1:9999/tg/bot${token}/sendMessage`);
+    expect(body.chat_id).toBe("@payjs_alerts");
+    expect(body.text).toContain("投诉监控异常 · 测试商户");
+  });
+
+  it("Should succeed on ok true, and never show the token", () => {
+    const t = channel("telegram");
+    expect(t.check(200, '{"ok":true,"result":{"message_id":1}}')).toEqual({ ok: true });
+    expect(t.check(400, '{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}')).toEqual({
+      ok: false,
+      code: "http_error",
+      message: "HTTP 400: error_code 400: Bad Request: chat not found",
+    });
+    expect(t.check(200, '{"ok":false,"error_code":400,"description":"x"}')).toEqual({ ok: false, code: "platform_error", message: "error_code 400: x" });
+    const echoed = t.check(404, `{"ok":false,"error_code":404,"description":"Not Found: https://api.telegram.org/bot${token}/sendMessage or ${token}"}`);
+    expect(echoed.ok).toBe(false);
+    expect(JSON.stringify(echoed)).not.toContain("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawXyZ");
+    expect(t.check(200, "")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
+  });
+});
+
+// ---- Server酱 --------------------------------------------------------------------------------------------------
+
+describe("serverchan", () => {
+  const sendkey = "SCT123456TAbCdEfGhIjKlMn";
+
+  it("Should POST a form with title and markdown desp to {api_base}/{sendkey}.send", async () => {
+    const { req, raw } = await build("serverchan", { sendkey }, NEW);
+    expect(req.method).toBe("POST");
+    expect(req.url).toBe(`https://sctapi.ftqq.com/${sendkey}.send`);
+    expect(req.headers.get("content-type")).toBe("application/x-www-form-urlencoded; charset=utf-8");
+    const form = new URLSearchParams(raw);
+    expect([...form.keys()]).toEqual(["title", "desp"]);
+    expect(form.get("title")).toBe("新投诉 · 测试商户 · 29.90 元");
+    const desp = form.get("desp") ?? "";
+    expect(desp).toContain("**金额**：29.90 元");
+    expect(desp).toContain("**时间**：2026-11-08 01:13:29");
+    expect(desp).toContain(`[查看](${LINK})`);
+    expect(desp).not.toContain("<");
+  });
+
+  it("Should keep the title within Server酱's 32 characters", async () => {
+    const { raw } = await build("serverchan", { sendkey, api_base: "http://127.0.0.1:9999/" }, { ...NEW, merchantName: "名".repeat(40) } as Notification);
+    const title = new URLSearchParams(raw).get("title") ?? "";
+    expect(Array.from(title)).toHaveLength(32);
+    expect(title.endsWith("…")).toBe(true);
+  });
+
+  it("Should describe a status event and use api_base", async () => {
+    const { req, raw } = await build("serverchan", { sendkey, api_base: "http://127.0.0.1:9999/" }, FAILING);
+    expect(req.url).toBe(`http://127.0.0.1:9999/${sendkey}.send`);
+    const form = new URLSearchParams(raw);
+    expect(form.get("title")).toBe("投诉监控异常 · 测试商户");
+    expect(form.get("desp")).toContain("**连续失败**：3 次");
+  });
+
+  it("Should succeed on code 0 only", () => {
+    const t = channel("serverchan");
+    expect(t.check(200, '{"code":0,"message":"","data":{"pushid":"1","readkey":"abc","error":"SUCCESS","errno":0}}')).toEqual({ ok: true });
+    expect(t.check(200, '{"code":40001,"message":"bad pushtoken","data":null}')).toEqual({
+      ok: false,
+      code: "platform_error",
+      message: "code 40001: bad pushtoken",
+    });
+    expect(t.check(200, "<!doctype html>")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
+  });
+});
+
+// ---- Bark -------------------------------------------------------------------------------------------------------
+
+describe("bark", () => {
+  const device_key = "abcDEF123ghiJKL456mnoP";
+
+  it("Should POST {device_key, title, body, group: payjs} to {server}/push", async () => {
+    const { req, body } = await json("bark", { device_key }, NEW);
+    expect(req.url).toBe("https://api.day.app/push");
+    expect(Object.keys(body)).toEqual(["device_key", "title", "body", "group"]);
+    expect(body.device_key).toBe(device_key);
+    expect(body.group).toBe("payjs");
+    expect(body.title).toBe("新投诉 · 测试商户 · 29.90 元");
+    expect(body.body.split("\n")[0]).toBe("商户：测试商户（100）");
+    expect(body.body).toContain("商户订单号：OT-1");
+    expect(body.body).toContain(`查看：${LINK}`);
+  });
+
+  it("Should describe a status event on its own server", async () => {
+    const { req, body } = await json("bark", { device_key, server: "https://bark.example.com/" }, RECOVERED);
+    expect(req.url).toBe("https://bark.example.com/push");
+    expect(body.title).toBe("投诉监控已恢复 · 测试商户");
+    expect(body.body).toContain("投诉拉取已恢复正常。");
+  });
+
+  it("Should succeed on code 200 only and never show the device key", () => {
+    const t = channel("bark");
+    expect(t.check(200, '{"code":200,"message":"success","timestamp":1762535609}')).toEqual({ ok: true });
+    const failed = t.check(400, `{"code":400,"message":"failed to get device token: failed to get [${device_key}] device token from database"}`);
+    expect(failed).toEqual({ ok: false, code: "http_error", message: expect.stringMatching(/^HTTP 400: code 400: failed to get device token/) });
+    expect(JSON.stringify(failed)).not.toContain(device_key);
+    expect(t.check(200, '{"code":500,"message":"push failed"}')).toEqual({ ok: false, code: "platform_error", message: "code 500: push failed" });
+    expect(t.check(200, "ok")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
+  });
+});
+
+// ---- summaries -------------------------------------------------------------------------------------------------
+
+describe("Summaries on chat channels", () => {
+  it("Should send one summary message with 5 lines and 还有 2 条 through every chat channel", async () => {
+    const opts: Record<string, Record<string, unknown>> = {
+      wecom: { url: "https://example.com/w" },
+      dingtalk: { url: "https://example.com/d" },
+      feishu: { url: "https://example.com/f" },
+      slack: { url: "https://example.com/s" },
+      telegram: { bot_token: "1:abc", chat_id: 1 },
+      serverchan: { sendkey: "SCTx" },
+      bark: { device_key: "k" },
+    };
+    for (const [type, o] of Object.entries(opts)) {
+      const { raw } = await build(type, o, SUMMARY);
+      const text = type === "serverchan" ? new URLSearchParams(raw).get("desp") ?? "" : raw;
+      expect(text, type).toContain("还有 2 条");
+      expect(text, type).toContain("https://watch.example.com/");
+      expect(text.match(/OT-1/g), type).toHaveLength(5);
+    }
+  });
+});

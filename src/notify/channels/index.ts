@@ -1,0 +1,30 @@
+/**
+ * Every alert channel type by its `type` in `NOTIFY_CHANNELS`.
+ * @module
+ */
+import type { ChannelType } from "../types";
+import { bark } from "./bark";
+import { dingtalk } from "./dingtalk";
+import { feishu } from "./feishu";
+import { serverchan } from "./serverchan";
+import { slack } from "./slack";
+import { telegram } from "./telegram";
+import { webhook } from "./webhook";
+import { wecom } from "./wecom";
+
+export { OptionError } from "./options";
+
+/** No prototype: `CHANNEL_TYPES["constructor"]` is undefined like any other unknown type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const CHANNEL_TYPES: Record<string, ChannelType<any>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, never>, {
+    webhook,
+    wecom,
+    dingtalk,
+    feishu,
+    slack,
+    telegram,
+    serverchan,
+    bark,
+  }),
+);

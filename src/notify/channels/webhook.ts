@@ -1,0 +1,51 @@
+/**
+ * `webhook`: the raw event as JSON for the user's own receiver, one request per event, never batched.
+ * `{"event","at","complaint"}` (the complaint exactly as the API shows it), `{"event","at","merchant"}` (the
+ * merchant's `/api/status` entry) or `{"event":"test","at","message"}`; with a `secret`, the header
+ * `X-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>` so the receiver can check it came from us.
+ * @module
+ */
+import { formatMessage, plainText } from "../format";
+import { hmacSha256, toHex } from "../hmac";
+import type { ChannelType, Notification } from "../types";
+import { postJson, statusCheck } from "./http";
+import { stringOption, urlOption } from "./options";
+
+export interface WebhookOptions {
+  url: string;
+  secret: string | null;
+}
+
+/** The JSON a webhook receiver gets. */
+export function webhookPayload(n: Notification, publicUrl: string | null): Record<string, unknown> {
+  switch (n.kind) {
+    case "complaint":
+      return { event: n.event, at: n.at, complaint: n.complaint };
+    case "status":
+      return { event: n.event, at: n.at, merchant: n.merchant };
+    case "test":
+      return { event: n.event, at: n.at, message: plainText(formatMessage(n, publicUrl)) };
+    case "summary":
+      // Only chat channels get summaries; the delivery side must send each complaint on its own here.
+      throw new Error("the webhook channel sends every complaint on its own, never a summary");
+  }
+}
+
+export const webhook: ChannelType<WebhookOptions> = {
+  type: "webhook",
+  chat: false,
+  required: ["url"],
+  optional: ["secret"],
+  parse(options) {
+    return { url: urlOption(options, "url"), secret: stringOption(options, "secret", { optional: true }) };
+  },
+  async request(n, options, ctx) {
+    const body = JSON.stringify(webhookPayload(n, ctx.publicUrl));
+    const headers: Record<string, string> = {};
+    if (options.secret !== null) headers["x-signature"] = `sha256=${toHex(await hmacSha256(options.secret, body))}`;
+    return postJson(options.url, body, headers);
+  },
+  check(status) {
+    return statusCheck(status);
+  },
+};

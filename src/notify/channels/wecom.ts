@@ -1,0 +1,36 @@
+/**
+ * `wecom`: 企业微信群机器人. POST `{"msgtype":"markdown","markdown":{"content"}}` to the robot's webhook URL
+ * (which carries its key); WeCom answers HTTP 200 and reports errors in the body, so success is `errcode` 0.
+ * @module
+ * @see https://developer.work.weixin.qq.com/document/path/91770
+ */
+import { formatMessage, markdownText } from "../format";
+import type { ChannelType } from "../types";
+import { describe, jsonCheck, postJson } from "./http";
+import { urlOption } from "./options";
+
+export interface WecomOptions {
+  url: string;
+}
+
+export const wecom: ChannelType<WecomOptions> = {
+  type: "wecom",
+  chat: true,
+  required: ["url"],
+  optional: [],
+  parse(options) {
+    return { url: urlOption(options, "url") };
+  },
+  async request(n, options, ctx) {
+    const content = markdownText(formatMessage(n, ctx.publicUrl));
+    return postJson(options.url, JSON.stringify({ msgtype: "markdown", markdown: { content } }));
+  },
+  check(status, body) {
+    return jsonCheck(
+      status,
+      body,
+      (j) => j.errcode === 0,
+      (j) => describe("errcode", j.errcode, j.errmsg),
+    );
+  },
+};

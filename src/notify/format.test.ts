@@ -1,0 +1,275 @@
+import { describe, expect, it } from "vitest";
+import type { Complaint } from "../payjs/complaint";
+import {
+  beijingTime,
+  complaintLink,
+  formatMessage,
+  markdownText,
+  mdEscape,
+  plainText,
+  trimBody,
+  trimText,
+} from "./format";
+import type { MerchantStatusEntry, Notification } from "./types";
+
+const complaint: Complaint = {
+  id: "C1",
+  mchid: "100",
+  complaint_at: "2026-11-08T01:13:29+08:00",
+  out_trade_no: "OT-1",
+  order_id: "2026110812345",
+  total_fee: 2990,
+  body: "商品未收到，请退款",
+  first_seen_at: "2026-11-07T17:20:00.000Z",
+  last_seen_at: "2026-11-07T17:20:00.000Z",
+  active: true,
+  raw: {},
+};
+
+const merchant: MerchantStatusEntry = {
+  mchid: "100",
+  name: "测试商户",
+  last_attempt_at: "2026-11-08T04:00:00.000Z",
+  last_success_at: "2026-11-07T01:00:00.000Z",
+  next_poll_at: "2026-11-08T04:30:00.000Z",
+  consecutive_failures: 3,
+  last_error: { code: "upstream_error", message: "签名错误", at: "2026-11-08T04:00:00.000Z" },
+  complaints_total: 4,
+  complaints_active: 2,
+};
+
+const PUBLIC_URL = "https://watch.example.com/";
+
+function newComplaint(c: Complaint, merchantName: string | null = "测试商户"): Notification {
+  return { kind: "complaint", event: "complaint.new", at: "2026-11-07T17:20:00.000Z", merchantName, complaint: c };
+}
+
+function summary(count: number): Notification {
+  // Newest first, as the delivery side hands them over: C0 is the newest.
+  const complaints = Array.from({ length: count }, (_, i) => ({
+    ...complaint,
+    id: `C${i}`,
+    out_trade_no: `OT-${i}`,
+    complaint_at: `2026-11-08T${String(20 - i).padStart(2, "0")}:00:00+08:00`,
+    total_fee: 100 * (i + 1),
+    body: `第${i}条\n投诉`,
+  }));
+  return { kind: "summary", event: "complaint.new", at: "2026-11-08T12:00:00.000Z", mchid: "100", merchantName: "测试商户", complaints };
+}
+
+describe("Alert text: one complaint", () => {
+  it("Should say merchant, amount in yuan, Beijing time, both order numbers, the body and the link", () => {
+    const m = formatMessage(newComplaint(complaint), PUBLIC_URL);
+    expect(m.title).toBe("新投诉 · 测试商户 · 29.90 元");
+    expect(plainText(m)).toBe(
+      [
+        "新投诉 · 测试商户 · 29.90 元",
+        "商户：测试商户（100）",
+        "金额：29.90 元",
+        "时间：2026-11-08 01:13:29",
+        "商户订单号：OT-1",
+        "PAYJS订单号：2026110812345",
+        "内容：商品未收到，请退款",
+        "查看：https://watch.example.com/#/complaints/100/C1",
+      ].join("\n"),
+    );
+  });
+
+  it("Should render the same fields as markdown, the body in a quote and the link as a markdown link", () => {
+    const md = markdownText(formatMessage(newComplaint(complaint), PUBLIC_URL));
+    expect(md).toBe(
+      [
+        "### 新投诉 · 测试商户 · 29.90 元",
+        "",
+        "**商户**：测试商户（100）  ",
+        "**金额**：29.90 元  ",
+        "**时间**：2026-11-08 01:13:29  ",
+        "**商户订单号**：OT-1  ",
+        "**PAYJS订单号**：2026110812345  ",
+        "**内容**：",
+        "",
+        "> 商品未收到，请退款",
+        "",
+        "[查看](https://watch.example.com/#/complaints/100/C1)",
+      ].join("\n"),
+    );
+  });
+
+  it("Should name the merchant by mchid when it has no name", () => {
+    const m = formatMessage(newComplaint(complaint, null), null);
+    expect(m.title).toBe("新投诉 · 100 · 29.90 元");
+    expect(m.text).toContain("商户：100\n");
+  });
+
+  it("Should show Beijing time for a UTC instant and keep text that is no time unchanged", () => {
+    expect(beijingTime("2026-11-07T17:13:29.000Z")).toBe("2026-11-08 01:13:29");
+    expect(beijingTime("2026-11-08T01:13:29+08:00")).toBe("2026-11-08 01:13:29");
+    expect(beijingTime("昨天下午")).toBe("昨天下午");
+    const m = formatMessage(newComplaint({ ...complaint, complaint_at: "昨天下午" }), null);
+    expect(m.text).toContain("时间：昨天下午\n");
+  });
+
+  it("Should say 未知 when upstream sent no amount", () => {
+    expect(formatMessage(newComplaint({ ...complaint, total_fee: null }), null).text).toContain("金额：未知\n");
+  });
+
+  it("Should add the link only when PUBLIC_URL is set, without a doubled slash", () => {
+    const without = formatMessage(newComplaint(complaint), null);
+    expect(plainText(without)).not.toContain("查看");
+    expect(plainText(without)).not.toContain("http");
+    expect(markdownText(without)).not.toContain("](");
+    expect(plainText(formatMessage(newComplaint(complaint), "https://watch.example.com"))).toContain(
+      "查看：https://watch.example.com/#/complaints/100/C1",
+    );
+    expect(plainText(formatMessage(newComplaint(complaint), "https://watch.example.com//"))).toContain(
+      "https://watch.example.com/#/complaints/100/C1",
+    );
+  });
+
+  it("Should URL-encode the link's path segments, parentheses included", () => {
+    expect(complaintLink("https://w.example.com/", { mchid: "1 0", id: "a/b(c)#?" })).toBe(
+      "https://w.example.com/#/complaints/1%200/a%2Fb%28c%29%23%3F",
+    );
+    expect(complaintLink(null, complaint)).toBeNull();
+  });
+
+  it("Should trim a 300-character body to 200 code points and add …", () => {
+    const long = "投".repeat(300);
+    const m = formatMessage(newComplaint({ ...complaint, body: long }), null);
+    expect(m.text.endsWith(`\n内容：${"投".repeat(200)}…`)).toBe(true);
+    expect(m.text).not.toContain("投".repeat(201));
+    // Code points, not UTF-16 units: an emoji is one character and is never cut in half.
+    const emoji = trimBody("😀".repeat(300));
+    expect(Array.from(emoji)).toHaveLength(201);
+    expect(emoji.endsWith("😀…")).toBe(true);
+    expect(trimBody("  短  ")).toBe("短");
+    expect(trimText("x".repeat(200), 200)).toBe("x".repeat(200));
+  });
+
+  it("Should keep HTML and a markdown link in a body inert in markdown", () => {
+    const body = "<img src=x onerror=alert(1)>\n[x](http://evil)\n# 大标题\n> 假引用\n![](http://evil/p.png)";
+    const hostile: Complaint = { ...complaint, body, out_trade_no: "[点我](http://evil)", order_id: "<font color=red>1</font>" };
+    const md = markdownText(formatMessage(newComplaint(hostile, "## <b>商户</b>"), PUBLIC_URL));
+    expect(md).not.toMatch(/</);
+    expect(md).not.toContain("[x]");
+    expect(md).not.toContain("(http://evil");
+    // The only link is ours, and the only heading is the title.
+    expect(md.match(/\]\(/g)).toHaveLength(1);
+    expect(md.split("\n").filter((line) => /^\s*#/.test(line))).toEqual(["### 新投诉 · ## ＜b＞商户＜/b＞ · 29.90 元"]);
+    // The body lines stay inside the quote, readable.
+    expect(md).toContain("> ＜img src=x onerror=alert（1）＞  \n> ［x］（http://evil）  \n> ＃ 大标题  \n> ＞ 假引用  \n> !［］（http://evil/p.png）");
+    expect(md).toContain("**商户订单号**：［点我］（http://evil）");
+    // Plain text shows the body as it is.
+    expect(formatMessage(newComplaint(hostile), null).text).toContain("内容：<img src=x onerror=alert(1)>\n[x](http://evil)");
+  });
+
+  it("Should neutralise only the markup characters", () => {
+    expect(mdEscape("a[b](c)<d>\n  # e\nf # g\r\nh")).toBe("a［b］（c）＜d＞\n  ＃ e\nf # g\nh");
+  });
+
+  it("Should keep a field on one line so it cannot start a heading", () => {
+    const md = markdownText(formatMessage(newComplaint({ ...complaint, out_trade_no: "OT\n# x" }), null));
+    expect(md).toContain("**商户订单号**：OT # x  \n");
+    expect(md.split("\n").filter((line) => /^\s*#/.test(line))).toHaveLength(1);
+  });
+});
+
+describe("Alert text: summary", () => {
+  it("Should give the count, the total, the 5 newest one line each, 还有 1 条 and the dashboard for 6", () => {
+    const m = formatMessage(summary(6), PUBLIC_URL);
+    expect(m.title).toBe("6 条新投诉 · 测试商户");
+    expect(plainText(m)).toBe(
+      [
+        "6 条新投诉 · 测试商户",
+        "商户：测试商户（100）",
+        "新投诉：6 条",
+        "总金额：21.00 元",
+        "最新 5 条：",
+        "- 2026-11-08 20:00:00 · 1.00 元 · OT-0 · 第0条 投诉",
+        "- 2026-11-08 19:00:00 · 2.00 元 · OT-1 · 第1条 投诉",
+        "- 2026-11-08 18:00:00 · 3.00 元 · OT-2 · 第2条 投诉",
+        "- 2026-11-08 17:00:00 · 4.00 元 · OT-3 · 第3条 投诉",
+        "- 2026-11-08 16:00:00 · 5.00 元 · OT-4 · 第4条 投诉",
+        "还有 1 条",
+        "查看全部：https://watch.example.com/",
+      ].join("\n"),
+    );
+  });
+
+  it("Should list 5 and say 还有 7 条 for 12, with the total of all 12", () => {
+    const m = formatMessage(summary(12), PUBLIC_URL);
+    const items = m.text.split("\n").filter((line) => line.startsWith("- "));
+    expect(items).toHaveLength(5);
+    expect(items[0]).toContain("OT-0");
+    expect(items[4]).toContain("OT-4");
+    expect(m.text).not.toContain("OT-5");
+    expect(m.text).toContain("还有 7 条");
+    expect(m.text).toContain("总金额：78.00 元"); // 1+2+…+12 yuan
+    const md = markdownText(m);
+    expect(md.match(/^- /gm)).toHaveLength(5);
+    expect(md).toContain("还有 7 条");
+    expect(md).toContain("[查看全部](https://watch.example.com/)");
+  });
+
+  it("Should leave out the link without PUBLIC_URL and cut long bodies on a summary line", () => {
+    const s = summary(6);
+    if (s.kind !== "summary") throw new Error("fixture");
+    s.complaints[0] = { ...complaint, body: "长".repeat(100) };
+    const m = formatMessage(s, null);
+    expect(m.text).not.toContain("查看");
+    expect(m.text).toContain(`${"长".repeat(40)}…`);
+    expect(m.text).not.toContain("长".repeat(41));
+  });
+});
+
+describe("Alert text: watcher status and test", () => {
+  it("Should say failures in a row, the last error and the last success for watcher.failing", () => {
+    const m = formatMessage({ kind: "status", event: "watcher.failing", at: "2026-11-08T04:00:00.000Z", merchant }, PUBLIC_URL);
+    expect(plainText(m)).toBe(
+      [
+        "投诉监控异常 · 测试商户",
+        "商户：测试商户（100）",
+        "投诉拉取连续失败，新投诉可能无法及时通知。",
+        "连续失败：3 次",
+        "最近错误：upstream_error：签名错误",
+        "出错时间：2026-11-08 12:00:00",
+        "上次成功：2026-11-07 09:00:00",
+        "查看：https://watch.example.com/",
+      ].join("\n"),
+    );
+  });
+
+  it("Should say 从未成功 for a merchant that never succeeded, and escape the error in markdown", () => {
+    const m = formatMessage(
+      {
+        kind: "status",
+        event: "watcher.failing",
+        at: "2026-11-08T04:00:00.000Z",
+        merchant: { ...merchant, last_success_at: null, last_error: { code: "http_error", message: "<html>[x](y)", at: "2026-11-08T04:00:00.000Z" } },
+      },
+      null,
+    );
+    expect(m.text).toContain("上次成功：从未成功");
+    expect(m.markdown).toContain("**最近错误**：http_error：＜html＞［x］（y）");
+  });
+
+  it("Should say the merchant recovered for watcher.recovered", () => {
+    const m = formatMessage(
+      {
+        kind: "status",
+        event: "watcher.recovered",
+        at: "2026-11-08T08:00:00.000Z",
+        merchant: { ...merchant, consecutive_failures: 0, last_error: null, last_success_at: "2026-11-08T08:00:00.000Z" },
+      },
+      null,
+    );
+    expect(plainText(m)).toBe(["投诉监控已恢复 · 测试商户", "商户：测试商户（100）", "投诉拉取已恢复正常。", "恢复时间：2026-11-08 16:00:00"].join("\n"));
+  });
+
+  it("Should write a test message with its time", () => {
+    const m = formatMessage({ kind: "test", event: "test", at: "2026-11-08T04:00:00.000Z" }, PUBLIC_URL);
+    expect(plainText(m)).toBe(
+      ["测试消息 · PAYJS 投诉监控", "这是一条测试消息：告警通道配置正确。", "时间：2026-11-08 12:00:00", "查看：https://watch.example.com/"].join("\n"),
+    );
+  });
+});

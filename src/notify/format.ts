@@ -1,0 +1,293 @@
+/**
+ * The text of every alert, in Chinese (the merchants are Chinese), as a title line, a plain-text body and a
+ * markdown body. Pure: no clock, no I/O. Each channel picks the variant its platform renders.
+ *
+ * Markdown goes to WeCom, DingTalk and Server酱, which render a loose subset (links, headings, quotes, and in
+ * DingTalk's case `<font>` HTML). Text that comes from outside (complaint body, order numbers, merchant names,
+ * upstream error messages) must not turn into markup there, so it passes {@link mdEscape}: `[ ] ( ) < >` become
+ * their full-width forms (a reader sees the same text; no link, image, tag or quote can form) and a `#` that
+ * starts a line becomes `＃`. The complaint body also sits in a quote block of its own.
+ * @module
+ */
+import { parseUpstreamTime, toBeijingIso, type Complaint } from "../payjs/complaint";
+import { yuan } from "../reader/csv";
+import type { MerchantStatusEntry, Notification } from "./types";
+
+/** Code points of a complaint body an alert shows. */
+export const BODY_LIMIT = 200;
+/** Complaints a summary lists one by one. */
+export const SUMMARY_SHOWN = 5;
+/** Code points of the body on one summary line. */
+export const SUMMARY_BODY_LIMIT = 40;
+/** Code points of an upstream error message an alert shows. */
+const ERROR_LIMIT = 200;
+
+export interface Message {
+  /** One line: the push title (Bark, Server酱), DingTalk's preview title, the first line of the text variants. */
+  title: string;
+  /** Plain-text body, without the title. */
+  text: string;
+  /** Markdown body, without the title. */
+  markdown: string;
+}
+
+type Block =
+  | { kind: "field"; label: string; value: string }
+  | { kind: "quote"; label: string; text: string }
+  | { kind: "items"; items: string[] }
+  | { kind: "note"; text: string }
+  | { kind: "link"; label: string; url: string };
+
+/** Trims to `limit` code points (never splitting a surrogate pair), adding "…" when it cut something. */
+export function trimText(text: string, limit: number): string {
+  const points = Array.from(text);
+  return points.length <= limit ? text : points.slice(0, limit).join("") + "…";
+}
+
+/** A complaint body as an alert shows it: CRLF as LF, outer blanks gone, at most 200 code points (+ "…"). */
+export function trimBody(body: string): string {
+  return trimText(body.replace(/\r\n?/g, "\n").trim(), BODY_LIMIT);
+}
+
+/** One line: every run of white space (newlines included) as one space. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/**
+ * An instant or PAYJS time as Beijing wall-clock text, `2026-11-08 01:13:29`.
+ * Text that is no time (a complaint_at upstream sent in a form we cannot read) is shown unchanged.
+ */
+export function beijingTime(value: string): string {
+  const ms = parseUpstreamTime(value);
+  return ms === null ? value : toBeijingIso(ms).slice(0, 19).replace("T", " ");
+}
+
+/** "29.90 元", or 未知 when upstream sent no amount. */
+export function amountText(fen: number | null): string {
+  return fen === null ? "未知" : `${yuan(fen)} 元`;
+}
+
+/** The merchant as people know it: `name（mchid）`, or the mchid alone. */
+export function merchantLabel(mchid: string, name: string | null): string {
+  const n = name === null ? "" : oneLine(name);
+  return n === "" ? mchid : `${n}（${mchid}）`;
+}
+
+/** The short merchant name for titles: the name, or the mchid. */
+function merchantShort(mchid: string, name: string | null): string {
+  const n = name === null ? "" : oneLine(name);
+  return n === "" ? mchid : n;
+}
+
+/** PUBLIC_URL without trailing slashes, or null when unset or blank. */
+export function dashboardBase(publicUrl: string | null): string | null {
+  if (publicUrl === null) return null;
+  const base = publicUrl.trim().replace(/\/+$/, "");
+  return base === "" ? null : base;
+}
+
+/** encodeURIComponent, plus the characters it leaves that would end a markdown link (`(`, `)`) and friends. */
+function pathSegment(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+/** `${PUBLIC_URL}/#/complaints/{mchid}/{id}` (segments URL-encoded), or null without PUBLIC_URL. */
+export function complaintLink(publicUrl: string | null, complaint: Pick<Complaint, "mchid" | "id">): string | null {
+  const base = dashboardBase(publicUrl);
+  return base === null ? null : `${base}/#/complaints/${pathSegment(complaint.mchid)}/${pathSegment(complaint.id)}`;
+}
+
+/** `${PUBLIC_URL}/`, or null without PUBLIC_URL. */
+export function dashboardLink(publicUrl: string | null): string | null {
+  const base = dashboardBase(publicUrl);
+  return base === null ? null : `${base}/`;
+}
+
+const FULL_WIDTH: Record<string, string> = { "[": "［", "]": "］", "(": "（", ")": "）", "<": "＜", ">": "＞" };
+
+/**
+ * Outside text made inert for the chat platforms' markdown: no link, image, HTML tag (`<font>`, `<@user>`),
+ * quote or heading can form. Full-width look-alikes rather than backslashes, which not every platform honours.
+ */
+export function mdEscape(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[[\]()<>]/g, (c) => FULL_WIDTH[c] ?? c)
+    .replace(/^([ \t]*)#/gm, "$1＃");
+}
+
+/** A URL made safe inside `[label](url)`: nothing in it can close the parenthesis or the line. */
+function mdUrl(url: string): string {
+  return url.replace(/[()<>\s]/g, (c) => encodeURIComponent(c).replace("(", "%28").replace(")", "%29"));
+}
+
+function renderText(blocks: Block[]): string {
+  const lines: string[] = [];
+  for (const b of blocks) {
+    switch (b.kind) {
+      case "field":
+        lines.push(`${b.label}：${b.value}`);
+        break;
+      case "quote":
+        lines.push(`${b.label}：${b.text}`);
+        break;
+      case "items":
+        for (const item of b.items) lines.push(`- ${item}`);
+        break;
+      case "note":
+        lines.push(b.text);
+        break;
+      case "link":
+        lines.push(`${b.label}：${b.url}`);
+        break;
+    }
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Paragraphs apart by a blank line (so a quote cannot swallow what follows it), lines inside one by a hard
+ * break (two spaces + LF: DingTalk needs it, WeCom ignores it).
+ */
+function renderMarkdown(blocks: Block[]): string {
+  const paragraphs: string[][] = [];
+  // Consecutive fields (and a quote's label) share one paragraph; everything else stands alone.
+  let open: string[] | null = null;
+  const fieldLine = (line: string): void => {
+    if (open === null) {
+      open = [];
+      paragraphs.push(open);
+    }
+    open.push(line);
+  };
+  for (const b of blocks) {
+    switch (b.kind) {
+      case "field":
+        fieldLine(`**${b.label}**：${mdEscape(b.value)}`);
+        continue;
+      case "quote":
+        fieldLine(`**${b.label}**：`);
+        paragraphs.push(mdEscape(b.text).split("\n").map((line) => `> ${line}`));
+        break;
+      case "items":
+        paragraphs.push(b.items.map((item) => `- ${mdEscape(item)}`));
+        break;
+      case "note":
+        paragraphs.push([mdEscape(b.text)]);
+        break;
+      case "link":
+        paragraphs.push([`[${b.label}](${mdUrl(b.url)})`]);
+        break;
+    }
+    open = null;
+  }
+  return paragraphs.map((lines) => lines.join("  \n")).join("\n\n");
+}
+
+function complaintBlocks(c: Complaint, merchantName: string | null, publicUrl: string | null): Block[] {
+  const blocks: Block[] = [
+    { kind: "field", label: "商户", value: merchantLabel(c.mchid, merchantName) },
+    { kind: "field", label: "金额", value: amountText(c.total_fee) },
+    { kind: "field", label: "时间", value: oneLine(beijingTime(c.complaint_at)) },
+    { kind: "field", label: "商户订单号", value: oneLine(c.out_trade_no) },
+    { kind: "field", label: "PAYJS订单号", value: oneLine(c.order_id) },
+    { kind: "quote", label: "内容", text: trimBody(c.body) || "（无）" },
+  ];
+  const link = complaintLink(publicUrl, c);
+  if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
+  return blocks;
+}
+
+/** One summary line: time · amount · out_trade_no · the body's start. */
+function summaryLine(c: Complaint): string {
+  const body = trimText(oneLine(c.body), SUMMARY_BODY_LIMIT);
+  return [oneLine(beijingTime(c.complaint_at)), amountText(c.total_fee), oneLine(c.out_trade_no), body]
+    .filter((part) => part !== "")
+    .join(" · ");
+}
+
+function sumFen(complaints: readonly Complaint[]): number {
+  return complaints.reduce((sum, c) => sum + (c.total_fee ?? 0), 0);
+}
+
+function statusBlocks(event: "watcher.failing" | "watcher.recovered", m: MerchantStatusEntry, publicUrl: string | null): Block[] {
+  const lastSuccess = m.last_success_at === null ? "从未成功" : beijingTime(m.last_success_at);
+  const blocks: Block[] = [{ kind: "field", label: "商户", value: merchantLabel(m.mchid, m.name) }];
+  if (event === "watcher.failing") {
+    blocks.push({ kind: "note", text: "投诉拉取连续失败，新投诉可能无法及时通知。" });
+    blocks.push({ kind: "field", label: "连续失败", value: `${m.consecutive_failures} 次` });
+    if (m.last_error !== null) {
+      blocks.push({
+        kind: "field",
+        label: "最近错误",
+        value: oneLine(`${m.last_error.code}：${trimText(m.last_error.message, ERROR_LIMIT)}`),
+      });
+      blocks.push({ kind: "field", label: "出错时间", value: beijingTime(m.last_error.at) });
+    }
+    blocks.push({ kind: "field", label: "上次成功", value: lastSuccess });
+  } else {
+    blocks.push({ kind: "note", text: "投诉拉取已恢复正常。" });
+    blocks.push({ kind: "field", label: "恢复时间", value: lastSuccess });
+  }
+  const link = dashboardLink(publicUrl);
+  if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
+  return blocks;
+}
+
+function draft(n: Notification, publicUrl: string | null): { title: string; blocks: Block[] } {
+  switch (n.kind) {
+    case "complaint": {
+      const c = n.complaint;
+      return {
+        title: `新投诉 · ${merchantShort(c.mchid, n.merchantName)} · ${amountText(c.total_fee)}`,
+        blocks: complaintBlocks(c, n.merchantName, publicUrl),
+      };
+    }
+    case "summary": {
+      const count = n.complaints.length;
+      const shown = n.complaints.slice(0, SUMMARY_SHOWN);
+      const blocks: Block[] = [
+        { kind: "field", label: "商户", value: merchantLabel(n.mchid, n.merchantName) },
+        { kind: "field", label: "新投诉", value: `${count} 条` },
+        { kind: "field", label: "总金额", value: `${yuan(sumFen(n.complaints))} 元` },
+        { kind: "note", text: `最新 ${shown.length} 条：` },
+        { kind: "items", items: shown.map(summaryLine) },
+      ];
+      if (count > shown.length) blocks.push({ kind: "note", text: `还有 ${count - shown.length} 条` });
+      const link = dashboardLink(publicUrl);
+      if (link !== null) blocks.push({ kind: "link", label: "查看全部", url: link });
+      return { title: `${count} 条新投诉 · ${merchantShort(n.mchid, n.merchantName)}`, blocks };
+    }
+    case "status": {
+      const who = merchantShort(n.merchant.mchid, n.merchant.name);
+      const title = n.event === "watcher.failing" ? `投诉监控异常 · ${who}` : `投诉监控已恢复 · ${who}`;
+      return { title, blocks: statusBlocks(n.event, n.merchant, publicUrl) };
+    }
+    case "test": {
+      const blocks: Block[] = [
+        { kind: "note", text: "这是一条测试消息：告警通道配置正确。" },
+        { kind: "field", label: "时间", value: beijingTime(n.at) },
+      ];
+      const link = dashboardLink(publicUrl);
+      if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
+      return { title: "测试消息 · PAYJS 投诉监控", blocks };
+    }
+  }
+}
+
+/** A notification's title, plain-text body and markdown body. */
+export function formatMessage(n: Notification, publicUrl: string | null): Message {
+  const { title, blocks } = draft(n, publicUrl);
+  return { title: oneLine(title), text: renderText(blocks), markdown: renderMarkdown(blocks) };
+}
+
+/** Title line, then the plain-text body (Telegram, Slack, Feishu). */
+export function plainText(m: Message): string {
+  return `${m.title}\n${m.text}`;
+}
+
+/** A `###` heading with the (escaped) title, then the markdown body (WeCom, DingTalk). */
+export function markdownText(m: Message): string {
+  return `### ${mdEscape(m.title)}\n\n${m.markdown}`;
+}

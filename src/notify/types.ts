@@ -1,0 +1,52 @@
+/**
+ * The shapes shared by the alert formatter, the per-platform channel types and the delivery side.
+ * @module
+ */
+import type { Complaint } from "../payjs/complaint";
+
+export type EventName = "complaint.new" | "watcher.failing" | "watcher.recovered";
+
+/** A merchant's entry as GET /api/status shows it. */
+export interface MerchantStatusEntry {
+  mchid: string;
+  name: string | null;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  next_poll_at: string | null;
+  consecutive_failures: number;
+  last_error: { code: string; message: string; at: string } | null;
+  complaints_total: number;
+  complaints_active: number;
+  /** The status route shows it too; optional so an entry built without the snapshot still fits. */
+  storage_errors?: { code: string; message: string }[];
+}
+
+export type Notification =
+  | { kind: "complaint"; event: "complaint.new"; at: string; merchantName: string | null; complaint: Complaint }
+  /** Chat channels only: more than 5 new complaints for one merchant in one poll. `complaints` are ALL the new ones (newest first); the formatter shows 5. */
+  | { kind: "summary"; event: "complaint.new"; at: string; mchid: string; merchantName: string | null; complaints: Complaint[] }
+  | { kind: "status"; event: "watcher.failing" | "watcher.recovered"; at: string; merchant: MerchantStatusEntry }
+  | { kind: "test"; event: "test"; at: string };
+
+export interface SendContext {
+  publicUrl: string | null;
+  /** real clock, ms */
+  now: number;
+}
+
+export type DeliveryCheck = { ok: true } | { ok: false; code: string; message: string };
+
+export interface ChannelType<O> {
+  type: string;
+  /** Chat channels (all but webhook) get a summary instead of more than 5 separate messages. */
+  chat: boolean;
+  /** Option keys besides the common ones (type, name, events, merchants). */
+  required: readonly string[];
+  optional: readonly string[];
+  /** Validates this type's options (already known to have only allowed keys); throws Error with a message naming the option (never echo a secret value). */
+  parse(options: Record<string, unknown>): O;
+  /** The HTTP request for one notification. */
+  request(n: Notification, options: O, ctx: SendContext): Promise<Request>;
+  /** Whether the platform accepted it: status and body (already read as text). Never include secrets in messages. */
+  check(status: number, body: string): DeliveryCheck;
+}
