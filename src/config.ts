@@ -3,7 +3,11 @@
  * {@link ConfigError} naming it; no value of a secret ever appears in a message.
  * @module
  */
+import { ConfigError } from "./config-error";
 import type { WorkerEnv } from "./env";
+import { type Channel, parseChannels } from "./notify/settings";
+
+export { ConfigError };
 
 export interface Merchant {
   mchid: string;
@@ -23,17 +27,7 @@ export interface Config {
   corsOrigins: "*" | string[];
   publicUrl: string | null;
   alertAfterFailures: number;
-}
-
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  readonly code = "bad_config";
-  constructor(
-    readonly setting: string,
-    message: string,
-  ) {
-    super(`${setting}: ${message}`);
-  }
+  channels: Channel[];
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: ConfigError };
@@ -172,8 +166,9 @@ function cors(env: Vars): Config["corsOrigins"] {
 
 export function parseConfig(env: Vars): Config {
   const admin = present(env, "ADMIN_TOKEN");
+  const merchants = merchantList(env);
   return {
-    merchants: merchantList(env),
+    merchants,
     apiBase: httpUrl(env, "PAYJS_API_BASE") ?? "https://payjs.cn/api",
     // Below 5 minutes the minute of cron jitter the poller allows would make a merchant due right after a success.
     pollIntervalSeconds: integer(env, "POLL_INTERVAL_SECONDS", 14_400, 300, 7 * 86_400),
@@ -184,6 +179,7 @@ export function parseConfig(env: Vars): Config {
     corsOrigins: cors(env),
     publicUrl: httpUrl(env, "PUBLIC_URL") ?? null,
     alertAfterFailures: integer(env, "ALERT_AFTER_FAILURES", 3, 1, 1000),
+    channels: parseChannels(present(env, "NOTIFY_CHANNELS"), new Set(merchants.map((m) => m.mchid))),
   };
 }
 

@@ -5,7 +5,8 @@
  * |---|---|
  * | `format` | the layout version (`"1"`), for later migrations |
  * | `complaints:{mchid}` | `{"format":1,"rev","complaints":[…]}`: every complaint ever seen for one merchant |
- * | `status:{mchid}` | `{"format":1,"rev",…PollState}`: the merchant's poll bookkeeping |
+ * | `status:{mchid}` | `{"format":1,"rev","state"}`: the merchant's poll bookkeeping |
+ * | `outbox:{mchid}` | `{"format":1,"rev","outbox"}`: the merchant's alerts, queued, sent and given up |
  * | `corrupt:{key}:{ms}` | an unreadable value, kept aside before the poller rebuilt that key |
  *
  * One value per merchant instead of one per complaint keeps a poll's writes proportional to what changed
@@ -13,6 +14,7 @@
  * @module
  * @see https://developers.cloudflare.com/kv/platform/limits/
  */
+import type { Outbox, OutboxEntry } from "./notify/outbox";
 import type { Complaint } from "./payjs/complaint";
 
 export const FORMAT = 1;
@@ -65,6 +67,7 @@ export type Stored<T> =
 
 export const complaintsKey = (mchid: string): string => `complaints:${mchid}`;
 export const statusKey = (mchid: string): string => `status:${mchid}`;
+export const outboxKey = (mchid: string): string => `outbox:${mchid}`;
 
 /** Checks one stored field; returns what of it could be read and how many parts could not. */
 type Check<T> = (v: unknown) => { value: T; bad: number } | null;
@@ -135,6 +138,32 @@ const pollState: Check<PollState> = (v) => {
   return ok ? { value: v as PollState, bad: 0 } : null;
 };
 
+function isEntry(e: unknown): e is OutboxEntry {
+  if (typeof e !== "object" || e === null) return false;
+  const x = e as Record<string, unknown>;
+  return (
+    isString(x.id) &&
+    isString(x.channel) &&
+    isString(x.event) &&
+    Array.isArray(x.complaint_ids) &&
+    ["pending", "delivered", "given_up"].includes(x.state as string) &&
+    isCount(x.attempts) &&
+    isString(x.created_at) &&
+    isTime(x.next_attempt_at) &&
+    isTime(x.done_at) &&
+    (x.state !== "pending" || (typeof x.notification === "object" && x.notification !== null))
+  );
+}
+
+/** Keeps every readable entry, like the complaint list. */
+const outboxValue: Check<Outbox> = (v) => {
+  if (typeof v !== "object" || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (!Array.isArray(o.entries) || typeof o.channels !== "object" || o.channels === null) return null;
+  const entries = o.entries.filter(isEntry);
+  return { value: { entries, channels: o.channels as Outbox["channels"] }, bad: o.entries.length - entries.length };
+};
+
 function newRev(now: number): string {
   return `${now.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
 }
@@ -161,6 +190,15 @@ export class Store {
   async loadComplaints(mchid: string, cacheTtl?: number): Promise<Stored<Complaint[]>> {
     const key = complaintsKey(mchid);
     return decode(key, await this.text(key, cacheTtl), "complaints", complaintList);
+  }
+
+  async loadOutbox(mchid: string, cacheTtl?: number): Promise<Stored<Outbox>> {
+    return decode(outboxKey(mchid), await this.text(outboxKey(mchid), cacheTtl), "outbox", outboxValue);
+  }
+
+  async saveOutbox(mchid: string, outbox: Outbox, now: number): Promise<void> {
+    writes++;
+    await this.kv.put(outboxKey(mchid), JSON.stringify({ format: FORMAT, rev: newRev(now), outbox }));
   }
 
   /** The layout version on record; writes it when the namespace is new. Null when KV holds a newer layout. */

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { dashboardRoutes } from "../dashboard";
 import { logEvent } from "../log";
 import { QueryError } from "../reader/query";
 import { jsonError } from "./errors";
@@ -12,6 +13,7 @@ import { withConfig } from "./middleware/config";
 import { cors } from "./middleware/cors";
 import { methodNotAllowed } from "./method-not-allowed";
 import { complaintsRoutes } from "./routes/complaints";
+import { notifyRoutes } from "./routes/notify";
 import { pollRoutes } from "./routes/poll";
 import { statusRoutes } from "./routes/status";
 import type { AppEnv } from "./types";
@@ -25,11 +27,13 @@ export function createApp(): Hono<AppEnv> {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.all("/healthz", methodNotAllowed("GET, HEAD"));
 
+  app.route("/", dashboardRoutes);
   app.use("/api/*", cors);
   app.use("/api/*", requireRole("read"));
   app.route("/api", complaintsRoutes);
   app.route("/api", statusRoutes);
   app.route("/api", pollRoutes);
+  app.route("/api", notifyRoutes);
 
   app.notFound((c) => jsonError(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -5,10 +5,15 @@
  */
 import type { Config, Merchant } from "../config";
 import { logEvent } from "../log";
+import { deliverDue } from "../notify/deliver";
+import { dueEntries, emptyOutbox, enqueue, prune } from "../notify/outbox";
 import { fetchComplaints } from "../payjs/client";
-import { normaliseComplaint } from "../payjs/complaint";
-import { INITIAL_STATE, type PollState, Store, complaintsKey, statusKey } from "../store";
-import { mergeComplaints } from "./merge";
+import { type Complaint, normaliseComplaint } from "../payjs/complaint";
+import { comparePositions, positionOf } from "../reader/order";
+import { statusEntry } from "../status-entry";
+import { INITIAL_STATE, type PollState, Store, complaintsKey, outboxKey, statusKey } from "../store";
+import type { Budget } from "./budget";
+import { type Merge, mergeComplaints } from "./merge";
 import { type Outcome, isDue, msUntilDue, nextState } from "./schedule";
 
 /** Workers allow 6 simultaneous open connections per invocation; leave room for KV. */
@@ -48,13 +53,65 @@ export async function planPoll(config: Config, store: Store, now: number, only?:
   return { due, nextDueInMs: waits.length === 0 ? null : Math.min(...waits) };
 }
 
-async function pollOne(config: Config, store: Store, { merchant, state }: DueMerchant, now: number): Promise<PollResult> {
+/** Everything one tick's polls share. */
+export interface Tick {
+  config: Config;
+  store: Store;
+  /** The tick's time: due rules, backoff and retry schedules. */
+  now: number;
+  budget: Budget;
+}
+
+type WatcherEvent = { event: "watcher.failing" | "watcher.recovered"; key: string };
+
+/** `watcher.failing` once per run of failures that reaches the threshold; `watcher.recovered` on the next success. */
+function watcherTransition(before: PollState, after: PollState, threshold: number): WatcherEvent | null {
+  const run = before.last_success_at ?? "never";
+  if (after.last_error !== null && after.consecutive_failures >= threshold && !before.failing_alerted) {
+    after.failing_alerted = true;
+    return { event: "watcher.failing", key: `failing:${run}` };
+  }
+  if (after.last_error === null && before.failing_alerted) {
+    after.failing_alerted = false;
+    return { event: "watcher.recovered", key: `recovered:${run}` };
+  }
+  return null;
+}
+
+/** Queues what this poll has to tell, sends what is due, and writes the outbox if it changed. */
+async function updateOutbox(
+  tick: Tick,
+  merchant: Merchant,
+  newComplaints: Complaint[],
+  watcher: { event: WatcherEvent; complaints: () => Promise<Complaint[]>; state: PollState } | null,
+): Promise<void> {
+  const { config, store, now } = tick;
+  const stored = await store.loadOutbox(merchant.mchid);
+  if (stored.kind === "unreadable" && stored.error.code === "storage_format") return;
+  const damaged = stored.kind === "unreadable" ? stored.text : stored.kind === "ok" ? stored.damage?.text : undefined;
+  const outbox = stored.kind === "ok" ? stored.value : emptyOutbox();
+  const at = new Date(now).toISOString();
+  const status =
+    watcher === null
+      ? null
+      : { ...watcher.event, merchant: statusEntry(merchant, watcher.state, await watcher.complaints(), now) };
+  const newestFirst = [...newComplaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
+  let changed = enqueue(outbox, { mchid: merchant.mchid, merchantName: merchant.name, at, newComplaints: newestFirst, status }, config.channels);
+  changed += await deliverDue(outbox, config.channels, tick.budget, { publicUrl: config.publicUrl, now: Date.now() }, now);
+  if (prune(outbox, config.channels, now)) changed++;
+  if (damaged !== undefined) await store.preserve(outboxKey(merchant.mchid), damaged, now);
+  if (changed > 0 || damaged !== undefined) await store.saveOutbox(merchant.mchid, outbox, now);
+}
+
+async function pollOne(tick: Tick, { merchant, state }: DueMerchant): Promise<PollResult> {
+  const { config, store, now } = tick;
   const started = Date.now();
   const mchid = merchant.mchid;
   const intervalMs = config.pollIntervalSeconds * 1000;
-  const result: PollResult = { mchid, outcome: "ok", new: 0, vanished: 0, error: null };
   let outcome: Outcome = { ok: true, transient: false, error: null };
-  let total = 0;
+  let merge: Merge | null = null;
+  let damaged: string | undefined;
+  let stored: Complaint[] | null = null;
 
   const upstream = await fetchComplaints(merchant, {
     apiBase: config.apiBase,
@@ -62,57 +119,77 @@ async function pollOne(config: Config, store: Store, { merchant, state }: DueMer
     allowUnsignedResponses: config.allowUnsignedResponses,
   });
   if (!upstream.ok) {
-    outcome = { ok: false, transient: upstream.error.transient, error: { code: upstream.error.code, message: upstream.error.message } };
+    const { code, message, transient } = upstream.error;
+    outcome = { ok: false, transient, error: { code, message } };
   } else {
     try {
-      const stored = await store.loadComplaints(mchid);
-      if (stored.kind === "unreadable" && stored.error.code === "storage_format") {
-        outcome = { ok: false, transient: false, error: { code: stored.error.code, message: stored.error.message } };
+      const loaded = await store.loadComplaints(mchid);
+      if (loaded.kind === "unreadable" && loaded.error.code === "storage_format") {
+        outcome = { ok: false, transient: false, error: { code: loaded.error.code, message: loaded.error.message } };
       } else {
         // What cannot be read is kept aside before the rewrite drops it.
-        const damaged = stored.kind === "unreadable" ? stored.text : stored.kind === "ok" ? stored.damage?.text : undefined;
+        damaged = loaded.kind === "unreadable" ? loaded.text : loaded.kind === "ok" ? loaded.damage?.text : undefined;
+        stored = loaded.kind === "ok" ? loaded.value : [];
         const fresh = upstream.items.map((raw) => normaliseComplaint(mchid, raw));
-        const nowIso = new Date(now).toISOString();
-        const merge = mergeComplaints(stored.kind === "ok" ? stored.value : [], fresh, nowIso, state.last_success_at);
-        if (damaged !== undefined) await store.preserve(complaintsKey(mchid), damaged, now);
-        if (merge.changed || damaged !== undefined) await store.saveComplaints(mchid, merge.complaints, now);
-        result.new = merge.added.length;
-        result.vanished = merge.vanished.length;
-        total = merge.complaints.length;
+        merge = mergeComplaints(stored, fresh, new Date(now).toISOString(), state.last_success_at);
       }
     } catch (error) {
-      const message = `Workers KV failed: ${error instanceof Error ? error.message : "unknown error"}`;
-      outcome = { ok: false, transient: true, error: { code: "storage", message: message.slice(0, 200) } };
+      outcome = storageFailure(error);
     }
   }
 
-  if (!outcome.ok) {
-    result.outcome = "error";
-    result.new = 0;
-    result.vanished = 0;
-    result.error = outcome.error;
+  let next = nextState(state, outcome, now, intervalMs);
+  try {
+    const watcher = watcherTransition(state, next, config.alertAfterFailures);
+    if (config.channels.length > 0) {
+      const complaints = async () => merge?.complaints ?? stored ?? readableComplaints(store, mchid);
+      await updateOutbox(tick, merchant, merge?.added ?? [], watcher === null ? null : { event: watcher, complaints, state: next });
+    }
+    if (damaged !== undefined) await store.preserve(complaintsKey(mchid), damaged, now);
+    if (merge !== null && (merge.changed || damaged !== undefined)) await store.saveComplaints(mchid, merge.complaints, now);
+  } catch (error) {
+    outcome = storageFailure(error);
+    merge = null;
+    next = { ...nextState(state, outcome, now, intervalMs), failing_alerted: state.failing_alerted };
   }
   try {
-    await store.saveState(mchid, nextState(state, outcome, now, intervalMs), now);
+    await store.saveState(mchid, next, now);
   } catch {
-    // The next tick finds this merchant still due and tries again; the complaints written above stay.
+    // The next tick finds this merchant still due and tries again; what was written above stays.
   }
+
+  const result: PollResult = outcome.ok
+    ? { mchid, outcome: "ok", new: merge?.added.length ?? 0, vanished: merge?.vanished.length ?? 0, error: null }
+    : { mchid, outcome: "error", new: 0, vanished: 0, error: outcome.error };
   logEvent("poll", {
     mchid,
     outcome: result.outcome,
     new: result.new,
     vanished: result.vanished,
-    total,
+    total: merge?.complaints.length ?? 0,
     error: result.error?.code ?? null,
     ms: Date.now() - started,
   });
   return result;
 }
 
-/** Polls the given merchants, at most {@link CONCURRENCY} at once, in the order given. */
-export async function pollMerchants(config: Config, store: Store, due: DueMerchant[], now: number): Promise<PollResult[]> {
+function storageFailure(error: unknown): Outcome {
+  const message = `Workers KV failed: ${error instanceof Error ? error.message : "unknown error"}`;
+  return { ok: false, transient: true, error: { code: "storage", message: message.slice(0, 200) } };
+}
+
+async function readableComplaints(store: Store, mchid: string): Promise<Complaint[]> {
+  const loaded = await store.loadComplaints(mchid);
+  return loaded.kind === "ok" ? loaded.value : [];
+}
+
+/**
+ * Polls the given merchants, at most {@link CONCURRENCY} at once, in the order given, as many as the
+ * tick's request budget allows (the rest stay due for the next tick).
+ */
+export async function pollMerchants(tick: Tick, due: DueMerchant[]): Promise<PollResult[]> {
   if (due.length === 0) return [];
-  const format = await store.checkFormat();
+  const format = await tick.store.checkFormat();
   if (format !== null) {
     logEvent("poll", { outcome: "error", error: format.code, message: format.message });
     return due.map(({ merchant }) => ({
@@ -123,14 +200,30 @@ export async function pollMerchants(config: Config, store: Store, due: DueMercha
       error: { code: format.code, message: format.message },
     }));
   }
-  const results: PollResult[] = new Array(due.length);
+  const fits = due.filter(() => tick.budget.take());
+  const results: PollResult[] = new Array(fits.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < due.length) {
+    while (next < fits.length) {
       const i = next++;
-      results[i] = await pollOne(config, store, due[i] as DueMerchant, now);
+      results[i] = await pollOne(tick, fits[i] as DueMerchant);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, fits.length) }, worker));
   return results;
+}
+
+/** Sends the alerts that wait for a retry, for merchants this tick did not poll. */
+export async function retryAlerts(tick: Tick, merchants: readonly Merchant[]): Promise<void> {
+  const { config, store, now } = tick;
+  if (config.channels.length === 0) return;
+  for (const merchant of merchants) {
+    if (tick.budget.remaining === 0) return;
+    const stored = await store.loadOutbox(merchant.mchid);
+    if (stored.kind !== "ok" || dueEntries(stored.value, config.channels, now).length === 0) continue;
+    const outbox = stored.value;
+    await deliverDue(outbox, config.channels, tick.budget, { publicUrl: config.publicUrl, now: Date.now() }, now);
+    prune(outbox, config.channels, now);
+    await store.saveOutbox(merchant.mchid, outbox, now);
+  }
 }

@@ -7,7 +7,8 @@ import { loadConfig } from "../config";
 import type { WorkerEnv } from "../env";
 import { logEvent } from "../log";
 import { Store } from "../store";
-import { type PollResult, planPoll, pollMerchants } from "./poll";
+import { Budget } from "./budget";
+import { type PollResult, type Tick, planPoll, pollMerchants, retryAlerts } from "./poll";
 
 export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
   const loaded = loadConfig(env);
@@ -23,12 +24,15 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
   }
   const store = new Store(env.COMPLAINTS);
   try {
+    const tick: Tick = { config, store, now, budget: new Budget() };
     const plan = await planPoll(config, store, now);
+    const results = await pollMerchants(tick, plan.due);
+    const polled = new Set(results.map((r) => r.mchid));
+    await retryAlerts(tick, config.merchants.filter((m) => !polled.has(m.mchid)));
     if (plan.due.length === 0) {
       logEvent("tick", { outcome: "idle", merchants: config.merchants.length, next_due_in_s: Math.ceil((plan.nextDueInMs ?? 0) / 1000) });
-      return [];
     }
-    return await pollMerchants(config, store, plan.due, now);
+    return results;
   } catch (error) {
     // KV itself failed outside one merchant's poll; the next tick tries again.
     logEvent("tick", { outcome: "error", error: "storage", message: error instanceof Error ? error.message.slice(0, 200) : "unknown" });

@@ -1,18 +1,21 @@
 /**
  * What the HTTP side serves: every configured merchant's complaints and poll state, read from KV with
- * 2 reads per merchant, sorted once, and kept in the isolate so a list request costs no KV read at all.
+ * 2 reads per merchant (3 with alerts), sorted once, and kept in the isolate so a list request costs no KV read at all.
  * @module
  */
 import type { Merchant } from "../config";
 import type { Complaint } from "../payjs/complaint";
 import { md5 } from "../md5";
-import { type PollState, type StorageError, Store, localWriteCount } from "../store";
+import { type Outbox, emptyOutbox } from "../notify/outbox";
+import { type PollState, type StorageError, Store, type Stored, localWriteCount } from "../store";
 import { type Position, comparePositions, positionOf } from "./order";
 
 export interface MerchantView {
   merchant: Merchant;
   state: PollState | null;
   complaints: Complaint[];
+  /** Null when no alert channel is configured (then it is not read). */
+  outbox: Outbox | null;
   storageErrors: StorageError[];
 }
 
@@ -33,12 +36,15 @@ const ISOLATE_TTL_MS = 5_000;
 /** Cloudflare's smallest edge cache time for KV reads. */
 const KV_CACHE_TTL_S = 30;
 
-async function loadMerchant(store: Store, merchant: Merchant): Promise<{ view: MerchantView; revs: string[] }> {
-  const [stored, state] = await Promise.all([
+async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): Promise<{ view: MerchantView; revs: string[] }> {
+  const [stored, state, outbox] = await Promise.all([
     store.loadComplaints(merchant.mchid, KV_CACHE_TTL_S),
     store.loadState(merchant.mchid, KV_CACHE_TTL_S),
+    alerts ? store.loadOutbox(merchant.mchid, KV_CACHE_TTL_S) : null,
   ]);
   const storageErrors: StorageError[] = [];
+  if (outbox?.kind === "unreadable") storageErrors.push(outbox.error);
+  if (outbox?.kind === "ok" && outbox.damage !== null) storageErrors.push(outbox.damage.error);
   if (stored.kind === "unreadable") storageErrors.push(stored.error);
   if (stored.kind === "ok" && stored.damage !== null) storageErrors.push(stored.damage.error);
   if (state.kind === "unreadable") storageErrors.push(state.error);
@@ -50,12 +56,14 @@ async function loadMerchant(store: Store, merchant: Merchant): Promise<{ view: M
     stored.kind === "ok"
       ? stored.value.map((c) => (c.active && lastSuccess !== null && lastSuccess > c.last_seen_at ? { ...c, last_seen_at: lastSuccess } : c))
       : [];
-  const revs = [merchant.mchid, merchant.name ?? "", stored.kind === "ok" ? stored.rev : stored.kind, state.kind === "ok" ? state.rev : state.kind];
-  return { view: { merchant, state: pollState, complaints, storageErrors }, revs };
+  const rev = (v: Stored<unknown> | null) => (v === null ? "" : v.kind === "ok" ? v.rev : v.kind);
+  const revs = [merchant.mchid, merchant.name ?? "", rev(stored), rev(state), rev(outbox)];
+  const outboxValue = outbox === null ? null : outbox.kind === "ok" ? outbox.value : emptyOutbox();
+  return { view: { merchant, state: pollState, complaints, outbox: outboxValue, storageErrors }, revs };
 }
 
-export async function loadSnapshot(store: Store, merchants: readonly Merchant[]): Promise<Snapshot> {
-  const loaded = await Promise.all(merchants.map((m) => loadMerchant(store, m)));
+export async function loadSnapshot(store: Store, merchants: readonly Merchant[], alerts: boolean): Promise<Snapshot> {
+  const loaded = await Promise.all(merchants.map((m) => loadMerchant(store, m, alerts)));
   const sorted = loaded
     .flatMap((l) => l.view.complaints)
     .map((complaint) => ({ complaint, position: positionOf(complaint) }))
@@ -80,14 +88,17 @@ interface Cached {
 
 let cached: Cached | null = null;
 
-/** The snapshot, from this isolate's copy while it is fresh and this isolate wrote nothing since. */
-export function currentSnapshot(kv: KVNamespace, merchants: readonly Merchant[], now = Date.now()): Promise<Snapshot> {
+/**
+ * The snapshot, from this isolate's copy while it is fresh and this isolate wrote nothing since.
+ * @param alerts whether alert channels are configured: then the outboxes are read too.
+ */
+export function currentSnapshot(kv: KVNamespace, merchants: readonly Merchant[], alerts: boolean, now = Date.now()): Promise<Snapshot> {
   const c = cached;
-  const mchids = merchants.map((m) => m.mchid).join(",");
+  const mchids = `${alerts}:${merchants.map((m) => m.mchid).join(",")}`;
   if (c !== null && c.kv === kv && c.mchids === mchids && c.writes === localWriteCount() && now < c.expires) {
     return c.snapshot;
   }
-  const snapshot = loadSnapshot(new Store(kv), merchants);
+  const snapshot = loadSnapshot(new Store(kv), merchants, alerts);
   const entry: Cached = { snapshot, kv, mchids, writes: localWriteCount(), expires: now + ISOLATE_TTL_MS };
   cached = entry;
   snapshot.catch(() => {

@@ -17,7 +17,7 @@ export const complaintsRoutes = new Hono<AppEnv>();
 complaintsRoutes.get("/complaints", async (c) => {
   const config = c.get("config");
   const query = parseListQuery(new URL(c.req.url).searchParams, mchidSet(config));
-  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants);
+  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants, config.channels.length > 0);
   return conditional(c, snapshot.revision, () => {
     const page = listPage(snapshot, query);
     return c.json({
@@ -34,7 +34,7 @@ complaintsRoutes.all("/complaints", methodNotAllowed("GET, HEAD"));
 complaintsRoutes.get("/complaints.csv", async (c) => {
   const config = c.get("config");
   const filter = parseFilter(new URL(c.req.url).searchParams, mchidSet(config));
-  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants);
+  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants, config.channels.length > 0);
   return conditional(c, snapshot.revision, () =>
     c.body(complaintsCsv(allMatches(snapshot, filter)), 200, {
       "Content-Type": "text/csv; charset=utf-8",
@@ -51,7 +51,7 @@ complaintsRoutes.get("/complaints/:id", async (c) => {
   if (mchid !== null && !mchidSet(config).has(mchid)) {
     return jsonError(c, 404, "not_found", `mchid ${mchid} is not a configured merchant`);
   }
-  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants);
+  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants, config.channels.length > 0);
   const complaint = snapshot.complaints.find((x) => x.id === id && (mchid === null || x.mchid === mchid));
   if (complaint === undefined) return jsonError(c, 404, "not_found", `No complaint ${id}`);
   return conditional(c, snapshot.revision, () => c.json({ complaint }));

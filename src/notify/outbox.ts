@@ -1,0 +1,181 @@
+/**
+ * A merchant's alert outbox: what is to be sent through which channel, what was sent, and what was given
+ * up on. Pure: the poller loads it, adds events, lets delivery record attempts, and writes it back *before*
+ * the complaints that caused them, so a crash in between neither loses an alert nor doubles one (the next
+ * poll finds the same new complaints, and entries are keyed by channel and complaint).
+ * @module
+ */
+import type { Complaint } from "../payjs/complaint";
+import type { Channel } from "./settings";
+import type { EventName, MerchantStatusEntry, Notification } from "./types";
+
+/** Chat channels get one summary instead of more than this many messages for one poll. */
+export const SUMMARY_AFTER = 5;
+/** Waits after the 1st, 2nd, … failed attempt; after the last, the entry is given up: 6 attempts over ~4 h. */
+export const RETRY_DELAYS_MS = [5, 15, 30, 60, 120].map((m) => m * 60_000);
+/** Sent and given-up entries are kept this long: long enough to recognise a re-queued event. */
+const KEEP_DONE_MS = 7 * 86_400_000;
+
+export interface ErrorAt {
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface OutboxEntry {
+  /** `{channel}|{event key}`: the same event for the same channel is never queued twice. */
+  id: string;
+  channel: string;
+  event: EventName;
+  /** The complaints this message tells of, so a complaint is announced once per channel. */
+  complaint_ids: string[];
+  /** What to send; dropped once the entry is done. */
+  notification: Notification | null;
+  state: "pending" | "delivered" | "given_up";
+  attempts: number;
+  created_at: string;
+  next_attempt_at: string | null;
+  done_at: string | null;
+  last_error: ErrorAt | null;
+}
+
+export interface ChannelRecord {
+  last_delivery_at: string | null;
+  last_error: ErrorAt | null;
+}
+
+export interface Outbox {
+  entries: OutboxEntry[];
+  channels: Record<string, ChannelRecord>;
+}
+
+export const emptyOutbox = (): Outbox => ({ entries: [], channels: {} });
+
+/** What one poll brings to tell. */
+export interface PollEvents {
+  mchid: string;
+  merchantName: string | null;
+  at: string;
+  /** Newest first. */
+  newComplaints: Complaint[];
+  status: { event: "watcher.failing" | "watcher.recovered"; key: string; merchant: MerchantStatusEntry } | null;
+}
+
+function wants(channel: Channel, event: EventName, mchid: string): boolean {
+  return (channel.events === null || channel.events.has(event)) && (channel.merchants === null || channel.merchants.has(mchid));
+}
+
+function entry(channel: string, key: string, event: EventName, ids: string[], n: Notification, at: string): OutboxEntry {
+  return {
+    id: `${channel}|${key}`,
+    channel,
+    event,
+    complaint_ids: ids,
+    notification: n,
+    state: "pending",
+    attempts: 0,
+    created_at: at,
+    next_attempt_at: at,
+    done_at: null,
+    last_error: null,
+  };
+}
+
+/** Adds the entries `events` call for; returns how many were added (0: nothing to write). */
+export function enqueue(outbox: Outbox, events: PollEvents, channels: readonly Channel[]): number {
+  const before = outbox.entries.length;
+  const ids = new Set(outbox.entries.map((e) => e.id));
+  for (const channel of channels) {
+    if (events.newComplaints.length > 0 && wants(channel, "complaint.new", events.mchid)) {
+      const told = new Set(outbox.entries.filter((e) => e.channel === channel.name).flatMap((e) => e.complaint_ids));
+      const fresh = events.newComplaints.filter((c) => !told.has(c.id));
+      if (channel.type.chat && fresh.length > SUMMARY_AFTER) {
+        const n: Notification = { kind: "summary", event: "complaint.new", at: events.at, mchid: events.mchid, merchantName: events.merchantName, complaints: fresh };
+        const key = `summary:${fresh[0]?.id}:${fresh.length}`;
+        outbox.entries.push(entry(channel.name, key, "complaint.new", fresh.map((c) => c.id), n, events.at));
+      } else {
+        for (const complaint of fresh) {
+          const n: Notification = { kind: "complaint", event: "complaint.new", at: events.at, merchantName: events.merchantName, complaint };
+          outbox.entries.push(entry(channel.name, `complaint:${complaint.id}`, "complaint.new", [complaint.id], n, events.at));
+        }
+      }
+    }
+    const status = events.status;
+    if (status !== null && wants(channel, status.event, events.mchid) && !ids.has(`${channel.name}|${status.key}`)) {
+      const n: Notification = { kind: "status", event: status.event, at: events.at, merchant: status.merchant };
+      outbox.entries.push(entry(channel.name, status.key, status.event, [], n, events.at));
+    }
+  }
+  return outbox.entries.length - before;
+}
+
+/** Pending entries whose time has come, oldest first, for channels that still exist. */
+export function dueEntries(outbox: Outbox, channels: readonly Channel[], now: number): OutboxEntry[] {
+  const names = new Set(channels.map((c) => c.name));
+  return outbox.entries
+    .filter((e) => e.state === "pending" && names.has(e.channel) && e.next_attempt_at !== null && Date.parse(e.next_attempt_at) <= now)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at));
+}
+
+export type AttemptResult = { ok: true } | { ok: false; code: string; message: string };
+
+export function recordAttempt(outbox: Outbox, e: OutboxEntry, result: AttemptResult, now: number): void {
+  const at = new Date(now).toISOString();
+  const record = (outbox.channels[e.channel] ??= { last_delivery_at: null, last_error: null });
+  e.attempts++;
+  if (result.ok) {
+    Object.assign(e, { state: "delivered", next_attempt_at: null, done_at: at, notification: null, last_error: null });
+    record.last_delivery_at = at;
+    record.last_error = null;
+    return;
+  }
+  const error = { code: result.code, message: result.message, at };
+  e.last_error = error;
+  record.last_error = error;
+  const wait = RETRY_DELAYS_MS[e.attempts - 1];
+  if (wait === undefined) {
+    Object.assign(e, { state: "given_up", next_attempt_at: null, done_at: at, notification: null });
+  } else {
+    e.next_attempt_at = new Date(now + wait).toISOString();
+  }
+}
+
+/** Drops entries done long ago, and pending ones of channels no longer configured; returns whether any went. */
+export function prune(outbox: Outbox, channels: readonly Channel[], now: number): boolean {
+  const names = new Set(channels.map((c) => c.name));
+  const kept = outbox.entries.filter(
+    (e) => names.has(e.channel) && (e.done_at === null || now - Date.parse(e.done_at) < KEEP_DONE_MS),
+  );
+  const changed = kept.length !== outbox.entries.length;
+  outbox.entries = kept;
+  return changed;
+}
+
+export interface ChannelStatus {
+  name: string;
+  type: string;
+  last_delivery_at: string | null;
+  last_error: ErrorAt | null;
+  pending: number;
+  given_up: number;
+}
+
+/** Each channel's entry of `/api/status`, over every merchant's outbox. */
+export function channelStatus(channels: readonly Channel[], outboxes: readonly Outbox[]): ChannelStatus[] {
+  return channels.map((channel) => {
+    const records = outboxes.map((o) => o.channels[channel.name]).filter((r): r is ChannelRecord => r !== undefined);
+    const latest = (values: (string | null)[]) => values.reduce<string | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null);
+    const lastError = records.map((r) => r.last_error).filter((e): e is ErrorAt => e !== null).sort((a, b) => b.at.localeCompare(a.at))[0] ?? null;
+    const entries = outboxes.flatMap((o) => o.entries).filter((e) => e.channel === channel.name);
+    const lastDelivery = latest(records.map((r) => r.last_delivery_at));
+    return {
+      name: channel.name,
+      type: channel.type.type,
+      last_delivery_at: lastDelivery,
+      // Another merchant's older error is history once the channel has delivered since.
+      last_error: lastError !== null && (lastDelivery === null || lastError.at > lastDelivery) ? lastError : null,
+      pending: entries.filter((e) => e.state === "pending").length,
+      given_up: entries.filter((e) => e.state === "given_up").length,
+    };
+  });
+}

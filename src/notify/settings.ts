@@ -1,0 +1,79 @@
+/**
+ * `NOTIFY_CHANNELS`: a JSON array of alert channels, validated like every other setting. A bad item is
+ * named by its index and field (`NOTIFY_CHANNELS[2].secret`); no value is ever echoed, since URLs, tokens
+ * and keys are secrets. Unknown keys are errors: a mistyped `secret` must not silently send unsigned.
+ * @module
+ */
+import { ConfigError } from "../config-error";
+import { CHANNEL_TYPES, OptionError } from "./channels";
+import type { ChannelType, EventName } from "./types";
+
+export const EVENT_NAMES: readonly EventName[] = ["complaint.new", "watcher.failing", "watcher.recovered"];
+const COMMON_KEYS = ["type", "name", "events", "merchants"];
+const SETTING = "NOTIFY_CHANNELS";
+
+export interface Channel {
+  name: string;
+  type: ChannelType<unknown>;
+  options: unknown;
+  /** null: every event. */
+  events: ReadonlySet<EventName> | null;
+  /** null: every merchant. */
+  merchants: ReadonlySet<string> | null;
+}
+
+function fail(where: string, message: string): never {
+  throw new ConfigError(SETTING, `${where}${message}`);
+}
+
+function stringList(value: unknown, where: string, allowed: readonly string[] | ReadonlySet<string>, what: string): Set<string> {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === "string")) {
+    fail(where, `must be a non-empty array of ${what}`);
+  }
+  const known = allowed instanceof Set ? allowed : new Set(allowed as readonly string[]);
+  const unknown = (value as string[]).find((v) => !known.has(v));
+  if (unknown !== undefined) fail(where, `has ${JSON.stringify(unknown)}, which is not one of the ${what}`);
+  return new Set(value as string[]);
+}
+
+export function parseChannels(text: string | undefined, mchids: ReadonlySet<string>): Channel[] {
+  if (text === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    fail("", 'is not valid JSON; expected an array like [{"type":"webhook","url":"https://…"}]');
+  }
+  if (!Array.isArray(parsed)) fail("", 'must be a JSON array like [{"type":"webhook","url":"https://…"}]');
+
+  const names = new Set<string>();
+  return parsed.map((item: unknown, i): Channel => {
+    const at = `[${i}]`;
+    if (typeof item !== "object" || item === null || Array.isArray(item)) fail(`${at} `, "must be an object with a type");
+    const entry = item as Record<string, unknown>;
+    const type = typeof entry.type === "string" ? CHANNEL_TYPES[entry.type] : undefined;
+    if (type === undefined) fail(`${at}.type `, `must be one of ${Object.keys(CHANNEL_TYPES).join(", ")}`);
+
+    const allowed = new Set([...COMMON_KEYS, ...type.required, ...type.optional]);
+    const unknownKey = Object.keys(entry).find((k) => !allowed.has(k));
+    if (unknownKey !== undefined) fail(`${at}.${unknownKey} `, `is not an option of ${type.type} (it takes ${[...type.required, ...type.optional].join(", ")})`);
+
+    const name = entry.name === undefined ? `${type.type}${i}` : entry.name;
+    if (typeof name !== "string" || !/^[\w.-]{1,64}$/.test(name)) fail(`${at}.name `, "must be 1-64 letters, digits, '_', '-' or '.'");
+    if (names.has(name)) fail(`${at}.name `, `${name} is used twice`);
+    names.add(name);
+
+    const events = entry.events === undefined ? null : (stringList(entry.events, `${at}.events `, EVENT_NAMES, "events") as Set<EventName>);
+    const merchants = entry.merchants === undefined ? null : stringList(entry.merchants, `${at}.merchants `, mchids, "configured mchids");
+
+    const { type: _t, name: _n, events: _e, merchants: _m, ...own } = entry;
+    let options: unknown;
+    try {
+      options = type.parse(own);
+    } catch (error) {
+      if (error instanceof OptionError) fail(`${at}.${error.option} `, error.message.replace(/^option "[^"]*" /, ""));
+      throw error;
+    }
+    return { name, type: type as ChannelType<unknown>, options, events, merchants };
+  });
+}

@@ -1,0 +1,23 @@
+/**
+ * A merchant's entry of `GET /api/status`, which the `watcher.*` alerts also carry.
+ * @module
+ */
+import type { Merchant } from "./config";
+import type { MerchantStatusEntry } from "./notify/types";
+import type { Complaint } from "./payjs/complaint";
+import { isDue } from "./poller/schedule";
+import type { PollState } from "./store";
+
+export function statusEntry(merchant: Merchant, state: PollState | null, complaints: readonly Complaint[], now: number): MerchantStatusEntry {
+  return {
+    mchid: merchant.mchid,
+    name: merchant.name,
+    last_attempt_at: state?.last_attempt_at ?? null,
+    last_success_at: state?.last_success_at ?? null,
+    next_poll_at: state === null || isDue(state, now) ? null : state.next_poll_at,
+    consecutive_failures: state?.consecutive_failures ?? 0,
+    last_error: state?.last_error ?? null,
+    complaints_total: complaints.length,
+    complaints_active: complaints.filter((c) => c.active).length,
+  };
+}

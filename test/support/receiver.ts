@@ -1,0 +1,46 @@
+/**
+ * A stand-in for the chat platforms and webhook receivers: records every request and answers each
+ * platform's documented success, or a failure where a test asks for one.
+ */
+import { vi } from "vitest";
+import type { PayjsSandbox } from "../../sandbox/payjs-sandbox";
+import { UPSTREAM } from "./worker";
+
+export interface Received {
+  url: string;
+  headers: Headers;
+  body: string;
+}
+
+const SUCCESS: [RegExp, () => Response][] = [
+  [/wecom\.test/, () => Response.json({ errcode: 0, errmsg: "ok" })],
+  [/dingtalk\.test/, () => Response.json({ errcode: 0, errmsg: "ok" })],
+  [/feishu\.test/, () => Response.json({ code: 0, msg: "success" })],
+  [/telegram\.test/, () => Response.json({ ok: true, result: {} })],
+  [/serverchan\.test/, () => Response.json({ code: 0, message: "" })],
+  [/bark\.test/, () => Response.json({ code: 200, message: "success" })],
+];
+
+export class Receiver {
+  readonly received: Received[] = [];
+  /** URLs matching this answer 500. */
+  failing: RegExp | null = null;
+
+  async fetch(request: Request): Promise<Response> {
+    this.received.push({ url: request.url, headers: request.headers, body: await request.text() });
+    if (this.failing?.test(request.url)) return new Response("down", { status: 500 });
+    return SUCCESS.find(([pattern]) => pattern.test(request.url))?.[1]() ?? new Response("ok");
+  }
+
+  to(pattern: RegExp): Received[] {
+    return this.received.filter((r) => pattern.test(r.url));
+  }
+}
+
+/** PAYJS calls go to the sandbox, everything else to the receiver. */
+export function routeFetch(sandbox: PayjsSandbox, receiver: Receiver) {
+  return vi.spyOn(globalThis, "fetch").mockImplementation((input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    return request.url.startsWith(UPSTREAM) ? sandbox.fetch(request) : receiver.fetch(request);
+  });
+}
