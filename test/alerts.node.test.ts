@@ -1,0 +1,115 @@
+/**
+ * Alerts as processes: the PAYJS sandbox and a local receiver for every channel type on Node HTTP servers,
+ * the Worker under a real `wrangler dev`, the cron fired through `/__scheduled`.
+ */
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureComplaints } from "../sandbox/fixtures";
+import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { type SandboxServer, startSandboxServer } from "../sandbox/server";
+import { type ReceiverServer, startReceiverServer } from "./support/receiver-server";
+import { type WranglerDev, startWranglerDev } from "./support/wrangler-dev";
+
+const ADMIN = "alerts-admin-token";
+const SHOP = { mchid: "1500000003", key: "alerts-shop-key-SECRET" };
+const HOOK_SECRET = "hook-secret-SECRET";
+const DING_SECRET = "SECding-secret";
+const complaint = {
+  complaint_id: "AL-1",
+  complaint_at: "2026-11-27 09:30:00",
+  out_trade_no: "SO-AL-1",
+  order_id: "2026112709300000001",
+  total_fee: 2990,
+  body: "商品未收到，要求退款",
+};
+
+describe("alerts end to end: sandbox → wrangler dev → every channel type", () => {
+  let sandbox: SandboxServer;
+  let receiver: ReceiverServer;
+  let worker: WranglerDev;
+
+  beforeAll(async () => {
+    sandbox = await startSandboxServer({
+      port: 0,
+      sandbox: new PayjsSandbox([SANDBOX_MERCHANT, SHOP], {
+        [SANDBOX_MERCHANT.mchid]: fixtureComplaints(SANDBOX_MERCHANT.mchid),
+        [SHOP.mchid]: [complaint],
+      }),
+    });
+    receiver = await startReceiverServer();
+    const r = receiver.url;
+    const only = { merchants: [SHOP.mchid] };
+    const channels = [
+      { type: "webhook", url: `${r}/hook`, secret: HOOK_SECRET, ...only },
+      { type: "wecom", url: `${r}/wecom?key=WECOM-SECRET`, ...only },
+      { type: "dingtalk", url: `${r}/dingtalk?access_token=DING-SECRET`, secret: DING_SECRET, ...only },
+      { type: "feishu", url: `${r}/feishu/hook`, secret: "feishu-secret", ...only },
+      { type: "slack", url: `${r}/slack`, ...only },
+      { type: "telegram", bot_token: "123456:TELEGRAM-SECRET", chat_id: "42", api_base: r, ...only },
+      { type: "serverchan", sendkey: "SCTSECRET123", api_base: r, ...only },
+      { type: "bark", device_key: "BARKSECRET", server: r, ...only },
+    ];
+    worker = await startWranglerDev({
+      vars: { PAYJS_API_BASE: `${sandbox.url}/api`, PUBLIC_URL: "https://watch.example", ADMIN_TOKEN: ADMIN },
+      secrets: {
+        PAYJS_MCHID: SANDBOX_MERCHANT.mchid,
+        PAYJS_KEY: SANDBOX_MERCHANT.key,
+        PAYJS_MERCHANTS: JSON.stringify([{ ...SHOP, name: "演示店" }]),
+        NOTIFY_CHANNELS: JSON.stringify(channels),
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await sandbox?.close();
+    await receiver?.close();
+  });
+
+  it("Should send one message per channel for the new complaint, and only for the filtered merchant", async () => {
+    expect((await fetch(`${worker.url}/__scheduled?cron=*/30+*+*+*+*`)).status).toBe(200);
+    const paths = receiver.received.map((r) => r.path).sort();
+    expect(paths).toEqual(["/bot123456:TELEGRAM-SECRET/sendMessage", "/dingtalk", "/feishu/hook", "/hook", "/push", "/SCTSECRET123.send", "/slack", "/wecom"].sort());
+
+    const hook = receiver.received.find((r) => r.path === "/hook")!;
+    expect(hook.headers["x-signature"]).toBe(`sha256=${createHmac("sha256", HOOK_SECRET).update(hook.body).digest("hex")}`);
+    expect(JSON.parse(hook.body)).toMatchObject({ event: "complaint.new", complaint: { id: "AL-1", mchid: SHOP.mchid, raw: complaint } });
+
+    const ding = receiver.received.find((r) => r.path === "/dingtalk")!;
+    const timestamp = ding.query.get("timestamp")!;
+    expect(ding.query.get("access_token")).toBe("DING-SECRET");
+    expect(ding.query.get("sign")).toBe(createHmac("sha256", DING_SECRET).update(`${timestamp}\n${DING_SECRET}`).digest("base64"));
+    expect(Math.abs(Number(timestamp) - Date.now())).toBeLessThan(120_000);
+
+    const wecom = JSON.parse(receiver.received.find((r) => r.path === "/wecom")!.body);
+    expect(wecom.markdown.content).toContain("演示店");
+    expect(wecom.markdown.content).toContain("29.90");
+    expect(wecom.markdown.content).toContain("2026-11-27 09:30:00");
+    expect(wecom.markdown.content).toContain(`https://watch.example/#/complaints/${SHOP.mchid}/AL-1`);
+  });
+
+  it("Should report every channel as delivered in /api/status", async () => {
+    const status = (await (await fetch(`${worker.url}/api/status`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as any;
+    expect(status.channels).toHaveLength(8);
+    for (const channel of status.channels) {
+      expect(channel).toMatchObject({ last_delivery_at: expect.any(String), last_error: null, pending: 0, given_up: 0 });
+    }
+  });
+
+  it("Should send a test through each channel on POST /api/notify/test", async () => {
+    receiver.received.length = 0;
+    const res = await fetch(`${worker.url}/api/notify/test`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } });
+    const body = (await res.json()) as any;
+    expect(res.status).toBe(200);
+    expect(body.results.map((r: any) => [r.type, r.ok])).toEqual(
+      ["webhook", "wecom", "dingtalk", "feishu", "slack", "telegram", "serverchan", "bark"].map((t) => [t, true]),
+    );
+    expect(receiver.received).toHaveLength(8);
+  });
+
+  it("Should never show a channel secret in wrangler's output", () => {
+    for (const secret of ["WECOM-SECRET", "DING-SECRET", "TELEGRAM-SECRET", "SCTSECRET123", "BARKSECRET", HOOK_SECRET, SHOP.key]) {
+      expect(worker.output()).not.toContain(secret);
+    }
+  });
+});
