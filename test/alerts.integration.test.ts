@@ -151,19 +151,52 @@ describe("delivery", () => {
     expect((await channelsStatus(e)).find((c) => c.type === "wecom")).toMatchObject({ pending: 0, given_up: 1 });
   });
 
-  it("Should neither lose nor double an alert when the complaints write fails after the outbox was written", async () => {
+  it.each([
+    ["the complaints write fails after the outbox was written", /^complaints:/],
+    ["the outbox write fails", /^outbox:/],
+  ])("Should neither lose nor double an alert when %s", async (_, failing) => {
     sandbox.setComplaints(mchid, [newComplaint(1)]);
     const counter = countingKv(env.COMPLAINTS);
-    counter.failPutsMatching = /^complaints:/;
+    counter.failPutsMatching = failing;
     const e = alertEnv();
     (e as any).COMPLAINTS = counter.kv;
     await fireCron(e, t0);
-    expect(receiver.to(/hooks\.test/)).toHaveLength(1);
+    expect(receiver.received).toHaveLength(0);
     counter.failPutsMatching = null;
     await fireCron(e, t0 + 30 * 60_000);
+    await fireCron(e, t0 + 60 * 60_000);
     expect((await (await call(e, "/api/complaints")).json() as any).total).toBe(1);
     expect(receiver.to(/hooks\.test/)).toHaveLength(1);
     expect(receiver.to(/wecom\.test/)).toHaveLength(1);
+    expect(receiver.to(/telegram\.test/)).toHaveLength(1);
+  });
+
+  it("Should write only the status on a due poll with nothing new and nothing pending", async () => {
+    await fireCron(alertEnv(), t0);
+    const counter = countingKv(env.COMPLAINTS);
+    const e = alertEnv();
+    (e as any).COMPLAINTS = counter.kv;
+    await fireCron(e, t0 + 4 * H);
+    expect(counter.writes).toEqual([`status:${mchid}`]);
+  });
+
+  it("Should retry a platform error code in a 200 body, as WeCom reports failures", async () => {
+    vi.restoreAllMocks();
+    let refuse = true;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (request.url.startsWith("https://payjs.sandbox.test")) return sandbox.fetch(request);
+      return refuse ? Response.json({ errcode: 93000, errmsg: "invalid webhook url WECOM-KEY-SECRET" }) : Response.json({ errcode: 0 });
+    });
+    sandbox.setComplaints(mchid, [newComplaint(1)]);
+    const e = alertEnv([CHANNELS[1]]);
+    await fireCron(e, t0);
+    const status = (await channelsStatus(e))[0];
+    expect(status).toMatchObject({ pending: 1, last_error: { code: "platform_error" } });
+    expect(JSON.stringify(status)).not.toContain("WECOM-KEY-SECRET");
+    refuse = false;
+    await fireCron(e, t0 + 5 * 60_000);
+    expect((await channelsStatus(e))[0]).toMatchObject({ pending: 0, last_error: null });
   });
 
   it("Should stay within 50 subrequests in one invocation and send the rest on the next tick", async () => {
@@ -196,6 +229,23 @@ describe("watcher events", () => {
     await fireCron(e, now);
     expect(events().map((x) => x.event)).toEqual(["watcher.failing", "watcher.recovered"]);
     expect(events()[1].merchant).toMatchObject({ mchid, consecutive_failures: 0, last_error: null });
+  });
+});
+
+describe("watcher events while the failing alert waits for a retry", () => {
+  it("Should drop the waiting failing alert and send no recovered", async () => {
+    const e = alertEnv([{ type: "webhook", url: "https://hooks.test/w" }], { ALERT_AFTER_FAILURES: "1", POLL_INTERVAL_SECONDS: "1800" });
+    await fireCron(e, t0);
+    receiver.received.length = 0;
+    receiver.failing = /hooks\.test/;
+    sandbox.setMode("http_502");
+    await fireCron(e, t0 + 0.5 * H);
+    expect(receiver.received.map((r) => JSON.parse(r.body).event)).toEqual(["watcher.failing"]);
+    receiver.failing = null;
+    sandbox.setMode("ok");
+    await fireCron(e, t0 + 1 * H);
+    expect(receiver.received.map((r) => JSON.parse(r.body).event)).toEqual(["watcher.failing"]);
+    expect((await channelsStatus(e))[0]).toMatchObject({ pending: 0 });
   });
 });
 

@@ -3,7 +3,8 @@
  * each attempt in the outbox.
  * @module
  */
-import type { Budget } from "../poller/budget";
+import type { Outbound } from "../poller/outbound";
+import { logEvent } from "../log";
 import { type Outbox, type OutboxEntry, dueEntries, recordAttempt } from "./outbox";
 import { send } from "./send";
 import type { Channel } from "./settings";
@@ -16,17 +17,31 @@ const CONCURRENCY = 4;
  * @param now the tick's time, which schedules retries; `ctx.now` is the real clock, for platform signatures.
  * @returns how many attempts were made (0: the outbox is unchanged).
  */
-export async function deliverDue(outbox: Outbox, channels: readonly Channel[], budget: Budget, ctx: SendContext, now: number): Promise<number> {
+export async function deliverDue(
+  outbox: Outbox,
+  channels: readonly Channel[],
+  outbound: Outbound,
+  ctx: SendContext,
+  now: number,
+): Promise<number> {
   const byName = new Map(channels.map((c) => [c.name, c]));
   const queue: OutboxEntry[] = dueEntries(outbox, channels, now);
   let attempts = 0;
   const worker = async (): Promise<void> => {
     for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
       const channel = byName.get(e.channel);
-      if (channel === undefined || e.notification === null || !budget.take()) continue;
-      const result = await send(channel, e.notification, ctx);
+      if (channel === undefined || e.notification === null || !outbound.take()) continue;
+      const notification = e.notification;
+      const result = await outbound.run(() => send(channel, notification, ctx));
       recordAttempt(outbox, e, result, now);
       attempts++;
+      logEvent("alert", {
+        channel: channel.name,
+        event: e.event,
+        outcome: result.ok ? "sent" : e.state === "given_up" ? "given_up" : "retry",
+        attempt: e.attempts,
+        error: result.ok ? null : result.code,
+      });
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));

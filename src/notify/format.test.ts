@@ -54,7 +54,16 @@ function summary(count: number): Notification {
     total_fee: 100 * (i + 1),
     body: `第${i}条\n投诉`,
   }));
-  return { kind: "summary", event: "complaint.new", at: "2026-11-08T12:00:00.000Z", mchid: "100", merchantName: "测试商户", complaints };
+  return {
+    kind: "summary",
+    event: "complaint.new",
+    at: "2026-11-08T12:00:00.000Z",
+    mchid: "100",
+    merchantName: "测试商户",
+    count,
+    totalFee: complaints.reduce((sum, c) => sum + c.total_fee, 0),
+    newest: complaints.slice(0, 5),
+  };
 }
 
 describe("Alert text: one complaint", () => {
@@ -214,7 +223,7 @@ describe("Alert text: summary", () => {
   it("Should leave out the link without PUBLIC_URL and cut long bodies on a summary line", () => {
     const s = summary(6);
     if (s.kind !== "summary") throw new Error("fixture");
-    s.complaints[0] = { ...complaint, body: "长".repeat(100) };
+    s.newest[0] = { ...complaint, body: "长".repeat(100) };
     const m = formatMessage(s, null);
     expect(m.text).not.toContain("查看");
     expect(m.text).toContain(`${"长".repeat(40)}…`);

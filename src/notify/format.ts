@@ -207,9 +207,6 @@ function summaryLine(c: Complaint): string {
     .join(" · ");
 }
 
-function sumFen(complaints: readonly Complaint[]): number {
-  return complaints.reduce((sum, c) => sum + (c.total_fee ?? 0), 0);
-}
 
 function statusBlocks(event: "watcher.failing" | "watcher.recovered", m: MerchantStatusEntry, publicUrl: string | null): Block[] {
   const lastSuccess = m.last_success_at === null ? "从未成功" : beijingTime(m.last_success_at);
@@ -245,12 +242,12 @@ function draft(n: Notification, publicUrl: string | null): { title: string; bloc
       };
     }
     case "summary": {
-      const count = n.complaints.length;
-      const shown = n.complaints.slice(0, SUMMARY_SHOWN);
+      const count = n.count;
+      const shown = n.newest.slice(0, SUMMARY_SHOWN);
       const blocks: Block[] = [
         { kind: "field", label: "商户", value: merchantLabel(n.mchid, n.merchantName) },
         { kind: "field", label: "新投诉", value: `${count} 条` },
-        { kind: "field", label: "总金额", value: `${yuan(sumFen(n.complaints))} 元` },
+        { kind: "field", label: "总金额", value: `${yuan(n.totalFee)} 元` },
         { kind: "note", text: `最新 ${shown.length} 条：` },
         { kind: "items", items: shown.map(summaryLine) },
       ];

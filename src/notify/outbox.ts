@@ -58,7 +58,8 @@ export interface PollEvents {
   at: string;
   /** Newest first. */
   newComplaints: Complaint[];
-  status: { event: "watcher.failing" | "watcher.recovered"; key: string; merchant: MerchantStatusEntry } | null;
+  /** `run` names the run of failures: the last success before it. */
+  status: { event: "watcher.failing" | "watcher.recovered"; key: string; run: string; merchant: MerchantStatusEntry } | null;
 }
 
 function wants(channel: Channel, event: EventName, mchid: string): boolean {
@@ -81,20 +82,48 @@ function entry(channel: string, key: string, event: EventName, ids: string[], n:
   };
 }
 
-/** Adds the entries `events` call for; returns how many were added (0: nothing to write). */
+/**
+ * `watcher.recovered` only follows a `watcher.failing` the channel was told of. One still waiting for a
+ * retry is dropped instead: "failing" arriving after the recovery would be the wrong last word.
+ */
+function settleFailing(outbox: Outbox, channel: string, run: string): "delivered" | "dropped" | "none" {
+  const failing = outbox.entries.find((e) => e.id === `${channel}|${failingKey(run)}`);
+  if (failing?.state === "pending") {
+    outbox.entries = outbox.entries.filter((e) => e !== failing);
+    return "dropped";
+  }
+  return failing?.state === "delivered" ? "delivered" : "none";
+}
+
+export const failingKey = (run: string): string => `failing:${run}`;
+export const recoveredKey = (run: string): string => `recovered:${run}`;
+
+/** Adds the entries `events` call for; returns how many entries were added or dropped (0: nothing to write). */
 export function enqueue(outbox: Outbox, events: PollEvents, channels: readonly Channel[]): number {
   const before = outbox.entries.length;
+  let dropped = 0;
   const ids = new Set(outbox.entries.map((e) => e.id));
   for (const channel of channels) {
     if (events.newComplaints.length > 0 && wants(channel, "complaint.new", events.mchid)) {
       const told = new Set(outbox.entries.filter((e) => e.channel === channel.name).flatMap((e) => e.complaint_ids));
       const fresh = events.newComplaints.filter((c) => !told.has(c.id));
+      // A chat message shows a few fields: the verbatim upstream item is for webhooks only.
+      const slim = (c: Complaint): Complaint => (channel.type.chat ? { ...c, raw: {} } : c);
       if (channel.type.chat && fresh.length > SUMMARY_AFTER) {
-        const n: Notification = { kind: "summary", event: "complaint.new", at: events.at, mchid: events.mchid, merchantName: events.merchantName, complaints: fresh };
+        const n: Notification = {
+          kind: "summary",
+          event: "complaint.new",
+          at: events.at,
+          mchid: events.mchid,
+          merchantName: events.merchantName,
+          count: fresh.length,
+          totalFee: fresh.reduce((sum, c) => sum + (c.total_fee ?? 0), 0),
+          newest: fresh.slice(0, SUMMARY_AFTER).map(slim),
+        };
         const key = `summary:${fresh[0]?.id}:${fresh.length}`;
         outbox.entries.push(entry(channel.name, key, "complaint.new", fresh.map((c) => c.id), n, events.at));
       } else {
-        for (const complaint of fresh) {
+        for (const complaint of fresh.map(slim)) {
           const n: Notification = { kind: "complaint", event: "complaint.new", at: events.at, merchantName: events.merchantName, complaint };
           outbox.entries.push(entry(channel.name, `complaint:${complaint.id}`, "complaint.new", [complaint.id], n, events.at));
         }
@@ -102,11 +131,16 @@ export function enqueue(outbox: Outbox, events: PollEvents, channels: readonly C
     }
     const status = events.status;
     if (status !== null && wants(channel, status.event, events.mchid) && !ids.has(`${channel.name}|${status.key}`)) {
+      if (status.event === "watcher.recovered") {
+        const failing = settleFailing(outbox, channel.name, status.run);
+        if (failing === "dropped") dropped++;
+        if (failing !== "delivered") continue;
+      }
       const n: Notification = { kind: "status", event: status.event, at: events.at, merchant: status.merchant };
       outbox.entries.push(entry(channel.name, status.key, status.event, [], n, events.at));
     }
   }
-  return outbox.entries.length - before;
+  return outbox.entries.length - before + 2 * dropped;
 }
 
 /** Pending entries whose time has come, oldest first, for channels that still exist. */

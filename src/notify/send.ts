@@ -3,16 +3,32 @@
  * answer. Failures are typed values; no message holds a URL (webhook URLs and bot tokens are secrets).
  * @module
  */
+import { detail } from "./channels/http";
 import type { Channel } from "./settings";
 import type { AttemptResult } from "./outbox";
 import type { Notification, SendContext } from "./types";
 
 export const SEND_TIMEOUT_MS = 10_000;
 
+/** The secret parts of one option: the value, and for a URL its user info, query values and longer path segments. */
+function secretParts(value: string): string[] {
+  const parts = [value];
+  try {
+    const url = new URL(value);
+    parts.push(url.username, url.password, ...url.searchParams.values(), ...url.pathname.split("/").filter((p) => p.length >= 8));
+  } catch {
+    // Not a URL: the whole value is the secret.
+  }
+  return parts.filter((p) => p.length >= 4);
+}
+
 /** Every string option of the channel, blanked out of a message: a platform may echo a token back. */
 function redact(channel: Channel, result: AttemptResult): AttemptResult {
   if (result.ok) return result;
-  const secrets = Object.values(channel.options as Record<string, unknown>).filter((v): v is string => typeof v === "string" && v.length >= 4);
+  const secrets = Object.values(channel.options as Record<string, unknown>)
+    .filter((v): v is string => typeof v === "string")
+    .flatMap(secretParts)
+    .sort((a, b) => b.length - a.length);
   const message = secrets.reduce((m, secret) => m.split(secret).join("***"), result.message);
   return { ...result, message };
 }
@@ -26,10 +42,11 @@ async function attempt(channel: Channel, n: Notification, ctx: SendContext): Pro
   try {
     request = await channel.type.request(n, channel.options, ctx);
   } catch (error) {
-    return { ok: false, code: "bad_message", message: error instanceof Error ? error.message.slice(0, 200) : "could not build the message" };
+    return { ok: false, code: "bad_message", message: error instanceof Error ? detail(error.message) : "could not build the message" };
   }
   try {
-    const response = await fetch(request, { signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+    // Each redirect hop would be one more subrequest, unseen by the budget: a 3xx counts as a failure.
+    const response = await fetch(request, { signal: AbortSignal.timeout(SEND_TIMEOUT_MS), redirect: "manual" });
     const body = await response.text();
     return channel.type.check(response.status, body);
   } catch (error) {

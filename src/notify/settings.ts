@@ -10,6 +10,8 @@ import type { ChannelType, EventName } from "./types";
 
 export const EVENT_NAMES: readonly EventName[] = ["complaint.new", "watcher.failing", "watcher.recovered"];
 const COMMON_KEYS = ["type", "name", "events", "merchants"];
+/** A test sends through every channel in one invocation, within its 50 subrequests. */
+export const MAX_CHANNELS = 20;
 const SETTING = "NOTIFY_CHANNELS";
 
 export interface Channel {
@@ -45,6 +47,7 @@ export function parseChannels(text: string | undefined, mchids: ReadonlySet<stri
     fail("", 'is not valid JSON; expected an array like [{"type":"webhook","url":"https://…"}]');
   }
   if (!Array.isArray(parsed)) fail("", 'must be a JSON array like [{"type":"webhook","url":"https://…"}]');
+  if (parsed.length > MAX_CHANNELS) fail("", `has ${parsed.length} channels; at most ${MAX_CHANNELS}`);
 
   const names = new Set<string>();
   return parsed.map((item: unknown, i): Channel => {

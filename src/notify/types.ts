@@ -23,8 +23,19 @@ export interface MerchantStatusEntry {
 
 export type Notification =
   | { kind: "complaint"; event: "complaint.new"; at: string; merchantName: string | null; complaint: Complaint }
-  /** Chat channels only: more than 5 new complaints for one merchant in one poll. `complaints` are ALL the new ones (newest first); the formatter shows 5. */
-  | { kind: "summary"; event: "complaint.new"; at: string; mchid: string; merchantName: string | null; complaints: Complaint[] }
+  /** Chat channels only: more than 5 new complaints for one merchant in one poll. */
+  | {
+      kind: "summary";
+      event: "complaint.new";
+      at: string;
+      mchid: string;
+      merchantName: string | null;
+      /** How many complaints are new, and their total in fen. */
+      count: number;
+      totalFee: number;
+      /** The newest few, newest first: only these are listed. */
+      newest: Complaint[];
+    }
   | { kind: "status"; event: "watcher.failing" | "watcher.recovered"; at: string; merchant: MerchantStatusEntry }
   | { kind: "test"; event: "test"; at: string };
 

@@ -5,14 +5,11 @@
  */
 import type { Config, Merchant } from "../config";
 import { logEvent } from "../log";
-import { deliverDue } from "../notify/deliver";
-import { dueEntries, emptyOutbox, enqueue, prune } from "../notify/outbox";
 import { fetchComplaints } from "../payjs/client";
 import { type Complaint, normaliseComplaint } from "../payjs/complaint";
-import { comparePositions, positionOf } from "../reader/order";
-import { statusEntry } from "../status-entry";
-import { INITIAL_STATE, type PollState, Store, complaintsKey, outboxKey, statusKey } from "../store";
-import type { Budget } from "./budget";
+import { INITIAL_STATE, type PollState, Store, complaintsKey, statusKey } from "../store";
+import { OutboxFormatError, queueAlerts, sendAlerts, watcherTransition } from "./alerts";
+import type { Tick } from "./tick-context";
 import { type Merge, mergeComplaints } from "./merge";
 import { type Outcome, isDue, msUntilDue, nextState } from "./schedule";
 
@@ -53,56 +50,6 @@ export async function planPoll(config: Config, store: Store, now: number, only?:
   return { due, nextDueInMs: waits.length === 0 ? null : Math.min(...waits) };
 }
 
-/** Everything one tick's polls share. */
-export interface Tick {
-  config: Config;
-  store: Store;
-  /** The tick's time: due rules, backoff and retry schedules. */
-  now: number;
-  budget: Budget;
-}
-
-type WatcherEvent = { event: "watcher.failing" | "watcher.recovered"; key: string };
-
-/** `watcher.failing` once per run of failures that reaches the threshold; `watcher.recovered` on the next success. */
-function watcherTransition(before: PollState, after: PollState, threshold: number): WatcherEvent | null {
-  const run = before.last_success_at ?? "never";
-  if (after.last_error !== null && after.consecutive_failures >= threshold && !before.failing_alerted) {
-    after.failing_alerted = true;
-    return { event: "watcher.failing", key: `failing:${run}` };
-  }
-  if (after.last_error === null && before.failing_alerted) {
-    after.failing_alerted = false;
-    return { event: "watcher.recovered", key: `recovered:${run}` };
-  }
-  return null;
-}
-
-/** Queues what this poll has to tell, sends what is due, and writes the outbox if it changed. */
-async function updateOutbox(
-  tick: Tick,
-  merchant: Merchant,
-  newComplaints: Complaint[],
-  watcher: { event: WatcherEvent; complaints: () => Promise<Complaint[]>; state: PollState } | null,
-): Promise<void> {
-  const { config, store, now } = tick;
-  const stored = await store.loadOutbox(merchant.mchid);
-  if (stored.kind === "unreadable" && stored.error.code === "storage_format") return;
-  const damaged = stored.kind === "unreadable" ? stored.text : stored.kind === "ok" ? stored.damage?.text : undefined;
-  const outbox = stored.kind === "ok" ? stored.value : emptyOutbox();
-  const at = new Date(now).toISOString();
-  const status =
-    watcher === null
-      ? null
-      : { ...watcher.event, merchant: statusEntry(merchant, watcher.state, await watcher.complaints(), now) };
-  const newestFirst = [...newComplaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
-  let changed = enqueue(outbox, { mchid: merchant.mchid, merchantName: merchant.name, at, newComplaints: newestFirst, status }, config.channels);
-  changed += await deliverDue(outbox, config.channels, tick.budget, { publicUrl: config.publicUrl, now: Date.now() }, now);
-  if (prune(outbox, config.channels, now)) changed++;
-  if (damaged !== undefined) await store.preserve(outboxKey(merchant.mchid), damaged, now);
-  if (changed > 0 || damaged !== undefined) await store.saveOutbox(merchant.mchid, outbox, now);
-}
-
 async function pollOne(tick: Tick, { merchant, state }: DueMerchant): Promise<PollResult> {
   const { config, store, now } = tick;
   const started = Date.now();
@@ -113,11 +60,13 @@ async function pollOne(tick: Tick, { merchant, state }: DueMerchant): Promise<Po
   let damaged: string | undefined;
   let stored: Complaint[] | null = null;
 
-  const upstream = await fetchComplaints(merchant, {
-    apiBase: config.apiBase,
-    timeoutMs: config.upstreamTimeoutMs,
-    allowUnsignedResponses: config.allowUnsignedResponses,
-  });
+  const upstream = await tick.outbound.run(() =>
+    fetchComplaints(merchant, {
+      apiBase: config.apiBase,
+      timeoutMs: config.upstreamTimeoutMs,
+      allowUnsignedResponses: config.allowUnsignedResponses,
+    }),
+  );
   if (!upstream.ok) {
     const { code, message, transient } = upstream.error;
     outcome = { ok: false, transient, error: { code, message } };
@@ -140,15 +89,21 @@ async function pollOne(tick: Tick, { merchant, state }: DueMerchant): Promise<Po
 
   let next = nextState(state, outcome, now, intervalMs);
   try {
-    const watcher = watcherTransition(state, next, config.alertAfterFailures);
-    if (config.channels.length > 0) {
-      const complaints = async () => merge?.complaints ?? stored ?? readableComplaints(store, mchid);
-      await updateOutbox(tick, merchant, merge?.added ?? [], watcher === null ? null : { event: watcher, complaints, state: next });
-    }
+    const alerts = config.channels.length > 0;
+    const watcher = alerts ? watcherTransition(state, next, config.alertAfterFailures) : null;
+    const outbox = alerts
+      ? await queueAlerts(tick, merchant, {
+          newComplaints: merge?.added ?? [],
+          watcher,
+          state: next,
+          complaints: async () => merge?.complaints ?? stored ?? readableComplaints(store, mchid),
+        })
+      : null;
     if (damaged !== undefined) await store.preserve(complaintsKey(mchid), damaged, now);
     if (merge !== null && (merge.changed || damaged !== undefined)) await store.saveComplaints(mchid, merge.complaints, now);
+    if (outbox !== null) await sendAlerts(tick, mchid, outbox);
   } catch (error) {
-    outcome = storageFailure(error);
+    outcome = error instanceof OutboxFormatError ? { ok: false, transient: false, error: { code: error.code, message: error.message } } : storageFailure(error);
     merge = null;
     next = { ...nextState(state, outcome, now, intervalMs), failing_alerted: state.failing_alerted };
   }
@@ -200,7 +155,7 @@ export async function pollMerchants(tick: Tick, due: DueMerchant[]): Promise<Pol
       error: { code: format.code, message: format.message },
     }));
   }
-  const fits = due.filter(() => tick.budget.take());
+  const fits = due.filter(() => tick.outbound.take());
   const results: PollResult[] = new Array(fits.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -211,19 +166,4 @@ export async function pollMerchants(tick: Tick, due: DueMerchant[]): Promise<Pol
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, fits.length) }, worker));
   return results;
-}
-
-/** Sends the alerts that wait for a retry, for merchants this tick did not poll. */
-export async function retryAlerts(tick: Tick, merchants: readonly Merchant[]): Promise<void> {
-  const { config, store, now } = tick;
-  if (config.channels.length === 0) return;
-  for (const merchant of merchants) {
-    if (tick.budget.remaining === 0) return;
-    const stored = await store.loadOutbox(merchant.mchid);
-    if (stored.kind !== "ok" || dueEntries(stored.value, config.channels, now).length === 0) continue;
-    const outbox = stored.value;
-    await deliverDue(outbox, config.channels, tick.budget, { publicUrl: config.publicUrl, now: Date.now() }, now);
-    prune(outbox, config.channels, now);
-    await store.saveOutbox(merchant.mchid, outbox, now);
-  }
 }

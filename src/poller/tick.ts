@@ -7,8 +7,10 @@ import { loadConfig } from "../config";
 import type { WorkerEnv } from "../env";
 import { logEvent } from "../log";
 import { Store } from "../store";
-import { Budget } from "./budget";
-import { type PollResult, type Tick, planPoll, pollMerchants, retryAlerts } from "./poll";
+import { retryAlerts } from "./alerts";
+import { Outbound } from "./outbound";
+import { type PollResult, planPoll, pollMerchants } from "./poll";
+import type { Tick } from "./tick-context";
 
 export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
   const loaded = loadConfig(env);
@@ -24,7 +26,7 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
   }
   const store = new Store(env.COMPLAINTS);
   try {
-    const tick: Tick = { config, store, now, budget: new Budget() };
+    const tick: Tick = { config, store, now, outbound: new Outbound() };
     const plan = await planPoll(config, store, now);
     const results = await pollMerchants(tick, plan.due);
     const polled = new Set(results.map((r) => r.mchid));

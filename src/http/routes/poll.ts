@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { Budget } from "../../poller/budget";
+import { Outbound } from "../../poller/outbound";
 import { planPoll, pollMerchants } from "../../poller/poll";
 import { Store } from "../../store";
 import { jsonError } from "../errors";
@@ -30,7 +30,7 @@ pollRoutes.post("/poll", requireRole("admin"), async (c) => {
     c.header("Retry-After", String(seconds));
     return jsonError(c, 429, "not_due", `No merchant is due; PAYJS asks for one call every few hours. Retry in ${seconds} s`);
   }
-  const results = await pollMerchants({ config, store, now, budget: new Budget() }, plan.due);
+  const results = await pollMerchants({ config, store, now, outbound: new Outbound() }, plan.due);
   return c.json({ results });
 });
 pollRoutes.all("/poll", methodNotAllowed("POST"));

@@ -47,7 +47,9 @@ const SUMMARY: Notification = {
   at: AT,
   mchid: "100",
   merchantName: null,
-  complaints: Array.from({ length: 7 }, (_, i) => ({ ...complaint, id: `C${i}` })),
+  count: 7,
+  totalFee: 7 * (complaint.total_fee ?? 0),
+  newest: Array.from({ length: 5 }, (_, i) => ({ ...complaint, id: `C${i}` })),
 };
 
 /** A fixed real-clock instant, in ms. */
