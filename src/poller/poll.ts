@@ -156,14 +156,42 @@ export async function pollMerchants(tick: Tick, due: DueMerchant[]): Promise<Pol
     }));
   }
   const fits = due.filter(() => tick.outbound.take());
-  const results: PollResult[] = new Array(fits.length);
+  const results: (PollResult | null)[] = new Array(fits.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < fits.length) {
       const i = next++;
-      results[i] = await pollOne(tick, fits[i] as DueMerchant);
+      results[i] = await exclusive(tick, fits[i] as DueMerchant);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, fits.length) }, worker));
-  return results;
+  return results.filter((r): r is PollResult => r !== null);
+}
+
+const inFlight = new Map<string, Promise<PollResult | null>>();
+
+/**
+ * One poll per merchant at a time in this isolate: a tick and `POST /api/poll` arriving together must not
+ * both call PAYJS and both send the same alerts. Whoever waited re-reads the state, and polls only if the
+ * merchant is still due.
+ */
+async function exclusive(tick: Tick, due: DueMerchant): Promise<PollResult | null> {
+  const mchid = due.merchant.mchid;
+  let waited = false;
+  for (let running = inFlight.get(mchid); running !== undefined; running = inFlight.get(mchid)) {
+    waited = true;
+    await running.catch(() => null);
+  }
+  const run = (async () => {
+    if (!waited) return pollOne(tick, due);
+    const stored = await tick.store.loadState(mchid);
+    const state = stored.kind === "ok" ? stored.value : due.state;
+    return isDue(state, tick.now) ? pollOne(tick, { merchant: due.merchant, state }) : null;
+  })();
+  inFlight.set(mchid, run);
+  try {
+    return await run;
+  } finally {
+    inFlight.delete(mchid);
+  }
 }
