@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["src/**/*.test.ts", "test/**/*.test.ts", "sandbox/**/*.test.ts"],
-          exclude: ["**/*.node.test.ts", "node_modules/**"],
+          exclude: ["**/*.node.test.ts", "**/*.load.test.ts", "node_modules/**"],
         },
       },
       {

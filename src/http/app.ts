@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { dashboardRoutes } from "../dashboard";
 import { logEvent } from "../log";
 import { QueryError } from "../reader/query";
 import { jsonError } from "./errors";
@@ -26,6 +27,7 @@ export function createApp(): Hono<AppEnv> {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.all("/healthz", methodNotAllowed("GET, HEAD"));
 
+  app.route("/", dashboardRoutes);
   app.use("/api/*", cors);
   app.use("/api/*", requireRole("read"));
   app.route("/api", complaintsRoutes);

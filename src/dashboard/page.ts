@@ -1,0 +1,107 @@
+/**
+ * The dashboard's HTML shell, rendered once in Chinese from {@link STRINGS}. Elements whose text the
+ * script may switch to English carry `data-t` (text), `data-tp` (placeholder) or `data-ta` (aria-label)
+ * with the string's key. No inline script or style: the page loads `/dashboard.js` and `/dashboard.css`.
+ *
+ * Hooks kept for tests and users' scripts (CONTRACT.md, Dashboard hooks): `#token`, `#signin`, `#signout`,
+ * `#q`, `#status`, `#msg` (role="alert"), and the rows `[data-complaint-id]` the script adds.
+ * @module
+ */
+import { STRINGS, type StringKey } from "./strings";
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] as string);
+}
+
+/** The Chinese text of `key`, escaped, with `data-t` so the script can translate it. */
+function t(key: StringKey): string {
+  return `data-t="${key}">${escapeHtml(STRINGS.zh[key])}`;
+}
+
+function zh(key: StringKey): string {
+  return escapeHtml(STRINGS.zh[key]);
+}
+
+/** A column header. */
+function th(key: StringKey, cls = ""): string {
+  return `<th scope="col" role="columnheader"${cls === "" ? "" : ` class="${cls}"`} ${t(key)}</th>`;
+}
+
+export interface PageAssets {
+  /** The script's URL, e.g. `/dashboard.js?v=…`. */
+  script: string;
+  /** The style sheet's URL. */
+  style: string;
+}
+
+export function renderPage(assets: PageAssets): string {
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="referrer" content="no-referrer">
+<title>${zh("title")}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${escapeHtml(assets.style)}">
+<script src="${escapeHtml(assets.script)}" defer></script>
+</head>
+<body>
+<header>
+<h1 ${t("title")}</h1>
+<button id="lang" type="button" class="sec" lang="en" ${t("otherLang")}</button>
+<button id="refresh" type="button" class="sec" hidden ${t("refresh")}</button>
+<button id="signout" type="button" class="sec" hidden ${t("signout")}</button>
+</header>
+<main>
+<div id="msg" role="alert"></div>
+<form id="login" class="card" hidden>
+<label for="token" ${t("tokenLabel")}</label>
+<div class="row"><input id="token" name="token" type="password" autocomplete="off" spellcheck="false" aria-describedby="token-hint"><button id="signin" type="submit" ${t("signin")}</button></div>
+<p id="token-hint" class="hint" ${t("tokenHint")}</p>
+</form>
+<div id="app" hidden>
+<div id="top" class="top">
+<section id="status" class="card" aria-labelledby="status-h">
+<h2 id="status-h" ${t("statusTitle")}</h2>
+<div id="status-body"></div>
+</section>
+<section id="chart" class="card" aria-labelledby="chart-h">
+<h2 id="chart-h" ${t("chartTitle")}</h2>
+<p id="chart-sum"></p>
+<div id="chart-box"></div>
+</section>
+</div>
+<section id="list" class="card" aria-labelledby="list-h">
+<h2 id="list-h" ${t("listTitle")}</h2>
+<form id="filters" role="search">
+<div><label for="f-mchid" ${t("merchant")}</label><select id="f-mchid" name="mchid"><option value="" ${t("allMerchants")}</option></select></div>
+<div><label for="f-since" ${t("since")}</label><input id="f-since" name="since" type="date"></div>
+<div><label for="f-until" ${t("until")}</label><input id="f-until" name="until" type="date"></div>
+<div><label for="f-active" ${t("state")}</label><select id="f-active" name="active"><option value="" ${t("any")}</option><option value="true" ${t("active")}</option><option value="false" ${t("gone")}</option></select></div>
+<div class="grow"><label for="q" ${t("search")}</label><input id="q" name="q" type="search" enterkeyhint="search" data-tp="searchHint" placeholder="${zh("searchHint")}"></div>
+<div class="btns"><button type="submit" ${t("search")}</button><button id="clear" type="button" class="sec" ${t("clear")}</button><button id="csv" type="button" class="sec" ${t("csv")}</button></div>
+</form>
+<p id="range" class="hint" aria-live="polite"></p>
+<table id="table" class="cards" role="table">
+<caption class="sr" ${t("listTitle")}</caption>
+<thead role="rowgroup"><tr role="row">${th("colTime")}${th("merchant")}${th("colAmount", "num")}${th("colOrders")}${th("colBody")}${th("state")}${th("colFirstSeen")}</tr></thead>
+<tbody id="rows" role="rowgroup"></tbody>
+</table>
+<nav class="pager" data-ta="pager" aria-label="${zh("pager")}"><button id="prev" type="button" class="sec" disabled ${t("prev")}</button><button id="next" type="button" class="sec" disabled ${t("next")}</button></nav>
+</section>
+<section id="detail" class="card" aria-labelledby="detail-h" hidden>
+<p><a id="back" href="#/" ${t("back")}</a></p>
+<h2 id="detail-h" tabindex="-1" ${t("detailTitle")}</h2>
+<dl id="detail-dl"></dl>
+<details><summary ${t("raw")}</summary><pre id="raw"></pre></details>
+</section>
+</div>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,484 @@
+/**
+ * The dashboard in a real browser: Debian's headless Chromium driven by playwright-core, against the real
+ * Worker under `wrangler dev`, which has polled the PAYJS sandbox through two real cron ticks: the first
+ * merchant (PAYJS_MCHID/KEY) with its 15 fixture complaints, one of which is gone by the second tick; the
+ * second merchant (PAYJS_MERCHANTS, "二号店") answered with an HTML 500 page, so it is failing.
+ *
+ * Needs /usr/bin/chromium and fonts-noto-cjk (`apt-get install -y chromium fonts-noto-cjk`; CHROMIUM_PATH
+ * overrides the path). Screenshots at 390 and 1280 px go to test-results/.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { fixtureComplaints } from "../sandbox/fixtures";
+import { SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
+import { STRINGS } from "../src/dashboard/strings";
+import { type DashboardStack, READ_TOKEN, launchChromium, startDashboardStack } from "./support/browser";
+import { PROJECT_ROOT } from "./support/wrangler-dev";
+
+// Functions given to page.evaluate / waitForFunction run in the browser; the project's TypeScript has no DOM lib.
+declare const document: any, location: any, localStorage: any;
+
+const M1 = SANDBOX_MERCHANT.mchid;
+const M2 = SANDBOX_MERCHANT_2.mchid;
+const SECOND_NAME = "二号店";
+const zh = STRINGS.zh;
+const en = STRINGS.en;
+const RESULTS = join(PROJECT_ROOT, "test-results");
+const CSV_HEADER = "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at";
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions. */
+  errors: string[];
+  dialogs: string[];
+  /** Every request the page made: method, URL, Authorization header. */
+  requests: { url: string; authorization: string | undefined }[];
+  /** Console errors the test expects (e.g. the browser's own line about a 401 answer). */
+  allow: RegExp[];
+}
+
+/** `{0}`-style placeholders → a regex source matching any text there. */
+function pattern(template: string): RegExp {
+  const parts = template.split(/\{\d\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(parts.join("[\\s\\S]*?"));
+}
+
+describe("the dashboard in Chromium", () => {
+  const now = Date.now();
+  const fixtures = fixtureComplaints(M1, now);
+  const goneId = String(fixtures[7]?.complaint_id);
+  const xssId = String(fixtures[4]?.complaint_id);
+  let stack: DashboardStack;
+  let browser: Browser;
+  let base: string;
+  const sessions: Session[] = [];
+
+  async function api(query: string): Promise<{ complaints: { id: string }[]; total: number }> {
+    const res = await fetch(`${base}/api/complaints?${query}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { complaints: { id: string }[]; total: number };
+  }
+
+  async function open(opts: { width?: number; locale?: string; path?: string } = {}): Promise<Session> {
+    const context = await browser.newContext({
+      viewport: { width: opts.width ?? 1280, height: 900 },
+      locale: opts.locale ?? "zh-CN",
+      timezoneId: "America/New_York", // the page must show Beijing time whatever the browser's zone
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const session: Session = { context, page, errors: [], dialogs: [], requests: [], allow: [] };
+    page.on("console", (m) => {
+      if (m.type() === "error") session.errors.push(`console: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => session.errors.push(`pageerror: ${e.message}`));
+    page.on("dialog", (d) => {
+      session.dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on("request", (r) => session.requests.push({ url: r.url(), authorization: r.headers().authorization }));
+    sessions.push(session);
+    await page.goto(`${base}${opts.path ?? "/"}`);
+    return session;
+  }
+
+  async function signIn(page: Page, token = READ_TOKEN): Promise<void> {
+    await page.fill("#token", token);
+    await page.click("#signin");
+  }
+
+  async function rowIds(page: Page): Promise<string[]> {
+    return page.$$eval("[data-complaint-id]", (rows) => rows.map((r) => r.getAttribute("data-complaint-id") ?? ""));
+  }
+
+  /** Waits until the list is loaded and shows exactly `ids`, in order. */
+  async function waitRows(page: Page, ids: string[]): Promise<void> {
+    try {
+      await page.waitForFunction(
+        (want) =>
+          !document.getElementById("table")?.hasAttribute("aria-busy") &&
+          [...document.querySelectorAll("[data-complaint-id]")].map((r) => r.getAttribute("data-complaint-id")).join(",") === want,
+        ids.join(","),
+        { timeout: 15_000 },
+      );
+    } catch (error) {
+      throw new Error(`rows ${JSON.stringify(await rowIds(page))}, wanted ${JSON.stringify(ids)}: ${String(error)}`);
+    }
+  }
+
+  async function waitMsg(page: Page, re: RegExp): Promise<string> {
+    try {
+      await page.waitForFunction((src) => new RegExp(src).test(document.getElementById("msg")?.textContent ?? ""), re.source, {
+        timeout: 15_000,
+      });
+    } catch (error) {
+      throw new Error(`#msg is ${JSON.stringify(await page.textContent("#msg"))}, wanted ${re}: ${String(error)}`);
+    }
+    return (await page.textContent("#msg")) ?? "";
+  }
+
+  beforeAll(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    stack = await startDashboardStack({ failingMchid: M2, secondName: SECOND_NAME });
+    base = stack.worker.url;
+    await stack.fireCron();
+    // One complaint leaves PAYJS's list; the next tick (10 minutes later) marks it gone.
+    expect(stack.sandbox.sandbox.removeComplaint(M1, goneId)).toBe(1);
+    await stack.fireCronAt(now + 10 * 60_000);
+    browser = await launchChromium();
+  });
+
+  afterEach(async (context) => {
+    const failed = context.task.result?.state === "fail";
+    for (const s of sessions.splice(0)) {
+      const unexpected = s.errors.filter((e) => !s.allow.some((re) => re.test(e)));
+      await s.context.close();
+      if (!failed) {
+        expect(unexpected, "console errors").toEqual([]);
+        expect(s.dialogs, "dialogs").toEqual([]);
+        for (const r of s.requests) expect(r.url).not.toContain(READ_TOKEN);
+      }
+    }
+    if (failed && stack !== undefined) console.error(`--- wrangler dev output ---\n${stack.worker.output()}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it("serves the page with a strict Content-Security-Policy", async () => {
+    const res = await fetch(`${base}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain("unsafe");
+    const post = await fetch(`${base}/`, { method: "POST" });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET, HEAD");
+  });
+
+  it("asks for a token, loads no data without one, and rejects a wrong one", async () => {
+    const { page, requests, allow } = await open();
+    await waitMsg(page, pattern(zh.msgNoToken));
+    expect(await page.getAttribute("#msg", "role")).toBe("alert");
+    expect(await page.isVisible("#token")).toBe(true);
+    expect(await page.isVisible("#status")).toBe(false);
+    expect(await page.isVisible("#signout")).toBe(false);
+    expect(await page.getAttribute("#token", "type")).toBe("password");
+    expect(requests.filter((r) => r.url.includes("/api/"))).toEqual([]);
+
+    await page.click("#signin"); // empty
+    await waitMsg(page, pattern(zh.msgNoToken));
+
+    allow.push(/401/); // Chromium logs the 401 answer itself
+    await signIn(page, "not-the-token");
+    await waitMsg(page, pattern(zh.msgBadToken));
+    expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBeNull();
+    expect(await page.isVisible("#token")).toBe(true);
+    expect(await rowIds(page)).toEqual([]);
+  });
+
+  it("signs in and lists the complaints newest first, in Beijing time and yuan", async () => {
+    const { page, requests } = await open();
+    await signIn(page);
+    const expected = (await api("limit=50")).complaints.map((c) => c.id);
+    expect(expected).toHaveLength(15);
+    await waitRows(page, expected);
+    expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBe(READ_TOKEN);
+    expect(page.url()).not.toContain(READ_TOKEN);
+    expect(await page.inputValue("#token")).toBe("");
+    expect(await page.isVisible("#signout")).toBe(true);
+
+    const first = page.locator(`[data-complaint-id="${String(fixtures[0]?.complaint_id)}"][data-mchid="${M1}"]`);
+    const text = await first.innerText();
+    expect(text).toContain(String(fixtures[0]?.complaint_at).slice(0, 16)); // Beijing wall-clock time as PAYJS sent it
+    expect(text).toContain("¥29.90");
+    expect(text).toContain("商品未收到，要求退款");
+    expect(text).toContain(String(fixtures[0]?.out_trade_no));
+    expect(text).toContain(String(fixtures[0]?.order_id));
+    expect(text).toContain(zh.active);
+    expect(await page.locator(`[data-complaint-id="${goneId}"]`).innerText()).toContain(zh.gone);
+    expect(await page.textContent("#range")).toMatch(/第 1–15 条，共 15 条/);
+    await Promise.all([page.waitForRequest((r) => r.url().includes("/api/complaints?")), page.click("#refresh")]);
+    await waitRows(page, expected);
+    // Every API call carried the token in the header.
+    const apiCalls = requests.filter((r) => r.url.includes("/api/"));
+    expect(apiCalls.length).toBeGreaterThan(0);
+    for (const r of apiCalls) expect(r.authorization).toBe(`Bearer ${READ_TOKEN}`);
+    // The chart: one bar per day for 30 days, with the total in yuan.
+    expect(await page.locator("#chart-box svg rect").count()).toBe(30);
+    expect(await page.textContent("#chart-sum")).toMatch(/近 30 天共 \d+ 件投诉，金额合计 ¥\d+\.\d\d/);
+  });
+
+  it("shows a complaint written as HTML as text, in the list and in its detail", async () => {
+    const { page, dialogs } = await open();
+    await signIn(page);
+    const row = page.locator(`[data-complaint-id="${xssId}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain("<img src=x onerror=alert(1)>");
+    await row.locator("td").nth(4).click();
+    await page.waitForFunction((id) => location.hash === `#/complaints/1500000001/${id}`, xssId);
+    await page.locator("#detail-dl").getByText("<img src=x onerror=alert(1)>").waitFor();
+    expect(await page.textContent("#raw")).toContain("<img src=x onerror=alert(1)>");
+    await page.waitForTimeout(300);
+    expect(await page.locator("img").count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it("shows the failing upstream in the status panel and says what to do", async () => {
+    const { page } = await open();
+    await signIn(page);
+    const status = page.locator("#status");
+    await status.getByText(SECOND_NAME, { exact: false }).waitFor();
+    const failing = status.locator("tr.bad");
+    expect(await failing.count()).toBe(1);
+    const text = await failing.innerText();
+    expect(text).toContain(`${SECOND_NAME} (${M2})`);
+    expect(text).toContain("http_status: PAYJS answered HTTP 500");
+    expect(text).toMatch(/\b2\b/); // two failed polls in a row
+    const healthy = await status.locator("tr", { hasText: M1 }).first().innerText();
+    expect(healthy).toContain(zh.ok);
+    expect(healthy).toContain("14 / 15");
+    const msg = await waitMsg(page, /二号店 \(1500000002\) 的 PAYJS 轮询失败（连续 2 次）/);
+    expect(msg).toContain("http_status");
+  });
+
+  it("filters by state, merchant and Beijing dates", async () => {
+    const { page } = await open();
+    await signIn(page);
+    const all = (await api("limit=50")).complaints.map((c) => c.id);
+    await waitRows(page, all);
+
+    await page.selectOption("#f-active", "false");
+    await waitRows(page, [goneId]);
+    expect(page.url()).toContain("active=false");
+    await page.selectOption("#f-active", "true");
+    await waitRows(page, all.filter((id) => id !== goneId));
+    await page.selectOption("#f-active", "");
+
+    await page.selectOption("#f-mchid", M2);
+    await waitRows(page, []);
+    await waitMsg(page, pattern(zh.msgNoMatch));
+    await page.selectOption("#f-mchid", M1);
+    await waitRows(page, all);
+
+    const since = String(fixtures[9]?.complaint_at).slice(0, 10);
+    const until = String(fixtures[2]?.complaint_at).slice(0, 10);
+    const expected = (await api(`since=${since}&until=${until}&mchid=${M1}&limit=50`)).complaints.map((c) => c.id);
+    expect(expected.length).toBeGreaterThan(3);
+    expect(expected.length).toBeLessThan(15);
+    await page.fill("#f-since", since);
+    await page.fill("#f-until", until);
+    await waitRows(page, expected);
+    expect(page.url()).toContain(`since=${since}`);
+
+    await page.click("#clear");
+    await waitRows(page, all);
+    expect(await page.inputValue("#f-since")).toBe("");
+  });
+
+  it("searches with #q", async () => {
+    const { page } = await open();
+    await signIn(page);
+    await page.locator("[data-complaint-id]").first().waitFor();
+    const refund = (await api("q=退款&limit=50")).complaints.map((c) => c.id);
+    expect(refund.length).toBeGreaterThanOrEqual(3);
+    await page.fill("#q", "退款");
+    await page.press("#q", "Enter");
+    await waitRows(page, refund);
+
+    await page.fill("#q", String(fixtures[5]?.out_trade_no));
+    await page.press("#q", "Enter");
+    await waitRows(page, [String(fixtures[5]?.complaint_id)]);
+
+    await page.fill("#q", "没有这样的投诉");
+    await page.press("#q", "Enter");
+    await waitRows(page, []);
+    await waitMsg(page, pattern(zh.msgNoMatch));
+  });
+
+  it("pages through the list with next_cursor", async () => {
+    const { page } = await open();
+    await signIn(page);
+    await page.locator("[data-complaint-id]").first().waitFor();
+    const all = (await api("limit=50")).complaints.map((c) => c.id);
+    await page.goto(`${base}/#/?size=10`);
+    await waitRows(page, all.slice(0, 10));
+    expect(await page.textContent("#range")).toMatch(/第 1–10 条，共 15 条/);
+    expect(await page.isDisabled("#prev")).toBe(true);
+    await page.click("#next");
+    await waitRows(page, all.slice(10));
+    expect(await page.textContent("#range")).toMatch(/第 11–15 条，共 15 条/);
+    expect(await page.isDisabled("#next")).toBe(true);
+    await page.click("#prev");
+    await waitRows(page, all.slice(0, 10));
+  });
+
+  it("opens a detail by row click, by keyboard and by its address", async () => {
+    const { page } = await open();
+    await signIn(page);
+    const first = fixtures[0] as Record<string, unknown>;
+    const row = page.locator(`[data-complaint-id="${String(first.complaint_id)}"]`);
+    await row.locator("td").nth(4).click();
+    await page.waitForFunction((id) => location.hash === `#/complaints/1500000001/${id}`, String(first.complaint_id));
+    const dl = page.locator("#detail-dl");
+    await dl.getByText(String(first.order_id)).waitFor();
+    const detail = await dl.innerText();
+    for (const s of [String(first.out_trade_no), "¥29.90", "商品未收到，要求退款", String(first.complaint_at)]) expect(detail).toContain(s);
+    expect(await page.isVisible("#list")).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("detail-h");
+
+    await page.click("#back");
+    await page.locator("#list").waitFor();
+    expect(await page.evaluate(() => location.hash)).toBe("#/");
+    // Focus returns to the row the detail was opened from; Enter on a row's link opens it.
+    expect(await page.evaluate(() => document.activeElement?.closest("tr")?.getAttribute("data-complaint-id"))).toBe(
+      String(first.complaint_id),
+    );
+    await page.focus(`[data-complaint-id="${goneId}"] a`);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((id) => location.hash.endsWith(`/${id}`), goneId);
+    await dl.getByText(zh.gone).waitFor();
+
+    // The address alerts link to, opened in a new tab of the signed-in browser.
+    const second = fixtures[1] as Record<string, unknown>;
+    const tab = await page.context().newPage();
+    await tab.goto(`${base}/#/complaints/${M1}/${String(second.complaint_id)}`);
+    await tab.locator("#detail-dl").getByText(String(second.body)).waitFor();
+    expect(await tab.textContent("#raw")).toContain('"refund_status": "PROCESSING"');
+    await tab.goto(`${base}/#/complaints/${M1}/no-such-id`);
+    await waitMsg(tab, pattern(zh.msgNotFound));
+    await tab.close();
+    sessions[sessions.length - 1]?.allow.push(/404/); // Chromium logs the 404 answer itself
+  });
+
+  it("exports the filtered list as CSV, the token sent as a header", async () => {
+    const { page, requests } = await open();
+    await signIn(page);
+    await page.locator("[data-complaint-id]").first().waitFor();
+    await page.selectOption("#f-active", "false");
+    await waitRows(page, [goneId]);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv")]);
+    expect(download.suggestedFilename()).toMatch(/^complaints-\d{4}-\d\d-\d\d\.csv$/);
+    const bytes = readFileSync(await download.path());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString("utf8").trimEnd().split("\r\n");
+    expect(lines[0]).toBe(CSV_HEADER);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(goneId);
+    expect(lines[1]).toContain("重复扣款两次，请退还其中一笔");
+    const csvCall = requests.find((r) => r.url.includes("/api/complaints.csv"));
+    expect(csvCall?.url).toBe(`${base}/api/complaints.csv?active=false`);
+    expect(csvCall?.authorization).toBe(`Bearer ${READ_TOKEN}`);
+  });
+
+  it("speaks English when the browser prefers it, and switches with the toggle", async () => {
+    const { page } = await open({ locale: "en-US" });
+    await waitMsg(page, pattern(en.msgNoToken));
+    expect(await page.getAttribute("html", "lang")).toBe("en");
+    expect(await page.textContent("#signin")).toBe(en.signin);
+    expect(await page.textContent("label[for=token]")).toBe(en.tokenLabel);
+    await signIn(page);
+    await page.locator("[data-complaint-id]").first().waitFor();
+    expect(await page.textContent("#range")).toMatch(/1–15 of 15/);
+    expect(await page.locator(`[data-complaint-id="${goneId}"]`).innerText()).toContain(en.gone);
+    expect(await page.textContent("#status")).toContain(en.lastSuccess);
+
+    await page.click("#lang");
+    expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
+    expect(await page.textContent("#signout")).toBe(zh.signout);
+    expect(await page.textContent("#status")).toContain(zh.lastSuccess);
+    expect(await page.textContent("#range")).toMatch(/第 1–15 条/);
+    expect(await page.getAttribute("#q", "placeholder")).toBe(zh.searchHint);
+    await page.reload();
+    await page.locator("[data-complaint-id]").first().waitFor();
+    expect(await page.textContent("#signout")).toBe(zh.signout);
+  });
+
+  it("says what to do when the Worker has no token, a bad setting, no network or no poll yet, and shows alert channels", async () => {
+    const { page, allow } = await open();
+    allow.push(/\b50[03]\b|net::ERR_FAILED/); // Chromium logs the failed answers itself
+    // The API's answers, shaped as CONTRACT.md gives them, for states this stack cannot be in.
+    let respond: (path: string) => { status: number; body: unknown } | "abort" = () => "abort";
+    await page.route("**/api/**", async (route) => {
+      const answer = respond(new URL(route.request().url()).pathname);
+      if (answer === "abort") return route.abort("failed");
+      return route.fulfill({ status: answer.status, contentType: "application/json", body: JSON.stringify(answer.body) });
+    });
+
+    respond = () => ({ status: 503, body: { error: { code: "not_configured", message: "No API token is configured: set API_TOKENS or ADMIN_TOKEN" } } });
+    await signIn(page, "any-token");
+    await waitMsg(page, pattern(zh.msgNotConfigured));
+    expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBeNull();
+
+    const setting = "POLL_INTERVAL_SECONDS";
+    respond = () => ({ status: 500, body: { error: { code: "bad_config", message: `${setting}: must be a whole number from 300 to 604800`, setting } } });
+    await signIn(page, "any-token");
+    expect(await waitMsg(page, /POLL_INTERVAL_SECONDS/)).toContain(`Worker 的设置 ${setting} 无效`);
+
+    respond = () => "abort";
+    await signIn(page, "any-token");
+    await waitMsg(page, pattern(zh.msgNetwork));
+
+    respond = (path) =>
+      path === "/api/status"
+        ? {
+            status: 200,
+            body: {
+              merchants: [
+                { mchid: M1, name: null, last_attempt_at: null, last_success_at: null, next_poll_at: null, consecutive_failures: 0, last_error: null, complaints_total: 0, complaints_active: 0, storage_errors: [] },
+              ],
+              channels: [
+                { name: "ops", type: "wecom", last_delivery_at: "2026-11-27T08:00:00.000Z", last_error: { code: "http_status", message: "HTTP 502", at: "2026-11-27T08:30:00.000Z" }, pending: 2, given_up: 1 },
+              ],
+            },
+          }
+        : { status: 200, body: { complaints: [], count: 0, total: 0, next_cursor: null, updated_at: null } };
+    await signIn(page, "any-token");
+    await waitMsg(page, pattern(zh.msgNeverPolled));
+    const status = await page.innerText("#status");
+    expect(status).toContain(zh.dueNow);
+    expect(status).toContain(zh.channelsTitle);
+    const channel = await page.locator("#status tr", { hasText: "ops" }).innerText();
+    for (const s of ["wecom", "2026-11-27 16:00", "http_status: HTTP 502 · 2026-11-27 16:30", "2", "1"]) expect(channel).toContain(s);
+    expect(await rowIds(page)).toEqual([]);
+  });
+
+  it("signs out and forgets the token", async () => {
+    const { page } = await open();
+    await signIn(page);
+    await page.locator("[data-complaint-id]").first().waitFor();
+    await page.click("#signout");
+    await waitMsg(page, pattern(zh.msgSignedOut));
+    expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBeNull();
+    expect(await page.locator("[data-complaint-id]").count()).toBe(0);
+    expect(await page.isVisible("#token")).toBe(true);
+    expect(await page.isVisible("#status")).toBe(false);
+    await page.reload();
+    await waitMsg(page, pattern(zh.msgNoToken));
+  });
+
+  for (const width of [390, 1280]) {
+    it(`fits ${width} px and is kept as a screenshot`, async () => {
+      const { page } = await open({ width });
+      await signIn(page);
+      await page.goto(`${base}/#/?size=8`);
+      await page.locator("[data-complaint-id]").nth(7).waitFor();
+      await page.locator("#chart-box svg").waitFor();
+      await page.evaluate(() => document.fonts.ready);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: join(RESULTS, `dashboard-${width}.png`), fullPage: true });
+      if (width === 390) {
+        await page.setViewportSize({ width: 360, height: 800 });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      }
+    });
+  }
+});
