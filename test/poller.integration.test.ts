@@ -213,6 +213,24 @@ describe("logs", () => {
   });
 });
 
+describe("a huge answer", () => {
+  it("Should store 10,000 complaints (about 5 MB) in one poll, keep them through a failure, and recover", async () => {
+    const e = merchantEnv();
+    sandbox.setMode("huge", { count: 10_000 });
+    await fireCron(e, t0);
+    expect((await status(e)).complaints_total).toBe(10_000);
+    const before = await stored();
+    expect((before as string).length).toBeGreaterThan(4_000_000);
+    sandbox.setMode("bad_sign");
+    await fireCron(e, t0 + 4 * H);
+    expect(await stored()).toBe(before);
+    expect((await status(e)).last_error).toMatchObject({ code: "bad_signature" });
+    sandbox.setMode("huge", { count: 10_000 });
+    await fireCron(e, t0 + 8 * H);
+    expect(await status(e)).toMatchObject({ last_error: null, complaints_total: 10_000, complaints_active: 10_000 });
+  });
+});
+
 describe("complaints in every shape", () => {
   it.each(["array", "object", "json_string"] as const)("Should read complaints sent as %s", async (shape) => {
     sandbox.setShape(shape);
