@@ -115,7 +115,9 @@ describe(`mixed traffic for ${SECONDS} s with the cron firing`, () => {
 
     const after = (await (await fetch(`${worker.url}/api/status`, { headers: auth })).json()) as { merchants: { complaints_total: number }[] };
     expect(after.merchants[0]?.complaints_total).toBe(COMPLAINTS);
-    // A leak of even a small part of each answer (CSV bodies are ~0.5 MB) would grow far past this.
-    expect(rssEnd).toBeLessThan(warm * 2);
+    // wrangler dev's workerd grows by itself for a while under load (measured: /healthz alone, which touches
+    // no data, took it from 270 to 490 MiB in 40 s; CSV-only rounds then stayed at 485–505 MiB). A leak of
+    // our answers (each CSV is ~0.5 MB, thousands of them per run) would pass 1 GiB quickly.
+    expect(rssEnd).toBeLessThan(1024);
   }, (SECONDS + 60) * 1000);
 });
