@@ -10,7 +10,7 @@
 import { formatMessage, markdownText } from "../format";
 import { hmacSha256, toBase64 } from "../hmac";
 import type { ChannelType } from "../types";
-import { describe, jsonCheck, postJson } from "./http";
+import { errcodeCheck, postJson } from "./http";
 import { stringOption, urlOption } from "./options";
 
 export interface DingtalkOptions {
@@ -47,12 +47,5 @@ export const dingtalk: ChannelType<DingtalkOptions> = {
     const url = options.secret === null ? options.url : await dingtalkSignedUrl(options.url, options.secret, ctx.now);
     return postJson(url, JSON.stringify({ msgtype: "markdown", markdown: { title: message.title, text: markdownText(message) } }));
   },
-  check(status, body) {
-    return jsonCheck(
-      status,
-      body,
-      (j) => j.errcode === 0,
-      (j) => describe("errcode", j.errcode, j.errmsg),
-    );
-  },
+  check: errcodeCheck,
 };

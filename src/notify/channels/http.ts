@@ -96,3 +96,13 @@ export function jsonCheck(
   if (accepted(json)) return { ok: true };
   return { ok: false, code: "platform_error", message: explain(json) };
 }
+
+/** WeCom and DingTalk robots answer HTTP 200 with `errcode` 0 on success, another code and `errmsg` on failure. */
+export function errcodeCheck(status: number, body: string): DeliveryCheck {
+  return jsonCheck(
+    status,
+    body,
+    (j) => j.errcode === 0,
+    (j) => describe("errcode", j.errcode, j.errmsg),
+  );
+}

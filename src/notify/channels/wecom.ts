@@ -6,7 +6,7 @@
  */
 import { formatMessage, markdownText } from "../format";
 import type { ChannelType } from "../types";
-import { describe, jsonCheck, postJson } from "./http";
+import { errcodeCheck, postJson } from "./http";
 import { urlOption } from "./options";
 
 export interface WecomOptions {
@@ -25,12 +25,5 @@ export const wecom: ChannelType<WecomOptions> = {
     const content = markdownText(formatMessage(n, ctx.publicUrl));
     return postJson(options.url, JSON.stringify({ msgtype: "markdown", markdown: { content } }));
   },
-  check(status, body) {
-    return jsonCheck(
-      status,
-      body,
-      (j) => j.errcode === 0,
-      (j) => describe("errcode", j.errcode, j.errmsg),
-    );
-  },
+  check: errcodeCheck,
 };
