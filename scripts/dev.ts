@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
+import { processAlive } from "./processes";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const WRANGLER = join(ROOT, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
@@ -123,15 +124,6 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 function signalPid(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
@@ -226,12 +218,12 @@ async function main(): Promise<void> {
     if (pid !== undefined && child?.exitCode === null && child.signalCode === null) {
       const family = descendants(pid);
       signalPid(pid, signal);
-      if (!(await waitUntil(() => !alive(pid), 10_000))) signalPid(pid, "SIGKILL");
-      await waitUntil(() => !alive(pid), 2000);
+      if (!(await waitUntil(() => !processAlive(pid), 10_000))) signalPid(pid, "SIGKILL");
+      await waitUntil(() => !processAlive(pid), 2000);
       // wrangler normally ends workerd itself; whatever it started and left behind goes by PID.
-      const left = family.filter(alive);
+      const left = family.filter(processAlive);
       for (const p of left) signalPid(p, "SIGTERM");
-      if (!(await waitUntil(() => !left.some(alive), 3000))) for (const p of left) signalPid(p, "SIGKILL");
+      if (!(await waitUntil(() => !left.some(processAlive), 3000))) for (const p of left) signalPid(p, "SIGKILL");
     }
     await closeSandbox();
     process.exit(exitCode);
