@@ -37,7 +37,7 @@ const ZONED_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)
 const BEIJING_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
 
 function pad(n: number, width = 2): string {
-  return String(n).padStart(width, "0");
+  return width === 2 && n >= 0 && n < 10 ? `0${n}` : String(n).padStart(width, "0");
 }
 
 /** Formats an instant as Beijing wall-clock time with its `+08:00` offset. */
@@ -56,15 +56,28 @@ export function instantOfComplaintAt(complaintAt: string): number | null {
 
 /** Year, month, day, hour, minute, second of a regex match; absent time parts are 0. */
 function partsOf(match: RegExpExecArray): [number, number, number, number, number, number] {
-  const [y, mo, d, h, mi, s] = match.slice(1, 7).map((p) => (p === undefined ? 0 : Number(p)));
-  return [y ?? 0, mo ?? 0, d ?? 0, h ?? 0, mi ?? 0, s ?? 0];
+  // No inner helper: bundlers that keep function names (wrangler does) would re-name it on every call.
+  return [Number(match[1] ?? 0), Number(match[2] ?? 0), Number(match[3] ?? 0), Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
+}
+
+/** Days in month `mo` (1–12) of year `y`, Gregorian. */
+function daysInMonth(y: number, mo: number): number {
+  if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
 }
 
 /** Whether the parts name a real calendar time: `Date` would silently roll 2026-02-30 over to March. */
 function realTime([y, mo, d, h, mi, s]: readonly number[]): boolean {
   if (y === undefined || mo === undefined || d === undefined || y < 1970 || mo < 1 || mo > 12) return false;
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return d >= 1 && d <= daysInMonth && (h ?? 0) <= 23 && (mi ?? 0) <= 59 && (s ?? 0) <= 59;
+  return d >= 1 && d <= daysInMonth(y, mo) && (h ?? 0) <= 23 && (mi ?? 0) <= 59 && (s ?? 0) <= 59;
+}
+
+/** PAYJS's own form, Beijing wall-clock text, already in parts: checked, else null. */
+function localParts(text: string): [number, number, number, number, number, number] | null {
+  const local = LOCAL_TIME.exec(text);
+  if (local === null) return null;
+  const parts = partsOf(local);
+  return realTime(parts) ? parts : null;
 }
 
 /**
@@ -87,6 +100,23 @@ export function parseUpstreamTime(value: unknown): number | null {
   return zoned && realTime(partsOf(zoned)) ? Date.parse(text) : null;
 }
 
+/**
+ * A stored `complaint_at`: ISO 8601 at +08:00, or the upstream text unchanged when it does not parse.
+ * Beijing wall-clock text (what PAYJS sends) is rewritten from its own parts, without a round trip
+ * through `Date`: the same text {@link toBeijingIso} would give, at a fraction of the cost per complaint.
+ */
+function complaintAt(value: unknown): string {
+  if (typeof value === "string") {
+    const parts = localParts(value.trim());
+    if (parts !== null) {
+      const [y, mo, d, h, mi, s] = parts;
+      return `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}+08:00`;
+    }
+  }
+  const at = parseUpstreamTime(value);
+  return at === null ? text(value) : toBeijingIso(at);
+}
+
 function text(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "bigint") return String(value);
@@ -107,11 +137,10 @@ export function complaintId(raw: RawComplaint): string {
 }
 
 export function normaliseComplaint(mchid: string, raw: RawComplaint): UpstreamFields {
-  const at = parseUpstreamTime(raw.complaint_at);
   return {
     id: complaintId(raw),
     mchid,
-    complaint_at: at === null ? text(raw.complaint_at) : toBeijingIso(at),
+    complaint_at: complaintAt(raw.complaint_at),
     out_trade_no: text(raw.out_trade_no),
     order_id: text(raw.order_id),
     total_fee: fen(raw.total_fee),
@@ -125,6 +154,19 @@ export function complaintRecord(
   fields: UpstreamFields,
   seen: { first_seen_at: string; last_seen_at: string; active: boolean },
 ): Complaint {
-  const { raw, ...upstream } = fields;
-  return { ...upstream, ...seen, raw };
+  // Written out rather than spread: every record gets one object shape, which keeps building, diffing and
+  // JSON.stringify of a 10 000-complaint list fast.
+  return {
+    id: fields.id,
+    mchid: fields.mchid,
+    complaint_at: fields.complaint_at,
+    out_trade_no: fields.out_trade_no,
+    order_id: fields.order_id,
+    total_fee: fields.total_fee,
+    body: fields.body,
+    first_seen_at: seen.first_seen_at,
+    last_seen_at: seen.last_seen_at,
+    active: seen.active,
+    raw: fields.raw,
+  };
 }

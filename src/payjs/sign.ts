@@ -50,15 +50,93 @@ function printScalar(value: unknown): string | undefined {
   }
 }
 
-/** Appends `name=value` pairs for one value the way `http_build_query` flattens nested arrays: `a[0][b]=…`, in the given order. */
-function flatten(name: string, value: unknown, out: string[]): void {
+/** Where the signing string goes, one piece at a time (a piece is `name=value`, with its leading `&` after the first). */
+interface Sink {
+  /** How many pairs were written so far. */
+  pairs: number;
+  write(piece: string): void;
+}
+
+/** Writes the `name=value` pairs of one value the way `http_build_query` flattens nested arrays: `a[0][b]=…`, in the given order. */
+function flatten(name: string, value: unknown, sink: Sink): void {
   if (typeof value === "object" && value !== null) {
     // Nested keys keep their order (no sort below the top level); an empty array contributes nothing.
-    for (const [k, v] of Object.entries(value)) flatten(`${name}[${k}]`, v, out);
+    // Object.keys, not Object.entries: no pair array per nested object (a response may hold 10 000 complaints).
+    const keys = Object.keys(value);
+    const record = value as Record<string, unknown>;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      flatten(name + "[" + k + "]", record[k], sink);
+    }
     return;
   }
   const printed = printScalar(value);
-  if (printed !== undefined) out.push(`${name}=${printed}`);
+  if (printed === undefined) return;
+  sink.write(sink.pairs === 0 ? name + "=" + printed : "&" + name + "=" + printed);
+  sink.pairs++;
+}
+
+/** Collects the signing string as text (for {@link signingString}). */
+class TextSink implements Sink {
+  pairs = 0;
+  private readonly parts: string[] = [];
+  write(piece: string): void {
+    this.parts.push(piece);
+  }
+  text(): string {
+    return this.parts.join("");
+  }
+}
+
+const encoder = new TextEncoder();
+/** Text gathered before it is encoded: long enough that encodeInto's per-call cost is noise, short enough to stay cheap to flatten. */
+const PENDING_MAX = 8192;
+/** A byte buffer kept between calls up to this size; a larger one (a merchant with many thousand complaints) is dropped after use. */
+const KEEP_BYTES = 8 << 20;
+let scratch = new Uint8Array(1 << 16);
+
+/**
+ * Encodes the signing string straight to UTF-8 in a reused buffer, a few KB at a time. Building a
+ * multi-megabyte string first (a large response holds ~500 bytes per complaint) costs several times
+ * more: the big string lands in V8's large-object space and brings on full garbage collections.
+ */
+class ByteSink implements Sink {
+  pairs = 0;
+  private bytes = scratch;
+  private length = 0;
+  private pending = "";
+
+  write(piece: string): void {
+    this.pending += piece;
+    if (this.pending.length >= PENDING_MAX) this.flush();
+  }
+
+  /** The UTF-8 bytes written so far (lone surrogates as U+FFFD, exactly like md5()'s own encoding). */
+  finish(): Uint8Array {
+    this.flush();
+    return this.bytes.subarray(0, this.length);
+  }
+
+  /** Lets a large buffer go once its digest is taken. */
+  release(): void {
+    scratch = this.bytes.length <= KEEP_BYTES ? this.bytes : new Uint8Array(1 << 16);
+  }
+
+  private flush(): void {
+    const text = this.pending;
+    if (text.length === 0) return;
+    this.pending = "";
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes (a surrogate pair, 2 units, takes 4).
+    const need = this.length + text.length * 3;
+    if (need > this.bytes.length) {
+      let size = this.bytes.length * 2;
+      while (size < need) size *= 2;
+      const bigger = new Uint8Array(size);
+      bigger.set(this.bytes.subarray(0, this.length));
+      this.bytes = bigger;
+    }
+    this.length += encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
+  }
 }
 
 /**
@@ -71,19 +149,36 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Writes the pairs of every top-level field PHP keeps, keys sorted; `skip` (the received `sign`) is left out. */
+function writeParams(params: Record<string, unknown>, sink: Sink, skip?: string): void {
+  const keys = Object.keys(params)
+    .filter((k) => k !== skip && !droppedByArrayFilter(params[k]))
+    .sort(compareKeys);
+  for (const k of keys) flatten(k, params[k], sink);
+}
+
 /** The string PAYJS hashes, before `&key=KEY` is appended: `urldecode(http_build_query(ksort(array_filter(params))))`. */
 export function signingString(params: Record<string, unknown>): string {
-  const out: string[] = [];
-  const keys = Object.keys(params)
-    .filter((k) => !droppedByArrayFilter(params[k]))
-    .sort(compareKeys);
-  for (const k of keys) flatten(k, params[k], out);
-  return out.join("&");
+  const sink = new TextSink();
+  writeParams(params, sink);
+  return sink.text();
+}
+
+/** Upper-case hex MD5 of the signing string of `params` (without `skip`) plus `&key=KEY`. */
+function sign(params: Record<string, unknown>, key: string, skip?: string): string {
+  const sink = new ByteSink();
+  try {
+    writeParams(params, sink, skip);
+    sink.write(`&key=${key}`);
+    return md5(sink.finish()).toUpperCase();
+  } finally {
+    sink.release();
+  }
 }
 
 /** The PAYJS signature of `params` (every field given is signed): upper-case hex MD5 of the signing string plus `&key=KEY`. */
 export function signParams(params: Record<string, unknown>, key: string): string {
-  return md5(`${signingString(params)}&key=${key}`).toUpperCase();
+  return sign(params, key);
 }
 
 /**
@@ -91,7 +186,7 @@ export function signParams(params: Record<string, unknown>, key: string): string
  * The received sign is upper-cased, then compared in constant time.
  */
 export function verifySign(payload: Record<string, unknown>, key: string): boolean {
-  const { sign: received, ...rest } = payload;
+  const received = payload.sign;
   if (typeof received !== "string") return false;
-  return equalsConstantTime(received.toUpperCase(), signParams(rest, key));
+  return equalsConstantTime(received.toUpperCase(), sign(payload, key, "sign"));
 }

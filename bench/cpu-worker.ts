@@ -1,0 +1,189 @@
+/**
+ * A bench-only Worker, run under `wrangler dev` by `npm run bench` and never deployed: CPU timings inside
+ * workerd, the runtime production uses. Local workerd's clock advances during synchronous work in 1 ms
+ * steps, so batches run long enough for that step to be noise; a single invocation is timed as a median
+ * of several runs.
+ *
+ * - `GET /poll-cpu?n=10000` — one poll's own work (`poll-work.ts`) and its parts, interleaved with a bare
+ *   `JSON.parse` of the same body: `{"n","bytes","ms":{name:[ms per call, per round]}}`.
+ * - `GET /tick-cpu?n=1000` — the Worker's real `scheduled()`: `{"n","first","again"}`, ms (lower quartile of the runs).
+ * - `GET /serve-cpu?n=1200` — the HTTP side's work: `{"n","load","page"}` in ms.
+ * @module
+ */
+import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import type { WorkerEnv } from "../src/env";
+import entry from "../src/index";
+import { md5 } from "../src/md5";
+import { parseComplaintResponse } from "../src/payjs/client";
+import { listPage, parseListQuery } from "../src/reader/query";
+import { loadSnapshot } from "../src/reader/snapshot";
+import { FORMAT, INITIAL_STATE, Store } from "../src/store";
+import { MemoryKv } from "./memory-kv";
+import { KEY, MCHID, pollWork, reloaded, responseBody, T0 } from "./poll-work";
+
+type Fn = () => unknown;
+
+const worker = entry as Required<Pick<ExportedHandler<WorkerEnv>, "scheduled">>;
+const ctx = { waitUntil() {}, passThroughOnException() {} } as unknown as ExecutionContext;
+
+/** Milliseconds per call over a batch of at least `minMs`. */
+function timeBatch(fn: Fn, minMs: number): number {
+  let calls = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  do {
+    fn();
+    calls++;
+    elapsed = performance.now() - t0;
+  } while (elapsed < minMs);
+  return elapsed / calls;
+}
+
+/** Rounds of every function in turn, each round starting with the next one: per name, ms per call per round. */
+function interleaved(fns: Record<string, Fn>, rounds: number, minMs: number): Record<string, number[]> {
+  const names = Object.keys(fns);
+  for (const name of names) timeBatch(fns[name]!, minMs); // warm-up
+  const ms: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + r) % names.length]!;
+      ms[name]!.push(timeBatch(fns[name]!, minMs));
+    }
+  }
+  return ms;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The lower quartile: local workerd's clock is wall time, and on a shared machine a run is sometimes
+ * descheduled mid-way; the quartile keeps the runs that were not, while one lucky run cannot set it alone.
+ */
+function lowerQuartile(xs: number[]): number {
+  return [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 4)]!;
+}
+
+function numberParam(url: URL, name: string, fallback: number): number {
+  const value = Number(url.searchParams.get(name) ?? fallback);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function pollCpu(url: URL): Response {
+  const n = numberParam(url, "n", 1000);
+  const body = responseBody(n);
+  const bytes = new TextEncoder().encode(body);
+  const nowIso = new Date(T0).toISOString();
+  const firstPoll = pollWork(body, [], nowIso, null);
+  if (firstPoll.added !== n || !firstPoll.changed) throw new Error(`a first poll of ${n} added ${firstPoll.added}`);
+  const stored = reloaded(firstPoll.complaints);
+  if (pollWork(body, stored, nowIso, nowIso).changed) throw new Error("an unchanged re-poll found changes");
+  const ms = interleaved(
+    {
+      parse: () => JSON.parse(body),
+      md5: () => md5(bytes),
+      verify: () => parseComplaintResponse(body, KEY, false),
+      stringify: () => JSON.stringify({ format: FORMAT, rev: "bench", complaints: firstPoll.complaints }),
+      first: () => pollWork(body, [], nowIso, null),
+      again: () => pollWork(body, stored, nowIso, nowIso),
+    },
+    numberParam(url, "rounds", 5),
+    numberParam(url, "minMs", 60),
+  );
+  return Response.json({ n, bytes: bytes.length, ms });
+}
+
+async function tickCpu(url: URL): Promise<Response> {
+  const n = numberParam(url, "n", 1000);
+  const runs = numberParam(url, "runs", 7);
+  const bytes = new TextEncoder().encode(responseBody(n));
+  const kv = new MemoryKv();
+  const env = {
+    COMPLAINTS: kv.binding,
+    PAYJS_API_BASE: "https://payjs.bench.invalid/api",
+    PAYJS_MCHID: MCHID,
+    PAYJS_KEY: KEY,
+    POLL_INTERVAL_SECONDS: "14400",
+  } as unknown as WorkerEnv;
+  const realFetch = globalThis.fetch;
+  const log = console.log;
+  // PAYJS answers at once with the body as bytes, as a real fetch would hand them over.
+  globalThis.fetch = async () => new Response(bytes, { headers: { "content-type": "application/json; charset=utf-8" } });
+  console.log = () => {};
+  try {
+    let at = T0;
+    const tick = async (): Promise<number> => {
+      at += 4 * 3_600_000; // due again
+      const t0 = performance.now();
+      await worker.scheduled({ scheduledTime: at, cron: "*/30 * * * *", noRetry() {} } as ScheduledController, env, ctx);
+      return performance.now() - t0;
+    };
+    const first: number[] = [];
+    const again: number[] = [];
+    for (let r = 0; r < runs + 2; r++) {
+      kv.clear();
+      kv.resetCounts();
+      const f = await tick();
+      const a = await tick();
+      if (r >= 2) {
+        first.push(f);
+        again.push(a);
+      }
+    }
+    if (!kv.writes.some((w) => w.key.startsWith("status:"))) throw new Error("the tick stored no status");
+    return Response.json({ n, first: lowerQuartile(first), again: lowerQuartile(again) });
+  } finally {
+    globalThis.fetch = realFetch;
+    console.log = log;
+  }
+}
+
+async function serveCpu(url: URL): Promise<Response> {
+  const n = numberParam(url, "n", 1200);
+  const kv = new MemoryKv();
+  const nowIso = new Date(T0).toISOString();
+  const complaints = pollWork(responseBody(n), [], nowIso, null).complaints;
+  await kv.put(`complaints:${MCHID}`, JSON.stringify({ format: FORMAT, rev: "a", complaints }));
+  const state = { ...INITIAL_STATE, last_attempt_at: nowIso, last_success_at: nowIso, next_poll_at: nowIso };
+  await kv.put(`status:${MCHID}`, JSON.stringify({ format: FORMAT, rev: "b", state }));
+  const merchants = [{ mchid: MCHID, key: SANDBOX_MERCHANT.key, name: null }];
+  const store = new Store(kv.binding);
+  const snapshot = await loadSnapshot(store, merchants, false);
+  const query = parseListQuery(new URLSearchParams("limit=100"), new Set([MCHID]));
+  const page = (): string => {
+    const p = listPage(snapshot, query);
+    return JSON.stringify({ complaints: p.complaints, count: p.complaints.length, total: p.total, next_cursor: p.next_cursor, updated_at: snapshot.updatedAt });
+  };
+  const runs = numberParam(url, "runs", 7);
+  const load: number[] = [];
+  const pageMs: number[] = [];
+  for (let r = 0; r < runs + 1; r++) {
+    // Loads in a batch of at least 30 ms (an in-memory KV answers at once, so this is CPU).
+    let calls = 0;
+    const t0 = performance.now();
+    do {
+      await loadSnapshot(store, merchants, false);
+      calls++;
+    } while (performance.now() - t0 < 30);
+    const perLoad = (performance.now() - t0) / calls;
+    const perPage = timeBatch(page, 30);
+    if (r > 0) {
+      load.push(perLoad);
+      pageMs.push(perPage);
+    }
+  }
+  return Response.json({ n, load: median(load), page: median(pageMs) });
+}
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/poll-cpu") return pollCpu(url);
+    if (url.pathname === "/tick-cpu") return tickCpu(url);
+    if (url.pathname === "/serve-cpu") return serveCpu(url);
+    return new Response("not found", { status: 404 });
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * One poll's own CPU work on a response body, without I/O, through the Worker's real functions: parse and
+ * verify ({@link parseComplaintResponse}), normalise, diff ({@link mergeComplaints}) and build the values a
+ * poll writes. Shared by the polling CPU bench and its checks.
+ * @module
+ */
+import { generateComplaints } from "../sandbox/fixtures";
+import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { parseComplaintResponse } from "../src/payjs/client";
+import { type Complaint, normaliseComplaint } from "../src/payjs/complaint";
+import { signParams } from "../src/payjs/sign";
+import { mergeComplaints } from "../src/poller/merge";
+import { FORMAT, INITIAL_STATE } from "../src/store";
+
+export const MCHID = SANDBOX_MERCHANT.mchid;
+export const KEY = SANDBOX_MERCHANT.key;
+/** A fixed clock, so every run builds the same bytes. */
+export const T0 = Date.parse("2026-05-01T04:00:00Z");
+
+/** A signed PAYJS success body with `count` generated complaints, exactly as the sandbox would send it. */
+export function responseBody(count: number, now = T0): string {
+  const payload: Record<string, unknown> = {
+    return_code: 1,
+    return_msg: "SUCCESS",
+    mchid: MCHID,
+    complaints: generateComplaints(MCHID, count, now),
+  };
+  payload.sign = signParams(payload, KEY);
+  return JSON.stringify(payload);
+}
+
+/** What `Store.saveComplaints` / `saveState` would put, for the bench's byte counts. */
+function storedValue(field: string, value: unknown): string {
+  return JSON.stringify({ format: FORMAT, rev: "bench", [field]: value });
+}
+
+export interface PollWork {
+  /** The complaints a poll would store. */
+  complaints: Complaint[];
+  added: number;
+  changed: boolean;
+  /** Characters written: the complaints value (when changed) and the status value. */
+  written: number;
+}
+
+/**
+ * Parse, verify the sign over the whole body, normalise every complaint, diff against `stored`, and build the
+ * JSON a poll writes: the complaints value when something changed, the status value always.
+ */
+export function pollWork(body: string, stored: readonly Complaint[], nowIso: string, previousSuccessAt: string | null): PollWork {
+  const upstream = parseComplaintResponse(body, KEY, false);
+  if (!upstream.ok) throw new Error(`poll bench: ${upstream.error.code}: ${upstream.error.message}`);
+  const fresh = upstream.items.map((raw) => normaliseComplaint(MCHID, raw));
+  const merge = mergeComplaints(stored, fresh, nowIso, previousSuccessAt);
+  let written = storedValue("state", { ...INITIAL_STATE, last_attempt_at: nowIso, last_success_at: nowIso, next_poll_at: nowIso }).length;
+  if (merge.changed) written += storedValue("complaints", merge.complaints).length;
+  return { complaints: merge.complaints, added: merge.added.length, changed: merge.changed, written };
+}
+
+/** The stored list as a later poll reads it back from KV: a fresh parse, sharing nothing with the response. */
+export function reloaded(complaints: readonly Complaint[]): Complaint[] {
+  return (JSON.parse(storedValue("complaints", complaints)) as { complaints: Complaint[] }).complaints;
+}

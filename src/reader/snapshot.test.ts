@@ -1,0 +1,78 @@
+/** How long an isolate keeps its snapshot, and the KV reads that costs. */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { countingKv } from "../../test/support/counting-kv";
+import type { Merchant } from "../config";
+import type { Outbox, OutboxEntry } from "../notify/outbox";
+import { INITIAL_STATE, type PollState, Store } from "../store";
+import { currentSnapshot, freshUntil, type MerchantView, type Snapshot } from "./snapshot";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const now = Date.parse("2026-05-01T10:00:00Z");
+const iso = (ms: number): string => new Date(ms).toISOString();
+const merchant: Merchant = { mchid: "100", key: "k", name: null };
+
+function polled(lastAttempt: number, nextPoll: number): PollState {
+  return { ...INITIAL_STATE, last_attempt_at: iso(lastAttempt), last_success_at: iso(lastAttempt), next_poll_at: iso(nextPoll) };
+}
+
+function snapshotOf(...views: Array<Partial<MerchantView>>): Snapshot {
+  return {
+    merchants: views.map((v) => ({ merchant, state: null, complaints: [], outbox: null, storageErrors: [], ...v })),
+    complaints: [],
+    positions: [],
+    revision: "r",
+    updatedAt: null,
+  };
+}
+
+function pending(nextAttempt: number): Outbox {
+  const entry = { id: "e", channel: "c", event: "complaint.new", complaint_ids: [], notification: {}, state: "pending", attempts: 1, created_at: iso(now), next_attempt_at: iso(nextAttempt), done_at: null, last_error: null };
+  return { entries: [entry as unknown as OutboxEntry], channels: {} };
+}
+
+describe("freshUntil", () => {
+  it("Should keep a copy 60 s while a merchant was never polled, is due, or could not be read", () => {
+    expect(freshUntil(snapshotOf({ state: null }), now)).toBe(now + MIN);
+    expect(freshUntil(snapshotOf({ state: { ...INITIAL_STATE } }), now)).toBe(now + MIN);
+    expect(freshUntil(snapshotOf({ state: polled(now - 4 * HOUR, now) }), now)).toBe(now + MIN);
+    const unreadable = { code: "storage_corrupt" as const, message: "x", key: "complaints:100" };
+    expect(freshUntil(snapshotOf({ state: polled(now - HOUR, now + 3 * HOUR), storageErrors: [unreadable] }), now)).toBe(now + MIN);
+  });
+
+  it("Should keep a copy until 2 min before the next poll is due, at most 2 h", () => {
+    expect(freshUntil(snapshotOf({ state: polled(now - 3 * HOUR, now + HOUR) }), now)).toBe(now + HOUR - 2 * MIN);
+    expect(freshUntil(snapshotOf({ state: polled(now - HOUR, now + 3 * HOUR) }), now)).toBe(now + 2 * HOUR);
+  });
+
+  it("Should read again 5 min after a poll began, when its values are surely everywhere", () => {
+    expect(freshUntil(snapshotOf({ state: polled(now - MIN, now + 4 * HOUR - MIN) }), now)).toBe(now + 4 * MIN);
+    expect(freshUntil(snapshotOf({ state: polled(now - 4.5 * MIN, now + 4 * HOUR) }), now)).toBe(now + MIN);
+  });
+
+  it("Should take the earliest merchant, and an alert retry that will write the outbox", () => {
+    const calm = { state: polled(now - HOUR, now + 3 * HOUR) };
+    const soon = { state: polled(now - 3.5 * HOUR, now + 30 * MIN) };
+    expect(freshUntil(snapshotOf(calm, soon), now)).toBe(now + 28 * MIN);
+    expect(freshUntil(snapshotOf({ ...calm, outbox: pending(now + 10 * MIN) }), now)).toBe(now + 8 * MIN);
+  });
+});
+
+describe("currentSnapshot", () => {
+  it("Should read KV once while nothing can change, and again after this isolate writes", async () => {
+    const kv = countingKv(env.COMPLAINTS);
+    const store = new Store(kv.kv);
+    await store.saveState(merchant.mchid, polled(now - HOUR, now + 3 * HOUR), now - HOUR);
+    kv.reads = 0;
+    await currentSnapshot(kv.kv, [merchant], false, now);
+    expect(kv.reads).toBe(2);
+    await currentSnapshot(kv.kv, [merchant], false, now + 90 * MIN);
+    expect(kv.reads).toBe(2);
+    await currentSnapshot(kv.kv, [merchant], false, now + 2 * HOUR + MIN);
+    expect(kv.reads).toBe(4);
+    await store.saveState(merchant.mchid, polled(now, now + 4 * HOUR), now);
+    await currentSnapshot(kv.kv, [merchant], false, now + 2 * HOUR + 2 * MIN);
+    expect(kv.reads).toBe(6);
+  });
+});
