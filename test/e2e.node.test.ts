@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Complaint } from "../src/payjs/complaint";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2, type PayjsComplaintItem } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
@@ -35,19 +36,8 @@ interface Answer {
   json: any;
 }
 
-interface ApiComplaint {
-  id: string;
-  mchid: string;
-  complaint_at: string;
-  out_trade_no: string;
-  order_id: string;
-  total_fee: number | null;
-  body: string;
-  first_seen_at: string;
-  last_seen_at: string;
-  active: boolean;
-  raw: PayjsComplaintItem;
-}
+/** A complaint as the API shows it, with `raw` typed as the sandbox's items. */
+type ApiComplaint = Omit<Complaint, "raw"> & { raw: PayjsComplaintItem };
 
 /** `2026-11-08 01:13:29` (Beijing) → `2026-11-08T01:13:29+08:00`. */
 function beijingIso(text: unknown): string {
