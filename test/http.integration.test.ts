@@ -318,3 +318,25 @@ describe("errors", () => {
     }
   });
 });
+
+describe("since/until that name no real instant", () => {
+  it.each([
+    ["since=2026-02-30T10:00:00Z", "since"],
+    ["until=2026-11-08T24:00:00%2B08:00", "until"],
+    ["since=2026-11-08T23:60Z", "since"],
+    ["until=2026-02-30", "until"],
+  ])("Should answer 400 naming the parameter for %s, on the list and the CSV", async (qs, parameter) => {
+    for (const path of ["/api/complaints", "/api/complaints.csv"]) {
+      const res = await call(e, `${path}?${qs}`);
+      expect(res.status).toBe(400);
+      expect((await json(res)).error).toMatchObject({ code: "bad_request", parameter });
+    }
+  });
+
+  it("Should keep answering real instants with an offset or Z", async () => {
+    for (const qs of ["since=2026-11-08T01:13:29%2B08:00", "until=2026-11-07T17:13:29Z", "since=2026-11-08"]) {
+      expect((await call(e, `/api/complaints?${qs}`)).status).toBe(200);
+      expect((await call(e, `/api/complaints.csv?${qs}`)).status).toBe(200);
+    }
+  });
+});

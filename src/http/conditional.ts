@@ -9,9 +9,16 @@ import { md5 } from "../md5";
 
 export const DATA_CACHE_CONTROL = "private, no-cache";
 
-export function etagFor(revision: string, url: string): string {
+/**
+ * The shape of the JSON and CSV answers. It is part of every ETag because the data's revision does not
+ * change when a Worker upgrade changes the shape: without it, a client holding the old body would get 304
+ * and keep it. Bump it with any change to what an answer contains or how it is written.
+ */
+export const ANSWER_FORMAT = "2";
+
+export function etagFor(revision: string, url: string, format: string = ANSWER_FORMAT): string {
   const { pathname, search } = new URL(url);
-  return `"${md5(`${revision}\n${pathname}${search}`)}"`;
+  return `"${md5(`${format}\n${revision}\n${pathname}${search}`)}"`;
 }
 
 function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {

@@ -37,6 +37,15 @@ describe("CSV", () => {
     expect(csvCell("a=b")).toBe("a=b");
   });
 
+  it("Should write a negative amount as a number and still defuse text cells that look like one", () => {
+    const refund = { ...complaint, total_fee: -100, body: "-1", out_trade_no: "=SUM(A1)" };
+    const cells = complaintsCsv([refund]).split("\r\n")[1]?.split(",");
+    expect(cells?.[5]).toBe("-100");
+    expect(cells?.[6]).toBe("-1.00");
+    expect(cells?.[7]).toBe("'-1");
+    expect(cells?.[3]).toBe("'=SUM(A1)");
+  });
+
   it("Should give only the header for no complaints", () => {
     expect(complaintsCsv([]).split("\r\n")).toHaveLength(2);
   });

@@ -1,6 +1,6 @@
 /**
  * Complaints as CSV for Excel and WPS: UTF-8 with a BOM (so Chinese text opens right), CRLF rows,
- * RFC 4180 quoting, and a leading `'` on cells a spreadsheet would run as a formula.
+ * RFC 4180 quoting, and a leading `'` on text cells a spreadsheet would run as a formula (amounts stay numbers).
  * @module
  * @see https://www.rfc-editor.org/rfc/rfc4180
  * @see https://owasp.org/www-community/attacks/CSV_Injection
@@ -31,26 +31,26 @@ export function yuan(fen: number | null): string {
   return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
+/** A text cell: anything a spreadsheet would run as a formula gets a leading `'`. */
 export function csvCell(value: string): string {
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/**
+ * An amount in fen, written by us from an integer: a leading `-` there is a sign, not a formula, and a
+ * `'` would turn a refund into text that sums to nothing. Anything but a safe integer stays a text cell.
+ */
+function amountCell(fen: number | null, format: (fen: number) => string): string {
+  if (fen === null) return "";
+  return Number.isSafeInteger(fen) ? format(fen) : csvCell(String(fen));
+}
+
 function row(c: Complaint): string {
-  const cells = [
-    c.id,
-    c.mchid,
-    c.complaint_at,
-    c.out_trade_no,
-    c.order_id,
-    c.total_fee === null ? "" : String(c.total_fee),
-    yuan(c.total_fee),
-    c.body,
-    String(c.active),
-    c.first_seen_at,
-    c.last_seen_at,
-  ];
-  return cells.map(csvCell).join(",");
+  const text = [c.id, c.mchid, c.complaint_at, c.out_trade_no, c.order_id].map(csvCell);
+  const amounts = [amountCell(c.total_fee, String), amountCell(c.total_fee, yuan)];
+  const rest = [c.body, String(c.active), c.first_seen_at, c.last_seen_at].map(csvCell);
+  return [...text, ...amounts, ...rest].join(",");
 }
 
 export function complaintsCsv(complaints: readonly Complaint[]): string {

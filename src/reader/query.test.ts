@@ -76,6 +76,22 @@ describe("parseListQuery", () => {
     expect(parameterOf(qs)).toBe(parameter);
   });
 
+  it.each([
+    ["since=2026-02-30T10:00:00Z", "since"],
+    ["until=2026-11-08T24:00:00%2B08:00", "until"],
+    ["since=2026-11-08T23:60Z", "since"],
+    ["until=2026-11-08T23:59:60Z", "until"],
+    ["until=2026-04-31T00:00:00Z", "until"],
+  ])("Should reject the instant that does not exist in %s naming %s", (qs, parameter) => {
+    expect(parameterOf(qs)).toBe(parameter);
+  });
+
+  it("Should keep reading real instants, with an offset or Z, as given", () => {
+    expect(query("since=2026-11-08T01:13:29%2B08:00").filter.since).toBe(Date.parse("2026-11-07T17:13:29Z"));
+    expect(query("until=2026-11-07T17:13:29.5Z").filter.until).toBe(Date.parse("2026-11-07T17:13:29.500Z"));
+    expect(query("since=2024-02-29T23:59Z").filter.since).toBe(Date.UTC(2024, 1, 29, 23, 59));
+  });
+
   it("Should treat empty parameters as absent", () => {
     expect(query("limit=&since=&active=&q=&mchid=&cursor=")).toEqual(query(""));
   });

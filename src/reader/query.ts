@@ -40,12 +40,18 @@ export const MAX_LIMIT = 500;
 const DAY_MS = 86_400_000;
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
 /** An empty parameter counts as absent. */
 function param(params: URLSearchParams, name: string): string | null {
   const value = params.get(name);
   return value === null || value === "" ? null : value;
+}
+
+/** Whether y-m-d is on the calendar (no 30 February), since `Date.UTC` silently rolls it into the next month. */
+function isRealDate(y: number, m: number, d: number): boolean {
+  const check = new Date(Date.UTC(y, m - 1, d));
+  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
 }
 
 /** `YYYY-MM-DD` is a whole Beijing day (its start for `since`, its end for `until`); else an ISO instant. */
@@ -54,17 +60,20 @@ function parseTime(name: "since" | "until", value: string | null): number | null
   const date = DATE.exec(value);
   if (date) {
     const [, y, m, d] = date.map(Number) as [number, number, number, number];
-    const start = Date.UTC(y, m - 1, d);
-    const check = new Date(start);
-    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) {
-      throw new QueryError(name, `${name} is not a real date: ${value}`);
-    }
-    const beijingStart = start - BEIJING_OFFSET_MS;
+    if (!isRealDate(y, m, d)) throw new QueryError(name, `${name} is not a real date: ${value}`);
+    const beijingStart = Date.UTC(y, m - 1, d) - BEIJING_OFFSET_MS;
     return name === "since" ? beijingStart : beijingStart + DAY_MS - 1;
   }
-  const ms = INSTANT.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) {
+  const instant = INSTANT.exec(value);
+  if (instant === null) {
     throw new QueryError(name, `${name} must be a date YYYY-MM-DD (Beijing) or an ISO 8601 instant with Z or an offset`);
+  }
+  // Date.parse rolls 30 February over into March and reads T24:00 as the next midnight; a filter
+  // bound that is not what the caller wrote would silently select the wrong complaints.
+  const [y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0] = instant.slice(1, 7).map((part) => Number(part ?? 0));
+  const ms = Date.parse(value);
+  if (!isRealDate(y, m, d) || hh > 23 || mm > 59 || ss > 59 || Number.isNaN(ms)) {
+    throw new QueryError(name, `${name} is not a real instant: ${value}`);
   }
   return ms;
 }
