@@ -12,6 +12,7 @@
  * @module
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
+import { parseJson } from "../src/json";
 import { signParams, verifySign } from "../src/payjs/sign";
 import { type PayjsComplaintItem, generateComplaints } from "./fixtures";
 
@@ -110,8 +111,9 @@ function textResponse(text: string, status: number, contentType: string, headers
   return new Response(text, { status, headers: { "content-type": contentType, ...headers } });
 }
 
+/** A deep copy that keeps a long number's digits, as PAYJS would. */
 function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  return parseJson(JSON.stringify(value)) as T;
 }
 
 const HTML_500 =
@@ -298,7 +300,7 @@ export class PayjsSandbox {
     const bad = (message: string, status = 400): Response => jsonResponse({ error: { code: "bad_request", message } }, status);
     const readJson = async (): Promise<unknown> => {
       try {
-        return JSON.parse(await request.text()) as unknown;
+        return parseJson(await request.text());
       } catch {
         return undefined;
       }

@@ -5,6 +5,7 @@
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
 import type { Merchant } from "../config";
+import { parseJson, rawNumberText, sourceKeys } from "../json";
 import { signParams, verifySign } from "./sign";
 
 export type UpstreamErrorCode =
@@ -40,8 +41,9 @@ function fail(code: UpstreamErrorCode, message: string, transient = false): Upst
   return { ok: false, error: { code, message: message.slice(0, MAX_MESSAGE), transient } };
 }
 
+/** A JSON object: not an array, nor a long number that parseJson kept as its digits. */
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && rawNumberText(v) === undefined;
 }
 
 /** `complaints` may be an array, an object keyed by index, a JSON string of either, `''`, `null` or absent. */
@@ -50,14 +52,22 @@ export function complaintItems(value: unknown): Record<string, unknown>[] | stri
   if (typeof list === "string") {
     if (list.trim() === "") return [];
     try {
-      list = JSON.parse(list);
+      list = parseJson(list);
     } catch {
       return "complaints is a string that is not JSON";
     }
   }
   if (list === undefined || list === null || list === "") return [];
-  const items = Array.isArray(list) ? list : isRecord(list) ? Object.values(list) : null;
-  if (items === null) return `complaints is a ${typeof list}, expected a list`;
+  let items: unknown[];
+  if (Array.isArray(list)) {
+    items = list;
+  } else if (isRecord(list)) {
+    // Keyed by index: in the order sent (Object.values would put "0" before a "1" sent first).
+    const record = list;
+    items = sourceKeys(record).map((k) => record[k]);
+  } else {
+    return `complaints is a ${typeof list}, expected a list`;
+  }
   const bad = items.findIndex((item) => !isRecord(item));
   if (bad !== -1) return `complaints item ${bad} is not an object`;
   return items as Record<string, unknown>[];
@@ -104,7 +114,7 @@ export async function fetchComplaints(merchant: Merchant, options: ClientOptions
 export function parseComplaintResponse(text: string, key: string, allowUnsigned: boolean, status = 200): UpstreamResult {
   let payload: unknown;
   try {
-    payload = JSON.parse(text);
+    payload = parseJson(text);
   } catch {
     return fail("not_json", `PAYJS answered HTTP ${status} with a body that is not JSON`, true);
   }
@@ -113,6 +123,12 @@ export function parseComplaintResponse(text: string, key: string, allowUnsigned:
   if (Number(payload.return_code) !== 1) {
     const said = [payload.return_msg, payload.msg].find((m) => typeof m === "string" && m.trim() !== "");
     return fail("upstream_error", `PAYJS refused: ${typeof said === "string" ? said : "return_code is not 1"}`);
+  }
+  // With urldecode in the signing string, `complaints[0][body]` as a field name signs exactly like a `complaints`
+  // list: a signed answer could hide its list under such a name and make every stored complaint look gone.
+  const ambiguous = Object.keys(payload).find((name) => /[[\]&=]/.test(name));
+  if (ambiguous !== undefined) {
+    return fail("bad_shape", `PAYJS answered a field named ${JSON.stringify(ambiguous)}, which makes its sign ambiguous`);
   }
   if (payload.sign === undefined || payload.sign === null || payload.sign === "") {
     if (!allowUnsigned) {

@@ -1,5 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { complaintId, normaliseComplaint, parseUpstreamTime, toBeijingIso } from "./complaint";
+import { complaintId, normaliseComplaint, normaliseComplaints, parseUpstreamTime, toBeijingIso } from "./complaint";
+
+/** `JSON.rawJSON`, which workerd has and TypeScript's lib does not declare yet. */
+const rawJSON = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
 
 describe("Beijing time", () => {
   it("Should read PAYJS wall-clock text as Beijing time", () => {
@@ -27,6 +31,7 @@ describe("Beijing time", () => {
       "2026-11-08 25:00:00",
       "2026-11-08 01:00:75",
       "0099-11-08 01:00:00",
+      "1999-12-31 23:59:59",
       "2026-02-30T00:00:00Z",
       "2026/11/08 01:13:29",
       "yesterday",
@@ -72,12 +77,110 @@ describe("normaliseComplaint", () => {
     expect(c.total_fee).toBeNull();
   });
 
-  it("Should derive a stable id from order_id and complaint_at when complaint_id is missing", () => {
+  it("Should derive a stable id from the whole record when complaint_id is missing", () => {
     const { complaint_id: _, ...noId } = raw;
     const a = complaintId(noId);
     expect(a).toMatch(/^h[0-9a-f]{20}$/);
-    expect(complaintId({ ...noId, body: "changed" })).toBe(a);
+    expect(complaintId({ ...noId })).toBe(a);
+    expect(complaintId({ ...noId, complaint_id: "" })).toMatch(/^h[0-9a-f]{20}$/);
     expect(complaintId({ ...noId, complaint_at: "2026-11-09 01:13:29" })).not.toBe(a);
-    expect(complaintId({ ...noId, complaint_id: "" })).toBe(a);
+    // Every field counts, long numbers by their digits.
+    expect(complaintId({ ...noId, n: rawJSON("9007199254740993") })).not.toBe(complaintId({ ...noId, n: rawJSON("9007199254740992") }));
+  });
+
+  it("Should give two complaints on one order in one second distinct ids", () => {
+    const { complaint_id: _, ...noId } = raw;
+    const first = complaintId({ ...noId, body: "商品未收到" });
+    const second = complaintId({ ...noId, body: "重复扣款" });
+    expect(second).not.toBe(first);
+    expect(complaintId({ ...noId, body: "重复扣款", refund_status: "SUCCESS" })).not.toBe(second);
+  });
+
+  it("Should keep complaint_id's digits, and order numbers', when they are numbers too long for a double", () => {
+    const c = normaliseComplaint("100", { complaint_id: rawJSON("9007199254740993"), order_id: rawJSON("12345678901234567890123") });
+    expect(c.id).toBe("9007199254740993");
+    expect(c.order_id).toBe("12345678901234567890123");
+    expect(normaliseComplaint("100", { complaint_id: 12345 }).id).toBe("12345");
+  });
+});
+
+describe("normaliseComplaints", () => {
+  const noId = { complaint_at: "2026-11-08 01:13:29", order_id: "O1", body: "x" };
+
+  it("Should keep every record whose id repeats in one answer, with a suffix by occurrence, and report the id", () => {
+    const { complaints, repeatedIds } = normaliseComplaints("100", [
+      { complaint_id: "7", body: "a" },
+      noId,
+      { complaint_id: "7", body: "b" },
+      { complaint_id: "7~2", body: "c" }, // a real id that looks like a suffixed one keeps it
+      { ...noId },
+      { complaint_id: "7", body: "d" },
+    ]);
+    const h = complaintId(noId);
+    expect(complaints.map((c) => c.id)).toEqual(["7", h, "7~3", "7~2", `${h}~2`, "7~4"]);
+    expect(complaints.map((c) => c.body)).toEqual(["a", "x", "b", "c", "x", "d"]);
+    expect(repeatedIds).toEqual(["7", h]);
+  });
+
+  it("Should give the same ids to the same answer every time", () => {
+    const answer = () => [noId, { ...noId }, { ...noId, body: "y" }];
+    expect(normaliseComplaints("100", answer()).complaints.map((c) => c.id)).toEqual(
+      normaliseComplaints("100", answer()).complaints.map((c) => c.id),
+    );
+    expect(normaliseComplaints("100", [{ complaint_id: "1" }, { complaint_id: "2" }])).toMatchObject({
+      complaints: [{ id: "1" }, { id: "2" }],
+      repeatedIds: [],
+    });
+  });
+});
+
+describe("complaint_at as a number", () => {
+  const at = (value: unknown): string => normaliseComplaint("100", { complaint_id: "1", complaint_at: value }).complaint_at;
+
+  it("Should read Unix seconds and milliseconds, as numbers or digits", () => {
+    expect(at(1762535609)).toBe("2025-11-08T01:13:29+08:00");
+    expect(at(1762535609000)).toBe("2025-11-08T01:13:29+08:00");
+    expect(at("1762535609000")).toBe("2025-11-08T01:13:29+08:00");
+    expect(parseUpstreamTime(1762535609000)).toBe(1762535609000);
+  });
+
+  it("Should keep the number 20261108011329 as its text, not 0NaN-…", () => {
+    expect(at(20261108011329)).toBe("20261108011329");
+    expect(at("20261108011329")).toBe("20261108011329");
+  });
+
+  it("Should count only times within the years 2000–2100 (Beijing)", () => {
+    expect(at(946656000)).toBe("2000-01-01T00:00:00+08:00");
+    expect(at(946655999)).toBe("946655999");
+    expect(at(4133951999)).toBe("2100-12-31T23:59:59+08:00");
+    expect(at(4133952000)).toBe("4133952000");
+    expect(at(4133952000000)).toBe("4133952000000");
+    expect(at(1)).toBe("1");
+    expect(at(-1762535609)).toBe("-1762535609");
+    expect(at("1999-12-31 23:59:59")).toBe("1999-12-31 23:59:59");
+    expect(at("2101-01-01 00:00:00")).toBe("2101-01-01 00:00:00");
+    expect(at(rawJSON("17625356090000000000"))).toBe("17625356090000000000");
+  });
+
+  it("Should never give an invalid or absurd date, whatever the number", () => {
+    const iso = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
+    const value = fc.oneof(
+      fc.integer(),
+      fc.double(),
+      fc.bigInt({ min: 0n, max: 10n ** 20n }).map(Number),
+      fc.bigInt({ min: 0n, max: 10n ** 20n }).map(String),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        const result = at(v);
+        const year = iso.exec(result)?.[1];
+        if (year === undefined) {
+          expect(result).toBe(String(v)); // no time: the upstream value as text
+        } else {
+          expect(Number(year)).toBeGreaterThanOrEqual(2000);
+          expect(Number(year)).toBeLessThanOrEqual(2100);
+        }
+      }),
+    );
   });
 });

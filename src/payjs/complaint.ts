@@ -4,6 +4,7 @@
  * @module
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
+import { rawNumberText, sourceKeys } from "../json";
 import { md5 } from "../md5";
 
 export type RawComplaint = Record<string, unknown>;
@@ -31,6 +32,11 @@ export type UpstreamFields = Pick<
 >;
 
 const BEIJING_OFFSET_MS = 8 * 3600_000;
+/** The years a PAYJS time may fall in, as instants (Beijing years); anything outside is a misread, not a time. */
+const FIRST_MS = Date.UTC(2000, 0, 1) - BEIJING_OFFSET_MS;
+const END_MS = Date.UTC(2101, 0, 1) - BEIJING_OFFSET_MS;
+/** A count of at least this is milliseconds, below it seconds: 1e11 s is the year 5138, 1e11 ms is 1973. */
+const MILLISECONDS_FROM = 1e11;
 const LOCAL_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const ZONED_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 /** The exact form {@link toBeijingIso} writes: only such text is a time when read back. */
@@ -68,7 +74,7 @@ function daysInMonth(y: number, mo: number): number {
 
 /** Whether the parts name a real calendar time: `Date` would silently roll 2026-02-30 over to March. */
 function realTime([y, mo, d, h, mi, s]: readonly number[]): boolean {
-  if (y === undefined || mo === undefined || d === undefined || y < 1970 || mo < 1 || mo > 12) return false;
+  if (y === undefined || mo === undefined || d === undefined || y < 2000 || y > 2100 || mo < 1 || mo > 12) return false;
   return d >= 1 && d <= daysInMonth(y, mo) && (h ?? 0) <= 23 && (mi ?? 0) <= 59 && (s ?? 0) <= 59;
 }
 
@@ -80,15 +86,27 @@ function localParts(text: string): [number, number, number, number, number, numb
   return realTime(parts) ? parts : null;
 }
 
+/** A Unix time, seconds or milliseconds by its size, as epoch ms; null outside the years 2000–2100. */
+function unixTime(count: number): number | null {
+  return inYears(Math.round(count < MILLISECONDS_FROM ? count * 1000 : count));
+}
+
+function inYears(ms: number): number | null {
+  return ms >= FIRST_MS && ms < END_MS ? ms : null;
+}
+
 /**
- * PAYJS times are Beijing wall-clock text (`2026-11-08 01:13:29`); unix seconds and zoned ISO are accepted too.
- * Returns the instant in epoch ms, or null when the text is no real time.
+ * PAYJS times are Beijing wall-clock text (`2026-11-08 01:13:29`); Unix seconds or milliseconds (a number
+ * or a string of digits) and zoned ISO are accepted too. Returns the instant in epoch ms, or null when the
+ * value is no real time in the years 2000–2100.
  */
 export function parseUpstreamTime(value: unknown): number | null {
-  if (typeof value === "number") return Number.isInteger(value) && value > 0 ? value * 1000 : null;
-  if (typeof value !== "string") return null;
-  const text = value.trim();
-  if (/^\d{9,10}$/.test(text)) return Number(text) * 1000;
+  if (typeof value === "number") return unixTime(value);
+  // A number too long for a double (kept as its digits by parseJson) is read from its digits.
+  const source = typeof value === "string" ? value : rawNumberText(value);
+  if (source === undefined) return null;
+  const text = source.trim();
+  if (/^\d+$/.test(text)) return unixTime(Number(text));
   const local = LOCAL_TIME.exec(text);
   if (local) {
     const parts = partsOf(local);
@@ -97,7 +115,7 @@ export function parseUpstreamTime(value: unknown): number | null {
     return Date.UTC(y, mo - 1, d, h, mi, s) - BEIJING_OFFSET_MS;
   }
   const zoned = ZONED_TIME.exec(text);
-  return zoned && realTime(partsOf(zoned)) ? Date.parse(text) : null;
+  return zoned && realTime(partsOf(zoned)) ? inYears(Date.parse(text)) : null;
 }
 
 /**
@@ -117,10 +135,11 @@ function complaintAt(value: unknown): string {
   return at === null ? text(value) : toBeijingIso(at);
 }
 
+/** A field as text: a long number (an id, an order number) as the digits PAYJS sent. */
 function text(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "bigint") return String(value);
-  return "";
+  return rawNumberText(value) ?? "";
 }
 
 function fen(value: unknown): number | null {
@@ -129,11 +148,55 @@ function fen(value: unknown): number | null {
   return null;
 }
 
-/** The id PAYJS gave, or a stable one from the order number and time when it gave none. */
+/** JSON text with keys in the order PAYJS sent them and numbers as their digits: the same record always gives the same text. */
+function canonical(value: unknown): string {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null";
+  const digits = rawNumberText(value);
+  if (digits !== undefined) return digits;
+  if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
+  const record = value as Record<string, unknown>;
+  return "{" + sourceKeys(value).map((k) => JSON.stringify(k) + ":" + canonical(record[k])).join(",") + "}";
+}
+
+/**
+ * The id PAYJS gave, or one derived from every field of the record when it gave none. Order number and time
+ * alone are not enough: two complaints on one order in one second would share an id, and one would overwrite
+ * the other. The price: when PAYJS changes a field of such a complaint, it gets a new id.
+ */
 export function complaintId(raw: RawComplaint): string {
   const given = text(raw.complaint_id).trim();
   if (given !== "") return given;
-  return "h" + md5(`${text(raw.order_id)}\n${text(raw.complaint_at)}`).slice(0, 20);
+  return "h" + md5(canonical(raw)).slice(0, 20);
+}
+
+/**
+ * One answer's complaints, each with an id no other one in the answer has. Records whose id repeats (the same
+ * `complaint_id` twice, or identical records without one) are all kept: the second gets `~2`, the third `~3`
+ * (skipping any id already in use), so a repeat keeps its id from poll to poll while the answer stays the same.
+ * `repeatedIds` lists each repeated id once, for the log.
+ */
+export function normaliseComplaints(
+  mchid: string,
+  items: readonly RawComplaint[],
+): { complaints: UpstreamFields[]; repeatedIds: string[] } {
+  const complaints = items.map((raw) => normaliseComplaint(mchid, raw));
+  const taken = new Set(complaints.map((c) => c.id));
+  if (taken.size === complaints.length) return { complaints, repeatedIds: [] };
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const complaint of complaints) {
+    const id = complaint.id;
+    if (!seen.has(id)) {
+      seen.add(id);
+      continue;
+    }
+    repeated.add(id);
+    let n = 2;
+    while (taken.has(`${id}~${n}`)) n++;
+    complaint.id = `${id}~${n}`;
+    taken.add(complaint.id);
+  }
+  return { complaints, repeatedIds: [...repeated] };
 }
 
 export function normaliseComplaint(mchid: string, raw: RawComplaint): UpstreamFields {

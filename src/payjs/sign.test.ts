@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseJson } from "../json";
+import { md5 } from "../md5";
 import { signingString, signParams, verifySign } from "./sign";
+
+/** `JSON.rawJSON`, which workerd has and TypeScript's lib does not declare yet. */
+const rawJSON = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
 
 // Every hard-coded hex below is MD5 of the literal expected signing string, computed independently with
 // node:crypto (`createHash('md5').update(str).digest('hex').toUpperCase()`), never by running signParams.
@@ -81,6 +86,20 @@ describe("signParams", () => {
     const s = signingString({ complaints });
     expect(s).toBe(complaints.map((c, i) => `complaints[${i}][id]=${c.id}`).join("&"));
     expect(s.indexOf("complaints[9]")).toBeLessThan(s.indexOf("complaints[10]"));
+  });
+});
+
+describe("signing what PAYJS sent, as PHP holds it", () => {
+  it("Should print a number kept as raw JSON as its digits, at the top and nested", () => {
+    const params = { id: rawJSON("9007199254740993"), list: [{ n: rawJSON("-12345678901234567890.5") }] };
+    expect(signingString(params)).toBe("id=9007199254740993&list[0][n]=-12345678901234567890.5");
+    expect(signParams(params, "k")).toBe(md5("id=9007199254740993&list[0][n]=-12345678901234567890.5&key=k").toUpperCase());
+  });
+
+  it("Should flatten nested keys in the order sent, not the order Object.keys gives", () => {
+    const payload = parseJson('{"c":{"1":"x","0":"y"},"d":[{"k":"v","10":"w"}],"b":"1"}') as Record<string, unknown>;
+    expect(signingString(payload)).toBe("b=1&c[1]=x&c[0]=y&d[0][k]=v&d[0][10]=w");
+    expect(verifySign({ ...payload, sign: md5("b=1&c[1]=x&c[0]=y&d[0][k]=v&d[0][10]=w&key=k").toUpperCase() }, "k")).toBe(true);
   });
 });
 

@@ -15,6 +15,7 @@
  * @see https://help.payjs.cn/api-lie-biao/qian-ming-suan-fa.html
  */
 import { equalsConstantTime } from "../constant-time";
+import { rawNumberText, sourceKeys } from "../json";
 import { md5 } from "../md5";
 
 /**
@@ -35,6 +36,7 @@ function droppedByArrayFilter(value: unknown): boolean {
  * Booleans print as `1`/`0`. Numbers use JavaScript's `String(n)`: identical to PHP for integers and for
  * ordinary decimals such as `29.9`, but PHP prints floats with `precision=14` and `%G`, so values with more
  * than 14 significant digits or needing an exponent would differ. PAYJS amounts are integer fen, so this is moot.
+ * Integers past 2^53 (ids) never get here as numbers: parseJson keeps them as their digits, see {@link flatten}.
  */
 function printScalar(value: unknown): string | undefined {
   switch (typeof value) {
@@ -60,9 +62,16 @@ interface Sink {
 /** Writes the `name=value` pairs of one value the way `http_build_query` flattens nested arrays: `a[0][b]=…`, in the given order. */
 function flatten(name: string, value: unknown, sink: Sink): void {
   if (typeof value === "object" && value !== null) {
-    // Nested keys keep their order (no sort below the top level); an empty array contributes nothing.
-    // Object.keys, not Object.entries: no pair array per nested object (a response may hold 10 000 complaints).
-    const keys = Object.keys(value);
+    // A number too long for a double, kept by parseJson: PHP signed the digits it holds.
+    const digits = rawNumberText(value);
+    if (digits !== undefined) {
+      sink.write(sink.pairs === 0 ? name + "=" + digits : "&" + name + "=" + digits);
+      sink.pairs++;
+      return;
+    }
+    // Nested keys keep the order PHP had (no sort below the top level), which for keys such as "1", "0" is not
+    // the order Object.keys gives: sourceKeys has the order parseJson read. An empty array contributes nothing.
+    const keys = sourceKeys(value);
     const record = value as Record<string, unknown>;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
