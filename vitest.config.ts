@@ -14,6 +14,8 @@ export default defineConfig({
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
         test: {
           name: "workers",
+          // Every Worker under test gets KV held to production's rules; a refused write fails the test.
+          setupFiles: ["test/support/setup.ts"],
           include: ["src/**/*.test.ts", "test/**/*.test.ts", "sandbox/**/*.test.ts"],
           exclude: ["**/*.node.test.ts", "**/*.load.test.ts", "node_modules/**"],
         },

@@ -7,7 +7,8 @@
 import { generateComplaints } from "../sandbox/fixtures";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { parseComplaintResponse } from "../src/payjs/client";
-import { type Complaint, normaliseComplaint } from "../src/payjs/complaint";
+import { parseJson } from "../src/json";
+import { type Complaint, normaliseComplaints } from "../src/payjs/complaint";
 import { signParams } from "../src/payjs/sign";
 import { mergeComplaints } from "../src/poller/merge";
 import { FORMAT, INITIAL_STATE } from "../src/store";
@@ -29,7 +30,7 @@ export function responseBody(count: number, now = T0): string {
   return JSON.stringify(payload);
 }
 
-/** What `Store.saveComplaints` / `saveState` would put, for the bench's byte counts. */
+/** What `Store.saveComplaints` / `saveStatus` would put, for the bench's byte counts. */
 function storedValue(field: string, value: unknown): string {
   return JSON.stringify({ format: FORMAT, rev: "bench", [field]: value });
 }
@@ -50,7 +51,7 @@ export interface PollWork {
 export function pollWork(body: string, stored: readonly Complaint[], nowIso: string, previousSuccessAt: string | null): PollWork {
   const upstream = parseComplaintResponse(body, KEY, false);
   if (!upstream.ok) throw new Error(`poll bench: ${upstream.error.code}: ${upstream.error.message}`);
-  const fresh = upstream.items.map((raw) => normaliseComplaint(MCHID, raw));
+  const fresh = normaliseComplaints(MCHID, upstream.items).complaints;
   const merge = mergeComplaints(stored, fresh, nowIso, previousSuccessAt);
   let written = storedValue("state", { ...INITIAL_STATE, last_attempt_at: nowIso, last_success_at: nowIso, next_poll_at: nowIso }).length;
   if (merge.changed) written += storedValue("complaints", merge.complaints).length;
@@ -59,5 +60,5 @@ export function pollWork(body: string, stored: readonly Complaint[], nowIso: str
 
 /** The stored list as a later poll reads it back from KV: a fresh parse, sharing nothing with the response. */
 export function reloaded(complaints: readonly Complaint[]): Complaint[] {
-  return (JSON.parse(storedValue("complaints", complaints)) as { complaints: Complaint[] }).complaints;
+  return (parseJson(storedValue("complaints", complaints)) as { complaints: Complaint[] }).complaints;
 }

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { complaintRecord, normaliseComplaint } from "./payjs/complaint";
+import { noDeliveries } from "./notify/outbox";
 import { FORMAT, INITIAL_STATE, Store, complaintsKey, statusKey } from "./store";
 
 const kv = env.COMPLAINTS;
@@ -22,10 +23,10 @@ describe("Store", () => {
 
   it("Should read back what it wrote, under the documented keys", async () => {
     await store.saveComplaints("100", [complaint], NOW);
-    await store.saveState("100", { ...INITIAL_STATE, consecutive_failures: 2 }, NOW);
+    await store.saveStatus("100", { state: { ...INITIAL_STATE, consecutive_failures: 2 }, deliveries: noDeliveries() }, NOW);
     const complaints = await store.loadComplaints("100");
     expect(complaints).toMatchObject({ kind: "ok", value: [complaint] });
-    expect(await store.loadState("100")).toMatchObject({ kind: "ok", value: { consecutive_failures: 2 } });
+    expect(await store.loadStatus("100")).toMatchObject({ kind: "ok", value: { state: { consecutive_failures: 2 } } });
     expect(JSON.parse((await kv.get(complaintsKey("100"))) as string)).toMatchObject({ format: FORMAT });
     expect(await kv.get(statusKey("100"))).not.toBeNull();
   });
@@ -35,15 +36,35 @@ describe("Store", () => {
   });
 
   it.each([
-    ["garbage", "storage_corrupt"],
-    ["[1,2,3]", "storage_corrupt"],
-    [JSON.stringify({ format: 1, complaints: "x" }), "storage_corrupt"],
     [JSON.stringify({ format: 2, complaints: [] }), "storage_format"],
     [JSON.stringify({ complaints: [] }), "storage_format"],
   ])("Should report %s as unreadable (%s) and keep its text", async (text, code) => {
     await kv.put(complaintsKey("100"), text);
     const stored = await store.loadComplaints("100");
     expect(stored).toMatchObject({ kind: "unreadable", text, error: { code, key: complaintsKey("100") } });
+  });
+
+  it.each(["garbage", "[1,2,3]", JSON.stringify({ format: 1, complaints: "x" })])(
+    "Should read %s as no complaints, reporting the damage and keeping its text",
+    async (text) => {
+      await kv.put(complaintsKey("100"), text);
+      const stored = await store.loadComplaints("100");
+      expect(stored).toMatchObject({ kind: "ok", value: [], damage: { text, error: { code: "storage_corrupt", key: complaintsKey("100") } } });
+    },
+  );
+
+  it("Should keep every complete record of a value cut short, braces and quotes inside text included", async () => {
+    const tricky = { ...complaint, id: "C2", body: '括号 } ] { [ 和引号 \" 也在正文里' };
+    const whole = JSON.stringify({ format: FORMAT, rev: "r", complaints: [complaint, tricky, { ...complaint, id: "C3" }] });
+    const text = whole.slice(0, whole.lastIndexOf('"id":"C3"') + 5);
+    await kv.put(complaintsKey("100"), text);
+    const stored = await store.loadComplaints("100");
+    expect(stored).toMatchObject({ kind: "ok", value: [complaint, tricky], damage: { text, error: { code: "storage_corrupt" } } });
+  });
+
+  it("Should report an unreadable status as unreadable and keep its text", async () => {
+    await kv.put(statusKey("100"), "garbage");
+    expect(await store.loadStatus("100")).toMatchObject({ kind: "unreadable", text: "garbage", error: { code: "storage_corrupt" } });
   });
 
   it("Should keep the readable complaints of a value with one damaged record, and report the damage", async () => {
@@ -55,7 +76,7 @@ describe("Store", () => {
 
   it("Should refuse a status whose times do not parse", async () => {
     await kv.put(statusKey("100"), JSON.stringify({ format: FORMAT, state: { ...INITIAL_STATE, next_poll_at: "soon" } }));
-    expect(await store.loadState("100")).toMatchObject({ kind: "unreadable" });
+    expect(await store.loadStatus("100")).toMatchObject({ kind: "unreadable" });
   });
 
   it("Should write the format key once and refuse a newer layout", async () => {

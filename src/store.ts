@@ -5,8 +5,8 @@
  * |---|---|
  * | `format` | the layout version (`"1"`), for later migrations |
  * | `complaints:{mchid}` | `{"format":1,"rev","complaints":[…]}`: every complaint ever seen for one merchant |
- * | `status:{mchid}` | `{"format":1,"rev","state"}`: the merchant's poll bookkeeping |
- * | `outbox:{mchid}` | `{"format":1,"rev","outbox"}`: the merchant's alerts, queued, sent and given up |
+ * | `status:{mchid}` | `{"format":1,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
+ * | `outbox:{mchid}` | `{"format":1,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
  * | `corrupt:{key}:{ms}` | an unreadable value, kept aside before the poller rebuilt that key |
  *
  * One value per merchant instead of one per complaint keeps a poll's writes proportional to what changed
@@ -14,7 +14,8 @@
  * @module
  * @see https://developers.cloudflare.com/kv/platform/limits/
  */
-import type { Outbox, OutboxEntry } from "./notify/outbox";
+import { parseJson } from "./json";
+import { type ChannelRecord, type Deliveries, type Outbox, type OutboxEntry, type Progress, noDeliveries } from "./notify/outbox";
 import type { Complaint } from "./payjs/complaint";
 
 export const FORMAT = 1;
@@ -48,6 +49,12 @@ export const INITIAL_STATE: PollState = {
   failing_alerted: false,
 };
 
+/** What `status:{mchid}` holds. */
+export interface Status {
+  state: PollState;
+  deliveries: Deliveries;
+}
+
 export type StorageErrorCode = "storage_corrupt" | "storage_format";
 
 export interface StorageError {
@@ -70,13 +77,17 @@ export const statusKey = (mchid: string): string => `status:${mchid}`;
 export const outboxKey = (mchid: string): string => `outbox:${mchid}`;
 
 /** Checks one stored field; returns what of it could be read and how many parts could not. */
-type Check<T> = (v: unknown) => { value: T; bad: number } | null;
+type Check<T> = (record: Record<string, unknown>) => { value: T; bad: number } | null;
 
-function decode<T>(key: string, text: string | null, field: string, check: Check<T>): Stored<T> {
+/**
+ * Parses and checks one stored value. `check` gets the whole record; `what` names, for messages, the part
+ * that must be valid and the parts that may be damaged one by one.
+ */
+function decode<T>(key: string, text: string | null, what: { whole: string; parts: string }, check: Check<T>): Stored<T> {
   if (text === null) return { kind: "absent" };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseJson(text);
   } catch {
     return unreadable(key, text, "storage_corrupt", "is not JSON");
   }
@@ -87,12 +98,12 @@ function decode<T>(key: string, text: string | null, field: string, check: Check
   if (record.format !== FORMAT) {
     return unreadable(key, text, "storage_format", `has format ${JSON.stringify(record.format)}, expected ${FORMAT}`);
   }
-  const checked = check(record[field]);
-  if (checked === null) return unreadable(key, text, "storage_corrupt", `has no valid ${field}`);
+  const checked = check(record);
+  if (checked === null) return unreadable(key, text, "storage_corrupt", `has no valid ${what.whole}`);
   const damage =
     checked.bad === 0
       ? null
-      : { text, error: { code: "storage_corrupt" as const, key, message: `Stored value ${key} has ${checked.bad} unreadable ${field}` } };
+      : { text, error: { code: "storage_corrupt" as const, key, message: `Stored value ${key} has ${checked.bad} unreadable ${what.parts}` } };
   return { kind: "ok", value: checked.value, rev: typeof record.rev === "string" ? record.rev : "", damage };
 }
 
@@ -117,25 +128,78 @@ function isComplaint(c: unknown): c is Complaint {
 }
 
 /** Keeps every readable complaint: one damaged record must not cost the others. */
-const complaintList: Check<Complaint[]> = (v) => {
+const complaintList: Check<Complaint[]> = ({ complaints: v }) => {
   if (!Array.isArray(v)) return null;
   const value = v.filter(isComplaint);
   return { value, bad: v.length - value.length };
 };
 
-const pollState: Check<PollState> = (v) => {
+function pollState(v: unknown): PollState | null {
   if (typeof v !== "object" || v === null) return null;
   const s = v as Record<string, unknown>;
-  const error = s.last_error as Record<string, unknown> | null | undefined;
   const ok =
     isTime(s.last_attempt_at) &&
     isTime(s.last_success_at) &&
     isTime(s.next_poll_at) &&
     isCount(s.consecutive_failures) &&
     isCount(s.transient_failures) &&
-    (error === null || (typeof error === "object" && isString(error.code) && isString(error.message) && isString(error.at))) &&
+    isErrorAt(s.last_error) &&
     typeof s.failing_alerted === "boolean";
-  return ok ? { value: v as PollState, bad: 0 } : null;
+  return ok ? (v as PollState) : null;
+}
+
+const STATES: readonly string[] = ["pending", "delivered", "given_up"];
+
+function isErrorAt(e: unknown): boolean {
+  if (e === null) return true;
+  const x = e as Record<string, unknown>;
+  return typeof e === "object" && isString(x.code) && isString(x.message) && isString(x.at);
+}
+
+/** Keeps every readable channel record; counts the others. */
+function channelRecords(v: unknown): { value: Record<string, ChannelRecord>; bad: number } | null {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return null;
+  const value: Record<string, ChannelRecord> = {};
+  let bad = 0;
+  for (const [name, r] of Object.entries(v)) {
+    const x = r as Record<string, unknown> | null;
+    if (typeof x === "object" && x !== null && (x.last_delivery_at === null || isString(x.last_delivery_at)) && isErrorAt(x.last_error)) {
+      value[name] = { last_delivery_at: x.last_delivery_at as string | null, last_error: x.last_error as ChannelRecord["last_error"] };
+    } else {
+      bad++;
+    }
+  }
+  return { value, bad };
+}
+
+function isProgress(p: unknown): p is Progress {
+  if (typeof p !== "object" || p === null) return false;
+  const x = p as Record<string, unknown>;
+  return STATES.includes(x.state as string) && isCount(x.attempts) && isTime(x.next_attempt_at) && isTime(x.done_at) && isErrorAt(x.last_error);
+}
+
+/** Deliveries are optional (older values have none); an unreadable one costs only itself. */
+function deliveriesValue(v: unknown): { value: Deliveries; bad: number } {
+  if (v === undefined) return { value: noDeliveries(), bad: 0 };
+  if (typeof v !== "object" || v === null) return { value: noDeliveries(), bad: 1 };
+  const d = v as Record<string, unknown>;
+  const channels = channelRecords(d.channels) ?? { value: {}, bad: 1 };
+  const entries: Record<string, Progress> = {};
+  let bad = channels.bad;
+  const list = typeof d.entries === "object" && d.entries !== null ? d.entries : null;
+  if (list === null) bad++;
+  for (const [id, p] of Object.entries(list ?? {})) {
+    if (isProgress(p)) entries[id] = p;
+    else bad++;
+  }
+  return { value: { entries, channels: channels.value }, bad };
+}
+
+const statusValue: Check<Status> = (record) => {
+  const state = pollState(record.state);
+  if (state === null) return null;
+  const deliveries = deliveriesValue(record.deliveries);
+  return { value: { state, deliveries: deliveries.value }, bad: deliveries.bad };
 };
 
 function isEntry(e: unknown): e is OutboxEntry {
@@ -146,7 +210,7 @@ function isEntry(e: unknown): e is OutboxEntry {
     isString(x.channel) &&
     isString(x.event) &&
     Array.isArray(x.complaint_ids) &&
-    ["pending", "delivered", "given_up"].includes(x.state as string) &&
+    STATES.includes(x.state as string) &&
     isCount(x.attempts) &&
     isString(x.created_at) &&
     isTime(x.next_attempt_at) &&
@@ -156,12 +220,13 @@ function isEntry(e: unknown): e is OutboxEntry {
 }
 
 /** Keeps every readable entry, like the complaint list. */
-const outboxValue: Check<Outbox> = (v) => {
+const outboxValue: Check<Outbox> = ({ outbox: v }) => {
   if (typeof v !== "object" || v === null) return null;
   const o = v as Record<string, unknown>;
-  if (!Array.isArray(o.entries) || typeof o.channels !== "object" || o.channels === null) return null;
+  const channels = channelRecords(o.channels);
+  if (!Array.isArray(o.entries) || channels === null) return null;
   const entries = o.entries.filter(isEntry);
-  return { value: { entries, channels: o.channels as Outbox["channels"] }, bad: o.entries.length - entries.length };
+  return { value: { entries, channels: channels.value }, bad: o.entries.length - entries.length + channels.bad };
 };
 
 function newRev(now: number): string {
@@ -175,6 +240,45 @@ export function localWriteCount(): number {
   return writes;
 }
 
+const formatChecks = new Map<KVNamespace, Promise<StorageError | null>>();
+
+/**
+ * The complete complaint records of a value cut short or garbled after its list began: each `{…}` at the
+ * top of the `complaints` array that parses and checks as a complaint.
+ */
+function salvageComplaints(text: string): Complaint[] {
+  const start = text.indexOf('"complaints":[');
+  if (start === -1) return [];
+  const found: Complaint[] = [];
+  let depth = 0;
+  let from = -1;
+  let inString = false;
+  let escaped = false;
+  for (let i = start + '"complaints":['.length; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (ch === 0x5c) escaped = true;
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) {
+      inString = true;
+    } else if (ch === 0x7b || ch === 0x5b) {
+      if (depth++ === 0) from = i;
+    } else if (ch === 0x7d || ch === 0x5d) {
+      if (depth === 0) break;
+      if (--depth === 0) {
+        try {
+          const record: unknown = parseJson(text.slice(from, i + 1));
+          if (isComplaint(record)) found.push(record);
+        } catch {
+          // A garbled record: the next one may still read.
+        }
+      }
+    }
+  }
+  return found;
+}
+
 export class Store {
   constructor(private readonly kv: KVNamespace) {}
 
@@ -183,17 +287,20 @@ export class Store {
     return cacheTtl === undefined ? this.kv.get(key, "text") : this.kv.get(key, { type: "text", cacheTtl });
   }
 
-  async loadState(mchid: string, cacheTtl?: number): Promise<Stored<PollState>> {
-    return decode(statusKey(mchid), await this.text(statusKey(mchid), cacheTtl), "state", pollState);
+  async loadStatus(mchid: string, cacheTtl?: number): Promise<Stored<Status>> {
+    return decode(statusKey(mchid), await this.text(statusKey(mchid), cacheTtl), { whole: "state", parts: "delivery records" }, statusValue);
   }
 
+  /** A garbled value still gives every complete record it holds, with the damage reported. */
   async loadComplaints(mchid: string, cacheTtl?: number): Promise<Stored<Complaint[]>> {
     const key = complaintsKey(mchid);
-    return decode(key, await this.text(key, cacheTtl), "complaints", complaintList);
+    const stored = decode(key, await this.text(key, cacheTtl), { whole: "complaints", parts: "complaints" }, complaintList);
+    if (stored.kind !== "unreadable" || stored.error.code !== "storage_corrupt") return stored;
+    return { kind: "ok", value: salvageComplaints(stored.text), rev: "", damage: { text: stored.text, error: stored.error } };
   }
 
   async loadOutbox(mchid: string, cacheTtl?: number): Promise<Stored<Outbox>> {
-    return decode(outboxKey(mchid), await this.text(outboxKey(mchid), cacheTtl), "outbox", outboxValue);
+    return decode(outboxKey(mchid), await this.text(outboxKey(mchid), cacheTtl), { whole: "outbox", parts: "outbox entries" }, outboxValue);
   }
 
   async saveOutbox(mchid: string, outbox: Outbox, now: number): Promise<void> {
@@ -201,8 +308,19 @@ export class Store {
     await this.kv.put(outboxKey(mchid), JSON.stringify({ format: FORMAT, rev: newRev(now), outbox }));
   }
 
-  /** The layout version on record; writes it when the namespace is new. Null when KV holds a newer layout. */
-  async checkFormat(): Promise<StorageError | null> {
+  /**
+   * The layout version on record; writes it when the namespace is new. Null when KV holds a newer layout.
+   * Invocations running at once in this isolate share one check, so a new namespace gets one write.
+   */
+  checkFormat(): Promise<StorageError | null> {
+    const running = formatChecks.get(this.kv);
+    if (running !== undefined) return running;
+    const check = this.readFormat().finally(() => formatChecks.delete(this.kv));
+    formatChecks.set(this.kv, check);
+    return check;
+  }
+
+  private async readFormat(): Promise<StorageError | null> {
     const text = await this.kv.get(FORMAT_KEY);
     if (text === null) {
       await this.kv.put(FORMAT_KEY, String(FORMAT));
@@ -221,9 +339,11 @@ export class Store {
     await this.kv.put(complaintsKey(mchid), JSON.stringify({ format: FORMAT, rev: newRev(now), complaints }));
   }
 
-  async saveState(mchid: string, state: PollState, now: number): Promise<void> {
+  async saveStatus(mchid: string, { state, deliveries }: Status, now: number): Promise<void> {
     writes++;
-    await this.kv.put(statusKey(mchid), JSON.stringify({ format: FORMAT, rev: newRev(now), state }));
+    const value: Record<string, unknown> = { format: FORMAT, rev: newRev(now), state };
+    if (Object.keys(deliveries.entries).length > 0 || Object.keys(deliveries.channels).length > 0) value.deliveries = deliveries;
+    await this.kv.put(statusKey(mchid), JSON.stringify(value));
   }
 
   /** Keeps an unreadable value under its own key before the poller replaces it, so nothing is lost. */

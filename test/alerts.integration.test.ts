@@ -6,9 +6,8 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
-import { countingKv } from "./support/counting-kv";
 import { Receiver, routeFetch } from "./support/receiver";
-import { ADMIN_TOKEN, call, clearKv, fireCron, testEnv } from "./support/worker";
+import { ADMIN_TOKEN, call, clearKv, fireCron, kv, testEnv } from "./support/worker";
 
 const H = 3_600_000;
 const { mchid, key } = SANDBOX_MERCHANT;
@@ -120,13 +119,12 @@ describe("delivery", () => {
     expect(JSON.stringify(wecom)).not.toContain("WECOM-KEY-SECRET");
 
     // Not yet due for a retry: nothing is sent and nothing written.
-    const counter = countingKv(env.COMPLAINTS);
+    kv.resetCounts();
     const quiet = alertEnv();
-    (quiet as any).COMPLAINTS = counter.kv;
     receiver.received.length = 0;
     await fireCron(quiet, t0 + 60_000);
     expect(receiver.received).toHaveLength(0);
-    expect(counter.writes).toEqual([]);
+    expect(kv.writes).toEqual([]);
 
     receiver.failing = null;
     await fireCron(e, t0 + 30 * 60_000);
@@ -156,13 +154,12 @@ describe("delivery", () => {
     ["the outbox write fails", /^outbox:/],
   ])("Should neither lose nor double an alert when %s", async (_, failing) => {
     sandbox.setComplaints(mchid, [newComplaint(1)]);
-    const counter = countingKv(env.COMPLAINTS);
-    counter.failPutsMatching = failing;
+    kv.resetCounts();
+    kv.failPutsMatching = failing;
     const e = alertEnv();
-    (e as any).COMPLAINTS = counter.kv;
     await fireCron(e, t0);
     expect(receiver.received).toHaveLength(0);
-    counter.failPutsMatching = null;
+    kv.failPutsMatching = null;
     await fireCron(e, t0 + 30 * 60_000);
     await fireCron(e, t0 + 60 * 60_000);
     expect((await (await call(e, "/api/complaints")).json() as any).total).toBe(1);
@@ -173,11 +170,10 @@ describe("delivery", () => {
 
   it("Should write only the status on a due poll with nothing new and nothing pending", async () => {
     await fireCron(alertEnv(), t0);
-    const counter = countingKv(env.COMPLAINTS);
+    kv.resetCounts();
     const e = alertEnv();
-    (e as any).COMPLAINTS = counter.kv;
     await fireCron(e, t0 + 4 * H);
-    expect(counter.writes).toEqual([`status:${mchid}`]);
+    expect(kv.writes).toEqual([`status:${mchid}`]);
   });
 
   it("Should retry a platform error code in a 200 body, as WeCom reports failures", async () => {
@@ -295,5 +291,145 @@ describe("NOTIFY_CHANNELS", () => {
 
   it("Should show every channel in the status with its default name", async () => {
     expect((await channelsStatus(alertEnv())).map((c) => c.name)).toEqual(["hook", "wecom1", "telegram2"]);
+  });
+});
+
+describe("Cloudflare's production rules (one write per key per second)", () => {
+  const twoHooks = [
+    { type: "webhook", name: "a", url: "https://hooks.test/a" },
+    { type: "webhook", name: "b", url: "https://hooks.test/b" },
+  ];
+
+  it("Should send each of 38 new complaints once per channel, writing outbox, complaints and status once each, in that order", async () => {
+    sandbox.setComplaints(mchid, []);
+    const e = alertEnv(twoHooks);
+    await fireCron(e, t0);
+    sandbox.setComplaints(mchid, Array.from({ length: 38 }, (_, i) => newComplaint(i)));
+    kv.resetCounts();
+    // 38 × 2 requests and the upstream call do not fit in 50: the rest go on the next ticks.
+    for (let now = t0 + 4 * H; now <= t0 + 5 * H; now += 30 * 60_000) await fireCron(e, now);
+    expect(receiver.to(/hooks\.test\/a/)).toHaveLength(38);
+    expect(receiver.to(/hooks\.test\/b/)).toHaveLength(38);
+    expect(new Set(receiver.received.map((r) => r.url + JSON.parse(r.body).complaint.id)).size).toBe(76);
+    // The poll wrote each key once, the retry tick after it only the status, the third tick nothing.
+    expect(kv.writes).toEqual([`outbox:${mchid}`, `complaints:${mchid}`, `status:${mchid}`, `status:${mchid}`]);
+    expect(await channelsStatus(e)).toEqual(twoHooks.map((h) => expect.objectContaining({ name: h.name, pending: 0, last_error: null })));
+  });
+
+  it("Should write complaints and status only, without channels, and only the status when nothing is new", async () => {
+    const e = testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key });
+    await fireCron(e, t0);
+    kv.resetCounts();
+    sandbox.addComplaint(mchid, newComplaint(1));
+    await fireCron(e, t0 + 4 * H);
+    expect(kv.writes).toEqual([`complaints:${mchid}`, `status:${mchid}`]);
+    kv.resetCounts();
+    await fireCron(e, t0 + 8 * H);
+    expect(kv.writes).toEqual([`status:${mchid}`]);
+  });
+
+  it("Should neither send again nor count a failure when KV refuses the status write once after the alerts went out", async () => {
+    const e = alertEnv(twoHooks, { ALERT_AFTER_FAILURES: "1" });
+    await fireCron(e, t0);
+    receiver.received.length = 0;
+    sandbox.addComplaint(mchid, newComplaint(1));
+    kv.failPutsMatching = /^status:/;
+    kv.failPutsCount = 1;
+    await fireCron(e, t0 + 4 * H);
+    for (let now = t0 + 4.5 * H; now <= t0 + 9 * H; now += 30 * 60_000) await fireCron(e, now);
+    expect(receiver.received.map((r) => [new URL(r.url).pathname, JSON.parse(r.body).event, JSON.parse(r.body).complaint?.id])).toEqual([
+      ["/a", "complaint.new", "NEW-1"],
+      ["/b", "complaint.new", "NEW-1"],
+    ]);
+    expect((await (await call(e, "/api/status")).json() as any).merchants[0]).toMatchObject({ consecutive_failures: 0, last_error: null });
+  });
+
+  it("Should not alert again the complaints of an unreadable stored value, once the outbox has forgotten them", async () => {
+    const e = alertEnv([twoHooks[0]]);
+    await fireCron(e, t0);
+    expect(receiver.received).toHaveLength(3);
+    // Eight days on the delivered entries are pruned from the outbox; then the complaints value is damaged.
+    await fireCron(e, t0 + 8 * 24 * H);
+    const before = (await (await call(e, "/api/complaints")).json()) as any;
+    await env.COMPLAINTS.put(`complaints:${mchid}`, "{not json");
+    sandbox.addComplaint(mchid, { ...newComplaint(2), complaint_at: new Date(t0 + 9 * 24 * H).toISOString() });
+    receiver.received.length = 0;
+    await fireCron(e, t0 + 9 * 24 * H);
+    expect(receiver.received.map((r) => JSON.parse(r.body).complaint.id)).toEqual(["NEW-2"]);
+    const after = (await (await call(e, "/api/complaints")).json()) as any;
+    expect(after.total).toBe(4);
+    for (const c of before.complaints) {
+      expect(after.complaints.find((x: any) => x.id === c.id)).toMatchObject({ active: true, first_seen_at: new Date(t0 + 8 * 24 * H).toISOString() });
+    }
+  });
+
+  it("Should keep what can be read of a damaged value: complete records keep their first sighting", async () => {
+    const e = alertEnv([twoHooks[0]]);
+    await fireCron(e, t0);
+    const text = (await env.COMPLAINTS.get(`complaints:${mchid}`)) as string;
+    const ids = (JSON.parse(text).complaints as { id: string }[]).map((c) => c.id);
+    // Cut inside the last record: the ones before it are whole.
+    await env.COMPLAINTS.put(`complaints:${mchid}`, text.slice(0, text.lastIndexOf(`"id":"${ids.at(-1)}"`) + 8));
+    receiver.received.length = 0;
+    await fireCron(e, t0 + 4 * H);
+    expect(receiver.received).toHaveLength(0);
+    const after = (await (await call(e, "/api/complaints")).json()) as any;
+    expect(after.complaints.map((c: any) => [c.id, c.first_seen_at]).sort()).toEqual(ids.map((id) => [id, new Date(t0).toISOString()]).sort());
+    const { keys } = await env.COMPLAINTS.list({ prefix: "corrupt:" });
+    expect(keys).toHaveLength(1);
+  });
+
+  it("Should fold a long backlog's deliveries into the outbox instead of growing the status, and send each once", async () => {
+    sandbox.setComplaints(mchid, Array.from({ length: 300 }, (_, i) => newComplaint(i)));
+    const e = alertEnv([twoHooks[0]]);
+    const largest: number[] = [];
+    for (let now = t0; receiver.received.length < 300 && now < t0 + 4 * H; now += 30 * 60_000) {
+      kv.resetCounts();
+      await fireCron(e, now);
+      const status = JSON.parse((await env.COMPLAINTS.get(`status:${mchid}`)) as string);
+      largest.push(Object.keys(status.deliveries?.entries ?? {}).length);
+      expect(new Set(kv.writes).size).toBe(kv.writes.length);
+    }
+    expect(receiver.received).toHaveLength(300);
+    expect(new Set(receiver.received.map((r) => JSON.parse(r.body).complaint.id)).size).toBe(300);
+    expect(Math.max(...largest)).toBeLessThanOrEqual(250);
+    expect((await channelsStatus(e))[0]).toMatchObject({ pending: 0 });
+  });
+});
+
+describe("damaged alert bookkeeping", () => {
+  it("Should go on retrying other merchants' alerts when one merchant's outbox is of a newer layout", async () => {
+    receiver.failing = /hooks\.test/;
+    sandbox.setComplaints(SANDBOX_MERCHANT_2.mchid, [newComplaint(2)]);
+    const e = testEnv({
+      PAYJS_MERCHANTS: JSON.stringify([SANDBOX_MERCHANT, SANDBOX_MERCHANT_2]),
+      NOTIFY_CHANNELS: JSON.stringify([{ type: "webhook", url: "https://hooks.test/in" }]),
+    });
+    await fireCron(e, t0);
+    await env.COMPLAINTS.put(`outbox:${mchid}`, JSON.stringify({ format: 99, outbox: {} }));
+    receiver.failing = null;
+    receiver.received.length = 0;
+    await fireCron(e, t0 + 30 * 60_000);
+    expect(receiver.received.map((r) => JSON.parse(r.body).complaint.id)).toEqual(["NEW-2"]);
+  });
+
+  it("Should keep polling and serving when the status holds a garbled delivery record, and keep the text aside", async () => {
+    const e = alertEnv([{ type: "webhook", name: "hook", url: "https://hooks.test/in" }]);
+    await fireCron(e, t0);
+    const status = JSON.parse((await env.COMPLAINTS.get(`status:${mchid}`)) as string);
+    status.deliveries.entries["hook|complaint:x"] = { state: "sent?" };
+    status.deliveries.channels.hook = null;
+    const garbled = JSON.stringify(status);
+    await env.COMPLAINTS.put(`status:${mchid}`, garbled);
+    const res = await call(e, "/api/status");
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).merchants[0].storage_errors).toEqual([expect.objectContaining({ code: "storage_corrupt" })]);
+    sandbox.addComplaint(mchid, newComplaint(1));
+    receiver.received.length = 0;
+    await fireCron(e, t0 + 4 * H);
+    expect(receiver.received.map((r) => JSON.parse(r.body).complaint.id)).toEqual(["NEW-1"]);
+    expect(((await (await call(e, "/api/status")).json()) as any).merchants[0]).toMatchObject({ last_error: null, storage_errors: [] });
+    const { keys } = await env.COMPLAINTS.list({ prefix: `corrupt:status:${mchid}` });
+    expect(await env.COMPLAINTS.get((keys[0] as { name: string }).name)).toBe(garbled);
   });
 });

@@ -5,10 +5,10 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { parseJson } from "../src/json";
 import { signParams } from "../src/payjs/sign";
 import { complaintsKey, statusKey } from "../src/store";
-import { countingKv } from "./support/counting-kv";
-import { call, clearKv, fireCron, routeUpstreamTo, testEnv } from "./support/worker";
+import { call, clearKv, fireCron, kv, routeUpstreamTo, testEnv } from "./support/worker";
 
 const H = 3_600_000;
 const { mchid, key } = SANDBOX_MERCHANT;
@@ -53,14 +53,13 @@ describe("a cron tick", () => {
 
   it("Should not call upstream or write anything while the merchant is not due", async () => {
     await fireCron(merchantEnv(), t0);
-    const counter = countingKv(env.COMPLAINTS);
+    kv.resetCounts();
     const e = merchantEnv({});
-    (e as any).COMPLAINTS = counter.kv;
     const calls = sandbox.requests.length;
     await fireCron(e, t0 + 30 * 60_000);
     await fireCron(e, t0 + 4 * H - 61_000);
     expect(sandbox.requests.length).toBe(calls);
-    expect(counter.writes).toEqual([]);
+    expect(kv.writes).toEqual([]);
   });
 
   it("Should poll again once the interval has passed, within a minute of jitter", async () => {
@@ -71,15 +70,14 @@ describe("a cron tick", () => {
 
   it("Should write only the status when nothing changed, and 2 values when one complaint is new", async () => {
     await fireCron(merchantEnv(), t0);
-    const counter = countingKv(env.COMPLAINTS);
+    kv.resetCounts();
     const e = merchantEnv();
-    (e as any).COMPLAINTS = counter.kv;
     await fireCron(e, t0 + 4 * H);
-    expect(counter.writes).toEqual([statusKey(mchid)]);
+    expect(kv.writes).toEqual([statusKey(mchid)]);
     sandbox.addComplaint(mchid, { complaint_id: "NEW-1", complaint_at: "2026-11-27 10:00:00", order_id: "O", out_trade_no: "T", total_fee: 100, body: "新投诉" });
-    counter.writes = [];
+    kv.writes = [];
     await fireCron(e, t0 + 8 * H);
-    expect(counter.writes.sort()).toEqual([complaintsKey(mchid), statusKey(mchid)].sort());
+    expect(kv.writes.sort()).toEqual([complaintsKey(mchid), statusKey(mchid)].sort());
   });
 
   it("Should follow the merchant's list as it changes: new, vanished, back again", async () => {
@@ -324,30 +322,67 @@ describe("stored values that cannot be read", () => {
   });
 
   it("Should log and survive a tick whose KV reads fail, then poll on the next", async () => {
-    const counter = countingKv(env.COMPLAINTS);
-    counter.failGetsMatching = /^status:/;
+    kv.resetCounts();
+    kv.failGetsMatching = /^status:/;
     const e = merchantEnv();
-    (e as any).COMPLAINTS = counter.kv;
     const lines: string[] = [];
     vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
     await fireCron(e, t0);
     expect(sandbox.requests).toHaveLength(0);
     expect(lines.map((l) => JSON.parse(l))).toContainEqual(expect.objectContaining({ event: "tick", outcome: "error", error: "storage" }));
-    counter.failGetsMatching = null;
+    kv.failGetsMatching = null;
     await fireCron(e, t0 + 60_000);
     expect((await status(e)).complaints_total).toBe(fixtureComplaints(mchid).length);
   });
 
   it("Should change nothing when KV refuses the complaints write, and repair on the next tick", async () => {
-    const counter = countingKv(env.COMPLAINTS);
-    counter.failPutsMatching = /^complaints:/;
+    kv.resetCounts();
+    kv.failPutsMatching = /^complaints:/;
     const e = merchantEnv();
-    (e as any).COMPLAINTS = counter.kv;
     await fireCron(e, t0);
     expect(await stored()).toBeNull();
     expect((await status(e)).last_error).toMatchObject({ code: "storage" });
-    counter.failPutsMatching = null;
+    kv.failPutsMatching = null;
     await fireCron(e, t0 + 0.5 * H);
     expect((await status(e)).complaints_total).toBe(fixtureComplaints(mchid).length);
+  });
+});
+
+describe("answers PAYJS may send", () => {
+  it("Should keep two complaints on one order in one second, and both copies of a repeated record, and log the repeat", async () => {
+    const base = { order_id: "O-SAME", out_trade_no: "T-SAME", complaint_at: "2026-11-27 10:00:00", total_fee: 100 };
+    const first = { ...base, body: "第一条" };
+    const second = { ...base, body: "第二条" };
+    sandbox.setComplaints(mchid, [first, second, first]);
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    const e = merchantEnv();
+    await fireCron(e, t0);
+    const body = (await (await call(e, "/api/complaints")).json()) as any;
+    expect(body.total).toBe(3);
+    expect(body.complaints.map((c: any) => c.body).sort()).toEqual(["第一条", "第一条", "第二条"]);
+    const ids = body.complaints.map((c: any) => c.id);
+    expect(new Set(ids).size).toBe(3);
+    const repeat = lines.map((l) => JSON.parse(l)).find((l) => l.outcome === "repeated_ids");
+    expect(repeat).toMatchObject({ mchid, repeated: 1 });
+    expect(ids).toContain(`${repeat.ids}~2`);
+    // The same answer again gives the same ids: nothing new, nothing vanished.
+    await fireCron(e, t0 + 4 * H);
+    expect((await status(e)).complaints_active).toBe(3);
+    expect(((await (await call(e, "/api/complaints")).json()) as any).complaints.map((c: any) => c.id).sort()).toEqual([...ids].sort());
+  });
+
+  it("Should keep a complaint_id beyond 2^53 digit for digit, from PAYJS through KV to the API", async () => {
+    sandbox.setComplaints(mchid, []);
+    const e = merchantEnv();
+    await fireCron(e, t0);
+    // The sandbox signs and prints the number as its digits, as PHP would.
+    const item = parseJson('{"complaint_id":9007199254740993,"order_id":"O","complaint_at":"2026-11-27 10:00:00","total_fee":100,"body":"大数"}');
+    sandbox.setComplaints(mchid, [item as Record<string, unknown>]);
+    await fireCron(e, t0 + 4 * H);
+    expect((await status(e)).last_error).toBeNull();
+    const text = await (await call(e, "/api/complaints/9007199254740993")).text();
+    expect(text).toContain('"id":"9007199254740993"');
+    expect(text).toContain('"complaint_id":9007199254740993');
   });
 });

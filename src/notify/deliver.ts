@@ -15,7 +15,7 @@ const CONCURRENCY = 4;
 
 /**
  * @param now the tick's time, which schedules retries; `ctx.now` is the real clock, for platform signatures.
- * @returns how many attempts were made (0: the outbox is unchanged).
+ * @returns the entries attempted (none: the outbox is unchanged).
  */
 export async function deliverDue(
   outbox: Outbox,
@@ -23,10 +23,10 @@ export async function deliverDue(
   outbound: Outbound,
   ctx: SendContext,
   now: number,
-): Promise<number> {
+): Promise<OutboxEntry[]> {
   const byName = new Map(channels.map((c) => [c.name, c]));
   const queue: OutboxEntry[] = dueEntries(outbox, channels, now);
-  let attempts = 0;
+  const attempted: OutboxEntry[] = [];
   const worker = async (): Promise<void> => {
     for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
       const channel = byName.get(e.channel);
@@ -34,7 +34,7 @@ export async function deliverDue(
       const notification = e.notification;
       const result = await outbound.run(() => send(channel, notification, ctx));
       recordAttempt(outbox, e, result, now);
-      attempts++;
+      attempted.push(e);
       logEvent("alert", {
         channel: channel.name,
         event: e.event,
@@ -45,5 +45,5 @@ export async function deliverDue(
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return attempts;
+  return attempted;
 }

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { normaliseComplaint, complaintRecord } from "../payjs/complaint";
 import { CHANNEL_TYPES } from "./channels";
-import { type Outbox, channelStatus, dueEntries, emptyOutbox, enqueue, prune, recordAttempt } from "./outbox";
+import {
+  type Outbox,
+  applyDeliveries,
+  channelStatus,
+  dueEntries,
+  emptyOutbox,
+  enqueue,
+  mergeDeliveries,
+  progressOf,
+  prune,
+  recordAttempt,
+} from "./outbox";
 import type { Channel } from "./settings";
 
 const T0 = Date.parse("2026-11-27T00:00:00Z");
@@ -73,5 +84,47 @@ describe("attempts", () => {
     expect(prune(outbox, [hook, chat], T0 + 6 * 86_400_000)).toBe(false);
     expect(prune(outbox, [hook], T0 + 8 * 86_400_000)).toBe(true);
     expect(outbox.entries).toEqual([]);
+  });
+});
+
+describe("deliveries recorded apart from the outbox", () => {
+  const queued = (): Outbox => {
+    const outbox = emptyOutbox();
+    enqueue(outbox, events(["a"]), [hook]);
+    return outbox;
+  };
+
+  it("Should bring a written outbox to where delivery left it, payload dropped once delivered", () => {
+    const sent = queued();
+    const e = sent.entries[0]!;
+    recordAttempt(sent, e, { ok: true }, T0);
+    const stored = queued();
+    applyDeliveries(stored, { entries: { [e.id]: progressOf(e) }, channels: sent.channels });
+    expect(stored.entries[0]).toMatchObject({ state: "delivered", attempts: 1, notification: null });
+    expect(stored.channels.hook).toEqual({ last_delivery_at: at, last_error: null });
+  });
+
+  it("Should never take an entry back: an older record beside a newer outbox changes nothing", () => {
+    const older = queued();
+    recordAttempt(older, older.entries[0]!, { ok: false, code: "http_error", message: "500" }, T0);
+    const stale = { entries: { [older.entries[0]!.id]: progressOf(older.entries[0]!) }, channels: older.channels };
+    const newer = structuredClone(older);
+    recordAttempt(newer, newer.entries[0]!, { ok: true }, T0 + 5 * 60_000);
+    applyDeliveries(newer, stale);
+    expect(newer.entries[0]).toMatchObject({ state: "delivered", attempts: 2 });
+    // The error came before the delivery, so the channel shows none.
+    expect(newer.channels.hook).toMatchObject({ last_error: null, last_delivery_at: new Date(T0 + 5 * 60_000).toISOString() });
+  });
+
+  it("Should merge two invocations' deliveries, each entry at its furthest attempt", () => {
+    const a = queued();
+    const b = queued();
+    recordAttempt(a, a.entries[0]!, { ok: false, code: "timeout", message: "t" }, T0);
+    recordAttempt(b, b.entries[0]!, { ok: false, code: "timeout", message: "t" }, T0);
+    recordAttempt(b, b.entries[0]!, { ok: true }, T0 + 60_000);
+    const id = a.entries[0]!.id;
+    const merged = mergeDeliveries({ entries: { [id]: progressOf(b.entries[0]!) }, channels: b.channels }, { entries: { [id]: progressOf(a.entries[0]!) }, channels: a.channels });
+    expect(merged.entries[id]).toMatchObject({ state: "delivered", attempts: 2 });
+    expect(merged.channels.hook).toMatchObject({ last_error: null });
   });
 });

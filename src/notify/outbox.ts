@@ -1,8 +1,10 @@
 /**
  * A merchant's alert outbox: what is to be sent through which channel, what was sent, and what was given
- * up on. Pure: the poller loads it, adds events, lets delivery record attempts, and writes it back *before*
- * the complaints that caused them, so a crash in between neither loses an alert nor doubles one (the next
- * poll finds the same new complaints, and entries are keyed by channel and complaint).
+ * up on. Pure: the poller loads it, adds events, and writes it *before* the complaints that caused them, so a
+ * crash in between neither loses an alert nor doubles one (the next poll finds the same new complaints, and
+ * entries are keyed by channel and complaint). What delivery did afterwards is kept apart as
+ * {@link Deliveries}, written with the merchant's status, so no invocation writes the outbox twice (KV takes
+ * one write per key per second); they are folded in again when the outbox is next read.
  * @module
  */
 import type { Complaint } from "../payjs/complaint";
@@ -50,6 +52,66 @@ export interface Outbox {
 }
 
 export const emptyOutbox = (): Outbox => ({ entries: [], channels: {} });
+
+/** Where one entry's delivery stands. */
+export type Progress = Pick<OutboxEntry, "state" | "attempts" | "next_attempt_at" | "done_at" | "last_error">;
+
+/** What delivery did to an outbox since it was last written: each attempted entry's progress, and the channels' records. */
+export interface Deliveries {
+  entries: Record<string, Progress>;
+  channels: Record<string, ChannelRecord>;
+}
+
+export const noDeliveries = (): Deliveries => ({ entries: {}, channels: {} });
+
+export function progressOf(e: OutboxEntry): Progress {
+  return { state: e.state, attempts: e.attempts, next_attempt_at: e.next_attempt_at, done_at: e.done_at, last_error: e.last_error };
+}
+
+/**
+ * Folds recorded deliveries into the outbox they were made from. A record never takes an entry back: one
+ * with fewer attempts than the entry (an older status next to a newer outbox, after a failed write) is
+ * skipped, so folding twice changes nothing.
+ */
+export function applyDeliveries(outbox: Outbox, deliveries: Deliveries): void {
+  for (const e of outbox.entries) {
+    const p = deliveries.entries[e.id];
+    if (p === undefined || p.attempts < e.attempts) continue;
+    e.state = p.state;
+    e.attempts = p.attempts;
+    e.next_attempt_at = p.next_attempt_at;
+    e.done_at = p.done_at;
+    e.last_error = p.last_error;
+    if (e.state !== "pending") e.notification = null;
+  }
+  for (const [name, record] of Object.entries(deliveries.channels)) outbox.channels[name] = mergeChannel(outbox.channels[name], record);
+}
+
+/** Two invocations' deliveries as one: each entry at its furthest attempt, each channel at its latest. */
+export function mergeDeliveries(a: Deliveries, b: Deliveries): Deliveries {
+  const entries = { ...a.entries };
+  for (const [id, p] of Object.entries(b.entries)) {
+    const q = entries[id];
+    if (q === undefined || p.attempts >= q.attempts) entries[id] = p;
+  }
+  const channels = { ...a.channels };
+  for (const [name, record] of Object.entries(b.channels)) channels[name] = mergeChannel(channels[name], record);
+  return { entries, channels };
+}
+
+function mergeChannel(a: ChannelRecord | undefined, b: ChannelRecord): ChannelRecord {
+  if (a === undefined) return { ...b };
+  const delivered = later(a.last_delivery_at, b.last_delivery_at);
+  const error = later(a.last_error, b.last_error);
+  // A delivery after the error clears it, as a successful attempt does.
+  return { last_delivery_at: delivered, last_error: error !== null && delivered !== null && delivered >= error.at ? null : error };
+}
+
+function later<T extends string | ErrorAt>(a: T | null, b: T | null): T | null {
+  if (a === null || b === null) return a ?? b;
+  const at = (x: T) => (typeof x === "string" ? x : x.at);
+  return at(a) >= at(b) ? a : b;
+}
 
 /** What one poll brings to tell. */
 export interface PollEvents {
@@ -141,6 +203,11 @@ export function enqueue(outbox: Outbox, events: PollEvents, channels: readonly C
     }
   }
   return outbox.entries.length - before + 2 * dropped;
+}
+
+/** Every complaint some channel was told of (or is to be), as far as the outbox remembers: 7 days after delivery. */
+export function toldComplaintIds(outbox: Outbox): Set<string> {
+  return new Set(outbox.entries.flatMap((e) => e.complaint_ids));
 }
 
 /** Pending entries whose time has come, oldest first, for channels that still exist. */

@@ -1,17 +1,31 @@
 /**
- * The poller's side of alerts: what a poll has to tell goes into the merchant's outbox, which is written
- * before the complaints that caused it (so a crash in between neither loses nor doubles an alert: the next
- * poll finds the same complaints new, and entries are keyed by channel and complaint); then what is due is
- * sent, and the outbox written again with the outcome.
+ * The poller's side of alerts. A poll opens the merchant's outbox (folding in the deliveries its status
+ * recorded), queues what it has to tell and writes the outbox *before* the complaints that caused it: a
+ * crash in between neither loses nor doubles an alert, since the next poll finds the same complaints new
+ * and entries are keyed by channel and complaint. Then what is due is sent, and what delivery did goes
+ * into the status, the poll's last write: no key is written twice in one invocation.
  * @module
  */
 import type { Merchant } from "../config";
+import { logEvent } from "../log";
 import { deliverDue } from "../notify/deliver";
-import { type Outbox, dueEntries, emptyOutbox, enqueue, failingKey, prune, recoveredKey } from "../notify/outbox";
+import {
+  type Deliveries,
+  type Outbox,
+  applyDeliveries,
+  dueEntries,
+  emptyOutbox,
+  enqueue,
+  failingKey,
+  noDeliveries,
+  progressOf,
+  prune,
+  recoveredKey,
+} from "../notify/outbox";
 import type { Complaint } from "../payjs/complaint";
 import { comparePositions, positionOf } from "../reader/order";
 import { statusEntry } from "../status-entry";
-import { type PollState, outboxKey } from "../store";
+import { type PollState, type Store, outboxKey } from "../store";
 import type { Tick } from "./tick-context";
 
 export type WatcherEvent = { event: "watcher.failing" | "watcher.recovered"; run: string };
@@ -38,6 +52,35 @@ export function watcherTransition(before: PollState, after: PollState, threshold
   return null;
 }
 
+/** One merchant's outbox as this invocation sees it. */
+export interface OpenOutbox {
+  mchid: string;
+  outbox: Outbox;
+  /** What to write with the status: deliveries made since the outbox was last written. */
+  deliveries: Deliveries;
+  /** Stored text that could not be read, kept aside before the outbox is rewritten. */
+  damaged: string | undefined;
+  /** Whether the outbox must be written (something was queued or pruned, or it was damaged). */
+  changed: boolean;
+  /** Whether this invocation wrote it already: KV takes one write per key per second. */
+  written: boolean;
+}
+
+/** Past this many delivery records, the status would grow with a long backlog: they are folded into the outbox. */
+const FOLD_AFTER = 200;
+
+/** Loads the outbox and folds in the deliveries recorded since it was written. */
+export async function openOutbox(store: Store, mchid: string, deliveries: Deliveries): Promise<OpenOutbox> {
+  const stored = await store.loadOutbox(mchid);
+  if (stored.kind === "unreadable" && stored.error.code === "storage_format") throw new OutboxFormatError(stored.error.message);
+  const damaged = stored.kind === "unreadable" ? stored.text : stored.kind === "ok" ? stored.damage?.text : undefined;
+  const outbox = stored.kind === "ok" ? stored.value : emptyOutbox();
+  applyDeliveries(outbox, deliveries);
+  const ids = new Set(outbox.entries.map((e) => e.id));
+  const kept = Object.fromEntries(Object.entries(deliveries.entries).filter(([id]) => ids.has(id)));
+  return { mchid, outbox, deliveries: { entries: kept, channels: deliveries.channels }, damaged, changed: damaged !== undefined, written: false };
+}
+
 export interface Told {
   newComplaints: Complaint[];
   watcher: WatcherEvent | null;
@@ -46,13 +89,9 @@ export interface Told {
   complaints: () => Promise<Complaint[]>;
 }
 
-/** Loads the outbox, queues what the poll tells, and writes it if anything changed. */
-export async function queueAlerts(tick: Tick, merchant: Merchant, told: Told): Promise<Outbox> {
-  const { config, store, now } = tick;
-  const stored = await store.loadOutbox(merchant.mchid);
-  if (stored.kind === "unreadable" && stored.error.code === "storage_format") throw new OutboxFormatError(stored.error.message);
-  const damaged = stored.kind === "unreadable" ? stored.text : stored.kind === "ok" ? stored.damage?.text : undefined;
-  const outbox = stored.kind === "ok" ? stored.value : emptyOutbox();
+/** Queues what the poll tells and drops what is done with; marks the outbox changed if anything was. */
+export async function queueAlerts(tick: Tick, merchant: Merchant, open: OpenOutbox, told: Told): Promise<void> {
+  const { config, now } = tick;
   const w = told.watcher;
   const status =
     w === null
@@ -65,30 +104,46 @@ export async function queueAlerts(tick: Tick, merchant: Merchant, told: Told): P
         };
   const newestFirst = [...told.newComplaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
   const at = new Date(now).toISOString();
-  const added = enqueue(outbox, { mchid: merchant.mchid, merchantName: merchant.name, at, newComplaints: newestFirst, status }, config.channels);
-  const pruned = prune(outbox, config.channels, now);
-  if (damaged !== undefined) await store.preserve(outboxKey(merchant.mchid), damaged, now);
-  if (added > 0 || pruned || damaged !== undefined) await store.saveOutbox(merchant.mchid, outbox, now);
-  return outbox;
+  const added = enqueue(open.outbox, { mchid: merchant.mchid, merchantName: merchant.name, at, newComplaints: newestFirst, status }, config.channels);
+  const pruned = prune(open.outbox, config.channels, now);
+  if (added > 0 || pruned) open.changed = true;
 }
 
-/** Sends the outbox's due entries and writes the outcome. */
-export async function sendAlerts(tick: Tick, mchid: string, outbox: Outbox): Promise<void> {
-  const { config, store, now } = tick;
-  const attempts = await deliverDue(outbox, config.channels, tick.outbound, { publicUrl: config.publicUrl, now: Date.now() }, now);
-  if (attempts > 0) await store.saveOutbox(mchid, outbox, now);
+/** Writes the outbox with every delivery folded in, so the status need not carry them any more. */
+export async function writeOutbox(store: Store, open: OpenOutbox, now: number): Promise<void> {
+  if (open.damaged !== undefined) await store.preserve(outboxKey(open.mchid), open.damaged, now);
+  await store.saveOutbox(open.mchid, open.outbox, now);
+  open.deliveries = noDeliveries();
+  open.changed = false;
+  open.damaged = undefined;
+  open.written = true;
 }
 
-/** Sends the alerts that wait for a retry, for merchants this tick did not poll. */
-export async function retryAlerts(tick: Tick, merchants: readonly Merchant[]): Promise<void> {
-  const { config, store, now } = tick;
-  if (config.channels.length === 0) return;
-  for (const merchant of merchants) {
-    if (tick.outbound.remaining === 0) return;
-    const stored = await store.loadOutbox(merchant.mchid);
-    // A damaged outbox waits for its merchant's next poll, which keeps the damaged text aside first.
-    if (stored.kind !== "ok" || stored.damage !== null) continue;
-    if (dueEntries(stored.value, config.channels, now).length === 0) continue;
-    await sendAlerts(tick, merchant.mchid, stored.value);
+/**
+ * After sending, writes the outbox with its deliveries folded in when they have piled up (a webhook draining
+ * a backlog of thousands, 49 a tick), unless this invocation wrote it already. Sending is done by then, so
+ * nothing is lost if it fails: the deliveries then go with the status as usual.
+ */
+export async function foldIfLarge(store: Store, open: OpenOutbox, now: number): Promise<void> {
+  if (open.written || Object.keys(open.deliveries.entries).length <= FOLD_AFTER) return;
+  try {
+    await writeOutbox(store, open, now);
+  } catch (error) {
+    logEvent("alert", { mchid: open.mchid, outcome: "fold_failed", message: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
   }
+}
+
+/** Sends the outbox's due entries and records each attempt in the deliveries the status will carry. */
+export async function sendAlerts(tick: Tick, open: OpenOutbox): Promise<void> {
+  const { config, now } = tick;
+  const attempted = await deliverDue(open.outbox, config.channels, tick.outbound, { publicUrl: config.publicUrl, now: Date.now() }, now);
+  if (attempted.length === 0) return;
+  for (const e of attempted) open.deliveries.entries[e.id] = progressOf(e);
+  open.deliveries.channels = structuredClone(open.outbox.channels);
+}
+
+/** Whether a merchant that was not polled has alerts waiting for a retry that are due now. */
+export function hasDueAlerts(tick: Tick, open: OpenOutbox): boolean {
+  // A damaged outbox waits for its merchant's next poll, which keeps the damaged text aside first.
+  return open.damaged === undefined && dueEntries(open.outbox, tick.config.channels, tick.now).length > 0;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { normaliseComplaint } from "../payjs/complaint";
+import { md5 } from "../md5";
+import { complaintRecord, normaliseComplaint } from "../payjs/complaint";
 import { mergeComplaints } from "./merge";
 
 const item = (id: string, body = "body " + id) => normaliseComplaint("100", { complaint_id: id, complaint_at: "2026-11-08 01:13:29", body });
@@ -52,5 +53,24 @@ describe("mergeComplaints", () => {
     const m = mergeComplaints([], [item("a", "x"), item("a", "y")], T1, null);
     expect(m.added).toHaveLength(1);
     expect(m.complaints[0]?.body).toBe("y");
+  });
+
+  it("Should keep a complaint stored under the old derived id as the same complaint under its new id", () => {
+    const raw = { order_id: "O-1", complaint_at: "2026-11-08 01:13:29", body: "没有 complaint_id" };
+    const fresh = normaliseComplaint("100", raw);
+    const oldId = "h" + md5(`O-1\n2026-11-08 01:13:29`).slice(0, 20);
+    const stored = complaintRecord({ ...fresh, id: oldId }, { first_seen_at: T1, last_seen_at: T1, active: true });
+    const m = mergeComplaints([stored], [fresh], T2, T1);
+    expect(m).toMatchObject({ added: [], vanished: [], changed: true });
+    expect(m.complaints).toEqual([expect.objectContaining({ id: fresh.id, first_seen_at: T1, active: true })]);
+  });
+
+  it("Should restore, not add, what a damaged value lost of complaints announced before", () => {
+    const told = normaliseComplaint("100", { complaint_id: "told", complaint_at: "2026-11-27 07:00:00" });
+    const untold = normaliseComplaint("100", { complaint_id: "untold", complaint_at: "2026-11-27 07:00:00" });
+    const m = mergeComplaints([], [told, untold], T3, T2, (item) => item.id === "told");
+    expect(m.recovered).toEqual([expect.objectContaining({ id: "told", first_seen_at: T2, last_seen_at: T3, active: true })]);
+    expect(m.added.map((c) => c.id)).toEqual(["untold"]);
+    expect(mergeComplaints([], [told], T3, T2).added.map((c) => c.id)).toEqual(["told"]);
   });
 });

@@ -3,12 +3,14 @@
  * left the upstream list becomes inactive and keeps the time it was last seen.
  * @module
  */
-import { type Complaint, complaintRecord, type UpstreamFields } from "../payjs/complaint";
+import { type Complaint, complaintId, complaintRecord, type UpstreamFields } from "../payjs/complaint";
 
 export interface Merge {
   complaints: Complaint[];
   added: Complaint[];
   vanished: Complaint[];
+  /** Complaints missing from a damaged stored value that were announced before: restored, not new. */
+  recovered: Complaint[];
   /** False when the stored list is already exactly right: the poll then writes no complaints. */
   changed: boolean;
 }
@@ -51,15 +53,30 @@ function sameUpstream(stored: Complaint, fresh: UpstreamFields): boolean {
 }
 
 /**
+ * The upstream item an active stored complaint now goes by, when its id was derived (PAYJS gave no
+ * `complaint_id`) by an earlier rule than {@link complaintId}'s: the same record must not turn into a
+ * vanished complaint and a new one.
+ */
+function renamed(old: Complaint, fresh: ReadonlyMap<string, UpstreamFields>): UpstreamFields | undefined {
+  if (!old.active || !old.id.startsWith("h")) return undefined;
+  const id = complaintId(old.raw);
+  return id === old.id ? undefined : fresh.get(id);
+}
+
+/**
  * @param previousSuccessAt the last poll that saw the stored active complaints: their `last_seen_at`
  *   when they vanish now. Active complaints' `last_seen_at` is served from the merchant's last success,
  *   so an unchanged list needs no write.
+ * @param announced given when part of the stored value could not be read: whether a complaint missing
+ *   from it was announced before. Such a one is restored (first seen at the last success) rather than
+ *   announced again; any other missing one is new.
  */
 export function mergeComplaints(
   stored: readonly Complaint[],
   upstream: readonly UpstreamFields[],
   nowIso: string,
   previousSuccessAt: string | null,
+  announced?: (item: UpstreamFields) => boolean,
 ): Merge {
   const fresh = new Map<string, UpstreamFields>();
   for (const item of upstream) fresh.set(item.id, item);
@@ -67,10 +84,11 @@ export function mergeComplaints(
   const complaints: Complaint[] = [];
   const added: Complaint[] = [];
   const vanished: Complaint[] = [];
+  const recovered: Complaint[] = [];
   let changed = false;
 
   for (const old of stored) {
-    const now = fresh.get(old.id);
+    const now = fresh.get(old.id) ?? renamed(old, fresh);
     if (now === undefined) {
       if (old.active) {
         const gone = { ...old, active: false, last_seen_at: previousSuccessAt ?? old.last_seen_at };
@@ -82,8 +100,8 @@ export function mergeComplaints(
       }
       continue;
     }
-    fresh.delete(old.id);
-    if (old.active && sameUpstream(old, now)) {
+    fresh.delete(now.id);
+    if (old.active && old.id === now.id && sameUpstream(old, now)) {
       complaints.push(old);
     } else {
       complaints.push(complaintRecord(now, { first_seen_at: old.first_seen_at, last_seen_at: nowIso, active: true }));
@@ -91,10 +109,11 @@ export function mergeComplaints(
     }
   }
   for (const item of fresh.values()) {
-    const complaint = complaintRecord(item, { first_seen_at: nowIso, last_seen_at: nowIso, active: true });
-    added.push(complaint);
+    const seenBefore = previousSuccessAt !== null && announced !== undefined && announced(item);
+    const complaint = complaintRecord(item, { first_seen_at: seenBefore ? previousSuccessAt : nowIso, last_seen_at: nowIso, active: true });
+    (seenBefore ? recovered : added).push(complaint);
     complaints.push(complaint);
     changed = true;
   }
-  return { complaints, added, vanished, changed };
+  return { complaints, added, vanished, recovered, changed };
 }

@@ -5,16 +5,21 @@
  */
 import type { Config, Merchant } from "../config";
 import { logEvent } from "../log";
+import { type Deliveries, noDeliveries, toldComplaintIds } from "../notify/outbox";
 import { fetchComplaints } from "../payjs/client";
-import { type Complaint, normaliseComplaint } from "../payjs/complaint";
+import { type Complaint, type UpstreamFields, instantOfComplaintAt, normaliseComplaints } from "../payjs/complaint";
 import { INITIAL_STATE, type PollState, Store, complaintsKey, statusKey } from "../store";
-import { OutboxFormatError, queueAlerts, sendAlerts, watcherTransition } from "./alerts";
-import type { Tick } from "./tick-context";
+import { type OpenOutbox, OutboxFormatError, foldIfLarge, openOutbox, queueAlerts, sendAlerts, watcherTransition, writeOutbox } from "./alerts";
+import { exclusive } from "./exclusive";
 import { type Merge, mergeComplaints } from "./merge";
+import { saveStatus } from "./save-status";
 import { type Outcome, isDue, msUntilDue, nextState } from "./schedule";
+import type { Tick } from "./tick-context";
 
 /** Workers allow 6 simultaneous open connections per invocation; leave room for KV. */
 const CONCURRENCY = 4;
+/** Done alerts stay in the outbox this long: older complaints were announced, if ever, before its memory begins. */
+const OUTBOX_MEMORY_MS = 7 * 86_400_000;
 
 export interface PollResult {
   mchid: string;
@@ -24,42 +29,49 @@ export interface PollResult {
   error: { code: string; message: string } | null;
 }
 
-export interface DueMerchant {
+/** A merchant and what its status holds. */
+export interface MerchantRecord {
   merchant: Merchant;
   state: PollState;
+  deliveries: Deliveries;
+  /** The status value's revision as read (null: none was readable), to tell whether another invocation wrote since. */
+  rev: string | null;
 }
 
 export interface Plan {
-  due: DueMerchant[];
+  due: MerchantRecord[];
+  /** The merchants not due now: their alerts may still wait for a retry. */
+  waiting: MerchantRecord[];
   /** Milliseconds until the first merchant that is not due becomes due; null when all are due. */
   nextDueInMs: number | null;
 }
 
-export async function planPoll(config: Config, store: Store, now: number, only?: Merchant): Promise<Plan> {
-  const merchants = only === undefined ? config.merchants : [only];
-  const states = await Promise.all(
-    merchants.map(async (merchant) => {
-      const stored = await store.loadState(merchant.mchid);
-      if (stored.kind === "ok") return { merchant, state: stored.value };
-      if (stored.kind === "unreadable") await store.preserve(statusKey(merchant.mchid), stored.text, now);
-      return { merchant, state: INITIAL_STATE };
-    }),
-  );
-  const due = states.filter((s) => isDue(s.state, now));
-  const waits = states.filter((s) => !isDue(s.state, now)).map((s) => msUntilDue(s.state, now));
-  return { due, nextDueInMs: waits.length === 0 ? null : Math.min(...waits) };
+export async function loadRecord(store: Store, merchant: Merchant, now: number): Promise<MerchantRecord> {
+  const stored = await store.loadStatus(merchant.mchid);
+  if (stored.kind === "ok") {
+    // Damaged delivery records are kept aside before the next status write drops them.
+    if (stored.damage !== null) await store.preserve(statusKey(merchant.mchid), stored.damage.text, now);
+    return { merchant, ...stored.value, rev: stored.rev };
+  }
+  if (stored.kind === "unreadable") await store.preserve(statusKey(merchant.mchid), stored.text, now);
+  return { merchant, state: INITIAL_STATE, deliveries: noDeliveries(), rev: null };
 }
 
-async function pollOne(tick: Tick, { merchant, state }: DueMerchant): Promise<PollResult> {
-  const { config, store, now } = tick;
-  const started = Date.now();
-  const mchid = merchant.mchid;
-  const intervalMs = config.pollIntervalSeconds * 1000;
-  let outcome: Outcome = { ok: true, transient: false, error: null };
-  let merge: Merge | null = null;
-  let damaged: string | undefined;
-  let stored: Complaint[] | null = null;
+export async function planPoll(config: Config, store: Store, now: number, only?: Merchant): Promise<Plan> {
+  const merchants = only === undefined ? config.merchants : [only];
+  const records = await Promise.all(merchants.map((merchant) => loadRecord(store, merchant, now)));
+  const due = records.filter((r) => isDue(r.state, now));
+  const waiting = records.filter((r) => !isDue(r.state, now));
+  return { due, waiting, nextDueInMs: waiting.length === 0 ? null : Math.min(...waiting.map((r) => msUntilDue(r.state, now))) };
+}
 
+/** What the upstream call and the stored list gave, before the diff. */
+type Reading =
+  | { ok: false; outcome: Outcome }
+  | { ok: true; fresh: UpstreamFields[]; stored: Complaint[]; damaged: string | undefined };
+
+async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
+  const { config, store } = tick;
   const upstream = await tick.outbound.run(() =>
     fetchComplaints(merchant, {
       apiBase: config.apiBase,
@@ -69,49 +81,83 @@ async function pollOne(tick: Tick, { merchant, state }: DueMerchant): Promise<Po
   );
   if (!upstream.ok) {
     const { code, message, transient } = upstream.error;
-    outcome = { ok: false, transient, error: { code, message } };
-  } else {
-    try {
-      const loaded = await store.loadComplaints(mchid);
-      if (loaded.kind === "unreadable" && loaded.error.code === "storage_format") {
-        outcome = { ok: false, transient: false, error: { code: loaded.error.code, message: loaded.error.message } };
-      } else {
-        // What cannot be read is kept aside before the rewrite drops it.
-        damaged = loaded.kind === "unreadable" ? loaded.text : loaded.kind === "ok" ? loaded.damage?.text : undefined;
-        stored = loaded.kind === "ok" ? loaded.value : [];
-        const fresh = upstream.items.map((raw) => normaliseComplaint(mchid, raw));
-        merge = mergeComplaints(stored, fresh, new Date(now).toISOString(), state.last_success_at);
-      }
-    } catch (error) {
-      outcome = storageFailure(error);
-    }
+    return { ok: false, outcome: { ok: false, transient, error: { code, message } } };
   }
+  const loaded = await store.loadComplaints(merchant.mchid);
+  if (loaded.kind === "unreadable") {
+    return { ok: false, outcome: { ok: false, transient: false, error: { code: loaded.error.code, message: loaded.error.message } } };
+  }
+  const { complaints: fresh, repeatedIds } = normaliseComplaints(merchant.mchid, upstream.items);
+  if (repeatedIds.length > 0) {
+    // Every record is kept (a repeat as `{id}~2`); the ids say which, and carry no complaint text.
+    logEvent("poll", { mchid: merchant.mchid, outcome: "repeated_ids", repeated: repeatedIds.length, ids: repeatedIds.slice(0, 10).join(",") });
+  }
+  return loaded.kind === "ok"
+    ? { ok: true, fresh, stored: loaded.value, damaged: loaded.damage?.text }
+    : { ok: true, fresh, stored: [], damaged: undefined };
+}
 
+/**
+ * Which complaints missing from a damaged stored value were announced before: those an alert channel was
+ * told of (the outbox remembers 7 days), and those made before that memory began.
+ */
+function announcedBefore(open: OpenOutbox | null, lastSuccessAt: string | null): (item: UpstreamFields) => boolean {
+  const told = open === null ? new Set<string>() : toldComplaintIds(open.outbox);
+  const horizon = lastSuccessAt === null ? null : Date.parse(lastSuccessAt) - OUTBOX_MEMORY_MS;
+  return (item) => {
+    if (told.has(item.id)) return true;
+    const at = instantOfComplaintAt(item.complaint_at);
+    return horizon !== null && at !== null && at <= horizon;
+  };
+}
+
+/**
+ * One merchant's poll. Its writes, in this order and each key at most once (KV takes one write per key per
+ * second): `outbox:` when it queued alerts, `complaints:` when the list changed, `status:` always. The
+ * outbox goes first so that alerts are queued before the complaints that cause them are stored; alerts are
+ * sent only once both are stored, and what sending did is written with the status.
+ */
+async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> {
+  const { config, store, now } = tick;
+  const { merchant, state } = record;
+  const mchid = merchant.mchid;
+  const started = Date.now();
+  const intervalMs = config.pollIntervalSeconds * 1000;
+
+  const reading = await read(tick, merchant).catch((error: unknown): Reading => ({ ok: false, outcome: storageFailure(error) }));
+  let outcome: Outcome = reading.ok ? { ok: true, transient: false, error: null } : reading.outcome;
   let next = nextState(state, outcome, now, intervalMs);
+  let merge: Merge | null = null;
+  let open: OpenOutbox | null = null;
   try {
-    const alerts = config.channels.length > 0;
-    const watcher = alerts ? watcherTransition(state, next, config.alertAfterFailures) : null;
-    const outbox = alerts
-      ? await queueAlerts(tick, merchant, {
-          newComplaints: merge?.added ?? [],
-          watcher,
-          state: next,
-          complaints: async () => merge?.complaints ?? stored ?? readableComplaints(store, mchid),
-        })
-      : null;
-    if (damaged !== undefined) await store.preserve(complaintsKey(mchid), damaged, now);
-    if (merge !== null && (merge.changed || damaged !== undefined)) await store.saveComplaints(mchid, merge.complaints, now);
-    if (outbox !== null) await sendAlerts(tick, mchid, outbox);
+    if (config.channels.length > 0) open = await openOutbox(store, mchid, record.deliveries);
+    if (reading.ok) {
+      const seen = reading.damaged === undefined ? undefined : announcedBefore(open, state.last_success_at);
+      merge = mergeComplaints(reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at, seen);
+      if (merge.recovered.length > 0) logEvent("poll", { mchid, outcome: "recovered", recovered: merge.recovered.length });
+    }
+    if (open !== null) {
+      const known = merge?.complaints ?? (reading.ok ? reading.stored : null);
+      await queueAlerts(tick, merchant, open, {
+        newComplaints: merge?.added ?? [],
+        watcher: watcherTransition(state, next, config.alertAfterFailures),
+        state: next,
+        complaints: async () => known ?? readableComplaints(store, mchid),
+      });
+      if (open.changed) await writeOutbox(store, open, now);
+    }
+    if (reading.ok && reading.damaged !== undefined) await store.preserve(complaintsKey(mchid), reading.damaged, now);
+    if (merge !== null && (merge.changed || (reading.ok && reading.damaged !== undefined))) await store.saveComplaints(mchid, merge.complaints, now);
+    if (open !== null) {
+      await sendAlerts(tick, open);
+      await foldIfLarge(store, open, now);
+    }
   } catch (error) {
     outcome = error instanceof OutboxFormatError ? { ok: false, transient: false, error: { code: error.code, message: error.message } } : storageFailure(error);
     merge = null;
     next = { ...nextState(state, outcome, now, intervalMs), failing_alerted: state.failing_alerted };
   }
-  try {
-    await store.saveState(mchid, next, now);
-  } catch {
-    // The next tick finds this merchant still due and tries again; what was written above stays.
-  }
+  const saved = await saveStatus(store, mchid, { state: next, deliveries: open?.deliveries ?? record.deliveries }, record.rev, now);
 
   const result: PollResult = outcome.ok
     ? { mchid, outcome: "ok", new: merge?.added.length ?? 0, vanished: merge?.vanished.length ?? 0, error: null }
@@ -123,6 +169,7 @@ async function pollOne(tick: Tick, { merchant, state }: DueMerchant): Promise<Po
     vanished: result.vanished,
     total: merge?.complaints.length ?? 0,
     error: result.error?.code ?? null,
+    status_saved: saved,
     ms: Date.now() - started,
   });
   return result;
@@ -142,7 +189,7 @@ async function readableComplaints(store: Store, mchid: string): Promise<Complain
  * Polls the given merchants, at most {@link CONCURRENCY} at once, in the order given, as many as the
  * tick's request budget allows (the rest stay due for the next tick).
  */
-export async function pollMerchants(tick: Tick, due: DueMerchant[]): Promise<PollResult[]> {
+export async function pollMerchants(tick: Tick, due: MerchantRecord[]): Promise<PollResult[]> {
   if (due.length === 0) return [];
   const format = await tick.store.checkFormat();
   if (format !== null) {
@@ -161,37 +208,14 @@ export async function pollMerchants(tick: Tick, due: DueMerchant[]): Promise<Pol
   const worker = async (): Promise<void> => {
     while (next < fits.length) {
       const i = next++;
-      results[i] = await exclusive(tick, fits[i] as DueMerchant);
+      const planned = fits[i] as MerchantRecord;
+      // Whoever waited for another poll of this merchant re-reads its status, and polls only if still due.
+      results[i] = await exclusive(planned.merchant.mchid, async (waited) => {
+        const record = waited ? await loadRecord(tick.store, planned.merchant, tick.now) : planned;
+        return isDue(record.state, tick.now) ? pollOne(tick, record) : null;
+      });
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, fits.length) }, worker));
   return results.filter((r): r is PollResult => r !== null);
-}
-
-const inFlight = new Map<string, Promise<PollResult | null>>();
-
-/**
- * One poll per merchant at a time in this isolate: a tick and `POST /api/poll` arriving together must not
- * both call PAYJS and both send the same alerts. Whoever waited re-reads the state, and polls only if the
- * merchant is still due.
- */
-async function exclusive(tick: Tick, due: DueMerchant): Promise<PollResult | null> {
-  const mchid = due.merchant.mchid;
-  let waited = false;
-  for (let running = inFlight.get(mchid); running !== undefined; running = inFlight.get(mchid)) {
-    waited = true;
-    await running.catch(() => null);
-  }
-  const run = (async () => {
-    if (!waited) return pollOne(tick, due);
-    const stored = await tick.store.loadState(mchid);
-    const state = stored.kind === "ok" ? stored.value : due.state;
-    return isDue(state, tick.now) ? pollOne(tick, { merchant: due.merchant, state }) : null;
-  })();
-  inFlight.set(mchid, run);
-  try {
-    return await run;
-  } finally {
-    inFlight.delete(mchid);
-  }
 }

@@ -7,9 +7,9 @@ import { loadConfig } from "../config";
 import type { WorkerEnv } from "../env";
 import { logEvent } from "../log";
 import { Store } from "../store";
-import { retryAlerts } from "./alerts";
 import { Outbound } from "./outbound";
 import { type PollResult, planPoll, pollMerchants } from "./poll";
+import { retryAlerts } from "./retry";
 import type { Tick } from "./tick-context";
 
 export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
@@ -29,8 +29,8 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
     const tick: Tick = { config, store, now, outbound: new Outbound() };
     const plan = await planPoll(config, store, now);
     const results = await pollMerchants(tick, plan.due);
-    const polled = new Set(results.map((r) => r.mchid));
-    await retryAlerts(tick, config.merchants.filter((m) => !polled.has(m.mchid)));
+    // Merchants not due only: a due one was polled just now (which sent its alerts) or waits for budget.
+    await retryAlerts(tick, plan.waiting);
     if (plan.due.length === 0) {
       logEvent("tick", { outcome: "idle", merchants: config.merchants.length, next_due_in_s: Math.ceil((plan.nextDueInMs ?? 0) / 1000) });
     }

@@ -1,9 +1,9 @@
 /** How long an isolate keeps its snapshot, and the KV reads that costs. */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { countingKv } from "../../test/support/counting-kv";
+import { ProductionKv } from "../../test/support/production-kv";
 import type { Merchant } from "../config";
-import type { Outbox, OutboxEntry } from "../notify/outbox";
+import { type Outbox, type OutboxEntry, noDeliveries } from "../notify/outbox";
 import { INITIAL_STATE, type PollState, Store } from "../store";
 import { currentSnapshot, freshUntil, type MerchantView, type Snapshot } from "./snapshot";
 
@@ -51,7 +51,7 @@ describe("freshUntil", () => {
     expect(freshUntil(snapshotOf({ state: polled(now - 4.5 * MIN, now + 4 * HOUR) }), now)).toBe(now + MIN);
   });
 
-  it("Should take the earliest merchant, and an alert retry that will write the outbox", () => {
+  it("Should take the earliest merchant, and an alert retry that will write the status", () => {
     const calm = { state: polled(now - HOUR, now + 3 * HOUR) };
     const soon = { state: polled(now - 3.5 * HOUR, now + 30 * MIN) };
     expect(freshUntil(snapshotOf(calm, soon), now)).toBe(now + 28 * MIN);
@@ -61,9 +61,9 @@ describe("freshUntil", () => {
 
 describe("currentSnapshot", () => {
   it("Should read KV once while nothing can change, and again after this isolate writes", async () => {
-    const kv = countingKv(env.COMPLAINTS);
+    const kv = new ProductionKv(env.COMPLAINTS);
     const store = new Store(kv.kv);
-    await store.saveState(merchant.mchid, polled(now - HOUR, now + 3 * HOUR), now - HOUR);
+    await store.saveStatus(merchant.mchid, { state: polled(now - HOUR, now + 3 * HOUR), deliveries: noDeliveries() }, now - HOUR);
     kv.reads = 0;
     await currentSnapshot(kv.kv, [merchant], false, now);
     expect(kv.reads).toBe(2);
@@ -71,7 +71,8 @@ describe("currentSnapshot", () => {
     expect(kv.reads).toBe(2);
     await currentSnapshot(kv.kv, [merchant], false, now + 2 * HOUR + MIN);
     expect(kv.reads).toBe(4);
-    await store.saveState(merchant.mchid, polled(now, now + 4 * HOUR), now);
+    kv.nextInvocation();
+    await store.saveStatus(merchant.mchid, { state: polled(now, now + 4 * HOUR), deliveries: noDeliveries() }, now);
     await currentSnapshot(kv.kv, [merchant], false, now + 2 * HOUR + 2 * MIN);
     expect(kv.reads).toBe(6);
   });

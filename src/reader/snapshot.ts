@@ -7,7 +7,7 @@
 import type { Merchant } from "../config";
 import type { Complaint } from "../payjs/complaint";
 import { md5 } from "../md5";
-import { type Outbox, emptyOutbox } from "../notify/outbox";
+import { type Outbox, applyDeliveries, emptyOutbox } from "../notify/outbox";
 import { type PollState, type StorageError, Store, type Stored, localWriteCount } from "../store";
 import { type Position, comparePositions, positionOf } from "./order";
 
@@ -53,7 +53,7 @@ const DUE_MARGIN_MS = 2 * 60_000;
 /**
  * Until when this isolate may keep `snapshot`, read at `now`. Only a poll writes a merchant's values, and
  * it polls only once due (`next_poll_at` less the cron jitter, for the cron and `POST /api/poll` alike);
- * with alert channels, a retry writes the outbox only once an entry's `next_attempt_at` has come. So:
+ * with alert channels, a retry writes the status only once an entry's `next_attempt_at` has come. So:
  * - a merchant that is due, never polled, or unreadable: {@link ISOLATE_TTL_MS}, a poll may come any minute;
  * - a poll that began less than {@link SETTLE_MS} ago: until then, when its values are surely everywhere
  *   and one more read takes them (what was read before may still predate it);
@@ -78,7 +78,7 @@ export function freshUntil(snapshot: Snapshot, now: number): number {
 async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): Promise<{ view: MerchantView; revs: string[] }> {
   const [stored, state, outbox] = await Promise.all([
     store.loadComplaints(merchant.mchid, KV_CACHE_TTL_S),
-    store.loadState(merchant.mchid, KV_CACHE_TTL_S),
+    store.loadStatus(merchant.mchid, KV_CACHE_TTL_S),
     alerts ? store.loadOutbox(merchant.mchid, KV_CACHE_TTL_S) : null,
   ]);
   const storageErrors: StorageError[] = [];
@@ -87,7 +87,8 @@ async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): 
   if (stored.kind === "unreadable") storageErrors.push(stored.error);
   if (stored.kind === "ok" && stored.damage !== null) storageErrors.push(stored.damage.error);
   if (state.kind === "unreadable") storageErrors.push(state.error);
-  const pollState = state.kind === "ok" ? state.value : null;
+  if (state.kind === "ok" && state.damage !== null) storageErrors.push(state.damage.error);
+  const pollState = state.kind === "ok" ? state.value.state : null;
   const lastSuccess = pollState?.last_success_at ?? null;
   // An active complaint was in the list of the last successful poll; storing that on every poll would
   // cost a write each time, so it is filled in here.
@@ -98,6 +99,8 @@ async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): 
   const rev = (v: Stored<unknown> | null) => (v === null ? "" : v.kind === "ok" ? v.rev : v.kind);
   const revs = [merchant.mchid, merchant.name ?? "", rev(stored), rev(state), rev(outbox)];
   const outboxValue = outbox === null ? null : outbox.kind === "ok" ? outbox.value : emptyOutbox();
+  // What delivery did since the outbox was written is recorded with the status.
+  if (outboxValue !== null && state.kind === "ok") applyDeliveries(outboxValue, state.value.deliveries);
   return { view: { merchant, state: pollState, complaints, outbox: outboxValue, storageErrors }, revs };
 }
 

@@ -7,6 +7,7 @@ import { vi } from "vitest";
 import type { WorkerEnv } from "../../src/env";
 import entry from "../../src/index";
 import type { PayjsSandbox } from "../../sandbox/payjs-sandbox";
+import { ProductionKv } from "./production-kv";
 
 const worker: Required<Pick<ExportedHandler<WorkerEnv>, "fetch" | "scheduled">> = entry;
 
@@ -14,9 +15,13 @@ export const UPSTREAM = "https://payjs.sandbox.test/api";
 export const READ_TOKEN = "read-token-for-tests";
 export const ADMIN_TOKEN = "admin-token-for-tests";
 
+/** The KV every test Worker gets: local KV held to production's rules, counting reads and writes. */
+export const kv = new ProductionKv(env.COMPLAINTS);
+
 export function testEnv(vars: Partial<Record<keyof WorkerEnv, string>> = {}): WorkerEnv {
   return {
     ...env,
+    COMPLAINTS: kv.kv,
     PAYJS_API_BASE: UPSTREAM,
     API_TOKENS: READ_TOKEN,
     ADMIN_TOKEN,
@@ -25,7 +30,9 @@ export function testEnv(vars: Partial<Record<keyof WorkerEnv, string>> = {}): Wo
   } as WorkerEnv;
 }
 
+/** Empties the namespace and forgets the production rules' bookkeeping. */
 export async function clearKv(): Promise<void> {
+  kv.reset();
   let cursor: string | undefined;
   do {
     const page = await env.COMPLAINTS.list(cursor === undefined ? {} : { cursor });
@@ -42,6 +49,7 @@ export function routeUpstreamTo(sandbox: PayjsSandbox) {
 }
 
 export async function fireCron(e: WorkerEnv, scheduledTime: number): Promise<void> {
+  kv.nextInvocation();
   const controller = createScheduledController({ scheduledTime, cron: "*/30 * * * *" });
   const ctx = createExecutionContext();
   await worker.scheduled(controller, e, ctx);
@@ -50,6 +58,7 @@ export async function fireCron(e: WorkerEnv, scheduledTime: number): Promise<voi
 
 export async function call(e: WorkerEnv, path: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> {
   const { token = READ_TOKEN, ...rest } = init;
+  kv.nextInvocation();
   const headers = new Headers(rest.headers);
   if (token !== null) headers.set("authorization", `Bearer ${token}`);
   const ctx = createExecutionContext();
