@@ -85,7 +85,7 @@ function pollCpu(url: URL): Response {
     {
       parse: () => JSON.parse(body),
       md5: () => md5(bytes),
-      verify: () => parseComplaintResponse(body, KEY, false),
+      verify: () => parseComplaintResponse(body, KEY, "strict"),
       stringify: () => JSON.stringify({ format: FORMAT, rev: "bench", complaints: firstPoll.complaints }),
       first: () => pollWork(body, [], nowIso, null),
       again: () => pollWork(body, stored, nowIso, nowIso),

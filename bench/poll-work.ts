@@ -49,7 +49,7 @@ export interface PollWork {
  * JSON a poll writes: the complaints value when something changed, the status value always.
  */
 export function pollWork(body: string, stored: readonly Complaint[], nowIso: string, previousSuccessAt: string | null): PollWork {
-  const upstream = parseComplaintResponse(body, KEY, false);
+  const upstream = parseComplaintResponse(body, KEY, "strict");
   if (!upstream.ok) throw new Error(`poll bench: ${upstream.error.code}: ${upstream.error.message}`);
   const fresh = normaliseComplaints(MCHID, upstream.items).complaints;
   const merge = mergeComplaints(stored, fresh, nowIso, previousSuccessAt);

@@ -446,7 +446,7 @@ describe("control API", () => {
 
 /** Our own upstream client against the sandbox: `fetch` routed to `sandbox.fetch`. */
 describe("as seen by fetchComplaints", () => {
-  const options = { apiBase: BASE, timeoutMs: 200, allowUnsignedResponses: false };
+  const options = { apiBase: BASE, timeoutMs: 200, signaturePolicy: "strict" as const };
   beforeEach(() => {
     vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => sandbox.fetch(new Request(input, init)));
   });
@@ -480,7 +480,7 @@ describe("as seen by fetchComplaints", () => {
 
   it("unsigned is accepted when ALLOW_UNSIGNED_RESPONSES", async () => {
     sandbox.setMode("unsigned");
-    const result = await fetchComplaints(M1, { ...options, allowUnsignedResponses: true });
+    const result = await fetchComplaints(M1, { ...options, signaturePolicy: "if_present" });
     expect(result.ok && result.items.length).toBe(fixtureComplaints(M1.mchid, NOW).length);
   });
 

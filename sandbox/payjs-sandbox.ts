@@ -4,7 +4,7 @@
  * `sandbox.fetch`) and behind a Node HTTP server (`sandbox/server.ts`, used by `npm run dev` and process tests).
  *
  * It checks the request `sign` like PAYJS, answers with a response signed over every field (nested
- * complaints flattened the PHP way, by the same `signParams` the Worker verifies with), and can inject every
+ * complaints flattened the PHP way, by the same code the Worker verifies with), and can inject every
  * failure the Worker must survive: timeouts, HTTP errors, HTML, broken JSON, `return_code: 0`, bad or missing
  * signs, huge lists, and each shape PAYJS may give `complaints`.
  *
@@ -13,7 +13,7 @@
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
 import { parseJson } from "../src/json";
-import { signParams, verifySign } from "../src/payjs/sign";
+import { SCHEMES, type Scheme, signWith, verifySign } from "../src/payjs/sign";
 import { type PayjsComplaintItem, generateComplaints } from "./fixtures";
 
 export type { PayjsComplaintItem } from "./fixtures";
@@ -26,8 +26,11 @@ export interface SandboxMerchant {
 /** The dev merchant `npm run dev` uses when `.dev.vars` has no PAYJS credentials. Not a secret. */
 export const SANDBOX_MERCHANT = { mchid: "1500000001", key: "sandbox-dev-key-not-a-secret" } as const satisfies SandboxMerchant;
 
-/** A second dev merchant, for multi-merchant tests (`PAYJS_MERCHANTS`). Not a secret. */
-export const SANDBOX_MERCHANT_2 = { mchid: "1500000002", key: "sandbox-second-key-not-a-secret" } as const satisfies SandboxMerchant;
+/**
+ * A second dev merchant, for multi-merchant tests (`PAYJS_MERCHANTS`). Not a secret. Its key holds `+` and
+ * `%2B`, which PHP's `urldecode` changes: the one key whose answers tell the `php-sdk` and `raw-key` schemes apart.
+ */
+export const SANDBOX_MERCHANT_2 = { mchid: "1500000002", key: "sandbox+second%2Bkey-not-a-secret" } as const satisfies SandboxMerchant;
 
 export const SANDBOX_MODES = [
   "ok",
@@ -44,6 +47,9 @@ export const SANDBOX_MODES = [
   "return_code_0_msg_only",
   "bad_sign",
   "unsigned",
+  "sign_php_sdk",
+  "sign_raw_key",
+  "mismatch",
   "huge",
 ] as const;
 
@@ -61,6 +67,11 @@ export const SANDBOX_MODES = [
  * - `return_code_0_msg_only`: `{"return_code":0,"msg":…}` (option `returnMsg`), no `return_msg`.
  * - `bad_sign`: a valid success body whose `sign` was made with another key.
  * - `unsigned`: a valid success body with no `sign` field.
+ * - `sign_php_sdk`: as `ok`, which signs by the `php-sdk` scheme (the key URL-decoded, as the official PHP SDK does).
+ * - `sign_raw_key`: a success signed by the `raw-key` scheme (the key as it is, as the API doc's Python sample does);
+ *   it differs from `php-sdk` only for a key holding `+` or `%` ({@link SANDBOX_MERCHANT_2}'s).
+ * - `mismatch`: a success signed with the right key by no scheme the Worker knows: over the top-level fields
+ *   only, leaving the complaints out.
  * - `huge`: a signed success with `count` (default 10 000, ≈ 5 MB) generated complaints instead of the stored ones.
  *
  * Transport-level modes (`timeout` … `not_json`) answer before the request sign is checked, like a proxy in
@@ -279,6 +290,10 @@ export class PayjsSandbox {
         return jsonResponse(this.success(mchid, key, this.itemsFor(mchid, mode, options), "wrong"));
       case "unsigned":
         return jsonResponse(this.success(mchid, key, this.itemsFor(mchid, mode, options), "none"));
+      case "sign_raw_key":
+        return jsonResponse(this.success(mchid, key, this.itemsFor(mchid, mode, options), "raw-key"));
+      case "mismatch":
+        return jsonResponse(this.success(mchid, key, this.itemsFor(mchid, mode, options), "top-level-only"));
       default:
         return jsonResponse(this.success(mchid, key, this.itemsFor(mchid, mode, options), "valid"));
     }
@@ -397,8 +412,13 @@ export class PayjsSandbox {
     return items;
   }
 
-  /** A success body, `complaints` in the current shape, signed over every field (or wrongly, or not at all). */
-  private success(mchid: string, key: string, items: PayjsComplaintItem[], sign: "valid" | "wrong" | "none"): Record<string, unknown> {
+  /** A success body, `complaints` in the current shape, signed over every field by a scheme (or wrongly, or not at all). */
+  private success(
+    mchid: string,
+    key: string,
+    items: PayjsComplaintItem[],
+    sign: "valid" | "raw-key" | "wrong" | "top-level-only" | "none",
+  ): Record<string, unknown> {
     const payload: Record<string, unknown> = { return_code: 1, return_msg: "SUCCESS", mchid };
     switch (this.shape) {
       case "array":
@@ -419,8 +439,14 @@ export class PayjsSandbox {
       case "absent":
         break;
     }
-    if (sign === "valid") payload.sign = signParams(payload, key);
-    if (sign === "wrong") payload.sign = signParams(payload, `${key}-wrong`);
+    const scheme = (name: string) => SCHEMES.find((x) => x.name === name) as Scheme;
+    if (sign === "valid") payload.sign = signWith(scheme("php-sdk"), payload, key);
+    if (sign === "raw-key") payload.sign = signWith(scheme("raw-key"), payload, key);
+    if (sign === "wrong") payload.sign = signWith(scheme("php-sdk"), payload, `${key}-wrong`);
+    if (sign === "top-level-only") {
+      const scalars = Object.fromEntries(Object.entries(payload).filter(([, v]) => typeof v !== "object" || v === null));
+      payload.sign = signWith(scheme("php-sdk"), scalars, key);
+    }
     return payload;
   }
 

@@ -23,7 +23,7 @@ describe("parseConfig", () => {
       apiBase: "https://payjs.cn/api",
       pollIntervalSeconds: 14_400,
       upstreamTimeoutMs: 10_000,
-      allowUnsignedResponses: false,
+      signaturePolicy: "strict",
       readTokens: [],
       adminToken: null,
       corsOrigins: [],
@@ -56,7 +56,18 @@ describe("parseConfig", () => {
   it("Should accept unquoted numbers and booleans from wrangler.toml", () => {
     const config = parseConfig({ POLL_INTERVAL_SECONDS: 3600, ALLOW_UNSIGNED_RESPONSES: true } as unknown as Partial<WorkerEnv>);
     expect(config.pollIntervalSeconds).toBe(3600);
-    expect(config.allowUnsignedResponses).toBe(true);
+    expect(config.signaturePolicy).toBe("if_present");
+  });
+
+  it.each([
+    [{}, "strict"],
+    [{ ALLOW_UNSIGNED_RESPONSES: "false" }, "strict"],
+    [{ ALLOW_UNSIGNED_RESPONSES: "true" }, "if_present"],
+    [{ RESPONSE_SIGNATURE: "report" }, "report"],
+    [{ RESPONSE_SIGNATURE: "report", ALLOW_UNSIGNED_RESPONSES: "true" }, "report"],
+    [{ RESPONSE_SIGNATURE: "if_present", ALLOW_UNSIGNED_RESPONSES: "true" }, "if_present"],
+  ])("Should read the response signature policy from %j as %s", (vars, policy) => {
+    expect(parseConfig(vars as Partial<WorkerEnv>).signaturePolicy).toBe(policy);
   });
 
   it("Should ignore a trailing comma in CORS_ORIGINS", () => {
@@ -74,6 +85,8 @@ describe("parseConfig", () => {
     [{ UPSTREAM_TIMEOUT_MS: "-5" }, "UPSTREAM_TIMEOUT_MS"],
     [{ ALERT_AFTER_FAILURES: "1.5" }, "ALERT_AFTER_FAILURES"],
     [{ ALLOW_UNSIGNED_RESPONSES: "yes" }, "ALLOW_UNSIGNED_RESPONSES"],
+    [{ RESPONSE_SIGNATURE: "lenient" }, "RESPONSE_SIGNATURE"],
+    [{ RESPONSE_SIGNATURE: "strict", ALLOW_UNSIGNED_RESPONSES: "true" }, "RESPONSE_SIGNATURE"],
     [{ PAYJS_API_BASE: "payjs.cn/api" }, "PAYJS_API_BASE"],
     [{ PAYJS_API_BASE: "ftp://payjs.cn" }, "PAYJS_API_BASE"],
     [{ PUBLIC_URL: "not a url" }, "PUBLIC_URL"],

@@ -6,6 +6,7 @@
 import { ConfigError } from "./config-error";
 import type { WorkerEnv } from "./env";
 import { type Channel, parseChannels } from "./notify/settings";
+import type { SignaturePolicy } from "./payjs/client";
 
 export { ConfigError };
 
@@ -20,7 +21,7 @@ export interface Config {
   apiBase: string;
   pollIntervalSeconds: number;
   upstreamTimeoutMs: number;
-  allowUnsignedResponses: boolean;
+  signaturePolicy: SignaturePolicy;
   readTokens: string[];
   adminToken: string | null;
   /** `"*"` for any origin; an empty list for no CORS. */
@@ -63,6 +64,21 @@ function boolean(env: Vars, name: keyof WorkerEnv, fallback: boolean): boolean {
   if (value === "true" || value === "1") return true;
   if (value === "false" || value === "0") return false;
   throw new ConfigError(name, "must be true or false");
+}
+
+const POLICIES: readonly SignaturePolicy[] = ["strict", "if_present", "report"];
+
+/** `RESPONSE_SIGNATURE`, or its old alias `ALLOW_UNSIGNED_RESPONSES=true` (= `if_present`); the two must not disagree. */
+function signaturePolicy(env: Vars): SignaturePolicy {
+  const value = present(env, "RESPONSE_SIGNATURE");
+  const allowUnsigned = boolean(env, "ALLOW_UNSIGNED_RESPONSES", false);
+  if (value === undefined) return allowUnsigned ? "if_present" : "strict";
+  const policy = POLICIES.find((p) => p === value);
+  if (policy === undefined) throw new ConfigError("RESPONSE_SIGNATURE", "must be strict, if_present or report");
+  if (policy === "strict" && allowUnsigned) {
+    throw new ConfigError("RESPONSE_SIGNATURE", "is strict while ALLOW_UNSIGNED_RESPONSES is true: remove ALLOW_UNSIGNED_RESPONSES, or set RESPONSE_SIGNATURE=if_present");
+  }
+  return policy;
 }
 
 function httpUrl(env: Vars, name: keyof WorkerEnv): string | undefined {
@@ -173,7 +189,7 @@ export function parseConfig(env: Vars): Config {
     // Below 5 minutes the minute of cron jitter the poller allows would make a merchant due right after a success.
     pollIntervalSeconds: integer(env, "POLL_INTERVAL_SECONDS", 14_400, 300, 7 * 86_400),
     upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", 10_000, 100, 60_000),
-    allowUnsignedResponses: boolean(env, "ALLOW_UNSIGNED_RESPONSES", false),
+    signaturePolicy: signaturePolicy(env),
     readTokens: tokens(env, "API_TOKENS"),
     adminToken: admin ?? null,
     corsOrigins: cors(env),

@@ -12,4 +12,11 @@ export interface Secrets {
   NOTIFY_CHANNELS?: string;
 }
 
-export type WorkerEnv = Env & Secrets;
+/** Vars that `wrangler.toml` leaves unset: absent unless a deployment sets them. */
+export interface OptionalVars {
+  RESPONSE_SIGNATURE?: string;
+  /** Kept for old deployments: `true` means `RESPONSE_SIGNATURE=if_present`. */
+  ALLOW_UNSIGNED_RESPONSES?: string;
+}
+
+export type WorkerEnv = Env & Secrets & OptionalVars;

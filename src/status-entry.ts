@@ -19,5 +19,6 @@ export function statusEntry(merchant: Merchant, state: PollState | null, complai
     last_error: state?.last_error ?? null,
     complaints_total: complaints.length,
     complaints_active: complaints.filter((c) => c.active).length,
+    signature: state?.signature ?? { result: null, scheme: null },
   };
 }

@@ -37,6 +37,13 @@ export interface PollState {
   last_error: ErrorInfo | null;
   /** True once `watcher.failing` was raised for the current run of failures. */
   failing_alerted: boolean;
+  /** What the check of the last checked answer's `sign` found (null before any; absent in older values). */
+  signature: SignatureStatus | null;
+}
+
+export interface SignatureStatus {
+  result: "verified" | "absent" | "mismatch";
+  scheme: string | null;
 }
 
 export const INITIAL_STATE: PollState = {
@@ -47,6 +54,7 @@ export const INITIAL_STATE: PollState = {
   transient_failures: 0,
   last_error: null,
   failing_alerted: false,
+  signature: null,
 };
 
 /** What `status:{mchid}` holds. */
@@ -144,11 +152,17 @@ function pollState(v: unknown): PollState | null {
     isCount(s.consecutive_failures) &&
     isCount(s.transient_failures) &&
     isErrorAt(s.last_error) &&
-    typeof s.failing_alerted === "boolean";
-  return ok ? (v as PollState) : null;
+    typeof s.failing_alerted === "boolean" &&
+    (s.signature === undefined || s.signature === null || isSignature(s.signature));
+  return ok ? ({ ...(v as PollState), signature: (s.signature as SignatureStatus | undefined) ?? null }) : null;
 }
 
 const STATES: readonly string[] = ["pending", "delivered", "given_up"];
+
+function isSignature(v: unknown): boolean {
+  const x = v as Record<string, unknown>;
+  return typeof v === "object" && ["verified", "absent", "mismatch"].includes(x.result as string) && (x.scheme === null || isString(x.scheme));
+}
 
 function isErrorAt(e: unknown): boolean {
   if (e === null) return true;

@@ -226,6 +226,7 @@ describe("GET /api/status", () => {
       last_error: null,
       complaints_total: total(),
       complaints_active: total(),
+      signature: { result: "verified", scheme: "php-sdk" },
       storage_errors: [],
     });
   });

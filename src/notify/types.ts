@@ -17,6 +17,8 @@ export interface MerchantStatusEntry {
   last_error: { code: string; message: string; at: string } | null;
   complaints_total: number;
   complaints_active: number;
+  /** What the check of the last answer's `sign` found, and by which scheme it verified. */
+  signature: { result: "verified" | "absent" | "mismatch" | null; scheme: string | null };
   /** The status route shows it too; optional so an entry built without the snapshot still fits. */
   storage_errors?: { code: string; message: string }[];
 }

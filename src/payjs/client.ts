@@ -6,7 +6,7 @@
  */
 import type { Merchant } from "../config";
 import { parseJson, rawNumberText, sourceKeys } from "../json";
-import { signParams, verifySign } from "./sign";
+import { type SignCheck, checkSign, signParams } from "./sign";
 
 export type UpstreamErrorCode =
   | "timeout"
@@ -25,14 +25,31 @@ export interface UpstreamError {
   transient: boolean;
 }
 
+/**
+ * What to do with an answer's `sign` (the setting `RESPONSE_SIGNATURE`): `strict` takes only a sign that
+ * verifies; `if_present` also an answer without one; `report` every well-formed answer, saying what the check found.
+ */
+export type SignaturePolicy = "strict" | "if_present" | "report";
+
 export type UpstreamResult =
-  | { ok: true; items: Record<string, unknown>[]; payload: Record<string, unknown> }
+  | { ok: true; items: Record<string, unknown>[]; payload: Record<string, unknown>; signature: SignCheck }
   | { ok: false; error: UpstreamError };
+
+/** Everything one call showed, for the Worker (`result`) and for a person reading `npm run doctor`. */
+export interface Answer {
+  /** Null when no HTTP answer came (timeout, network). */
+  httpStatus: number | null;
+  /** The body, when it was a JSON object. */
+  payload: Record<string, unknown> | null;
+  /** What the sign check found; null when the answer was not a success to check. */
+  signature: SignCheck | null;
+  result: UpstreamResult;
+}
 
 export interface ClientOptions {
   apiBase: string;
   timeoutMs: number;
-  allowUnsignedResponses: boolean;
+  signaturePolicy: SignaturePolicy;
 }
 
 const MAX_MESSAGE = 200;
@@ -78,6 +95,11 @@ function transientStatus(status: number): boolean {
 }
 
 export async function fetchComplaints(merchant: Merchant, options: ClientOptions): Promise<UpstreamResult> {
+  return (await callComplaints(merchant, options)).result;
+}
+
+/** One signed call of `POST {apiBase}/complaint`, and all it showed. */
+export async function callComplaints(merchant: Merchant, options: ClientOptions): Promise<Answer> {
   const url = `${options.apiBase}/complaint`;
   const form = new URLSearchParams({ mchid: merchant.mchid, sign: signParams({ mchid: merchant.mchid }, merchant.key) });
   let response: Response;
@@ -93,52 +115,78 @@ export async function fetchComplaints(merchant: Merchant, options: ClientOptions
   } catch (error) {
     const name = error instanceof Error ? error.name : "";
     if (name === "TimeoutError" || name === "AbortError") {
-      return fail("timeout", `PAYJS did not answer within ${options.timeoutMs} ms`, true);
+      return noAnswer(fail("timeout", `PAYJS did not answer within ${options.timeoutMs} ms`, true));
     }
     // The origin only: a URL's user info or path is nobody's business in a status message.
     const origin = new URL(url).origin;
-    return fail("network", `Could not reach ${origin}: ${error instanceof Error ? error.message : "network error"}`, true);
+    return noAnswer(fail("network", `Could not reach ${origin}: ${error instanceof Error ? error.message : "network error"}`, true));
   }
 
   if (response.status < 200 || response.status > 299) {
-    return fail("http_status", `PAYJS answered HTTP ${response.status}`, transientStatus(response.status));
+    const payload = jsonObject(text);
+    const result = fail("http_status", `PAYJS answered HTTP ${response.status}`, transientStatus(response.status));
+    return { httpStatus: response.status, payload, signature: null, result };
   }
-  return parseComplaintResponse(text, merchant.key, options.allowUnsignedResponses, response.status);
+  return readAnswer(text, merchant.key, options.signaturePolicy, response.status);
+}
+
+function noAnswer(result: UpstreamResult): Answer {
+  return { httpStatus: null, payload: null, signature: null, result };
+}
+
+function jsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const parsed = parseJson(text);
+    return isRecord(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** {@link readAnswer}'s verdict alone. No I/O, so a bench can time it alone. */
+export function parseComplaintResponse(text: string, key: string, policy: SignaturePolicy, status = 200): UpstreamResult {
+  return readAnswer(text, key, policy, status).result;
 }
 
 /**
- * The body of a 2xx answer, parsed and checked: JSON object, `return_code` 1, `sign` verified over every
- * field present (or absent and `allowUnsigned`), `complaints` a list. No I/O, so a bench can time it alone.
- * @param status the HTTP status it came with, for the message when it is not JSON.
+ * The body of a 2xx answer, parsed and checked: JSON object, `return_code` 1, no field name that makes the
+ * sign ambiguous, `sign` checked over every field present and taken as `policy` says, `complaints` a list.
+ * @param status the HTTP status it came with.
  */
-export function parseComplaintResponse(text: string, key: string, allowUnsigned: boolean, status = 200): UpstreamResult {
-  let payload: unknown;
+export function readAnswer(text: string, key: string, policy: SignaturePolicy, status = 200): Answer {
+  const answer = (payload: Record<string, unknown> | null, signature: SignCheck | null, result: UpstreamResult): Answer => ({
+    httpStatus: status,
+    payload,
+    signature,
+    result,
+  });
+  let parsed: unknown;
   try {
-    payload = parseJson(text);
+    parsed = parseJson(text);
   } catch {
-    return fail("not_json", `PAYJS answered HTTP ${status} with a body that is not JSON`, true);
+    return answer(null, null, fail("not_json", `PAYJS answered HTTP ${status} with a body that is not JSON`, true));
   }
-  if (!isRecord(payload)) return fail("bad_shape", "PAYJS answered JSON that is not an object");
+  if (!isRecord(parsed)) return answer(null, null, fail("bad_shape", "PAYJS answered JSON that is not an object"));
+  const payload = parsed;
 
   if (Number(payload.return_code) !== 1) {
     const said = [payload.return_msg, payload.msg].find((m) => typeof m === "string" && m.trim() !== "");
-    return fail("upstream_error", `PAYJS refused: ${typeof said === "string" ? said : "return_code is not 1"}`);
+    return answer(payload, null, fail("upstream_error", `PAYJS refused: ${typeof said === "string" ? said : "return_code is not 1"}`));
   }
   // With urldecode in the signing string, `complaints[0][body]` as a field name signs exactly like a `complaints`
   // list: a signed answer could hide its list under such a name and make every stored complaint look gone.
   const ambiguous = Object.keys(payload).find((name) => /[[\]&=]/.test(name));
   if (ambiguous !== undefined) {
-    return fail("bad_shape", `PAYJS answered a field named ${JSON.stringify(ambiguous)}, which makes its sign ambiguous`);
+    return answer(payload, null, fail("bad_shape", `PAYJS answered a field named ${JSON.stringify(ambiguous)}, which makes its sign ambiguous`));
   }
-  if (payload.sign === undefined || payload.sign === null || payload.sign === "") {
-    if (!allowUnsigned) {
-      return fail("unsigned", "PAYJS answered without a sign (set ALLOW_UNSIGNED_RESPONSES=true to accept)");
-    }
-  } else if (!verifySign(payload, key)) {
-    return fail("bad_signature", "The sign of PAYJS's answer does not match its fields");
+  const signature = checkSign(payload, key);
+  if (signature.result === "absent" && policy === "strict") {
+    return answer(payload, signature, fail("unsigned", "PAYJS answered without a sign (set RESPONSE_SIGNATURE=if_present to accept)"));
   }
-
+  if (signature.result === "mismatch" && policy !== "report") {
+    return answer(payload, signature, fail("bad_signature", "The sign of PAYJS's answer does not match its fields by any known scheme"));
+  }
   const items = complaintItems(payload.complaints);
-  if (typeof items === "string") return fail("bad_shape", items);
-  return { ok: true, items, payload };
+  if (typeof items === "string") return answer(payload, signature, fail("bad_shape", items));
+  return answer(payload, signature, { ok: true, items, payload, signature });
 }

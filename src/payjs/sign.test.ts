@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseJson } from "../json";
 import { md5 } from "../md5";
-import { signingString, signParams, verifySign } from "./sign";
+import { SCHEMES, checkSign, phpUrldecode, signWith, signingString, signParams, verifySign } from "./sign";
 
 /** `JSON.rawJSON`, which workerd has and TypeScript's lib does not declare yet. */
 const rawJSON = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
@@ -184,5 +184,37 @@ describe("sign/verify properties", () => {
         expect(verifySign({ ...p, [name]: replacement, sign }, k)).toBe(false);
       }),
     );
+  });
+});
+
+describe("named signature schemes", () => {
+  const key = "k+ey%2B%zz";
+  const answer = { return_code: 1, complaints: [{ body: "a b" }] };
+  const base = "complaints[0][body]=a b&return_code=1";
+
+  it("Should decode a key as PHP's urldecode does: + a space, %XX a byte, a stray % kept", () => {
+    expect(phpUrldecode("k+ey%2B%zz")).toBe("k ey+%zz");
+    expect(phpUrldecode("%E6%8A%95%E8%AF%89")).toBe("投诉");
+    expect(phpUrldecode("plain-key")).toBe("plain-key");
+  });
+
+  it("Should sign by php-sdk with the key URL-decoded, and by raw-key with the key as it is", () => {
+    const [phpSdk, rawKey] = SCHEMES;
+    expect(signWith(phpSdk!, answer, key)).toBe(md5(`${base}&key=k ey+%zz`).toUpperCase());
+    expect(signWith(rawKey!, answer, key)).toBe(md5(`${base}&key=${key}`).toUpperCase());
+  });
+
+  it("Should name the scheme that verified, trying php-sdk first", () => {
+    expect(checkSign({ ...answer, sign: md5(`${base}&key=k ey+%zz`) }, key)).toEqual({ result: "verified", scheme: "php-sdk" });
+    expect(checkSign({ ...answer, sign: md5(`${base}&key=${key}`) }, key)).toEqual({ result: "verified", scheme: "raw-key" });
+    expect(checkSign({ ...answer, sign: md5(`${base}&key=plain`) }, "plain")).toEqual({ result: "verified", scheme: "php-sdk" });
+  });
+
+  it("Should report an absent sign as absent and anything else that does not verify as a mismatch", () => {
+    expect(checkSign({ ...answer }, key)).toEqual({ result: "absent", scheme: null });
+    expect(checkSign({ ...answer, sign: "" }, key)).toEqual({ result: "absent", scheme: null });
+    expect(checkSign({ ...answer, sign: 42 }, key)).toEqual({ result: "mismatch", scheme: null });
+    // Signed over the top-level fields only: the complaints are outside the signature, which no scheme accepts.
+    expect(checkSign({ ...answer, sign: md5(`return_code=1&key=${key}`) }, key)).toEqual({ result: "mismatch", scheme: null });
   });
 });

@@ -1,15 +1,18 @@
 /**
- * The PAYJS signature, computed exactly as the official PHP SDK does:
+ * The PAYJS signature, as the official PHP SDK computes it:
  *
  * ```php
  * $data = array_filter($data);           // drop falsy top-level values
  * ksort($data);                          // sort top-level keys
- * strtoupper(md5(urldecode(http_build_query($data)) . '&key=' . $key));
+ * strtoupper(md5(urldecode(http_build_query($data) . '&key=' . $key)));
  * ```
  *
  * `urldecode(http_build_query(...))` round-trips every key and value back to its raw UTF-8 text
  * (http_build_query writes `+` as `%2B`, a space as `+`, `%` as `%25`; urldecode undoes each), so the
  * signing string is built from raw values: nothing is URL-encoded here.
+ *
+ * How PAYJS signs its *answers* (with a nested `complaints` list) nobody outside PAYJS has published, so an
+ * answer is checked against each named {@link SCHEMES | scheme} in turn, and the one that matched is reported.
  *
  * @module
  * @see https://help.payjs.cn/api-lie-biao/qian-ming-suan-fa.html
@@ -173,29 +176,93 @@ export function signingString(params: Record<string, unknown>): string {
   return sink.text();
 }
 
-/** Upper-case hex MD5 of the signing string of `params` (without `skip`) plus `&key=KEY`. */
-function sign(params: Record<string, unknown>, key: string, skip?: string): string {
+/** Upper-case hex MD5 of the signing string of `params` (without `skip`) plus `&key=` and `keyText`. */
+function digest(params: Record<string, unknown>, keyText: string, skip?: string): string {
   const sink = new ByteSink();
   try {
     writeParams(params, sink, skip);
-    sink.write(`&key=${key}`);
+    sink.write(`&key=${keyText}`);
     return md5(sink.finish()).toUpperCase();
   } finally {
     sink.release();
   }
 }
 
-/** The PAYJS signature of `params` (every field given is signed): upper-case hex MD5 of the signing string plus `&key=KEY`. */
-export function signParams(params: Record<string, unknown>, key: string): string {
-  return sign(params, key);
+/** PHP's `urldecode`: `+` is a space and `%XX` a byte; anything else, a stray `%` included, stays. */
+export function phpUrldecode(text: string): string {
+  if (!/[+%]/.test(text)) return text;
+  const bytes: number[] = [];
+  const utf8 = new TextEncoder();
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    const hex = ch === "%" ? text.slice(i + 1, i + 3) : "";
+    if (ch === "+") bytes.push(0x20);
+    else if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(...utf8.encode(ch));
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
+/** A way PAYJS may sign. The signing string is the same in each; what follows `&key=` is not. */
+export interface Scheme {
+  name: SchemeName;
+  /** The text appended after `&key=`. */
+  keyText(key: string): string;
+}
+
+export type SchemeName = "php-sdk" | "raw-key";
+
 /**
- * Whether `payload.sign` is the signature of every other field in `payload` (unknown fields included).
+ * The schemes an answer is checked against, in this order. Each covers every field of the answer, nested
+ * complaints included: one that left complaint data outside the signature would let it be changed unseen.
+ * They differ only for a key holding `+` or `%`.
+ */
+export const SCHEMES: readonly Scheme[] = [
+  /** The official PHP SDK: `urldecode(http_build_query($data) . '&key=' . $key)`, so the key is URL-decoded too. */
+  { name: "php-sdk", keyText: phpUrldecode },
+  /** The API doc's Python sample: the key appended after the query is decoded, as it is. */
+  { name: "raw-key", keyText: (key) => key },
+];
+
+/** The sign of `params` (every field given) by one scheme. */
+export function signWith(scheme: Scheme, params: Record<string, unknown>, key: string): string {
+  return digest(params, scheme.keyText(key));
+}
+
+/** The PAYJS signature of `params` (every field given is signed), for requests: the key as it is. */
+export function signParams(params: Record<string, unknown>, key: string): string {
+  return digest(params, key);
+}
+
+/** What the check of an answer's `sign` found. */
+export type SignCheck =
+  | { result: "verified"; scheme: SchemeName }
+  | { result: "absent"; scheme: null }
+  | { result: "mismatch"; scheme: null };
+
+/**
+ * Checks `payload.sign` against every other field in `payload` (unknown fields included), by each scheme in
+ * {@link SCHEMES} order; a scheme that would compute the same string as one before it is not tried again.
  * The received sign is upper-cased, then compared in constant time.
  */
-export function verifySign(payload: Record<string, unknown>, key: string): boolean {
+export function checkSign(payload: Record<string, unknown>, key: string): SignCheck {
   const received = payload.sign;
-  if (typeof received !== "string") return false;
-  return equalsConstantTime(received.toUpperCase(), sign(payload, key, "sign"));
+  if (received === undefined || received === null || received === "") return { result: "absent", scheme: null };
+  if (typeof received !== "string") return { result: "mismatch", scheme: null };
+  const expected = received.toUpperCase();
+  const tried = new Set<string>();
+  for (const scheme of SCHEMES) {
+    const keyText = scheme.keyText(key);
+    if (tried.has(keyText)) continue;
+    tried.add(keyText);
+    if (equalsConstantTime(expected, digest(payload, keyText, "sign"))) return { result: "verified", scheme: scheme.name };
+  }
+  return { result: "mismatch", scheme: null };
+}
+
+/** Whether `payload.sign` is the signature of every other field in `payload` by one of the {@link SCHEMES}. */
+export function verifySign(payload: Record<string, unknown>, key: string): boolean {
+  return checkSign(payload, key).result === "verified";
 }

@@ -6,9 +6,10 @@
 import type { Config, Merchant } from "../config";
 import { logEvent } from "../log";
 import { type Deliveries, noDeliveries, toldComplaintIds } from "../notify/outbox";
-import { fetchComplaints } from "../payjs/client";
+import { callComplaints } from "../payjs/client";
+import type { SignCheck } from "../payjs/sign";
 import { type Complaint, type UpstreamFields, instantOfComplaintAt, normaliseComplaints } from "../payjs/complaint";
-import { INITIAL_STATE, type PollState, Store, complaintsKey, statusKey } from "../store";
+import { INITIAL_STATE, type PollState, type SignatureStatus, Store, complaintsKey, statusKey } from "../store";
 import { type OpenOutbox, OutboxFormatError, foldIfLarge, openOutbox, queueAlerts, sendAlerts, watcherTransition, writeOutbox } from "./alerts";
 import { exclusive } from "./exclusive";
 import { type Merge, mergeComplaints } from "./merge";
@@ -65,27 +66,29 @@ export async function planPoll(config: Config, store: Store, now: number, only?:
   return { due, waiting, nextDueInMs: waiting.length === 0 ? null : Math.min(...waiting.map((r) => msUntilDue(r.state, now))) };
 }
 
-/** What the upstream call and the stored list gave, before the diff. */
-type Reading =
+/** What the upstream call and the stored list gave, before the diff; `signature` as the answer's check found it. */
+type Reading = { signature: SignCheck | null } & (
   | { ok: false; outcome: Outcome }
-  | { ok: true; fresh: UpstreamFields[]; stored: Complaint[]; damaged: string | undefined };
+  | { ok: true; fresh: UpstreamFields[]; stored: Complaint[]; damaged: string | undefined }
+);
 
 async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
   const { config, store } = tick;
-  const upstream = await tick.outbound.run(() =>
-    fetchComplaints(merchant, {
+  const answer = await tick.outbound.run(() =>
+    callComplaints(merchant, {
       apiBase: config.apiBase,
       timeoutMs: config.upstreamTimeoutMs,
-      allowUnsignedResponses: config.allowUnsignedResponses,
+      signaturePolicy: config.signaturePolicy,
     }),
   );
+  const { result: upstream, signature } = answer;
   if (!upstream.ok) {
     const { code, message, transient } = upstream.error;
-    return { ok: false, outcome: { ok: false, transient, error: { code, message } } };
+    return { ok: false, signature, outcome: { ok: false, transient, error: { code, message } } };
   }
   const loaded = await store.loadComplaints(merchant.mchid);
   if (loaded.kind === "unreadable") {
-    return { ok: false, outcome: { ok: false, transient: false, error: { code: loaded.error.code, message: loaded.error.message } } };
+    return { ok: false, signature, outcome: { ok: false, transient: false, error: { code: loaded.error.code, message: loaded.error.message } } };
   }
   const { complaints: fresh, repeatedIds } = normaliseComplaints(merchant.mchid, upstream.items);
   if (repeatedIds.length > 0) {
@@ -93,8 +96,21 @@ async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
     logEvent("poll", { mchid: merchant.mchid, outcome: "repeated_ids", repeated: repeatedIds.length, ids: repeatedIds.slice(0, 10).join(",") });
   }
   return loaded.kind === "ok"
-    ? { ok: true, fresh, stored: loaded.value, damaged: loaded.damage?.text }
-    : { ok: true, fresh, stored: [], damaged: undefined };
+    ? { ok: true, signature, fresh, stored: loaded.value, damaged: loaded.damage?.text }
+    : { ok: true, signature, fresh, stored: [], damaged: undefined };
+}
+
+/**
+ * The signature status after an answer: what its check found, or the previous one when no answer was
+ * checked (a timeout, `return_code: 0`). A change is logged once, so a switch of scheme is seen.
+ */
+function signatureAfter(mchid: string, before: SignatureStatus | null, check: SignCheck | null): SignatureStatus | null {
+  if (check === null) return before;
+  const after: SignatureStatus = { result: check.result, scheme: check.scheme };
+  if (before?.result !== after.result || before?.scheme !== after.scheme) {
+    logEvent("signature", { mchid, result: after.result, scheme: after.scheme, before: before?.result ?? null, before_scheme: before?.scheme ?? null });
+  }
+  return after;
 }
 
 /**
@@ -124,9 +140,10 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   const started = Date.now();
   const intervalMs = config.pollIntervalSeconds * 1000;
 
-  const reading = await read(tick, merchant).catch((error: unknown): Reading => ({ ok: false, outcome: storageFailure(error) }));
+  const reading = await read(tick, merchant).catch((error: unknown): Reading => ({ ok: false, signature: null, outcome: storageFailure(error) }));
   let outcome: Outcome = reading.ok ? { ok: true, transient: false, error: null } : reading.outcome;
-  let next = nextState(state, outcome, now, intervalMs);
+  const signature = signatureAfter(mchid, state.signature, reading.signature);
+  let next: PollState = { ...nextState(state, outcome, now, intervalMs), signature };
   let merge: Merge | null = null;
   let open: OpenOutbox | null = null;
   try {
@@ -155,7 +172,7 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   } catch (error) {
     outcome = error instanceof OutboxFormatError ? { ok: false, transient: false, error: { code: error.code, message: error.message } } : storageFailure(error);
     merge = null;
-    next = { ...nextState(state, outcome, now, intervalMs), failing_alerted: state.failing_alerted };
+    next = { ...nextState(state, outcome, now, intervalMs), failing_alerted: state.failing_alerted, signature };
   }
   const saved = await saveStatus(store, mchid, { state: next, deliveries: open?.deliveries ?? record.deliveries }, record.rev, now);
 
@@ -169,6 +186,8 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
     vanished: result.vanished,
     total: merge?.complaints.length ?? 0,
     error: result.error?.code ?? null,
+    // Under RESPONSE_SIGNATURE=report an answer that did not verify is stored: this says so on every poll.
+    signature: signature?.result ?? null,
     status_saved: saved,
     ms: Date.now() - started,
   });
