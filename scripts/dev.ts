@@ -272,6 +272,9 @@ async function main(): Promise<void> {
       `  curl -X POST -H "Authorization: Bearer ${adminToken}" ${url}/api/poll`,
       "Make the sandbox misbehave (modes: timeout, http_500_html, bad_sign, …; reset with POST /__sandbox/reset):",
       `  curl -X POST -d '{"mode":"http_500_html"}' ${sandbox.url}/__sandbox/mode`,
+      "Sign its answers another way (sign_raw_key, mismatch, unsigned), then ask the doctor what the Worker would do:",
+      `  curl -X POST -d '{"mode":"mismatch"}' ${sandbox.url}/__sandbox/mode`,
+      `  PAYJS_API_BASE=${sandbox.url}/api PAYJS_MCHID=${SANDBOX_MERCHANT.mchid} PAYJS_KEY=${SANDBOX_MERCHANT.key} npm run doctor`,
     );
   } else {
     lines.push(

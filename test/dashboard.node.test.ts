@@ -2,7 +2,9 @@
  * The dashboard in a real browser: Debian's headless Chromium driven by playwright-core, against the real
  * Worker under `wrangler dev`, which has polled the PAYJS sandbox through two real cron ticks: the first
  * merchant (PAYJS_MCHID/KEY) with its 15 fixture complaints, one of which is gone by the second tick; the
- * second merchant (PAYJS_MERCHANTS, "二号店") answered with an HTML 500 page, so it is failing.
+ * second merchant (PAYJS_MERCHANTS, "二号店") answered with an HTML 500 page, so it is failing. A second
+ * Worker, under RESPONSE_SIGNATURE=report, stores the second merchant's answers signed wrongly or not at all,
+ * for the status panel's signature warnings.
  *
  * Needs /usr/bin/chromium and fonts-noto-cjk (`apt-get install -y chromium fonts-noto-cjk`; CHROMIUM_PATH
  * overrides the path). Screenshots at 390 and 1280 px go to test-results/.
@@ -27,6 +29,12 @@ const zh = STRINGS.zh;
 const en = STRINGS.en;
 const RESULTS = join(PROJECT_ROOT, "test-results");
 const CSV_HEADER = "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at";
+
+interface MerchantStatus {
+  mchid: string;
+  last_error: unknown;
+  signature: { result: "verified" | "absent" | "mismatch" | null; scheme: string | null };
+}
 
 interface Session {
   context: BrowserContext;
@@ -62,7 +70,8 @@ describe("the dashboard in Chromium", () => {
     return (await res.json()) as { complaints: { id: string }[]; total: number };
   }
 
-  async function open(opts: { width?: number; locale?: string; path?: string } = {}): Promise<Session> {
+  /** `base`: another Worker's address (default: the main stack's). */
+  async function open(opts: { width?: number; locale?: string; path?: string; base?: string } = {}): Promise<Session> {
     const context = await browser.newContext({
       viewport: { width: opts.width ?? 1280, height: 900 },
       locale: opts.locale ?? "zh-CN",
@@ -82,7 +91,7 @@ describe("the dashboard in Chromium", () => {
     });
     page.on("request", (r) => session.requests.push({ url: r.url(), authorization: r.headers().authorization }));
     sessions.push(session);
-    await page.goto(`${base}${opts.path ?? "/"}`);
+    await page.goto(`${opts.base ?? base}${opts.path ?? "/"}`);
     return session;
   }
 
@@ -119,6 +128,14 @@ describe("the dashboard in Chromium", () => {
       throw new Error(`#msg is ${JSON.stringify(await page.textContent("#msg"))}, wanted ${re}: ${String(error)}`);
     }
     return (await page.textContent("#msg")) ?? "";
+  }
+
+  async function merchantStatus(worker: string, mchid: string): Promise<MerchantStatus> {
+    const res = await fetch(`${worker}/api/status`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
+    expect(res.status).toBe(200);
+    const found = ((await res.json()) as { merchants: MerchantStatus[] }).merchants.find((m) => m.mchid === mchid);
+    if (found === undefined) throw new Error(`no merchant ${mchid} in /api/status`);
+    return found;
   }
 
   beforeAll(async () => {
@@ -248,6 +265,11 @@ describe("the dashboard in Chromium", () => {
     expect(healthy).toContain("14 / 15");
     const msg = await waitMsg(page, /二号店 \(1500000002\) 的 PAYJS 轮询失败（连续 2 次）/);
     expect(msg).toContain("http_status");
+    // The healthy merchant's answers verified, the failing one's were never checked: no signature warning.
+    expect(await status.locator("[data-signature-warning]").count()).toBe(0);
+    const scheme = (await merchantStatus(base, M1)).signature.scheme;
+    expect(scheme).toEqual(expect.any(String));
+    expect(healthy).toContain(zh.sigScheme.replace("{0}", String(scheme)));
   });
 
   it("filters by state, merchant and Beijing dates", async () => {
@@ -481,4 +503,84 @@ describe("the dashboard in Chromium", () => {
       }
     });
   }
+  describe("under RESPONSE_SIGNATURE=report, with answers that do not verify", () => {
+    let sig: DashboardStack;
+    const named = `${SECOND_NAME} (${M2})`;
+    const fill = (template: string, who: string): string => template.replace("{0}", who);
+    /** The scheme note's text before the scheme's name, e.g. "签名已校验（". */
+    const schemeNote = (template: string): string => template.split("{0}")[0] as string;
+
+    async function sandboxMode(mode: string, mchid?: string): Promise<void> {
+      const res = await fetch(`${sig.sandbox.url}/__sandbox/mode`, { method: "POST", body: JSON.stringify({ mode, mchid }) });
+      expect(res.status, await res.text()).toBe(200);
+    }
+
+    /** Signs in to the report Worker and waits for the status panel's merchant rows. */
+    async function openStatus(locale?: string): Promise<Page> {
+      const { page } = await open({ base: sig.worker.url, ...(locale === undefined ? {} : { locale }) });
+      await signIn(page);
+      await page.locator("#status tr", { hasText: M2 }).waitFor();
+      await page.locator("#status tr", { hasText: M1 }).waitFor();
+      return page;
+    }
+
+    beforeAll(async () => {
+      sig = await startDashboardStack({ secondName: SECOND_NAME, secondHasFixtures: true, vars: { RESPONSE_SIGNATURE: "report" } });
+      await sandboxMode("bad_sign", M2);
+      await sig.fireCron();
+    });
+
+    afterEach((context) => {
+      if (context.task.result?.state === "fail" && sig !== undefined) console.error(`--- wrangler dev (report) output ---\n${sig.worker.output()}`);
+    });
+
+    afterAll(async () => {
+      await sig?.stop();
+    });
+
+    it("warns of the merchant whose answer's sign did not match, and of it only, in both languages", async () => {
+      expect((await merchantStatus(sig.worker.url, M2)).signature).toEqual({ result: "mismatch", scheme: null });
+      const verified = (await merchantStatus(sig.worker.url, M1)).signature;
+      expect(verified.result).toBe("verified");
+
+      const page = await openStatus();
+      const warning = page.locator(`#status [data-signature-warning="${M2}"]`);
+      await warning.waitFor();
+      expect(await page.locator("[data-signature-warning]").count()).toBe(1);
+      expect(await page.locator(`[data-signature-warning="${M1}"]`).count()).toBe(0);
+      expect(await warning.textContent()).toBe(fill(zh.sigMismatch, named));
+      expect(await warning.isVisible()).toBe(true);
+      // The verified merchant's row names the scheme that verified it; the warned one's names none.
+      expect(await page.locator("#status tr", { hasText: M1 }).innerText()).toContain(fill(zh.sigScheme, String(verified.scheme)));
+      expect(await page.locator("#status tr", { hasText: M2 }).innerText()).not.toContain(schemeNote(zh.sigScheme));
+      await page.locator("#status").screenshot({ path: join(RESULTS, "dashboard-signature-warning.png") });
+
+      await page.click("#lang");
+      await page.waitForFunction((want) => document.querySelector("[data-signature-warning]")?.textContent === want, fill(en.sigMismatch, named));
+      expect(await page.locator("[data-signature-warning]").count()).toBe(1);
+      expect(await page.getAttribute("[data-signature-warning]", "data-signature-warning")).toBe(M2);
+      expect(await page.locator("#status tr", { hasText: M1 }).innerText()).toContain(fill(en.sigScheme, String(verified.scheme)));
+    });
+
+    it("warns of an unsigned answer, and drops the warning once an answer verifies again", async () => {
+      await sandboxMode("unsigned", M2);
+      await sig.fireCronAt(Date.now() + 10 * 60_000);
+      expect((await merchantStatus(sig.worker.url, M2)).signature).toEqual({ result: "absent", scheme: null });
+
+      const page = await openStatus("en-US");
+      const warning = page.locator(`#status [data-signature-warning="${M2}"]`);
+      await warning.waitFor();
+      expect(await warning.textContent()).toBe(fill(en.sigAbsent, named));
+      expect(await page.locator("[data-signature-warning]").count()).toBe(1);
+      await page.click("#lang");
+      await page.waitForFunction((want) => document.querySelector("[data-signature-warning]")?.textContent === want, fill(zh.sigAbsent, named));
+
+      await sandboxMode("ok");
+      await sig.fireCronAt(Date.now() + 20 * 60_000);
+      expect((await merchantStatus(sig.worker.url, M2)).signature.result).toBe("verified");
+      await page.click("#refresh");
+      await page.waitForFunction(() => document.querySelectorAll("[data-signature-warning]").length === 0);
+      expect(await page.locator("#status tr", { hasText: M2 }).innerText()).toContain(schemeNote(zh.sigScheme));
+    });
+  });
 });

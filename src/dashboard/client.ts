@@ -6,6 +6,10 @@
  * `createElement`), never through `innerHTML` (the CSP also enforces Trusted Types, so an HTML sink would
  * throw); the token lives in `localStorage` and only ever travels in the `Authorization` header.
  *
+ * The status panel warns, in `[data-signature-warning="{mchid}"]`, of each merchant whose last PAYJS answer's
+ * `sign` did not verify (`signature.result` "mismatch" or "absent") and was stored (RESPONSE_SIGNATURE report or
+ * if_present), not refused.
+ *
  * Addresses: `#/` the list, `#/?mchid=…&since=…&until=…&active=…&q=…&size=…` a filtered list (`size` is the
  * page size, 1–500, default 50), `#/complaints/{mchid}/{id}` one complaint (alerts link there).
  * @module
@@ -187,14 +191,24 @@ function renderStatus() {
   const ms = status.merchants || [], warn = [];
   const err = (e) => (e ? e.code + ": " + e.message + " · " + bj(e.at) : T("ok"));
   const next = (m) => (m.next_poll_at ? bj(m.next_poll_at) : T("dueNow"));
-  const parts = [table(["merchant", "lastSuccess", "nextPoll", "lastError", "failures", "counts"], ms.map((m) =>
+  // The last PAYJS answer's sign: "mismatch"/"absent" get a warning naming the merchant; "verified" its scheme in small text.
+  const sig = (m) => (m.signature && m.signature.result) || null;
+  const who = (m) => (sig(m) === "verified" && m.signature.scheme
+    ? el("div", null, mname(m.mchid), el("div", { class: "hint" }, T("sigScheme", [m.signature.scheme])))
+    : mname(m.mchid));
+  // Only while the merchant runs on such an answer: one refused for its sign shows as the last error instead.
+  const refused = (m) => m.last_error && (m.last_error.code === "bad_signature" || m.last_error.code === "unsigned");
+  const parts = ms.filter((m) => (sig(m) === "mismatch" || sig(m) === "absent") && !refused(m)).map((m) =>
+    el("p", { class: "sig " + sig(m), "data-signature-warning": m.mchid },
+      sig(m) === "mismatch" ? T("sigMismatch", [mname(m.mchid)]) : T("sigAbsent", [mname(m.mchid)])));
+  parts.push(table(["merchant", "lastSuccess", "nextPoll", "lastError", "failures", "counts"], ms.map((m) =>
     el("tr", m.last_error ? { class: "bad" } : null,
-      cell("merchant", mname(m.mchid)),
+      cell("merchant", who(m)),
       cell("lastSuccess", bj(m.last_success_at), "t"),
       cell("nextPoll", next(m), "t"),
       cell("lastError", err(m.last_error), "err"),
       cell("failures", String(m.consecutive_failures || 0), "num"),
-      cell("counts", (m.complaints_active || 0) + " / " + (m.complaints_total || 0), "num"))))];
+      cell("counts", (m.complaints_active || 0) + " / " + (m.complaints_total || 0), "num")))));
   const ch = status.channels;
   if (Array.isArray(ch) && ch.length) {
     parts.push(el("h3", null, T("channelsTitle")), table(["channel", "type", "lastDelivery", "lastError", "pending", "givenUp"], ch.map((c) =>

@@ -4,7 +4,8 @@
  * with the string's key. No inline script or style: the page loads `/dashboard.js` and `/dashboard.css`.
  *
  * Hooks kept for tests and users' scripts (CONTRACT.md, Dashboard hooks): `#token`, `#signin`, `#signout`,
- * `#q`, `#status`, `#msg` (role="alert"), and the rows `[data-complaint-id]` the script adds.
+ * `#q`, `#status`, `#msg` (role="alert"), and the rows `[data-complaint-id]` the script adds; in `#status` the
+ * script also adds `[data-signature-warning="{mchid}"]` for each merchant whose last PAYJS answer did not verify.
  * @module
  */
 import { STRINGS, type StringKey } from "./strings";

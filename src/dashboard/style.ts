@@ -33,6 +33,8 @@ label{display:block;font-size:.85rem;color:var(--mut);margin-bottom:.15rem}
 #msg p{margin:0 0 .75rem;padding:.6rem .8rem;border-radius:6px;border-left:4px solid var(--acc);background:var(--card)}
 #msg p.err{border-color:var(--bad);background:var(--badbg)}
 #msg p.warn{border-color:var(--warn);background:var(--warnbg)}
+#status p.sig{margin:0 0 .75rem;padding:.6rem .8rem;border-radius:6px;border-left:4px solid var(--bad);background:var(--badbg)}
+#status p.sig.absent{border-color:var(--warn);background:var(--warnbg)}
 #filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:flex-end}
 #filters .grow{flex:1 1 14rem}
 #filters .grow input{width:100%}

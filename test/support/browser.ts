@@ -53,6 +53,8 @@ export interface DashboardStackOptions {
   failingMchid?: string;
   /** Fixture complaints of the second merchant (default: none). */
   secondHasFixtures?: boolean;
+  /** More Worker vars (e.g. `RESPONSE_SIGNATURE`), given after the stack's own. */
+  vars?: Record<string, string>;
 }
 
 export interface DashboardStack {
@@ -102,6 +104,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     vars.PAYJS_MCHID = m1;
     vars.PAYJS_KEY = SANDBOX_MERCHANT.key;
   }
+  Object.assign(vars, options.vars);
   let worker: WranglerDev;
   try {
     worker = await startWranglerDev({ persistTo: persistDir, vars });
