@@ -15,6 +15,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { parseDevVars } from "./dev-vars";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
 import { processAlive } from "./processes";
 
@@ -24,28 +25,6 @@ const DEFAULT_PORT = 8787;
 const DEFAULT_SANDBOX_PORT = 8788;
 export const DEV_READ_TOKEN = "dev-read-token";
 export const DEV_ADMIN_TOKEN = "dev-admin-token";
-
-/** A small `.dev.vars` parser: `KEY=VALUE`, `KEY="VALUE"`, `KEY='VALUE'`, `export KEY=…`, `#` comments. */
-export function parseDevVars(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (match === null) continue;
-    const [, key, rest] = match as unknown as [string, string, string];
-    let value = rest;
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.length >= 2 && value.lastIndexOf(quote) > 0) {
-      value = value.slice(1, value.lastIndexOf(quote));
-      if (quote === '"') value = value.replace(/\\n/g, "\n").replace(/\\"/g, '"');
-    } else {
-      value = value.replace(/\s+#.*$/, "").trim();
-    }
-    vars[key] = value;
-  }
-  return vars;
-}
 
 interface Args {
   sandboxPort: number;

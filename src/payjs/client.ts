@@ -119,7 +119,10 @@ export async function callComplaints(merchant: Merchant, options: ClientOptions)
     }
     // The origin only: a URL's user info or path is nobody's business in a status message.
     const origin = new URL(url).origin;
-    return noAnswer(fail("network", `Could not reach ${origin}: ${error instanceof Error ? error.message : "network error"}`, true));
+    // Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is the cause's code.
+    const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+    const reason = `${error instanceof Error ? error.message : "network error"}${typeof cause === "string" ? ` (${cause})` : ""}`;
+    return noAnswer(fail("network", `Could not reach ${origin}: ${reason}`, true));
   }
 
   if (response.status < 200 || response.status > 299) {

@@ -1,0 +1,81 @@
+/**
+ * The settings `npm run doctor` reads: each from the environment first, then from `.dev.vars` in the current
+ * directory (the environment wins per name; an empty value counts as absent, as it does for the Worker), then
+ * validated by the Worker's own {@link parseConfig}. Nothing here ever puts a value in a message.
+ * @module
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Config, ConfigError, parseConfig } from "../../src/config";
+import { parseDevVars } from "../dev-vars";
+
+/** Every setting the doctor reads; the others (tokens, channels, …) play no part in a call to PAYJS. */
+export const DOCTOR_SETTINGS = [
+  "PAYJS_MCHID",
+  "PAYJS_KEY",
+  "PAYJS_MERCHANTS",
+  "PAYJS_API_BASE",
+  "RESPONSE_SIGNATURE",
+  "ALLOW_UNSIGNED_RESPONSES",
+  "UPSTREAM_TIMEOUT_MS",
+] as const;
+
+export type DoctorSetting = (typeof DOCTOR_SETTINGS)[number];
+
+export type Source = "environment" | ".dev.vars";
+
+export interface LoadedSettings {
+  /** The values found, by name (absent names are missing). */
+  values: Partial<Record<DoctorSetting, string>>;
+  /** Where each value came from. */
+  sources: Partial<Record<DoctorSetting, Source>>;
+  /** The `.dev.vars` read, or null when there was none. */
+  devVarsPath: string | null;
+}
+
+/** Reads the settings; a `.dev.vars` that exists but cannot be read is a {@link ConfigError}. */
+export function loadSettings(env: NodeJS.ProcessEnv, cwd: string): LoadedSettings {
+  const path = join(cwd, ".dev.vars");
+  let file: Record<string, string> = {};
+  let devVarsPath: string | null = null;
+  if (existsSync(path)) {
+    try {
+      file = parseDevVars(readFileSync(path, "utf8"));
+      devVarsPath = path;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      throw new ConfigError(".dev.vars", `cannot be read (${code}): ${path}`);
+    }
+  }
+  const values: LoadedSettings["values"] = {};
+  const sources: LoadedSettings["sources"] = {};
+  for (const name of DOCTOR_SETTINGS) {
+    const fromEnv = env[name];
+    if (fromEnv !== undefined && fromEnv.trim() !== "") {
+      values[name] = fromEnv;
+      sources[name] = "environment";
+    } else if (Object.hasOwn(file, name) && (file[name] ?? "").trim() !== "") {
+      values[name] = file[name];
+      sources[name] = ".dev.vars";
+    }
+  }
+  return { values, sources, devVarsPath };
+}
+
+/**
+ * The Worker's own validation of these settings, plus the doctor's one extra demand: at least one merchant.
+ * @throws ConfigError naming the setting.
+ */
+export function checkSettings(settings: LoadedSettings): Config {
+  const config = parseConfig(settings.values);
+  if (config.merchants.length === 0) {
+    throw new ConfigError("PAYJS_MCHID", "no merchant is configured: set PAYJS_MCHID and PAYJS_KEY, or PAYJS_MERCHANTS");
+  }
+  return config;
+}
+
+/** Which settings hold this merchant's id and key, for advice: the single pair, or its entry in PAYJS_MERCHANTS. */
+export function merchantSettings(settings: LoadedSettings, mchid: string): { mchid: string; key: string } {
+  if (settings.values.PAYJS_MCHID?.trim() === mchid) return { mchid: "PAYJS_MCHID", key: `PAYJS_KEY (the key of mchid ${mchid})` };
+  return { mchid: `the "mchid" ${mchid} in PAYJS_MERCHANTS`, key: `the "key" of mchid ${mchid} in PAYJS_MERCHANTS` };
+}
