@@ -4,11 +4,14 @@ import { defineConfig } from "vitest/config";
 /**
  * Two projects: `workers` runs inside workerd with real local KV (the Worker's own code);
  * `node` runs tests that start processes (wrangler dev, the sandbox, Chromium) or compare against `node:crypto`.
+ * Every run first builds the dashboard (scripts/build-dashboard.mjs): wrangler.toml's `[assets]` directory must
+ * exist before the Workers pool starts, and the browser tests load what it holds.
  */
 export default defineConfig({
   test: {
     // The Worker logs one JSON line per poll; show them only for failing tests.
     silent: "passed-only",
+    globalSetup: ["./scripts/build-dashboard.mjs"],
     projects: [
       {
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
@@ -24,7 +27,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["src/**/*.node.test.ts", "test/**/*.node.test.ts", "sandbox/**/*.node.test.ts"],
+          include: ["src/**/*.node.test.ts", "test/**/*.node.test.ts", "sandbox/**/*.node.test.ts", "dashboard/**/*.node.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 90_000,
         },

@@ -17,7 +17,8 @@ import { md5 } from "../src/md5";
 import { parseComplaintResponse } from "../src/payjs/client";
 import { listPage, parseListQuery } from "../src/reader/query";
 import { loadSnapshot } from "../src/reader/snapshot";
-import { FORMAT, INITIAL_STATE, Store } from "../src/store";
+import { FORMAT, Store } from "../src/store";
+import { INITIAL_STATE } from "../src/domain/poll-state";
 import { MemoryKv } from "./memory-kv";
 import { KEY, MCHID, pollWork, reloaded, responseBody, T0 } from "./poll-work";
 

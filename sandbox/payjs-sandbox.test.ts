@@ -4,7 +4,7 @@
  * our own upstream client (`fetchComplaints`) with `fetch` routed to the sandbox.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Merchant } from "../src/config";
+import type { Merchant } from "../src/domain/merchant";
 import { type UpstreamErrorCode, fetchComplaints } from "../src/payjs/client";
 import { signParams, verifySign } from "../src/payjs/sign";
 import { SHARED_COMPLAINT_ID, beijingText, fixtureComplaints, generateComplaints } from "./fixtures";

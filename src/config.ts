@@ -5,16 +5,13 @@
  */
 import { ConfigError } from "./config-error";
 import type { WorkerEnv } from "./env";
+import type { Merchant } from "./domain/merchant";
 import { type Channel, parseChannels } from "./notify/settings";
 import type { SignaturePolicy } from "./payjs/client";
 
 export { ConfigError };
+export type { Merchant };
 
-export interface Merchant {
-  mchid: string;
-  key: string;
-  name: string | null;
-}
 
 export interface Config {
   merchants: Merchant[];

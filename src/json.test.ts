@@ -3,9 +3,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateComplaints } from "../sandbox/fixtures";
 import { parseJson, parseJsonExact, rawNumberText, sourceKeys } from "./json";
-import { complaintRecord, normaliseComplaint } from "./payjs/complaint";
+import { complaintRecord, COMPLAINTS } from "./domain/complaint";
+import { normaliseComplaint } from "./payjs/complaint";
 import { mergeComplaints } from "./poller/merge";
-import { Store } from "./store";
+import { Store, complaintsKey } from "./store";
 
 const isRawJSON = (v: unknown): boolean => (JSON as unknown as { isRawJSON(v: unknown): boolean }).isRawJSON(v);
 
@@ -163,9 +164,9 @@ describe("stored complaints", () => {
     const raw = parseJson('{"complaint_id":9007199254740993,"order_id":123456789012345678901,"total_fee":2990}');
     const fields = normaliseComplaint("100", raw as Record<string, unknown>);
     const at = "2026-11-08T00:00:00.000Z";
-    await store.saveComplaints("100", [complaintRecord(fields, { first_seen_at: at, last_seen_at: at, active: true })], Date.parse(at));
+    await store.save(complaintsKey("100"), COMPLAINTS, [complaintRecord(fields, { first_seen_at: at, last_seen_at: at, active: true })], Date.parse(at));
 
-    const loaded = await store.loadComplaints("100");
+    const loaded = await store.load(complaintsKey("100"), COMPLAINTS);
     expect(loaded.kind).toBe("ok");
     const [stored] = loaded.kind === "ok" ? loaded.value : [];
     expect(stored?.id).toBe("9007199254740993");

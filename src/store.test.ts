@@ -1,8 +1,10 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { complaintRecord, normaliseComplaint } from "./payjs/complaint";
-import { noDeliveries } from "./notify/outbox";
-import { FORMAT, INITIAL_STATE, Store, complaintsKey, statusKey } from "./store";
+import { complaintRecord, COMPLAINTS } from "./domain/complaint";
+import { normaliseComplaint } from "./payjs/complaint";
+import { noDeliveries } from "./domain/outbox";
+import { FORMAT, Store, complaintsKey, statusKey } from "./store";
+import { INITIAL_STATE, STATUS } from "./domain/poll-state";
 
 const kv = env.COMPLAINTS;
 const NOW = Date.parse("2026-11-27T00:00:00Z");
@@ -22,17 +24,17 @@ describe("Store", () => {
   });
 
   it("Should read back what it wrote, under the documented keys", async () => {
-    await store.saveComplaints("100", [complaint], NOW);
-    await store.saveStatus("100", { state: { ...INITIAL_STATE, consecutive_failures: 2 }, deliveries: noDeliveries() }, NOW);
-    const complaints = await store.loadComplaints("100");
+    await store.save(complaintsKey("100"), COMPLAINTS, [complaint], NOW);
+    await store.save(statusKey("100"), STATUS, { state: { ...INITIAL_STATE, consecutive_failures: 2 }, deliveries: noDeliveries() }, NOW);
+    const complaints = await store.load(complaintsKey("100"), COMPLAINTS);
     expect(complaints).toMatchObject({ kind: "ok", value: [complaint] });
-    expect(await store.loadStatus("100")).toMatchObject({ kind: "ok", value: { state: { consecutive_failures: 2 } } });
+    expect(await store.load(statusKey("100"), STATUS)).toMatchObject({ kind: "ok", value: { state: { consecutive_failures: 2 } } });
     expect(JSON.parse((await kv.get(complaintsKey("100"))) as string)).toMatchObject({ format: FORMAT });
     expect(await kv.get(statusKey("100"))).not.toBeNull();
   });
 
   it("Should report absent values as absent", async () => {
-    expect(await store.loadComplaints("100")).toEqual({ kind: "absent" });
+    expect(await store.load(complaintsKey("100"), COMPLAINTS)).toEqual({ kind: "absent" });
   });
 
   it.each([
@@ -40,7 +42,7 @@ describe("Store", () => {
     [JSON.stringify({ complaints: [] }), "storage_format"],
   ])("Should report %s as unreadable (%s) and keep its text", async (text, code) => {
     await kv.put(complaintsKey("100"), text);
-    const stored = await store.loadComplaints("100");
+    const stored = await store.load(complaintsKey("100"), COMPLAINTS);
     expect(stored).toMatchObject({ kind: "unreadable", text, error: { code, key: complaintsKey("100") } });
   });
 
@@ -48,7 +50,7 @@ describe("Store", () => {
     "Should read %s as no complaints, reporting the damage and keeping its text",
     async (text) => {
       await kv.put(complaintsKey("100"), text);
-      const stored = await store.loadComplaints("100");
+      const stored = await store.load(complaintsKey("100"), COMPLAINTS);
       expect(stored).toMatchObject({ kind: "ok", value: [], damage: { text, error: { code: "storage_corrupt", key: complaintsKey("100") } } });
     },
   );
@@ -58,25 +60,25 @@ describe("Store", () => {
     const whole = JSON.stringify({ format: FORMAT, rev: "r", complaints: [complaint, tricky, { ...complaint, id: "C3" }] });
     const text = whole.slice(0, whole.lastIndexOf('"id":"C3"') + 5);
     await kv.put(complaintsKey("100"), text);
-    const stored = await store.loadComplaints("100");
+    const stored = await store.load(complaintsKey("100"), COMPLAINTS);
     expect(stored).toMatchObject({ kind: "ok", value: [complaint, tricky], damage: { text, error: { code: "storage_corrupt" } } });
   });
 
   it("Should report an unreadable status as unreadable and keep its text", async () => {
     await kv.put(statusKey("100"), "garbage");
-    expect(await store.loadStatus("100")).toMatchObject({ kind: "unreadable", text: "garbage", error: { code: "storage_corrupt" } });
+    expect(await store.load(statusKey("100"), STATUS)).toMatchObject({ kind: "unreadable", text: "garbage", error: { code: "storage_corrupt" } });
   });
 
   it("Should keep the readable complaints of a value with one damaged record, and report the damage", async () => {
     const text = JSON.stringify({ format: FORMAT, rev: "r", complaints: [complaint, { id: 1 }] });
     await kv.put(complaintsKey("100"), text);
-    const stored = await store.loadComplaints("100");
+    const stored = await store.load(complaintsKey("100"), COMPLAINTS);
     expect(stored).toMatchObject({ kind: "ok", value: [complaint], damage: { text, error: { code: "storage_corrupt" } } });
   });
 
   it("Should refuse a status whose times do not parse", async () => {
     await kv.put(statusKey("100"), JSON.stringify({ format: FORMAT, state: { ...INITIAL_STATE, next_poll_at: "soon" } }));
-    expect(await store.loadStatus("100")).toMatchObject({ kind: "unreadable" });
+    expect(await store.load(statusKey("100"), STATUS)).toMatchObject({ kind: "unreadable" });
   });
 
   it("Should write the format key once and refuse a newer layout", async () => {

@@ -1,10 +1,12 @@
 /**
  * The dashboard in a real browser: Debian's headless Chromium driven by playwright-core, against the real
- * Worker under `wrangler dev`, which has polled the PAYJS sandbox through two real cron ticks: the first
- * merchant (PAYJS_MCHID/KEY) with its 15 fixture complaints, one of which is gone by the second tick; the
+ * Worker under `wrangler dev`, which builds the dashboard and serves it as static assets with the headers of
+ * dashboard/_headers, as Cloudflare does. The Worker has polled the PAYJS sandbox through two real cron ticks: the
+ * first merchant (PAYJS_MCHID/KEY) with its 15 fixture complaints, one of which is gone by the second tick; the
  * second merchant (PAYJS_MERCHANTS, "二号店") answered with an HTML 500 page, so it is failing. A second
- * Worker, under RESPONSE_SIGNATURE=report, stores the second merchant's answers signed wrongly or not at all,
- * for the status panel's signature warnings.
+ * Worker, with an invalid setting, still serves the page, which shows the API's bad_config error. A third, under
+ * RESPONSE_SIGNATURE=report, stores the second merchant's answers signed wrongly or not at all, for the status
+ * panel's signature warnings.
  *
  * Needs /usr/bin/chromium and fonts-noto-cjk (`apt-get install -y chromium fonts-noto-cjk`; CHROMIUM_PATH
  * overrides the path). Screenshots at 390 and 1280 px go to test-results/.
@@ -15,9 +17,9 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
-import { STRINGS } from "../src/dashboard/strings";
+import { STRINGS } from "../dashboard/strings";
 import { type DashboardStack, READ_TOKEN, launchChromium, startDashboardStack } from "./support/browser";
-import { PROJECT_ROOT } from "./support/wrangler-dev";
+import { PROJECT_ROOT, type WranglerDev, startWranglerDev } from "./support/wrangler-dev";
 
 // Functions given to page.evaluate / waitForFunction run in the browser; the project's TypeScript has no DOM lib.
 declare const document: any, location: any, localStorage: any;
@@ -28,6 +30,8 @@ const SECOND_NAME = "二号店";
 const zh = STRINGS.zh;
 const en = STRINGS.en;
 const RESULTS = join(PROJECT_ROOT, "test-results");
+/** The policy dashboard/_headers gives every static file. */
+const CSP = /^[ \t]+Content-Security-Policy: (.+)$/m.exec(readFileSync(join(PROJECT_ROOT, "dashboard/_headers"), "utf8"))?.[1];
 const CSV_HEADER = "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at";
 
 interface MerchantStatus {
@@ -168,17 +172,52 @@ describe("the dashboard in Chromium", () => {
     await stack?.stop();
   });
 
-  it("serves the page with a strict Content-Security-Policy", async () => {
+  it("serves the page as static files with a strict Content-Security-Policy, Trusted Types enforced", async () => {
     const res = await fetch(`${base}/`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const csp = res.headers.get("content-security-policy") ?? "";
+    expect(CSP).toContain("require-trusted-types-for 'script'");
+    expect(csp).toBe(CSP);
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toContain("unsafe");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("etag")).toMatch(/^"[0-9a-f]+"$/);
+    const html = await res.text();
+    // The script and the style sheet, by content hash, cached for a year, under the same policy.
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/dashboard\.\w+\.(?:js|css))"/g)].map((m) => m[1] as string);
+    expect(assets).toHaveLength(2);
+    for (const path of assets) {
+      const asset = await fetch(`${base}${path}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get("content-type")).toMatch(path.endsWith(".js") ? /^text\/javascript/ : /^text\/css/);
+      expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+      expect(asset.headers.get("content-security-policy")).toBe(CSP);
+    }
+    const again = await fetch(`${base}/`, { headers: { "If-None-Match": res.headers.get("etag") ?? "" } });
+    expect(again.status).toBe(304);
     const post = await fetch(`${base}/`, { method: "POST" });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, HEAD");
+    // Paths without a file still reach the Worker: its JSON 404, and the API.
+    const missing = await fetch(`${base}/assets/nope.js`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: "not_found" } });
+    expect((await fetch(`${base}/api/status`)).status).toBe(401);
+
+    const { page, allow } = await open();
+    await waitMsg(page, pattern(zh.msgNoToken));
+    allow.push(/TrustedHTML/); // Chromium reports the refused assignment below
+    const sink = await page.evaluate(() => {
+      try {
+        document.createElement("div").innerHTML = "<b>x</b>";
+        return "assigned";
+      } catch (error) {
+        return String(error);
+      }
+    });
+    expect(sink).toMatch(/TypeError.*TrustedHTML/);
   });
 
   it("asks for a token, loads no data without one, and rejects a wrong one", async () => {
@@ -427,7 +466,7 @@ describe("the dashboard in Chromium", () => {
   it("says what to do when the Worker has no token, a bad setting, no network or no poll yet, and shows alert channels", async () => {
     const { page, allow } = await open();
     allow.push(/\b50[03]\b|net::ERR_FAILED/); // Chromium logs the failed answers itself
-    // The API's answers, shaped as CONTRACT.md gives them, for states this stack cannot be in.
+    // The API's answers, shaped as the README's "HTTP API" gives them, for states this stack cannot be in.
     let respond: (path: string) => { status: number; body: unknown } | "abort" = () => "abort";
     await page.route("**/api/**", async (route) => {
       const answer = respond(new URL(route.request().url()).pathname);
@@ -503,6 +542,42 @@ describe("the dashboard in Chromium", () => {
       }
     });
   }
+  describe("with a setting the Worker refuses", () => {
+    let broken: WranglerDev;
+    const setting = "POLL_INTERVAL_SECONDS";
+
+    beforeAll(async () => {
+      broken = await startWranglerDev({ vars: { API_TOKENS: READ_TOKEN, [setting]: "four hours" } });
+    });
+
+    afterEach((context) => {
+      if (context.task.result?.state === "fail" && broken !== undefined) console.error(`--- wrangler dev (broken) output ---\n${broken.output()}`);
+    });
+
+    afterAll(async () => {
+      await broken?.stop();
+    });
+
+    it("still serves the page, which shows the API's bad_config error naming the setting", async () => {
+      const health = await fetch(`${broken.url}/healthz`);
+      expect(health.status).toBe(500);
+      expect(await health.json()).toMatchObject({ error: { code: "bad_config", setting } });
+      // The page is a static file: the Worker does not run for it, so it cannot refuse it.
+      const res = await fetch(`${broken.url}/`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-security-policy")).toBe(CSP);
+
+      const { page, allow } = await open({ base: broken.url });
+      allow.push(/\b500\b/); // Chromium logs the failed answer itself
+      await waitMsg(page, pattern(zh.msgNoToken));
+      await signIn(page);
+      const msg = await waitMsg(page, pattern(zh.msgBadConfig));
+      expect(msg).toContain(`Worker 的设置 ${setting} 无效`);
+      expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBeNull();
+      expect(await page.isVisible("#token")).toBe(true);
+    });
+  });
+
   describe("under RESPONSE_SIGNATURE=report, with answers that do not verify", () => {
     let sig: DashboardStack;
     const named = `${SECOND_NAME} (${M2})`;

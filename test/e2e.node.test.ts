@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Complaint } from "../src/payjs/complaint";
+import type { Complaint } from "../src/domain/complaint";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2, type PayjsComplaintItem } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";

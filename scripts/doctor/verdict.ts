@@ -4,7 +4,7 @@
  * Pure: no I/O, so every case can be read here in one place.
  * @module
  */
-import type { Merchant } from "../../src/config";
+import type { Merchant } from "../../src/domain/merchant";
 import { normaliseComplaints } from "../../src/payjs/complaint";
 import { type Answer, type SignaturePolicy, complaintItems } from "../../src/payjs/client";
 import { SCHEMES } from "../../src/payjs/sign";

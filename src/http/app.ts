@@ -4,7 +4,6 @@
  */
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import { dashboardRoutes } from "../dashboard";
 import { logEvent } from "../log";
 import { QueryError } from "../reader/query";
 import { jsonError } from "./errors";
@@ -27,7 +26,7 @@ export function createApp(): Hono<AppEnv> {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.all("/healthz", methodNotAllowed("GET, HEAD"));
 
-  app.route("/", dashboardRoutes);
+  // The dashboard (`/` and `/assets/*`) is static assets, answered before the Worker runs (wrangler.toml [assets]).
   app.use("/api/*", cors);
   app.use("/api/*", requireRole("read"));
   app.route("/api", complaintsRoutes);

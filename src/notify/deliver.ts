@@ -3,15 +3,14 @@
  * each attempt in the outbox.
  * @module
  */
-import type { Outbound } from "../poller/outbound";
+import { DELIVERIES_AT_ONCE, type Outbound } from "../outbound";
 import { logEvent } from "../log";
-import { type Outbox, type OutboxEntry, dueEntries, recordAttempt } from "./outbox";
+import { type Outbox, type OutboxEntry } from "../domain/outbox";
+import { dueEntries, recordAttempt } from "./outbox";
 import { send } from "./send";
 import type { Channel } from "./settings";
 import type { SendContext } from "./types";
 
-/** Workers allow 6 open connections; the poller may hold some. */
-const CONCURRENCY = 4;
 
 /**
  * @param now the tick's time, which schedules retries; `ctx.now` is the real clock, for platform signatures.
@@ -44,6 +43,6 @@ export async function deliverDue(
       });
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: DELIVERIES_AT_ONCE }, worker));
   return attempted;
 }

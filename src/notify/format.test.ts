@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Complaint } from "../payjs/complaint";
+import type { Complaint } from "../domain/complaint";
 import {
   beijingTime,
   complaintLink,
@@ -10,7 +10,7 @@ import {
   trimBody,
   trimText,
 } from "./format";
-import type { MerchantStatusEntry, Notification } from "./types";
+import type { MerchantStatusEntry, Notification } from "../domain/notification";
 
 const complaint: Complaint = {
   id: "C1",

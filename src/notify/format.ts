@@ -9,9 +9,10 @@
  * starts a line becomes `＃`. The complaint body also sits in a quote block of its own.
  * @module
  */
-import { parseUpstreamTime, toBeijingIso, type Complaint } from "../payjs/complaint";
-import { yuan } from "../reader/csv";
-import type { MerchantStatusEntry, Notification } from "./types";
+import { beijingTextOf } from "../domain/time";
+import { type Complaint } from "../domain/complaint";
+import { yuan } from "../domain/money";
+import type { MerchantStatusEntry, Notification } from "../domain/notification";
 
 /** Code points of a complaint body an alert shows. */
 export const BODY_LIMIT = 200;
@@ -59,8 +60,7 @@ function oneLine(text: string): string {
  * Text that is no time (a complaint_at upstream sent in a form we cannot read) is shown unchanged.
  */
 export function beijingTime(value: string): string {
-  const ms = parseUpstreamTime(value);
-  return ms === null ? value : toBeijingIso(ms).slice(0, 19).replace("T", " ");
+  return beijingTextOf(value, true);
 }
 
 /** "29.90 元", or 未知 when upstream sent no amount. */

@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { normaliseComplaint, complaintRecord } from "../payjs/complaint";
+import { normaliseComplaint } from "../payjs/complaint";
+import { complaintRecord } from "../domain/complaint";
 import { CHANNEL_TYPES } from "./channels";
-import {
-  type Outbox,
-  applyDeliveries,
-  channelStatus,
-  dueEntries,
-  emptyOutbox,
-  enqueue,
-  mergeDeliveries,
-  progressOf,
-  prune,
-  recordAttempt,
-} from "./outbox";
+import { type Outbox, emptyOutbox } from "../domain/outbox";
+import { applyDeliveries, channelStatus, dueEntries, enqueue, mergeDeliveries, progressOf, prune, recordAttempt } from "./outbox";
 import type { Channel } from "./settings";
 
 const T0 = Date.parse("2026-11-27T00:00:00Z");

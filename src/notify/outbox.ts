@@ -7,9 +7,11 @@
  * one write per key per second); they are folded in again when the outbox is next read.
  * @module
  */
-import type { Complaint } from "../payjs/complaint";
+import type { Complaint } from "../domain/complaint";
+import type { ChannelRecord, Deliveries, Outbox, OutboxEntry, Progress } from "../domain/outbox";
+import type { ErrorAt } from "../domain/shape";
 import type { Channel } from "./settings";
-import type { EventName, MerchantStatusEntry, Notification } from "./types";
+import type { EventName, MerchantStatusEntry, Notification } from "../domain/notification";
 
 /** Chat channels get one summary instead of more than this many messages for one poll. */
 export const SUMMARY_AFTER = 5;
@@ -17,52 +19,6 @@ export const SUMMARY_AFTER = 5;
 export const RETRY_DELAYS_MS = [5, 15, 30, 60, 120].map((m) => m * 60_000);
 /** Sent and given-up entries are kept this long: long enough to recognise a re-queued event. */
 const KEEP_DONE_MS = 7 * 86_400_000;
-
-export interface ErrorAt {
-  code: string;
-  message: string;
-  at: string;
-}
-
-export interface OutboxEntry {
-  /** `{channel}|{event key}`: the same event for the same channel is never queued twice. */
-  id: string;
-  channel: string;
-  event: EventName;
-  /** The complaints this message tells of, so a complaint is announced once per channel. */
-  complaint_ids: string[];
-  /** What to send; dropped once the entry is done. */
-  notification: Notification | null;
-  state: "pending" | "delivered" | "given_up";
-  attempts: number;
-  created_at: string;
-  next_attempt_at: string | null;
-  done_at: string | null;
-  last_error: ErrorAt | null;
-}
-
-export interface ChannelRecord {
-  last_delivery_at: string | null;
-  last_error: ErrorAt | null;
-}
-
-export interface Outbox {
-  entries: OutboxEntry[];
-  channels: Record<string, ChannelRecord>;
-}
-
-export const emptyOutbox = (): Outbox => ({ entries: [], channels: {} });
-
-/** Where one entry's delivery stands. */
-export type Progress = Pick<OutboxEntry, "state" | "attempts" | "next_attempt_at" | "done_at" | "last_error">;
-
-/** What delivery did to an outbox since it was last written: each attempted entry's progress, and the channels' records. */
-export interface Deliveries {
-  entries: Record<string, Progress>;
-  channels: Record<string, ChannelRecord>;
-}
-
-export const noDeliveries = (): Deliveries => ({ entries: {}, channels: {} });
 
 export function progressOf(e: OutboxEntry): Progress {
   return { state: e.state, attempts: e.attempts, next_attempt_at: e.next_attempt_at, done_at: e.done_at, last_error: e.last_error };

@@ -6,7 +6,8 @@
 import { detail } from "./channels/http";
 import type { Channel } from "./settings";
 import type { AttemptResult } from "./outbox";
-import type { Notification, SendContext } from "./types";
+import type { Notification } from "../domain/notification";
+import type { SendContext } from "./types";
 
 export const SEND_TIMEOUT_MS = 10_000;
 

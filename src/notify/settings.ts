@@ -6,7 +6,8 @@
  */
 import { ConfigError } from "../config-error";
 import { CHANNEL_TYPES, OptionError } from "./channels";
-import type { ChannelType, EventName } from "./types";
+import type { ChannelType } from "./types";
+import type { EventName } from "../domain/notification";
 
 export const EVENT_NAMES: readonly EventName[] = ["complaint.new", "watcher.failing", "watcher.recovered"];
 const COMMON_KEYS = ["type", "name", "events", "merchants"];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { md5 } from "../md5";
 import { parseComplaintResponse, type UpstreamResult } from "./client";
-import { complaintRecord, normaliseComplaint } from "./complaint";
+import { complaintRecord } from "../domain/complaint";
+import { normaliseComplaint } from "./complaint";
 import { signParams } from "./sign";
 
 const KEY = "k";

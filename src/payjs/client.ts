@@ -4,7 +4,7 @@
  * @module
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
-import type { Merchant } from "../config";
+import type { Merchant } from "../domain/merchant";
 import { parseJson, rawNumberText, sourceKeys } from "../json";
 import { type SignCheck, checkSign, signParams } from "./sign";
 

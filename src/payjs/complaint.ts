@@ -5,33 +5,10 @@
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
 import { rawNumberText, sourceKeys } from "../json";
+import type { RawComplaint, UpstreamFields } from "../domain/complaint";
+import { BEIJING_OFFSET_MS, isRealTime, toBeijingIso } from "../domain/time";
 import { md5 } from "../md5";
 
-export type RawComplaint = Record<string, unknown>;
-
-export interface Complaint {
-  id: string;
-  mchid: string;
-  /** ISO 8601 at +08:00, or the upstream text unchanged when it does not parse. */
-  complaint_at: string;
-  out_trade_no: string;
-  order_id: string;
-  /** Amount in fen; null when upstream sent no integer. */
-  total_fee: number | null;
-  body: string;
-  first_seen_at: string;
-  last_seen_at: string;
-  active: boolean;
-  raw: RawComplaint;
-}
-
-/** The fields that come from upstream alone; the rest is the watcher's bookkeeping. */
-export type UpstreamFields = Pick<
-  Complaint,
-  "id" | "mchid" | "complaint_at" | "out_trade_no" | "order_id" | "total_fee" | "body" | "raw"
->;
-
-const BEIJING_OFFSET_MS = 8 * 3600_000;
 /** The years a PAYJS time may fall in, as instants (Beijing years); anything outside is a misread, not a time. */
 const FIRST_MS = Date.UTC(2000, 0, 1) - BEIJING_OFFSET_MS;
 const END_MS = Date.UTC(2101, 0, 1) - BEIJING_OFFSET_MS;
@@ -39,25 +16,8 @@ const END_MS = Date.UTC(2101, 0, 1) - BEIJING_OFFSET_MS;
 const MILLISECONDS_FROM = 1e11;
 const LOCAL_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const ZONED_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
-/** The exact form {@link toBeijingIso} writes: only such text is a time when read back. */
-const BEIJING_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
-
-function pad(n: number, width = 2): string {
-  return width === 2 && n >= 0 && n < 10 ? `0${n}` : String(n).padStart(width, "0");
-}
-
-/** Formats an instant as Beijing wall-clock time with its `+08:00` offset. */
-export function toBeijingIso(epochMs: number): string {
-  const d = new Date(epochMs + BEIJING_OFFSET_MS);
-  return (
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
-    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+08:00`
-  );
-}
-
-/** The instant of a stored `complaint_at`, or null when it holds upstream text that did not parse. */
-export function instantOfComplaintAt(complaintAt: string): number | null {
-  return BEIJING_ISO.test(complaintAt) ? Date.parse(complaintAt) : null;
+function pad(n: number): string {
+  return n >= 0 && n < 10 ? `0${n}` : String(n);
 }
 
 /** Year, month, day, hour, minute, second of a regex match; absent time parts are 0. */
@@ -66,16 +26,9 @@ function partsOf(match: RegExpExecArray): [number, number, number, number, numbe
   return [Number(match[1] ?? 0), Number(match[2] ?? 0), Number(match[3] ?? 0), Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
 }
 
-/** Days in month `mo` (1–12) of year `y`, Gregorian. */
-function daysInMonth(y: number, mo: number): number {
-  if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
-}
-
-/** Whether the parts name a real calendar time: `Date` would silently roll 2026-02-30 over to March. */
-function realTime([y, mo, d, h, mi, s]: readonly number[]): boolean {
-  if (y === undefined || mo === undefined || d === undefined || y < 2000 || y > 2100 || mo < 1 || mo > 12) return false;
-  return d >= 1 && d <= daysInMonth(y, mo) && (h ?? 0) <= 23 && (mi ?? 0) <= 59 && (s ?? 0) <= 59;
+/** Whether the parts name a real calendar time within the years 2000–2100. */
+function realTime([y, mo, d, h, mi, s]: readonly [number, number, number, number, number, number]): boolean {
+  return y >= 2000 && y <= 2100 && isRealTime(y, mo, d, h, mi, s);
 }
 
 /** PAYJS's own form, Beijing wall-clock text, already in parts: checked, else null. */
@@ -209,27 +162,5 @@ export function normaliseComplaint(mchid: string, raw: RawComplaint): UpstreamFi
     total_fee: fen(raw.total_fee),
     body: text(raw.body),
     raw,
-  };
-}
-
-/** A stored complaint with its fields in the documented order, `raw` last. */
-export function complaintRecord(
-  fields: UpstreamFields,
-  seen: { first_seen_at: string; last_seen_at: string; active: boolean },
-): Complaint {
-  // Written out rather than spread: every record gets one object shape, which keeps building, diffing and
-  // JSON.stringify of a 10 000-complaint list fast.
-  return {
-    id: fields.id,
-    mchid: fields.mchid,
-    complaint_at: fields.complaint_at,
-    out_trade_no: fields.out_trade_no,
-    order_id: fields.order_id,
-    total_fee: fields.total_fee,
-    body: fields.body,
-    first_seen_at: seen.first_seen_at,
-    last_seen_at: seen.last_seen_at,
-    active: seen.active,
-    raw: fields.raw,
   };
 }

@@ -6,26 +6,16 @@
  * into the status, the poll's last write: no key is written twice in one invocation.
  * @module
  */
-import type { Merchant } from "../config";
+import type { Merchant } from "../domain/merchant";
 import { logEvent } from "../log";
 import { deliverDue } from "../notify/deliver";
-import {
-  type Deliveries,
-  type Outbox,
-  applyDeliveries,
-  dueEntries,
-  emptyOutbox,
-  enqueue,
-  failingKey,
-  noDeliveries,
-  progressOf,
-  prune,
-  recoveredKey,
-} from "../notify/outbox";
-import type { Complaint } from "../payjs/complaint";
-import { comparePositions, positionOf } from "../reader/order";
-import { statusEntry } from "../status-entry";
-import { type PollState, type Store, outboxKey } from "../store";
+import { type Deliveries, type Outbox, emptyOutbox, noDeliveries, OUTBOX } from "../domain/outbox";
+import { applyDeliveries, dueEntries, enqueue, failingKey, progressOf, prune, recoveredKey } from "../notify/outbox";
+import type { Complaint } from "../domain/complaint";
+import { comparePositions, positionOf } from "../domain/order";
+import { statusEntry } from "../domain/status";
+import { type PollState } from "../domain/poll-state";
+import { type Store, outboxKey } from "../store";
 import type { Tick } from "./tick-context";
 
 export type WatcherEvent = { event: "watcher.failing" | "watcher.recovered"; run: string };
@@ -71,7 +61,7 @@ const FOLD_AFTER = 200;
 
 /** Loads the outbox and folds in the deliveries recorded since it was written. */
 export async function openOutbox(store: Store, mchid: string, deliveries: Deliveries): Promise<OpenOutbox> {
-  const stored = await store.loadOutbox(mchid);
+  const stored = await store.load(outboxKey(mchid), OUTBOX);
   if (stored.kind === "unreadable" && stored.error.code === "storage_format") throw new OutboxFormatError(stored.error.message);
   const damaged = stored.kind === "unreadable" ? stored.text : stored.kind === "ok" ? stored.damage?.text : undefined;
   const outbox = stored.kind === "ok" ? stored.value : emptyOutbox();
@@ -112,7 +102,7 @@ export async function queueAlerts(tick: Tick, merchant: Merchant, open: OpenOutb
 /** Writes the outbox with every delivery folded in, so the status need not carry them any more. */
 export async function writeOutbox(store: Store, open: OpenOutbox, now: number): Promise<void> {
   if (open.damaged !== undefined) await store.preserve(outboxKey(open.mchid), open.damaged, now);
-  await store.saveOutbox(open.mchid, open.outbox, now);
+  await store.save(outboxKey(open.mchid), OUTBOX, open.outbox, now);
   open.deliveries = noDeliveries();
   open.changed = false;
   open.damaged = undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { md5 } from "../md5";
-import { complaintRecord, normaliseComplaint } from "../payjs/complaint";
+import { complaintRecord } from "../domain/complaint";
+import { normaliseComplaint } from "../payjs/complaint";
 import { mergeComplaints } from "./merge";
 
 const item = (id: string, body = "body " + id) => normaliseComplaint("100", { complaint_id: id, complaint_at: "2026-11-08 01:13:29", body });

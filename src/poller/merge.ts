@@ -3,7 +3,8 @@
  * left the upstream list becomes inactive and keeps the time it was last seen.
  * @module
  */
-import { type Complaint, complaintId, complaintRecord, type UpstreamFields } from "../payjs/complaint";
+import { type Complaint, complaintRecord, type UpstreamFields } from "../domain/complaint";
+import { complaintId } from "../payjs/complaint";
 
 export interface Merge {
   complaints: Complaint[];

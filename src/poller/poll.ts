@@ -3,22 +3,27 @@
  * the outcome recorded. Merchants are independent: one failing never stops the others.
  * @module
  */
-import type { Config, Merchant } from "../config";
+import type { Config } from "../config";
+import type { Merchant } from "../domain/merchant";
 import { logEvent } from "../log";
-import { type Deliveries, noDeliveries, toldComplaintIds } from "../notify/outbox";
+import { type Deliveries, noDeliveries } from "../domain/outbox";
+import { toldComplaintIds } from "../notify/outbox";
 import { callComplaints } from "../payjs/client";
 import type { SignCheck } from "../payjs/sign";
-import { type Complaint, type UpstreamFields, instantOfComplaintAt, normaliseComplaints } from "../payjs/complaint";
-import { INITIAL_STATE, type PollState, type SignatureStatus, Store, complaintsKey, statusKey } from "../store";
+import { type Complaint, type UpstreamFields, COMPLAINTS } from "../domain/complaint";
+import { instantOfComplaintAt } from "../domain/time";
+import { normaliseComplaints } from "../payjs/complaint";
+import { INITIAL_STATE, type PollState, type SignatureStatus, STATUS } from "../domain/poll-state";
+import { Store, complaintsKey, statusKey } from "../store";
 import { type OpenOutbox, OutboxFormatError, foldIfLarge, openOutbox, queueAlerts, sendAlerts, watcherTransition, writeOutbox } from "./alerts";
+import { MERCHANTS_AT_ONCE } from "../outbound";
 import { exclusive } from "./exclusive";
 import { type Merge, mergeComplaints } from "./merge";
 import { saveStatus } from "./save-status";
-import { type Outcome, isDue, msUntilDue, nextState } from "./schedule";
+import { type Outcome, nextState } from "./schedule";
+import { isDue, msUntilDue } from "../domain/poll-state";
 import type { Tick } from "./tick-context";
 
-/** Workers allow 6 simultaneous open connections per invocation; leave room for KV. */
-const CONCURRENCY = 4;
 /** Done alerts stay in the outbox this long: older complaints were announced, if ever, before its memory begins. */
 const OUTBOX_MEMORY_MS = 7 * 86_400_000;
 
@@ -48,7 +53,7 @@ export interface Plan {
 }
 
 export async function loadRecord(store: Store, merchant: Merchant, now: number): Promise<MerchantRecord> {
-  const stored = await store.loadStatus(merchant.mchid);
+  const stored = await store.load(statusKey(merchant.mchid), STATUS);
   if (stored.kind === "ok") {
     // Damaged delivery records are kept aside before the next status write drops them.
     if (stored.damage !== null) await store.preserve(statusKey(merchant.mchid), stored.damage.text, now);
@@ -86,7 +91,7 @@ async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
     const { code, message, transient } = upstream.error;
     return { ok: false, signature, outcome: { ok: false, transient, error: { code, message } } };
   }
-  const loaded = await store.loadComplaints(merchant.mchid);
+  const loaded = await store.load(complaintsKey(merchant.mchid), COMPLAINTS);
   if (loaded.kind === "unreadable") {
     return { ok: false, signature, outcome: { ok: false, transient: false, error: { code: loaded.error.code, message: loaded.error.message } } };
   }
@@ -127,12 +132,53 @@ function announcedBefore(open: OpenOutbox | null, lastSuccessAt: string | null):
   };
 }
 
+/** What a poll is about to write: the outbox it queued alerts in, the merged list, a damaged value's text to keep aside. */
+interface Changes {
+  open: OpenOutbox | null;
+  merge: Merge | null;
+  damaged: string | undefined;
+}
+
+/** The diff against what is stored, and the alerts it and the state change call for, queued in the outbox. */
+async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, next: PollState): Promise<Changes> {
+  const { config, store, now } = tick;
+  const { merchant, state } = record;
+  const open = config.channels.length > 0 ? await openOutbox(store, merchant.mchid, record.deliveries) : null;
+  const damaged = reading.ok ? reading.damaged : undefined;
+  const announced = damaged === undefined ? undefined : announcedBefore(open, state.last_success_at);
+  const merge = reading.ok ? mergeComplaints(reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at, announced) : null;
+  if (merge !== null && merge.recovered.length > 0) logEvent("poll", { mchid: merchant.mchid, outcome: "recovered", recovered: merge.recovered.length });
+  if (open !== null) {
+    const known = merge?.complaints ?? (reading.ok ? reading.stored : null);
+    await queueAlerts(tick, merchant, open, {
+      newComplaints: merge?.added ?? [],
+      watcher: watcherTransition(state, next, config.alertAfterFailures),
+      state: next,
+      complaints: async () => known ?? readableComplaints(store, merchant.mchid),
+    });
+  }
+  return { open, merge, damaged };
+}
+
 /**
- * One merchant's poll. Its writes, in this order and each key at most once (KV takes one write per key per
- * second): `outbox:` when it queued alerts, `complaints:` when the list changed, `status:` always. The
- * outbox goes first so that alerts are queued before the complaints that cause them are stored; alerts are
- * sent only once both are stored, and what sending did is written with the status.
+ * A poll's writes, in this order and each key at most once (KV takes one write per key per second):
+ * 1. `outbox:` when alerts were queued: before the complaints that cause them, so a crash in between neither
+ *    loses an alert (the next poll finds the complaints new again) nor doubles one (entries are keyed);
+ * 2. `complaints:` when the list changed; only then are the alerts sent;
+ * 3. `status:`, last, in {@link pollOne}: the outcome and what sending did.
  */
+async function writeInOrder(tick: Tick, mchid: string, { open, merge, damaged }: Changes): Promise<void> {
+  const { store, now } = tick;
+  if (open?.changed) await writeOutbox(store, open, now);
+  if (damaged !== undefined) await store.preserve(complaintsKey(mchid), damaged, now);
+  if (merge !== null && (merge.changed || damaged !== undefined)) await store.save(complaintsKey(mchid), COMPLAINTS, merge.complaints, now);
+  if (open !== null) {
+    await sendAlerts(tick, open);
+    await foldIfLarge(store, open, now);
+  }
+}
+
+/** One merchant's poll: read, prepare, write in order, then the status; every failure becomes its outcome. */
 async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> {
   const { config, store, now } = tick;
   const { merchant, state } = record;
@@ -144,38 +190,17 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   let outcome: Outcome = reading.ok ? { ok: true, transient: false, error: null } : reading.outcome;
   const signature = signatureAfter(mchid, state.signature, reading.signature);
   let next: PollState = { ...nextState(state, outcome, now, intervalMs), signature };
-  let merge: Merge | null = null;
-  let open: OpenOutbox | null = null;
+  let changes: Changes | null = null;
   try {
-    if (config.channels.length > 0) open = await openOutbox(store, mchid, record.deliveries);
-    if (reading.ok) {
-      const seen = reading.damaged === undefined ? undefined : announcedBefore(open, state.last_success_at);
-      merge = mergeComplaints(reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at, seen);
-      if (merge.recovered.length > 0) logEvent("poll", { mchid, outcome: "recovered", recovered: merge.recovered.length });
-    }
-    if (open !== null) {
-      const known = merge?.complaints ?? (reading.ok ? reading.stored : null);
-      await queueAlerts(tick, merchant, open, {
-        newComplaints: merge?.added ?? [],
-        watcher: watcherTransition(state, next, config.alertAfterFailures),
-        state: next,
-        complaints: async () => known ?? readableComplaints(store, mchid),
-      });
-      if (open.changed) await writeOutbox(store, open, now);
-    }
-    if (reading.ok && reading.damaged !== undefined) await store.preserve(complaintsKey(mchid), reading.damaged, now);
-    if (merge !== null && (merge.changed || (reading.ok && reading.damaged !== undefined))) await store.saveComplaints(mchid, merge.complaints, now);
-    if (open !== null) {
-      await sendAlerts(tick, open);
-      await foldIfLarge(store, open, now);
-    }
+    changes = await prepare(tick, record, reading, next);
+    await writeInOrder(tick, mchid, changes);
   } catch (error) {
     outcome = error instanceof OutboxFormatError ? { ok: false, transient: false, error: { code: error.code, message: error.message } } : storageFailure(error);
-    merge = null;
     next = { ...nextState(state, outcome, now, intervalMs), failing_alerted: state.failing_alerted, signature };
   }
-  const saved = await saveStatus(store, mchid, { state: next, deliveries: open?.deliveries ?? record.deliveries }, record.rev, now);
+  const saved = await saveStatus(store, mchid, { state: next, deliveries: changes?.open?.deliveries ?? record.deliveries }, record.rev, now);
 
+  const merge = outcome.ok ? (changes?.merge ?? null) : null;
   const result: PollResult = outcome.ok
     ? { mchid, outcome: "ok", new: merge?.added.length ?? 0, vanished: merge?.vanished.length ?? 0, error: null }
     : { mchid, outcome: "error", new: 0, vanished: 0, error: outcome.error };
@@ -200,12 +225,12 @@ function storageFailure(error: unknown): Outcome {
 }
 
 async function readableComplaints(store: Store, mchid: string): Promise<Complaint[]> {
-  const loaded = await store.loadComplaints(mchid);
+  const loaded = await store.load(complaintsKey(mchid), COMPLAINTS);
   return loaded.kind === "ok" ? loaded.value : [];
 }
 
 /**
- * Polls the given merchants, at most {@link CONCURRENCY} at once, in the order given, as many as the
+ * Polls the given merchants, at most {@link MERCHANTS_AT_ONCE} at once, in the order given, as many as the
  * tick's request budget allows (the rest stay due for the next tick).
  */
 export async function pollMerchants(tick: Tick, due: MerchantRecord[]): Promise<PollResult[]> {
@@ -235,6 +260,6 @@ export async function pollMerchants(tick: Tick, due: MerchantRecord[]): Promise<
       });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, fits.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(MERCHANTS_AT_ONCE, fits.length) }, worker));
   return results.filter((r): r is PollResult => r !== null);
 }

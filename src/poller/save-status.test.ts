@@ -1,8 +1,9 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ProductionKv } from "../../test/support/production-kv";
-import { noDeliveries } from "../notify/outbox";
-import { INITIAL_STATE, Store } from "../store";
+import { noDeliveries } from "../domain/outbox";
+import { INITIAL_STATE, STATUS } from "../domain/poll-state";
+import { Store, statusKey } from "../store";
 import { saveStatus } from "./save-status";
 
 const NOW = Date.parse("2026-11-27T00:00:00Z");
@@ -19,12 +20,12 @@ describe("saveStatus", () => {
 
   it("Should keep another invocation's newer state and both invocations' deliveries when KV refused the write", async () => {
     const theirs = { state: { ...INITIAL_STATE, consecutive_failures: 0, last_success_at: "2026-11-27T00:00:00.000Z" }, deliveries: { entries: { "hook|complaint:b": progress(1, "delivered") }, channels: {} } };
-    await new Store(env.COMPLAINTS).saveStatus("100", theirs, NOW);
+    await new Store(env.COMPLAINTS).save(statusKey("100"), STATUS, theirs, NOW);
     kv.failPutsMatching = /^status:/;
     kv.failPutsCount = 1;
     const mine = { state: { ...INITIAL_STATE, consecutive_failures: 1 }, deliveries: { entries: { "hook|complaint:a": progress(1, "delivered") }, channels: {} } };
     expect(await saveStatus(store, "100", mine, "a-rev-read-before", NOW)).toBe(true);
-    const stored = await store.loadStatus("100");
+    const stored = await store.load(statusKey("100"), STATUS);
     expect(stored).toMatchObject({ kind: "ok", value: { state: theirs.state } });
     expect(Object.keys(stored.kind === "ok" ? stored.value.deliveries.entries : {}).sort()).toEqual(["hook|complaint:a", "hook|complaint:b"]);
     expect(kv.violations).toEqual([]);
@@ -35,12 +36,12 @@ describe("saveStatus", () => {
     kv.failPutsCount = 1;
     const mine = { state: { ...INITIAL_STATE, consecutive_failures: 1 }, deliveries: noDeliveries() };
     expect(await saveStatus(store, "100", mine, null, NOW)).toBe(true);
-    expect(await store.loadStatus("100")).toMatchObject({ kind: "ok", value: { state: { consecutive_failures: 1 } } });
+    expect(await store.load(statusKey("100"), STATUS)).toMatchObject({ kind: "ok", value: { state: { consecutive_failures: 1 } } });
   });
 
   it("Should report false, and log, when KV refuses twice", async () => {
     kv.failPutsMatching = /^status:/;
     expect(await saveStatus(store, "100", { state: INITIAL_STATE, deliveries: noDeliveries() }, null, NOW)).toBe(false);
-    expect(await store.loadStatus("100")).toEqual({ kind: "absent" });
+    expect(await store.load(statusKey("100"), STATUS)).toEqual({ kind: "absent" });
   });
 });

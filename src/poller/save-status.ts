@@ -4,7 +4,10 @@
  */
 import { logEvent } from "../log";
 import { mergeDeliveries } from "../notify/outbox";
-import type { Status, Store } from "../store";
+import type { Status } from "../domain/poll-state";
+import type { Store } from "../store";
+import { STATUS } from "../domain/poll-state";
+import { statusKey } from "../store";
 
 /** KV takes one write per key per second: a refused status write is tried once more after this. */
 const REWRITE_AFTER_MS = 1_100;
@@ -18,16 +21,16 @@ const REWRITE_AFTER_MS = 1_100;
  */
 export async function saveStatus(store: Store, mchid: string, status: Status, rev: string | null, now: number): Promise<boolean> {
   try {
-    await store.saveStatus(mchid, status, now);
+    await store.save(statusKey(mchid), STATUS, status, now);
     return true;
   } catch {
     await new Promise((resolve) => setTimeout(resolve, REWRITE_AFTER_MS));
   }
   try {
-    const current = await store.loadStatus(mchid);
+    const current = await store.load(statusKey(mchid), STATUS);
     const theirs = current.kind === "ok" && current.rev !== rev ? current.value : null;
     const merged = theirs === null ? status : { state: theirs.state, deliveries: mergeDeliveries(theirs.deliveries, status.deliveries) };
-    await store.saveStatus(mchid, merged, now);
+    await store.save(statusKey(mchid), STATUS, merged, now);
     return true;
   } catch (error) {
     logEvent("status", {

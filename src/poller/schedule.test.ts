@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { INITIAL_STATE } from "../store";
-import { backoffMs, isDue, msUntilDue, nextState } from "./schedule";
+import { INITIAL_STATE } from "../domain/poll-state";
+import { backoffMs, nextState } from "./schedule";
+import { isDue, msUntilDue } from "../domain/poll-state";
 
 const H = 3_600_000;
 const INTERVAL = 4 * H;

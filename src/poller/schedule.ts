@@ -1,24 +1,12 @@
 /**
- * When a merchant's next upstream call is due. PAYJS rate-limits the complaint API and asks for one call
- * every 4 hours, so only a success or a hard failure earns the full interval; transient failures retry sooner.
+ * When a merchant's next upstream call comes, after an attempt. PAYJS rate-limits the complaint API and asks
+ * for one call every 4 hours, so only a success or a hard failure earns the full interval; transient failures
+ * retry sooner. (Whether a merchant is due now is the domain's `isDue`.)
  * @module
  */
-import type { PollState } from "../store";
+import type { PollState } from "../domain/poll-state";
 
-/** Cron fires a little early or late; a tick this close to `next_poll_at` counts as on time. */
-export const JITTER_MS = 60_000;
 const FIRST_RETRY_MS = 30 * 60_000;
-
-export function isDue(state: PollState, now: number): boolean {
-  if (state.next_poll_at === null) return true;
-  return now >= Date.parse(state.next_poll_at) - JITTER_MS;
-}
-
-/** Milliseconds until a merchant is due (0 when due now). */
-export function msUntilDue(state: PollState, now: number): number {
-  if (isDue(state, now)) return 0;
-  return Date.parse(state.next_poll_at as string) - JITTER_MS - now;
-}
 
 /** 30 min, 1 h, 2 h, … after the 1st, 2nd, 3rd transient failure in a row, never more than the interval. */
 export function backoffMs(transientFailures: number, intervalMs: number): number {

@@ -7,7 +7,7 @@ import { loadConfig } from "../config";
 import type { WorkerEnv } from "../env";
 import { logEvent } from "../log";
 import { Store } from "../store";
-import { Outbound } from "./outbound";
+import { Outbound } from "../outbound";
 import { type PollResult, planPoll, pollMerchants } from "./poll";
 import { retryAlerts } from "./retry";
 import type { Tick } from "./tick-context";

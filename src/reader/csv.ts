@@ -5,7 +5,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc4180
  * @see https://owasp.org/www-community/attacks/CSV_Injection
  */
-import type { Complaint } from "../payjs/complaint";
+import type { Complaint } from "../domain/complaint";
+import { yuan } from "../domain/money";
 
 export const CSV_COLUMNS = [
   "id",
@@ -22,14 +23,6 @@ export const CSV_COLUMNS = [
 ] as const;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** 2990 fen → "29.90"; exact for any safe integer, no floating point. */
-export function yuan(fen: number | null): string {
-  if (fen === null) return "";
-  const sign = fen < 0 ? "-" : "";
-  const digits = String(Math.abs(fen)).padStart(3, "0");
-  return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
-}
 
 /** A text cell: anything a spreadsheet would run as a formula gets a leading `'`. */
 export function csvCell(value: string): string {

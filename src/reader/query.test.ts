@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Merchant } from "../config";
-import { type Complaint, toBeijingIso } from "../payjs/complaint";
-import { positionOf, comparePositions } from "./order";
+import type { Merchant } from "../domain/merchant";
+import { type Complaint } from "../domain/complaint";
+import { toBeijingIso } from "../domain/time";
+import { positionOf, comparePositions } from "../domain/order";
 import { QueryError, listPage, parseListQuery } from "./query";
 import type { Snapshot } from "./snapshot";
 

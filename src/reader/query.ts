@@ -4,10 +4,11 @@
  * complaints that arrive between pages neither repeat nor push others out of view.
  * @module
  */
+import { DAY_MS, beijingDayStart, isRealTime } from "../domain/time";
 import { md5 } from "../md5";
-import { type Position, comparePositions } from "./order";
+import { type Position, comparePositions } from "../domain/order";
 import type { Snapshot } from "./snapshot";
-import type { Complaint } from "../payjs/complaint";
+import type { Complaint } from "../domain/complaint";
 
 export interface Filter {
   mchid: string | null;
@@ -37,8 +38,6 @@ export class QueryError extends Error {
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 500;
-const DAY_MS = 86_400_000;
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
@@ -48,20 +47,14 @@ function param(params: URLSearchParams, name: string): string | null {
   return value === null || value === "" ? null : value;
 }
 
-/** Whether y-m-d is on the calendar (no 30 February), since `Date.UTC` silently rolls it into the next month. */
-function isRealDate(y: number, m: number, d: number): boolean {
-  const check = new Date(Date.UTC(y, m - 1, d));
-  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
-}
-
 /** `YYYY-MM-DD` is a whole Beijing day (its start for `since`, its end for `until`); else an ISO instant. */
 function parseTime(name: "since" | "until", value: string | null): number | null {
   if (value === null) return null;
   const date = DATE.exec(value);
   if (date) {
     const [, y, m, d] = date.map(Number) as [number, number, number, number];
-    if (!isRealDate(y, m, d)) throw new QueryError(name, `${name} is not a real date: ${value}`);
-    const beijingStart = Date.UTC(y, m - 1, d) - BEIJING_OFFSET_MS;
+    if (!isRealTime(y, m, d)) throw new QueryError(name, `${name} is not a real date: ${value}`);
+    const beijingStart = beijingDayStart(y, m, d);
     return name === "since" ? beijingStart : beijingStart + DAY_MS - 1;
   }
   const instant = INSTANT.exec(value);
@@ -72,7 +65,7 @@ function parseTime(name: "since" | "until", value: string | null): number | null
   // bound that is not what the caller wrote would silently select the wrong complaints.
   const [y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0] = instant.slice(1, 7).map((part) => Number(part ?? 0));
   const ms = Date.parse(value);
-  if (!isRealDate(y, m, d) || hh > 23 || mm > 59 || ss > 59 || Number.isNaN(ms)) {
+  if (!isRealTime(y, m, d, hh, mm, ss) || Number.isNaN(ms)) {
     throw new QueryError(name, `${name} is not a real instant: ${value}`);
   }
   return ms;

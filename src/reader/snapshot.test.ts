@@ -2,9 +2,10 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ProductionKv } from "../../test/support/production-kv";
-import type { Merchant } from "../config";
-import { type Outbox, type OutboxEntry, noDeliveries } from "../notify/outbox";
-import { INITIAL_STATE, type PollState, Store } from "../store";
+import type { Merchant } from "../domain/merchant";
+import { type Outbox, type OutboxEntry, noDeliveries } from "../domain/outbox";
+import { INITIAL_STATE, type PollState, STATUS } from "../domain/poll-state";
+import { Store, statusKey } from "../store";
 import { currentSnapshot, freshUntil, type MerchantView, type Snapshot } from "./snapshot";
 
 const MIN = 60_000;
@@ -63,7 +64,7 @@ describe("currentSnapshot", () => {
   it("Should read KV once while nothing can change, and again after this isolate writes", async () => {
     const kv = new ProductionKv(env.COMPLAINTS);
     const store = new Store(kv.kv);
-    await store.saveStatus(merchant.mchid, { state: polled(now - HOUR, now + 3 * HOUR), deliveries: noDeliveries() }, now - HOUR);
+    await store.save(statusKey(merchant.mchid), STATUS, { state: polled(now - HOUR, now + 3 * HOUR), deliveries: noDeliveries() }, now - HOUR);
     kv.reads = 0;
     await currentSnapshot(kv.kv, [merchant], false, now);
     expect(kv.reads).toBe(2);
@@ -72,7 +73,7 @@ describe("currentSnapshot", () => {
     await currentSnapshot(kv.kv, [merchant], false, now + 2 * HOUR + MIN);
     expect(kv.reads).toBe(4);
     kv.nextInvocation();
-    await store.saveStatus(merchant.mchid, { state: polled(now, now + 4 * HOUR), deliveries: noDeliveries() }, now);
+    await store.save(statusKey(merchant.mchid), STATUS, { state: polled(now, now + 4 * HOUR), deliveries: noDeliveries() }, now);
     await currentSnapshot(kv.kv, [merchant], false, now + 2 * HOUR + 2 * MIN);
     expect(kv.reads).toBe(6);
   });

@@ -4,12 +4,15 @@
  * until the next poll could have changed something.
  * @module
  */
-import type { Merchant } from "../config";
-import type { Complaint } from "../payjs/complaint";
+import type { Merchant } from "../domain/merchant";
+import type { Complaint } from "../domain/complaint";
 import { md5 } from "../md5";
-import { type Outbox, applyDeliveries, emptyOutbox } from "../notify/outbox";
-import { type PollState, type StorageError, Store, type Stored, localWriteCount } from "../store";
-import { type Position, comparePositions, positionOf } from "./order";
+import { type Outbox, emptyOutbox, OUTBOX } from "../domain/outbox";
+import { applyDeliveries } from "../notify/outbox";
+import { type PollState, STATUS } from "../domain/poll-state";
+import { type StorageError, Store, type Stored, localWriteCount, complaintsKey, outboxKey, statusKey } from "../store";
+import { type Position, comparePositions, positionOf } from "../domain/order";
+import { COMPLAINTS } from "../domain/complaint";
 
 export interface MerchantView {
   merchant: Merchant;
@@ -77,9 +80,9 @@ export function freshUntil(snapshot: Snapshot, now: number): number {
 
 async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): Promise<{ view: MerchantView; revs: string[] }> {
   const [stored, state, outbox] = await Promise.all([
-    store.loadComplaints(merchant.mchid, KV_CACHE_TTL_S),
-    store.loadStatus(merchant.mchid, KV_CACHE_TTL_S),
-    alerts ? store.loadOutbox(merchant.mchid, KV_CACHE_TTL_S) : null,
+    store.load(complaintsKey(merchant.mchid), COMPLAINTS, KV_CACHE_TTL_S),
+    store.load(statusKey(merchant.mchid), STATUS, KV_CACHE_TTL_S),
+    alerts ? store.load(outboxKey(merchant.mchid), OUTBOX, KV_CACHE_TTL_S) : null,
   ]);
   const storageErrors: StorageError[] = [];
   if (outbox?.kind === "unreadable") storageErrors.push(outbox.error);

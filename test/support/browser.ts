@@ -11,7 +11,7 @@ import { type Browser, chromium } from "playwright-core";
 import { fixtureComplaints } from "../../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../../sandbox/server";
-import { type WranglerDev, startWranglerDev } from "./wrangler-dev";
+import { type WranglerDev, configWithoutAssets, startWranglerDev } from "./wrangler-dev";
 
 /** `CHROMIUM_PATH` overrides it (e.g. `/usr/bin/chromium-browser`). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -59,10 +59,15 @@ export interface DashboardStackOptions {
 
 export interface DashboardStack {
   sandbox: SandboxServer;
+  /** The Worker with the dashboard's static assets; its `url` stays the same for the stack's life. */
   worker: WranglerDev;
   /** Fires the cron through wrangler's `/__scheduled`. */
   fireCron(): Promise<void>;
-  /** Fires the cron with a chosen `scheduledTime` (miniflare's `/cdn-cgi/handler/scheduled?time=`). */
+  /**
+   * Fires the cron with a chosen `scheduledTime` (miniflare's `/cdn-cgi/handler/scheduled?time=`), through a
+   * `wrangler dev` without the assets on the same state (see {@link configWithoutAssets}): the Worker is stopped
+   * meanwhile and started again on its port, so an open page keeps working after a reload or a refresh.
+   */
   fireCronAt(epochMs: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -105,24 +110,55 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     vars.PAYJS_KEY = SANDBOX_MERCHANT.key;
   }
   Object.assign(vars, options.vars);
-  let worker: WranglerDev;
+  let current: WranglerDev;
   try {
-    worker = await startWranglerDev({ persistTo: persistDir, vars });
+    current = await startWranglerDev({ persistTo: persistDir, vars });
   } catch (error) {
     await sandbox.close();
     rmSync(persistDir, { recursive: true, force: true });
     throw error;
   }
-  const hit = async (path: string): Promise<void> => {
-    const res = await fetch(`${worker.url}${path}`, { signal: AbortSignal.timeout(30_000) });
+  /** What the Worker's earlier runs (and the cron runs without assets) printed. */
+  const earlier: string[] = [];
+  const worker: WranglerDev = {
+    get url() {
+      return current.url;
+    },
+    get port() {
+      return current.port;
+    },
+    get pid() {
+      return current.pid;
+    },
+    output: () => [...earlier, current.output()].join("\n--- wrangler dev restarted ---\n"),
+    stop: () => current.stop(),
+  };
+  const hit = async (url: string, path: string): Promise<void> => {
+    const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(30_000) });
     const text = await res.text();
     if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
   };
+  const noAssets = configWithoutAssets(persistDir);
   return {
     sandbox,
     worker,
-    fireCron: () => hit(`/__scheduled?cron=${CRON}`),
-    fireCronAt: (epochMs) => hit(`/cdn-cgi/handler/scheduled?cron=${CRON}&time=${epochMs}`),
+    fireCron: () => hit(current.url, `/__scheduled?cron=${CRON}`),
+    async fireCronAt(epochMs) {
+      const { port } = current;
+      earlier.push(current.output());
+      await current.stop();
+      try {
+        const cron = await startWranglerDev({ persistTo: persistDir, vars, extraArgs: ["--config", noAssets] });
+        try {
+          await hit(cron.url, `/cdn-cgi/handler/scheduled?cron=${CRON}&time=${epochMs}`);
+        } finally {
+          earlier.push(cron.output());
+          await cron.stop();
+        }
+      } finally {
+        current = await startWranglerDev({ persistTo: persistDir, vars, port });
+      }
+    },
     async stop() {
       await worker.stop();
       await sandbox.close();

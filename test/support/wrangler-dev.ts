@@ -8,7 +8,7 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,6 +42,25 @@ export interface WranglerDev {
   output(): string;
   /** Stops wrangler and everything it started; idempotent. */
   stop(): Promise<void>;
+}
+
+/**
+ * Writes into `dir` a copy of wrangler.toml without its `[assets]` and `[build]` tables (its `main` made absolute)
+ * and answers its path: `extraArgs: ["--config", path]` runs the same Worker on the same local state without the
+ * dashboard's static assets. Needed to fire a cron at a chosen time: with assets on, wrangler 4.86's miniflare
+ * answers `/cdn-cgi/handler/scheduled` with 500 "exception" (cloudflare/workers-sdk#9882, fixed in later
+ * releases), while `/__scheduled` has no `time`.
+ */
+export function configWithoutAssets(dir: string): string {
+  const toml = readFileSync(join(PROJECT_ROOT, "wrangler.toml"), "utf8")
+    .replace(/^\[(?:assets|build)\]\n(?:(?!\[)[^\n]*\n)*/gm, "")
+    .replace(/^main = "([^"]+)"$/m, (_, main: string) => `main = ${JSON.stringify(join(PROJECT_ROOT, main))}`);
+  if (/^\[(?:assets|build)\]/m.test(toml) || !toml.includes(`main = ${JSON.stringify(join(PROJECT_ROOT, "src/index.ts"))}`)) {
+    throw new Error(`could not rewrite wrangler.toml:\n${toml}`);
+  }
+  const path = join(dir, "wrangler.toml");
+  writeFileSync(path, toml);
+  return path;
 }
 
 /** A port that was free a moment ago (the OS picks it). */

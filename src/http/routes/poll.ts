@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { Outbound } from "../../poller/outbound";
+import { Outbound } from "../../outbound";
 import { planPoll, pollMerchants } from "../../poller/poll";
 import { Store } from "../../store";
 import { jsonError } from "../errors";

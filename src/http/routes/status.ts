@@ -5,9 +5,9 @@
  */
 import { Hono } from "hono";
 import { channelStatus } from "../../notify/outbox";
-import { isDue } from "../../poller/schedule";
+import { isDue } from "../../domain/poll-state";
 import { currentSnapshot } from "../../reader/snapshot";
-import { statusEntry } from "../../status-entry";
+import { statusEntry } from "../../domain/status";
 import { conditional } from "../conditional";
 import { methodNotAllowed } from "../method-not-allowed";
 import type { AppEnv } from "../types";

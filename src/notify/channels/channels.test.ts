@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Complaint } from "../../payjs/complaint";
-import type { ChannelType, MerchantStatusEntry, Notification, SendContext } from "../types";
+import type { Complaint } from "../../domain/complaint";
+import type { ChannelType, SendContext } from "../types";
+import type { MerchantStatusEntry, Notification } from "../../domain/notification";
 import { CHANNEL_TYPES, OptionError } from "./index";
 
 // ---- fixtures -------------------------------------------------------------------------------------------

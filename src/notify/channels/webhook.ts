@@ -7,7 +7,8 @@
  */
 import { formatMessage, plainText } from "../format";
 import { hmacSha256, toHex } from "../hmac";
-import type { ChannelType, Notification } from "../types";
+import type { ChannelType } from "../types";
+import type { Notification } from "../../domain/notification";
 import { postJson, statusCheck } from "./http";
 import { stringOption, urlOption } from "./options";
 

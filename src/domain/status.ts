@@ -2,11 +2,10 @@
  * A merchant's entry of `GET /api/status`, which the `watcher.*` alerts also carry.
  * @module
  */
-import type { Merchant } from "./config";
-import type { MerchantStatusEntry } from "./notify/types";
-import type { Complaint } from "./payjs/complaint";
-import { isDue } from "./poller/schedule";
-import type { PollState } from "./store";
+import type { Merchant } from "./merchant";
+import type { MerchantStatusEntry } from "./notification";
+import type { Complaint } from "./complaint";
+import { type PollState, isDue } from "./poll-state";
 
 export function statusEntry(merchant: Merchant, state: PollState | null, complaints: readonly Complaint[], now: number): MerchantStatusEntry {
   return {

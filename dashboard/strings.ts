@@ -1,6 +1,6 @@
 /**
- * Every piece of text the dashboard shows, Chinese and English, in one table. The page shell is rendered
- * in Chinese from it on the server; the client script gets the whole table and switches languages with it.
+ * Every piece of text the dashboard shows, Chinese and English, in one table. The page shell is rendered in
+ * Chinese from it at build time (page.ts); the script bundles the whole table and switches languages with it.
  * `{0}`, `{1}`, … are filled in by the script.
  * @module
  */

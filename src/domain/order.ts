@@ -3,7 +3,8 @@
  * time did not parse last, then by mchid and id so that the order is total and a cursor is exact.
  * @module
  */
-import { type Complaint, instantOfComplaintAt } from "../payjs/complaint";
+import type { Complaint } from "./complaint";
+import { instantOfComplaintAt } from "./time";
 
 export interface Position {
   /** Epoch ms of `complaint_at`, or null when it did not parse. */

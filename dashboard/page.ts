@@ -1,9 +1,10 @@
 /**
- * The dashboard's HTML shell, rendered once in Chinese from {@link STRINGS}. Elements whose text the
- * script may switch to English carry `data-t` (text), `data-tp` (placeholder) or `data-ta` (aria-label)
- * with the string's key. No inline script or style: the page loads `/dashboard.js` and `/dashboard.css`.
+ * The dashboard's HTML shell, rendered once at build time (scripts/build-dashboard.mjs) in Chinese from
+ * {@link STRINGS} into the static `index.html`. Elements whose text the script may switch to English carry
+ * `data-t` (text), `data-tp` (placeholder) or `data-ta` (aria-label) with the string's key. No inline script or
+ * style: the page loads the bundled script and style sheet by their content-hashed names.
  *
- * Hooks kept for tests and users' scripts (CONTRACT.md, Dashboard hooks): `#token`, `#signin`, `#signout`,
+ * Hooks kept for tests and users' scripts (README, "The dashboard"): `#token`, `#signin`, `#signout`,
  * `#q`, `#status`, `#msg` (role="alert"), and the rows `[data-complaint-id]` the script adds; in `#status` the
  * script also adds `[data-signature-warning="{mchid}"]` for each merchant whose last PAYJS answer did not verify.
  * @module
@@ -31,7 +32,7 @@ function th(key: StringKey, cls = ""): string {
 }
 
 export interface PageAssets {
-  /** The script's URL, e.g. `/dashboard.js?v=…`. */
+  /** The script's URL, e.g. `/assets/main.5TQ3XG2K.js`. */
   script: string;
   /** The style sheet's URL. */
   style: string;

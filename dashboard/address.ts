@@ -1,0 +1,50 @@
+/**
+ * The page's addresses, all in the fragment so the page itself is one static file: `#/` the list,
+ * `#/?mchid=…&since=…&until=…&active=…&q=…&size=…` a filtered list (`size`: the page size, 1–500, default 50),
+ * `#/complaints/{mchid}/{id}` one complaint (alert messages link there).
+ * @module
+ */
+import type { Complaint } from "./wire";
+
+/** The list filters, as named in the address and the API. */
+export const FILTERS = ["mchid", "since", "until", "active", "q"] as const;
+export type Filter = (typeof FILTERS)[number];
+
+export function hashParams(): URLSearchParams {
+  const h = location.hash;
+  const i = h.indexOf("?");
+  return new URLSearchParams(i < 0 ? "" : h.slice(i + 1));
+}
+
+/** The filters of the address, as the API's query. */
+export function filterParams(): URLSearchParams {
+  const h = hashParams();
+  const p = new URLSearchParams();
+  for (const f of FILTERS) {
+    const v = h.get(f);
+    if (v) p.set(f, v);
+  }
+  return p;
+}
+
+/** Complaints per page. */
+export function pageSize(): number {
+  const n = Number(hashParams().get("size"));
+  return Number.isInteger(n) && n >= 1 && n <= 500 ? n : 50;
+}
+
+/** `[mchid, id]` when the address is a complaint's. */
+export function detailRoute(): [mchid: string, id: string] | null {
+  const m = /^#\/complaints\/([^/?#]+)\/([^/?#]+)\/?$/.exec(location.hash);
+  if (!m) return null;
+  try {
+    return [decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string)];
+  } catch {
+    return null;
+  }
+}
+
+/** The address of a complaint's detail. */
+export function detailHash(c: Pick<Complaint, "mchid" | "id">): string {
+  return `#/complaints/${encodeURIComponent(c.mchid)}/${encodeURIComponent(c.id)}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * The API as the page calls it: same origin, the token only ever in the `Authorization` header, and every
+ * failure turned into an {@link ApiError} carrying the contract's error code (and `setting` for `bad_config`).
+ * @module
+ */
+
+export class ApiError extends Error {
+  constructor(
+    /** The HTTP status; 0 when the Worker could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** The setting a `bad_config` error names. */
+    readonly setting = "",
+  ) {
+    super(message);
+  }
+}
+
+/** GETs `path` with the token; resolves only to a 2xx answer. */
+export async function api(path: string, token: string): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+  } catch (e) {
+    throw new ApiError(0, "network", String(e));
+  }
+  if (res.ok) return res;
+  let err: { code?: unknown; message?: unknown; setting?: unknown } = {};
+  try {
+    err = ((await res.json()) as { error?: typeof err }).error ?? {};
+  } catch {
+    // not JSON
+  }
+  const text = (v: unknown): string => (typeof v === "string" ? v : "");
+  throw new ApiError(res.status, text(err.code), text(err.message) || res.statusText, text(err.setting));
+}

@@ -1,0 +1,137 @@
+/**
+ * The complaint list `#rows`: one page at a time from `GET /api/complaints` with the address's filters, paged
+ * by `next_cursor` (the cursors of the pages seen are kept for going back), the range line `#range`, and the
+ * empty states in the message bar.
+ * @module
+ */
+import { filterParams, pageSize } from "./address";
+import { complaintRow } from "./complaint-view";
+import { $ } from "./dom";
+import { bj } from "./format";
+import { T } from "./i18n";
+import { type Msg, one, say } from "./messages";
+import type { Session } from "./session";
+import type { ListAnswer } from "./wire";
+
+export class ComplaintList {
+  private page: ListAnswer | null = null;
+  /** The cursor of each page seen so far (the first page has none). */
+  private cursors: (string | null)[] = [null];
+  private pageNo = 0;
+  /** The filters and page size the list was loaded for. */
+  private key: string | null = null;
+  /** Counts the loads, so an answer that arrives after a newer request is dropped. */
+  private seq = 0;
+  /** The complaint last opened (`[mchid, id]`), whose row gets the focus back. */
+  opened: [mchid: string, id: string] | null = null;
+
+  constructor(private readonly session: Session) {}
+
+  get loaded(): boolean {
+    return this.page !== null;
+  }
+
+  /** Shows the list the address asks for: loads its first page when the filters or the page size changed. */
+  show(): void {
+    const key = `${filterParams()}|${pageSize()}`;
+    if (key === this.key) return this.render();
+    this.key = key;
+    this.cursors = [null];
+    this.pageNo = 0;
+    void this.load();
+  }
+
+  /** Loads the current page again. */
+  async load(): Promise<void> {
+    const my = ++this.seq;
+    const p = filterParams();
+    p.set("limit", String(pageSize()));
+    const cursor = this.cursors[this.pageNo];
+    if (cursor) p.set("cursor", cursor);
+    $("table").setAttribute("aria-busy", "true");
+    say("list", one("info", "loading"));
+    let data: ListAnswer;
+    try {
+      data = await this.session.call<ListAnswer>(`/api/complaints?${p}`);
+    } catch (e) {
+      if (my === this.seq) {
+        this.page = null;
+        this.render();
+        this.session.fail(e, "list");
+      }
+      return;
+    }
+    if (my !== this.seq) return;
+    this.page = data;
+    this.render();
+  }
+
+  /** The next page, then the focus on its first row. */
+  async next(): Promise<void> {
+    if (!this.page?.next_cursor) return;
+    this.cursors[this.pageNo + 1] = this.page.next_cursor;
+    this.pageNo++;
+    await this.load();
+    this.focusFirstRow();
+  }
+
+  async prev(): Promise<void> {
+    if (this.pageNo === 0) return;
+    this.pageNo--;
+    await this.load();
+    this.focusFirstRow();
+  }
+
+  /** Forgets everything (sign-out). */
+  reset(): void {
+    this.page = null;
+    this.key = null;
+    $("rows").replaceChildren();
+    $("range").textContent = "";
+  }
+
+  render(): void {
+    const { page } = this;
+    $("table").removeAttribute("aria-busy");
+    const list = page?.complaints ?? [];
+    $("rows").replaceChildren(...list.map((c) => complaintRow(c, this.session.shortName(c.mchid))));
+    $<HTMLButtonElement>("prev").disabled = this.pageNo === 0 || !page;
+    $<HTMLButtonElement>("next").disabled = !page?.next_cursor;
+    if (!page) {
+      $("range").textContent = "";
+      return;
+    }
+    const start = this.pageNo * pageSize();
+    $("range").textContent =
+      (list.length ? T("range", [start + 1, start + list.length, page.total]) : "") +
+      (page.updated_at ? (list.length ? " · " : "") + T("updated", [bj(page.updated_at)]) : "");
+    say("list", list.length ? null : this.emptyMessage());
+    this.focusOpened();
+  }
+
+  /** Why the list is empty: the filters, no poll yet, or no complaint at all. */
+  private emptyMessage(): Msg[] | null {
+    const status = this.session.status();
+    const ms = status?.merchants ?? [];
+    if (String(filterParams())) return one("info", "msgNoMatch");
+    if (ms.length && !ms.some((m) => m.last_success_at)) return one("info", "msgNeverPolled");
+    if (!status || ms.length) return one("info", "msgEmpty");
+    return null; // no merchant: the status says so
+  }
+
+  /** Back from a complaint's detail, the focus returns to its row. */
+  private focusOpened(): void {
+    const opened = this.opened;
+    if (!opened) return;
+    const row = [...$("rows").querySelectorAll<HTMLElement>("tr[data-complaint-id]")].find(
+      (tr) => tr.dataset.complaintId === opened[1] && tr.dataset.mchid === opened[0],
+    );
+    if (!row) return;
+    this.opened = null;
+    row.querySelector("a")?.focus();
+  }
+
+  private focusFirstRow(): void {
+    $("rows").querySelector("a")?.focus();
+  }
+}

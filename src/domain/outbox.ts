@@ -1,0 +1,123 @@
+/**
+ * A merchant's alert outbox, as stored: what is to be sent through which channel, what was sent and what was
+ * given up on; and the deliveries made since it was last written, which the merchant's status carries.
+ * @module
+ */
+import type { EventName, Notification } from "./notification";
+import { type ErrorAt, type Shape, isCount, isErrorAt, isString, isTime } from "./shape";
+
+export type { ErrorAt };
+
+export interface OutboxEntry {
+  /** `{channel}|{event key}`: the same event for the same channel is never queued twice. */
+  id: string;
+  channel: string;
+  event: EventName;
+  /** The complaints this message tells of, so a complaint is announced once per channel. */
+  complaint_ids: string[];
+  /** What to send; dropped once the entry is done. */
+  notification: Notification | null;
+  state: "pending" | "delivered" | "given_up";
+  attempts: number;
+  created_at: string;
+  next_attempt_at: string | null;
+  done_at: string | null;
+  last_error: ErrorAt | null;
+}
+
+export interface ChannelRecord {
+  last_delivery_at: string | null;
+  last_error: ErrorAt | null;
+}
+
+export interface Outbox {
+  entries: OutboxEntry[];
+  channels: Record<string, ChannelRecord>;
+}
+
+export const emptyOutbox = (): Outbox => ({ entries: [], channels: {} });
+
+/** Where one entry's delivery stands. */
+export type Progress = Pick<OutboxEntry, "state" | "attempts" | "next_attempt_at" | "done_at" | "last_error">;
+
+/** What delivery did to an outbox since it was last written: each attempted entry's progress, and the channels' records. */
+export interface Deliveries {
+  entries: Record<string, Progress>;
+  channels: Record<string, ChannelRecord>;
+}
+
+export const noDeliveries = (): Deliveries => ({ entries: {}, channels: {} });
+
+const STATES: readonly string[] = ["pending", "delivered", "given_up"];
+
+/** Keeps every readable channel record; counts the others. */
+function channelRecords(v: unknown): { value: Record<string, ChannelRecord>; bad: number } | null {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return null;
+  const value: Record<string, ChannelRecord> = {};
+  let bad = 0;
+  for (const [name, r] of Object.entries(v)) {
+    const x = r as Record<string, unknown> | null;
+    if (typeof x === "object" && x !== null && (x.last_delivery_at === null || isString(x.last_delivery_at)) && isErrorAt(x.last_error)) {
+      value[name] = { last_delivery_at: x.last_delivery_at as string | null, last_error: x.last_error as ChannelRecord["last_error"] };
+    } else {
+      bad++;
+    }
+  }
+  return { value, bad };
+}
+
+function isProgress(p: unknown): p is Progress {
+  if (typeof p !== "object" || p === null) return false;
+  const x = p as Record<string, unknown>;
+  return STATES.includes(x.state as string) && isCount(x.attempts) && isTime(x.next_attempt_at) && isTime(x.done_at) && isErrorAt(x.last_error);
+}
+
+/** Deliveries are optional (older values have none); an unreadable one costs only itself. */
+export function readDeliveries(v: unknown): { value: Deliveries; bad: number } {
+  if (v === undefined) return { value: noDeliveries(), bad: 0 };
+  if (typeof v !== "object" || v === null) return { value: noDeliveries(), bad: 1 };
+  const d = v as Record<string, unknown>;
+  const channels = channelRecords(d.channels) ?? { value: {}, bad: 1 };
+  const entries: Record<string, Progress> = {};
+  let bad = channels.bad;
+  const list = typeof d.entries === "object" && d.entries !== null ? d.entries : null;
+  if (list === null) bad++;
+  for (const [id, p] of Object.entries(list ?? {})) {
+    if (isProgress(p)) entries[id] = p;
+    else bad++;
+  }
+  return { value: { entries, channels: channels.value }, bad };
+}
+
+function isEntry(e: unknown): e is OutboxEntry {
+  if (typeof e !== "object" || e === null) return false;
+  const x = e as Record<string, unknown>;
+  return (
+    isString(x.id) &&
+    isString(x.channel) &&
+    isString(x.event) &&
+    Array.isArray(x.complaint_ids) &&
+    STATES.includes(x.state as string) &&
+    isCount(x.attempts) &&
+    isString(x.created_at) &&
+    isTime(x.next_attempt_at) &&
+    isTime(x.done_at) &&
+    (x.state !== "pending" || (typeof x.notification === "object" && x.notification !== null))
+  );
+}
+
+/** Keeps every readable entry, like the complaint list. */
+export const OUTBOX: Shape<Outbox> = {
+  whole: "outbox",
+  parts: "outbox entries",
+  read: ({ outbox: v }) => {
+  if (typeof v !== "object" || v === null) return null;
+  const o = v as Record<string, unknown>;
+  const channels = channelRecords(o.channels);
+  if (!Array.isArray(o.entries) || channels === null) return null;
+  const entries = o.entries.filter(isEntry);
+  return { value: { entries, channels: channels.value }, bad: o.entries.length - entries.length + channels.bad };
+  },
+  write: (outbox) => ({ outbox }),
+};
+

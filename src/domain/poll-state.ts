@@ -1,0 +1,94 @@
+/**
+ * A merchant's poll bookkeeping: when it was last polled and with what outcome, when it is due next, and what
+ * the last answer's signature check found.
+ * @module
+ */
+import { type Deliveries, readDeliveries } from "./outbox";
+import { type ErrorAt, type Shape, isCount, isErrorAt, isString, isTime } from "./shape";
+
+export interface PollState {
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  next_poll_at: string | null;
+  consecutive_failures: number;
+  /** Failures in a row that were transient; drives the backoff. */
+  transient_failures: number;
+  last_error: ErrorAt | null;
+  /** True once `watcher.failing` was raised for the current run of failures. */
+  failing_alerted: boolean;
+  /** What the check of the last checked answer's `sign` found (null before any; absent in older values). */
+  signature: SignatureStatus | null;
+}
+
+export interface SignatureStatus {
+  result: "verified" | "absent" | "mismatch";
+  scheme: string | null;
+}
+
+export const INITIAL_STATE: PollState = {
+  last_attempt_at: null,
+  last_success_at: null,
+  next_poll_at: null,
+  consecutive_failures: 0,
+  transient_failures: 0,
+  last_error: null,
+  failing_alerted: false,
+  signature: null,
+};
+
+/** What `status:{mchid}` holds. */
+export interface Status {
+  state: PollState;
+  deliveries: Deliveries;
+}
+
+/** Cron fires a little early or late; a tick this close to `next_poll_at` counts as on time. */
+export const JITTER_MS = 60_000;
+
+export function isDue(state: PollState, now: number): boolean {
+  if (state.next_poll_at === null) return true;
+  return now >= Date.parse(state.next_poll_at) - JITTER_MS;
+}
+
+/** Milliseconds until a merchant is due (0 when due now). */
+export function msUntilDue(state: PollState, now: number): number {
+  if (isDue(state, now)) return 0;
+  return Date.parse(state.next_poll_at as string) - JITTER_MS - now;
+}
+
+function pollState(v: unknown): PollState | null {
+  if (typeof v !== "object" || v === null) return null;
+  const s = v as Record<string, unknown>;
+  const ok =
+    isTime(s.last_attempt_at) &&
+    isTime(s.last_success_at) &&
+    isTime(s.next_poll_at) &&
+    isCount(s.consecutive_failures) &&
+    isCount(s.transient_failures) &&
+    isErrorAt(s.last_error) &&
+    typeof s.failing_alerted === "boolean" &&
+    (s.signature === undefined || s.signature === null || isSignature(s.signature));
+  return ok ? ({ ...(v as PollState), signature: (s.signature as SignatureStatus | undefined) ?? null }) : null;
+}
+
+function isSignature(v: unknown): boolean {
+  const x = v as Record<string, unknown>;
+  return typeof v === "object" && ["verified", "absent", "mismatch"].includes(x.result as string) && (x.scheme === null || isString(x.scheme));
+}
+
+/** The merchant's status: its poll bookkeeping and the deliveries not yet folded into its outbox (omitted when none). */
+export const STATUS: Shape<Status> = {
+  whole: "state",
+  parts: "delivery records",
+  read(record) {
+    const state = pollState(record.state);
+    if (state === null) return null;
+    const deliveries = readDeliveries(record.deliveries);
+    return { value: { state, deliveries: deliveries.value }, bad: deliveries.bad };
+  },
+  write({ state, deliveries }) {
+    const none = Object.keys(deliveries.entries).length === 0 && Object.keys(deliveries.channels).length === 0;
+    return none ? { state } : { state, deliveries };
+  },
+};
+

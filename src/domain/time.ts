@@ -1,0 +1,60 @@
+/**
+ * Beijing time (UTC+8, no daylight saving), the only time zone PAYJS and its merchants speak: formatting an
+ * instant, and telling a real calendar date from one `Date` would silently roll over (30 February → March).
+ * @module
+ */
+export const BEIJING_OFFSET_MS = 8 * 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** The exact form {@link toBeijingIso} writes: only such text is a time when read back. */
+const BEIJING_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
+
+function pad(n: number, width = 2): string {
+  return width === 2 && n >= 0 && n < 10 ? `0${n}` : String(n).padStart(width, "0");
+}
+
+/** Formats an instant as Beijing wall-clock time with its `+08:00` offset. */
+export function toBeijingIso(epochMs: number): string {
+  const d = new Date(epochMs + BEIJING_OFFSET_MS);
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
+    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+08:00`
+  );
+}
+
+/** `YYYY-MM-DD hh:mm` (with `:ss` when asked) of an instant, in Beijing time: how people read a time here. */
+export function beijingText(epochMs: number, seconds = false): string {
+  return toBeijingIso(epochMs).slice(0, seconds ? 19 : 16).replace("T", " ");
+}
+
+/** A stored time (ISO 8601 with `Z` or an offset) as {@link beijingText}; anything else (upstream text that did not parse) unchanged. */
+export function beijingTextOf(value: string, seconds = false): string {
+  const ms = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(ms) ? value : beijingText(ms, seconds);
+}
+
+/** The Beijing date (`YYYY-MM-DD`) an instant falls on. */
+export function beijingDay(epochMs: number): string {
+  return toBeijingIso(epochMs).slice(0, 10);
+}
+
+/** The instant a Beijing date begins. */
+export function beijingDayStart(y: number, m: number, d: number): number {
+  return Date.UTC(y, m - 1, d) - BEIJING_OFFSET_MS;
+}
+
+/** The instant of a stored `complaint_at`, or null when it holds upstream text that did not parse. */
+export function instantOfComplaintAt(complaintAt: string): number | null {
+  return BEIJING_ISO.test(complaintAt) ? Date.parse(complaintAt) : null;
+}
+
+/** Days in month `mo` (1–12) of year `y`, Gregorian. */
+function daysInMonth(y: number, mo: number): number {
+  if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+}
+
+/** Whether year, month (1–12), day and the optional hour, minute, second name a real calendar time. */
+export function isRealTime(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 59;
+}
