@@ -80,7 +80,14 @@ export function benchBudget(facts: Facts): BenchTable {
   const worstRequests = Math.floor((FREE.reads - need(facts, "cronReadsPerDay")) / coldReads);
   return {
     title: "Free-plan budget per day — one merchant polled every 4 h (computed from the measured counts above)",
-    columns: ["N dashboard users, M front-end req/min", "requests (of 100,000)", "KV reads, typical", "KV reads, worst", "KV writes (of 1,000)", "plan"],
+    columns: [
+      "N dashboard users, M front-end req/min",
+      "requests (of 100,000)",
+      "KV reads, typical",
+      "KV reads, worst",
+      "KV writes (of 1,000)",
+      "plan",
+    ],
     rows,
     notes: [
       `A dashboard user: page open ${DASHBOARD_HOURS} h a day, refreshing every 5 min (${REQUESTS_PER_REFRESH} requests: status, list, chart) → ${DASHBOARD_REQUESTS_PER_DAY} requests a day.`,

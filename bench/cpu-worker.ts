@@ -11,6 +11,7 @@
  * @module
  */
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { INITIAL_STATE } from "../src/domain/poll-state";
 import type { WorkerEnv } from "../src/env";
 import entry from "../src/index";
 import { md5 } from "../src/md5";
@@ -18,7 +19,6 @@ import { parseComplaintResponse } from "../src/payjs/client";
 import { listPage, parseListQuery } from "../src/reader/query";
 import { loadSnapshot } from "../src/reader/snapshot";
 import { FORMAT, Store } from "../src/store";
-import { INITIAL_STATE } from "../src/domain/poll-state";
 import { MemoryKv } from "./memory-kv";
 import { KEY, MCHID, pollWork, reloaded, responseBody, T0 } from "./poll-work";
 
@@ -156,7 +156,13 @@ async function serveCpu(url: URL): Promise<Response> {
   const query = parseListQuery(new URLSearchParams("limit=100"), new Set([MCHID]));
   const page = (): string => {
     const p = listPage(snapshot, query);
-    return JSON.stringify({ complaints: p.complaints, count: p.complaints.length, total: p.total, next_cursor: p.next_cursor, updated_at: snapshot.updatedAt });
+    return JSON.stringify({
+      complaints: p.complaints,
+      count: p.complaints.length,
+      total: p.total,
+      next_cursor: p.next_cursor,
+      updated_at: snapshot.updatedAt,
+    });
   };
   const runs = numberParam(url, "runs", 7);
   const load: number[] = [];

@@ -67,7 +67,7 @@ export async function benchKvReads(facts: Facts): Promise<BenchTable> {
   });
   const clock = { now: start };
   const w = inProcessWorker(sandbox);
-  let runs;
+  let runs: { coldReads: number; burst: Run; steady: Run; cycle: Run; day: Run };
   try {
     runs = await quietly(() =>
       withClock(

@@ -42,7 +42,10 @@ function megabytes(writes: KvWrite[]): string {
 }
 
 /** The three polls for one setting: a first poll of `first` complaints, then (once any alert backlog is sent) nothing new, then one new. */
-async function scenario(channels: string | null, first: number): Promise<{ first: Outcome; next: Outcome; unchanged: Outcome; oneNew: Outcome }> {
+async function scenario(
+  channels: string | null,
+  first: number,
+): Promise<{ first: Outcome; next: Outcome; unchanged: Outcome; oneNew: Outcome }> {
   const items = generateComplaints(MCHID, first, T0);
   const sandbox = new PayjsSandbox([SANDBOX_MERCHANT], { [MCHID]: items });
   const clock = { now: T0 };
@@ -80,11 +83,26 @@ export async function benchKvWrites(facts: Facts): Promise<BenchTable> {
   const smallFirst = new Map<string, number>();
 
   // Nothing new and one new: a small merchant, so that no alert backlog is left when they are measured.
-  for (const [label, channels] of [["no alert channels", null], ["wecom + webhook", BENCH_CHANNELS]] as const) {
+  for (const [label, channels] of [
+    ["no alert channels", null],
+    ["wecom + webhook", BENCH_CHANNELS],
+  ] as const) {
     const small = await scenario(channels, 5);
     smallFirst.set(label, small.first.writes.length);
-    rows.push([`nothing new (${label})`, String(small.unchanged.writes.length), describeWrites(small.unchanged.writes), megabytes(small.unchanged.writes), judge(small.unchanged.writes.length, 1, 1)]);
-    rows.push([`one new complaint (${label})`, String(small.oneNew.writes.length), describeWrites(small.oneNew.writes), megabytes(small.oneNew.writes), judge(small.oneNew.writes.length, 2, 3)]);
+    rows.push([
+      `nothing new (${label})`,
+      String(small.unchanged.writes.length),
+      describeWrites(small.unchanged.writes),
+      megabytes(small.unchanged.writes),
+      judge(small.unchanged.writes.length, 1, 1),
+    ]);
+    rows.push([
+      `one new complaint (${label})`,
+      String(small.oneNew.writes.length),
+      describeWrites(small.oneNew.writes),
+      megabytes(small.oneNew.writes),
+      judge(small.oneNew.writes.length, 2, 3),
+    ]);
     if (channels === null) {
       facts.writesUnchanged = small.unchanged.writes.length;
       facts.writesOneNew = small.oneNew.writes.length;
@@ -93,7 +111,10 @@ export async function benchKvWrites(facts: Facts): Promise<BenchTable> {
       facts.writesOneNewAlerts = small.oneNew.writes.length;
     }
   }
-  for (const [label, channels] of [["no alert channels", null], ["wecom + webhook", BENCH_CHANNELS]] as const) {
+  for (const [label, channels] of [
+    ["no alert channels", null],
+    ["wecom + webhook", BENCH_CHANNELS],
+  ] as const) {
     const big = await scenario(channels, 10_000);
     const same = smallFirst.get(label) ?? -1;
     const constant = big.first.writes.length === same ? big.first.writes.length : -1;
@@ -105,7 +126,13 @@ export async function benchKvWrites(facts: Facts): Promise<BenchTable> {
       judge(constant, 1, 5, `≤ 5, = first of 5 (${same})`),
     ]);
     if (channels !== null) {
-      rows.push([`  next tick, no poll due (${label})`, String(big.next.writes.length), describeWrites(big.next.writes), megabytes(big.next.writes), "(backlog)"]);
+      rows.push([
+        `  next tick, no poll due (${label})`,
+        String(big.next.writes.length),
+        describeWrites(big.next.writes),
+        megabytes(big.next.writes),
+        "(backlog)",
+      ]);
       const perTick = Math.max(1, big.first.pending - big.next.pending);
       const ticks = Math.ceil(big.next.pending / perTick);
       facts.webhookBacklogTicks = ticks + 1;

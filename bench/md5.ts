@@ -167,7 +167,7 @@ export async function benchMd5(): Promise<BenchTable> {
       `spark-md5 ${version("spark-md5")}: SparkMD5.hash(string), which UTF-8-encodes via unescape(encodeURIComponent(s));`,
       "  SparkMD5.ArrayBuffer.hash(buffer) for bytes.",
       `hash-wasm ${version("hash-wasm")}: one createMD5() instance, init().update(x).digest("hex") per call.`,
-      "node:crypto: createHash(\"md5\").update(x).digest(\"hex\") (OpenSSL).",
+      'node:crypto: createHash("md5").update(x).digest("hex") (OpenSSL).',
       "Ratios are medians of the per-round ratios. All digests were checked against node:crypto before timing.",
     ],
     ok,

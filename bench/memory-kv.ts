@@ -38,7 +38,7 @@ export class MemoryKv {
     this.reads++;
     this.readKeys.set(key, (this.readKeys.get(key) ?? 0) + 1);
     const text = this.data.get(key) ?? null;
-    const type = typeof options === "string" ? options : (options as { type?: string } | undefined)?.type ?? "text";
+    const type = typeof options === "string" ? options : ((options as { type?: string } | undefined)?.type ?? "text");
     if (text === null || type === "text") return text;
     if (type === "json") return JSON.parse(text);
     throw new Error(`MemoryKv: get type ${type} is not supported`);
@@ -61,7 +61,10 @@ export class MemoryKv {
 
   async list(options: { prefix?: string } = {}): Promise<{ keys: { name: string }[]; list_complete: true; cacheStatus: null }> {
     const prefix = options.prefix ?? "";
-    const keys = [...this.data.keys()].filter((k) => k.startsWith(prefix)).sort().map((name) => ({ name }));
+    const keys = [...this.data.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .sort()
+      .map((name) => ({ name }));
     return { keys, list_complete: true, cacheStatus: null };
   }
 }

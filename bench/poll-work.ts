@@ -6,14 +6,14 @@
  */
 import { generateComplaints } from "../sandbox/fixtures";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import { parseComplaintResponse } from "../src/payjs/client";
+import type { Complaint } from "../src/domain/complaint";
+import { INITIAL_STATE } from "../src/domain/poll-state";
 import { parseJson } from "../src/json";
-import { type Complaint } from "../src/domain/complaint";
+import { parseComplaintResponse } from "../src/payjs/client";
 import { normaliseComplaints } from "../src/payjs/complaint";
 import { signParams } from "../src/payjs/sign";
 import { mergeComplaints } from "../src/poller/merge";
 import { FORMAT } from "../src/store";
-import { INITIAL_STATE } from "../src/domain/poll-state";
 
 export const MCHID = SANDBOX_MERCHANT.mchid;
 export const KEY = SANDBOX_MERCHANT.key;

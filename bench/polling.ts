@@ -54,8 +54,20 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
     const linearOk = growth <= LINEAR_SLACK && growthAgain <= LINEAR_SLACK;
 
     const pollTable: BenchTable = {
-      title: "Polling CPU — one poll's own work in workerd, ms per call and × a bare JSON.parse of the same body (median of 5 interleaved rounds)",
-      columns: ["complaints", "body", "JSON.parse", "MD5 alone", "parse+verify", "stringify", "first poll", "re-poll", "per 1,000 (first / re)", "goal"],
+      title:
+        "Polling CPU — one poll's own work in workerd, ms per call and × a bare JSON.parse of the same body (median of 5 interleaved rounds)",
+      columns: [
+        "complaints",
+        "body",
+        "JSON.parse",
+        "MD5 alone",
+        "parse+verify",
+        "stringify",
+        "first poll",
+        "re-poll",
+        "per 1,000 (first / re)",
+        "goal",
+      ],
       rows: polls.map((p) => [
         p.n.toLocaleString("en-US"),
         `${(p.bytes / 1e6).toFixed(2)} MB`,
@@ -66,9 +78,7 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
         cell(p, "first"),
         cell(p, "again"),
         `${ms(perThousand(p, "first"))} / ${ms(perThousand(p, "again"))}`,
-        p === big
-          ? `≤ ${RATIO_GOAL.toFixed(1)}× ${ratioOk ? "PASS" : "BELOW"}, linear ${linearOk ? "PASS" : "BELOW"}`
-          : "",
+        p === big ? `≤ ${RATIO_GOAL.toFixed(1)}× ${ratioOk ? "PASS" : "BELOW"}, linear ${linearOk ? "PASS" : "BELOW"}` : "",
       ]),
       notes: [
         "first poll: parseComplaintResponse (JSON.parse + verifySign over every field) → normaliseComplaint each → mergeComplaints",
@@ -121,9 +131,17 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
       title: `CPU per invocation in workerd against the free plan's ${FREE_CPU_MS} ms (cron: lower quartile of 11 runs; HTTP: median of 5 batches)`,
       columns: ["invocation", ...SIZES.map((n) => `${n.toLocaleString("en-US")} complaints`), `largest list ≤ ${FREE_CPU_MS} ms`],
       rows: [
-        ["cron tick, first poll", ...ticks.map((t) => markTick(t.first)), cronMax === null ? "< 250" : `≈ ${cronMax.n.toLocaleString("en-US")}`],
+        [
+          "cron tick, first poll",
+          ...ticks.map((t) => markTick(t.first)),
+          cronMax === null ? "< 250" : `≈ ${cronMax.n.toLocaleString("en-US")}`,
+        ],
         ["cron tick, re-poll, nothing new", ...ticks.map((t) => markTick(t.again)), ""],
-        ["HTTP, a fresh isolate's first list request", ...serves.map((s) => mark(s.load + s.page)), httpMax === null ? "< 250" : `≈ ${httpMax.n.toLocaleString("en-US")}`],
+        [
+          "HTTP, a fresh isolate's first list request",
+          ...serves.map((s) => mark(s.load + s.page)),
+          httpMax === null ? "< 250" : `≈ ${httpMax.n.toLocaleString("en-US")}`,
+        ],
         ["HTTP, a list request on a warm isolate", ...serves.map((s) => mark(s.page)), ""],
       ],
       notes: [

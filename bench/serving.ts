@@ -102,7 +102,8 @@ export async function benchServing(): Promise<BenchTable> {
     const smallBytes = (await (await fetch(`${worker.url}/api/complaints?limit=10`, { headers: auth })).arrayBuffer()).byteLength;
 
     // One short untimed pass, so every route is compiled and the snapshot is in the isolate.
-    for (const route of routes) await autocannon({ url: `${worker.url}${route.path}`, connections: 2, duration: 1, headers: route.headers });
+    for (const route of routes)
+      await autocannon({ url: `${worker.url}${route.path}`, connections: 2, duration: 1, headers: route.headers });
 
     const rounds: Array<Record<string, Round>> = [];
     for (let r = 0; r < ROUNDS; r++) {

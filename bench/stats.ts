@@ -146,7 +146,10 @@ export interface BenchTable {
 export function formatTable({ title, columns, rows, notes }: BenchTable): string {
   const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]): string =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   const out = [title, "", line(columns), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
   if (notes.length > 0) out.push("", ...notes);
   return out.join("\n");

@@ -3,13 +3,13 @@
  * every page request gets from `_headers`, the page shell's hooks, and the size of it all. Its behaviour in a real
  * browser, served by `wrangler dev`, is tested by test/dashboard.node.test.ts.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Script } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DashboardBuild, buildDashboard } from "../scripts/build-dashboard.mjs";
+import { buildDashboard, type DashboardBuild } from "../scripts/build-dashboard.mjs";
 import { escapeHtml, renderPage } from "./page";
 import { STRINGS } from "./strings";
 
@@ -33,8 +33,10 @@ function parseHeaders(text: string): Map<string, Map<string, string>> {
   for (const raw of text.split("\n")) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
-    if (line.startsWith("/")) rules.set(line, (current = new Map()));
-    else if (current !== undefined) {
+    if (line.startsWith("/")) {
+      current = new Map();
+      rules.set(line, current);
+    } else if (current !== undefined) {
       const i = line.indexOf(":");
       current.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
     } else throw new Error(`a header before any path: ${line}`);

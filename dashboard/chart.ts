@@ -4,7 +4,7 @@
  * @module
  */
 import { yuan } from "../src/domain/money";
-import { DAY_MS, beijingDay } from "../src/domain/time";
+import { beijingDay, DAY_MS } from "../src/domain/time";
 import { $, el, svg } from "./dom";
 import { instant } from "./format";
 import { T } from "./i18n";
@@ -37,7 +37,11 @@ export function count(chart: Chart, complaints: readonly Complaint[]): void {
     const t = instant(c.complaint_at);
     if (t === null) continue;
     const day = beijingDay(t);
-    const d = (chart.days[day] ??= [0, 0]);
+    let d = chart.days[day];
+    if (d === undefined) {
+      d = [0, 0];
+      chart.days[day] = d;
+    }
     const fee = typeof c.total_fee === "number" && Number.isSafeInteger(c.total_fee) ? c.total_fee : 0;
     d[0]++;
     d[1] += fee;
@@ -58,11 +62,21 @@ export function renderChart(chart: Chart, now: number): { summary: string; box: 
   keys.forEach((k, i) => {
     const [n, fee] = chart.days[k] ?? [0, 0];
     const h = n ? Math.max(3, (n / scale) * 96) : 1;
-    g.append(svg("rect", { x: i * 10 + 1.5, y: 100 - h, width: 7, height: h, class: n ? "bar" : "bar zero" },
-      svg("title", {}, T("chartDay", [k, n, yuan(fee)]))));
+    g.append(
+      svg(
+        "rect",
+        { x: i * 10 + 1.5, y: 100 - h, width: 7, height: h, class: n ? "bar" : "bar zero" },
+        svg("title", {}, T("chartDay", [k, n, yuan(fee)])),
+      ),
+    );
   });
-  const axis = el("div", { class: "axis" },
-    el("span", null, keys[0]?.slice(5)), el("span", null, T("chartMax", [top])), el("span", null, keys[CHART_DAYS - 1]?.slice(5)));
+  const axis = el(
+    "div",
+    { class: "axis" },
+    el("span", null, keys[0]?.slice(5)),
+    el("span", null, T("chartMax", [top])),
+    el("span", null, keys[CHART_DAYS - 1]?.slice(5)),
+  );
   return { summary, box: [g, axis] };
 }
 

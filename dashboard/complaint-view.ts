@@ -16,16 +16,26 @@ export function badge(active: boolean): HTMLElement {
 
 /** A list row; `merchant` is the short name shown in it. */
 export function complaintRow(c: Complaint, merchant: string): HTMLTableRowElement {
-  return el("tr", { "data-complaint-id": c.id, "data-mchid": c.mchid },
+  return el(
+    "tr",
+    { "data-complaint-id": c.id, "data-mchid": c.mchid },
     cell("colTime", el("a", { href: detailHash(c) }, bj(c.complaint_at)), "c-t"),
     cell("merchant", merchant, "c-m"),
     cell("colAmount", money(c.total_fee), "num c-a"),
-    cell("colOrders", el("div", { class: "mono" },
-      el("div", { title: T("outTradeNo") }, c.out_trade_no || "—"),
-      el("div", { title: T("orderId") }, c.order_id || "—")), "c-o"),
+    cell(
+      "colOrders",
+      el(
+        "div",
+        { class: "mono" },
+        el("div", { title: T("outTradeNo") }, c.out_trade_no || "—"),
+        el("div", { title: T("orderId") }, c.order_id || "—"),
+      ),
+      "c-o",
+    ),
     cell("colBody", c.body ? el("div", { class: "body clamp" }, c.body) : el("span", { class: "muted" }, T("emptyBody")), "c-b"),
     cell("state", badge(c.active), "c-s"),
-    cell("colFirstSeen", bj(c.first_seen_at), "t c-f"));
+    cell("colFirstSeen", bj(c.first_seen_at), "t c-f"),
+  );
 }
 
 /** The detail's `<dt>`/`<dd>` pairs; `merchant` is the merchant's full label. */

@@ -4,8 +4,9 @@
  * Trusted Types would refuse anyway.
  * @module
  */
-import type { StringKey } from "./strings";
+
 import { T } from "./i18n";
+import type { StringKey } from "./strings";
 
 export type Kid = Node | string | null | undefined;
 export type Attrs = Record<string, string | number | null | undefined> | null;
@@ -18,7 +19,14 @@ export function $<E extends HTMLElement = HTMLElement>(id: string): E {
 }
 
 // Explicit roles keep table semantics when the narrow layout turns tables into cards (display: block/grid).
-const ROLES: Partial<Record<string, string>> = { table: "table", thead: "rowgroup", tbody: "rowgroup", tr: "row", th: "columnheader", td: "cell" };
+const ROLES: Partial<Record<string, string>> = {
+  table: "table",
+  thead: "rowgroup",
+  tbody: "rowgroup",
+  tr: "row",
+  th: "columnheader",
+  td: "cell",
+};
 
 /** An HTML element with these attributes (null/undefined ones left out) and children. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs, ...kids: Kid[]): HTMLElementTagNameMap[K] {
@@ -31,7 +39,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs, 
 }
 
 /** An SVG element. */
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...kids: (Node | string)[]): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  ...kids: (Node | string)[]
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   e.append(...kids);
@@ -45,7 +57,10 @@ export function cell(key: StringKey, content: Kid, cls?: string): HTMLTableCellE
 
 /** A table with a header row of these column names. */
 export function table(keys: StringKey[], rows: HTMLTableRowElement[]): HTMLTableElement {
-  return el("table", { class: "cards" },
+  return el(
+    "table",
+    { class: "cards" },
     el("thead", null, el("tr", null, ...keys.map((k) => el("th", { scope: "col" }, T(k))))),
-    el("tbody", null, ...rows));
+    el("tbody", null, ...rows),
+  );
 }

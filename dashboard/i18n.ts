@@ -3,8 +3,9 @@
  * {@link T}, the text of a string key in it with `{0}`, `{1}`, … filled in.
  * @module
  */
-import { STRINGS, type StringKey } from "./strings";
+
 import { LANG_KEY, load, store } from "./storage";
+import { STRINGS, type StringKey } from "./strings";
 
 export type Lang = keyof typeof STRINGS;
 export type Arg = string | number;

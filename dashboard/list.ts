@@ -34,7 +34,10 @@ export class ComplaintList {
   /** Shows the list the address asks for: loads its first page when the filters or the page size changed. */
   show(): void {
     const key = `${filterParams()}|${pageSize()}`;
-    if (key === this.key) return this.render();
+    if (key === this.key) {
+      this.render();
+      return;
+    }
     this.key = key;
     this.cursors = [null];
     this.pageNo = 0;

@@ -7,17 +7,17 @@
  * @module
  */
 import { beijingDay } from "../src/domain/time";
-import { FILTERS, type Filter, detailRoute, filterParams, hashParams } from "./address";
+import { detailRoute, FILTERS, type Filter, filterParams, hashParams } from "./address";
 import { ApiError, api } from "./api";
 import { ChartPanel } from "./chart";
 import { ComplaintDetail } from "./detail";
 import { $, el } from "./dom";
-import { T, currentLang, isStringKey, toggleLang } from "./i18n";
+import { currentLang, isStringKey, T, toggleLang } from "./i18n";
 import { ComplaintList } from "./list";
-import { type Slot, clearMessages, one, renderMsg, say } from "./messages";
+import { clearMessages, type Msg, one, renderMsg, type Slot, say } from "./messages";
 import type { Session } from "./session";
 import { statusPanel } from "./status-panel";
-import { TOKEN_KEY, forget, load, store } from "./storage";
+import { forget, load, store, TOKEN_KEY } from "./storage";
 import type { StatusAnswer } from "./wire";
 
 let token = load(TOKEN_KEY);
@@ -46,18 +46,18 @@ function fail(e: unknown, slot: Slot): void {
     say(slot, one("err", "msgError", ["script", String((e as Error | undefined)?.message ?? e)]));
     throw e;
   }
-  if (e.status === 0) return say(slot, one("err", "msgNetwork"));
-  if (e.status === 401) {
-    signOut();
-    return say("auth", one("err", "msgBadToken"));
-  }
-  if (e.code === "not_configured") {
-    signOut();
-    return say("auth", one("err", "msgNotConfigured"));
-  }
-  if (e.code === "bad_config") return say(slot, one("err", "msgBadConfig", [e.setting || "?", e.message]));
-  if (e.status === 404 && slot === "detail") return say(slot, one("err", "msgNotFound"));
-  say(slot, one("err", "msgError", [e.status + (e.code ? ` ${e.code}` : ""), e.message]));
+  if (e.status === 401 || e.code === "not_configured") signOut();
+  say(e.status === 401 || e.code === "not_configured" ? "auth" : slot, messageFor(e, slot));
+}
+
+/** What a failed API call tells the person. */
+function messageFor(e: ApiError, slot: Slot): Msg[] {
+  if (e.status === 0) return one("err", "msgNetwork");
+  if (e.status === 401) return one("err", "msgBadToken");
+  if (e.code === "not_configured") return one("err", "msgNotConfigured");
+  if (e.code === "bad_config") return one("err", "msgBadConfig", [e.setting || "?", e.message]);
+  if (e.status === 404 && slot === "detail") return one("err", "msgNotFound");
+  return one("err", "msgError", [e.status + (e.code ? ` ${e.code}` : ""), e.message]);
 }
 
 function showApp(on: boolean): void {
@@ -134,8 +134,10 @@ function renderStatus(): void {
 /** The merchant filter's options. */
 function fillMerchants(): void {
   const sel = $<HTMLSelectElement>("f-mchid");
-  sel.replaceChildren(el("option", { value: "", "data-t": "allMerchants" }, T("allMerchants")),
-    ...(status?.merchants ?? []).map((m) => el("option", { value: m.mchid }, session.label(m.mchid))));
+  sel.replaceChildren(
+    el("option", { value: "", "data-t": "allMerchants" }, T("allMerchants")),
+    ...(status?.merchants ?? []).map((m) => el("option", { value: m.mchid }, session.label(m.mchid))),
+  );
   sel.value = hashParams().get("mchid") ?? "";
 }
 
@@ -175,7 +177,8 @@ function applyStatic(): void {
   document.title = T("title");
   for (const e of document.querySelectorAll<HTMLElement>("[data-t]")) if (isStringKey(e.dataset.t)) e.textContent = T(e.dataset.t);
   for (const e of document.querySelectorAll<HTMLInputElement>("[data-tp]")) if (isStringKey(e.dataset.tp)) e.placeholder = T(e.dataset.tp);
-  for (const e of document.querySelectorAll<HTMLElement>("[data-ta]")) if (isStringKey(e.dataset.ta)) e.setAttribute("aria-label", T(e.dataset.ta));
+  for (const e of document.querySelectorAll<HTMLElement>("[data-ta]"))
+    if (isStringKey(e.dataset.ta)) e.setAttribute("aria-label", T(e.dataset.ta));
   $("lang").lang = lang === "zh" ? "en" : "zh-CN";
 }
 

@@ -27,7 +27,11 @@ const refused = (m: MerchantEntry): boolean => m.last_error?.code === "bad_signa
 function signatureWarning(m: MerchantEntry, label: Label): HTMLElement | null {
   const sig = signature(m);
   if ((sig !== "mismatch" && sig !== "absent") || refused(m)) return null;
-  return el("p", { class: `sig ${sig}`, "data-signature-warning": m.mchid }, T(sig === "mismatch" ? "sigMismatch" : "sigAbsent", [label(m.mchid)]));
+  return el(
+    "p",
+    { class: `sig ${sig}`, "data-signature-warning": m.mchid },
+    T(sig === "mismatch" ? "sigMismatch" : "sigAbsent", [label(m.mchid)]),
+  );
 }
 
 /** The merchant's name, and under it, in small text, the scheme its last answer verified by. */
@@ -37,40 +41,57 @@ function who(m: MerchantEntry, label: Label): Node | string {
 }
 
 function merchantRow(m: MerchantEntry, label: Label): HTMLTableRowElement {
-  return el("tr", m.last_error ? { class: "bad" } : null,
+  return el(
+    "tr",
+    m.last_error ? { class: "bad" } : null,
     cell("merchant", who(m, label)),
     cell("lastSuccess", bj(m.last_success_at), "t"),
     cell("nextPoll", nextPoll(m), "t"),
     cell("lastError", errorText(m.last_error), "err"),
     cell("failures", String(m.consecutive_failures || 0), "num"),
-    cell("counts", `${m.complaints_active || 0} / ${m.complaints_total || 0}`, "num"));
+    cell("counts", `${m.complaints_active || 0} / ${m.complaints_total || 0}`, "num"),
+  );
 }
 
 function channelRow(c: ChannelEntry): HTMLTableRowElement {
-  return el("tr", c.last_error || c.given_up ? { class: "bad" } : null,
+  return el(
+    "tr",
+    c.last_error || c.given_up ? { class: "bad" } : null,
     cell("channel", c.name),
     cell("type", c.type),
     cell("lastDelivery", bj(c.last_delivery_at), "t"),
     cell("lastError", errorText(c.last_error), "err"),
     cell("pending", String(c.pending || 0), "num"),
-    cell("givenUp", String(c.given_up || 0), "num"));
+    cell("givenUp", String(c.given_up || 0), "num"),
+  );
 }
 
 /** The panel's content, and the messages it puts in the message bar (none: an empty list). */
 export function statusPanel(status: StatusAnswer, label: Label): { parts: Node[]; warnings: Msg[] } {
   const ms = status.merchants ?? [];
   const parts: Node[] = ms.flatMap((m) => signatureWarning(m, label) ?? []);
-  parts.push(table(["merchant", "lastSuccess", "nextPoll", "lastError", "failures", "counts"], ms.map((m) => merchantRow(m, label))));
+  parts.push(
+    table(
+      ["merchant", "lastSuccess", "nextPoll", "lastError", "failures", "counts"],
+      ms.map((m) => merchantRow(m, label)),
+    ),
+  );
   const channels = status.channels;
   if (Array.isArray(channels) && channels.length) {
-    parts.push(el("h3", null, T("channelsTitle")),
-      table(["channel", "type", "lastDelivery", "lastError", "pending", "givenUp"], channels.map(channelRow)));
+    parts.push(
+      el("h3", null, T("channelsTitle")),
+      table(["channel", "type", "lastDelivery", "lastError", "pending", "givenUp"], channels.map(channelRow)),
+    );
   }
   const warnings: Msg[] = [];
   if (!ms.length) warnings.push(["err", "msgNoMerchant"]);
   for (const m of ms) {
     if (m.last_error) {
-      warnings.push(["err", "msgUpstream", [label(m.mchid), m.consecutive_failures, `${m.last_error.code}: ${m.last_error.message}`, nextPoll(m)]]);
+      warnings.push([
+        "err",
+        "msgUpstream",
+        [label(m.mchid), m.consecutive_failures, `${m.last_error.code}: ${m.last_error.message}`, nextPoll(m)],
+      ]);
     }
     for (const s of m.storage_errors ?? []) warnings.push(["warn", "msgStorage", [label(m.mchid), s.code, s.message]]);
   }

@@ -71,9 +71,11 @@ const zh = {
   msgNotConfigured: "Worker 还没有设置任何 API 令牌（503 not_configured）。请运行 npx wrangler secret put API_TOKENS 设置后再登录。",
   msgBadConfig: "Worker 的设置 {0} 无效：{1}。请改正该设置（wrangler.toml 或 npx wrangler secret put {0}）后重新部署。",
   msgNoMerchant: "还没有配置 PAYJS 商户：请设置 PAYJS_MCHID 和 PAYJS_KEY，或 PAYJS_MERCHANTS。",
-  msgUpstream: "{0} 的 PAYJS 轮询失败（连续 {1} 次）：{2}。列表显示的是最后一次成功获取的数据。请检查商户号和通信密钥，或等待下次重试：{3}。",
+  msgUpstream:
+    "{0} 的 PAYJS 轮询失败（连续 {1} 次）：{2}。列表显示的是最后一次成功获取的数据。请检查商户号和通信密钥，或等待下次重试：{3}。",
   msgStorage: "{0} 有存储数据无法读取（{1}）：{2}。下次成功轮询后会重建。",
-  sigMismatch: "{0}：PAYJS 返回的签名未通过校验：数据可能被篡改，请运行 npm run doctor 检查（商户号、通信密钥和 RESPONSE_SIGNATURE 设置）。",
+  sigMismatch:
+    "{0}：PAYJS 返回的签名未通过校验：数据可能被篡改，请运行 npm run doctor 检查（商户号、通信密钥和 RESPONSE_SIGNATURE 设置）。",
   sigAbsent: "{0}：PAYJS 的返回没有签名，无法确认数据未被篡改，请运行 npm run doctor 检查。",
   sigScheme: "签名已校验（{0}）",
   msgNeverPolled: "还没有成功轮询过 PAYJS。定时任务每 30 分钟运行一次，首次轮询成功后投诉会显示在这里。",
@@ -153,12 +155,16 @@ const en: Record<StringKey, string> = {
   msgNotConfigured: "The Worker has no API token yet (503 not_configured). Set one with npx wrangler secret put API_TOKENS, then sign in.",
   msgBadConfig: "The Worker's setting {0} is invalid: {1}. Fix it (wrangler.toml or npx wrangler secret put {0}) and deploy again.",
   msgNoMerchant: "No PAYJS merchant is configured: set PAYJS_MCHID and PAYJS_KEY, or PAYJS_MERCHANTS.",
-  msgUpstream: "Polling PAYJS fails for {0} ({1} in a row): {2}. The list shows the data last fetched. Check the merchant id and key, or wait for the next try: {3}.",
+  msgUpstream:
+    "Polling PAYJS fails for {0} ({1} in a row): {2}. The list shows the data last fetched. Check the merchant id and key, or wait for the next try: {3}.",
   msgStorage: "Stored data of {0} could not be read ({1}): {2}. The next successful poll rebuilds it.",
-  sigMismatch: "{0}: the signature of PAYJS's answer did not verify: the data may have been tampered with. Run npm run doctor to check (merchant id, key and the RESPONSE_SIGNATURE setting).",
-  sigAbsent: "{0}: PAYJS's answer carried no signature, so it cannot be confirmed the data was not tampered with. Run npm run doctor to check.",
+  sigMismatch:
+    "{0}: the signature of PAYJS's answer did not verify: the data may have been tampered with. Run npm run doctor to check (merchant id, key and the RESPONSE_SIGNATURE setting).",
+  sigAbsent:
+    "{0}: PAYJS's answer carried no signature, so it cannot be confirmed the data was not tampered with. Run npm run doctor to check.",
   sigScheme: "Signature verified ({0})",
-  msgNeverPolled: "PAYJS has not been polled successfully yet. The cron runs every 30 minutes; complaints show here after the first successful poll.",
+  msgNeverPolled:
+    "PAYJS has not been polled successfully yet. The cron runs every 30 minutes; complaints show here after the first successful poll.",
   msgEmpty: "No complaints.",
   msgNoMatch: "No complaint matches these filters. Widen the dates or press Clear filters.",
   msgNotFound: "This complaint was not found: check the merchant id and complaint id in the link.",

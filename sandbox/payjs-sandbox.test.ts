@@ -5,17 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Merchant } from "../src/domain/merchant";
-import { type UpstreamErrorCode, fetchComplaints } from "../src/payjs/client";
+import { fetchComplaints, type UpstreamErrorCode } from "../src/payjs/client";
 import { signParams, verifySign } from "../src/payjs/sign";
-import { SHARED_COMPLAINT_ID, beijingText, fixtureComplaints, generateComplaints } from "./fixtures";
-import {
-  PayjsSandbox,
-  SANDBOX_MERCHANT,
-  SANDBOX_MERCHANT_2,
-  SANDBOX_MODES,
-  type SandboxMode,
-  type SandboxShape,
-} from "./payjs-sandbox";
+import { beijingText, fixtureComplaints, generateComplaints, SHARED_COMPLAINT_ID } from "./fixtures";
+import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2, SANDBOX_MODES, type SandboxMode, type SandboxShape } from "./payjs-sandbox";
 
 const NOW = Date.UTC(2026, 10, 8, 2, 0, 0); // 2026-11-08 10:00 Beijing
 const BASE = "https://payjs.sandbox.test/api";
@@ -84,7 +77,12 @@ describe("fixtures", () => {
   it("is deterministic for one Beijing day and distinct per merchant", () => {
     expect(fixtureComplaints(M1.mchid, NOW + 3600_000)).toEqual(items);
     const other = fixtureComplaints(M2.mchid, NOW);
-    const ids1 = new Set<unknown>(items.slice(1).map((c) => c.complaint_id).filter((id) => id !== undefined));
+    const ids1 = new Set<unknown>(
+      items
+        .slice(1)
+        .map((c) => c.complaint_id)
+        .filter((id) => id !== undefined),
+    );
     expect(other.slice(1).some((c) => ids1.has(c.complaint_id))).toBe(false);
     expect(other.map((c) => c.order_id).some((id) => items.some((c) => c.order_id === id))).toBe(false);
   });
@@ -180,7 +178,13 @@ describe("modes", () => {
     const controller = new AbortController();
     const reason = new Error("caller gave up");
     const pending = sandbox.fetch(signedRequest(M1, { signal: controller.signal }));
-    const settled = await Promise.race([pending.then(() => "settled", () => "settled"), sleep(100).then(() => "pending")]);
+    const settled = await Promise.race([
+      pending.then(
+        () => "settled",
+        () => "settled",
+      ),
+      sleep(100).then(() => "pending"),
+    ]);
     expect(settled).toBe("pending");
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);

@@ -14,7 +14,7 @@
  */
 import { parseJson } from "../src/json";
 import { SCHEMES, type Scheme, signWith, verifySign } from "../src/payjs/sign";
-import { type PayjsComplaintItem, generateComplaints } from "./fixtures";
+import { generateComplaints, type PayjsComplaintItem } from "./fixtures";
 
 export type { PayjsComplaintItem } from "./fixtures";
 

@@ -7,7 +7,7 @@
  * complaints for both sandbox merchants and prints its URL and dev pairs.
  * @module
  */
-import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { fixtureComplaints } from "./fixtures";

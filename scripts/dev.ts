@@ -11,12 +11,12 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import { parseDevVars } from "./dev-vars";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
+import { parseDevVars } from "./dev-vars";
 import { processAlive } from "./processes";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -44,7 +44,8 @@ function parseArgs(argv: string[]): Args {
     else if (arg === "--sandbox-port" || arg.startsWith("--sandbox-port=")) {
       const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
       const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--sandbox-port must be a port number (0 for any free port)");
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error("--sandbox-port must be a port number (0 for any free port)");
       args.sandboxPort = port;
     } else args.wranglerArgs.push(arg);
   }

@@ -18,7 +18,7 @@
 import { ConfigError } from "../src/config";
 import { callComplaints } from "../src/payjs/client";
 import { renderHuman, scrubber } from "./doctor/render";
-import { type LoadedSettings, checkSettings, loadSettings, merchantSettings } from "./doctor/settings";
+import { checkSettings, type LoadedSettings, loadSettings, merchantSettings } from "./doctor/settings";
 import { type Judged, judge } from "./doctor/verdict";
 
 const USAGE = `Usage: npm run doctor [-- --json] [-- --show]

@@ -12,7 +12,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import { READ_TOKEN, launchChromium, startDashboardStack } from "../test/support/browser";
+import { launchChromium, READ_TOKEN, startDashboardStack } from "../test/support/browser";
 import { PROJECT_ROOT } from "../test/support/wrangler-dev";
 
 /** Rows per page in the pictures: enough to show the list, few enough to keep the files small. */
@@ -45,7 +45,10 @@ export async function takeScreenshots(outDir: string): Promise<string[]> {
         await page.click("#signin");
         await page.locator("#status tbody tr").first().waitFor();
         await page.goto(`${stack.worker.url}/#/?size=${PAGE_SIZE}`);
-        await page.locator("[data-complaint-id]").nth(PAGE_SIZE - 1).waitFor();
+        await page
+          .locator("[data-complaint-id]")
+          .nth(PAGE_SIZE - 1)
+          .waitFor();
         await page.locator("#chart-box svg").waitFor();
         await page.evaluate("document.fonts.ready");
         await page.mouse.move(0, 0);

@@ -36,7 +36,10 @@ describe("parseConfig", () => {
     const config = parseConfig({
       PAYJS_MCHID: "100",
       PAYJS_KEY: SECRET,
-      PAYJS_MERCHANTS: JSON.stringify([{ mchid: "200", key: "k2", name: "Shop B" }, { mchid: 300, key: "k3" }]),
+      PAYJS_MERCHANTS: JSON.stringify([
+        { mchid: "200", key: "k2", name: "Shop B" },
+        { mchid: 300, key: "k3" },
+      ]),
     });
     expect(config.merchants).toEqual([
       { mchid: "100", key: SECRET, name: null },

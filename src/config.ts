@@ -4,14 +4,13 @@
  * @module
  */
 import { ConfigError } from "./config-error";
-import type { WorkerEnv } from "./env";
 import type { Merchant } from "./domain/merchant";
+import type { WorkerEnv } from "./env";
 import { type Channel, parseChannels } from "./notify/settings";
 import type { SignaturePolicy } from "./payjs/client";
 
-export { ConfigError };
 export type { Merchant };
-
+export { ConfigError };
 
 export interface Config {
   merchants: Merchant[];
@@ -73,7 +72,10 @@ function signaturePolicy(env: Vars): SignaturePolicy {
   const policy = POLICIES.find((p) => p === value);
   if (policy === undefined) throw new ConfigError("RESPONSE_SIGNATURE", "must be strict, if_present or report");
   if (policy === "strict" && allowUnsigned) {
-    throw new ConfigError("RESPONSE_SIGNATURE", "is strict while ALLOW_UNSIGNED_RESPONSES is true: remove ALLOW_UNSIGNED_RESPONSES, or set RESPONSE_SIGNATURE=if_present");
+    throw new ConfigError(
+      "RESPONSE_SIGNATURE",
+      "is strict while ALLOW_UNSIGNED_RESPONSES is true: remove ALLOW_UNSIGNED_RESPONSES, or set RESPONSE_SIGNATURE=if_present",
+    );
   }
   return policy;
 }
@@ -201,7 +203,10 @@ const cache = new WeakMap<object, ConfigResult>();
 function checkBinding(env: WorkerEnv): void {
   const kv = (env as Partial<WorkerEnv>).COMPLAINTS;
   if (typeof kv?.get !== "function" || typeof kv.put !== "function") {
-    throw new ConfigError("COMPLAINTS", "the KV namespace binding is missing: add [[kv_namespaces]] binding = \"COMPLAINTS\" to wrangler.toml");
+    throw new ConfigError(
+      "COMPLAINTS",
+      'the KV namespace binding is missing: add [[kv_namespaces]] binding = "COMPLAINTS" to wrangler.toml',
+    );
   }
 }
 

@@ -2,11 +2,11 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateComplaints } from "../sandbox/fixtures";
+import { COMPLAINTS, complaintRecord } from "./domain/complaint";
 import { parseJson, parseJsonExact, rawNumberText, sourceKeys } from "./json";
-import { complaintRecord, COMPLAINTS } from "./domain/complaint";
 import { normaliseComplaint } from "./payjs/complaint";
 import { mergeComplaints } from "./poller/merge";
-import { Store, complaintsKey } from "./store";
+import { complaintsKey, Store } from "./store";
 
 const isRawJSON = (v: unknown): boolean => (JSON as unknown as { isRawJSON(v: unknown): boolean }).isRawJSON(v);
 
@@ -28,7 +28,7 @@ describe("parseJson: digits", () => {
   });
 
   it("Should read every other number as the plain number JSON.parse gives", () => {
-    const text = '[2990,29.9,1.0,1e2,-0,0.30000000000000004,9007199254740991,1e400,1e-400,1234567890123456,1.5e-320]';
+    const text = "[2990,29.9,1.0,1e2,-0,0.30000000000000004,9007199254740991,1e400,1e-400,1234567890123456,1.5e-320]";
     const value = parseJson(text) as unknown[];
     expect(value).toEqual(JSON.parse(text));
     for (const n of value) expect(typeof n).toBe("number");
@@ -96,7 +96,7 @@ describe("parseJson: the exact parser against JSON.parse", () => {
     "[1 2]",
     '{"a" 1}',
     "{'a':1}",
-    '{a:1}',
+    "{a:1}",
     "01",
     "1.",
     ".5",
@@ -124,7 +124,33 @@ describe("parseJson: the exact parser against JSON.parse", () => {
   });
 
   it("Should accept and refuse exactly what JSON.parse does on arbitrary text", () => {
-    const piece = fc.constantFrom("{", "}", "[", "]", ",", ":", '"', "\\", "u", "0", "1", "9", "-", ".", "e", "E", "+", " ", "\n", "t", "true", "null", '"0"', "a", "\u0001");
+    const piece = fc.constantFrom(
+      "{",
+      "}",
+      "[",
+      "]",
+      ",",
+      ":",
+      '"',
+      "\\",
+      "u",
+      "0",
+      "1",
+      "9",
+      "-",
+      ".",
+      "e",
+      "E",
+      "+",
+      " ",
+      "\n",
+      "t",
+      "true",
+      "null",
+      '"0"',
+      "a",
+      "\u0001",
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 16 }), (pieces) => {
         const text = pieces.join("");
@@ -164,7 +190,12 @@ describe("stored complaints", () => {
     const raw = parseJson('{"complaint_id":9007199254740993,"order_id":123456789012345678901,"total_fee":2990}');
     const fields = normaliseComplaint("100", raw as Record<string, unknown>);
     const at = "2026-11-08T00:00:00.000Z";
-    await store.save(complaintsKey("100"), COMPLAINTS, [complaintRecord(fields, { first_seen_at: at, last_seen_at: at, active: true })], Date.parse(at));
+    await store.save(
+      complaintsKey("100"),
+      COMPLAINTS,
+      [complaintRecord(fields, { first_seen_at: at, last_seen_at: at, active: true })],
+      Date.parse(at),
+    );
 
     const loaded = await store.load(complaintsKey("100"), COMPLAINTS);
     expect(loaded.kind).toBe("ok");
@@ -174,7 +205,10 @@ describe("stored complaints", () => {
 
     // merge.ts compares raw values field by field: a raw number is an object with one field, its digits.
     expect(mergeComplaints([stored!], [fields], at, at).changed).toBe(false);
-    const other = normaliseComplaint("100", parseJson('{"complaint_id":9007199254740993,"order_id":123456789012345678902,"total_fee":2990}') as Record<string, unknown>);
+    const other = normaliseComplaint(
+      "100",
+      parseJson('{"complaint_id":9007199254740993,"order_id":123456789012345678902,"total_fee":2990}') as Record<string, unknown>,
+    );
     expect(mergeComplaints([stored!], [other], at, at).changed).toBe(true);
   });
 });

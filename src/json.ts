@@ -141,7 +141,10 @@ function numberValue(literal: string): number | RawNumber {
 
 /** The significant digits of a number's text: exponent, sign, point and padding zeros dropped. */
 function significant(number: string): string {
-  return number.replace(/[eE].*/, "").replace(/[-.]/g, "").replace(/^0+|0+$/g, "");
+  return number
+    .replace(/[eE].*/, "")
+    .replace(/[-.]/g, "")
+    .replace(/^0+|0+$/g, "");
 }
 
 /**
@@ -286,7 +289,7 @@ export function parseJsonExact(text: string): unknown {
       if (next !== (frame.keys === null ? 0x5d : 0x7d)) fail();
       at++;
       stack.pop();
-      if (frame.keys !== null && frame.keys.some((k) => INDEX_KEY.test(k))) keyOrders.set(frame.value, frame.keys);
+      if (frame.keys?.some((k) => INDEX_KEY.test(k))) keyOrders.set(frame.value, frame.keys);
       value = frame.value;
     }
   }

@@ -158,15 +158,55 @@ function hex(): string {
   const b = state[1]!;
   const c = state[2]!;
   const d = state[3]!;
-  const a0 = a & 255, a1 = (a >> 8) & 255, a2 = (a >> 16) & 255, a3 = a >>> 24;
-  const b0 = b & 255, b1 = (b >> 8) & 255, b2 = (b >> 16) & 255, b3 = b >>> 24;
-  const c0 = c & 255, c1 = (c >> 8) & 255, c2 = (c >> 16) & 255, c3 = c >>> 24;
-  const d0 = d & 255, d1 = (d >> 8) & 255, d2 = (d >> 16) & 255, d3 = d >>> 24;
+  const a0 = a & 255,
+    a1 = (a >> 8) & 255,
+    a2 = (a >> 16) & 255,
+    a3 = a >>> 24;
+  const b0 = b & 255,
+    b1 = (b >> 8) & 255,
+    b2 = (b >> 16) & 255,
+    b3 = b >>> 24;
+  const c0 = c & 255,
+    c1 = (c >> 8) & 255,
+    c2 = (c >> 16) & 255,
+    c3 = c >>> 24;
+  const d0 = d & 255,
+    d1 = (d >> 8) & 255,
+    d2 = (d >> 16) & 255,
+    d3 = d >>> 24;
   return String.fromCharCode(
-    HI[a0]!, LO[a0]!, HI[a1]!, LO[a1]!, HI[a2]!, LO[a2]!, HI[a3]!, LO[a3]!,
-    HI[b0]!, LO[b0]!, HI[b1]!, LO[b1]!, HI[b2]!, LO[b2]!, HI[b3]!, LO[b3]!,
-    HI[c0]!, LO[c0]!, HI[c1]!, LO[c1]!, HI[c2]!, LO[c2]!, HI[c3]!, LO[c3]!,
-    HI[d0]!, LO[d0]!, HI[d1]!, LO[d1]!, HI[d2]!, LO[d2]!, HI[d3]!, LO[d3]!,
+    HI[a0]!,
+    LO[a0]!,
+    HI[a1]!,
+    LO[a1]!,
+    HI[a2]!,
+    LO[a2]!,
+    HI[a3]!,
+    LO[a3]!,
+    HI[b0]!,
+    LO[b0]!,
+    HI[b1]!,
+    LO[b1]!,
+    HI[b2]!,
+    LO[b2]!,
+    HI[b3]!,
+    LO[b3]!,
+    HI[c0]!,
+    LO[c0]!,
+    HI[c1]!,
+    LO[c1]!,
+    HI[c2]!,
+    LO[c2]!,
+    HI[c3]!,
+    LO[c3]!,
+    HI[d0]!,
+    LO[d0]!,
+    HI[d1]!,
+    LO[d1]!,
+    HI[d2]!,
+    LO[d2]!,
+    HI[d3]!,
+    LO[d3]!,
   );
 }
 

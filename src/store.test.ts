@@ -1,10 +1,10 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { complaintRecord, COMPLAINTS } from "./domain/complaint";
-import { normaliseComplaint } from "./payjs/complaint";
+import { COMPLAINTS, complaintRecord } from "./domain/complaint";
 import { noDeliveries } from "./domain/outbox";
-import { FORMAT, Store, complaintsKey, statusKey } from "./store";
 import { INITIAL_STATE, STATUS } from "./domain/poll-state";
+import { normaliseComplaint } from "./payjs/complaint";
+import { complaintsKey, FORMAT, Store, statusKey } from "./store";
 
 const kv = env.COMPLAINTS;
 const NOW = Date.parse("2026-11-27T00:00:00Z");
@@ -51,12 +51,16 @@ describe("Store", () => {
     async (text) => {
       await kv.put(complaintsKey("100"), text);
       const stored = await store.load(complaintsKey("100"), COMPLAINTS);
-      expect(stored).toMatchObject({ kind: "ok", value: [], damage: { text, error: { code: "storage_corrupt", key: complaintsKey("100") } } });
+      expect(stored).toMatchObject({
+        kind: "ok",
+        value: [],
+        damage: { text, error: { code: "storage_corrupt", key: complaintsKey("100") } },
+      });
     },
   );
 
   it("Should keep every complete record of a value cut short, braces and quotes inside text included", async () => {
-    const tricky = { ...complaint, id: "C2", body: '括号 } ] { [ 和引号 \" 也在正文里' };
+    const tricky = { ...complaint, id: "C2", body: '括号 } ] { [ 和引号 " 也在正文里' };
     const whole = JSON.stringify({ format: FORMAT, rev: "r", complaints: [complaint, tricky, { ...complaint, id: "C3" }] });
     const text = whole.slice(0, whole.lastIndexOf('"id":"C3"') + 5);
     await kv.put(complaintsKey("100"), text);
@@ -66,7 +70,11 @@ describe("Store", () => {
 
   it("Should report an unreadable status as unreadable and keep its text", async () => {
     await kv.put(statusKey("100"), "garbage");
-    expect(await store.load(statusKey("100"), STATUS)).toMatchObject({ kind: "unreadable", text: "garbage", error: { code: "storage_corrupt" } });
+    expect(await store.load(statusKey("100"), STATUS)).toMatchObject({
+      kind: "unreadable",
+      text: "garbage",
+      error: { code: "storage_corrupt" },
+    });
   });
 
   it("Should keep the readable complaints of a value with one damaged record, and report the damage", async () => {

@@ -64,7 +64,10 @@ function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T>
   const damage =
     checked.bad === 0
       ? null
-      : { text, error: { code: "storage_corrupt" as const, key, message: `Stored value ${key} has ${checked.bad} unreadable ${shape.parts}` } };
+      : {
+          text,
+          error: { code: "storage_corrupt" as const, key, message: `Stored value ${key} has ${checked.bad} unreadable ${shape.parts}` },
+        };
   return { kind: "ok", value: checked.value, rev: typeof record.rev === "string" ? record.rev : "", damage };
 }
 

@@ -22,7 +22,13 @@ let receiver: Receiver;
 let t0: number;
 
 function alertEnv(channels: unknown[] = CHANNELS, vars: Record<string, string> = {}) {
-  return testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, NOTIFY_CHANNELS: JSON.stringify(channels), PUBLIC_URL: "https://watch.example", ...vars });
+  return testEnv({
+    PAYJS_MCHID: mchid,
+    PAYJS_KEY: key,
+    NOTIFY_CHANNELS: JSON.stringify(channels),
+    PUBLIC_URL: "https://watch.example",
+    ...vars,
+  });
 }
 
 async function channelsStatus(e: ReturnType<typeof alertEnv>): Promise<any[]> {
@@ -75,7 +81,13 @@ describe("complaint.new", () => {
   it("Should sign webhook bodies with the channel secret", async () => {
     await fireCron(alertEnv(), t0);
     const r = receiver.to(/hooks\.test/)[0] as { body: string; headers: Headers };
-    const cryptoKey = await crypto.subtle.importKey("raw", new TextEncoder().encode(HOOK_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const cryptoKey = await crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(HOOK_SECRET),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
     const mac = new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, new TextEncoder().encode(r.body)));
     expect(r.headers.get("x-signature")).toBe(`sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`);
   });
@@ -113,7 +125,7 @@ describe("delivery", () => {
     const e = alertEnv();
     await fireCron(e, t0);
     expect(receiver.to(/hooks\.test/)).toHaveLength(3);
-    expect((await (await call(e, "/api/status")).json() as any).merchants[0].complaints_total).toBe(3);
+    expect(((await (await call(e, "/api/status")).json()) as any).merchants[0].complaints_total).toBe(3);
     let wecom = (await channelsStatus(e)).find((c) => c.type === "wecom");
     expect(wecom).toMatchObject({ pending: 3, given_up: 0, last_delivery_at: null, last_error: { code: "http_error" } });
     expect(JSON.stringify(wecom)).not.toContain("WECOM-KEY-SECRET");
@@ -162,7 +174,7 @@ describe("delivery", () => {
     kv.failPutsMatching = null;
     await fireCron(e, t0 + 30 * 60_000);
     await fireCron(e, t0 + 60 * 60_000);
-    expect((await (await call(e, "/api/complaints")).json() as any).total).toBe(1);
+    expect(((await (await call(e, "/api/complaints")).json()) as any).total).toBe(1);
     expect(receiver.to(/hooks\.test/)).toHaveLength(1);
     expect(receiver.to(/wecom\.test/)).toHaveLength(1);
     expect(receiver.to(/telegram\.test/)).toHaveLength(1);
@@ -197,7 +209,10 @@ describe("delivery", () => {
 
   it("Should stay within 50 subrequests in one invocation and send the rest on the next tick", async () => {
     const channels = Array.from({ length: 4 }, (_, i) => ({ type: "webhook", name: `h${i}`, url: `https://hooks.test/${i}` }));
-    sandbox.setComplaints(mchid, Array.from({ length: 20 }, (_, i) => newComplaint(i)));
+    sandbox.setComplaints(
+      mchid,
+      Array.from({ length: 20 }, (_, i) => newComplaint(i)),
+    );
     const e = alertEnv(channels);
     await fireCron(e, t0);
     expect(sandbox.requests.length + receiver.received.length).toBe(50);
@@ -220,7 +235,12 @@ describe("watcher events", () => {
     }
     const events = () => receiver.to(/hooks\.test/).map((r) => JSON.parse(r.body));
     expect(events().map((x) => x.event)).toEqual(["watcher.failing"]);
-    expect(events()[0].merchant).toMatchObject({ mchid, consecutive_failures: 2, last_error: { code: "http_status" }, complaints_total: 3 });
+    expect(events()[0].merchant).toMatchObject({
+      mchid,
+      consecutive_failures: 2,
+      last_error: { code: "http_status" },
+      complaints_total: 3,
+    });
     sandbox.setMode("ok");
     await fireCron(e, now);
     expect(events().map((x) => x.event)).toEqual(["watcher.failing", "watcher.recovered"]);
@@ -279,7 +299,13 @@ describe("NOTIFY_CHANNELS", () => {
     ["a mistyped option", JSON.stringify([{ type: "webhook", url: "https://x.test", secert: "SECRET-VALUE" }])],
     ["an unknown mchid", JSON.stringify([{ type: "webhook", url: "https://x.test", merchants: ["999"] }])],
     ["an unknown event", JSON.stringify([{ type: "webhook", url: "https://x.test", events: ["complaint.old"] }])],
-    ["a duplicate name", JSON.stringify([{ type: "slack", url: "https://x.test" }, { type: "slack", name: "slack0", url: "https://y.test" }])],
+    [
+      "a duplicate name",
+      JSON.stringify([
+        { type: "slack", url: "https://x.test" },
+        { type: "slack", name: "slack0", url: "https://y.test" },
+      ]),
+    ],
     ["a missing url", JSON.stringify([{ type: "wecom" }])],
   ])("Should answer bad_config naming NOTIFY_CHANNELS for %s, without echoing values", async (_, value) => {
     const res = await call(testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, NOTIFY_CHANNELS: value }), "/healthz");
@@ -304,7 +330,10 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
     sandbox.setComplaints(mchid, []);
     const e = alertEnv(twoHooks);
     await fireCron(e, t0);
-    sandbox.setComplaints(mchid, Array.from({ length: 38 }, (_, i) => newComplaint(i)));
+    sandbox.setComplaints(
+      mchid,
+      Array.from({ length: 38 }, (_, i) => newComplaint(i)),
+    );
     kv.resetCounts();
     // 38 × 2 requests and the upstream call do not fit in 50: the rest go on the next ticks.
     for (let now = t0 + 4 * H; now <= t0 + 5 * H; now += 30 * 60_000) await fireCron(e, now);
@@ -341,7 +370,10 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
       ["/a", "complaint.new", "NEW-1"],
       ["/b", "complaint.new", "NEW-1"],
     ]);
-    expect((await (await call(e, "/api/status")).json() as any).merchants[0]).toMatchObject({ consecutive_failures: 0, last_error: null });
+    expect(((await (await call(e, "/api/status")).json()) as any).merchants[0]).toMatchObject({
+      consecutive_failures: 0,
+      last_error: null,
+    });
   });
 
   it("Should not alert again the complaints of an unreadable stored value, once the outbox has forgotten them", async () => {
@@ -359,7 +391,10 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
     const after = (await (await call(e, "/api/complaints")).json()) as any;
     expect(after.total).toBe(4);
     for (const c of before.complaints) {
-      expect(after.complaints.find((x: any) => x.id === c.id)).toMatchObject({ active: true, first_seen_at: new Date(t0 + 8 * 24 * H).toISOString() });
+      expect(after.complaints.find((x: any) => x.id === c.id)).toMatchObject({
+        active: true,
+        first_seen_at: new Date(t0 + 8 * 24 * H).toISOString(),
+      });
     }
   });
 
@@ -374,13 +409,18 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
     await fireCron(e, t0 + 4 * H);
     expect(receiver.received).toHaveLength(0);
     const after = (await (await call(e, "/api/complaints")).json()) as any;
-    expect(after.complaints.map((c: any) => [c.id, c.first_seen_at]).sort()).toEqual(ids.map((id) => [id, new Date(t0).toISOString()]).sort());
+    expect(after.complaints.map((c: any) => [c.id, c.first_seen_at]).sort()).toEqual(
+      ids.map((id) => [id, new Date(t0).toISOString()]).sort(),
+    );
     const { keys } = await env.COMPLAINTS.list({ prefix: "corrupt:" });
     expect(keys).toHaveLength(1);
   });
 
   it("Should fold a long backlog's deliveries into the outbox instead of growing the status, and send each once", async () => {
-    sandbox.setComplaints(mchid, Array.from({ length: 300 }, (_, i) => newComplaint(i)));
+    sandbox.setComplaints(
+      mchid,
+      Array.from({ length: 300 }, (_, i) => newComplaint(i)),
+    );
     const e = alertEnv([twoHooks[0]]);
     const largest: number[] = [];
     for (let now = t0; receiver.received.length < 300 && now < t0 + 4 * H; now += 30 * 60_000) {

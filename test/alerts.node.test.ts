@@ -8,7 +8,7 @@ import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
 import { type ReceiverServer, startReceiverServer } from "./support/receiver-server";
-import { type WranglerDev, startWranglerDev } from "./support/wrangler-dev";
+import { startWranglerDev, type WranglerDev } from "./support/wrangler-dev";
 
 const ADMIN = "alerts-admin-token";
 const SHOP = { mchid: "1500000003", key: "alerts-shop-key-SECRET" };
@@ -69,7 +69,18 @@ describe("alerts end to end: sandbox → wrangler dev → every channel type", (
   it("Should send one message per channel for the new complaint, and only for the filtered merchant", async () => {
     expect((await fetch(`${worker.url}/__scheduled?cron=*/30+*+*+*+*`)).status).toBe(200);
     const paths = receiver.received.map((r) => r.path).sort();
-    expect(paths).toEqual(["/bot123456:TELEGRAM-SECRET/sendMessage", "/dingtalk", "/feishu/hook", "/hook", "/push", "/SCTSECRET123.send", "/slack", "/wecom"].sort());
+    expect(paths).toEqual(
+      [
+        "/bot123456:TELEGRAM-SECRET/sendMessage",
+        "/dingtalk",
+        "/feishu/hook",
+        "/hook",
+        "/push",
+        "/SCTSECRET123.send",
+        "/slack",
+        "/wecom",
+      ].sort(),
+    );
 
     const hook = receiver.received.find((r) => r.path === "/hook")!;
     expect(hook.headers["x-signature"]).toBe(`sha256=${createHmac("sha256", HOOK_SECRET).update(hook.body).digest("hex")}`);

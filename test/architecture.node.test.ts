@@ -4,7 +4,7 @@
  * prints the graph.
  */
 import { describe, expect, it } from "vitest";
-import { type Graph, findCycle, importGraph } from "./support/imports";
+import { findCycle, type Graph, importGraph } from "./support/imports";
 
 /**
  * Bottom to top. A module's layer is the first whose patterns match its path (relative to src/, without `.ts`).

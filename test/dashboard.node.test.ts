@@ -15,11 +15,11 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { STRINGS } from "../dashboard/strings";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
-import { STRINGS } from "../dashboard/strings";
-import { type DashboardStack, READ_TOKEN, launchChromium, startDashboardStack } from "./support/browser";
-import { PROJECT_ROOT, type WranglerDev, startWranglerDev } from "./support/wrangler-dev";
+import { type DashboardStack, launchChromium, READ_TOKEN, startDashboardStack } from "./support/browser";
+import { PROJECT_ROOT, startWranglerDev, type WranglerDev } from "./support/wrangler-dev";
 
 // Functions given to page.evaluate / waitForFunction run in the browser; the project's TypeScript has no DOM lib.
 declare const document: any, location: any, localStorage: any;
@@ -321,7 +321,10 @@ describe("the dashboard in Chromium", () => {
     await waitRows(page, [goneId]);
     expect(page.url()).toContain("active=false");
     await page.selectOption("#f-active", "true");
-    await waitRows(page, all.filter((id) => id !== goneId));
+    await waitRows(
+      page,
+      all.filter((id) => id !== goneId),
+    );
     await page.selectOption("#f-active", "");
 
     await page.selectOption("#f-mchid", M2);
@@ -474,13 +477,19 @@ describe("the dashboard in Chromium", () => {
       return route.fulfill({ status: answer.status, contentType: "application/json", body: JSON.stringify(answer.body) });
     });
 
-    respond = () => ({ status: 503, body: { error: { code: "not_configured", message: "No API token is configured: set API_TOKENS or ADMIN_TOKEN" } } });
+    respond = () => ({
+      status: 503,
+      body: { error: { code: "not_configured", message: "No API token is configured: set API_TOKENS or ADMIN_TOKEN" } },
+    });
     await signIn(page, "any-token");
     await waitMsg(page, pattern(zh.msgNotConfigured));
     expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBeNull();
 
     const setting = "POLL_INTERVAL_SECONDS";
-    respond = () => ({ status: 500, body: { error: { code: "bad_config", message: `${setting}: must be a whole number from 300 to 604800`, setting } } });
+    respond = () => ({
+      status: 500,
+      body: { error: { code: "bad_config", message: `${setting}: must be a whole number from 300 to 604800`, setting } },
+    });
     await signIn(page, "any-token");
     expect(await waitMsg(page, /POLL_INTERVAL_SECONDS/)).toContain(`Worker 的设置 ${setting} 无效`);
 
@@ -494,10 +503,28 @@ describe("the dashboard in Chromium", () => {
             status: 200,
             body: {
               merchants: [
-                { mchid: M1, name: null, last_attempt_at: null, last_success_at: null, next_poll_at: null, consecutive_failures: 0, last_error: null, complaints_total: 0, complaints_active: 0, storage_errors: [] },
+                {
+                  mchid: M1,
+                  name: null,
+                  last_attempt_at: null,
+                  last_success_at: null,
+                  next_poll_at: null,
+                  consecutive_failures: 0,
+                  last_error: null,
+                  complaints_total: 0,
+                  complaints_active: 0,
+                  storage_errors: [],
+                },
               ],
               channels: [
-                { name: "ops", type: "wecom", last_delivery_at: "2026-11-27T08:00:00.000Z", last_error: { code: "http_status", message: "HTTP 502", at: "2026-11-27T08:30:00.000Z" }, pending: 2, given_up: 1 },
+                {
+                  name: "ops",
+                  type: "wecom",
+                  last_delivery_at: "2026-11-27T08:00:00.000Z",
+                  last_error: { code: "http_status", message: "HTTP 502", at: "2026-11-27T08:30:00.000Z" },
+                  pending: 2,
+                  given_up: 1,
+                },
               ],
             },
           }
@@ -551,7 +578,8 @@ describe("the dashboard in Chromium", () => {
     });
 
     afterEach((context) => {
-      if (context.task.result?.state === "fail" && broken !== undefined) console.error(`--- wrangler dev (broken) output ---\n${broken.output()}`);
+      if (context.task.result?.state === "fail" && broken !== undefined)
+        console.error(`--- wrangler dev (broken) output ---\n${broken.output()}`);
     });
 
     afterAll(async () => {
@@ -606,7 +634,8 @@ describe("the dashboard in Chromium", () => {
     });
 
     afterEach((context) => {
-      if (context.task.result?.state === "fail" && sig !== undefined) console.error(`--- wrangler dev (report) output ---\n${sig.worker.output()}`);
+      if (context.task.result?.state === "fail" && sig !== undefined)
+        console.error(`--- wrangler dev (report) output ---\n${sig.worker.output()}`);
     });
 
     afterAll(async () => {
@@ -631,7 +660,10 @@ describe("the dashboard in Chromium", () => {
       await page.locator("#status").screenshot({ path: join(RESULTS, "dashboard-signature-warning.png") });
 
       await page.click("#lang");
-      await page.waitForFunction((want) => document.querySelector("[data-signature-warning]")?.textContent === want, fill(en.sigMismatch, named));
+      await page.waitForFunction(
+        (want) => document.querySelector("[data-signature-warning]")?.textContent === want,
+        fill(en.sigMismatch, named),
+      );
       expect(await page.locator("[data-signature-warning]").count()).toBe(1);
       expect(await page.getAttribute("[data-signature-warning]", "data-signature-warning")).toBe(M2);
       expect(await page.locator("#status tr", { hasText: M1 }).innerText()).toContain(fill(en.sigScheme, String(verified.scheme)));
@@ -648,7 +680,10 @@ describe("the dashboard in Chromium", () => {
       expect(await warning.textContent()).toBe(fill(en.sigAbsent, named));
       expect(await page.locator("[data-signature-warning]").count()).toBe(1);
       await page.click("#lang");
-      await page.waitForFunction((want) => document.querySelector("[data-signature-warning]")?.textContent === want, fill(zh.sigAbsent, named));
+      await page.waitForFunction(
+        (want) => document.querySelector("[data-signature-warning]")?.textContent === want,
+        fill(zh.sigAbsent, named),
+      );
 
       await sandboxMode("ok");
       await sig.fireCronAt(Date.now() + 20 * 60_000);

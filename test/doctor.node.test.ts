@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SANDBOX_MERCHANT, SANDBOX_MERCHANT_2, type PayjsComplaintItem } from "../sandbox/payjs-sandbox";
+import { type PayjsComplaintItem, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
 import { phpUrldecode } from "../src/payjs/sign";
 
@@ -203,7 +203,18 @@ describe("npm run doctor --json: accepted answers", () => {
       signature: "verified",
       scheme: "php-sdk",
     });
-    for (const name of ["return_code", "return_msg", "mchid", "complaints", "sign", "complaint_id", "complaint_at", "body", "refund_status", "remark"]) {
+    for (const name of [
+      "return_code",
+      "return_msg",
+      "mchid",
+      "complaints",
+      "sign",
+      "complaint_id",
+      "complaint_at",
+      "body",
+      "refund_status",
+      "remark",
+    ]) {
       expect(v.fields).toContain(name);
     }
     expect(new Set(v.fields).size).toBe(v.fields.length);
@@ -403,8 +414,16 @@ describe("npm run doctor --json: PAYJS refuses, or cannot be reached", () => {
 describe("npm run doctor: settings", () => {
   it.each([
     ["RESPONSE_SIGNATURE=lenient", single(ONE, { RESPONSE_SIGNATURE: "lenient" }), "RESPONSE_SIGNATURE"],
-    ["malformed PAYJS_MERCHANTS", { PAYJS_API_BASE: "http://127.0.0.1:1/api", PAYJS_MERCHANTS: `[{"mchid":"${TWO.mchid}","key":"${TWO.key}"` }, "PAYJS_MERCHANTS"],
-    ["an unknown field in PAYJS_MERCHANTS", { PAYJS_MERCHANTS: JSON.stringify([{ mchid: TWO.mchid, key: TWO.key, secret: TWO.key }]) }, "PAYJS_MERCHANTS"],
+    [
+      "malformed PAYJS_MERCHANTS",
+      { PAYJS_API_BASE: "http://127.0.0.1:1/api", PAYJS_MERCHANTS: `[{"mchid":"${TWO.mchid}","key":"${TWO.key}"` },
+      "PAYJS_MERCHANTS",
+    ],
+    [
+      "an unknown field in PAYJS_MERCHANTS",
+      { PAYJS_MERCHANTS: JSON.stringify([{ mchid: TWO.mchid, key: TWO.key, secret: TWO.key }]) },
+      "PAYJS_MERCHANTS",
+    ],
     ["PAYJS_MCHID without PAYJS_KEY", { PAYJS_MCHID: ONE.mchid }, "PAYJS_KEY"],
     ["UPSTREAM_TIMEOUT_MS=50", single(ONE, { UPSTREAM_TIMEOUT_MS: "50" }), "UPSTREAM_TIMEOUT_MS"],
     ["PAYJS_API_BASE not a URL", single(ONE, { PAYJS_API_BASE: "payjs.cn/api" }), "PAYJS_API_BASE"],

@@ -9,18 +9,18 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Complaint } from "../src/domain/complaint";
 import { fixtureComplaints } from "../sandbox/fixtures";
-import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2, type PayjsComplaintItem } from "../sandbox/payjs-sandbox";
+import { type PayjsComplaintItem, PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
+import type { Complaint } from "../src/domain/complaint";
 import {
-  PROJECT_ROOT,
-  type WranglerDev,
   freePort,
+  PROJECT_ROOT,
   processAlive,
   processGroupAlive,
   startWranglerDev,
   stopProcessGroup,
+  type WranglerDev,
 } from "./support/wrangler-dev";
 
 const READ = "t-read";
@@ -111,7 +111,9 @@ describe("end to end: sandbox → wrangler dev → API", () => {
 
   afterEach((context) => {
     if (context.task.result?.state === "fail" && worker !== undefined) {
-      console.error(`--- wrangler dev output ---\n${worker.output()}\n--- sandbox requests ---\n${JSON.stringify(sandboxServer.sandbox.requests)}`);
+      console.error(
+        `--- wrangler dev output ---\n${worker.output()}\n--- sandbox requests ---\n${JSON.stringify(sandboxServer.sandbox.requests)}`,
+      );
     }
   });
 
@@ -267,7 +269,20 @@ describe("scripts/dev.ts (npm run dev)", () => {
 
     child = spawn(
       join(PROJECT_ROOT, "node_modules/.bin/tsx"),
-      ["scripts/dev.ts", "--sandbox-port", "0", "--", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistDir, "--inspector-port", String(inspectorPort)],
+      [
+        "scripts/dev.ts",
+        "--sandbox-port",
+        "0",
+        "--",
+        "--port",
+        String(port),
+        "--ip",
+        "127.0.0.1",
+        "--persist-to",
+        persistDir,
+        "--inspector-port",
+        String(inspectorPort),
+      ],
       {
         cwd: PROJECT_ROOT,
         env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { Receiver, routeFetch } from "./support/receiver";
-import { ADMIN_TOKEN, READ_TOKEN, call, clearKv, fireCron, testEnv } from "./support/worker";
+import { ADMIN_TOKEN, call, clearKv, fireCron, READ_TOKEN, testEnv } from "./support/worker";
 
 const { mchid, key } = SANDBOX_MERCHANT;
 const HOOK = "https://hooks.test/in?token=HOOK-SECRET-TOKEN";
@@ -26,7 +26,17 @@ const segment = fc.oneof(
   fc.constantFrom("..", "%2e%2e", "%00", "%ZZ", "complaints", "status", "poll", "💥", "a/b"),
 );
 const path = fc.oneof(
-  fc.constantFrom("/", "/healthz", "/api", "/api/", "/api/complaints", "/api/complaints.csv", "/api/status", "/api/poll", "/api/notify/test"),
+  fc.constantFrom(
+    "/",
+    "/healthz",
+    "/api",
+    "/api/",
+    "/api/complaints",
+    "/api/complaints.csv",
+    "/api/status",
+    "/api/poll",
+    "/api/notify/test",
+  ),
   segment.map((s) => `/api/complaints/${encodeURIComponent(s)}`),
   segment.map((s) => `/api/${encodeURIComponent(s)}`),
   segment.map((s) => `/${encodeURIComponent(s)}`),
@@ -35,9 +45,12 @@ const value = fc.oneof(
   fc.string({ maxLength: 30 }),
   fc.constantFrom("", "0", "-1", "501", "1e3", "true", "TRUE", "2026-02-30", "2026-11-08", "2026-11-08T00:00:00Z", "null", "%", "*", mchid),
 );
-const query = fc.array(fc.tuple(fc.constantFrom("mchid", "since", "until", "active", "q", "limit", "cursor", "channel", "token", "x"), value), {
-  maxLength: 5,
-});
+const query = fc.array(
+  fc.tuple(fc.constantFrom("mchid", "since", "until", "active", "q", "limit", "cursor", "channel", "token", "x"), value),
+  {
+    maxLength: 5,
+  },
+);
 const auth = fc.constantFrom<string | null>(null, READ_TOKEN, ADMIN_TOKEN, "wrong", "", "Bearer", `${READ_TOKEN} extra`);
 const request = fc.record({
   method: fc.constantFrom("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"),

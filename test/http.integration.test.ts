@@ -6,7 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { statusKey } from "../src/store";
-import { ADMIN_TOKEN, READ_TOKEN, call, clearKv, fireCron, routeUpstreamTo, testEnv } from "./support/worker";
+import { ADMIN_TOKEN, call, clearKv, fireCron, READ_TOKEN, routeUpstreamTo, testEnv } from "./support/worker";
 
 const { mchid, key } = SANDBOX_MERCHANT;
 const SECRET_MERCHANTS = JSON.stringify([{ mchid: "1500000002", key: "second-key-SECRET" }]);
@@ -127,7 +127,15 @@ describe("GET /api/complaints", () => {
     const all = (await json(await call(e, "/api/complaints"))).complaints as any[];
     const word = (all[0].body as string).slice(0, 2);
     const byQ = await json(await call(e, `/api/complaints?q=${encodeURIComponent(word)}`));
-    expect(byQ.total).toBe(all.filter((c) => c.body.toLowerCase().includes(word.toLowerCase()) || c.order_id.includes(word) || c.out_trade_no.includes(word) || c.id.includes(word)).length);
+    expect(byQ.total).toBe(
+      all.filter(
+        (c) =>
+          c.body.toLowerCase().includes(word.toLowerCase()) ||
+          c.order_id.includes(word) ||
+          c.out_trade_no.includes(word) ||
+          c.id.includes(word),
+      ).length,
+    );
     expect((await json(await call(e, "/api/complaints?active=false"))).total).toBe(0);
     expect((await json(await call(e, "/api/complaints?mchid=1500000002"))).total).toBe(0);
   });
@@ -179,7 +187,9 @@ describe("GET /api/complaints/{id}", () => {
   it("Should answer 304 for a known complaint and never for a missing one", async () => {
     const first = (await json(await call(e, "/api/complaints?limit=1"))).complaints[0];
     const res = await call(e, `/api/complaints/${encodeURIComponent(first.id)}`);
-    const again = await call(e, `/api/complaints/${encodeURIComponent(first.id)}`, { headers: { "if-none-match": res.headers.get("etag") as string } });
+    const again = await call(e, `/api/complaints/${encodeURIComponent(first.id)}`, {
+      headers: { "if-none-match": res.headers.get("etag") as string },
+    });
     expect(again.status).toBe(304);
     expect((await call(e, "/api/complaints/nope", { headers: { "if-none-match": "*" } })).status).toBe(404);
   });
@@ -198,7 +208,9 @@ describe("GET /api/complaints.csv", () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes.slice(3));
-    expect(text.split("\r\n")[0]).toBe("id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at");
+    expect(text.split("\r\n")[0]).toBe(
+      "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at",
+    );
     expect(text).not.toMatch(/(^|,)=/m);
   });
 
@@ -267,7 +279,11 @@ describe("CORS", () => {
     const pre = await call(cors, "/api/complaints", {
       method: "OPTIONS",
       token: null,
-      headers: { origin: "https://shop.example", "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
+      headers: {
+        origin: "https://shop.example",
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "authorization",
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-headers")).toMatch(/Authorization/);

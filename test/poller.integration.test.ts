@@ -74,7 +74,14 @@ describe("a cron tick", () => {
     const e = merchantEnv();
     await fireCron(e, t0 + 4 * H);
     expect(kv.writes).toEqual([statusKey(mchid)]);
-    sandbox.addComplaint(mchid, { complaint_id: "NEW-1", complaint_at: "2026-11-27 10:00:00", order_id: "O", out_trade_no: "T", total_fee: 100, body: "新投诉" });
+    sandbox.addComplaint(mchid, {
+      complaint_id: "NEW-1",
+      complaint_at: "2026-11-27 10:00:00",
+      order_id: "O",
+      out_trade_no: "T",
+      total_fee: 100,
+      body: "新投诉",
+    });
     kv.writes = [];
     await fireCron(e, t0 + 8 * H);
     expect(kv.writes.sort()).toEqual([complaintsKey(mchid), statusKey(mchid)].sort());
@@ -94,7 +101,11 @@ describe("a cron tick", () => {
     sandbox.addComplaint(mchid, first);
     await fireCron(e, t0 + 8 * H);
     c = (await (await call(e, `/api/complaints/${first.complaint_id}`)).json()) as any;
-    expect(c.complaint).toMatchObject({ active: true, first_seen_at: new Date(t0).toISOString(), last_seen_at: new Date(t0 + 8 * H).toISOString() });
+    expect(c.complaint).toMatchObject({
+      active: true,
+      first_seen_at: new Date(t0).toISOString(),
+      last_seen_at: new Date(t0 + 8 * H).toISOString(),
+    });
   });
 });
 
@@ -127,7 +138,7 @@ describe("an upstream failure", () => {
     expect(s.last_error.message).not.toContain(key);
     expect(s.consecutive_failures).toBe(1);
     expect(s.last_success_at).toBe(new Date(t0).toISOString());
-    const wait = Date.parse((await env.COMPLAINTS.get(statusKey(mchid), "json") as any).state.next_poll_at) - (t0 + 4 * H);
+    const wait = Date.parse(((await env.COMPLAINTS.get(statusKey(mchid), "json")) as any).state.next_poll_at) - (t0 + 4 * H);
     expect(wait).toBe(transient ? 0.5 * H : 4 * H);
 
     sandbox.setMode("ok");
@@ -176,7 +187,7 @@ describe("an upstream failure", () => {
     let now = t0;
     for (let i = 0; i < 3; i++) {
       await fireCron(e, now);
-      const next = Date.parse((await env.COMPLAINTS.get(statusKey(mchid), "json") as any).state.next_poll_at);
+      const next = Date.parse(((await env.COMPLAINTS.get(statusKey(mchid), "json")) as any).state.next_poll_at);
       waits.push(next - now);
       now = next;
     }
@@ -377,7 +388,9 @@ describe("answers PAYJS may send", () => {
     const e = merchantEnv();
     await fireCron(e, t0);
     // The sandbox signs and prints the number as its digits, as PHP would.
-    const item = parseJson('{"complaint_id":9007199254740993,"order_id":"O","complaint_at":"2026-11-27 10:00:00","total_fee":100,"body":"大数"}');
+    const item = parseJson(
+      '{"complaint_id":9007199254740993,"order_id":"O","complaint_at":"2026-11-27 10:00:00","total_fee":100,"body":"大数"}',
+    );
     sandbox.setComplaints(mchid, [item as Record<string, unknown>]);
     await fireCron(e, t0 + 4 * H);
     expect((await status(e)).last_error).toBeNull();

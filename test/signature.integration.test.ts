@@ -63,19 +63,22 @@ const cases: [SandboxMode, typeof M1 | typeof M2, string, Expect][] = [
 ];
 
 describe("RESPONSE_SIGNATURE", () => {
-  it.each(cases)("Should, for an answer in mode %s (merchant %o) under %s, store, report and alert as expected", async (mode, merchant, policy, want) => {
-    sandbox.setMode(mode);
-    const e = merchantEnv(merchant, policy);
-    await fireCron(e, t0);
-    const s = await statusOf(e);
-    expect(s.signature).toEqual({ result: want.result, scheme: want.scheme });
-    expect(s.last_error?.code ?? null).toBe(want.error);
-    expect(s.complaints_total).toBe(want.stored ? 3 : 0);
-    expect(receiver.to(/hooks\.test/)).toHaveLength(want.stored ? 3 : 0);
-    const poll = lines.find((l) => l.event === "poll" && l.mchid === merchant.mchid);
-    expect(poll).toMatchObject({ outcome: want.stored ? "ok" : "error", signature: want.result });
-    expect(JSON.stringify(lines)).not.toContain(merchant.key);
-  });
+  it.each(cases)(
+    "Should, for an answer in mode %s (merchant %o) under %s, store, report and alert as expected",
+    async (mode, merchant, policy, want) => {
+      sandbox.setMode(mode);
+      const e = merchantEnv(merchant, policy);
+      await fireCron(e, t0);
+      const s = await statusOf(e);
+      expect(s.signature).toEqual({ result: want.result, scheme: want.scheme });
+      expect(s.last_error?.code ?? null).toBe(want.error);
+      expect(s.complaints_total).toBe(want.stored ? 3 : 0);
+      expect(receiver.to(/hooks\.test/)).toHaveLength(want.stored ? 3 : 0);
+      const poll = lines.find((l) => l.event === "poll" && l.mchid === merchant.mchid);
+      expect(poll).toMatchObject({ outcome: want.stored ? "ok" : "error", signature: want.result });
+      expect(JSON.stringify(lines)).not.toContain(merchant.key);
+    },
+  );
 
   it("Should take ALLOW_UNSIGNED_RESPONSES=true as if_present", async () => {
     sandbox.setMode("unsigned");

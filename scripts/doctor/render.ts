@@ -75,6 +75,7 @@ export function renderHuman(header: Header, judged: Judged[], show: boolean): st
  * control sequence: control characters are shown escaped.
  */
 function oneLine(line: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: it escapes control characters, so it must match them.
   return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

@@ -5,10 +5,10 @@
  * @module
  */
 import type { Merchant } from "../../src/domain/merchant";
-import { normaliseComplaints } from "../../src/payjs/complaint";
-import { type Answer, type SignaturePolicy, complaintItems } from "../../src/payjs/client";
-import { SCHEMES } from "../../src/payjs/sign";
 import { sourceKeys } from "../../src/json";
+import { type Answer, complaintItems, type SignaturePolicy } from "../../src/payjs/client";
+import { normaliseComplaints } from "../../src/payjs/complaint";
+import { SCHEMES } from "../../src/payjs/sign";
 
 /** The client's network message ends with the system's reason code, e.g. `fetch failed (ECONNREFUSED)`. */
 const NETWORK_REASONS: Record<string, string> = {
@@ -175,11 +175,12 @@ function advise(answer: Answer, ctx: Context, returnMsg: string | null): string[
     case "http_status": {
       const status = answer.httpStatus ?? 0;
       if (error.transient) {
-        return [`PAYJS (or something in front of it) answered HTTP ${status}: PAYJS or the network is failing from here.`, transientTail(ctx)];
+        return [
+          `PAYJS (or something in front of it) answered HTTP ${status}: PAYJS or the network is failing from here.`,
+          transientTail(ctx),
+        ];
       }
-      return [
-        `${shownBase(ctx.apiBase)}/complaint answered HTTP ${status}: check PAYJS_API_BASE (the default is https://payjs.cn/api).`,
-      ];
+      return [`${shownBase(ctx.apiBase)}/complaint answered HTTP ${status}: check PAYJS_API_BASE (the default is https://payjs.cn/api).`];
     }
     case "timeout":
       return [

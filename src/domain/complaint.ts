@@ -24,10 +24,7 @@ export interface Complaint {
 }
 
 /** The fields that come from upstream alone; the rest is the watcher's bookkeeping. */
-export type UpstreamFields = Pick<
-  Complaint,
-  "id" | "mchid" | "complaint_at" | "out_trade_no" | "order_id" | "total_fee" | "body" | "raw"
->;
+export type UpstreamFields = Pick<Complaint, "id" | "mchid" | "complaint_at" | "out_trade_no" | "order_id" | "total_fee" | "body" | "raw">;
 
 const STRING_FIELDS = ["id", "mchid", "complaint_at", "out_trade_no", "order_id", "body", "first_seen_at", "last_seen_at"] as const;
 
@@ -45,10 +42,7 @@ export function isComplaint(c: unknown): c is Complaint {
 }
 
 /** A stored complaint with its fields in the documented order, `raw` last. */
-export function complaintRecord(
-  fields: UpstreamFields,
-  seen: { first_seen_at: string; last_seen_at: string; active: boolean },
-): Complaint {
+export function complaintRecord(fields: UpstreamFields, seen: { first_seen_at: string; last_seen_at: string; active: boolean }): Complaint {
   // Written out rather than spread: every record gets one object shape, which keeps building, diffing and
   // JSON.stringify of a 10 000-complaint list fast.
   return {

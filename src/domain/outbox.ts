@@ -4,7 +4,7 @@
  * @module
  */
 import type { EventName, Notification } from "./notification";
-import { type ErrorAt, type Shape, isCount, isErrorAt, isString, isTime } from "./shape";
+import { type ErrorAt, isCount, isErrorAt, isString, isTime, type Shape } from "./shape";
 
 export type { ErrorAt };
 
@@ -69,7 +69,9 @@ function channelRecords(v: unknown): { value: Record<string, ChannelRecord>; bad
 function isProgress(p: unknown): p is Progress {
   if (typeof p !== "object" || p === null) return false;
   const x = p as Record<string, unknown>;
-  return STATES.includes(x.state as string) && isCount(x.attempts) && isTime(x.next_attempt_at) && isTime(x.done_at) && isErrorAt(x.last_error);
+  return (
+    STATES.includes(x.state as string) && isCount(x.attempts) && isTime(x.next_attempt_at) && isTime(x.done_at) && isErrorAt(x.last_error)
+  );
 }
 
 /** Deliveries are optional (older values have none); an unreadable one costs only itself. */
@@ -111,13 +113,12 @@ export const OUTBOX: Shape<Outbox> = {
   whole: "outbox",
   parts: "outbox entries",
   read: ({ outbox: v }) => {
-  if (typeof v !== "object" || v === null) return null;
-  const o = v as Record<string, unknown>;
-  const channels = channelRecords(o.channels);
-  if (!Array.isArray(o.entries) || channels === null) return null;
-  const entries = o.entries.filter(isEntry);
-  return { value: { entries, channels: channels.value }, bad: o.entries.length - entries.length + channels.bad };
+    if (typeof v !== "object" || v === null) return null;
+    const o = v as Record<string, unknown>;
+    const channels = channelRecords(o.channels);
+    if (!Array.isArray(o.entries) || channels === null) return null;
+    const entries = o.entries.filter(isEntry);
+    return { value: { entries, channels: channels.value }, bad: o.entries.length - entries.length + channels.bad };
   },
   write: (outbox) => ({ outbox }),
 };
-

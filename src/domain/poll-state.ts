@@ -4,7 +4,7 @@
  * @module
  */
 import { type Deliveries, readDeliveries } from "./outbox";
-import { type ErrorAt, type Shape, isCount, isErrorAt, isString, isTime } from "./shape";
+import { type ErrorAt, isCount, isErrorAt, isString, isTime, type Shape } from "./shape";
 
 export interface PollState {
   last_attempt_at: string | null;
@@ -68,12 +68,14 @@ function pollState(v: unknown): PollState | null {
     isErrorAt(s.last_error) &&
     typeof s.failing_alerted === "boolean" &&
     (s.signature === undefined || s.signature === null || isSignature(s.signature));
-  return ok ? ({ ...(v as PollState), signature: (s.signature as SignatureStatus | undefined) ?? null }) : null;
+  return ok ? { ...(v as PollState), signature: (s.signature as SignatureStatus | undefined) ?? null } : null;
 }
 
 function isSignature(v: unknown): boolean {
   const x = v as Record<string, unknown>;
-  return typeof v === "object" && ["verified", "absent", "mismatch"].includes(x.result as string) && (x.scheme === null || isString(x.scheme));
+  return (
+    typeof v === "object" && ["verified", "absent", "mismatch"].includes(x.result as string) && (x.scheme === null || isString(x.scheme))
+  );
 }
 
 /** The merchant's status: its poll bookkeeping and the deliveries not yet folded into its outbox (omitted when none). */
@@ -91,4 +93,3 @@ export const STATUS: Shape<Status> = {
     return none ? { state } : { state, deliveries };
   },
 };
-

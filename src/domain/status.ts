@@ -2,12 +2,18 @@
  * A merchant's entry of `GET /api/status`, which the `watcher.*` alerts also carry.
  * @module
  */
+
+import type { Complaint } from "./complaint";
 import type { Merchant } from "./merchant";
 import type { MerchantStatusEntry } from "./notification";
-import type { Complaint } from "./complaint";
-import { type PollState, isDue } from "./poll-state";
+import { isDue, type PollState } from "./poll-state";
 
-export function statusEntry(merchant: Merchant, state: PollState | null, complaints: readonly Complaint[], now: number): MerchantStatusEntry {
+export function statusEntry(
+  merchant: Merchant,
+  state: PollState | null,
+  complaints: readonly Complaint[],
+  now: number,
+): MerchantStatusEntry {
   return {
     mchid: merchant.mchid,
     name: merchant.name,

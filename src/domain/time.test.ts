@@ -24,7 +24,12 @@ describe("Beijing time", () => {
 
   it("Should tell real calendar times from ones Date would roll over", () => {
     expect(isRealTime(2024, 2, 29)).toBe(true);
-    expect([isRealTime(2026, 2, 29), isRealTime(2100, 2, 29), isRealTime(2026, 4, 31), isRealTime(2026, 13, 1)]).toEqual([false, false, false, false]);
+    expect([isRealTime(2026, 2, 29), isRealTime(2100, 2, 29), isRealTime(2026, 4, 31), isRealTime(2026, 13, 1)]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect([isRealTime(2026, 1, 1, 24), isRealTime(2026, 1, 1, 23, 60), isRealTime(2026, 1, 1, 23, 59, 60)]).toEqual([false, false, false]);
     expect(isRealTime(2026, 1, 1, 23, 59, 59)).toBe(true);
   });

@@ -24,7 +24,9 @@ export function toBeijingIso(epochMs: number): string {
 
 /** `YYYY-MM-DD hh:mm` (with `:ss` when asked) of an instant, in Beijing time: how people read a time here. */
 export function beijingText(epochMs: number, seconds = false): string {
-  return toBeijingIso(epochMs).slice(0, seconds ? 19 : 16).replace("T", " ");
+  return toBeijingIso(epochMs)
+    .slice(0, seconds ? 19 : 16)
+    .replace("T", " ");
 }
 
 /** A stored time (ISO 8601 with `Z` or an offset) as {@link beijingText}; anything else (upstream text that did not parse) unchanged. */

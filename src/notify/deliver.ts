@@ -3,14 +3,14 @@
  * each attempt in the outbox.
  * @module
  */
-import { DELIVERIES_AT_ONCE, type Outbound } from "../outbound";
+
+import type { Outbox, OutboxEntry } from "../domain/outbox";
 import { logEvent } from "../log";
-import { type Outbox, type OutboxEntry } from "../domain/outbox";
+import { DELIVERIES_AT_ONCE, type Outbound } from "../outbound";
 import { dueEntries, recordAttempt } from "./outbox";
 import { send } from "./send";
 import type { Channel } from "./settings";
 import type { SendContext } from "./types";
-
 
 /**
  * @param now the tick's time, which schedules retries; `ctx.now` is the real clock, for platform signatures.

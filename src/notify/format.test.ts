@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Complaint } from "../domain/complaint";
-import {
-  beijingTime,
-  complaintLink,
-  formatMessage,
-  markdownText,
-  mdEscape,
-  plainText,
-  trimBody,
-  trimText,
-} from "./format";
 import type { MerchantStatusEntry, Notification } from "../domain/notification";
+import { beijingTime, complaintLink, formatMessage, markdownText, mdEscape, plainText, trimBody, trimText } from "./format";
 
 const complaint: Complaint = {
   id: "C1",
@@ -167,7 +158,9 @@ describe("Alert text: one complaint", () => {
     expect(md.match(/\]\(/g)).toHaveLength(1);
     expect(md.split("\n").filter((line) => /^\s*#/.test(line))).toEqual(["### 新投诉 · ## ＜b＞商户＜/b＞ · 29.90 元"]);
     // The body lines stay inside the quote, readable.
-    expect(md).toContain("> ＜img src=x onerror=alert（1）＞  \n> ［x］（http://evil）  \n> ＃ 大标题  \n> ＞ 假引用  \n> !［］（http://evil/p.png）");
+    expect(md).toContain(
+      "> ＜img src=x onerror=alert（1）＞  \n> ［x］（http://evil）  \n> ＃ 大标题  \n> ＞ 假引用  \n> !［］（http://evil/p.png）",
+    );
     expect(md).toContain("**商户订单号**：［点我］（http://evil）");
     // Plain text shows the body as it is.
     expect(formatMessage(newComplaint(hostile), null).text).toContain("内容：<img src=x onerror=alert(1)>\n[x](http://evil)");
@@ -255,7 +248,11 @@ describe("Alert text: watcher status and test", () => {
         kind: "status",
         event: "watcher.failing",
         at: "2026-11-08T04:00:00.000Z",
-        merchant: { ...merchant, last_success_at: null, last_error: { code: "http_error", message: "<html>[x](y)", at: "2026-11-08T04:00:00.000Z" } },
+        merchant: {
+          ...merchant,
+          last_success_at: null,
+          last_error: { code: "http_error", message: "<html>[x](y)", at: "2026-11-08T04:00:00.000Z" },
+        },
       },
       null,
     );
@@ -273,13 +270,20 @@ describe("Alert text: watcher status and test", () => {
       },
       null,
     );
-    expect(plainText(m)).toBe(["投诉监控已恢复 · 测试商户", "商户：测试商户（100）", "投诉拉取已恢复正常。", "恢复时间：2026-11-08 16:00:00"].join("\n"));
+    expect(plainText(m)).toBe(
+      ["投诉监控已恢复 · 测试商户", "商户：测试商户（100）", "投诉拉取已恢复正常。", "恢复时间：2026-11-08 16:00:00"].join("\n"),
+    );
   });
 
   it("Should write a test message with its time", () => {
     const m = formatMessage({ kind: "test", event: "test", at: "2026-11-08T04:00:00.000Z" }, PUBLIC_URL);
     expect(plainText(m)).toBe(
-      ["测试消息 · PAYJS 投诉监控", "这是一条测试消息：告警通道配置正确。", "时间：2026-11-08 12:00:00", "查看：https://watch.example.com/"].join("\n"),
+      [
+        "测试消息 · PAYJS 投诉监控",
+        "这是一条测试消息：告警通道配置正确。",
+        "时间：2026-11-08 12:00:00",
+        "查看：https://watch.example.com/",
+      ].join("\n"),
     );
   });
 });

@@ -9,10 +9,11 @@
  * starts a line becomes `＃`. The complaint body also sits in a quote block of its own.
  * @module
  */
-import { beijingTextOf } from "../domain/time";
-import { type Complaint } from "../domain/complaint";
+
+import type { Complaint } from "../domain/complaint";
 import { yuan } from "../domain/money";
 import type { MerchantStatusEntry, Notification } from "../domain/notification";
+import { beijingTextOf } from "../domain/time";
 
 /** Code points of a complaint body an alert shows. */
 export const BODY_LIMIT = 200;
@@ -168,7 +169,11 @@ function renderMarkdown(blocks: Block[]): string {
         continue;
       case "quote":
         fieldLine(`**${b.label}**：`);
-        paragraphs.push(mdEscape(b.text).split("\n").map((line) => `> ${line}`));
+        paragraphs.push(
+          mdEscape(b.text)
+            .split("\n")
+            .map((line) => `> ${line}`),
+        );
         break;
       case "items":
         paragraphs.push(b.items.map((item) => `- ${mdEscape(item)}`));
@@ -206,7 +211,6 @@ function summaryLine(c: Complaint): string {
     .filter((part) => part !== "")
     .join(" · ");
 }
-
 
 function statusBlocks(event: "watcher.failing" | "watcher.recovered", m: MerchantStatusEntry, publicUrl: string | null): Block[] {
   const lastSuccess = m.last_success_at === null ? "从未成功" : beijingTime(m.last_success_at);

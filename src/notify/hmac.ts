@@ -8,9 +8,7 @@ const encoder = new TextEncoder();
 
 /** HMAC-SHA256 of `message` keyed by `key`, both as UTF-8. `key` must not be empty (Web Crypto refuses it). */
 export async function hmacSha256(key: string, message: string): Promise<Uint8Array> {
-  const cryptoKey = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
+  const cryptoKey = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message)));
 }
 

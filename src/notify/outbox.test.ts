@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { normaliseComplaint } from "../payjs/complaint";
 import { complaintRecord } from "../domain/complaint";
+import { emptyOutbox, type Outbox } from "../domain/outbox";
+import { normaliseComplaint } from "../payjs/complaint";
 import { CHANNEL_TYPES } from "./channels";
-import { type Outbox, emptyOutbox } from "../domain/outbox";
 import { applyDeliveries, channelStatus, dueEntries, enqueue, mergeDeliveries, progressOf, prune, recordAttempt } from "./outbox";
 import type { Channel } from "./settings";
 
@@ -27,12 +27,20 @@ describe("enqueue", () => {
     const outbox = emptyOutbox();
     enqueue(outbox, events(["a", "b", "c", "d", "e", "f"]), [chat, hook]);
     expect(enqueue(outbox, events(["a", "b", "c", "d", "e", "f", "g"]), [chat, hook])).toBe(2);
-    expect(outbox.entries.filter((e) => e.complaint_ids.includes("g")).map((e) => e.channel).sort()).toEqual(["chat", "hook"]);
+    expect(
+      outbox.entries
+        .filter((e) => e.complaint_ids.includes("g"))
+        .map((e) => e.channel)
+        .sort(),
+    ).toEqual(["chat", "hook"]);
   });
 
   it("Should skip channels whose filters exclude the event or merchant", () => {
     const outbox = emptyOutbox();
-    enqueue(outbox, events(["a"]), [{ ...hook, events: new Set(["watcher.failing"]) }, { ...chat, merchants: new Set(["200"]) }]);
+    enqueue(outbox, events(["a"]), [
+      { ...hook, events: new Set(["watcher.failing"]) },
+      { ...chat, merchants: new Set(["200"]) },
+    ]);
     expect(outbox.entries).toEqual([]);
   });
 });
@@ -65,7 +73,11 @@ describe("attempts", () => {
     const delivered = emptyOutbox();
     enqueue(delivered, events(["b"]), [hook]);
     recordAttempt(delivered, delivered.entries[0]!, { ok: true }, T0 + 60_000);
-    expect(channelStatus([hook], [failed, delivered])[0]).toMatchObject({ last_error: null, pending: 1, last_delivery_at: new Date(T0 + 60_000).toISOString() });
+    expect(channelStatus([hook], [failed, delivered])[0]).toMatchObject({
+      last_error: null,
+      pending: 1,
+      last_delivery_at: new Date(T0 + 60_000).toISOString(),
+    });
   });
 
   it("Should prune done entries after 7 days and entries of channels no longer configured", () => {
@@ -114,7 +126,10 @@ describe("deliveries recorded apart from the outbox", () => {
     recordAttempt(b, b.entries[0]!, { ok: false, code: "timeout", message: "t" }, T0);
     recordAttempt(b, b.entries[0]!, { ok: true }, T0 + 60_000);
     const id = a.entries[0]!.id;
-    const merged = mergeDeliveries({ entries: { [id]: progressOf(b.entries[0]!) }, channels: b.channels }, { entries: { [id]: progressOf(a.entries[0]!) }, channels: a.channels });
+    const merged = mergeDeliveries(
+      { entries: { [id]: progressOf(b.entries[0]!) }, channels: b.channels },
+      { entries: { [id]: progressOf(a.entries[0]!) }, channels: a.channels },
+    );
     expect(merged.entries[id]).toMatchObject({ state: "delivered", attempts: 2 });
     expect(merged.channels.hook).toMatchObject({ last_error: null });
   });

@@ -8,10 +8,10 @@
  * @module
  */
 import type { Complaint } from "../domain/complaint";
+import type { EventName, MerchantStatusEntry, Notification } from "../domain/notification";
 import type { ChannelRecord, Deliveries, Outbox, OutboxEntry, Progress } from "../domain/outbox";
 import type { ErrorAt } from "../domain/shape";
 import type { Channel } from "./settings";
-import type { EventName, MerchantStatusEntry, Notification } from "../domain/notification";
 
 /** Chat channels get one summary instead of more than this many messages for one poll. */
 export const SUMMARY_AFTER = 5;
@@ -139,10 +139,25 @@ export function enqueue(outbox: Outbox, events: PollEvents, channels: readonly C
           newest: fresh.slice(0, SUMMARY_AFTER).map(slim),
         };
         const key = `summary:${fresh[0]?.id}:${fresh.length}`;
-        outbox.entries.push(entry(channel.name, key, "complaint.new", fresh.map((c) => c.id), n, events.at));
+        outbox.entries.push(
+          entry(
+            channel.name,
+            key,
+            "complaint.new",
+            fresh.map((c) => c.id),
+            n,
+            events.at,
+          ),
+        );
       } else {
         for (const complaint of fresh.map(slim)) {
-          const n: Notification = { kind: "complaint", event: "complaint.new", at: events.at, merchantName: events.merchantName, complaint };
+          const n: Notification = {
+            kind: "complaint",
+            event: "complaint.new",
+            at: events.at,
+            merchantName: events.merchantName,
+            complaint,
+          };
           outbox.entries.push(entry(channel.name, `complaint:${complaint.id}`, "complaint.new", [complaint.id], n, events.at));
         }
       }
@@ -178,7 +193,11 @@ export type AttemptResult = { ok: true } | { ok: false; code: string; message: s
 
 export function recordAttempt(outbox: Outbox, e: OutboxEntry, result: AttemptResult, now: number): void {
   const at = new Date(now).toISOString();
-  const record = (outbox.channels[e.channel] ??= { last_delivery_at: null, last_error: null });
+  let record = outbox.channels[e.channel];
+  if (record === undefined) {
+    record = { last_delivery_at: null, last_error: null };
+    outbox.channels[e.channel] = record;
+  }
   e.attempts++;
   if (result.ok) {
     Object.assign(e, { state: "delivered", next_attempt_at: null, done_at: at, notification: null, last_error: null });
@@ -200,9 +219,7 @@ export function recordAttempt(outbox: Outbox, e: OutboxEntry, result: AttemptRes
 /** Drops entries done long ago, and pending ones of channels no longer configured; returns whether any went. */
 export function prune(outbox: Outbox, channels: readonly Channel[], now: number): boolean {
   const names = new Set(channels.map((c) => c.name));
-  const kept = outbox.entries.filter(
-    (e) => names.has(e.channel) && (e.done_at === null || now - Date.parse(e.done_at) < KEEP_DONE_MS),
-  );
+  const kept = outbox.entries.filter((e) => names.has(e.channel) && (e.done_at === null || now - Date.parse(e.done_at) < KEEP_DONE_MS));
   const changed = kept.length !== outbox.entries.length;
   outbox.entries = kept;
   return changed;
@@ -221,8 +238,13 @@ export interface ChannelStatus {
 export function channelStatus(channels: readonly Channel[], outboxes: readonly Outbox[]): ChannelStatus[] {
   return channels.map((channel) => {
     const records = outboxes.map((o) => o.channels[channel.name]).filter((r): r is ChannelRecord => r !== undefined);
-    const latest = (values: (string | null)[]) => values.reduce<string | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null);
-    const lastError = records.map((r) => r.last_error).filter((e): e is ErrorAt => e !== null).sort((a, b) => b.at.localeCompare(a.at))[0] ?? null;
+    const latest = (values: (string | null)[]) =>
+      values.reduce<string | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null);
+    const lastError =
+      records
+        .map((r) => r.last_error)
+        .filter((e): e is ErrorAt => e !== null)
+        .sort((a, b) => b.at.localeCompare(a.at))[0] ?? null;
     const entries = outboxes.flatMap((o) => o.entries).filter((e) => e.channel === channel.name);
     const lastDelivery = latest(records.map((r) => r.last_delivery_at));
     return {

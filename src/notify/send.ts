@@ -3,10 +3,11 @@
  * answer. Failures are typed values; no message holds a URL (webhook URLs and bot tokens are secrets).
  * @module
  */
-import { detail } from "./channels/http";
-import type { Channel } from "./settings";
-import type { AttemptResult } from "./outbox";
+
 import type { Notification } from "../domain/notification";
+import { detail } from "./channels/http";
+import type { AttemptResult } from "./outbox";
+import type { Channel } from "./settings";
 import type { SendContext } from "./types";
 
 export const SEND_TIMEOUT_MS = 10_000;

@@ -5,9 +5,9 @@
  * @module
  */
 import { ConfigError } from "../config-error";
+import type { EventName } from "../domain/notification";
 import { CHANNEL_TYPES, OptionError } from "./channels";
 import type { ChannelType } from "./types";
-import type { EventName } from "../domain/notification";
 
 export const EVENT_NAMES: readonly EventName[] = ["complaint.new", "watcher.failing", "watcher.recovered"];
 const COMMON_KEYS = ["type", "name", "events", "merchants"];
@@ -60,7 +60,8 @@ export function parseChannels(text: string | undefined, mchids: ReadonlySet<stri
 
     const allowed = new Set([...COMMON_KEYS, ...type.required, ...type.optional]);
     const unknownKey = Object.keys(entry).find((k) => !allowed.has(k));
-    if (unknownKey !== undefined) fail(`${at}.${unknownKey} `, `is not an option of ${type.type} (it takes ${[...type.required, ...type.optional].join(", ")})`);
+    if (unknownKey !== undefined)
+      fail(`${at}.${unknownKey} `, `is not an option of ${type.type} (it takes ${[...type.required, ...type.optional].join(", ")})`);
 
     const name = entry.name === undefined ? `${type.type}${i}` : entry.name;
     if (typeof name !== "string" || !/^[\w.-]{1,64}$/.test(name)) fail(`${at}.name `, "must be 1-64 letters, digits, '_', '-' or '.'");

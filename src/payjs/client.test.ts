@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { complaintRecord } from "../domain/complaint";
 import { md5 } from "../md5";
 import { parseComplaintResponse, type UpstreamResult } from "./client";
-import { complaintRecord } from "../domain/complaint";
 import { normaliseComplaint } from "./complaint";
 import { signParams } from "./sign";
 

@@ -6,7 +6,7 @@
  */
 import type { Merchant } from "../domain/merchant";
 import { parseJson, rawNumberText, sourceKeys } from "../json";
-import { type SignCheck, checkSign, signParams } from "./sign";
+import { checkSign, type SignCheck, signParams } from "./sign";
 
 export type UpstreamErrorCode =
   | "timeout"
@@ -180,7 +180,11 @@ export function readAnswer(text: string, key: string, policy: SignaturePolicy, s
   // list: a signed answer could hide its list under such a name and make every stored complaint look gone.
   const ambiguous = Object.keys(payload).find((name) => /[[\]&=]/.test(name));
   if (ambiguous !== undefined) {
-    return answer(payload, null, fail("bad_shape", `PAYJS answered a field named ${JSON.stringify(ambiguous)}, which makes its sign ambiguous`));
+    return answer(
+      payload,
+      null,
+      fail("bad_shape", `PAYJS answered a field named ${JSON.stringify(ambiguous)}, which makes its sign ambiguous`),
+    );
   }
   const signature = checkSign(payload, key);
   if (signature.result === "absent" && policy === "strict") {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { complaintId, normaliseComplaint, normaliseComplaints, parseUpstreamTime } from "./complaint";
 import { toBeijingIso } from "../domain/time";
+import { complaintId, normaliseComplaint, normaliseComplaints, parseUpstreamTime } from "./complaint";
 
 /** `JSON.rawJSON`, which workerd has and TypeScript's lib does not declare yet. */
 const rawJSON = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);

@@ -4,9 +4,10 @@
  * @module
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
-import { rawNumberText, sourceKeys } from "../json";
+
 import type { RawComplaint, UpstreamFields } from "../domain/complaint";
 import { BEIJING_OFFSET_MS, isRealTime, toBeijingIso } from "../domain/time";
+import { rawNumberText, sourceKeys } from "../json";
 import { md5 } from "../md5";
 
 /** The years a PAYJS time may fall in, as instants (Beijing years); anything outside is a misread, not a time. */
@@ -23,7 +24,14 @@ function pad(n: number): string {
 /** Year, month, day, hour, minute, second of a regex match; absent time parts are 0. */
 function partsOf(match: RegExpExecArray): [number, number, number, number, number, number] {
   // No inner helper: bundlers that keep function names (wrangler does) would re-name it on every call.
-  return [Number(match[1] ?? 0), Number(match[2] ?? 0), Number(match[3] ?? 0), Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
+  return [
+    Number(match[1] ?? 0),
+    Number(match[2] ?? 0),
+    Number(match[3] ?? 0),
+    Number(match[4] ?? 0),
+    Number(match[5] ?? 0),
+    Number(match[6] ?? 0),
+  ];
 }
 
 /** Whether the parts name a real calendar time within the years 2000–2100. */
@@ -108,7 +116,13 @@ function canonical(value: unknown): string {
   if (digits !== undefined) return digits;
   if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
   const record = value as Record<string, unknown>;
-  return "{" + sourceKeys(value).map((k) => JSON.stringify(k) + ":" + canonical(record[k])).join(",") + "}";
+  return (
+    "{" +
+    sourceKeys(value)
+      .map((k) => JSON.stringify(k) + ":" + canonical(record[k]))
+      .join(",") +
+    "}"
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseJson } from "../json";
 import { md5 } from "../md5";
-import { SCHEMES, checkSign, phpUrldecode, signWith, signingString, signParams, verifySign } from "./sign";
+import { checkSign, phpUrldecode, SCHEMES, signingString, signParams, signWith, verifySign } from "./sign";
 
 /** `JSON.rawJSON`, which workerd has and TypeScript's lib does not declare yet. */
 const rawJSON = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);

@@ -6,16 +6,17 @@
  * into the status, the poll's last write: no key is written twice in one invocation.
  * @module
  */
+
+import type { Complaint } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
+import { comparePositions, positionOf } from "../domain/order";
+import { type Deliveries, emptyOutbox, noDeliveries, OUTBOX, type Outbox } from "../domain/outbox";
+import type { PollState } from "../domain/poll-state";
+import { statusEntry } from "../domain/status";
 import { logEvent } from "../log";
 import { deliverDue } from "../notify/deliver";
-import { type Deliveries, type Outbox, emptyOutbox, noDeliveries, OUTBOX } from "../domain/outbox";
 import { applyDeliveries, dueEntries, enqueue, failingKey, progressOf, prune, recoveredKey } from "../notify/outbox";
-import type { Complaint } from "../domain/complaint";
-import { comparePositions, positionOf } from "../domain/order";
-import { statusEntry } from "../domain/status";
-import { type PollState } from "../domain/poll-state";
-import { type Store, outboxKey } from "../store";
+import { outboxKey, type Store } from "../store";
 import type { Tick } from "./tick-context";
 
 export type WatcherEvent = { event: "watcher.failing" | "watcher.recovered"; run: string };
@@ -68,7 +69,14 @@ export async function openOutbox(store: Store, mchid: string, deliveries: Delive
   applyDeliveries(outbox, deliveries);
   const ids = new Set(outbox.entries.map((e) => e.id));
   const kept = Object.fromEntries(Object.entries(deliveries.entries).filter(([id]) => ids.has(id)));
-  return { mchid, outbox, deliveries: { entries: kept, channels: deliveries.channels }, damaged, changed: damaged !== undefined, written: false };
+  return {
+    mchid,
+    outbox,
+    deliveries: { entries: kept, channels: deliveries.channels },
+    damaged,
+    changed: damaged !== undefined,
+    written: false,
+  };
 }
 
 export interface Told {
@@ -94,7 +102,11 @@ export async function queueAlerts(tick: Tick, merchant: Merchant, open: OpenOutb
         };
   const newestFirst = [...told.newComplaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
   const at = new Date(now).toISOString();
-  const added = enqueue(open.outbox, { mchid: merchant.mchid, merchantName: merchant.name, at, newComplaints: newestFirst, status }, config.channels);
+  const added = enqueue(
+    open.outbox,
+    { mchid: merchant.mchid, merchantName: merchant.name, at, newComplaints: newestFirst, status },
+    config.channels,
+  );
   const pruned = prune(open.outbox, config.channels, now);
   if (added > 0 || pruned) open.changed = true;
 }
@@ -119,7 +131,11 @@ export async function foldIfLarge(store: Store, open: OpenOutbox, now: number): 
   try {
     await writeOutbox(store, open, now);
   } catch (error) {
-    logEvent("alert", { mchid: open.mchid, outcome: "fold_failed", message: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
+    logEvent("alert", {
+      mchid: open.mchid,
+      outcome: "fold_failed",
+      message: error instanceof Error ? error.message.slice(0, 200) : "unknown",
+    });
   }
 }
 

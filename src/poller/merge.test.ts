@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { md5 } from "../md5";
 import { complaintRecord } from "../domain/complaint";
+import { md5 } from "../md5";
 import { normaliseComplaint } from "../payjs/complaint";
 import { mergeComplaints } from "./merge";
 
-const item = (id: string, body = "body " + id) => normaliseComplaint("100", { complaint_id: id, complaint_at: "2026-11-08 01:13:29", body });
+const item = (id: string, body = "body " + id) =>
+  normaliseComplaint("100", { complaint_id: id, complaint_at: "2026-11-08 01:13:29", body });
 const T1 = "2026-11-27T00:00:00.000Z";
 const T2 = "2026-11-27T04:00:00.000Z";
 const T3 = "2026-11-27T08:00:00.000Z";

@@ -110,7 +110,7 @@ export function mergeComplaints(
     }
   }
   for (const item of fresh.values()) {
-    const seenBefore = previousSuccessAt !== null && announced !== undefined && announced(item);
+    const seenBefore = previousSuccessAt !== null && announced?.(item) === true;
     const complaint = complaintRecord(item, { first_seen_at: seenBefore ? previousSuccessAt : nowIso, last_seen_at: nowIso, active: true });
     (seenBefore ? recovered : added).push(complaint);
     complaints.push(complaint);

@@ -4,24 +4,32 @@
  * @module
  */
 import type { Config } from "../config";
+import { COMPLAINTS, type Complaint, type UpstreamFields } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
-import { logEvent } from "../log";
 import { type Deliveries, noDeliveries } from "../domain/outbox";
-import { toldComplaintIds } from "../notify/outbox";
-import { callComplaints } from "../payjs/client";
-import type { SignCheck } from "../payjs/sign";
-import { type Complaint, type UpstreamFields, COMPLAINTS } from "../domain/complaint";
+import { INITIAL_STATE, isDue, msUntilDue, type PollState, type SignatureStatus, STATUS } from "../domain/poll-state";
 import { instantOfComplaintAt } from "../domain/time";
-import { normaliseComplaints } from "../payjs/complaint";
-import { INITIAL_STATE, type PollState, type SignatureStatus, STATUS } from "../domain/poll-state";
-import { Store, complaintsKey, statusKey } from "../store";
-import { type OpenOutbox, OutboxFormatError, foldIfLarge, openOutbox, queueAlerts, sendAlerts, watcherTransition, writeOutbox } from "./alerts";
+import { logEvent } from "../log";
+import { toldComplaintIds } from "../notify/outbox";
 import { MERCHANTS_AT_ONCE } from "../outbound";
+import { callComplaints } from "../payjs/client";
+import { normaliseComplaints } from "../payjs/complaint";
+import type { SignCheck } from "../payjs/sign";
+import { complaintsKey, type Store, statusKey } from "../store";
+import {
+  foldIfLarge,
+  type OpenOutbox,
+  OutboxFormatError,
+  openOutbox,
+  queueAlerts,
+  sendAlerts,
+  watcherTransition,
+  writeOutbox,
+} from "./alerts";
 import { exclusive } from "./exclusive";
 import { type Merge, mergeComplaints } from "./merge";
 import { saveStatus } from "./save-status";
-import { type Outcome, nextState } from "./schedule";
-import { isDue, msUntilDue } from "../domain/poll-state";
+import { nextState, type Outcome } from "./schedule";
 import type { Tick } from "./tick-context";
 
 /** Done alerts stay in the outbox this long: older complaints were announced, if ever, before its memory begins. */
@@ -93,12 +101,21 @@ async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
   }
   const loaded = await store.load(complaintsKey(merchant.mchid), COMPLAINTS);
   if (loaded.kind === "unreadable") {
-    return { ok: false, signature, outcome: { ok: false, transient: false, error: { code: loaded.error.code, message: loaded.error.message } } };
+    return {
+      ok: false,
+      signature,
+      outcome: { ok: false, transient: false, error: { code: loaded.error.code, message: loaded.error.message } },
+    };
   }
   const { complaints: fresh, repeatedIds } = normaliseComplaints(merchant.mchid, upstream.items);
   if (repeatedIds.length > 0) {
     // Every record is kept (a repeat as `{id}~2`); the ids say which, and carry no complaint text.
-    logEvent("poll", { mchid: merchant.mchid, outcome: "repeated_ids", repeated: repeatedIds.length, ids: repeatedIds.slice(0, 10).join(",") });
+    logEvent("poll", {
+      mchid: merchant.mchid,
+      outcome: "repeated_ids",
+      repeated: repeatedIds.length,
+      ids: repeatedIds.slice(0, 10).join(","),
+    });
   }
   return loaded.kind === "ok"
     ? { ok: true, signature, fresh, stored: loaded.value, damaged: loaded.damage?.text }
@@ -113,7 +130,13 @@ function signatureAfter(mchid: string, before: SignatureStatus | null, check: Si
   if (check === null) return before;
   const after: SignatureStatus = { result: check.result, scheme: check.scheme };
   if (before?.result !== after.result || before?.scheme !== after.scheme) {
-    logEvent("signature", { mchid, result: after.result, scheme: after.scheme, before: before?.result ?? null, before_scheme: before?.scheme ?? null });
+    logEvent("signature", {
+      mchid,
+      result: after.result,
+      scheme: after.scheme,
+      before: before?.result ?? null,
+      before_scheme: before?.scheme ?? null,
+    });
   }
   return after;
 }
@@ -146,8 +169,11 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
   const open = config.channels.length > 0 ? await openOutbox(store, merchant.mchid, record.deliveries) : null;
   const damaged = reading.ok ? reading.damaged : undefined;
   const announced = damaged === undefined ? undefined : announcedBefore(open, state.last_success_at);
-  const merge = reading.ok ? mergeComplaints(reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at, announced) : null;
-  if (merge !== null && merge.recovered.length > 0) logEvent("poll", { mchid: merchant.mchid, outcome: "recovered", recovered: merge.recovered.length });
+  const merge = reading.ok
+    ? mergeComplaints(reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at, announced)
+    : null;
+  if (merge !== null && merge.recovered.length > 0)
+    logEvent("poll", { mchid: merchant.mchid, outcome: "recovered", recovered: merge.recovered.length });
   if (open !== null) {
     const known = merge?.complaints ?? (reading.ok ? reading.stored : null);
     await queueAlerts(tick, merchant, open, {
@@ -186,7 +212,9 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   const started = Date.now();
   const intervalMs = config.pollIntervalSeconds * 1000;
 
-  const reading = await read(tick, merchant).catch((error: unknown): Reading => ({ ok: false, signature: null, outcome: storageFailure(error) }));
+  const reading = await read(tick, merchant).catch(
+    (error: unknown): Reading => ({ ok: false, signature: null, outcome: storageFailure(error) }),
+  );
   let outcome: Outcome = reading.ok ? { ok: true, transient: false, error: null } : reading.outcome;
   const signature = signatureAfter(mchid, state.signature, reading.signature);
   let next: PollState = { ...nextState(state, outcome, now, intervalMs), signature };
@@ -195,10 +223,19 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
     changes = await prepare(tick, record, reading, next);
     await writeInOrder(tick, mchid, changes);
   } catch (error) {
-    outcome = error instanceof OutboxFormatError ? { ok: false, transient: false, error: { code: error.code, message: error.message } } : storageFailure(error);
+    outcome =
+      error instanceof OutboxFormatError
+        ? { ok: false, transient: false, error: { code: error.code, message: error.message } }
+        : storageFailure(error);
     next = { ...nextState(state, outcome, now, intervalMs), failing_alerted: state.failing_alerted, signature };
   }
-  const saved = await saveStatus(store, mchid, { state: next, deliveries: changes?.open?.deliveries ?? record.deliveries }, record.rev, now);
+  const saved = await saveStatus(
+    store,
+    mchid,
+    { state: next, deliveries: changes?.open?.deliveries ?? record.deliveries },
+    record.rev,
+    now,
+  );
 
   const merge = outcome.ok ? (changes?.merge ?? null) : null;
   const result: PollResult = outcome.ok

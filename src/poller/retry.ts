@@ -5,7 +5,7 @@
 import { logEvent } from "../log";
 import { foldIfLarge, hasDueAlerts, openOutbox, sendAlerts } from "./alerts";
 import { exclusive } from "./exclusive";
-import { type MerchantRecord, loadRecord } from "./poll";
+import { loadRecord, type MerchantRecord } from "./poll";
 import { saveStatus } from "./save-status";
 import type { Tick } from "./tick-context";
 

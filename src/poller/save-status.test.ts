@@ -7,7 +7,13 @@ import { Store, statusKey } from "../store";
 import { saveStatus } from "./save-status";
 
 const NOW = Date.parse("2026-11-27T00:00:00Z");
-const progress = (attempts: number, state: "pending" | "delivered") => ({ state, attempts, next_attempt_at: null, done_at: null, last_error: null });
+const progress = (attempts: number, state: "pending" | "delivered") => ({
+  state,
+  attempts,
+  next_attempt_at: null,
+  done_at: null,
+  last_error: null,
+});
 
 describe("saveStatus", () => {
   let kv: ProductionKv;
@@ -19,15 +25,24 @@ describe("saveStatus", () => {
   });
 
   it("Should keep another invocation's newer state and both invocations' deliveries when KV refused the write", async () => {
-    const theirs = { state: { ...INITIAL_STATE, consecutive_failures: 0, last_success_at: "2026-11-27T00:00:00.000Z" }, deliveries: { entries: { "hook|complaint:b": progress(1, "delivered") }, channels: {} } };
+    const theirs = {
+      state: { ...INITIAL_STATE, consecutive_failures: 0, last_success_at: "2026-11-27T00:00:00.000Z" },
+      deliveries: { entries: { "hook|complaint:b": progress(1, "delivered") }, channels: {} },
+    };
     await new Store(env.COMPLAINTS).save(statusKey("100"), STATUS, theirs, NOW);
     kv.failPutsMatching = /^status:/;
     kv.failPutsCount = 1;
-    const mine = { state: { ...INITIAL_STATE, consecutive_failures: 1 }, deliveries: { entries: { "hook|complaint:a": progress(1, "delivered") }, channels: {} } };
+    const mine = {
+      state: { ...INITIAL_STATE, consecutive_failures: 1 },
+      deliveries: { entries: { "hook|complaint:a": progress(1, "delivered") }, channels: {} },
+    };
     expect(await saveStatus(store, "100", mine, "a-rev-read-before", NOW)).toBe(true);
     const stored = await store.load(statusKey("100"), STATUS);
     expect(stored).toMatchObject({ kind: "ok", value: { state: theirs.state } });
-    expect(Object.keys(stored.kind === "ok" ? stored.value.deliveries.entries : {}).sort()).toEqual(["hook|complaint:a", "hook|complaint:b"]);
+    expect(Object.keys(stored.kind === "ok" ? stored.value.deliveries.entries : {}).sort()).toEqual([
+      "hook|complaint:a",
+      "hook|complaint:b",
+    ]);
     expect(kv.violations).toEqual([]);
   });
 

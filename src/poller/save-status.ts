@@ -2,11 +2,12 @@
  * The last write of a poll or an alert retry: the merchant's status, with what sending did.
  * @module
  */
+
+import type { Status } from "../domain/poll-state";
+import { STATUS } from "../domain/poll-state";
 import { logEvent } from "../log";
 import { mergeDeliveries } from "../notify/outbox";
-import type { Status } from "../domain/poll-state";
 import type { Store } from "../store";
-import { STATUS } from "../domain/poll-state";
 import { statusKey } from "../store";
 
 /** KV takes one write per key per second: a refused status write is tried once more after this. */

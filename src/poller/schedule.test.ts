@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { INITIAL_STATE } from "../domain/poll-state";
+import { INITIAL_STATE, isDue, msUntilDue } from "../domain/poll-state";
 import { backoffMs, nextState } from "./schedule";
-import { isDue, msUntilDue } from "../domain/poll-state";
 
 const H = 3_600_000;
 const INTERVAL = 4 * H;

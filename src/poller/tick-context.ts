@@ -1,6 +1,6 @@
 import type { Config } from "../config";
-import type { Store } from "../store";
 import type { Outbound } from "../outbound";
+import type { Store } from "../store";
 
 /** Everything one tick's polls and deliveries share. */
 export interface Tick {

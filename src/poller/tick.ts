@@ -6,8 +6,8 @@
 import { loadConfig } from "../config";
 import type { WorkerEnv } from "../env";
 import { logEvent } from "../log";
-import { Store } from "../store";
 import { Outbound } from "../outbound";
+import { Store } from "../store";
 import { type PollResult, planPoll, pollMerchants } from "./poll";
 import { retryAlerts } from "./retry";
 import type { Tick } from "./tick-context";

@@ -19,7 +19,11 @@ const complaint: Complaint = {
 describe("CSV", () => {
   it("Should start with a BOM and the contract's header row, then one CRLF row per complaint", () => {
     const csv = complaintsCsv([complaint]);
-    expect(csv.startsWith("\uFEFFid,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at\r\n")).toBe(true);
+    expect(
+      csv.startsWith(
+        "\uFEFFid,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at\r\n",
+      ),
+    ).toBe(true);
     expect(csv.split("\r\n")[1]).toBe(
       'C1,100,2026-11-08T01:13:29+08:00,OT-1,2026,2990,29.90,"商品未收到, ""急""\n请退款",true,2026-11-27T00:00:00.000Z,2026-11-27T04:00:00.000Z',
     );

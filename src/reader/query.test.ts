@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Complaint } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
-import { type Complaint } from "../domain/complaint";
+import { comparePositions, positionOf } from "../domain/order";
 import { toBeijingIso } from "../domain/time";
-import { positionOf, comparePositions } from "../domain/order";
-import { QueryError, listPage, parseListQuery } from "./query";
+import { listPage, parseListQuery, QueryError } from "./query";
 import type { Snapshot } from "./snapshot";
 
 const MCHIDS = new Set(["100", "200"]);

@@ -4,11 +4,12 @@
  * complaints that arrive between pages neither repeat nor push others out of view.
  * @module
  */
-import { DAY_MS, beijingDayStart, isRealTime } from "../domain/time";
-import { md5 } from "../md5";
-import { type Position, comparePositions } from "../domain/order";
-import type { Snapshot } from "./snapshot";
+
 import type { Complaint } from "../domain/complaint";
+import { comparePositions, type Position } from "../domain/order";
+import { beijingDayStart, DAY_MS, isRealTime } from "../domain/time";
+import { md5 } from "../md5";
+import type { Snapshot } from "./snapshot";
 
 export interface Filter {
   mchid: string | null;

@@ -3,7 +3,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ProductionKv } from "../../test/support/production-kv";
 import type { Merchant } from "../domain/merchant";
-import { type Outbox, type OutboxEntry, noDeliveries } from "../domain/outbox";
+import { noDeliveries, type Outbox, type OutboxEntry } from "../domain/outbox";
 import { INITIAL_STATE, type PollState, STATUS } from "../domain/poll-state";
 import { Store, statusKey } from "../store";
 import { currentSnapshot, freshUntil, type MerchantView, type Snapshot } from "./snapshot";
@@ -29,7 +29,19 @@ function snapshotOf(...views: Array<Partial<MerchantView>>): Snapshot {
 }
 
 function pending(nextAttempt: number): Outbox {
-  const entry = { id: "e", channel: "c", event: "complaint.new", complaint_ids: [], notification: {}, state: "pending", attempts: 1, created_at: iso(now), next_attempt_at: iso(nextAttempt), done_at: null, last_error: null };
+  const entry = {
+    id: "e",
+    channel: "c",
+    event: "complaint.new",
+    complaint_ids: [],
+    notification: {},
+    state: "pending",
+    attempts: 1,
+    created_at: iso(now),
+    next_attempt_at: iso(nextAttempt),
+    done_at: null,
+    last_error: null,
+  };
   return { entries: [entry as unknown as OutboxEntry], channels: {} };
 }
 
@@ -64,7 +76,12 @@ describe("currentSnapshot", () => {
   it("Should read KV once while nothing can change, and again after this isolate writes", async () => {
     const kv = new ProductionKv(env.COMPLAINTS);
     const store = new Store(kv.kv);
-    await store.save(statusKey(merchant.mchid), STATUS, { state: polled(now - HOUR, now + 3 * HOUR), deliveries: noDeliveries() }, now - HOUR);
+    await store.save(
+      statusKey(merchant.mchid),
+      STATUS,
+      { state: polled(now - HOUR, now + 3 * HOUR), deliveries: noDeliveries() },
+      now - HOUR,
+    );
     kv.reads = 0;
     await currentSnapshot(kv.kv, [merchant], false, now);
     expect(kv.reads).toBe(2);

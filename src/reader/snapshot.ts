@@ -4,15 +4,16 @@
  * until the next poll could have changed something.
  * @module
  */
-import type { Merchant } from "../domain/merchant";
+
 import type { Complaint } from "../domain/complaint";
-import { md5 } from "../md5";
-import { type Outbox, emptyOutbox, OUTBOX } from "../domain/outbox";
-import { applyDeliveries } from "../notify/outbox";
-import { type PollState, STATUS } from "../domain/poll-state";
-import { type StorageError, Store, type Stored, localWriteCount, complaintsKey, outboxKey, statusKey } from "../store";
-import { type Position, comparePositions, positionOf } from "../domain/order";
 import { COMPLAINTS } from "../domain/complaint";
+import type { Merchant } from "../domain/merchant";
+import { comparePositions, type Position, positionOf } from "../domain/order";
+import { emptyOutbox, OUTBOX, type Outbox } from "../domain/outbox";
+import { type PollState, STATUS } from "../domain/poll-state";
+import { md5 } from "../md5";
+import { applyDeliveries } from "../notify/outbox";
+import { complaintsKey, localWriteCount, outboxKey, type StorageError, Store, type Stored, statusKey } from "../store";
 
 export interface MerchantView {
   merchant: Merchant;
@@ -70,7 +71,8 @@ export function freshUntil(snapshot: Snapshot, now: number): number {
       return now + ISOLATE_TTL_MS;
     }
     for (const entry of view.outbox?.entries ?? []) {
-      if (entry.state === "pending" && entry.next_attempt_at !== null) until = Math.min(until, Date.parse(entry.next_attempt_at) - DUE_MARGIN_MS);
+      if (entry.state === "pending" && entry.next_attempt_at !== null)
+        until = Math.min(until, Date.parse(entry.next_attempt_at) - DUE_MARGIN_MS);
     }
     const settled = Date.parse(state.last_attempt_at) + SETTLE_MS;
     until = Math.min(until, now < settled ? settled : Date.parse(state.next_poll_at) - DUE_MARGIN_MS);
@@ -97,7 +99,9 @@ async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): 
   // cost a write each time, so it is filled in here.
   const complaints =
     stored.kind === "ok"
-      ? stored.value.map((c) => (c.active && lastSuccess !== null && lastSuccess > c.last_seen_at ? { ...c, last_seen_at: lastSuccess } : c))
+      ? stored.value.map((c) =>
+          c.active && lastSuccess !== null && lastSuccess > c.last_seen_at ? { ...c, last_seen_at: lastSuccess } : c,
+        )
       : [];
   const rev = (v: Stored<unknown> | null) => (v === null ? "" : v.kind === "ok" ? v.rev : v.kind);
   const revs = [merchant.mchid, merchant.name ?? "", rev(stored), rev(state), rev(outbox)];
@@ -119,7 +123,8 @@ export async function loadSnapshot(store: Store, merchants: readonly Merchant[],
     complaints: sorted.map((s) => s.complaint),
     positions: sorted.map((s) => s.position),
     revision: md5(loaded.flatMap((l) => l.revs).join("\n")),
-    updatedAt: successes.length === 0 ? null : successes.reduce((a, b) => (a > b ? a : b)),
+    // ISO 8601 UTC times sort as text.
+    updatedAt: successes.sort().at(-1) ?? null,
   };
 }
 

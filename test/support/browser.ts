@@ -11,7 +11,7 @@ import { type Browser, chromium } from "playwright-core";
 import { fixtureComplaints } from "../../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../../sandbox/server";
-import { type WranglerDev, configWithoutAssets, startWranglerDev } from "./wrangler-dev";
+import { configWithoutAssets, startWranglerDev, type WranglerDev } from "./wrangler-dev";
 
 /** `CHROMIUM_PATH` overrides it (e.g. `/usr/bin/chromium-browser`). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -96,8 +96,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
   }
   const persistDir = mkdtempSync(join(tmpdir(), "dashboard-kv-"));
   const second = { ...SANDBOX_MERCHANT_2, ...(options.secondName === undefined ? {} : { name: options.secondName }) };
-  const merchants =
-    options.firstName === undefined ? [second] : [{ ...SANDBOX_MERCHANT, name: options.firstName }, second];
+  const merchants = options.firstName === undefined ? [second] : [{ ...SANDBOX_MERCHANT, name: options.firstName }, second];
   const vars: Record<string, string> = {
     PAYJS_API_BASE: `${sandbox.url}/api`,
     PAYJS_MERCHANTS: JSON.stringify(merchants),

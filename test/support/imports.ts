@@ -2,7 +2,7 @@
  * The import graph of the Worker's source (src/, tests left out): module → the modules it imports, paths
  * relative to src/ without `.ts`. Run it to print the graph: `npx tsx test/support/imports.ts`.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -29,7 +29,9 @@ export function importGraph(): Graph {
   for (const file of sources(SRC).sort()) {
     const module = relative(SRC, file).replace(/\.ts$/, "");
     const text = readFileSync(file, "utf8");
-    const targets = [...text.matchAll(IMPORT)].map((m) => resolve(relative(SRC, normalize(join(dirname(file), m[1] as string))).replace(/\.ts$/, "")));
+    const targets = [...text.matchAll(IMPORT)].map((m) =>
+      resolve(relative(SRC, normalize(join(dirname(file), m[1] as string))).replace(/\.ts$/, "")),
+    );
     graph[module] = [...new Set(targets)].sort();
   }
   return graph;

@@ -36,7 +36,13 @@ export async function startReceiverServer(): Promise<ReceiverServer> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://receiver");
-      received.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      received.push({
+        method: req.method ?? "",
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      });
       const { type, body } = answer(url.pathname);
       res.writeHead(200, { "content-type": type }).end(body);
     });

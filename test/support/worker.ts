@@ -4,9 +4,9 @@
  */
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { vi } from "vitest";
+import type { PayjsSandbox } from "../../sandbox/payjs-sandbox";
 import type { WorkerEnv } from "../../src/env";
 import entry from "../../src/index";
-import type { PayjsSandbox } from "../../sandbox/payjs-sandbox";
 import { ProductionKv } from "./production-kv";
 
 const worker: Required<Pick<ExportedHandler<WorkerEnv>, "fetch" | "scheduled">> = entry;

@@ -148,7 +148,12 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   const inspectorPort = await freePort();
   const scratch = mkdtempSync(join(tmpdir(), "wrangler-dev-"));
   const envFile = join(scratch, "test.env");
-  writeFileSync(envFile, Object.entries(options.secrets ?? {}).map(([k, v]) => dotenvLine(k, v)).join("\n") + "\n");
+  writeFileSync(
+    envFile,
+    Object.entries(options.secrets ?? {})
+      .map(([k, v]) => dotenvLine(k, v))
+      .join("\n") + "\n",
+  );
   const persistTo = options.persistTo ?? join(scratch, "state");
 
   const args = [

@@ -3,14 +3,14 @@
  * @module
  */
 import { Hono } from "hono";
-import { allMatches, listPage, parseFilter, parseListQuery } from "../../reader/query";
 import { complaintsCsv } from "../../reader/csv";
+import { allMatches, listPage, parseFilter, parseListQuery } from "../../reader/query";
 import { currentSnapshot } from "../../reader/snapshot";
 import { conditional } from "../conditional";
 import { jsonError } from "../errors";
+import { mchidSet } from "../merchants";
 import { methodNotAllowed } from "../method-not-allowed";
 import type { AppEnv } from "../types";
-import { mchidSet } from "../merchants";
 
 export const complaintsRoutes = new Hono<AppEnv>();
 

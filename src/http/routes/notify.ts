@@ -6,8 +6,8 @@
 import { Hono } from "hono";
 import { send } from "../../notify/send";
 import { jsonError } from "../errors";
-import { requireRole } from "../middleware/auth";
 import { methodNotAllowed } from "../method-not-allowed";
+import { requireRole } from "../middleware/auth";
 import type { AppEnv } from "../types";
 
 export const notifyRoutes = new Hono<AppEnv>();
@@ -23,7 +23,11 @@ notifyRoutes.post("/notify/test", requireRole("admin"), async (c) => {
   const now = Date.now();
   const results = await Promise.all(
     channels.map(async (channel) => {
-      const result = await send(channel, { kind: "test", event: "test", at: new Date(now).toISOString() }, { publicUrl: config.publicUrl, now });
+      const result = await send(
+        channel,
+        { kind: "test", event: "test", at: new Date(now).toISOString() },
+        { publicUrl: config.publicUrl, now },
+      );
       return {
         name: channel.name,
         type: channel.type.type,

@@ -8,8 +8,8 @@ import { Outbound } from "../../outbound";
 import { planPoll, pollMerchants } from "../../poller/poll";
 import { Store } from "../../store";
 import { jsonError } from "../errors";
-import { requireRole } from "../middleware/auth";
 import { methodNotAllowed } from "../method-not-allowed";
+import { requireRole } from "../middleware/auth";
 import type { AppEnv } from "../types";
 
 export const pollRoutes = new Hono<AppEnv>();

@@ -4,10 +4,10 @@
  * @module
  */
 import { Hono } from "hono";
-import { channelStatus } from "../../notify/outbox";
 import { isDue } from "../../domain/poll-state";
-import { currentSnapshot } from "../../reader/snapshot";
 import { statusEntry } from "../../domain/status";
+import { channelStatus } from "../../notify/outbox";
+import { currentSnapshot } from "../../reader/snapshot";
 import { conditional } from "../conditional";
 import { methodNotAllowed } from "../method-not-allowed";
 import type { AppEnv } from "../types";

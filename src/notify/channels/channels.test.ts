@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Complaint } from "../../domain/complaint";
-import type { ChannelType, SendContext } from "../types";
 import type { MerchantStatusEntry, Notification } from "../../domain/notification";
+import type { ChannelType, SendContext } from "../types";
 import { CHANNEL_TYPES, OptionError } from "./index";
 
 // ---- fixtures -------------------------------------------------------------------------------------------
@@ -106,13 +106,22 @@ function parseError(type: string, options: Record<string, unknown>): OptionError
 
 describe("Channel types", () => {
   it("Should register exactly the contract's eight types, only webhook not chat", () => {
-    expect(Object.keys(CHANNEL_TYPES).sort()).toEqual(["bark", "dingtalk", "feishu", "serverchan", "slack", "telegram", "webhook", "wecom"]);
+    expect(Object.keys(CHANNEL_TYPES).sort()).toEqual([
+      "bark",
+      "dingtalk",
+      "feishu",
+      "serverchan",
+      "slack",
+      "telegram",
+      "webhook",
+      "wecom",
+    ]);
     for (const [type, t] of Object.entries(CHANNEL_TYPES)) {
       expect(t.type).toBe(type);
       expect(t.chat).toBe(type !== "webhook");
     }
-    expect(CHANNEL_TYPES["constructor"]).toBeUndefined();
-    expect(CHANNEL_TYPES["__proto__"]).toBeUndefined();
+    expect(CHANNEL_TYPES.constructor).toBeUndefined();
+    expect(Reflect.get(CHANNEL_TYPES, "__proto__")).toBeUndefined();
   });
 
   it("Should list each type's option keys as the contract does", () => {
@@ -235,7 +244,13 @@ describe("wecom", () => {
     expect(Object.keys(body.markdown)).toEqual(["content"]);
     const content: string = body.markdown.content;
     expect(content.startsWith("### 新投诉 · 测试商户 · 29.90 元\n")).toBe(true);
-    for (const part of ["**商户**：测试商户（100）", "**金额**：29.90 元", "**时间**：2026-11-08 01:13:29", "**商户订单号**：OT-1", "**PAYJS订单号**：2026110812345"]) {
+    for (const part of [
+      "**商户**：测试商户（100）",
+      "**金额**：29.90 元",
+      "**时间**：2026-11-08 01:13:29",
+      "**商户订单号**：OT-1",
+      "**PAYJS订单号**：2026110812345",
+    ]) {
       expect(content).toContain(part);
     }
     expect(content).toContain(`[查看](${LINK})`);
@@ -261,7 +276,11 @@ describe("wecom", () => {
     expect(failed).toEqual({ ok: false, code: "platform_error", message: expect.stringMatching(/^errcode 93000: invalid webhook url/) });
     if (failed.ok) throw new Error("unreachable");
     expect(Array.from(failed.message).length).toBeLessThanOrEqual(101);
-    expect(t.check(200, "<html>gateway</html>")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
+    expect(t.check(200, "<html>gateway</html>")).toEqual({
+      ok: false,
+      code: "bad_response",
+      message: "HTTP 200: the response is not a JSON object",
+    });
     expect(t.check(200, '{"errmsg":"ok"}')).toEqual({ ok: false, code: "platform_error", message: "errcode (none): ok" });
     expect(t.check(200, '{"errcode":"0"}').ok).toBe(false);
   });
@@ -314,7 +333,9 @@ describe("dingtalk", () => {
   it("Should succeed on errcode 0 only, and report DingTalk's error in a 200", () => {
     const t = channel("dingtalk");
     expect(t.check(200, '{"errcode":0,"errmsg":"ok"}')).toEqual({ ok: true });
-    expect(t.check(200, '{"errcode":310000,"errmsg":"sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"}')).toEqual({
+    expect(
+      t.check(200, '{"errcode":310000,"errmsg":"sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"}'),
+    ).toEqual({
       ok: false,
       code: "platform_error",
       message: "errcode 310000: sign not match, more: [https://ding-doc.dingtalk.com]",
@@ -369,8 +390,16 @@ describe("feishu", () => {
       code: "platform_error",
       message: "code 19021: sign match fail or timestamp is not within one hour from current time",
     });
-    expect(t.check(200, '{"StatusCode":9499,"StatusMessage":"Bad Request"}')).toEqual({ ok: false, code: "platform_error", message: "StatusCode 9499: Bad Request" });
-    expect(t.check(400, '{"code":9499,"msg":"Bad Request"}')).toEqual({ ok: false, code: "http_error", message: "HTTP 400: code 9499: Bad Request" });
+    expect(t.check(200, '{"StatusCode":9499,"StatusMessage":"Bad Request"}')).toEqual({
+      ok: false,
+      code: "platform_error",
+      message: "StatusCode 9499: Bad Request",
+    });
+    expect(t.check(400, '{"code":9499,"msg":"Bad Request"}')).toEqual({
+      ok: false,
+      code: "http_error",
+      message: "HTTP 400: code 9499: Bad Request",
+    });
     expect(t.check(200, "[]")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
   });
 });
@@ -387,7 +416,7 @@ describe("slack", () => {
     expect(body.text.split("\n")[0]).toBe("新投诉 · 测试商户 · 29.90 元");
     expect(body.text).toContain("金额：29.90 元");
     expect(body.text).toContain(`查看：${LINK}`);
-    expect(body.text).toContain("&lt;at user_id=\"all\"&gt;");
+    expect(body.text).toContain('&lt;at user_id="all"&gt;');
     expect(body.text).not.toContain("<");
   });
 
@@ -420,7 +449,11 @@ describe("telegram", () => {
   });
 
   it("Should take a string chat id and an api_base with a trailing slash", async () => {
-    const { req, body } = await json("telegram", { bot_token: token, chat_id: "@payjs_alerts", api_base: "http://127.0.0.1:9999/tg/" }, FAILING);
+    const { req, body } = await json(
+      "telegram",
+      { bot_token: token, chat_id: "@payjs_alerts", api_base: "http://127.0.0.1:9999/tg/" },
+      FAILING,
+    );
     expect(req.url).toBe(`http://127.0.0.1:9999/tg/bot${token}/sendMessage`);
     expect(body.chat_id).toBe("@payjs_alerts");
     expect(body.text).toContain("投诉监控异常 · 测试商户");
@@ -434,8 +467,15 @@ describe("telegram", () => {
       code: "http_error",
       message: "HTTP 400: error_code 400: Bad Request: chat not found",
     });
-    expect(t.check(200, '{"ok":false,"error_code":400,"description":"x"}')).toEqual({ ok: false, code: "platform_error", message: "error_code 400: x" });
-    const echoed = t.check(404, `{"ok":false,"error_code":404,"description":"Not Found: https://api.telegram.org/bot${token}/sendMessage or ${token}"}`);
+    expect(t.check(200, '{"ok":false,"error_code":400,"description":"x"}')).toEqual({
+      ok: false,
+      code: "platform_error",
+      message: "error_code 400: x",
+    });
+    const echoed = t.check(
+      404,
+      `{"ok":false,"error_code":404,"description":"Not Found: https://api.telegram.org/bot${token}/sendMessage or ${token}"}`,
+    );
     expect(echoed.ok).toBe(false);
     expect(JSON.stringify(echoed)).not.toContain("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawXyZ");
     expect(t.check(200, "")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
@@ -463,7 +503,10 @@ describe("serverchan", () => {
   });
 
   it("Should keep the title within Server酱's 32 characters", async () => {
-    const { raw } = await build("serverchan", { sendkey, api_base: "http://127.0.0.1:9999/" }, { ...NEW, merchantName: "名".repeat(40) } as Notification);
+    const { raw } = await build("serverchan", { sendkey, api_base: "http://127.0.0.1:9999/" }, {
+      ...NEW,
+      merchantName: "名".repeat(40),
+    } as Notification);
     const title = new URLSearchParams(raw).get("title") ?? "";
     expect(Array.from(title)).toHaveLength(32);
     expect(title.endsWith("…")).toBe(true);
@@ -485,7 +528,11 @@ describe("serverchan", () => {
       code: "platform_error",
       message: "code 40001: bad pushtoken",
     });
-    expect(t.check(200, "<!doctype html>")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
+    expect(t.check(200, "<!doctype html>")).toEqual({
+      ok: false,
+      code: "bad_response",
+      message: "HTTP 200: the response is not a JSON object",
+    });
   });
 });
 
@@ -516,10 +563,21 @@ describe("bark", () => {
   it("Should succeed on code 200 only and never show the device key", () => {
     const t = channel("bark");
     expect(t.check(200, '{"code":200,"message":"success","timestamp":1762535609}')).toEqual({ ok: true });
-    const failed = t.check(400, `{"code":400,"message":"failed to get device token: failed to get [${device_key}] device token from database"}`);
-    expect(failed).toEqual({ ok: false, code: "http_error", message: expect.stringMatching(/^HTTP 400: code 400: failed to get device token/) });
+    const failed = t.check(
+      400,
+      `{"code":400,"message":"failed to get device token: failed to get [${device_key}] device token from database"}`,
+    );
+    expect(failed).toEqual({
+      ok: false,
+      code: "http_error",
+      message: expect.stringMatching(/^HTTP 400: code 400: failed to get device token/),
+    });
     expect(JSON.stringify(failed)).not.toContain(device_key);
-    expect(t.check(200, '{"code":500,"message":"push failed"}')).toEqual({ ok: false, code: "platform_error", message: "code 500: push failed" });
+    expect(t.check(200, '{"code":500,"message":"push failed"}')).toEqual({
+      ok: false,
+      code: "platform_error",
+      message: "code 500: push failed",
+    });
     expect(t.check(200, "ok")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
   });
 });
@@ -539,7 +597,7 @@ describe("Summaries on chat channels", () => {
     };
     for (const [type, o] of Object.entries(opts)) {
       const { raw } = await build(type, o, SUMMARY);
-      const text = type === "serverchan" ? new URLSearchParams(raw).get("desp") ?? "" : raw;
+      const text = type === "serverchan" ? (new URLSearchParams(raw).get("desp") ?? "") : raw;
       expect(text, type).toContain("还有 2 条");
       expect(text, type).toContain("https://watch.example.com/");
       expect(text.match(/OT-1/g), type).toHaveLength(5);

@@ -15,7 +15,7 @@ import { wecom } from "./wecom";
 export { OptionError } from "./options";
 
 /** No prototype: `CHANNEL_TYPES["constructor"]` is undefined like any other unknown type. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each channel type has its own options type; the table holds them all.
 export const CHANNEL_TYPES: Record<string, ChannelType<any>> = Object.freeze(
   Object.assign(Object.create(null) as Record<string, never>, {
     webhook,

@@ -63,10 +63,6 @@ export function stringOption(
 }
 
 /** Like {@link stringOption} but required: never null. */
-export function requiredString(
-  options: Record<string, unknown>,
-  key: string,
-  rule: { pattern?: RegExp; form?: string } = {},
-): string {
+export function requiredString(options: Record<string, unknown>, key: string, rule: { pattern?: RegExp; form?: string } = {}): string {
   return stringOption(options, key, rule) as string;
 }

@@ -5,10 +5,11 @@
  * `X-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>` so the receiver can check it came from us.
  * @module
  */
+
+import type { Notification } from "../../domain/notification";
 import { formatMessage, plainText } from "../format";
 import { hmacSha256, toHex } from "../hmac";
 import type { ChannelType } from "../types";
-import type { Notification } from "../../domain/notification";
 import { postJson, statusCheck } from "./http";
 import { stringOption, urlOption } from "./options";
 
