@@ -1,13 +1,13 @@
 /**
  * The page's addresses, all in the fragment so the page itself is one static file: `#/` the list,
- * `#/?mchid=…&since=…&until=…&active=…&q=…&size=…` a filtered list (`size`: the page size, 1–500, default 50),
+ * `#/?mchid=…&since=…&until=…&active=…&handled=…&q=…&size=…` a filtered list (`size`: the page size, 1–500, default 50),
  * `#/complaints/{mchid}/{id}` one complaint (alert messages link there).
  * @module
  */
 import type { Complaint } from "./wire";
 
 /** The list filters, as named in the address and the API. */
-export const FILTERS = ["mchid", "since", "until", "active", "q"] as const;
+export const FILTERS = ["mchid", "since", "until", "active", "handled", "q"] as const;
 export type Filter = (typeof FILTERS)[number];
 
 export function hashParams(): URLSearchParams {

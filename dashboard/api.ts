@@ -17,11 +17,13 @@ export class ApiError extends Error {
   }
 }
 
-/** GETs `path` with the token; resolves only to a 2xx answer. */
-export async function api(path: string, token: string): Promise<Response> {
+/** Calls `path` with the token (GET unless `method` says otherwise; `body` sent as JSON); resolves only to a 2xx answer. */
+export async function api(path: string, token: string, method = "GET", body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
   let res: Response;
   try {
-    res = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+    res = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError(0, "network", String(e));
   }

@@ -11,7 +11,7 @@ import { bj } from "./format";
 import { T } from "./i18n";
 import { type Msg, one, say } from "./messages";
 import type { Session } from "./session";
-import type { ListAnswer } from "./wire";
+import type { Complaint, ListAnswer } from "./wire";
 
 export class ComplaintList {
   private page: ListAnswer | null = null;
@@ -97,7 +97,7 @@ export class ComplaintList {
     const { page } = this;
     $("table").removeAttribute("aria-busy");
     const list = page?.complaints ?? [];
-    $("rows").replaceChildren(...list.map((c) => complaintRow(c, this.session.shortName(c.mchid))));
+    $("rows").replaceChildren(...list.map((c) => this.row(c)));
     $<HTMLButtonElement>("prev").disabled = this.pageNo === 0 || !page;
     $<HTMLButtonElement>("next").disabled = !page?.next_cursor;
     if (!page) {
@@ -110,6 +110,25 @@ export class ComplaintList {
       (page.updated_at ? (list.length ? " · " : "") + T("updated", [bj(page.updated_at)]) : "");
     say("list", list.length ? null : this.emptyMessage());
     this.focusOpened();
+  }
+
+  /** A complaint changed (marked or un-marked handled): its row shows it, in place, if it is on this page. */
+  update(c: Complaint): void {
+    const list = this.page?.complaints ?? [];
+    const i = list.findIndex((x) => x.id === c.id && x.mchid === c.mchid);
+    if (i < 0) return;
+    list[i] = c;
+    this.findRow(c.mchid, c.id)?.replaceWith(this.row(c));
+  }
+
+  private row(c: Complaint): HTMLTableRowElement {
+    return complaintRow(c, this.session.shortName(c.mchid), this.session.status()?.remind_after_hours);
+  }
+
+  private findRow(mchid: string, id: string): HTMLElement | undefined {
+    return [...$("rows").querySelectorAll<HTMLElement>("tr[data-complaint-id]")].find(
+      (tr) => tr.dataset.complaintId === id && tr.dataset.mchid === mchid,
+    );
   }
 
   /** Why the list is empty: the filters, no poll yet, or no complaint at all. */
@@ -125,10 +144,8 @@ export class ComplaintList {
   /** Back from a complaint's detail, the focus returns to its row. */
   private focusOpened(): void {
     const opened = this.opened;
-    if (!opened) return;
-    const row = [...$("rows").querySelectorAll<HTMLElement>("tr[data-complaint-id]")].find(
-      (tr) => tr.dataset.complaintId === opened[1] && tr.dataset.mchid === opened[0],
-    );
+    if (!opened || $("list").hidden) return; // a render behind the detail keeps it for the way back
+    const row = this.findRow(opened[0], opened[1]);
     if (!row) return;
     this.opened = null;
     row.querySelector("a")?.focus();

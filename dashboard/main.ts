@@ -27,11 +27,17 @@ let lastList = "#/";
 let typing = 0;
 
 const session: Session = {
-  call: async <T>(path: string): Promise<T> => (await api(path, token ?? "")).json() as Promise<T>,
+  call: async <T>(path: string, method?: string, body?: unknown): Promise<T> =>
+    (await api(path, token ?? "", method, body)).json() as Promise<T>,
   fail,
   label: (mchid) => (names[mchid] ? `${names[mchid]} (${mchid})` : mchid),
   shortName: (mchid) => names[mchid] || mchid,
   status: () => status,
+  changed(c) {
+    list.update(c);
+    // The unhandled counts changed too.
+    loadStatus().catch((e: unknown) => fail(e, "status"));
+  },
 };
 const list = new ComplaintList(session);
 const detail = new ComplaintDetail(session);
@@ -57,6 +63,7 @@ function messageFor(e: ApiError, slot: Slot): Msg[] {
   if (e.code === "not_configured") return one("err", "msgNotConfigured");
   if (e.code === "bad_config") return one("err", "msgBadConfig", [e.setting || "?", e.message]);
   if (e.status === 404 && slot === "detail") return one("err", "msgNotFound");
+  if (e.status === 403) return one("err", "msgForbidden");
   return one("err", "msgError", [e.status + (e.code ? ` ${e.code}` : ""), e.message]);
 }
 
@@ -121,7 +128,9 @@ async function loadStatus(): Promise<void> {
   for (const m of status.merchants ?? []) names[m.mchid] = m.name ?? "";
   renderStatus();
   fillMerchants();
+  // The merchants' names and the reminder thresholds (a complaint's age turns red) come with the status.
   if (list.loaded) list.render();
+  detail.render();
 }
 
 function renderStatus(): void {

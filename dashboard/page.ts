@@ -7,6 +7,9 @@
  * Hooks kept for tests and users' scripts (README, "The dashboard"): `#token`, `#signin`, `#signout`,
  * `#q`, `#status`, `#msg` (role="alert"), and the rows `[data-complaint-id]` the script adds; in `#status` the
  * script also adds `[data-signature-warning="{mchid}"]` for each merchant whose last PAYJS answer did not verify.
+ * The rows carry `data-handled="true|false"`; a complaint's detail has `#handle` (mark handled, with the note
+ * `#handle-note`), `#unhandle` (undo, shown instead once marked) and the mark itself in `#detail-handled`; the list's
+ * filter `#f-handled` puts `handled=` in the address.
  * @module
  */
 import { STRINGS, type StringKey } from "./strings";
@@ -84,6 +87,7 @@ export function renderPage(assets: PageAssets): string {
 <div><label for="f-since" ${t("since")}</label><input id="f-since" name="since" type="date"></div>
 <div><label for="f-until" ${t("until")}</label><input id="f-until" name="until" type="date"></div>
 <div><label for="f-active" ${t("state")}</label><select id="f-active" name="active"><option value="" ${t("any")}</option><option value="true" ${t("active")}</option><option value="false" ${t("gone")}</option></select></div>
+<div><label for="f-handled" ${t("handling")}</label><select id="f-handled" name="handled"><option value="" ${t("any")}</option><option value="false" ${t("unhandled")}</option><option value="true" ${t("handledBadge")}</option></select></div>
 <div class="grow"><label for="q" ${t("search")}</label><input id="q" name="q" type="search" enterkeyhint="search" data-tp="searchHint" placeholder="${zh("searchHint")}"></div>
 <div class="btns"><button type="submit" ${t("search")}</button><button id="clear" type="button" class="sec" ${t("clear")}</button><button id="csv" type="button" class="sec" ${t("csv")}</button></div>
 </form>
@@ -99,6 +103,10 @@ export function renderPage(assets: PageAssets): string {
 <p><a id="back" href="#/" ${t("back")}</a></p>
 <h2 id="detail-h" tabindex="-1" ${t("detailTitle")}</h2>
 <dl id="detail-dl"></dl>
+<form id="handle-form" class="handle" hidden>
+<div id="handle-new"><label for="handle-note" ${t("noteLabel")}</label><textarea id="handle-note" name="note" maxlength="500" rows="2"></textarea><button id="handle" type="submit" ${t("handle")}</button></div>
+<button id="unhandle" type="button" class="sec" hidden ${t("unhandle")}</button>
+</form>
 <details><summary ${t("raw")}</summary><pre id="raw"></pre></details>
 </section>
 </div>

@@ -4,11 +4,11 @@
  * @module
  */
 import type { Slot } from "./messages";
-import type { StatusAnswer } from "./wire";
+import type { Complaint, StatusAnswer } from "./wire";
 
 export interface Session {
-  /** GETs an API path with the token and parses the JSON answer; throws `ApiError`. */
-  call<T>(path: string): Promise<T>;
+  /** Calls an API path with the token (GET, or `method` with `body` as JSON) and parses the JSON answer; throws `ApiError`. */
+  call<T>(path: string, method?: string, body?: unknown): Promise<T>;
   /** Says what went wrong in `slot` (a refused token signs out). */
   fail(error: unknown, slot: Slot): void;
   /** "name (mchid)", or the mchid alone. */
@@ -17,4 +17,6 @@ export interface Session {
   shortName(mchid: string): string;
   /** The last `GET /api/status` answer, null before one. */
   status(): StatusAnswer | null;
+  /** A complaint changed here (marked or un-marked handled): its row and the status panel follow. */
+  changed(complaint: Complaint): void;
 }

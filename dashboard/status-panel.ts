@@ -1,6 +1,6 @@
 /**
  * The status panel `#status`: a row per merchant (last success, next poll, last error, failures in a row,
- * active / all) and per alert channel; above them, in `[data-signature-warning="{mchid}"]`, a warning for each
+ * active / all, active and unhandled) and per alert channel; above them, in `[data-signature-warning="{mchid}"]`, a warning for each
  * merchant running on a PAYJS answer whose `sign` did not verify ("mismatch") or was missing ("absent") and that
  * was stored anyway (RESPONSE_SIGNATURE report or if_present). It also says what belongs in the message bar.
  * @module
@@ -50,6 +50,7 @@ function merchantRow(m: MerchantEntry, label: Label): HTMLTableRowElement {
     cell("lastError", errorText(m.last_error), "err"),
     cell("failures", String(m.consecutive_failures || 0), "num"),
     cell("counts", `${m.complaints_active || 0} / ${m.complaints_total || 0}`, "num"),
+    cell("unhandled", String(m.complaints_unhandled ?? "—"), m.complaints_unhandled ? "num open" : "num"),
   );
 }
 
@@ -72,7 +73,7 @@ export function statusPanel(status: StatusAnswer, label: Label): { parts: Node[]
   const parts: Node[] = ms.flatMap((m) => signatureWarning(m, label) ?? []);
   parts.push(
     table(
-      ["merchant", "lastSuccess", "nextPoll", "lastError", "failures", "counts"],
+      ["merchant", "lastSuccess", "nextPoll", "lastError", "failures", "counts", "unhandled"],
       ms.map((m) => merchantRow(m, label)),
     ),
   );

@@ -3,10 +3,13 @@
  * Worker's own domain types; the page reads them defensively, as an older or newer Worker may leave a field out.
  * @module
  */
-import type { Complaint } from "../src/domain/complaint";
+import type { HandledMark, ServedComplaint } from "../src/domain/handled";
 import type { MerchantStatusEntry } from "../src/domain/notification";
 
-export type { Complaint };
+export type { HandledMark };
+
+/** A complaint as the API serves it, `handled` included (null when unmarked; absent from older Workers' answers). */
+export type Complaint = ServedComplaint;
 
 /** `GET /api/complaints`. */
 export interface ListAnswer {
@@ -17,10 +20,19 @@ export interface ListAnswer {
   updated_at: string | null;
 }
 
-/** A merchant of `GET /api/status`; `signature` and `storage_errors` are absent from older Workers' answers. */
-export type MerchantEntry = Omit<MerchantStatusEntry, "signature" | "storage_errors"> & {
+/** `GET /api/complaints/{id}`, and `PUT` / `DELETE /api/complaints/{id}/handled`. */
+export interface ComplaintAnswer {
+  complaint: Complaint;
+}
+
+/**
+ * A merchant of `GET /api/status`; `signature`, `storage_errors` and `complaints_unhandled` (active and not marked
+ * handled) are absent from older Workers' answers.
+ */
+export type MerchantEntry = Omit<MerchantStatusEntry, "signature" | "storage_errors" | "complaints_unhandled"> & {
   signature?: Partial<MerchantStatusEntry["signature"]> | null;
   storage_errors?: { code: string; message: string }[];
+  complaints_unhandled?: number;
 };
 
 /** An alert channel of `GET /api/status` (present when `NOTIFY_CHANNELS` is set). */
@@ -37,4 +49,6 @@ export interface ChannelEntry {
 export interface StatusAnswer {
   merchants?: MerchantEntry[];
   channels?: ChannelEntry[];
+  /** `REMIND_AFTER_HOURS`, ascending (possibly empty): a complaint past the first is shown late. */
+  remind_after_hours?: number[];
 }

@@ -2,7 +2,8 @@
  * `npm run screenshot`: regenerates the README's pictures of the dashboard, `docs/dashboard-1280.png` and
  * `docs/dashboard-390.png`, from the sandbox data: the PAYJS sandbox with two merchants ("旗舰店" and
  * "二号店"; the first with its 15 fixture complaints), the real Worker under `wrangler dev` polling it through two cron
- * ticks (one complaint is gone by the second), and Debian's headless Chromium (`apt-get install chromium
+ * ticks (the first 30 hours ago, so the complaints are past the first reminder; one complaint is gone by the second;
+ * one is then marked handled), and Debian's headless Chromium (`apt-get install chromium
  * fonts-noto-cjk`; `CHROMIUM_PATH` overrides /usr/bin/chromium) signed in with a read token.
  *
  * Usage: `npm run screenshot [-- --out DIR]` (default `docs/`).
@@ -12,7 +13,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import { launchChromium, READ_TOKEN, startDashboardStack } from "../test/support/browser";
+import { ADMIN_TOKEN, launchChromium, READ_TOKEN, startDashboardStack } from "../test/support/browser";
 import { PROJECT_ROOT } from "../test/support/wrangler-dev";
 
 /** Rows per page in the pictures: enough to show the list, few enough to keep the files small. */
@@ -24,11 +25,19 @@ export async function takeScreenshots(outDir: string): Promise<string[]> {
   const stack = await startDashboardStack({ firstName: "旗舰店", secondName: "二号店" });
   const written: string[] = [];
   try {
-    await stack.fireCron();
+    // The first poll 30 hours ago: the complaints are past the first reminder (24 h), so their age shows red.
+    await stack.fireCronAt(Date.now() - 30 * 3_600_000);
     // One complaint leaves PAYJS's list, so the pictures show a gone one too.
-    const [, second] = stack.sandbox.sandbox.getComplaints(SANDBOX_MERCHANT.mchid);
+    const [first, second] = stack.sandbox.sandbox.getComplaints(SANDBOX_MERCHANT.mchid);
     stack.sandbox.sandbox.removeComplaint(SANDBOX_MERCHANT.mchid, String(second?.complaint_id));
-    await stack.fireCronAt(Date.now() + 10 * 60_000);
+    await stack.fireCron();
+    // And one is marked handled, with a note.
+    const mark = await fetch(`${stack.worker.url}/api/complaints/${String(first?.complaint_id)}/handled?mchid=${SANDBOX_MERCHANT.mchid}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ note: "已电话联系并退款" }),
+    });
+    if (!mark.ok) throw new Error(`marking a complaint handled: ${mark.status} ${await mark.text()}`);
 
     const browser = await launchChromium(["--lang=zh-CN"]);
     try {

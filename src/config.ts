@@ -24,6 +24,8 @@ export interface Config {
   corsOrigins: "*" | string[];
   publicUrl: string | null;
   alertAfterFailures: number;
+  /** Hours after `first_seen_at` at which an active, unhandled complaint is reminded, ascending; empty: none. */
+  remindAfterHours: number[];
   channels: Channel[];
 }
 
@@ -60,6 +62,21 @@ function boolean(env: Vars, name: keyof WorkerEnv, fallback: boolean): boolean {
   if (value === "true" || value === "1") return true;
   if (value === "false" || value === "0") return false;
   throw new ConfigError(name, "must be true or false");
+}
+
+/** `REMIND_AFTER_HOURS`: whole hours, 1 to 720, ascending, each once; `24,48` when unset, none when set empty. */
+function remindAfterHours(env: Vars): number[] {
+  const value = env.REMIND_AFTER_HOURS;
+  if (value === undefined || value === null) return [24, 48];
+  const text = String(value).trim();
+  if (text === "") return [];
+  const hours = text.split(",").map((h) => h.trim());
+  if (!hours.every((h) => /^\d+$/.test(h))) throw new ConfigError("REMIND_AFTER_HOURS", "must be whole hours, comma-separated, e.g. 24,48");
+  const n = hours.map(Number);
+  if (n.some((h) => h < 1 || h > 720)) throw new ConfigError("REMIND_AFTER_HOURS", "each must be from 1 to 720 hours");
+  if (n.some((h, i) => i > 0 && h <= (n[i - 1] as number)))
+    throw new ConfigError("REMIND_AFTER_HOURS", "must be ascending, each once, e.g. 24,48");
+  return n;
 }
 
 const POLICIES: readonly SignaturePolicy[] = ["strict", "if_present", "report"];
@@ -194,6 +211,7 @@ export function parseConfig(env: Vars): Config {
     corsOrigins: cors(env),
     publicUrl: httpUrl(env, "PUBLIC_URL") ?? null,
     alertAfterFailures: integer(env, "ALERT_AFTER_FAILURES", 3, 1, 1000),
+    remindAfterHours: remindAfterHours(env),
     channels: parseChannels(present(env, "NOTIFY_CHANNELS"), new Set(merchants.map((m) => m.mchid))),
   };
 }

@@ -15,6 +15,8 @@ export interface Secrets {
 /** Vars that `wrangler.toml` leaves unset: absent unless a deployment sets them. */
 export interface OptionalVars {
   RESPONSE_SIGNATURE?: string;
+  /** Empty means no reminders, so it is read even when empty. */
+  REMIND_AFTER_HOURS?: string;
   /** Kept for old deployments: `true` means `RESPONSE_SIGNATURE=if_present`. */
   ALLOW_UNSIGNED_RESPONSES?: string;
 }

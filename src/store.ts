@@ -9,6 +9,7 @@
  * | `complaints:{mchid}` | `{"format":1,"rev","complaints":[…]}`: every complaint ever seen for one merchant |
  * | `status:{mchid}` | `{"format":1,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
  * | `outbox:{mchid}` | `{"format":1,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
+ * | `handled:{mchid}` | `{"format":1,"rev","marks":{id:{"at","note"}}}`: handled marks, written only by the HTTP side |
  * | `corrupt:{key}:{ms}` | an unreadable value, kept aside before the poller rebuilt that key |
  *
  * One value per merchant instead of one per complaint keeps a poll's writes proportional to what changed
@@ -42,6 +43,7 @@ export type Stored<T> =
 export const complaintsKey = (mchid: string): string => `complaints:${mchid}`;
 export const statusKey = (mchid: string): string => `status:${mchid}`;
 export const outboxKey = (mchid: string): string => `outbox:${mchid}`;
+export const handledKey = (mchid: string): string => `handled:${mchid}`;
 
 /** Parses and checks one stored value against its shape. */
 function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T> {
@@ -140,9 +142,12 @@ export class Store {
     return { kind: "ok", value, rev: "", damage: { text: stored.text, error: stored.error } };
   }
 
-  async save<T>(key: string, shape: Shape<T>, value: T, now: number): Promise<void> {
+  /** Writes one value under a new revision, and gives that revision (what a later {@link load} reads back). */
+  async save<T>(key: string, shape: Shape<T>, value: T, now: number): Promise<string> {
     writes++;
-    await this.kv.put(key, JSON.stringify({ format: FORMAT, rev: newRev(now), ...shape.write(value) }));
+    const rev = newRev(now);
+    await this.kv.put(key, JSON.stringify({ format: FORMAT, rev, ...shape.write(value) }));
+    return rev;
   }
 
   /**

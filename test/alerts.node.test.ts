@@ -3,6 +3,8 @@
  * the Worker under a real `wrangler dev`, the cron fired through `/__scheduled`.
  */
 import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
@@ -23,9 +25,44 @@ const complaint = {
   body: "商品未收到，要求退款",
 };
 
+const PUSHPLUS_TOKEN = "PUSHPLUSSECRET0123456789";
+const WXPUSHER_TOKEN = "AT_WXPUSHERSECRET0123";
+
+/**
+ * PushPlus (`/send`, `code` 200) and WxPusher (`/api/send/message`, `code` 1000) on a server of their own,
+ * answering each platform's documented success; anything else is a 404.
+ */
+async function startPusherServer() {
+  const received: { path: string; body: string }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const path = new URL(req.url ?? "/", "http://pusher").pathname;
+      received.push({ path, body: Buffer.concat(chunks).toString("utf8") });
+      const answer =
+        path === "/send"
+          ? { code: 200, msg: "请求成功", data: "0a1b2c3d" }
+          : path === "/api/send/message"
+            ? { code: 1000, msg: "处理成功", data: [], success: true }
+            : null;
+      if (answer === null) res.writeHead(404).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 describe("alerts end to end: sandbox → wrangler dev → every channel type", () => {
   let sandbox: SandboxServer;
   let receiver: ReceiverServer;
+  let pushers: Awaited<ReturnType<typeof startPusherServer>>;
   let worker: WranglerDev;
 
   beforeAll(async () => {
@@ -37,6 +74,7 @@ describe("alerts end to end: sandbox → wrangler dev → every channel type", (
       }),
     });
     receiver = await startReceiverServer();
+    pushers = await startPusherServer();
     const r = receiver.url;
     const only = { merchants: [SHOP.mchid] };
     const channels = [
@@ -48,6 +86,8 @@ describe("alerts end to end: sandbox → wrangler dev → every channel type", (
       { type: "telegram", bot_token: "123456:TELEGRAM-SECRET", chat_id: "42", api_base: r, ...only },
       { type: "serverchan", sendkey: "SCTSECRET123", api_base: r, ...only },
       { type: "bark", device_key: "BARKSECRET", server: r, ...only },
+      { type: "pushplus", token: PUSHPLUS_TOKEN, api_base: pushers.url, ...only },
+      { type: "wxpusher", app_token: WXPUSHER_TOKEN, uids: ["UID_owner"], api_base: pushers.url, ...only },
     ];
     worker = await startWranglerDev({
       vars: { PAYJS_API_BASE: `${sandbox.url}/api`, PUBLIC_URL: "https://watch.example", ADMIN_TOKEN: ADMIN },
@@ -64,6 +104,7 @@ describe("alerts end to end: sandbox → wrangler dev → every channel type", (
     await worker?.stop();
     await sandbox?.close();
     await receiver?.close();
+    await pushers?.close();
   });
 
   it("Should send one message per channel for the new complaint, and only for the filtered merchant", async () => {
@@ -97,11 +138,27 @@ describe("alerts end to end: sandbox → wrangler dev → every channel type", (
     expect(wecom.markdown.content).toContain("29.90");
     expect(wecom.markdown.content).toContain("2026-11-27 09:30:00");
     expect(wecom.markdown.content).toContain(`https://watch.example/#/complaints/${SHOP.mchid}/AL-1`);
+
+    expect(pushers.received.map((r) => r.path).sort()).toEqual(["/api/send/message", "/send"]);
+    const pushplus = JSON.parse(pushers.received.find((r) => r.path === "/send")!.body);
+    expect(pushplus).toMatchObject({ token: PUSHPLUS_TOKEN, title: "新投诉 · 演示店 · 29.90 元", template: "markdown" });
+    expect(pushplus.content).toContain("2026-11-27 09:30:00");
+    expect(pushplus.content).toContain(`https://watch.example/#/complaints/${SHOP.mchid}/AL-1`);
+    const wxpusher = JSON.parse(pushers.received.find((r) => r.path === "/api/send/message")!.body);
+    expect(wxpusher).toMatchObject({
+      appToken: WXPUSHER_TOKEN,
+      summary: "新投诉 · 演示店 · 29.90 元",
+      contentType: 3,
+      uids: ["UID_owner"],
+      topicIds: [],
+      url: `https://watch.example/#/complaints/${SHOP.mchid}/AL-1`,
+    });
+    expect(wxpusher.content).toContain("29.90");
   });
 
   it("Should report every channel as delivered in /api/status", async () => {
     const status = (await (await fetch(`${worker.url}/api/status`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as any;
-    expect(status.channels).toHaveLength(8);
+    expect(status.channels).toHaveLength(10);
     for (const channel of status.channels) {
       expect(channel).toMatchObject({ last_delivery_at: expect.any(String), last_error: null, pending: 0, given_up: 0 });
     }
@@ -109,17 +166,29 @@ describe("alerts end to end: sandbox → wrangler dev → every channel type", (
 
   it("Should send a test through each channel on POST /api/notify/test", async () => {
     receiver.received.length = 0;
+    pushers.received.length = 0;
     const res = await fetch(`${worker.url}/api/notify/test`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } });
     const body = (await res.json()) as any;
     expect(res.status).toBe(200);
     expect(body.results.map((r: any) => [r.type, r.ok])).toEqual(
-      ["webhook", "wecom", "dingtalk", "feishu", "slack", "telegram", "serverchan", "bark"].map((t) => [t, true]),
+      ["webhook", "wecom", "dingtalk", "feishu", "slack", "telegram", "serverchan", "bark", "pushplus", "wxpusher"].map((t) => [t, true]),
     );
     expect(receiver.received).toHaveLength(8);
+    expect(pushers.received.map((r) => r.path).sort()).toEqual(["/api/send/message", "/send"]);
   });
 
   it("Should never show a channel secret in wrangler's output", () => {
-    for (const secret of ["WECOM-SECRET", "DING-SECRET", "TELEGRAM-SECRET", "SCTSECRET123", "BARKSECRET", HOOK_SECRET, SHOP.key]) {
+    for (const secret of [
+      "WECOM-SECRET",
+      "DING-SECRET",
+      "TELEGRAM-SECRET",
+      "SCTSECRET123",
+      "BARKSECRET",
+      PUSHPLUS_TOKEN,
+      "WXPUSHERSECRET",
+      HOOK_SECRET,
+      SHOP.key,
+    ]) {
       expect(worker.output()).not.toContain(secret);
     }
   });

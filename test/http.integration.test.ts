@@ -92,7 +92,7 @@ describe("GET /api/complaints", () => {
     const times = body.complaints.map((c: any) => Date.parse(c.complaint_at)).filter((t: number) => !Number.isNaN(t));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(body.complaints[0]).toEqual(
-      expect.objectContaining({ id: expect.any(String), mchid, raw: expect.any(Object), first_seen_at: expect.any(String) }),
+      expect.objectContaining({ id: expect.any(String), mchid, raw: expect.any(Object), first_seen_at: expect.any(String), handled: null }),
     );
   });
 
@@ -115,6 +115,7 @@ describe("GET /api/complaints", () => {
     ["since=2026-99-01", "since"],
     ["until=tomorrow", "until"],
     ["active=maybe", "active"],
+    ["handled=maybe", "handled"],
     ["mchid=42", "mchid"],
     ["cursor=garbage", "cursor"],
   ])("Should answer 400 naming the parameter for %s", async (qs, parameter) => {
@@ -209,7 +210,7 @@ describe("GET /api/complaints.csv", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes.slice(3));
     expect(text.split("\r\n")[0]).toBe(
-      "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at",
+      "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at,handled_at",
     );
     expect(text).not.toMatch(/(^|,)=/m);
   });
@@ -238,6 +239,7 @@ describe("GET /api/status", () => {
       last_error: null,
       complaints_total: total(),
       complaints_active: total(),
+      complaints_unhandled: total(),
       signature: { result: "verified", scheme: "php-sdk" },
       storage_errors: [],
     });

@@ -4,15 +4,21 @@
  */
 
 import type { Complaint } from "./complaint";
+import { countUnhandled, type Marks } from "./handled";
 import type { Merchant } from "./merchant";
 import type { MerchantStatusEntry } from "./notification";
 import { isDue, type PollState } from "./poll-state";
 
+/**
+ * @param marks the merchant's handled marks; without them (a caller that did not read them) the entry has no
+ * `complaints_unhandled` rather than a wrong one.
+ */
 export function statusEntry(
   merchant: Merchant,
   state: PollState | null,
   complaints: readonly Complaint[],
   now: number,
+  marks?: Marks,
 ): MerchantStatusEntry {
   return {
     mchid: merchant.mchid,
@@ -24,6 +30,7 @@ export function statusEntry(
     last_error: state?.last_error ?? null,
     complaints_total: complaints.length,
     complaints_active: complaints.filter((c) => c.active).length,
+    ...(marks === undefined ? {} : { complaints_unhandled: countUnhandled(complaints, marks) }),
     signature: state?.signature ?? { result: null, scheme: null },
   };
 }

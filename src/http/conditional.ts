@@ -14,7 +14,7 @@ export const DATA_CACHE_CONTROL = "private, no-cache";
  * change when a Worker upgrade changes the shape: without it, a client holding the old body would get 304
  * and keep it. Bump it with any change to what an answer contains or how it is written.
  */
-export const ANSWER_FORMAT = "2";
+export const ANSWER_FORMAT = "3";
 
 export function etagFor(revision: string, url: string, format: string = ANSWER_FORMAT): string {
   const { pathname, search } = new URL(url);

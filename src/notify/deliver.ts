@@ -4,13 +4,47 @@
  * @module
  */
 
+import type { Notification } from "../domain/notification";
 import type { Outbox, OutboxEntry } from "../domain/outbox";
 import { logEvent } from "../log";
 import { DELIVERIES_AT_ONCE, type Outbound } from "../outbound";
-import { dueEntries, recordAttempt } from "./outbox";
+import { formatMessage } from "./format";
+import { dueEntries, inQuietHours, recordAttempt } from "./outbox";
 import { send } from "./send";
 import type { Channel } from "./settings";
 import type { SendContext } from "./types";
+
+/** One request: the message of one entry, or, for a chat channel, one message for what its quiet hours held. */
+interface Job {
+  channel: Channel;
+  entries: OutboxEntry[];
+  notification: Notification;
+}
+
+/**
+ * A chat channel whose due entries include more than one that quiet hours held gets them all as one message;
+ * every other entry goes on its own.
+ */
+function jobs(due: readonly OutboxEntry[], channels: readonly Channel[], publicUrl: string | null): Job[] {
+  const byName = new Map(channels.map((c) => [c.name, c]));
+  const single: Job[] = [];
+  const held = new Map<Channel, Job>();
+  for (const e of due) {
+    const channel = byName.get(e.channel);
+    if (channel === undefined || e.notification === null) continue;
+    const wasHeld = channel.type.chat && inQuietHours(channel, Date.parse(e.created_at));
+    const job = held.get(channel);
+    if (wasHeld && job !== undefined) job.entries.push(e);
+    else if (wasHeld) held.set(channel, { channel, entries: [e], notification: e.notification });
+    else single.push({ channel, entries: [e], notification: e.notification });
+  }
+  for (const job of held.values()) {
+    if (job.entries.length < 2) continue;
+    const titles = job.entries.map((e) => formatMessage(e.notification as Notification, publicUrl).title);
+    job.notification = { kind: "held", event: job.entries[0]?.event ?? "complaint.new", at: job.entries.at(-1)?.created_at ?? "", titles };
+  }
+  return [...single, ...held.values()];
+}
 
 /**
  * @param now the tick's time, which schedules retries; `ctx.now` is the real clock, for platform signatures.
@@ -23,22 +57,23 @@ export async function deliverDue(
   ctx: SendContext,
   now: number,
 ): Promise<OutboxEntry[]> {
-  const byName = new Map(channels.map((c) => [c.name, c]));
-  const queue: OutboxEntry[] = dueEntries(outbox, channels, now);
+  const queue = jobs(dueEntries(outbox, channels, now), channels, ctx.publicUrl);
   const attempted: OutboxEntry[] = [];
   const worker = async (): Promise<void> => {
-    for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
-      const channel = byName.get(e.channel);
-      if (channel === undefined || e.notification === null || !outbound.take()) continue;
-      const notification = e.notification;
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+      const { channel, entries, notification } = job;
+      if (!outbound.take()) continue;
       const result = await outbound.run(() => send(channel, notification, ctx));
-      recordAttempt(outbox, e, result, now);
-      attempted.push(e);
+      for (const e of entries) {
+        recordAttempt(outbox, e, result, now);
+        attempted.push(e);
+      }
       logEvent("alert", {
         channel: channel.name,
-        event: e.event,
-        outcome: result.ok ? "sent" : e.state === "given_up" ? "given_up" : "retry",
-        attempt: e.attempts,
+        event: notification.event,
+        outcome: result.ok ? "sent" : entries[0]?.state === "given_up" ? "given_up" : "retry",
+        attempt: entries[0]?.attempts ?? 0,
+        messages: entries.length,
         error: result.ok ? null : result.code,
       });
     }

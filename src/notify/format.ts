@@ -12,7 +12,7 @@
 
 import type { Complaint } from "../domain/complaint";
 import { yuan } from "../domain/money";
-import type { MerchantStatusEntry, Notification } from "../domain/notification";
+import type { DigestEntry, MerchantStatusEntry, Notification, Reminder } from "../domain/notification";
 import { beijingTextOf } from "../domain/time";
 
 /** Code points of a complaint body an alert shows. */
@@ -265,6 +265,25 @@ function draft(n: Notification, publicUrl: string | null): { title: string; bloc
       const title = n.event === "watcher.failing" ? `投诉监控异常 · ${who}` : `投诉监控已恢复 · ${who}`;
       return { title, blocks: statusBlocks(n.event, n.merchant, publicUrl) };
     }
+    case "reminder":
+      return reminderDraft(n.complaint.mchid, n.merchantName, [{ complaint: n.complaint, hours: n.hours }], n.at, publicUrl);
+    case "reminders":
+      return reminderDraft(n.mchid, n.merchantName, n.items, n.at, publicUrl);
+    case "resolved":
+      return resolvedDraft(n.complaint.mchid, n.merchantName, [n.complaint], publicUrl);
+    case "resolved_list":
+      return resolvedDraft(n.mchid, n.merchantName, n.complaints, publicUrl);
+    case "digest":
+      return digestDraft(n.merchants, n.at, publicUrl);
+    case "held": {
+      const blocks: Block[] = [
+        { kind: "note", text: `免打扰时段内的 ${n.titles.length} 条消息：` },
+        { kind: "items", items: n.titles.map(oneLine) },
+      ];
+      const link = dashboardLink(publicUrl);
+      if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
+      return { title: `免打扰期间 ${n.titles.length} 条消息`, blocks };
+    }
     case "test": {
       const blocks: Block[] = [
         { kind: "note", text: "这是一条测试消息：告警通道配置正确。" },
@@ -275,6 +294,58 @@ function draft(n: Notification, publicUrl: string | null): { title: string; bloc
       return { title: "测试消息 · PAYJS 投诉监控", blocks };
     }
   }
+}
+
+/** "5 小时" or "2 天 3 小时": how long ago, for reminders and the digest. */
+export function ageText(ms: number): string {
+  const hours = Math.max(0, Math.floor(ms / 3_600_000));
+  if (hours < 48) return `${hours} 小时`;
+  const rest = hours % 24;
+  return rest === 0 ? `${Math.floor(hours / 24)} 天` : `${Math.floor(hours / 24)} 天 ${rest} 小时`;
+}
+
+function reminderDraft(mchid: string, merchantName: string | null, items: readonly Reminder[], at: string, publicUrl: string | null) {
+  const now = Date.parse(at);
+  const lines = items.map(({ complaint: c }) => {
+    const link = complaintLink(publicUrl, c);
+    const age = ageText(now - Date.parse(c.first_seen_at));
+    return `${age}未处理 · ${summaryLine(c)}${link === null ? "" : ` · ${link}`}`;
+  });
+  const blocks: Block[] = [
+    { kind: "field", label: "商户", value: merchantLabel(mchid, merchantName) },
+    { kind: "note", text: `${items.length} 条投诉仍未处理（最早的在前），未处理的投诉可能导致商户号被冻结：` },
+    { kind: "items", items: lines },
+  ];
+  const link = dashboardLink(publicUrl);
+  if (link !== null) blocks.push({ kind: "link", label: "去处理", url: link });
+  return { title: `投诉待处理提醒 · ${merchantShort(mchid, merchantName)} · ${items.length} 条`, blocks };
+}
+
+function resolvedDraft(mchid: string, merchantName: string | null, complaints: readonly Complaint[], publicUrl: string | null) {
+  const blocks: Block[] = [
+    { kind: "field", label: "商户", value: merchantLabel(mchid, merchantName) },
+    { kind: "note", text: `${complaints.length} 条投诉已不在 PAYJS 的投诉列表中：` },
+    { kind: "items", items: complaints.map(summaryLine) },
+  ];
+  const link = dashboardLink(publicUrl);
+  if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
+  return { title: `投诉已结束 · ${merchantShort(mchid, merchantName)} · ${complaints.length} 条`, blocks };
+}
+
+function digestDraft(merchants: readonly DigestEntry[], at: string, publicUrl: string | null) {
+  const now = Date.parse(at);
+  const lines = merchants.map((m) => {
+    const oldest = m.oldest_unhandled_at === null ? "" : ` · 最早未处理 ${ageText(now - Date.parse(m.oldest_unhandled_at))}前`;
+    return `${merchantShort(m.mchid, m.name)}：24 小时新增 ${m.new_24h} · 进行中 ${m.active} · 未处理 ${m.unhandled}${oldest}`;
+  });
+  const blocks: Block[] = [
+    { kind: "note", text: `${beijingTime(at)} 投诉日报：` },
+    { kind: "items", items: lines },
+  ];
+  const link = dashboardLink(publicUrl);
+  if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
+  const unhandled = merchants.reduce((n, m) => n + m.unhandled, 0);
+  return { title: `投诉日报 · 未处理 ${unhandled} 条`, blocks };
 }
 
 /** A notification's title, plain-text body and markdown body. */

@@ -8,7 +8,15 @@ import type { Channel } from "./settings";
 
 const T0 = Date.parse("2026-11-27T00:00:00Z");
 const at = new Date(T0).toISOString();
-const channel = (name: string, type: string): Channel => ({ name, type: CHANNEL_TYPES[type]!, options: {}, events: null, merchants: null });
+const channel = (name: string, type: string): Channel => ({
+  name,
+  type: CHANNEL_TYPES[type]!,
+  options: {},
+  events: null,
+  merchants: null,
+  digestAt: null,
+  quietHours: null,
+});
 const chat = channel("chat", "slack");
 const hook = channel("hook", "webhook");
 const complaints = (ids: string[]) =>

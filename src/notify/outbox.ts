@@ -8,7 +8,7 @@
  * @module
  */
 import type { Complaint } from "../domain/complaint";
-import type { EventName, MerchantStatusEntry, Notification } from "../domain/notification";
+import type { DigestEntry, EventName, MerchantStatusEntry, Notification, Reminder } from "../domain/notification";
 import type { ChannelRecord, Deliveries, Outbox, OutboxEntry, Progress } from "../domain/outbox";
 import type { ErrorAt } from "../domain/shape";
 import type { Channel } from "./settings";
@@ -178,14 +178,132 @@ export function enqueue(outbox: Outbox, events: PollEvents, channels: readonly C
 
 /** Every complaint some channel was told of (or is to be), as far as the outbox remembers: 7 days after delivery. */
 export function toldComplaintIds(outbox: Outbox): Set<string> {
-  return new Set(outbox.entries.flatMap((e) => e.complaint_ids));
+  return new Set(outbox.entries.filter((e) => e.event === "complaint.new").flatMap((e) => e.complaint_ids));
 }
 
-/** Pending entries whose time has come, oldest first, for channels that still exist. */
+/** What a tick has to tell of a merchant besides new complaints and the watcher. */
+export interface FollowUps {
+  mchid: string;
+  merchantName: string | null;
+  at: string;
+  /** Reminders due now, oldest first. */
+  reminders: Reminder[];
+  /** Complaints the poll found gone from PAYJS's list. */
+  resolved: Complaint[];
+  /** Complaints no longer to remind (handled, or gone): their pending reminders are dropped. */
+  settled: ReadonlySet<string>;
+  /** Today's digest for the channels whose digest goes out from this merchant's outbox now; null: none. */
+  digest: { day: string; channels: ReadonlySet<string>; merchants: DigestEntry[] } | null;
+}
+
+/** A reminder's mark among an entry's complaint ids: the complaint and the threshold. */
+const reminderMark = (id: string, hours: number): string => `${id}#${hours}`;
+
+/** Adds reminder, resolved and digest entries; drops pending reminders of settled complaints. Returns whether anything changed. */
+export function enqueueFollowUps(outbox: Outbox, f: FollowUps, channels: readonly Channel[]): boolean {
+  const before = outbox.entries.length;
+  outbox.entries = outbox.entries.filter(
+    (e) =>
+      !(
+        e.state === "pending" &&
+        e.event === "complaint.reminder" &&
+        e.complaint_ids.some((m) => f.settled.has(m.slice(0, m.lastIndexOf("#"))))
+      ),
+  );
+  let changed = outbox.entries.length !== before;
+  const ids = new Set(outbox.entries.map((e) => e.id));
+  const add = (e: OutboxEntry): void => {
+    if (ids.has(e.id)) return;
+    ids.add(e.id);
+    outbox.entries.push(e);
+    changed = true;
+  };
+  for (const channel of channels) {
+    const slim = (c: Complaint): Complaint => (channel.type.chat ? { ...c, raw: {} } : c);
+    if (f.reminders.length > 0 && wants(channel, "complaint.reminder", f.mchid)) {
+      const told = new Set(
+        outbox.entries.filter((e) => e.channel === channel.name && e.event === "complaint.reminder").flatMap((e) => e.complaint_ids),
+      );
+      const due = f.reminders.filter((r) => !told.has(reminderMark(r.complaint.id, r.hours)));
+      if (channel.type.chat && due.length > 0) {
+        const items = due.map((r) => ({ complaint: slim(r.complaint), hours: r.hours }));
+        const n: Notification = {
+          kind: "reminders",
+          event: "complaint.reminder",
+          at: f.at,
+          mchid: f.mchid,
+          merchantName: f.merchantName,
+          items,
+        };
+        const marks = due.map((r) => reminderMark(r.complaint.id, r.hours));
+        add(entry(channel.name, `reminders:${f.at}`, "complaint.reminder", marks, n, f.at));
+      } else {
+        for (const r of due) {
+          const n: Notification = {
+            kind: "reminder",
+            event: "complaint.reminder",
+            at: f.at,
+            merchantName: f.merchantName,
+            complaint: r.complaint,
+            hours: r.hours,
+          };
+          const mark = reminderMark(r.complaint.id, r.hours);
+          add(entry(channel.name, `reminder:${mark}`, "complaint.reminder", [mark], n, f.at));
+        }
+      }
+    }
+    if (f.resolved.length > 0 && wants(channel, "complaint.resolved", f.mchid)) {
+      if (channel.type.chat) {
+        const n: Notification = {
+          kind: "resolved_list",
+          event: "complaint.resolved",
+          at: f.at,
+          mchid: f.mchid,
+          merchantName: f.merchantName,
+          complaints: f.resolved.map(slim),
+        };
+        add(entry(channel.name, `resolved:${f.at}`, "complaint.resolved", [], n, f.at));
+      } else {
+        for (const complaint of f.resolved) {
+          const n: Notification = { kind: "resolved", event: "complaint.resolved", at: f.at, merchantName: f.merchantName, complaint };
+          add(entry(channel.name, `resolved:${complaint.id}:${f.at}`, "complaint.resolved", [], n, f.at));
+        }
+      }
+    }
+    if (f.digest?.channels.has(channel.name) && (channel.events === null || channel.events.has("digest.daily"))) {
+      const merchants = f.digest.merchants.filter((m) => channel.merchants === null || channel.merchants.has(m.mchid));
+      const n: Notification = { kind: "digest", event: "digest.daily", at: f.at, merchants };
+      add(entry(channel.name, `digest:${f.digest.day}`, "digest.daily", [], n, f.at));
+    }
+  }
+  return changed;
+}
+
+/** Whether the channel already queued (or sent) its digest of `day` in this outbox. */
+export function hasDigest(outbox: Outbox, channel: string, day: string): boolean {
+  return outbox.entries.some((e) => e.id === `${channel}|digest:${day}`);
+}
+
+/** Whether `at` falls in the channel's quiet hours (Beijing time). */
+export function inQuietHours(channel: Channel, at: number): boolean {
+  if (channel.quietHours === null) return false;
+  const [from, to] = channel.quietHours;
+  const minute = Math.floor(((at + 8 * 3_600_000) % 86_400_000) / 60_000);
+  return from < to ? minute >= from && minute < to : minute >= from || minute < to;
+}
+
+/**
+ * Pending entries whose time has come, oldest first, for channels that still exist. During a channel's quiet
+ * hours its entries wait, all but `watcher.failing`, which is never held.
+ */
 export function dueEntries(outbox: Outbox, channels: readonly Channel[], now: number): OutboxEntry[] {
-  const names = new Set(channels.map((c) => c.name));
+  const byName = new Map(channels.map((c) => [c.name, c]));
   return outbox.entries
-    .filter((e) => e.state === "pending" && names.has(e.channel) && e.next_attempt_at !== null && Date.parse(e.next_attempt_at) <= now)
+    .filter((e) => {
+      const channel = byName.get(e.channel);
+      if (channel === undefined || e.state !== "pending" || e.next_attempt_at === null || Date.parse(e.next_attempt_at) > now) return false;
+      return e.event === "watcher.failing" || !inQuietHours(channel, now);
+    })
     .sort((a, b) => a.created_at.localeCompare(b.created_at));
 }
 

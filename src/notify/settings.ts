@@ -9,8 +9,15 @@ import type { EventName } from "../domain/notification";
 import { CHANNEL_TYPES, OptionError } from "./channels";
 import type { ChannelType } from "./types";
 
-export const EVENT_NAMES: readonly EventName[] = ["complaint.new", "watcher.failing", "watcher.recovered"];
-const COMMON_KEYS = ["type", "name", "events", "merchants"];
+export const EVENT_NAMES: readonly EventName[] = [
+  "complaint.new",
+  "complaint.reminder",
+  "complaint.resolved",
+  "digest.daily",
+  "watcher.failing",
+  "watcher.recovered",
+];
+const COMMON_KEYS = ["type", "name", "events", "merchants", "digest_at", "quiet_hours"];
 /** A test sends through every channel in one invocation, within its 50 subrequests. */
 export const MAX_CHANNELS = 20;
 const SETTING = "NOTIFY_CHANNELS";
@@ -23,6 +30,27 @@ export interface Channel {
   events: ReadonlySet<EventName> | null;
   /** null: every merchant. */
   merchants: ReadonlySet<string> | null;
+  /** Minutes after Beijing midnight of the daily digest; null: no digest. */
+  digestAt: number | null;
+  /** Beijing minutes `[from, to)` in which messages wait (over midnight when from > to); null: none. */
+  quietHours: [number, number] | null;
+}
+
+const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** `"HH:MM"` (Beijing) as minutes after midnight. */
+function clockTime(value: unknown, where: string): number {
+  const m = typeof value === "string" ? CLOCK.exec(value) : null;
+  if (m === null) fail(where, 'must be a Beijing time "HH:MM", e.g. "09:00"');
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+function quietHours(value: unknown, where: string): [number, number] {
+  const parts = typeof value === "string" ? value.split("-") : [];
+  if (parts.length !== 2) fail(where, 'must be a Beijing time range "HH:MM-HH:MM", e.g. "23:00-08:00"');
+  const range: [number, number] = [clockTime(parts[0], where), clockTime(parts[1], where)];
+  if (range[0] === range[1]) fail(where, "must not start and end at the same time");
+  return range;
 }
 
 function fail(where: string, message: string): never {
@@ -71,7 +99,9 @@ export function parseChannels(text: string | undefined, mchids: ReadonlySet<stri
     const events = entry.events === undefined ? null : (stringList(entry.events, `${at}.events `, EVENT_NAMES, "events") as Set<EventName>);
     const merchants = entry.merchants === undefined ? null : stringList(entry.merchants, `${at}.merchants `, mchids, "configured mchids");
 
-    const { type: _t, name: _n, events: _e, merchants: _m, ...own } = entry;
+    const digestAt = entry.digest_at === undefined ? null : clockTime(entry.digest_at, `${at}.digest_at `);
+    const quiet = entry.quiet_hours === undefined ? null : quietHours(entry.quiet_hours, `${at}.quiet_hours `);
+    const { type: _t, name: _n, events: _e, merchants: _m, digest_at: _d, quiet_hours: _q, ...own } = entry;
     let options: unknown;
     try {
       options = type.parse(own);
@@ -79,6 +109,6 @@ export function parseChannels(text: string | undefined, mchids: ReadonlySet<stri
       if (error instanceof OptionError) fail(`${at}.${error.option} `, error.message.replace(/^option "[^"]*" /, ""));
       throw error;
     }
-    return { name, type: type as ChannelType<unknown>, options, events, merchants };
+    return { name, type: type as ChannelType<unknown>, options, events, merchants, digestAt, quietHours: quiet };
   });
 }

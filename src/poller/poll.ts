@@ -10,7 +10,7 @@ import { type Deliveries, noDeliveries } from "../domain/outbox";
 import { INITIAL_STATE, isDue, msUntilDue, type PollState, type SignatureStatus, STATUS } from "../domain/poll-state";
 import { instantOfComplaintAt } from "../domain/time";
 import { logEvent } from "../log";
-import { toldComplaintIds } from "../notify/outbox";
+import { enqueueFollowUps, toldComplaintIds } from "../notify/outbox";
 import { MERCHANTS_AT_ONCE } from "../outbound";
 import { callComplaints } from "../payjs/client";
 import { normaliseComplaints } from "../payjs/complaint";
@@ -27,6 +27,7 @@ import {
   writeOutbox,
 } from "./alerts";
 import { exclusive } from "./exclusive";
+import { loadFollowUps } from "./follow-ups";
 import { type Merge, mergeComplaints } from "./merge";
 import { saveStatus } from "./save-status";
 import { nextState, type Outcome } from "./schedule";
@@ -182,6 +183,8 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
       state: next,
       complaints: async () => known ?? readableComplaints(store, merchant.mchid),
     });
+    const followUps = await loadFollowUps(config, store, merchant, open.outbox, known, merge?.vanished ?? [], now);
+    if (enqueueFollowUps(open.outbox, followUps, config.channels)) open.changed = true;
   }
   return { open, merge, damaged };
 }

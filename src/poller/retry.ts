@@ -1,31 +1,38 @@
 /**
- * Alerts waiting for a retry, for the merchants a tick did not poll: sent when due, one status write each.
+ * The merchants a tick did not poll: reminders and the daily digest queued when their time has come, and
+ * alerts sent when due. Each writes its outbox only when something was queued, and its status only when
+ * something was sent: each key at most once.
  * @module
  */
 import { logEvent } from "../log";
-import { foldIfLarge, hasDueAlerts, openOutbox, sendAlerts } from "./alerts";
+import { enqueueFollowUps } from "../notify/outbox";
+import { foldIfLarge, hasDueAlerts, openOutbox, sendAlerts, writeOutbox } from "./alerts";
 import { exclusive } from "./exclusive";
+import { loadFollowUps } from "./follow-ups";
 import { loadRecord, type MerchantRecord } from "./poll";
 import { saveStatus } from "./save-status";
 import type { Tick } from "./tick-context";
 
-export async function retryAlerts(tick: Tick, records: readonly MerchantRecord[]): Promise<void> {
-  if (tick.config.channels.length === 0) return;
+export async function tendAlerts(tick: Tick, records: readonly MerchantRecord[]): Promise<void> {
+  const { config, store, now } = tick;
+  if (config.channels.length === 0) return;
   for (const planned of records) {
-    if (tick.outbound.remaining === 0) return;
     const mchid = planned.merchant.mchid;
     try {
       // Not beside a poll of the same merchant in this isolate, which would send the same entries.
       await exclusive(mchid, async (waited) => {
-        const record = waited ? await loadRecord(tick.store, planned.merchant, tick.now) : planned;
-        const open = await openOutbox(tick.store, mchid, record.deliveries);
-        if (!hasDueAlerts(tick, open)) return;
+        const record = waited ? await loadRecord(store, planned.merchant, now) : planned;
+        const open = await openOutbox(store, mchid, record.deliveries);
+        const followUps = await loadFollowUps(config, store, record.merchant, open.outbox, null, [], now);
+        if (enqueueFollowUps(open.outbox, followUps, config.channels)) open.changed = true;
+        if (open.changed) await writeOutbox(store, open, now);
+        if (!hasDueAlerts(tick, open) || tick.outbound.remaining === 0) return;
         await sendAlerts(tick, open);
-        await foldIfLarge(tick.store, open, tick.now);
-        await saveStatus(tick.store, mchid, { state: record.state, deliveries: open.deliveries }, record.rev, tick.now);
+        await foldIfLarge(store, open, now);
+        await saveStatus(store, mchid, { state: record.state, deliveries: open.deliveries }, record.rev, now);
       });
     } catch (error) {
-      // One merchant's unreadable outbox (or a failed read) must not hold up the others' retries.
+      // One merchant's unreadable outbox (or a failed read or write) must not hold up the others.
       logEvent("retry", { mchid, outcome: "error", message: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
     }
   }

@@ -9,7 +9,7 @@ import { logEvent } from "../log";
 import { Outbound } from "../outbound";
 import { Store } from "../store";
 import { type PollResult, planPoll, pollMerchants } from "./poll";
-import { retryAlerts } from "./retry";
+import { tendAlerts } from "./retry";
 import type { Tick } from "./tick-context";
 
 export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
@@ -30,7 +30,7 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
     const plan = await planPoll(config, store, now);
     const results = await pollMerchants(tick, plan.due);
     // Merchants not due only: a due one was polled just now (which sent its alerts) or waits for budget.
-    await retryAlerts(tick, plan.waiting);
+    await tendAlerts(tick, plan.waiting);
     if (plan.due.length === 0) {
       logEvent("tick", { outcome: "idle", merchants: config.merchants.length, next_due_in_s: Math.ceil((plan.nextDueInMs ?? 0) / 1000) });
     }

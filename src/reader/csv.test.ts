@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Complaint } from "../domain/complaint";
+import { served } from "../domain/handled";
 import { complaintsCsv, csvCell } from "./csv";
 
-const complaint: Complaint = {
+const record: Complaint = {
   id: "C1",
   mchid: "100",
   complaint_at: "2026-11-08T01:13:29+08:00",
@@ -15,18 +16,28 @@ const complaint: Complaint = {
   active: true,
   raw: {},
 };
+const complaint = served(record, null);
 
 describe("CSV", () => {
   it("Should start with a BOM and the contract's header row, then one CRLF row per complaint", () => {
     const csv = complaintsCsv([complaint]);
     expect(
       csv.startsWith(
-        "\uFEFFid,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at\r\n",
+        "\uFEFFid,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at,handled_at\r\n",
       ),
     ).toBe(true);
     expect(csv.split("\r\n")[1]).toBe(
-      'C1,100,2026-11-08T01:13:29+08:00,OT-1,2026,2990,29.90,"商品未收到, ""急""\n请退款",true,2026-11-27T00:00:00.000Z,2026-11-27T04:00:00.000Z',
+      'C1,100,2026-11-08T01:13:29+08:00,OT-1,2026,2990,29.90,"商品未收到, ""急""\n请退款",true,2026-11-27T00:00:00.000Z,2026-11-27T04:00:00.000Z,',
     );
+  });
+
+  it("Should end each row with handled_at: the mark's time, empty when unmarked", () => {
+    const marked = served(record, { at: "2026-11-28T01:02:03.004Z", note: "=done by 王" });
+    const [, first, second] = complaintsCsv([marked, complaint]).split("\r\n");
+    expect(first?.split(",").at(-1)).toBe("2026-11-28T01:02:03.004Z");
+    expect(second?.endsWith(",2026-11-27T04:00:00.000Z,")).toBe(true);
+    // The note is not a column: it may hold anything, and the contract's CSV names only handled_at.
+    expect(complaintsCsv([marked])).not.toContain("王");
   });
 
   it("Should defuse cells a spreadsheet would run as a formula", () => {

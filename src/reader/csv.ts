@@ -5,7 +5,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc4180
  * @see https://owasp.org/www-community/attacks/CSV_Injection
  */
-import type { Complaint } from "../domain/complaint";
+import type { ServedComplaint } from "../domain/handled";
 import { yuan } from "../domain/money";
 
 export const CSV_COLUMNS = [
@@ -20,6 +20,7 @@ export const CSV_COLUMNS = [
   "active",
   "first_seen_at",
   "last_seen_at",
+  "handled_at",
 ] as const;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -39,13 +40,14 @@ function amountCell(fen: number | null, format: (fen: number) => string): string
   return Number.isSafeInteger(fen) ? format(fen) : csvCell(String(fen));
 }
 
-function row(c: Complaint): string {
+function row(c: ServedComplaint): string {
   const text = [c.id, c.mchid, c.complaint_at, c.out_trade_no, c.order_id].map(csvCell);
   const amounts = [amountCell(c.total_fee, String), amountCell(c.total_fee, yuan)];
-  const rest = [c.body, String(c.active), c.first_seen_at, c.last_seen_at].map(csvCell);
+  const rest = [c.body, String(c.active), c.first_seen_at, c.last_seen_at, c.handled?.at ?? ""].map(csvCell);
   return [...text, ...amounts, ...rest].join(",");
 }
 
-export function complaintsCsv(complaints: readonly Complaint[]): string {
+/** The last column, `handled_at`, is empty for a complaint without a handled mark. */
+export function complaintsCsv(complaints: readonly ServedComplaint[]): string {
   return "\uFEFF" + [CSV_COLUMNS.join(","), ...complaints.map(row)].join("\r\n") + "\r\n";
 }

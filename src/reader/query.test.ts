@@ -1,10 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Complaint } from "../domain/complaint";
+import { type Marks, noMarks } from "../domain/handled";
 import type { Merchant } from "../domain/merchant";
 import { comparePositions, positionOf } from "../domain/order";
 import { toBeijingIso } from "../domain/time";
-import { listPage, parseListQuery, QueryError } from "./query";
+import { md5 } from "../md5";
+import type { MarksView } from "./marks";
+import { allMatches, findComplaint, listPage, parseListQuery, QueryError } from "./query";
 import type { Snapshot } from "./snapshot";
 
 const MCHIDS = new Set(["100", "200"]);
@@ -65,6 +68,9 @@ describe("parseListQuery", () => {
     ["limit=ten", "limit"],
     ["limit=1.5", "limit"],
     ["active=yes", "active"],
+    ["handled=yes", "handled"],
+    ["handled=1", "handled"],
+    ["handled=TRUE", "handled"],
     ["since=2026-13-01", "since"],
     ["since=2026-02-30", "since"],
     ["until=2026-11-08T01:13:29", "until"],
@@ -94,7 +100,63 @@ describe("parseListQuery", () => {
   });
 
   it("Should treat empty parameters as absent", () => {
-    expect(query("limit=&since=&active=&q=&mchid=&cursor=")).toEqual(query(""));
+    expect(query("limit=&since=&active=&q=&mchid=&cursor=&handled=")).toEqual(query(""));
+  });
+});
+
+function marksView(marked: Record<string, string[]>): MarksView {
+  const byMerchant = new Map<string, { marks: Marks; rev: string; error: null }>();
+  for (const [mchid, ids] of Object.entries(marked)) {
+    const marks = noMarks();
+    for (const id of ids) marks[id] = { at: "2026-11-09T00:00:00.000Z", note: `note ${id}` };
+    byMerchant.set(mchid, { marks, rev: ids.join("+"), error: null });
+  }
+  return { byMerchant, revision: "m" };
+}
+
+describe("handled marks in a page", () => {
+  // "c" is marked for merchant 200 only: a mark belongs to one merchant's complaint, not to an id.
+  const marks = marksView({ "100": ["a", "d"], "200": ["c", "__proto__"] });
+  const page = (qs: string) => listPage(data, query(qs), marks).complaints;
+
+  it("Should show each complaint's mark after active and before raw, null when unmarked", () => {
+    const [a, e] = page("limit=2");
+    expect(a?.handled).toEqual({ at: "2026-11-09T00:00:00.000Z", note: "note a" });
+    expect(e?.handled).toBeNull();
+    expect(Object.keys(a ?? {}).slice(-3)).toEqual(["active", "handled", "raw"]);
+    expect(listPage(data, query("")).complaints.every((c) => c.handled === null)).toBe(true);
+  });
+
+  it("Should filter by handled=true|false, alone and with other filters", () => {
+    expect(page("handled=true").map((c) => c.id)).toEqual(["a", "d"]);
+    expect(page("handled=false").map((c) => c.id)).toEqual(["e", "b", "c"]);
+    expect(page("handled=false&mchid=100").map((c) => c.id)).toEqual(["c"]);
+    expect(allMatches(data, query("handled=true&q=refund").filter, marks).map((c) => c.id)).toEqual(["a"]);
+  });
+
+  it("Should page a handled filter with its cursor, and refuse that cursor for another filter", () => {
+    const first = listPage(data, query("handled=false&limit=2"), marks);
+    expect(first.complaints.map((c) => c.id)).toEqual(["e", "b"]);
+    expect(first.total).toBe(3);
+    const cursor = first.next_cursor as string;
+    expect(listPage(data, query(`handled=false&limit=2&cursor=${cursor}`), marks).complaints.map((c) => c.id)).toEqual(["c"]);
+    expect(parameterOf(`handled=true&limit=2&cursor=${cursor}`)).toBe("cursor");
+    expect(parameterOf(`limit=2&cursor=${cursor}`)).toBe("cursor");
+  });
+
+  it("Should keep the cursor of a query without handled as it was before the filter existed", () => {
+    const cursor = listPage(data, query("limit=1&active=true"), marks).next_cursor as string;
+    // [at, mchid, id, md5 of the filter's JSON without handled]: what an earlier version handed out.
+    const tag = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")))[3];
+    const { handled: _, ...before } = query("active=true").filter;
+    expect(tag).toBe(md5(JSON.stringify(before)).slice(0, 8));
+  });
+
+  it("Should find the complaint the detail route shows: the newest with the id, or the merchant's", () => {
+    const twice = snapshotOf([complaint("x", "100", "2026-11-01T00:00:00+08:00"), complaint("x", "200", "2026-11-02T00:00:00+08:00")]);
+    expect(findComplaint(twice, "x", null)?.mchid).toBe("200");
+    expect(findComplaint(twice, "x", "100")?.mchid).toBe("100");
+    expect(findComplaint(twice, "y", null)).toBeNull();
   });
 });
 

@@ -6,9 +6,11 @@
  */
 
 import type { Complaint } from "../domain/complaint";
+import { type ServedComplaint, served } from "../domain/handled";
 import { comparePositions, type Position } from "../domain/order";
 import { beijingDayStart, DAY_MS, isRealTime } from "../domain/time";
 import { md5 } from "../md5";
+import { type MarksView, markFor, NO_MARKS } from "./marks";
 import type { Snapshot } from "./snapshot";
 
 export interface Filter {
@@ -18,6 +20,8 @@ export interface Filter {
   active: boolean | null;
   /** Lower case. */
   q: string | null;
+  /** Whether the complaint carries a handled mark. */
+  handled: boolean | null;
 }
 
 export interface ListQuery {
@@ -78,17 +82,25 @@ export function parseFilter(params: URLSearchParams, mchids: ReadonlySet<string>
   const since = parseTime("since", param(params, "since"));
   const until = parseTime("until", param(params, "until"));
   if (since !== null && until !== null && since > until) throw new QueryError("since", "since is after until");
-  const active = param(params, "active");
-  if (active !== null && active !== "true" && active !== "false") {
-    throw new QueryError("active", "active must be true or false");
-  }
+  const active = flag(params, "active");
   const q = param(params, "q");
-  return { mchid, since, until, active: active === null ? null : active === "true", q: q === null ? null : q.toLowerCase() };
+  const handled = flag(params, "handled");
+  return { mchid, since, until, active, q: q === null ? null : q.toLowerCase(), handled };
 }
 
-/** A fingerprint of the filter inside the cursor, so a cursor is never applied to another query. */
+function flag(params: URLSearchParams, name: "active" | "handled"): boolean | null {
+  const value = param(params, name);
+  if (value !== null && value !== "true" && value !== "false") throw new QueryError(name, `${name} must be true or false`);
+  return value === null ? null : value === "true";
+}
+
+/**
+ * A fingerprint of the filter inside the cursor, so a cursor is never applied to another query. Without a
+ * `handled` filter it is what it was before that filter existed, so cursors handed out then still work.
+ */
 function filterTag(filter: Filter): string {
-  return md5(JSON.stringify(filter)).slice(0, 8);
+  const { handled, ...before } = filter;
+  return md5(JSON.stringify(handled === null ? before : filter)).slice(0, 8);
 }
 
 export function encodeCursor(position: Position, filter: Filter): string {
@@ -143,11 +155,12 @@ function searchFields(snapshot: Snapshot): string[] {
   return fields;
 }
 
-function matches(snapshot: Snapshot, i: number, f: Filter): boolean {
+function matches(snapshot: Snapshot, marks: MarksView, i: number, f: Filter): boolean {
   const c = snapshot.complaints[i] as Complaint;
   const at = (snapshot.positions[i] as Position).at;
   if (f.mchid !== null && c.mchid !== f.mchid) return false;
   if (f.active !== null && c.active !== f.active) return false;
+  if (f.handled !== null && (markFor(marks, c) !== null) !== f.handled) return false;
   if (f.since !== null && (at === null || at < f.since)) return false;
   if (f.until !== null && (at === null || at > f.until)) return false;
   if (f.q !== null) {
@@ -160,30 +173,42 @@ function matches(snapshot: Snapshot, i: number, f: Filter): boolean {
   return true;
 }
 
-/** Every complaint of the snapshot that matches, in order. */
-export function allMatches(snapshot: Snapshot, filter: Filter): Complaint[] {
-  return snapshot.complaints.filter((_, i) => matches(snapshot, i, filter));
+/** Every complaint of the snapshot that matches, in order, each with its mark. */
+export function allMatches(snapshot: Snapshot, filter: Filter, marks: MarksView = NO_MARKS): ServedComplaint[] {
+  const found: ServedComplaint[] = [];
+  snapshot.complaints.forEach((c, i) => {
+    if (matches(snapshot, marks, i, filter)) found.push(served(c, markFor(marks, c)));
+  });
+  return found;
+}
+
+/**
+ * The complaint `GET /api/complaints/{id}` shows: the first with that id in the snapshot's order (newest first),
+ * of merchant `mchid` when given.
+ */
+export function findComplaint(snapshot: Snapshot, id: string, mchid: string | null): Complaint | null {
+  return snapshot.complaints.find((x) => x.id === id && (mchid === null || x.mchid === mchid)) ?? null;
 }
 
 export interface Page {
-  complaints: Complaint[];
+  complaints: ServedComplaint[];
   total: number;
   next_cursor: string | null;
 }
 
-export function listPage(snapshot: Snapshot, query: ListQuery): Page {
+export function listPage(snapshot: Snapshot, query: ListQuery, marks: MarksView = NO_MARKS): Page {
   const { filter, limit, after } = query;
-  const page: Complaint[] = [];
+  const page: ServedComplaint[] = [];
   let total = 0;
   let more = false;
   let last: Position | null = null;
   snapshot.complaints.forEach((c, i) => {
     const position = snapshot.positions[i] as Position;
-    if (!matches(snapshot, i, filter)) return;
+    if (!matches(snapshot, marks, i, filter)) return;
     total++;
     if (after !== null && comparePositions(position, after) <= 0) return;
     if (page.length < limit) {
-      page.push(c);
+      page.push(served(c, markFor(marks, c)));
       last = position;
     } else {
       more = true;

@@ -19,6 +19,8 @@ const SUCCESS: [RegExp, () => Response][] = [
   [/telegram\.test/, () => Response.json({ ok: true, result: {} })],
   [/serverchan\.test/, () => Response.json({ code: 0, message: "" })],
   [/bark\.test/, () => Response.json({ code: 200, message: "success" })],
+  [/pushplus\.test/, () => Response.json({ code: 200, msg: "请求成功", data: "0a1b2c3d" })],
+  [/wxpusher\.test/, () => Response.json({ code: 1000, msg: "处理成功", data: [], success: true })],
 ];
 
 export class Receiver {

@@ -23,7 +23,7 @@ export const cors: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method") !== undefined) {
     return c.body(null, 204, {
       "Access-Control-Allow-Origin": allowed,
-      "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+      "Access-Control-Allow-Methods": "GET, HEAD, POST, PUT, DELETE, OPTIONS",
       "Access-Control-Allow-Headers": ALLOW_HEADERS,
       "Access-Control-Max-Age": "600",
     });

@@ -1,12 +1,15 @@
 /**
- * `GET /api/complaints`, `/api/complaints.csv` and `/api/complaints/{id}`: served from the snapshot.
+ * `GET /api/complaints`, `/api/complaints.csv` and `/api/complaints/{id}`: served from the snapshot, each
+ * complaint with its handled mark (read apart, see reader/marks).
  * @module
  */
 import { Hono } from "hono";
+import { served } from "../../domain/handled";
 import { complaintsCsv } from "../../reader/csv";
-import { allMatches, listPage, parseFilter, parseListQuery } from "../../reader/query";
-import { currentSnapshot } from "../../reader/snapshot";
+import { markFor } from "../../reader/marks";
+import { allMatches, findComplaint, listPage, parseFilter, parseListQuery } from "../../reader/query";
 import { conditional } from "../conditional";
+import { servedData } from "../data";
 import { jsonError } from "../errors";
 import { mchidSet } from "../merchants";
 import { methodNotAllowed } from "../method-not-allowed";
@@ -17,9 +20,9 @@ export const complaintsRoutes = new Hono<AppEnv>();
 complaintsRoutes.get("/complaints", async (c) => {
   const config = c.get("config");
   const query = parseListQuery(new URL(c.req.url).searchParams, mchidSet(config));
-  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants, config.channels.length > 0);
-  return conditional(c, snapshot.revision, () => {
-    const page = listPage(snapshot, query);
+  const { snapshot, marks, revision } = await servedData(c);
+  return conditional(c, revision, () => {
+    const page = listPage(snapshot, query, marks);
     return c.json({
       complaints: page.complaints,
       count: page.complaints.length,
@@ -34,9 +37,9 @@ complaintsRoutes.all("/complaints", methodNotAllowed("GET, HEAD"));
 complaintsRoutes.get("/complaints.csv", async (c) => {
   const config = c.get("config");
   const filter = parseFilter(new URL(c.req.url).searchParams, mchidSet(config));
-  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants, config.channels.length > 0);
-  return conditional(c, snapshot.revision, () =>
-    c.body(complaintsCsv(allMatches(snapshot, filter)), 200, {
+  const { snapshot, marks, revision } = await servedData(c);
+  return conditional(c, revision, () =>
+    c.body(complaintsCsv(allMatches(snapshot, filter, marks)), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": 'attachment; filename="complaints.csv"',
     }),
@@ -51,9 +54,9 @@ complaintsRoutes.get("/complaints/:id", async (c) => {
   if (mchid !== null && !mchidSet(config).has(mchid)) {
     return jsonError(c, 404, "not_found", `mchid ${mchid} is not a configured merchant`);
   }
-  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants, config.channels.length > 0);
-  const complaint = snapshot.complaints.find((x) => x.id === id && (mchid === null || x.mchid === mchid));
-  if (complaint === undefined) return jsonError(c, 404, "not_found", `No complaint ${id}`);
-  return conditional(c, snapshot.revision, () => c.json({ complaint }));
+  const { snapshot, marks, revision } = await servedData(c);
+  const complaint = findComplaint(snapshot, id, mchid);
+  if (complaint === null) return jsonError(c, 404, "not_found", `No complaint ${id}`);
+  return conditional(c, revision, () => c.json({ complaint: served(complaint, markFor(marks, complaint)) }));
 });
 complaintsRoutes.all("/complaints/:id", methodNotAllowed("GET, HEAD"));

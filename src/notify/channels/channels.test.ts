@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../config-error";
 import type { Complaint } from "../../domain/complaint";
 import type { MerchantStatusEntry, Notification } from "../../domain/notification";
+import { parseChannels } from "../settings";
 import type { ChannelType, SendContext } from "../types";
 import { CHANNEL_TYPES, OptionError } from "./index";
 
@@ -105,16 +107,18 @@ function parseError(type: string, options: Record<string, unknown>): OptionError
 // ---- the registry ----------------------------------------------------------------------------------------
 
 describe("Channel types", () => {
-  it("Should register exactly the contract's eight types, only webhook not chat", () => {
+  it("Should register exactly the contract's ten types, only webhook not chat", () => {
     expect(Object.keys(CHANNEL_TYPES).sort()).toEqual([
       "bark",
       "dingtalk",
       "feishu",
+      "pushplus",
       "serverchan",
       "slack",
       "telegram",
       "webhook",
       "wecom",
+      "wxpusher",
     ]);
     for (const [type, t] of Object.entries(CHANNEL_TYPES)) {
       expect(t.type).toBe(type);
@@ -135,6 +139,8 @@ describe("Channel types", () => {
       telegram: { required: ["bot_token", "chat_id"], optional: ["api_base"] },
       serverchan: { required: ["sendkey"], optional: ["api_base"] },
       bark: { required: ["device_key"], optional: ["server"] },
+      pushplus: { required: ["token"], optional: ["topic", "api_base"] },
+      wxpusher: { required: ["app_token"], optional: ["uids", "topic_ids", "api_base"] },
     });
   });
 
@@ -219,7 +225,7 @@ describe("webhook", () => {
 
   it("Should never be asked for a summary", async () => {
     const t = channel("webhook");
-    await expect(t.request(SUMMARY, t.parse(options), ctx)).rejects.toThrow(/summary/);
+    await expect(t.request(SUMMARY, t.parse(options), ctx)).rejects.toThrow(/never a list/);
   });
 
   it("Should accept any 2xx and nothing else", () => {
@@ -602,5 +608,259 @@ describe("Summaries on chat channels", () => {
       expect(text, type).toContain("https://watch.example.com/");
       expect(text.match(/OT-1/g), type).toHaveLength(5);
     }
+  });
+});
+
+// ---- PushPlus ---------------------------------------------------------------------------------------------------
+
+/** What NOTIFY_CHANNELS says about one bad item: the ConfigError's message. */
+function settingError(item: Record<string, unknown>): string {
+  try {
+    parseChannels(JSON.stringify([item]), new Set(["100"]));
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).message;
+  }
+  throw new Error("NOTIFY_CHANNELS accepted a bad item");
+}
+
+describe("pushplus", () => {
+  const token = "0123456789abcdef0123456789abcdef";
+
+  it("Should POST {token, title, content, template: markdown} to {api_base}/send for a new complaint", async () => {
+    const { req, body } = await json("pushplus", { token }, NEW);
+    expect(req.url).toBe("https://www.pushplus.plus/send");
+    expect(Object.keys(body)).toEqual(["token", "title", "content", "template"]);
+    expect(body.token).toBe(token);
+    expect(body.template).toBe("markdown");
+    expect(body.title).toBe("新投诉 · 测试商户 · 29.90 元");
+    const content: string = body.content;
+    for (const part of [
+      "**商户**：测试商户（100）",
+      "**金额**：29.90 元",
+      "**时间**：2026-11-08 01:13:29",
+      "**商户订单号**：OT-1",
+      "**PAYJS订单号**：2026110812345",
+    ]) {
+      expect(content).toContain(part);
+    }
+    expect(content).toContain(`[查看](${LINK})`);
+    // The complaint's markup is inert: no tag, no second link.
+    expect(content).not.toContain("<");
+    expect(content.match(/\]\(/g)).toHaveLength(1);
+  });
+
+  it("Should add the topic and use api_base for watcher.failing, watcher.recovered and a test", async () => {
+    const options = { token, topic: "payjs-ops", api_base: "http://127.0.0.1:9999/pp/" };
+    const failing = await json("pushplus", options, FAILING);
+    expect(failing.req.url).toBe("http://127.0.0.1:9999/pp/send");
+    expect(Object.keys(failing.body)).toEqual(["token", "title", "content", "template", "topic"]);
+    expect(failing.body.topic).toBe("payjs-ops");
+    expect(failing.body.title).toBe("投诉监控异常 · 测试商户");
+    expect(failing.body.content).toContain("**连续失败**：3 次");
+    expect(failing.body.content).toContain("**最近错误**：upstream_error：签名错误");
+    expect(failing.body.content).toContain("[查看](https://watch.example.com/)");
+    const recovered = await json("pushplus", options, RECOVERED);
+    expect(recovered.body.title).toBe("投诉监控已恢复 · 测试商户");
+    expect(recovered.body.content).toContain("投诉拉取已恢复正常。");
+    const test = await json("pushplus", { token }, TEST, { ...ctx, publicUrl: null });
+    expect(test.body.title).toBe("测试消息 · PAYJS 投诉监控");
+    expect(test.body.content).toContain("这是一条测试消息");
+    expect(test.body.content).not.toContain("http");
+  });
+
+  it("Should send one summary with 5 lines, 还有 2 条 and the dashboard link", async () => {
+    const { body } = await json("pushplus", { token }, SUMMARY);
+    expect(body.title).toBe("7 条新投诉 · 100");
+    expect(body.content).toContain("还有 2 条");
+    expect(body.content).toContain("[查看全部](https://watch.example.com/)");
+    expect(body.content.match(/OT-1/g)).toHaveLength(5);
+  });
+
+  it("Should keep the title within PushPlus's 100 characters", async () => {
+    const { body } = await json("pushplus", { token }, { ...NEW, merchantName: "名".repeat(120) } as Notification);
+    expect(Array.from(body.title as string)).toHaveLength(100);
+    expect((body.title as string).endsWith("…")).toBe(true);
+  });
+
+  it("Should succeed on code 200 only, reporting PushPlus's msg without the token", () => {
+    const t = channel("pushplus");
+    expect(t.check(200, '{"code":200,"msg":"请求成功","data":"b3a4c7e0d1f2"}')).toEqual({ ok: true });
+    expect(t.check(200, '{"code":903,"msg":"无效的用户token","data":null}')).toEqual({
+      ok: false,
+      code: "platform_error",
+      message: "code 903: 无效的用户token",
+    });
+    const echoed = t.check(200, `{"code":999,"msg":"token ${token} 不存在","data":null}`);
+    expect(echoed).toEqual({ ok: false, code: "platform_error", message: "code 999: token *** 不存在" });
+    expect(JSON.stringify(echoed)).not.toContain(token);
+    expect(t.check(200, '{"code":"200","msg":"请求成功"}').ok).toBe(false);
+    expect(t.check(200, "<html>请求成功</html>")).toEqual({
+      ok: false,
+      code: "bad_response",
+      message: "HTTP 200: the response is not a JSON object",
+    });
+  });
+
+  it("Should refuse a missing or malformed token, a bad topic or api_base, without echoing the token", () => {
+    expect(parseError("pushplus", {}).option).toBe("token");
+    for (const bad of ["", "  ", 42, null, "has space SECRETXYZ1", "SECRETXYZ1/../x"]) {
+      const e = parseError("pushplus", { token: bad });
+      expect(e.option).toBe("token");
+      expect(e.message).not.toContain("SECRETXYZ1");
+    }
+    for (const bad of ["", "two words", 7, []]) expect(parseError("pushplus", { token, topic: bad }).option).toBe("topic");
+    expect(parseError("pushplus", { token, api_base: "www.pushplus.plus" }).option).toBe("api_base");
+  });
+
+  it("Should make an unknown or mistyped option a NOTIFY_CHANNELS error naming it, never echoing the token", () => {
+    const message = settingError({ type: "pushplus", token: "SECRET0123456789abcdef", topics: "x" });
+    expect(message).toMatch(/^NOTIFY_CHANNELS: \[0\]\.topics is not an option of pushplus \(it takes token, topic, api_base\)/);
+    expect(message).not.toContain("SECRET0123456789abcdef");
+    expect(settingError({ type: "pushplus", token: "SECRET 0123" })).toMatch(/^NOTIFY_CHANNELS: \[0\]\.token /);
+  });
+});
+
+// ---- WxPusher ---------------------------------------------------------------------------------------------------
+
+describe("wxpusher", () => {
+  const app_token = "AT_SeCrEt0123456789abcdefXYZ";
+  const uids = ["UID_aaaa1111", "UID_bbbb2222"];
+
+  it("Should POST {appToken, content, summary, contentType: 3, uids, topicIds, url} with the complaint's link", async () => {
+    const { req, body } = await json("wxpusher", { app_token, uids, topic_ids: [123] }, NEW);
+    expect(req.url).toBe("https://wxpusher.zjiecode.com/api/send/message");
+    expect(Object.keys(body)).toEqual(["appToken", "content", "summary", "contentType", "uids", "topicIds", "url"]);
+    expect(body.appToken).toBe(app_token);
+    expect(body.contentType).toBe(3);
+    expect(body.uids).toEqual(uids);
+    expect(body.topicIds).toEqual([123]);
+    expect(body.url).toBe(LINK);
+    expect(body.summary).toBe("新投诉 · 测试商户 · 29.90 元");
+    const content: string = body.content;
+    expect(content.startsWith("### 新投诉 · 测试商户 · 29.90 元\n")).toBe(true);
+    for (const part of ["**商户**：测试商户（100）", "**金额**：29.90 元", "**时间**：2026-11-08 01:13:29", "**商户订单号**：OT-1"]) {
+      expect(content).toContain(part);
+    }
+    expect(content).toContain(`[查看](${LINK})`);
+    expect(content).not.toContain("<");
+    expect(content.match(/\]\(/g)).toHaveLength(1);
+  });
+
+  it("Should link status events and tests to the dashboard, send [] for the absent list and use api_base", async () => {
+    const options = { app_token, topic_ids: [7, "8"], api_base: "http://127.0.0.1:9999/wx/" };
+    const failing = await json("wxpusher", options, FAILING);
+    expect(failing.req.url).toBe("http://127.0.0.1:9999/wx/api/send/message");
+    expect(failing.body.uids).toEqual([]);
+    expect(failing.body.topicIds).toEqual([7, 8]);
+    expect(failing.body.url).toBe("https://watch.example.com/");
+    expect(failing.body.summary).toBe("投诉监控异常 · 测试商户");
+    expect(failing.body.content).toContain("### 投诉监控异常 · 测试商户");
+    expect(failing.body.content).toContain("**连续失败**：3 次");
+    const recovered = await json("wxpusher", { app_token, uids }, RECOVERED);
+    expect(recovered.body.topicIds).toEqual([]);
+    expect(recovered.body.summary).toBe("投诉监控已恢复 · 测试商户");
+    expect(recovered.body.url).toBe("https://watch.example.com/");
+    const test = await json("wxpusher", { app_token, uids }, TEST);
+    expect(test.body.summary).toBe("测试消息 · PAYJS 投诉监控");
+    expect(test.body.url).toBe("https://watch.example.com/");
+  });
+
+  it("Should link a reminder or resolved message about one complaint to it, and a list to the dashboard", async () => {
+    const other = { ...complaint, id: "C2" };
+    const cases: [Notification, string][] = [
+      [{ kind: "resolved", event: "complaint.resolved", at: AT, merchantName: null, complaint }, LINK],
+      [
+        { kind: "reminders", event: "complaint.reminder", at: AT, mchid: "100", merchantName: null, items: [{ complaint, hours: 24 }] },
+        LINK,
+      ],
+      [
+        { kind: "resolved_list", event: "complaint.resolved", at: AT, mchid: "100", merchantName: null, complaints: [complaint, other] },
+        "https://watch.example.com/",
+      ],
+    ];
+    for (const [n, url] of cases) {
+      const { body } = await json("wxpusher", { app_token, uids }, n);
+      expect(body.url, n.kind).toBe(url);
+      expect(body.contentType, n.kind).toBe(3);
+    }
+  });
+
+  it("Should send no url without PUBLIC_URL", async () => {
+    const { body } = await json("wxpusher", { app_token, uids }, NEW, { ...ctx, publicUrl: null });
+    expect(Object.keys(body)).toEqual(["appToken", "content", "summary", "contentType", "uids", "topicIds"]);
+    expect(body.content).not.toContain("[查看]");
+    expect(body.content).not.toContain("watch.example.com");
+  });
+
+  it("Should send one summary with 5 lines, 还有 2 条 and the dashboard as its url", async () => {
+    const { body } = await json("wxpusher", { app_token, uids }, SUMMARY);
+    expect(body.summary).toBe("7 条新投诉 · 100");
+    expect(body.url).toBe("https://watch.example.com/");
+    expect(body.content).toContain("还有 2 条");
+    expect(body.content).toContain("[查看全部](https://watch.example.com/)");
+    expect(body.content.match(/OT-1/g)).toHaveLength(5);
+  });
+
+  it("Should keep the summary within WxPusher's 100 characters", async () => {
+    const { body } = await json("wxpusher", { app_token, uids }, { ...NEW, merchantName: "名".repeat(120) } as Notification);
+    expect(Array.from(body.summary as string)).toHaveLength(100);
+    expect((body.summary as string).endsWith("…")).toBe(true);
+  });
+
+  it("Should succeed on code 1000 only, reporting WxPusher's msg without the appToken", () => {
+    const t = channel("wxpusher");
+    expect(
+      t.check(
+        200,
+        '{"code":1000,"msg":"处理成功","data":[{"uid":"UID_aaaa1111","topicId":null,"messageId":1,"code":1000,"status":"创建发送任务成功"}],"success":true}',
+      ),
+    ).toEqual({ ok: true });
+    expect(t.check(200, '{"code":1001,"msg":"appToken不能为空","data":null,"success":false}')).toEqual({
+      ok: false,
+      code: "platform_error",
+      message: "code 1001: appToken不能为空",
+    });
+    const echoed = t.check(200, `{"code":1001,"msg":"appToken ${app_token} 不正确","data":null,"success":false}`);
+    expect(echoed).toEqual({ ok: false, code: "platform_error", message: "code 1001: appToken *** 不正确" });
+    expect(JSON.stringify(echoed)).not.toContain("SeCrEt0123456789");
+    expect(t.check(200, '{"code":200,"msg":"ok","success":true}').ok).toBe(false);
+    expect(t.check(200, "ok")).toEqual({ ok: false, code: "bad_response", message: "HTTP 200: the response is not a JSON object" });
+  });
+
+  it("Should refuse a missing or malformed app_token without echoing it", () => {
+    expect(parseError("wxpusher", { uids }).option).toBe("app_token");
+    for (const bad of ["", 42, "SECRETXYZ1-not-an-app-token", "AT_SECRETXYZ1 x"]) {
+      const e = parseError("wxpusher", { app_token: bad, uids });
+      expect(e.option).toBe("app_token");
+      expect(e.message).not.toContain("SECRETXYZ1");
+    }
+  });
+
+  it("Should require uids or topic_ids, as non-empty arrays of UIDs and positive integers", () => {
+    expect(parseError("wxpusher", { app_token }).option).toBe("uids");
+    expect(parseError("wxpusher", { app_token }).message).toContain('"topic_ids"');
+    expect(parseError("wxpusher", { app_token, uids: [] }).option).toBe("uids");
+    expect(parseError("wxpusher", { app_token, topic_ids: [] }).option).toBe("topic_ids");
+    expect(parseError("wxpusher", { app_token, uids: [], topic_ids: [] }).option).toBe("uids");
+    for (const bad of ["UID_aaaa1111", { a: 1 }, null, ["aaaa1111"], ["UID_a", 5], [""]]) {
+      expect(parseError("wxpusher", { app_token, uids: bad }).option).toBe("uids");
+    }
+    for (const bad of [123, "123", [0], [-1], [1.5], ["x"], [null], [1, 2, 3, 4, 5, 6]]) {
+      expect(parseError("wxpusher", { app_token, topic_ids: bad }).option).toBe("topic_ids");
+    }
+    expect(parseError("wxpusher", { app_token, uids, api_base: "ftp://x" }).option).toBe("api_base");
+    // One list empty is fine when the other is not.
+    expect(channel("wxpusher").parse({ app_token, uids: [], topic_ids: [9] })).toMatchObject({ uids: [], topic_ids: [9] });
+  });
+
+  it("Should make an unknown or mistyped option a NOTIFY_CHANNELS error naming it, never echoing the appToken", () => {
+    const message = settingError({ type: "wxpusher", app_token, uids, topicIds: [1] });
+    expect(message).toMatch(
+      /^NOTIFY_CHANNELS: \[0\]\.topicIds is not an option of wxpusher \(it takes app_token, uids, topic_ids, api_base\)/,
+    );
+    expect(message).not.toContain("SeCrEt0123456789");
+    expect(settingError({ type: "wxpusher", app_token, uids: "UID_aaaa1111" })).toMatch(/^NOTIFY_CHANNELS: \[0\]\.uids must be an array/);
+    expect(settingError({ type: "wxpusher", app_token })).toMatch(/^NOTIFY_CHANNELS: \[0\]\.uids or "topic_ids" is required/);
   });
 });

@@ -6,11 +6,13 @@ import type { ChannelType } from "../types";
 import { bark } from "./bark";
 import { dingtalk } from "./dingtalk";
 import { feishu } from "./feishu";
+import { pushplus } from "./pushplus";
 import { serverchan } from "./serverchan";
 import { slack } from "./slack";
 import { telegram } from "./telegram";
 import { webhook } from "./webhook";
 import { wecom } from "./wecom";
+import { wxpusher } from "./wxpusher";
 
 export { OptionError } from "./options";
 
@@ -26,5 +28,7 @@ export const CHANNEL_TYPES: Record<string, ChannelType<any>> = Object.freeze(
     telegram,
     serverchan,
     bark,
+    pushplus,
+    wxpusher,
   }),
 );

@@ -1,7 +1,8 @@
 /**
  * `webhook`: the raw event as JSON for the user's own receiver, one request per event, never batched.
- * `{"event","at","complaint"}` (the complaint exactly as the API shows it), `{"event","at","merchant"}` (the
- * merchant's `/api/status` entry) or `{"event":"test","at","message"}`; with a `secret`, the header
+ * `{"event","at","complaint"}` (the complaint exactly as the API shows it; `complaint.reminder` adds `hours`),
+ * `{"event","at","merchant"}` (the merchant's `/api/status` entry), `{"event":"digest.daily","at","merchants"}`
+ * or `{"event":"test","at","message"}`; with a `secret`, the header
  * `X-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>` so the receiver can check it came from us.
  * @module
  */
@@ -25,11 +26,20 @@ export function webhookPayload(n: Notification, publicUrl: string | null): Recor
       return { event: n.event, at: n.at, complaint: n.complaint };
     case "status":
       return { event: n.event, at: n.at, merchant: n.merchant };
+    case "reminder":
+      return { event: n.event, at: n.at, complaint: n.complaint, hours: n.hours };
+    case "resolved":
+      return { event: n.event, at: n.at, complaint: n.complaint };
+    case "digest":
+      return { event: n.event, at: n.at, merchants: n.merchants };
     case "test":
       return { event: n.event, at: n.at, message: plainText(formatMessage(n, publicUrl)) };
     case "summary":
-      // Only chat channels get summaries; the delivery side must send each complaint on its own here.
-      throw new Error("the webhook channel sends every complaint on its own, never a summary");
+    case "reminders":
+    case "resolved_list":
+    case "held":
+      // Only chat channels get lists; the delivery side must send each event on its own here.
+      throw new Error("the webhook channel sends every event on its own, never a list");
   }
 }
 

@@ -1,0 +1,128 @@
+/**
+ * What a tick has to tell of a merchant after the news: reminders of active, unhandled complaints at each
+ * threshold of `REMIND_AFTER_HOURS`, the complaints a poll found gone, and the daily digest of the channels
+ * whose `digest_at` has come. Pure, but for {@link loadFollowUps}, which reads what they need.
+ * @module
+ */
+import type { Config, Merchant } from "../config";
+import type { Complaint } from "../domain/complaint";
+import { COMPLAINTS } from "../domain/complaint";
+import { HANDLED, type Marks } from "../domain/handled";
+import type { DigestEntry, Reminder } from "../domain/notification";
+import type { Outbox } from "../domain/outbox";
+import { BEIJING_OFFSET_MS, beijingDay, DAY_MS } from "../domain/time";
+import { type FollowUps, hasDigest } from "../notify/outbox";
+import { complaintsKey, handledKey, type Store } from "../store";
+
+const HOUR_MS = 3_600_000;
+/**
+ * A reminder is not sent later than this after its time: sent ones are remembered for 7 days after delivery,
+ * and a reminder that long overdue (the Worker was down) would only repeat what the next one says.
+ */
+const LATE_LIMIT_MS = 6 * DAY_MS;
+
+/** Each active, unhandled complaint's thresholds passed now (and not long ago), oldest complaint first. */
+export function dueReminders(complaints: readonly Complaint[], marks: Marks, hours: readonly number[], now: number): Reminder[] {
+  const due: Reminder[] = [];
+  for (const complaint of complaints) {
+    if (!complaint.active || marks[complaint.id] !== undefined) continue;
+    const first = Date.parse(complaint.first_seen_at);
+    for (const h of hours) {
+      const at = first + h * HOUR_MS;
+      if (at <= now && now - at < LATE_LIMIT_MS) due.push({ complaint, hours: h });
+    }
+  }
+  return due.sort((a, b) => a.complaint.first_seen_at.localeCompare(b.complaint.first_seen_at) || a.hours - b.hours);
+}
+
+/** Complaints never to remind again: handled, or gone from PAYJS's list. */
+export function settledIds(complaints: readonly Complaint[], marks: Marks): Set<string> {
+  return new Set(complaints.filter((c) => !c.active || marks[c.id] !== undefined).map((c) => c.id));
+}
+
+export function digestEntry(merchant: Merchant, complaints: readonly Complaint[], marks: Marks, now: number): DigestEntry {
+  const active = complaints.filter((c) => c.active);
+  const unhandled = active.filter((c) => marks[c.id] === undefined);
+  const oldest = unhandled.map((c) => c.first_seen_at).sort()[0] ?? null;
+  return {
+    mchid: merchant.mchid,
+    name: merchant.name,
+    new_24h: complaints.filter((c) => now - Date.parse(c.first_seen_at) < DAY_MS).length,
+    active: active.length,
+    unhandled: unhandled.length,
+    oldest_unhandled_at: oldest,
+  };
+}
+
+/** Minutes after Beijing midnight. */
+function beijingMinutes(now: number): number {
+  return Math.floor(((now + BEIJING_OFFSET_MS) % DAY_MS) / 60_000);
+}
+
+/**
+ * The channels whose digest of today goes out from `merchant`'s outbox now: its time has come, it is the first
+ * configured merchant the channel covers (one digest a channel, over all its merchants), and it is not queued yet.
+ */
+export function digestChannels(config: Config, merchant: Merchant, outbox: Outbox, now: number): Set<string> {
+  const day = beijingDay(now);
+  const minutes = beijingMinutes(now);
+  const channels = config.channels.filter((ch) => {
+    if (ch.digestAt === null || minutes < ch.digestAt) return false;
+    const home = config.merchants.find((m) => ch.merchants === null || ch.merchants.has(m.mchid));
+    return home?.mchid === merchant.mchid && !hasDigest(outbox, ch.name, day);
+  });
+  return new Set(channels.map((ch) => ch.name));
+}
+
+async function marksOf(store: Store, mchid: string): Promise<Marks> {
+  const loaded = await store.load(handledKey(mchid), HANDLED);
+  return loaded.kind === "ok" ? loaded.value : {};
+}
+
+async function complaintsOf(store: Store, mchid: string): Promise<Complaint[]> {
+  const loaded = await store.load(complaintsKey(mchid), COMPLAINTS);
+  return loaded.kind === "ok" ? loaded.value : [];
+}
+
+/**
+ * Everything a merchant's outbox should hear this tick besides news: reads its handled marks, and, only when
+ * a digest goes out from it, every merchant the digest covers.
+ * @param complaints the merchant's complaints as the poll left them (null: read them).
+ * @param resolved the complaints the poll found gone.
+ */
+export async function loadFollowUps(
+  config: Config,
+  store: Store,
+  merchant: Merchant,
+  outbox: Outbox,
+  complaints: Complaint[] | null,
+  resolved: Complaint[],
+  now: number,
+): Promise<FollowUps> {
+  const mine = complaints ?? (await complaintsOf(store, merchant.mchid));
+  const marks = await marksOf(store, merchant.mchid);
+  const channels = digestChannels(config, merchant, outbox, now);
+  let digest: FollowUps["digest"] = null;
+  if (channels.size > 0) {
+    const covered = config.merchants.filter((m) =>
+      config.channels.some((ch) => channels.has(ch.name) && (ch.merchants === null || ch.merchants.has(m.mchid))),
+    );
+    const merchants = await Promise.all(
+      covered.map(async (m) =>
+        m.mchid === merchant.mchid
+          ? digestEntry(m, mine, marks, now)
+          : digestEntry(m, await complaintsOf(store, m.mchid), await marksOf(store, m.mchid), now),
+      ),
+    );
+    digest = { day: beijingDay(now), channels, merchants };
+  }
+  return {
+    mchid: merchant.mchid,
+    merchantName: merchant.name,
+    at: new Date(now).toISOString(),
+    reminders: dueReminders(mine, marks, config.remindAfterHours, now),
+    resolved,
+    settled: settledIds(mine, marks),
+    digest,
+  };
+}

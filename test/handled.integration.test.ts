@@ -1,0 +1,459 @@
+/**
+ * Handled marks end to end inside workerd: `PUT`/`DELETE /api/complaints/{id}/handled` through the real Worker,
+ * complaints put there by real polls of the sandbox, over KV held to production's rules (a refused write fails
+ * the test unless the test expects it).
+ */
+import { env } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fixtureComplaints, SHARED_COMPLAINT_ID } from "../sandbox/fixtures";
+import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
+import { parseJson } from "../src/json";
+import { complaintsKey, handledKey } from "../src/store";
+import { ADMIN_TOKEN, call, clearKv, fireCron, kv, READ_TOKEN, routeUpstreamTo, testEnv } from "./support/worker";
+
+const H = 3_600_000;
+const M1: string = SANDBOX_MERCHANT.mchid;
+const M2: string = SANDBOX_MERCHANT_2.mchid;
+const FIXTURES = fixtureComplaints(M1).length;
+let sandbox: PayjsSandbox;
+let t0: number;
+const e = testEnv({ PAYJS_MERCHANTS: JSON.stringify([SANDBOX_MERCHANT, SANDBOX_MERCHANT_2]) });
+
+async function json(res: Response): Promise<any> {
+  return res.json();
+}
+
+const path = (id: string, mchid?: string) =>
+  `/api/complaints/${encodeURIComponent(id)}/handled${mchid === undefined ? "" : `?mchid=${mchid}`}`;
+
+/** `PUT …/handled` with the admin token; `body` goes as it is when a string, else as JSON (undefined: no body). */
+function put(id: string, body?: unknown, opts: { mchid?: string; token?: string | null } = {}): Promise<Response> {
+  return call(e, path(id, opts.mchid), {
+    method: "PUT",
+    token: opts.token === undefined ? ADMIN_TOKEN : opts.token,
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+}
+
+function del(id: string, opts: { mchid?: string; token?: string | null } = {}): Promise<Response> {
+  return call(e, path(id, opts.mchid), { method: "DELETE", token: opts.token === undefined ? ADMIN_TOKEN : opts.token });
+}
+
+async function detail(id: string, mchid = M1): Promise<any> {
+  return (await json(await call(e, `/api/complaints/${encodeURIComponent(id)}?mchid=${mchid}`))).complaint;
+}
+
+async function list(qs = ""): Promise<any> {
+  return json(await call(e, `/api/complaints?limit=500${qs === "" ? "" : `&${qs}`}`));
+}
+
+async function csvRows(qs = ""): Promise<string[][]> {
+  const text = await (await call(e, `/api/complaints.csv${qs === "" ? "" : `?${qs}`}`)).text();
+  // Only rows of single-line cells are split here; the fixtures' multi-line bodies are quoted.
+  return text
+    .replace(/^\uFEFF/, "")
+    .split("\r\n")
+    .filter((line) => line !== "")
+    .map((line) => line.split(","));
+}
+
+async function status(mchid = M1): Promise<any> {
+  const body = await json(await call(e, "/api/status"));
+  return body.merchants.find((m: any) => m.mchid === mchid);
+}
+
+async function storedMarks(mchid = M1): Promise<Record<string, { at: string; note: string }>> {
+  const text = await env.COMPLAINTS.get(handledKey(mchid));
+  return text === null ? {} : (parseJson(text) as any).marks;
+}
+
+/** Two complaints of merchant 1 that no other merchant shares, in the list's order. */
+let ids: [string, string];
+
+beforeEach(async () => {
+  await clearKv();
+  sandbox = new PayjsSandbox([SANDBOX_MERCHANT, SANDBOX_MERCHANT_2]);
+  sandbox.setComplaints(M1, fixtureComplaints(M1));
+  sandbox.setComplaints(M2, fixtureComplaints(M2));
+  routeUpstreamTo(sandbox);
+  t0 = Date.now();
+  await fireCron(e, t0);
+  const own = (await list(`mchid=${M1}`)).complaints.map((c: any) => c.id).filter((id: string) => id !== SHARED_COMPLAINT_ID);
+  ids = [own[0], own[1]];
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  kv.failPutsMatching = null;
+});
+
+describe("PUT /api/complaints/{id}/handled", () => {
+  it("Should mark a complaint with its note and show the mark in the answer, the list, the detail and the CSV", async () => {
+    const before = Date.now();
+    const res = await put(ids[0], { note: "已退款，客户确认" });
+    expect(res.status).toBe(200);
+    const { complaint } = await json(res);
+    expect(complaint).toMatchObject({ id: ids[0], mchid: M1, active: true, handled: { at: expect.any(String), note: "已退款，客户确认" } });
+    expect(Date.parse(complaint.handled.at)).toBeGreaterThanOrEqual(before);
+    expect(complaint.handled.at).toBe(new Date(Date.parse(complaint.handled.at)).toISOString());
+    expect(Object.keys(complaint).slice(-3)).toEqual(["active", "handled", "raw"]);
+
+    expect(await detail(ids[0])).toEqual(complaint);
+    const listed = (await list()).complaints;
+    expect(listed.find((c: any) => c.id === ids[0])).toEqual(complaint);
+    expect(listed.filter((c: any) => c.handled !== null)).toHaveLength(1);
+    expect(listed.every((c: any) => "handled" in c)).toBe(true);
+    const row = (await csvRows(`mchid=${M1}&q=${ids[0]}`))[1] as string[];
+    expect(row[0]).toBe(ids[0]);
+    expect(row.at(-1)).toBe(complaint.handled.at);
+    expect(await storedMarks()).toEqual({ [ids[0]]: complaint.handled });
+  });
+
+  it("Should mark without a note for an empty body, {} or no note field, and replace an earlier mark", async () => {
+    for (const body of [undefined, "", "{}", { note: "" }]) {
+      const res = await put(ids[0], body);
+      expect(res.status).toBe(200);
+      expect((await json(res)).complaint.handled).toEqual({ at: expect.any(String), note: "" });
+    }
+    const first = (await json(await put(ids[1], { note: "first" }))).complaint.handled;
+    const second = (await json(await put(ids[1], { note: "second" }))).complaint.handled;
+    expect(second.note).toBe("second");
+    expect(Date.parse(second.at)).toBeGreaterThanOrEqual(Date.parse(first.at));
+    expect((await detail(ids[1])).handled).toEqual(second);
+  });
+
+  it("Should keep a note of exactly 500 characters, emoji counted as one", async () => {
+    const note = "😀".repeat(500);
+    const res = await put(ids[0], { note });
+    expect(res.status).toBe(200);
+    expect((await detail(ids[0])).handled.note).toBe(note);
+  });
+
+  it.each([
+    ["a note of 501 characters", { note: "x".repeat(501) }, "note"],
+    ["a number as note", { note: 42 }, "note"],
+    ["null as note", { note: null }, "note"],
+    ["an object as note", { note: { text: "x" } }, "note"],
+    ["a body that is not JSON", "note=done", "body"],
+    ["a body cut short", '{"note":"do', "body"],
+    ["a JSON array", "[]", "body"],
+    ["a JSON string", '"done"', "body"],
+    ["JSON null", "null", "body"],
+    ["a mistyped field", { nite: "done" }, "body"],
+  ])("Should answer 400 naming the parameter for %s, and store nothing", async (_, body, parameter) => {
+    kv.resetCounts();
+    const res = await put(ids[0], body);
+    expect(res.status).toBe(400);
+    expect((await json(res)).error).toMatchObject({ code: "bad_request", parameter, message: expect.any(String) });
+    expect(kv.writes).toEqual([]);
+    expect((await detail(ids[0])).handled).toBeNull();
+  });
+
+  it("Should answer 401 without a token, 403 to a read token, and store nothing", async () => {
+    const anonymous = await put(ids[0], { note: "x" }, { token: null });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect((await del(ids[0], { token: null })).status).toBe(401);
+    const reader = await put(ids[0], { note: "x" }, { token: READ_TOKEN });
+    expect(reader.status).toBe(403);
+    expect((await json(reader)).error.code).toBe("forbidden");
+    expect((await del(ids[0], { token: READ_TOKEN })).status).toBe(403);
+    expect(await env.COMPLAINTS.get(handledKey(M1))).toBeNull();
+  });
+
+  it("Should answer 404 for an unknown id, an unknown mchid, or an id the merchant does not have", async () => {
+    for (const res of [
+      await put("nope", { note: "x" }),
+      await del("nope"),
+      await put(ids[0], {}, { mchid: "42" }),
+      await put(ids[0], {}, { mchid: M2 }),
+    ]) {
+      expect(res.status).toBe(404);
+      expect((await json(res)).error.code).toBe("not_found");
+    }
+    expect(await env.COMPLAINTS.get(handledKey(M1))).toBeNull();
+    expect(await env.COMPLAINTS.get(handledKey(M2))).toBeNull();
+  });
+
+  it("Should answer other methods with 405 and Allow: PUT, DELETE", async () => {
+    for (const method of ["GET", "POST", "PATCH"]) {
+      const res = await call(e, path(ids[0]), { method, token: ADMIN_TOKEN });
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("PUT, DELETE");
+      expect((await json(res)).error.code).toBe("method_not_allowed");
+    }
+  });
+
+  it("Should mark the merchant's complaint named by ?mchid= when ids repeat, and the detail route's one without", async () => {
+    const res = await put(SHARED_COMPLAINT_ID, { note: "second shop" }, { mchid: M2 });
+    expect((await json(res)).complaint).toMatchObject({ mchid: M2, handled: { note: "second shop" } });
+    expect((await detail(SHARED_COMPLAINT_ID, M2)).handled.note).toBe("second shop");
+    expect((await detail(SHARED_COMPLAINT_ID, M1)).handled).toBeNull();
+    expect(await storedMarks(M1)).toEqual({});
+
+    const shown = (await json(await call(e, `/api/complaints/${SHARED_COMPLAINT_ID}`))).complaint;
+    const unnamed = (await json(await put(SHARED_COMPLAINT_ID, { note: "unnamed" }))).complaint;
+    expect(unnamed.mchid).toBe(shown.mchid);
+    expect((await detail(SHARED_COMPLAINT_ID, shown.mchid)).handled.note).toBe("unnamed");
+  });
+
+  it("Should mark a complaint that has left PAYJS's list", async () => {
+    sandbox.removeComplaint(M1, ids[0]);
+    await fireCron(e, t0 + 4 * H);
+    const res = await put(ids[0], { note: "closed upstream" });
+    expect(res.status).toBe(200);
+    expect((await json(res)).complaint).toMatchObject({ active: false, handled: { note: "closed upstream" } });
+    expect((await list("active=false&handled=true")).complaints.map((c: any) => c.id)).toEqual([ids[0]]);
+  });
+
+  it("Should read the marks once and write them once, and serve later reads from the isolate", async () => {
+    await list();
+    kv.resetCounts();
+    await put(ids[0], { note: "x" });
+    expect(kv.writes).toEqual([handledKey(M1)]);
+    expect(kv.reads).toBe(1);
+    await list();
+    kv.resetCounts();
+    await list();
+    await list("handled=true");
+    await call(e, "/api/complaints.csv");
+    await call(e, `/api/complaints/${ids[0]}`);
+    await call(e, "/api/status");
+    expect(kv.reads).toBe(0);
+  });
+});
+
+describe("DELETE /api/complaints/{id}/handled", () => {
+  it("Should take the mark off and answer the complaint with handled null", async () => {
+    await put(ids[0], { note: "by mistake" });
+    await put(ids[1], { note: "stays" });
+    const res = await del(ids[0]);
+    expect(res.status).toBe(200);
+    const { complaint } = await json(res);
+    expect(complaint).toMatchObject({ id: ids[0], handled: null });
+    expect(Object.keys(complaint).slice(-3)).toEqual(["active", "handled", "raw"]);
+    expect((await detail(ids[0])).handled).toBeNull();
+    expect((await detail(ids[1])).handled.note).toBe("stays");
+    expect(Object.keys(await storedMarks())).toEqual([ids[1]]);
+  });
+
+  it("Should answer 200 and write nothing for a complaint that carries no mark", async () => {
+    kv.resetCounts();
+    const res = await del(ids[0]);
+    expect(res.status).toBe(200);
+    expect((await json(res)).complaint).toMatchObject({ id: ids[0], handled: null });
+    expect(kv.writes).toEqual([]);
+  });
+});
+
+describe("the handled filter", () => {
+  it("Should list only marked or only unmarked complaints, with the other filters", async () => {
+    await put(ids[0], { note: "a" });
+    await put(ids[1], { note: "b" });
+    await put(SHARED_COMPLAINT_ID, {}, { mchid: M2 });
+    const marked = await list("handled=true");
+    expect(marked.total).toBe(3);
+    expect(marked.complaints.every((c: any) => c.handled !== null)).toBe(true);
+    const unmarked = await list("handled=false");
+    expect(unmarked.total).toBe(2 * FIXTURES - 3);
+    expect(unmarked.complaints.every((c: any) => c.handled === null)).toBe(true);
+    expect((await list(`handled=true&mchid=${M1}`)).complaints.map((c: any) => c.id).sort()).toEqual([...ids].sort());
+    expect((await list(`handled=true&mchid=${M2}`)).complaints.map((c: any) => c.id)).toEqual([SHARED_COMPLAINT_ID]);
+    expect((await list(`handled=true&q=${ids[1]}`)).complaints.map((c: any) => c.id)).toEqual([ids[1]]);
+    expect((await list("handled=true&active=false")).total).toBe(0);
+    expect((await list("handled=")).total).toBe(2 * FIXTURES);
+  });
+
+  it("Should page through handled=true and handled=false with the cursor, every match exactly once", async () => {
+    const own = (await list(`mchid=${M1}`)).complaints.map((c: any) => c.id) as string[];
+    for (const id of own.filter((_, i) => i % 3 === 0)) await put(id, { note: id }, { mchid: M1 });
+    for (const value of ["true", "false"]) {
+      const expected = (await list(`handled=${value}`)).complaints.map((c: any) => c.id);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: any = await json(
+          await call(e, `/api/complaints?handled=${value}&limit=2${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`),
+        );
+        expect(page.total).toBe(expected.length);
+        expect(page.complaints.every((c: any) => (c.handled !== null) === (value === "true"))).toBe(true);
+        seen.push(...page.complaints.map((c: any) => c.id));
+        cursor = page.next_cursor;
+        pages++;
+      } while (cursor !== null);
+      expect(seen).toEqual(expected);
+      expect(pages).toBe(Math.ceil(expected.length / 2));
+    }
+    const cursor = (await list("handled=true&limit=1")).next_cursor;
+    const other = await call(e, `/api/complaints?handled=false&limit=1&cursor=${encodeURIComponent(cursor)}`);
+    expect(other.status).toBe(400);
+    expect((await json(other)).error.parameter).toBe("cursor");
+  });
+
+  it.each(["maybe", "1", "TRUE", "yes"])("Should answer 400 naming handled for handled=%s, in the list and the CSV", async (value) => {
+    for (const route of ["/api/complaints", "/api/complaints.csv"]) {
+      const res = await call(e, `${route}?handled=${value}`);
+      expect(res.status).toBe(400);
+      expect((await json(res)).error).toMatchObject({ code: "bad_request", parameter: "handled" });
+    }
+  });
+});
+
+describe("the CSV", () => {
+  it("Should end every row with handled_at, empty when unmarked, and filter by handled", async () => {
+    const at = (await json(await put(ids[0], { note: "=cmd|' /C calc'!A0" }))).complaint.handled.at;
+    const rows = await csvRows(`mchid=${M1}`);
+    expect((rows[0] as string[]).join(",")).toBe(
+      "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at,handled_at",
+    );
+    const text = await (await call(e, `/api/complaints.csv?mchid=${M1}`)).text();
+    expect(text).not.toContain("calc");
+    const byId = new Map(rows.slice(1).map((r) => [r[0], r]));
+    expect(byId.get(ids[0])?.at(-1)).toBe(at);
+    expect(byId.get(ids[1])?.at(-1)).toBe("");
+    const marked = await csvRows("handled=true");
+    expect(marked.slice(1).map((r) => r[0])).toEqual([ids[0]]);
+    expect((await csvRows("handled=false")).length - 1).toBe(2 * FIXTURES - 1);
+  });
+});
+
+describe("marks and polls", () => {
+  it("Should keep a mark made between two polls through both, and the polls' data with the mark", async () => {
+    const { complaint: marked } = await json(await put(ids[0], { note: "客服已联系" }));
+    const items = fixtureComplaints(M1).map((c) => (c.complaint_id === ids[0] ? { ...c, body: "补充：仍未退款" } : c));
+    sandbox.setComplaints(M1, items);
+    kv.resetCounts();
+    await fireCron(e, t0 + 4 * H);
+    expect(kv.writes).toContain(complaintsKey(M1));
+    expect(kv.writes).not.toContain(handledKey(M1));
+    let c = await detail(ids[0]);
+    expect(c).toMatchObject({ body: "补充：仍未退款", active: true, handled: marked.handled });
+    expect(c.last_seen_at).toBe(new Date(t0 + 4 * H).toISOString());
+
+    sandbox.removeComplaint(M1, ids[0]);
+    await fireCron(e, t0 + 8 * H);
+    c = await detail(ids[0]);
+    expect(c).toMatchObject({ body: "补充：仍未退款", active: false, handled: marked.handled });
+    expect(await storedMarks()).toEqual({ [ids[0]]: marked.handled });
+    expect((await status()).complaints_unhandled).toBe(FIXTURES - 1);
+  });
+
+  it("Should lose nothing when a mark and a poll come in the same second, either way round", async () => {
+    sandbox.addComplaint(M1, {
+      complaint_id: "NEW-1",
+      complaint_at: "2026-11-27 10:00:00",
+      order_id: "O",
+      out_trade_no: "T",
+      total_fee: 100,
+      body: "新投诉",
+    });
+    await put(ids[0], { note: "before the poll" });
+    await fireCron(e, t0 + 4 * H);
+    sandbox.addComplaint(M1, {
+      complaint_id: "NEW-2",
+      complaint_at: "2026-11-27 11:00:00",
+      order_id: "O",
+      out_trade_no: "T",
+      total_fee: 100,
+      body: "又一个",
+    });
+    await fireCron(e, t0 + 8 * H);
+    await put("NEW-1", { note: "after the poll" });
+    sandbox.addComplaint(M1, {
+      complaint_id: "NEW-3",
+      complaint_at: "2026-11-27 12:00:00",
+      order_id: "O",
+      out_trade_no: "T",
+      total_fee: 100,
+      body: "第三个",
+    });
+    // Overlapping for real: the poll and the mark run at once.
+    const [res] = await Promise.all([put(ids[1], { note: "during the poll" }), fireCron(e, t0 + 12 * H)]);
+    expect(res.status).toBe(200);
+
+    const marked = (await list("handled=true")).complaints.map((c: any) => [c.id, c.handled.note]);
+    expect(new Map(marked)).toEqual(
+      new Map([
+        [ids[0], "before the poll"],
+        ["NEW-1", "after the poll"],
+        [ids[1], "during the poll"],
+      ]),
+    );
+    const all = (await list(`mchid=${M1}`)).complaints.map((c: any) => c.id);
+    expect(all).toEqual(expect.arrayContaining(["NEW-1", "NEW-2", "NEW-3", ids[0], ids[1]]));
+    expect(all).toHaveLength(FIXTURES + 3);
+    // The setup fails the test if KV refused any write.
+  });
+
+  it("Should store both of two marks of one merchant made at once, the second after KV's refusal", async () => {
+    const [a, b] = await Promise.all([put(ids[0], { note: "one" }), put(ids[1], { note: "two" })]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    // The second write within the second was refused, as production KV would; the route waited and wrote again.
+    expect(kv.violations.splice(0)).toEqual([expect.stringMatching(new RegExp(`^${handledKey(M1)}: 429`))]);
+    const stored = await storedMarks();
+    expect(Object.fromEntries(Object.entries(stored).map(([id, m]) => [id, m.note]))).toEqual({ [ids[0]]: "one", [ids[1]]: "two" });
+    expect((await list("handled=true")).complaints.map((c: any) => c.handled.note).sort()).toEqual(["one", "two"]);
+  });
+
+  it("Should answer 503 storage, without a stack, when KV refuses the write twice", async () => {
+    kv.failPutsMatching = /^handled:/;
+    const res = await put(ids[0], { note: "lost" });
+    expect(res.status).toBe(503);
+    const text = await res.text();
+    expect(JSON.parse(text).error).toMatchObject({ code: "storage", message: expect.stringContaining("not saved") });
+    expect(text).not.toMatch(/\bat .*\.(ts|js)|Error:/);
+    kv.failPutsMatching = null;
+    expect((await detail(ids[0])).handled).toBeNull();
+  });
+});
+
+describe("ETags and the status", () => {
+  it("Should change every ETag when a mark changes, so a changed mark never answers 304", async () => {
+    const routes = ["/api/complaints", `/api/complaints/${ids[0]}`, "/api/complaints.csv", "/api/status"];
+    const tags = async () => Promise.all(routes.map(async (r) => (await call(e, r)).headers.get("etag") as string));
+    const first = await tags();
+    for (const [i, route] of routes.entries()) {
+      expect((await call(e, route, { headers: { "if-none-match": first[i] as string } })).status).toBe(304);
+    }
+    await put(ids[0], { note: "x" });
+    const marked = await tags();
+    for (const [i, route] of routes.entries()) {
+      expect(marked[i]).not.toBe(first[i]);
+      expect((await call(e, route, { headers: { "if-none-match": first[i] as string } })).status).toBe(200);
+    }
+    await put(ids[0], { note: "y" });
+    const edited = await tags();
+    expect(edited.every((tag, i) => tag !== marked[i])).toBe(true);
+    await del(ids[0]);
+    const unmarked = await tags();
+    expect(unmarked.every((tag, i) => tag !== edited[i])).toBe(true);
+  });
+
+  it("Should count each merchant's active complaints without a mark as complaints_unhandled", async () => {
+    expect(await status(M1)).toMatchObject({ complaints_active: FIXTURES, complaints_unhandled: FIXTURES });
+    await put(ids[0], {});
+    await put(ids[1], {});
+    await put(SHARED_COMPLAINT_ID, {}, { mchid: M2 });
+    expect(await status(M1)).toMatchObject({ complaints_active: FIXTURES, complaints_unhandled: FIXTURES - 2 });
+    expect(await status(M2)).toMatchObject({ complaints_active: FIXTURES, complaints_unhandled: FIXTURES - 1 });
+    // A vanished complaint is not active: its mark no longer counts, nor does the complaint.
+    sandbox.removeComplaint(M1, ids[0]);
+    await fireCron(e, t0 + 4 * H);
+    expect(await status(M1)).toMatchObject({ complaints_active: FIXTURES - 1, complaints_unhandled: FIXTURES - 2 });
+    await del(ids[1]);
+    expect((await status(M1)).complaints_unhandled).toBe(FIXTURES - 1);
+  });
+});
+
+describe("CORS", () => {
+  it("Should let a listed origin send PUT and DELETE", async () => {
+    const res = await call(testEnv({ CORS_ORIGINS: "https://shop.example" }), path(ids[0]), {
+      method: "OPTIONS",
+      token: null,
+      headers: { origin: "https://shop.example", "access-control-request-method": "PUT" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-methods")).toMatch(/PUT.*DELETE|DELETE.*PUT/);
+  });
+});
