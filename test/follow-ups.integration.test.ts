@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { Receiver, routeFetch } from "./support/receiver";
-import { call, clearKv, fireCron, testEnv } from "./support/worker";
+import { call, clearKv, fireCron, kv, testEnv } from "./support/worker";
 
 const H = 3_600_000;
 const MIN = 60_000;
@@ -180,5 +180,58 @@ describe("settings", () => {
   it.each(["24,24", "0", "721", "48,24", "x"])("Should refuse REMIND_AFTER_HOURS=%s", async (value) => {
     const res = await call(testEnv({ REMIND_AFTER_HOURS: value }), "/healthz");
     expect(((await res.json()) as any).error).toMatchObject({ code: "bad_config", setting: "REMIND_AFTER_HOURS" });
+  });
+});
+
+describe("what the review of follow-ups found", () => {
+  it("Should keep a chat reminder of many complaints within the platform's size: 10 lines and how many more", async () => {
+    sandbox.setComplaints(
+      mchid,
+      Array.from({ length: 30 }, (_, i) => ({
+        complaint_id: `M-${i}`,
+        complaint_at: "2026-12-01 07:00:00",
+        order_id: `O-${i}`,
+        total_fee: 100,
+        body: "很长的投诉内容".repeat(10),
+      })),
+    );
+    const e = alertEnv([WECOM], { REMIND_AFTER_HOURS: "24" });
+    await fireCron(e, T0);
+    receiver.received.length = 0;
+    await fireCron(e, T0 + 24 * H);
+    const chat = bodies(/wecom\.test/).map((b) => b.markdown.content as string);
+    expect(chat).toHaveLength(1);
+    expect(chat[0]).toContain("还有 20 条");
+    expect(new TextEncoder().encode(chat[0]).length).toBeLessThan(4096);
+  });
+
+  it("Should send a digest_at after the day's last tick at the next midnight tick, once", async () => {
+    const e = alertEnv([{ ...HOOK, digest_at: "23:45" }]);
+    await fireCron(e, T0);
+    receiver.received.length = 0;
+    await tickThrough(e, T0 + 30 * MIN, T0 + 20 * H);
+    const digests = bodies(/hooks\.test/).filter((b) => b.event === "digest.daily");
+    expect(digests.map((d) => Date.parse(d.at))).toEqual([T0 + 16 * H]); // 00:00 Beijing, the day after
+  });
+
+  it("Should tell of a complaint gone once, even when the poll that found it gone must be redone", async () => {
+    const e = alertEnv([HOOK]);
+    await fireCron(e, T0);
+    const gone = (fixtureComplaints(mchid)[0] as { complaint_id: string }).complaint_id;
+    sandbox.removeComplaint(mchid, gone);
+    receiver.failing = /hooks\.test/;
+    kv.failPutsMatching = /^complaints:/;
+    kv.failPutsCount = 1;
+    await fireCron(e, T0 + 4 * H);
+    receiver.failing = null;
+    await tickThrough(e, T0 + 4.5 * H, T0 + 6 * H);
+    const resolved = bodies(/hooks\.test/).filter((b) => b.event === "complaint.resolved");
+    expect(resolved.map((b) => b.complaint.id)).toEqual([gone]);
+    expect(resolved[0].complaint).toMatchObject({ active: false, handled: null });
+  });
+
+  it("Should send a webhook the complaint as the API shows it, handled included", async () => {
+    await fireCron(alertEnv([HOOK]), T0);
+    expect(bodies(/hooks\.test/)[0].complaint).toMatchObject({ handled: null, active: true });
   });
 });

@@ -35,6 +35,11 @@ export function beijingTextOf(value: string, seconds = false): string {
   return Number.isNaN(ms) ? value : beijingText(ms, seconds);
 }
 
+/** Minutes after Beijing midnight of an instant. */
+export function beijingMinutes(epochMs: number): number {
+  return Math.floor(((((epochMs + BEIJING_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
+}
+
 /** The Beijing date (`YYYY-MM-DD`) an instant falls on. */
 export function beijingDay(epochMs: number): string {
   return toBeijingIso(epochMs).slice(0, 10);

@@ -19,6 +19,8 @@ import { beijingTextOf } from "../domain/time";
 export const BODY_LIMIT = 200;
 /** Complaints a summary lists one by one. */
 export const SUMMARY_SHOWN = 5;
+/** Lines a reminder, resolved or quiet-hours message lists, so it stays within chat platforms' ~4 KB. */
+export const LIST_SHOWN = 10;
 /** Code points of the body on one summary line. */
 export const SUMMARY_BODY_LIMIT = 40;
 /** Code points of an upstream error message an alert shows. */
@@ -276,10 +278,7 @@ function draft(n: Notification, publicUrl: string | null): { title: string; bloc
     case "digest":
       return digestDraft(n.merchants, n.at, publicUrl);
     case "held": {
-      const blocks: Block[] = [
-        { kind: "note", text: `免打扰时段内的 ${n.titles.length} 条消息：` },
-        { kind: "items", items: n.titles.map(oneLine) },
-      ];
+      const blocks: Block[] = [{ kind: "note", text: `免打扰时段内的 ${n.titles.length} 条消息：` }, ...listed(n.titles.map(oneLine))];
       const link = dashboardLink(publicUrl);
       if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
       return { title: `免打扰期间 ${n.titles.length} 条消息`, blocks };
@@ -304,6 +303,13 @@ export function ageText(ms: number): string {
   return rest === 0 ? `${Math.floor(hours / 24)} 天` : `${Math.floor(hours / 24)} 天 ${rest} 小时`;
 }
 
+/** The first {@link LIST_SHOWN} lines as items, and how many more there are. */
+function listed(lines: readonly string[]): Block[] {
+  const blocks: Block[] = [{ kind: "items", items: lines.slice(0, LIST_SHOWN) }];
+  if (lines.length > LIST_SHOWN) blocks.push({ kind: "note", text: `还有 ${lines.length - LIST_SHOWN} 条` });
+  return blocks;
+}
+
 function reminderDraft(mchid: string, merchantName: string | null, items: readonly Reminder[], at: string, publicUrl: string | null) {
   const now = Date.parse(at);
   const lines = items.map(({ complaint: c }) => {
@@ -314,7 +320,7 @@ function reminderDraft(mchid: string, merchantName: string | null, items: readon
   const blocks: Block[] = [
     { kind: "field", label: "商户", value: merchantLabel(mchid, merchantName) },
     { kind: "note", text: `${items.length} 条投诉仍未处理（最早的在前），未处理的投诉可能导致商户号被冻结：` },
-    { kind: "items", items: lines },
+    ...listed(lines),
   ];
   const link = dashboardLink(publicUrl);
   if (link !== null) blocks.push({ kind: "link", label: "去处理", url: link });
@@ -325,7 +331,7 @@ function resolvedDraft(mchid: string, merchantName: string | null, complaints: r
   const blocks: Block[] = [
     { kind: "field", label: "商户", value: merchantLabel(mchid, merchantName) },
     { kind: "note", text: `${complaints.length} 条投诉已不在 PAYJS 的投诉列表中：` },
-    { kind: "items", items: complaints.map(summaryLine) },
+    ...listed(complaints.map(summaryLine)),
   ];
   const link = dashboardLink(publicUrl);
   if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });

@@ -7,10 +7,13 @@
  * one write per key per second); they are folded in again when the outbox is next read.
  * @module
  */
+
 import type { Complaint } from "../domain/complaint";
+import { served } from "../domain/handled";
 import type { DigestEntry, EventName, MerchantStatusEntry, Notification, Reminder } from "../domain/notification";
 import type { ChannelRecord, Deliveries, Outbox, OutboxEntry, Progress } from "../domain/outbox";
 import type { ErrorAt } from "../domain/shape";
+import { beijingMinutes } from "../domain/time";
 import type { Channel } from "./settings";
 
 /** Chat channels get one summary instead of more than this many messages for one poll. */
@@ -150,7 +153,8 @@ export function enqueue(outbox: Outbox, events: PollEvents, channels: readonly C
           ),
         );
       } else {
-        for (const complaint of fresh.map(slim)) {
+        // A webhook gets the complaint exactly as the API shows it: a new one is not handled yet.
+        for (const complaint of fresh.map((c) => (channel.type.chat ? slim(c) : served(c, null)))) {
           const n: Notification = {
             kind: "complaint",
             event: "complaint.new",
@@ -192,8 +196,8 @@ export interface FollowUps {
   resolved: Complaint[];
   /** Complaints no longer to remind (handled, or gone): their pending reminders are dropped. */
   settled: ReadonlySet<string>;
-  /** Today's digest for the channels whose digest goes out from this merchant's outbox now; null: none. */
-  digest: { day: string; channels: ReadonlySet<string>; merchants: DigestEntry[] } | null;
+  /** The digest for the channels whose digest goes out from this merchant's outbox now (channel → the day it covers); null: none. */
+  digest: { days: ReadonlyMap<string, string>; merchants: DigestEntry[] } | null;
 }
 
 /** A reminder's mark among an entry's complaint ids: the complaint and the threshold. */
@@ -244,7 +248,7 @@ export function enqueueFollowUps(outbox: Outbox, f: FollowUps, channels: readonl
             event: "complaint.reminder",
             at: f.at,
             merchantName: f.merchantName,
-            complaint: r.complaint,
+            complaint: served(r.complaint, null),
             hours: r.hours,
           };
           const mark = reminderMark(r.complaint.id, r.hours);
@@ -252,7 +256,14 @@ export function enqueueFollowUps(outbox: Outbox, f: FollowUps, channels: readonl
         }
       }
     }
-    if (f.resolved.length > 0 && wants(channel, "complaint.resolved", f.mchid)) {
+    // Keyed by the complaint and the last poll that listed it: a poll that must be redone (its complaints write
+    // failed) finds the same complaints gone again, and must not tell of them twice.
+    const resolvedMark = (c: Complaint): string => `${c.id}@${c.last_seen_at}`;
+    const toldGone = new Set(
+      outbox.entries.filter((e) => e.channel === channel.name && e.event === "complaint.resolved").flatMap((e) => e.complaint_ids),
+    );
+    const gone = f.resolved.filter((c) => !toldGone.has(resolvedMark(c)));
+    if (gone.length > 0 && wants(channel, "complaint.resolved", f.mchid)) {
       if (channel.type.chat) {
         const n: Notification = {
           kind: "resolved_list",
@@ -260,20 +271,21 @@ export function enqueueFollowUps(outbox: Outbox, f: FollowUps, channels: readonl
           at: f.at,
           mchid: f.mchid,
           merchantName: f.merchantName,
-          complaints: f.resolved.map(slim),
+          complaints: gone.map(slim),
         };
-        add(entry(channel.name, `resolved:${f.at}`, "complaint.resolved", [], n, f.at));
+        add(entry(channel.name, `resolved:${f.at}`, "complaint.resolved", gone.map(resolvedMark), n, f.at));
       } else {
-        for (const complaint of f.resolved) {
+        for (const complaint of gone) {
           const n: Notification = { kind: "resolved", event: "complaint.resolved", at: f.at, merchantName: f.merchantName, complaint };
-          add(entry(channel.name, `resolved:${complaint.id}:${f.at}`, "complaint.resolved", [], n, f.at));
+          add(entry(channel.name, `resolved:${resolvedMark(complaint)}`, "complaint.resolved", [resolvedMark(complaint)], n, f.at));
         }
       }
     }
-    if (f.digest?.channels.has(channel.name) && (channel.events === null || channel.events.has("digest.daily"))) {
+    const day = f.digest?.days.get(channel.name);
+    if (f.digest !== null && day !== undefined) {
       const merchants = f.digest.merchants.filter((m) => channel.merchants === null || channel.merchants.has(m.mchid));
       const n: Notification = { kind: "digest", event: "digest.daily", at: f.at, merchants };
-      add(entry(channel.name, `digest:${f.digest.day}`, "digest.daily", [], n, f.at));
+      add(entry(channel.name, `digest:${day}`, "digest.daily", [], n, f.at));
     }
   }
   return changed;
@@ -288,7 +300,7 @@ export function hasDigest(outbox: Outbox, channel: string, day: string): boolean
 export function inQuietHours(channel: Channel, at: number): boolean {
   if (channel.quietHours === null) return false;
   const [from, to] = channel.quietHours;
-  const minute = Math.floor(((at + 8 * 3_600_000) % 86_400_000) / 60_000);
+  const minute = beijingMinutes(at);
   return from < to ? minute >= from && minute < to : minute >= from || minute < to;
 }
 

@@ -148,8 +148,7 @@ export async function sendAlerts(tick: Tick, open: OpenOutbox): Promise<void> {
   open.deliveries.channels = structuredClone(open.outbox.channels);
 }
 
-/** Whether a merchant that was not polled has alerts waiting for a retry that are due now. */
+/** Whether an outbox has alerts due now (a damaged one is rewritten, its text kept aside, before this is asked). */
 export function hasDueAlerts(tick: Tick, open: OpenOutbox): boolean {
-  // A damaged outbox waits for its merchant's next poll, which keeps the damaged text aside first.
-  return open.damaged === undefined && dueEntries(open.outbox, tick.config.channels, tick.now).length > 0;
+  return dueEntries(open.outbox, tick.config.channels, tick.now).length > 0;
 }

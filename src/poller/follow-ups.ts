@@ -7,10 +7,10 @@
 import type { Config, Merchant } from "../config";
 import type { Complaint } from "../domain/complaint";
 import { COMPLAINTS } from "../domain/complaint";
-import { HANDLED, type Marks } from "../domain/handled";
+import { HANDLED, type Marks, served } from "../domain/handled";
 import type { DigestEntry, Reminder } from "../domain/notification";
 import type { Outbox } from "../domain/outbox";
-import { BEIJING_OFFSET_MS, beijingDay, DAY_MS } from "../domain/time";
+import { beijingDay, beijingMinutes, DAY_MS } from "../domain/time";
 import { type FollowUps, hasDigest } from "../notify/outbox";
 import { complaintsKey, handledKey, type Store } from "../store";
 
@@ -25,7 +25,7 @@ const LATE_LIMIT_MS = 6 * DAY_MS;
 export function dueReminders(complaints: readonly Complaint[], marks: Marks, hours: readonly number[], now: number): Reminder[] {
   const due: Reminder[] = [];
   for (const complaint of complaints) {
-    if (!complaint.active || marks[complaint.id] !== undefined) continue;
+    if (!complaint.active || Object.hasOwn(marks, complaint.id)) continue;
     const first = Date.parse(complaint.first_seen_at);
     for (const h of hours) {
       const at = first + h * HOUR_MS;
@@ -37,12 +37,12 @@ export function dueReminders(complaints: readonly Complaint[], marks: Marks, hou
 
 /** Complaints never to remind again: handled, or gone from PAYJS's list. */
 export function settledIds(complaints: readonly Complaint[], marks: Marks): Set<string> {
-  return new Set(complaints.filter((c) => !c.active || marks[c.id] !== undefined).map((c) => c.id));
+  return new Set(complaints.filter((c) => !c.active || Object.hasOwn(marks, c.id)).map((c) => c.id));
 }
 
 export function digestEntry(merchant: Merchant, complaints: readonly Complaint[], marks: Marks, now: number): DigestEntry {
   const active = complaints.filter((c) => c.active);
-  const unhandled = active.filter((c) => marks[c.id] === undefined);
+  const unhandled = active.filter((c) => !Object.hasOwn(marks, c.id));
   const oldest = unhandled.map((c) => c.first_seen_at).sort()[0] ?? null;
   return {
     mchid: merchant.mchid,
@@ -54,24 +54,31 @@ export function digestEntry(merchant: Merchant, complaints: readonly Complaint[]
   };
 }
 
-/** Minutes after Beijing midnight. */
-function beijingMinutes(now: number): number {
-  return Math.floor(((now + BEIJING_OFFSET_MS) % DAY_MS) / 60_000);
+/** A digest due up to this long ago is still sent: a `digest_at` after the day's last tick goes out at 00:00. */
+const DIGEST_CATCH_UP_MS = 60 * 60_000;
+
+/** The Beijing day whose digest is due now at `digestAt` (minutes after midnight), or null when none is. */
+export function digestDay(digestAt: number, now: number): string | null {
+  const minutes = beijingMinutes(now);
+  if (minutes >= digestAt) return beijingDay(now);
+  const late = minutes + 24 * 60 - digestAt;
+  return late * 60_000 < DIGEST_CATCH_UP_MS ? beijingDay(now - DAY_MS) : null;
 }
 
 /**
- * The channels whose digest of today goes out from `merchant`'s outbox now: its time has come, it is the first
- * configured merchant the channel covers (one digest a channel, over all its merchants), and it is not queued yet.
+ * The channels whose digest goes out from `merchant`'s outbox now, by the day it covers: its time has come, it
+ * is the first configured merchant the channel covers (one digest a channel, over all its merchants), the
+ * channel takes `digest.daily`, and it is not queued yet.
  */
-export function digestChannels(config: Config, merchant: Merchant, outbox: Outbox, now: number): Set<string> {
-  const day = beijingDay(now);
-  const minutes = beijingMinutes(now);
-  const channels = config.channels.filter((ch) => {
-    if (ch.digestAt === null || minutes < ch.digestAt) return false;
+export function digestChannels(config: Config, merchant: Merchant, outbox: Outbox, now: number): Map<string, string> {
+  const due = new Map<string, string>();
+  for (const ch of config.channels) {
+    const day = ch.digestAt === null ? null : digestDay(ch.digestAt, now);
+    if (day === null || (ch.events !== null && !ch.events.has("digest.daily"))) continue;
     const home = config.merchants.find((m) => ch.merchants === null || ch.merchants.has(m.mchid));
-    return home?.mchid === merchant.mchid && !hasDigest(outbox, ch.name, day);
-  });
-  return new Set(channels.map((ch) => ch.name));
+    if (home?.mchid === merchant.mchid && !hasDigest(outbox, ch.name, day)) due.set(ch.name, day);
+  }
+  return due;
 }
 
 async function marksOf(store: Store, mchid: string): Promise<Marks> {
@@ -79,7 +86,8 @@ async function marksOf(store: Store, mchid: string): Promise<Marks> {
   return loaded.kind === "ok" ? loaded.value : {};
 }
 
-async function complaintsOf(store: Store, mchid: string): Promise<Complaint[]> {
+/** The merchant's stored complaints, as far as they can be read. */
+export async function complaintsOf(store: Store, mchid: string): Promise<Complaint[]> {
   const loaded = await store.load(complaintsKey(mchid), COMPLAINTS);
   return loaded.kind === "ok" ? loaded.value : [];
 }
@@ -114,14 +122,14 @@ export async function loadFollowUps(
           : digestEntry(m, await complaintsOf(store, m.mchid), await marksOf(store, m.mchid), now),
       ),
     );
-    digest = { day: beijingDay(now), channels, merchants };
+    digest = { days: channels, merchants };
   }
   return {
     mchid: merchant.mchid,
     merchantName: merchant.name,
     at: new Date(now).toISOString(),
     reminders: dueReminders(mine, marks, config.remindAfterHours, now),
-    resolved,
+    resolved: resolved.map((c) => served(c, Object.hasOwn(marks, c.id) ? (marks[c.id] ?? null) : null)),
     settled: settledIds(mine, marks),
     digest,
   };

@@ -27,7 +27,7 @@ import {
   writeOutbox,
 } from "./alerts";
 import { exclusive } from "./exclusive";
-import { loadFollowUps } from "./follow-ups";
+import { complaintsOf, loadFollowUps } from "./follow-ups";
 import { type Merge, mergeComplaints } from "./merge";
 import { saveStatus } from "./save-status";
 import { nextState, type Outcome } from "./schedule";
@@ -181,7 +181,7 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
       newComplaints: merge?.added ?? [],
       watcher: watcherTransition(state, next, config.alertAfterFailures),
       state: next,
-      complaints: async () => known ?? readableComplaints(store, merchant.mchid),
+      complaints: async () => known ?? complaintsOf(store, merchant.mchid),
     });
     const followUps = await loadFollowUps(config, store, merchant, open.outbox, known, merge?.vanished ?? [], now);
     if (enqueueFollowUps(open.outbox, followUps, config.channels)) open.changed = true;
@@ -262,11 +262,6 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
 function storageFailure(error: unknown): Outcome {
   const message = `Workers KV failed: ${error instanceof Error ? error.message : "unknown error"}`;
   return { ok: false, transient: true, error: { code: "storage", message: message.slice(0, 200) } };
-}
-
-async function readableComplaints(store: Store, mchid: string): Promise<Complaint[]> {
-  const loaded = await store.load(complaintsKey(mchid), COMPLAINTS);
-  return loaded.kind === "ok" ? loaded.value : [];
 }
 
 /**

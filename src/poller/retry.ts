@@ -1,7 +1,7 @@
 /**
  * The merchants a tick did not poll: reminders and the daily digest queued when their time has come, and
- * alerts sent when due. Each writes its outbox only when something was queued, and its status only when
- * something was sent: each key at most once.
+ * alerts sent when due. Each writes its outbox only when it changed (queued, dropped or damaged), and its
+ * status only when something was sent: each key at most once.
  * @module
  */
 import { logEvent } from "../log";

@@ -121,7 +121,8 @@ export async function changeMark(kv: KVNamespace, mchid: string, id: string, mar
   const key = handledKey(mchid);
   let preserved = false;
   const apply = async (): Promise<void> => {
-    const current = await store.load(key, HANDLED, KV_CACHE_TTL_S);
+    // Fresh, not the edge's copy: the change is applied to what KV holds now.
+    const current = await store.load(key, HANDLED);
     if (current.kind === "unreadable" && current.error.code === "storage_format") {
       throw new MarkNotSaved(`${current.error.message}: a newer version of this Worker wrote it, so it is left as it is`);
     }

@@ -55,9 +55,11 @@ const SETTLE_MS = 5 * 60_000;
 const DUE_MARGIN_MS = 2 * 60_000;
 
 /**
- * Until when this isolate may keep `snapshot`, read at `now`. Only a poll writes a merchant's values, and
+ * Until when this isolate may keep `snapshot`, read at `now`. Only a poll writes a merchant's complaints, and
  * it polls only once due (`next_poll_at` less the cron jitter, for the cron and `POST /api/poll` alike);
- * with alert channels, a retry writes the status only once an entry's `next_attempt_at` has come. So:
+ * with alert channels, a retry writes the status only once an entry's `next_attempt_at` has come. (A tick that
+ * queues a reminder or digest writes the outbox unannounced: the channels' `pending` counts may lag until the
+ * copy expires; complaints and poll states never do. Handled marks are read apart, see `marks.ts`.) So:
  * - a merchant that is due, never polled, or unreadable: {@link ISOLATE_TTL_MS}, a poll may come any minute;
  * - a poll that began less than {@link SETTLE_MS} ago: until then, when its values are surely everywhere
  *   and one more read takes them (what was read before may still predate it);
