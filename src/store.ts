@@ -40,6 +40,24 @@ export type Stored<T> =
   | { kind: "ok"; value: T; rev: string; damage: { error: StorageError; text: string } | null }
   | { kind: "unreadable"; error: StorageError; text: string };
 
+/** KV takes one write per key per second and refuses a second with a 429: such a write is tried once more after this. */
+const REWRITE_AFTER_MS = 1_100;
+
+/**
+ * Runs `write`; when it throws (but for errors `isFinal` names), once more after a second, with `again` true:
+ * the second try re-reads what it changes, since another invocation wrote it meanwhile. The second try's
+ * error is the caller's.
+ */
+export async function writeTwice<T>(write: (again: boolean) => Promise<T>, isFinal: (error: unknown) => boolean = () => false): Promise<T> {
+  try {
+    return await write(false);
+  } catch (error) {
+    if (isFinal(error)) throw error;
+  }
+  await new Promise((resolve) => setTimeout(resolve, REWRITE_AFTER_MS));
+  return write(true);
+}
+
 export const complaintsKey = (mchid: string): string => `complaints:${mchid}`;
 export const statusKey = (mchid: string): string => `status:${mchid}`;
 export const outboxKey = (mchid: string): string => `outbox:${mchid}`;

@@ -14,6 +14,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type PayjsComplaintItem, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
+import { DOCTOR_SETTINGS } from "../scripts/doctor/settings";
+import type { Verdict } from "../scripts/doctor/verdict";
 import { phpUrldecode } from "../src/payjs/sign";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -21,15 +23,7 @@ const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const DOCTOR = join(ROOT, "scripts", "doctor.ts");
 
 /** Every setting the doctor reads: removed from the inherited environment of each run. */
-const SETTINGS = [
-  "PAYJS_MCHID",
-  "PAYJS_KEY",
-  "PAYJS_MERCHANTS",
-  "PAYJS_API_BASE",
-  "RESPONSE_SIGNATURE",
-  "ALLOW_UNSIGNED_RESPONSES",
-  "UPSTREAM_TIMEOUT_MS",
-];
+const SETTINGS = DOCTOR_SETTINGS;
 
 interface Run {
   code: number | null;
@@ -40,18 +34,7 @@ interface Run {
   json: any;
 }
 
-interface VerdictJson {
-  mchid: string;
-  accepted: boolean;
-  http_status: number | null;
-  return_code: number | null;
-  message: string | null;
-  complaints: number | null;
-  signature: "verified" | "absent" | "mismatch" | null;
-  scheme: string | null;
-  fields: string[];
-  advice: string[];
-}
+type VerdictJson = Omit<Verdict, "name">;
 
 const ONE = SANDBOX_MERCHANT;
 const TWO = SANDBOX_MERCHANT_2;

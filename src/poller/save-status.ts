@@ -8,10 +8,7 @@ import { STATUS } from "../domain/poll-state";
 import { logEvent } from "../log";
 import { mergeDeliveries } from "../notify/outbox";
 import type { Store } from "../store";
-import { statusKey } from "../store";
-
-/** KV takes one write per key per second: a refused status write is tried once more after this. */
-const REWRITE_AFTER_MS = 1_100;
+import { statusKey, writeTwice } from "../store";
 
 /**
  * Writes the status; if KV refuses, once more after a second. Losing it would lose the record of alerts just
@@ -22,16 +19,13 @@ const REWRITE_AFTER_MS = 1_100;
  */
 export async function saveStatus(store: Store, mchid: string, status: Status, rev: string | null, now: number): Promise<boolean> {
   try {
-    await store.save(statusKey(mchid), STATUS, status, now);
-    return true;
-  } catch {
-    await new Promise((resolve) => setTimeout(resolve, REWRITE_AFTER_MS));
-  }
-  try {
-    const current = await store.load(statusKey(mchid), STATUS);
-    const theirs = current.kind === "ok" && current.rev !== rev ? current.value : null;
-    const merged = theirs === null ? status : { state: theirs.state, deliveries: mergeDeliveries(theirs.deliveries, status.deliveries) };
-    await store.save(statusKey(mchid), STATUS, merged, now);
+    await writeTwice(async (again) => {
+      if (!again) return store.save(statusKey(mchid), STATUS, status, now);
+      const current = await store.load(statusKey(mchid), STATUS);
+      const theirs = current.kind === "ok" && current.rev !== rev ? current.value : null;
+      const merged = theirs === null ? status : { state: theirs.state, deliveries: mergeDeliveries(theirs.deliveries, status.deliveries) };
+      return store.save(statusKey(mchid), STATUS, merged, now);
+    });
     return true;
   } catch (error) {
     logEvent("status", {

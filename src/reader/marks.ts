@@ -10,7 +10,7 @@
 import type { Complaint } from "../domain/complaint";
 import { HANDLED, type HandledMark, type Marks, markOf, noMarks, withMark } from "../domain/handled";
 import type { Merchant } from "../domain/merchant";
-import { handledKey, localWriteCount, type StorageError, Store, type Stored } from "../store";
+import { handledKey, localWriteCount, type StorageError, Store, type Stored, writeTwice } from "../store";
 
 /** How long this isolate keeps a merchant's marks. */
 export const MARKS_TTL_MS = 30_000;
@@ -19,8 +19,6 @@ export const MARKS_TTL_MS = 30_000;
  * the reads that serve answers and for the read before a write alike.
  */
 const KV_CACHE_TTL_S = 30;
-/** KV takes one write per key per second: a refused write of the marks is tried once more after this. */
-const REWRITE_AFTER_MS = 1_100;
 
 export interface MerchantMarks {
   marks: Marks;
@@ -141,13 +139,7 @@ export async function changeMark(kv: KVNamespace, mchid: string, id: string, mar
     remember(kv, mchid, { marks: next, rev, error: null }, now);
   };
   try {
-    return await apply();
-  } catch (error) {
-    if (error instanceof MarkNotSaved) throw error;
-  }
-  await new Promise((resolve) => setTimeout(resolve, REWRITE_AFTER_MS));
-  try {
-    return await apply();
+    return await writeTwice(apply, (error) => error instanceof MarkNotSaved);
   } catch (error) {
     if (error instanceof MarkNotSaved) throw error;
     throw new MarkNotSaved("KV did not store the change of the handled marks (twice); try again in a few seconds");
