@@ -20,7 +20,7 @@ import { listPage, parseListQuery } from "../src/reader/query";
 import { loadSnapshot } from "../src/reader/snapshot";
 import { FORMAT, Store } from "../src/store";
 import { MemoryKv } from "./memory-kv";
-import { KEY, MCHID, pollWork, reloaded, responseBody, T0 } from "./poll-work";
+import { complaintsValue, KEY, MCHID, pollWork, reloaded, responseBody, T0 } from "./poll-work";
 
 type Fn = () => unknown;
 
@@ -87,7 +87,7 @@ function pollCpu(url: URL): Response {
       parse: () => JSON.parse(body),
       md5: () => md5(bytes),
       verify: () => parseComplaintResponse(body, KEY, "strict"),
-      stringify: () => JSON.stringify({ format: FORMAT, rev: "bench", complaints: firstPoll.complaints }),
+      stringify: () => complaintsValue(firstPoll.complaints),
       first: () => pollWork(body, [], nowIso, null),
       again: () => pollWork(body, stored, nowIso, nowIso),
     },
@@ -147,7 +147,7 @@ async function serveCpu(url: URL): Promise<Response> {
   const kv = new MemoryKv();
   const nowIso = new Date(T0).toISOString();
   const complaints = pollWork(responseBody(n), [], nowIso, null).complaints;
-  await kv.put(`complaints:${MCHID}`, JSON.stringify({ format: FORMAT, rev: "a", complaints }));
+  await kv.put(`complaints:${MCHID}`, complaintsValue(complaints));
   const state = { ...INITIAL_STATE, last_attempt_at: nowIso, last_success_at: nowIso, next_poll_at: nowIso };
   await kv.put(`status:${MCHID}`, JSON.stringify({ format: FORMAT, rev: "b", state }));
   const merchants = [{ mchid: MCHID, key: SANDBOX_MERCHANT.key, name: null }];

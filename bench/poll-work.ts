@@ -6,11 +6,11 @@
  */
 import { generateComplaints } from "../sandbox/fixtures";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import type { Complaint } from "../src/domain/complaint";
+import { COMPLAINTS, type Kept } from "../src/domain/complaint";
 import { INITIAL_STATE } from "../src/domain/poll-state";
 import { parseJson } from "../src/json";
 import { parseComplaintResponse } from "../src/payjs/client";
-import { normaliseComplaints } from "../src/payjs/complaint";
+import { identifyComplaints } from "../src/payjs/complaint";
 import { signParams } from "../src/payjs/sign";
 import { mergeComplaints } from "../src/poller/merge";
 import { FORMAT } from "../src/store";
@@ -32,14 +32,19 @@ export function responseBody(count: number, now = T0): string {
   return JSON.stringify(payload);
 }
 
-/** What `Store.saveComplaints` / `saveStatus` would put, for the bench's byte counts. */
-function storedValue(field: string, value: unknown): string {
-  return JSON.stringify({ format: FORMAT, rev: "bench", [field]: value });
+/** What `Store.save` would put, for the bench's byte counts. */
+function storedValue(fields: Record<string, unknown>): string {
+  return JSON.stringify({ format: FORMAT, rev: "bench", ...fields });
+}
+
+/** The complaints value a poll writes. */
+export function complaintsValue(kept: readonly Kept[]): string {
+  return storedValue(COMPLAINTS.write([...kept]));
 }
 
 export interface PollWork {
   /** The complaints a poll would store. */
-  complaints: Complaint[];
+  complaints: Kept[];
   added: number;
   changed: boolean;
   /** Characters written: the complaints value (when changed) and the status value. */
@@ -50,17 +55,19 @@ export interface PollWork {
  * Parse, verify the sign over the whole body, normalise every complaint, diff against `stored`, and build the
  * JSON a poll writes: the complaints value when something changed, the status value always.
  */
-export function pollWork(body: string, stored: readonly Complaint[], nowIso: string, previousSuccessAt: string | null): PollWork {
+export function pollWork(body: string, stored: readonly Kept[], nowIso: string, previousSuccessAt: string | null): PollWork {
   const upstream = parseComplaintResponse(body, KEY, "strict");
   if (!upstream.ok) throw new Error(`poll bench: ${upstream.error.code}: ${upstream.error.message}`);
-  const fresh = normaliseComplaints(MCHID, upstream.items).complaints;
+  const fresh = identifyComplaints(upstream.items).sightings;
   const merge = mergeComplaints(stored, fresh, nowIso, previousSuccessAt);
-  let written = storedValue("state", { ...INITIAL_STATE, last_attempt_at: nowIso, last_success_at: nowIso, next_poll_at: nowIso }).length;
-  if (merge.changed) written += storedValue("complaints", merge.complaints).length;
+  let written = storedValue({ state: { ...INITIAL_STATE, last_attempt_at: nowIso, last_success_at: nowIso, next_poll_at: nowIso } }).length;
+  if (merge.changed) written += complaintsValue(merge.complaints).length;
   return { complaints: merge.complaints, added: merge.added.length, changed: merge.changed, written };
 }
 
 /** The stored list as a later poll reads it back from KV: a fresh parse, sharing nothing with the response. */
-export function reloaded(complaints: readonly Complaint[]): Complaint[] {
-  return (parseJson(storedValue("complaints", complaints)) as { complaints: Complaint[] }).complaints;
+export function reloaded(complaints: readonly Kept[]): Kept[] {
+  const read = COMPLAINTS.read(parseJson(complaintsValue(complaints)) as Record<string, unknown>);
+  if (read === null || read.bad > 0) throw new Error("poll bench: the stored list did not read back whole");
+  return read.value;
 }

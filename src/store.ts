@@ -5,22 +5,28 @@
  *
  * | key | value |
  * |---|---|
- * | `format` | the layout version (`"1"`), for later migrations |
- * | `complaints:{mchid}` | `{"format":1,"rev","complaints":[…]}`: every complaint ever seen for one merchant |
- * | `status:{mchid}` | `{"format":1,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
- * | `outbox:{mchid}` | `{"format":1,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
- * | `handled:{mchid}` | `{"format":1,"rev","marks":{id:{"at","note"}}}`: handled marks, written only by the HTTP side |
+ * | `format` | the layout version (`"2"`): a Worker that reads an older one only refuses to touch a newer one |
+ * | `complaints:{mchid}` | `{"format":2,"rev","complaints":[[raw,first_seen_at,…],…]}`: every complaint ever seen for one merchant, newest first |
+ * | `status:{mchid}` | `{"format":2,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
+ * | `outbox:{mchid}` | `{"format":2,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
+ * | `handled:{mchid}` | `{"format":2,"rev","marks":{id:{"at","note"}}}`: handled marks, written only by the HTTP side |
  * | `corrupt:{key}:{ms}` | an unreadable value, kept aside before the poller rebuilt that key |
  *
  * One value per merchant instead of one per complaint keeps a poll's writes proportional to what changed
  * and a list request at 2 reads per merchant.
+ *
+ * Format 1 kept every complaint's derived fields beside its `raw` (2.3× the size of PAYJS's answer); format 2
+ * keeps `raw` and the sighting times only (see `COMPLAINTS`). Values of format 1 are read as they are and
+ * written in format 2 by their next write; the `format` key moves to 2 at the first poll.
  * @module
  * @see https://developers.cloudflare.com/kv/platform/limits/
  */
 import type { Shape } from "./domain/shape";
 import { parseJson } from "./json";
 
-export const FORMAT = 1;
+export const FORMAT = 2;
+/** Layouts this version reads: its own, and the one before, which it migrates as it writes. */
+const READABLE = new Set<unknown>([1, FORMAT]);
 const FORMAT_KEY = "format";
 
 export type StorageErrorCode = "storage_corrupt" | "storage_format";
@@ -37,7 +43,7 @@ export interface StorageError {
  */
 export type Stored<T> =
   | { kind: "absent" }
-  | { kind: "ok"; value: T; rev: string; damage: { error: StorageError; text: string } | null }
+  | { kind: "ok"; value: T; rev: string; damage: { error: StorageError; text: string } | null; format: number }
   | { kind: "unreadable"; error: StorageError; text: string };
 
 /** KV takes one write per key per second and refuses a second with a 429: such a write is tried once more after this. */
@@ -76,7 +82,7 @@ function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T>
     return unreadable(key, text, "storage_corrupt", "is not a JSON object (an older layout?)");
   }
   const record = parsed as Record<string, unknown>;
-  if (record.format !== FORMAT) {
+  if (!READABLE.has(record.format)) {
     return unreadable(key, text, "storage_format", `has format ${JSON.stringify(record.format)}, expected ${FORMAT}`);
   }
   const checked = shape.read(record);
@@ -88,7 +94,13 @@ function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T>
           text,
           error: { code: "storage_corrupt" as const, key, message: `Stored value ${key} has ${checked.bad} unreadable ${shape.parts}` },
         };
-  return { kind: "ok", value: checked.value, rev: typeof record.rev === "string" ? record.rev : "", damage };
+  return {
+    kind: "ok",
+    value: checked.value,
+    rev: typeof record.rev === "string" ? record.rev : "",
+    damage,
+    format: record.format as number,
+  };
 }
 
 function unreadable<T>(key: string, text: string, code: StorageErrorCode, what: string): Stored<T> {
@@ -157,7 +169,7 @@ export class Store {
     const stored = decode(key, text, shape);
     if (stored.kind !== "unreadable" || stored.error.code !== "storage_corrupt" || shape.salvage === undefined) return stored;
     const value = shape.salvage.from(completeItems(stored.text, shape.salvage.field));
-    return { kind: "ok", value, rev: "", damage: { text: stored.text, error: stored.error } };
+    return { kind: "ok", value, rev: "", damage: { text: stored.text, error: stored.error }, format: FORMAT };
   }
 
   /** Writes one value under a new revision, and gives that revision (what a later {@link load} reads back). */
@@ -169,7 +181,8 @@ export class Store {
   }
 
   /**
-   * The layout version on record; writes it when the namespace is new. Null when KV holds a newer layout.
+   * The layout version on record; writes it when the namespace is new or holds the layout before (whose values
+   * this version reads and rewrites). Null when KV holds a newer layout.
    * Invocations running at once in this isolate share one check, so a new namespace gets one write.
    */
   checkFormat(): Promise<StorageError | null> {
@@ -181,12 +194,13 @@ export class Store {
   }
 
   private async readFormat(): Promise<StorageError | null> {
-    const text = await this.kv.get(FORMAT_KEY);
-    if (text === null) {
+    const text = (await this.kv.get(FORMAT_KEY))?.trim() ?? null;
+    if (text === String(FORMAT)) return null;
+    if (text === null || READABLE.has(Number(text))) {
+      // From now on a Worker of the layout before refuses this namespace rather than misread its values.
       await this.kv.put(FORMAT_KEY, String(FORMAT));
       return null;
     }
-    if (text.trim() === String(FORMAT)) return null;
     return {
       code: "storage_format",
       key: FORMAT_KEY,

@@ -60,15 +60,72 @@ export function complaintRecord(fields: UpstreamFields, seen: { first_seen_at: s
   };
 }
 
-/** Every complaint ever seen for one merchant. One damaged record costs only itself. */
-export const COMPLAINTS: Shape<Complaint[]> = {
+/**
+ * A complaint as it is kept in KV: the upstream record verbatim and when it was seen. Every other field of a
+ * {@link Complaint} is derived from `raw` when read, so the stored value is about the size of PAYJS's answer.
+ * While `active`, `last_seen_at` is a lower bound: the merchant's last successful poll saw it too.
+ */
+export type Kept = Pick<Complaint, "id" | "raw" | "first_seen_at" | "last_seen_at" | "active">;
+
+/**
+ * One kept complaint in the stored list (layout format 2): `[raw, first_seen_at]` while active,
+ * `[raw, first_seen_at, last_seen_at]` once gone, and a fourth item, the id, when `complaint_id` alone does not
+ * give it (absent, a number past 2^53, or a repeat's `~2`); an active one then has `null` third.
+ */
+type KeptItem = [RawComplaint, string] | [RawComplaint, string, string | null] | [RawComplaint, string, string | null, string];
+
+/** The id `complaint_id` gives when it is plain text or a safe integer; undefined when the id must be kept. */
+function plainId(raw: RawComplaint): string | undefined {
+  const given = raw.complaint_id;
+  if (typeof given === "string") return given.trim() === given && given !== "" ? given : undefined;
+  return typeof given === "number" && Number.isSafeInteger(given) ? String(given) : undefined;
+}
+
+function keptItem(k: Kept): KeptItem {
+  const own = plainId(k.raw) === k.id ? undefined : k.id;
+  if (own !== undefined) return [k.raw, k.first_seen_at, k.active ? null : k.last_seen_at, own];
+  return k.active ? [k.raw, k.first_seen_at] : [k.raw, k.first_seen_at, k.last_seen_at];
+}
+
+function fromItem(item: unknown): Kept | null {
+  if (!Array.isArray(item) || item.length < 2 || item.length > 4) return null;
+  const [raw, first, last = null, own] = item as unknown[];
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw) || typeof first !== "string") return null;
+  if (last !== null && typeof last !== "string") return null;
+  const id = own === undefined ? plainId(raw as RawComplaint) : own;
+  if (typeof id !== "string") return null;
+  return { id, raw: raw as RawComplaint, first_seen_at: first, last_seen_at: last ?? first, active: last === null };
+}
+
+/** A record of the first layout (every derived field stored beside `raw`): what it keeps. */
+function fromRecord(c: unknown): Kept | null {
+  if (!isComplaint(c)) return null;
+  return { id: c.id, raw: c.raw, first_seen_at: c.first_seen_at, last_seen_at: c.last_seen_at, active: c.active };
+}
+
+/** Either layout's items, one by one: a damaged one costs only itself. */
+function keptOf(items: readonly unknown[]): Kept[] {
+  const kept: Kept[] = [];
+  for (const item of items) {
+    const k = Array.isArray(item) ? fromItem(item) : fromRecord(item);
+    if (k !== null) kept.push(k);
+  }
+  return kept;
+}
+
+/**
+ * Every complaint ever seen for one merchant, newest first as the poller last wrote them. Values of the first
+ * layout (whole records) are read as well, and written back in the new one by the next poll that changes
+ * something: nothing is lost on the way.
+ */
+export const COMPLAINTS: Shape<Kept[]> = {
   whole: "complaints",
   parts: "complaints",
   read({ complaints }) {
     if (!Array.isArray(complaints)) return null;
-    const value = complaints.filter(isComplaint);
+    const value = keptOf(complaints);
     return { value, bad: complaints.length - value.length };
   },
-  write: (complaints) => ({ complaints }),
-  salvage: { field: "complaints", from: (items) => items.filter(isComplaint) },
+  write: (kept) => ({ complaints: kept.map(keptItem) }),
+  salvage: { field: "complaints", from: keptOf },
 };

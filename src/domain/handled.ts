@@ -4,7 +4,7 @@
  * overwrite each other.
  * @module
  */
-import type { Complaint } from "./complaint";
+import type { Complaint, Kept } from "./complaint";
 import { isString, type Shape } from "./shape";
 
 export interface HandledMark {
@@ -62,7 +62,7 @@ export function withMark(marks: Marks, id: string, mark: HandledMark | null): Ma
 }
 
 /** How many of `complaints` are active and carry no mark. */
-export function countUnhandled(complaints: readonly Complaint[], marks: Marks): number {
+export function countUnhandled(complaints: readonly Kept[], marks: Marks): number {
   let n = 0;
   for (const c of complaints) if (c.active && !Object.hasOwn(marks, c.id)) n++;
   return n;

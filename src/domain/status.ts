@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { Complaint } from "./complaint";
+import type { Kept } from "./complaint";
 import { countUnhandled, type Marks } from "./handled";
 import type { Merchant } from "./merchant";
 import type { MerchantStatusEntry } from "./notification";
@@ -16,7 +16,7 @@ import { isDue, type PollState } from "./poll-state";
 export function statusEntry(
   merchant: Merchant,
   state: PollState | null,
-  complaints: readonly Complaint[],
+  complaints: readonly Kept[],
   now: number,
   marks?: Marks,
 ): MerchantStatusEntry {

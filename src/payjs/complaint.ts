@@ -5,7 +5,7 @@
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
 
-import type { RawComplaint, UpstreamFields } from "../domain/complaint";
+import { type Complaint, complaintRecord, type Kept, type RawComplaint, type UpstreamFields } from "../domain/complaint";
 import { BEIJING_OFFSET_MS, isRealTime, toBeijingIso } from "../domain/time";
 import { rawNumberText, sourceKeys } from "../json";
 import { md5 } from "../md5";
@@ -34,6 +34,34 @@ function partsOf(match: RegExpExecArray): [number, number, number, number, numbe
   ];
 }
 
+/** The number of two ASCII digits at `i`, or -1. */
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * PAYJS's own form exactly, `2026-11-08 01:13:29`, read digit by digit: a poll and a list request read every
+ * stored complaint's time, and a regular expression per complaint costs more than parsing the whole value.
+ * Null for any other text (the general path then reads it).
+ */
+function payjsParts(text: string): [number, number, number, number, number, number] | null {
+  if (text.length !== 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 32) return null;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return null;
+  const hi = twoDigits(text, 0);
+  const lo = twoDigits(text, 2);
+  const parts: [number, number, number, number, number, number] = [
+    hi * 100 + lo,
+    twoDigits(text, 5),
+    twoDigits(text, 8),
+    twoDigits(text, 11),
+    twoDigits(text, 14),
+    twoDigits(text, 17),
+  ];
+  return hi >= 0 && lo >= 0 && realTime(parts) ? parts : null;
+}
+
 /** Whether the parts name a real calendar time within the years 2000–2100. */
 function realTime([y, mo, d, h, mi, s]: readonly [number, number, number, number, number, number]): boolean {
   return y >= 2000 && y <= 2100 && isRealTime(y, mo, d, h, mi, s);
@@ -41,6 +69,8 @@ function realTime([y, mo, d, h, mi, s]: readonly [number, number, number, number
 
 /** PAYJS's own form, Beijing wall-clock text, already in parts: checked, else null. */
 function localParts(text: string): [number, number, number, number, number, number] | null {
+  const exact = payjsParts(text);
+  if (exact !== null) return exact;
   const local = LOCAL_TIME.exec(text);
   if (local === null) return null;
   const parts = partsOf(local);
@@ -63,6 +93,11 @@ function inYears(ms: number): number | null {
  */
 export function parseUpstreamTime(value: unknown): number | null {
   if (typeof value === "number") return unixTime(value);
+  const exact = typeof value === "string" ? payjsParts(value) : null;
+  if (exact !== null) {
+    const [y, mo, d, h, mi, s] = exact;
+    return Date.UTC(y, mo - 1, d, h, mi, s) - BEIJING_OFFSET_MS;
+  }
   // A number too long for a double (kept as its digits by parseJson) is read from its digits.
   const source = typeof value === "string" ? value : rawNumberText(value);
   if (source === undefined) return null;
@@ -86,7 +121,7 @@ export function parseUpstreamTime(value: unknown): number | null {
  */
 function complaintAt(value: unknown): string {
   if (typeof value === "string") {
-    const parts = localParts(value.trim());
+    const parts = payjsParts(value) ?? localParts(value.trim());
     if (parts !== null) {
       const [y, mo, d, h, mi, s] = parts;
       return `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}+08:00`;
@@ -136,23 +171,26 @@ export function complaintId(raw: RawComplaint): string {
   return "h" + md5(canonical(raw)).slice(0, 20);
 }
 
+/** An upstream record and the id it goes by in this answer. */
+export interface Sighting {
+  id: string;
+  raw: RawComplaint;
+}
+
 /**
- * One answer's complaints, each with an id no other one in the answer has. Records whose id repeats (the same
+ * One answer's records, each with an id no other one in the answer has. Records whose id repeats (the same
  * `complaint_id` twice, or identical records without one) are all kept: the second gets `~2`, the third `~3`
  * (skipping any id already in use), so a repeat keeps its id from poll to poll while the answer stays the same.
  * `repeatedIds` lists each repeated id once, for the log.
  */
-export function normaliseComplaints(
-  mchid: string,
-  items: readonly RawComplaint[],
-): { complaints: UpstreamFields[]; repeatedIds: string[] } {
-  const complaints = items.map((raw) => normaliseComplaint(mchid, raw));
-  const taken = new Set(complaints.map((c) => c.id));
-  if (taken.size === complaints.length) return { complaints, repeatedIds: [] };
+export function identifyComplaints(items: readonly RawComplaint[]): { sightings: Sighting[]; repeatedIds: string[] } {
+  const sightings = items.map((raw): Sighting => ({ id: complaintId(raw), raw }));
+  const taken = new Set(sightings.map((c) => c.id));
+  if (taken.size === sightings.length) return { sightings, repeatedIds: [] };
   const seen = new Set<string>();
   const repeated = new Set<string>();
-  for (const complaint of complaints) {
-    const id = complaint.id;
+  for (const sighting of sightings) {
+    const id = sighting.id;
     if (!seen.has(id)) {
       seen.add(id);
       continue;
@@ -160,15 +198,41 @@ export function normaliseComplaints(
     repeated.add(id);
     let n = 2;
     while (taken.has(`${id}~${n}`)) n++;
-    complaint.id = `${id}~${n}`;
-    taken.add(complaint.id);
+    sighting.id = `${id}~${n}`;
+    taken.add(sighting.id);
   }
-  return { complaints, repeatedIds: [...repeated] };
+  return { sightings, repeatedIds: [...repeated] };
+}
+
+/** Every record of one answer with the fields derived from it, ids as {@link identifyComplaints} gives them. */
+export function normaliseComplaints(
+  mchid: string,
+  items: readonly RawComplaint[],
+): { complaints: UpstreamFields[]; repeatedIds: string[] } {
+  const { sightings, repeatedIds } = identifyComplaints(items);
+  return { complaints: sightings.map((s) => upstreamFields(mchid, s.id, s.raw)), repeatedIds };
 }
 
 export function normaliseComplaint(mchid: string, raw: RawComplaint): UpstreamFields {
+  return upstreamFields(mchid, complaintId(raw), raw);
+}
+
+/**
+ * A kept complaint as the API shows it: every field derived from `raw` again, by today's rules, and an active
+ * one last seen by the merchant's last successful poll (`lastSuccessAt`), which had it in its list.
+ */
+export function complaintOf(mchid: string, kept: Kept, lastSuccessAt: string | null): Complaint {
+  const last = kept.active && lastSuccessAt !== null && lastSuccessAt > kept.last_seen_at ? lastSuccessAt : kept.last_seen_at;
+  return complaintRecord(upstreamFields(mchid, kept.id, kept.raw), {
+    first_seen_at: kept.first_seen_at,
+    last_seen_at: last,
+    active: kept.active,
+  });
+}
+
+function upstreamFields(mchid: string, id: string, raw: RawComplaint): UpstreamFields {
   return {
-    id: complaintId(raw),
+    id,
     mchid,
     complaint_at: complaintAt(raw.complaint_at),
     out_trade_no: text(raw.out_trade_no),

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Complaint } from "../domain/complaint";
+import type { Complaint, Kept } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
 import { comparePositions, positionOf } from "../domain/order";
 import { type Deliveries, emptyOutbox, noDeliveries, OUTBOX, type Outbox } from "../domain/outbox";
@@ -84,7 +84,7 @@ export interface Told {
   watcher: WatcherEvent | null;
   state: PollState;
   /** The merchant's complaints after the poll, for the status entry a watcher event carries. */
-  complaints: () => Promise<Complaint[]>;
+  complaints: () => Promise<readonly Kept[]>;
 }
 
 /** Queues what the poll tells and drops what is done with; marks the outbox changed if anything was. */

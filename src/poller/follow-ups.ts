@@ -5,13 +5,13 @@
  * @module
  */
 import type { Config, Merchant } from "../config";
-import type { Complaint } from "../domain/complaint";
-import { COMPLAINTS } from "../domain/complaint";
+import { COMPLAINTS, type Complaint, type Kept } from "../domain/complaint";
 import { HANDLED, type Marks, served } from "../domain/handled";
 import type { DigestEntry, Reminder } from "../domain/notification";
 import type { Outbox } from "../domain/outbox";
 import { beijingDay, beijingMinutes, DAY_MS } from "../domain/time";
 import { type FollowUps, hasDigest } from "../notify/outbox";
+import { complaintOf } from "../payjs/complaint";
 import { complaintsKey, handledKey, type Store } from "../store";
 
 const HOUR_MS = 3_600_000;
@@ -22,8 +22,13 @@ const HOUR_MS = 3_600_000;
 const LATE_LIMIT_MS = 6 * DAY_MS;
 
 /** Each active, unhandled complaint's thresholds passed now (and not long ago), oldest complaint first. */
-export function dueReminders(complaints: readonly Complaint[], marks: Marks, hours: readonly number[], now: number): Reminder[] {
-  const due: Reminder[] = [];
+export function dueReminders<T extends Kept>(
+  complaints: readonly T[],
+  marks: Marks,
+  hours: readonly number[],
+  now: number,
+): { complaint: T; hours: number }[] {
+  const due: { complaint: T; hours: number }[] = [];
   for (const complaint of complaints) {
     if (!complaint.active || Object.hasOwn(marks, complaint.id)) continue;
     const first = Date.parse(complaint.first_seen_at);
@@ -36,11 +41,11 @@ export function dueReminders(complaints: readonly Complaint[], marks: Marks, hou
 }
 
 /** Complaints never to remind again: handled, or gone from PAYJS's list. */
-export function settledIds(complaints: readonly Complaint[], marks: Marks): Set<string> {
+export function settledIds(complaints: readonly Kept[], marks: Marks): Set<string> {
   return new Set(complaints.filter((c) => !c.active || Object.hasOwn(marks, c.id)).map((c) => c.id));
 }
 
-export function digestEntry(merchant: Merchant, complaints: readonly Complaint[], marks: Marks, now: number): DigestEntry {
+export function digestEntry(merchant: Merchant, complaints: readonly Kept[], marks: Marks, now: number): DigestEntry {
   const active = complaints.filter((c) => c.active);
   const unhandled = active.filter((c) => !Object.hasOwn(marks, c.id));
   const oldest = unhandled.map((c) => c.first_seen_at).sort()[0] ?? null;
@@ -87,7 +92,7 @@ async function marksOf(store: Store, mchid: string): Promise<Marks> {
 }
 
 /** The merchant's stored complaints, as far as they can be read. */
-export async function complaintsOf(store: Store, mchid: string): Promise<Complaint[]> {
+export async function complaintsOf(store: Store, mchid: string): Promise<Kept[]> {
   const loaded = await store.load(complaintsKey(mchid), COMPLAINTS);
   return loaded.kind === "ok" ? loaded.value : [];
 }
@@ -97,14 +102,16 @@ export async function complaintsOf(store: Store, mchid: string): Promise<Complai
  * a digest goes out from it, every merchant the digest covers.
  * @param complaints the merchant's complaints as the poll left them (null: read them).
  * @param resolved the complaints the poll found gone.
+ * @param lastSuccessAt the merchant's last successful poll: when its active complaints were last seen.
  */
 export async function loadFollowUps(
   config: Config,
   store: Store,
   merchant: Merchant,
   outbox: Outbox,
-  complaints: Complaint[] | null,
-  resolved: Complaint[],
+  complaints: readonly Kept[] | null,
+  resolved: readonly Complaint[],
+  lastSuccessAt: string | null,
   now: number,
 ): Promise<FollowUps> {
   const mine = complaints ?? (await complaintsOf(store, merchant.mchid));
@@ -128,7 +135,9 @@ export async function loadFollowUps(
     mchid: merchant.mchid,
     merchantName: merchant.name,
     at: new Date(now).toISOString(),
-    reminders: dueReminders(mine, marks, config.remindAfterHours, now),
+    reminders: dueReminders(mine, marks, config.remindAfterHours, now).map(
+      ({ complaint, hours }): Reminder => ({ complaint: complaintOf(merchant.mchid, complaint, lastSuccessAt), hours }),
+    ),
     resolved: resolved.map((c) => served(c, Object.hasOwn(marks, c.id) ? (marks[c.id] ?? null) : null)),
     settled: settledIds(mine, marks),
     digest,

@@ -18,6 +18,14 @@ describe("mergeComplaints", () => {
     expect(m.complaints[0]).toMatchObject({ first_seen_at: T1, last_seen_at: T1, active: true });
   });
 
+  it("Should keep the list newest complaint_at first, times that do not parse last, then by id", () => {
+    const at = (id: string, complaint_at: unknown) => normaliseComplaint("100", { complaint_id: id, complaint_at });
+    const first = mergeComplaints([], [at("b", "2026-11-08 01:00:00"), at("x", "昨天"), at("c", "2026-11-09 01:00:00")], T1, null);
+    expect(first.complaints.map((c) => c.id)).toEqual(["c", "b", "x"]);
+    const next = mergeComplaints(first.complaints, [...first.complaints, at("a", "2026-11-08 01:00:00"), at("d", 1_794_300_000)], T2, T1);
+    expect(next.complaints.map((c) => c.id)).toEqual(["d", "c", "a", "b", "x"]);
+  });
+
   it("Should report no change when the list is the same", () => {
     const first = mergeComplaints([], [item("a"), item("b")], T1, null);
     const m = mergeComplaints(first.complaints, [item("b"), item("a")], T2, T1);
@@ -48,13 +56,13 @@ describe("mergeComplaints", () => {
     const first = mergeComplaints([], [item("a", "old")], T1, null);
     const m = mergeComplaints(first.complaints, [item("a", "new")], T2, T1);
     expect(m).toMatchObject({ added: [], changed: true });
-    expect(m.complaints[0]).toMatchObject({ body: "new", first_seen_at: T1 });
+    expect(m.complaints[0]).toMatchObject({ raw: { body: "new" }, first_seen_at: T1 });
   });
 
   it("Should count a complaint listed twice in one response once", () => {
     const m = mergeComplaints([], [item("a", "x"), item("a", "y")], T1, null);
     expect(m.added).toHaveLength(1);
-    expect(m.complaints[0]?.body).toBe("y");
+    expect(m.complaints[0]?.raw.body).toBe("y");
   });
 
   it("Should keep a complaint stored under the old derived id as the same complaint under its new id", () => {

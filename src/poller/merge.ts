@@ -3,15 +3,16 @@
  * left the upstream list becomes inactive and keeps the time it was last seen.
  * @module
  */
-import { type Complaint, complaintRecord, type UpstreamFields } from "../domain/complaint";
-import { complaintId } from "../payjs/complaint";
+import type { Kept } from "../domain/complaint";
+import { complaintId, parseUpstreamTime, type Sighting } from "../payjs/complaint";
 
 export interface Merge {
-  complaints: Complaint[];
-  added: Complaint[];
-  vanished: Complaint[];
+  /** Newest `complaint_at` first, as the HTTP side serves them: it then sorts a list already in order. */
+  complaints: Kept[];
+  added: Kept[];
+  vanished: Kept[];
   /** Complaints missing from a damaged stored value that were announced before: restored, not new. */
-  recovered: Complaint[];
+  recovered: Kept[];
   /** False when the stored list is already exactly right: the poll then writes no complaints. */
   changed: boolean;
 }
@@ -42,23 +43,12 @@ function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
-function sameUpstream(stored: Complaint, fresh: UpstreamFields): boolean {
-  return (
-    stored.complaint_at === fresh.complaint_at &&
-    stored.out_trade_no === fresh.out_trade_no &&
-    stored.order_id === fresh.order_id &&
-    stored.total_fee === fresh.total_fee &&
-    stored.body === fresh.body &&
-    sameJson(stored.raw, fresh.raw)
-  );
-}
-
 /**
  * The upstream item an active stored complaint now goes by, when its id was derived (PAYJS gave no
  * `complaint_id`) by an earlier rule than {@link complaintId}'s: the same record must not turn into a
  * vanished complaint and a new one.
  */
-function renamed(old: Complaint, fresh: ReadonlyMap<string, UpstreamFields>): UpstreamFields | undefined {
+function renamed(old: Kept, fresh: ReadonlyMap<string, Sighting>): Sighting | undefined {
   if (!old.active || !old.id.startsWith("h")) return undefined;
   const id = complaintId(old.raw);
   return id === old.id ? undefined : fresh.get(id);
@@ -73,19 +63,19 @@ function renamed(old: Complaint, fresh: ReadonlyMap<string, UpstreamFields>): Up
  *   announced again; any other missing one is new.
  */
 export function mergeComplaints(
-  stored: readonly Complaint[],
-  upstream: readonly UpstreamFields[],
+  stored: readonly Kept[],
+  upstream: readonly Sighting[],
   nowIso: string,
   previousSuccessAt: string | null,
-  announced?: (item: UpstreamFields) => boolean,
+  announced?: (item: Sighting) => boolean,
 ): Merge {
-  const fresh = new Map<string, UpstreamFields>();
+  const fresh = new Map<string, Sighting>();
   for (const item of upstream) fresh.set(item.id, item);
 
-  const complaints: Complaint[] = [];
-  const added: Complaint[] = [];
-  const vanished: Complaint[] = [];
-  const recovered: Complaint[] = [];
+  const complaints: Kept[] = [];
+  const added: Kept[] = [];
+  const vanished: Kept[] = [];
+  const recovered: Kept[] = [];
   let changed = false;
 
   for (const old of stored) {
@@ -102,19 +92,34 @@ export function mergeComplaints(
       continue;
     }
     fresh.delete(now.id);
-    if (old.active && old.id === now.id && sameUpstream(old, now)) {
+    // Every other field derives from `raw`: the same record is the same complaint.
+    if (old.active && old.id === now.id && sameJson(old.raw, now.raw)) {
       complaints.push(old);
     } else {
-      complaints.push(complaintRecord(now, { first_seen_at: old.first_seen_at, last_seen_at: nowIso, active: true }));
+      complaints.push(kept(now, old.first_seen_at, nowIso));
       changed = true;
     }
   }
   for (const item of fresh.values()) {
     const seenBefore = previousSuccessAt !== null && announced?.(item) === true;
-    const complaint = complaintRecord(item, { first_seen_at: seenBefore ? previousSuccessAt : nowIso, last_seen_at: nowIso, active: true });
+    const complaint = kept(item, seenBefore ? previousSuccessAt : nowIso, nowIso);
     (seenBefore ? recovered : added).push(complaint);
     complaints.push(complaint);
     changed = true;
   }
-  return { complaints, added, vanished, recovered, changed };
+  return { complaints: changed ? newestFirst(complaints) : complaints, added, vanished, recovered, changed };
+}
+
+function kept(item: Sighting, firstSeenAt: string, nowIso: string): Kept {
+  return { id: item.id, raw: item.raw, first_seen_at: firstSeenAt, last_seen_at: nowIso, active: true };
+}
+
+/**
+ * The list in the order the HTTP side serves (newest `complaint_at` first, times that do not parse last, then
+ * by id), so that it only checks the order when it reads. Stable, and near linear on a list already in order.
+ */
+export function newestFirst(complaints: Kept[]): Kept[] {
+  const at = new Map<Kept, number>();
+  for (const c of complaints) at.set(c, parseUpstreamTime(c.raw.complaint_at) ?? Number.NEGATIVE_INFINITY);
+  return complaints.sort((a, b) => (at.get(b) as number) - (at.get(a) as number) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -4,18 +4,17 @@
  * @module
  */
 import type { Config } from "../config";
-import { COMPLAINTS, type Complaint, type UpstreamFields } from "../domain/complaint";
+import { COMPLAINTS, type Kept } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
 import { type Deliveries, noDeliveries } from "../domain/outbox";
 import { INITIAL_STATE, isDue, msUntilDue, type PollState, type SignatureStatus, STATUS } from "../domain/poll-state";
-import { instantOfComplaintAt } from "../domain/time";
 import { logEvent } from "../log";
 import { enqueueFollowUps, toldComplaintIds } from "../notify/outbox";
 import { MERCHANTS_AT_ONCE } from "../outbound";
 import { callComplaints } from "../payjs/client";
-import { normaliseComplaints } from "../payjs/complaint";
+import { complaintOf, identifyComplaints, parseUpstreamTime, type Sighting } from "../payjs/complaint";
 import type { SignCheck } from "../payjs/sign";
-import { complaintsKey, type Store, statusKey } from "../store";
+import { complaintsKey, FORMAT, type Store, statusKey } from "../store";
 import {
   foldIfLarge,
   type OpenOutbox,
@@ -28,7 +27,7 @@ import {
 } from "./alerts";
 import { exclusive } from "./exclusive";
 import { complaintsOf, loadFollowUps } from "./follow-ups";
-import { type Merge, mergeComplaints } from "./merge";
+import { type Merge, mergeComplaints, newestFirst } from "./merge";
 import { saveStatus } from "./save-status";
 import { nextState, type Outcome } from "./schedule";
 import type { Tick } from "./tick-context";
@@ -83,7 +82,7 @@ export async function planPoll(config: Config, store: Store, now: number, only?:
 /** What the upstream call and the stored list gave, before the diff; `signature` as the answer's check found it. */
 type Reading = { signature: SignCheck | null } & (
   | { ok: false; outcome: Outcome }
-  | { ok: true; fresh: UpstreamFields[]; stored: Complaint[]; damaged: string | undefined }
+  | { ok: true; fresh: Sighting[]; stored: Kept[]; damaged: string | undefined; outdated: boolean }
 );
 
 async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
@@ -108,7 +107,7 @@ async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
       outcome: { ok: false, transient: false, error: { code: loaded.error.code, message: loaded.error.message } },
     };
   }
-  const { complaints: fresh, repeatedIds } = normaliseComplaints(merchant.mchid, upstream.items);
+  const { sightings: fresh, repeatedIds } = identifyComplaints(upstream.items);
   if (repeatedIds.length > 0) {
     // Every record is kept (a repeat as `{id}~2`); the ids say which, and carry no complaint text.
     logEvent("poll", {
@@ -119,8 +118,8 @@ async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
     });
   }
   return loaded.kind === "ok"
-    ? { ok: true, signature, fresh, stored: loaded.value, damaged: loaded.damage?.text }
-    : { ok: true, signature, fresh, stored: [], damaged: undefined };
+    ? { ok: true, signature, fresh, stored: loaded.value, damaged: loaded.damage?.text, outdated: loaded.format !== FORMAT }
+    : { ok: true, signature, fresh, stored: [], damaged: undefined, outdated: false };
 }
 
 /**
@@ -146,21 +145,25 @@ function signatureAfter(mchid: string, before: SignatureStatus | null, check: Si
  * Which complaints missing from a damaged stored value were announced before: those an alert channel was
  * told of (the outbox remembers 7 days), and those made before that memory began.
  */
-function announcedBefore(open: OpenOutbox | null, lastSuccessAt: string | null): (item: UpstreamFields) => boolean {
+function announcedBefore(open: OpenOutbox | null, lastSuccessAt: string | null): (item: Sighting) => boolean {
   const told = open === null ? new Set<string>() : toldComplaintIds(open.outbox);
   const horizon = lastSuccessAt === null ? null : Date.parse(lastSuccessAt) - OUTBOX_MEMORY_MS;
   return (item) => {
     if (told.has(item.id)) return true;
-    const at = instantOfComplaintAt(item.complaint_at);
+    const at = parseUpstreamTime(item.raw.complaint_at);
     return horizon !== null && at !== null && at <= horizon;
   };
 }
 
-/** What a poll is about to write: the outbox it queued alerts in, the merged list, a damaged value's text to keep aside. */
+/**
+ * What a poll is about to write: the outbox it queued alerts in, the merged list, a damaged value's text to keep
+ * aside, and whether the list is stored in an older layout (rewritten once, even when nothing changed).
+ */
 interface Changes {
   open: OpenOutbox | null;
   merge: Merge | null;
   damaged: string | undefined;
+  outdated: boolean;
 }
 
 /** The diff against what is stored, and the alerts it and the state change call for, queued in the outbox. */
@@ -177,16 +180,18 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
     logEvent("poll", { mchid: merchant.mchid, outcome: "recovered", recovered: merge.recovered.length });
   if (open !== null) {
     const known = merge?.complaints ?? (reading.ok ? reading.stored : null);
+    const served = (kept: Kept) => complaintOf(merchant.mchid, kept, next.last_success_at);
     await queueAlerts(tick, merchant, open, {
-      newComplaints: merge?.added ?? [],
+      newComplaints: (merge?.added ?? []).map(served),
       watcher: watcherTransition(state, next, config.alertAfterFailures),
       state: next,
       complaints: async () => known ?? complaintsOf(store, merchant.mchid),
     });
-    const followUps = await loadFollowUps(config, store, merchant, open.outbox, known, merge?.vanished ?? [], now);
+    const resolved = (merge?.vanished ?? []).map(served);
+    const followUps = await loadFollowUps(config, store, merchant, open.outbox, known, resolved, next.last_success_at, now);
     if (enqueueFollowUps(open.outbox, followUps, config.channels)) open.changed = true;
   }
-  return { open, merge, damaged };
+  return { open, merge, damaged, outdated: reading.ok && reading.outdated };
 }
 
 /**
@@ -196,11 +201,13 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
  * 2. `complaints:` when the list changed; only then are the alerts sent;
  * 3. `status:`, last, in {@link pollOne}: the outcome and what sending did.
  */
-async function writeInOrder(tick: Tick, mchid: string, { open, merge, damaged }: Changes): Promise<void> {
+async function writeInOrder(tick: Tick, mchid: string, { open, merge, damaged, outdated }: Changes): Promise<void> {
   const { store, now } = tick;
   if (open?.changed) await writeOutbox(store, open, now);
   if (damaged !== undefined) await store.preserve(complaintsKey(mchid), damaged, now);
-  if (merge !== null && (merge.changed || damaged !== undefined)) await store.save(complaintsKey(mchid), COMPLAINTS, merge.complaints, now);
+  if (merge !== null && (merge.changed || damaged !== undefined || outdated)) {
+    await store.save(complaintsKey(mchid), COMPLAINTS, merge.changed ? merge.complaints : newestFirst(merge.complaints), now);
+  }
   if (open !== null) {
     await sendAlerts(tick, open);
     await foldIfLarge(store, open, now);

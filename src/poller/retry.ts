@@ -23,7 +23,7 @@ export async function tendAlerts(tick: Tick, records: readonly MerchantRecord[])
       await exclusive(mchid, async (waited) => {
         const record = waited ? await loadRecord(store, planned.merchant, now) : planned;
         const open = await openOutbox(store, mchid, record.deliveries);
-        const followUps = await loadFollowUps(config, store, record.merchant, open.outbox, null, [], now);
+        const followUps = await loadFollowUps(config, store, record.merchant, open.outbox, null, [], record.state.last_success_at, now);
         if (enqueueFollowUps(open.outbox, followUps, config.channels)) open.changed = true;
         if (open.changed) await writeOutbox(store, open, now);
         if (!hasDueAlerts(tick, open) || tick.outbound.remaining === 0) return;

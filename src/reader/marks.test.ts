@@ -101,10 +101,10 @@ describe("changeMark", () => {
     await env.COMPLAINTS.put(handledKey(mchid), "{not json");
     await changeMark(kv.kv, mchid, "1", mark, now);
     expect(await env.COMPLAINTS.get(`corrupt:${handledKey(mchid)}:${now}`)).toBe("{not json");
-    const newer = JSON.stringify({ format: 2, marks: {} });
+    const newer = JSON.stringify({ format: 3, marks: {} });
     await env.COMPLAINTS.put(handledKey(mchid), newer);
     kv.nextInvocation();
-    await expect(changeMark(kv.kv, mchid, "2", mark, now)).rejects.toThrow(/format 2/);
+    await expect(changeMark(kv.kv, mchid, "2", mark, now)).rejects.toThrow(/format 3/);
     expect(await env.COMPLAINTS.get(handledKey(mchid))).toBe(newer);
   });
 });

@@ -13,6 +13,7 @@ import { emptyOutbox, OUTBOX, type Outbox } from "../domain/outbox";
 import { type PollState, STATUS } from "../domain/poll-state";
 import { md5 } from "../md5";
 import { applyDeliveries } from "../notify/outbox";
+import { complaintOf } from "../payjs/complaint";
 import { complaintsKey, localWriteCount, outboxKey, type StorageError, Store, type Stored, statusKey } from "../store";
 
 export interface MerchantView {
@@ -97,14 +98,7 @@ async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): 
   if (state.kind === "ok" && state.damage !== null) storageErrors.push(state.damage.error);
   const pollState = state.kind === "ok" ? state.value.state : null;
   const lastSuccess = pollState?.last_success_at ?? null;
-  // An active complaint was in the list of the last successful poll; storing that on every poll would
-  // cost a write each time, so it is filled in here.
-  const complaints =
-    stored.kind === "ok"
-      ? stored.value.map((c) =>
-          c.active && lastSuccess !== null && lastSuccess > c.last_seen_at ? { ...c, last_seen_at: lastSuccess } : c,
-        )
-      : [];
+  const complaints = stored.kind === "ok" ? stored.value.map((kept) => complaintOf(merchant.mchid, kept, lastSuccess)) : [];
   const rev = (v: Stored<unknown> | null) => (v === null ? "" : v.kind === "ok" ? v.rev : v.kind);
   const revs = [merchant.mchid, merchant.name ?? "", rev(stored), rev(state), rev(outbox)];
   const outboxValue = outbox === null ? null : outbox.kind === "ok" ? outbox.value : emptyOutbox();
