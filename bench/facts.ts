@@ -23,4 +23,6 @@ export interface Facts {
   /** The largest merchant list (complaints) whose cron tick / fresh-isolate list request fits 10 ms of CPU. */
   maxComplaintsCron?: number;
   maxComplaintsHttp?: number;
+  /** Queue operations a day per merchant with the poll queue: 3 per message (write, read, delete), one message per poll. */
+  queueOpsPerMerchantDay?: number;
 }

@@ -15,6 +15,7 @@ import { benchKvReads } from "./kv-reads";
 import { benchKvWrites } from "./kv-writes";
 import { benchMd5 } from "./md5";
 import { benchPolling } from "./polling";
+import { benchQueue } from "./queue";
 import { benchServing } from "./serving";
 import { type BenchTable, printTable } from "./stats";
 
@@ -26,6 +27,7 @@ const sections: Array<[string, () => Promise<BenchTable | BenchTable[]> | BenchT
   ["Polling CPU", () => benchPolling(facts)],
   ["KV reads", () => benchKvReads(facts)],
   ["KV writes", () => benchKvWrites(facts)],
+  ["Queue", () => benchQueue(facts)],
   ["Budget", () => benchBudget(facts)],
 ];
 

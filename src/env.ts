@@ -1,6 +1,7 @@
 /**
  * The Worker's bindings: vars and the KV binding come from `wrangler types` (worker-configuration.d.ts);
- * secrets are set with `wrangler secret put` and may be absent, so they are typed here as optional.
+ * secrets are set with `wrangler secret put` and may be absent, so they are typed here as optional, as is the
+ * queue a deployment may remove from `wrangler.toml`.
  * @module
  */
 export interface Secrets {
@@ -21,4 +22,10 @@ export interface OptionalVars {
   ALLOW_UNSIGNED_RESPONSES?: string;
 }
 
-export type WorkerEnv = Env & Secrets & OptionalVars;
+/** Bindings a deployment may delete from `wrangler.toml`: the code works without them. */
+export interface OptionalBindings {
+  /** The queue of merchants to poll, one per consumer invocation (see src/poller/fan-out.ts); absent: the cron polls them itself. */
+  POLL_QUEUE?: Queue;
+}
+
+export type WorkerEnv = Omit<Env, keyof OptionalBindings> & Secrets & OptionalVars & OptionalBindings;

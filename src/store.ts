@@ -43,7 +43,7 @@ export interface StorageError {
  */
 export type Stored<T> =
   | { kind: "absent" }
-  | { kind: "ok"; value: T; rev: string; damage: { error: StorageError; text: string } | null; format: number }
+  | { kind: "ok"; value: T; rev: string; damage: { error: StorageError; text: string } | null; format: number; length: number }
   | { kind: "unreadable"; error: StorageError; text: string };
 
 /** KV takes one write per key per second and refuses a second with a 429: such a write is tried once more after this. */
@@ -100,7 +100,21 @@ function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T>
     rev: typeof record.rev === "string" ? record.rev : "",
     damage,
     format: record.format as number,
+    length: text.length,
   };
+}
+
+/** How every value written by {@link Store.save} under `rev` begins. */
+function wrapperStart(rev: string): string {
+  return `{"format":${FORMAT},"rev":${JSON.stringify(rev)},`;
+}
+
+/** {@link decode}, and for a list that does not parse, every complete item it holds, with the damage reported. */
+function decodeOrSalvage<T>(key: string, text: string | null, shape: Shape<T>): Stored<T> {
+  const stored = decode(key, text, shape);
+  if (stored.kind !== "unreadable" || stored.error.code !== "storage_corrupt" || shape.salvage === undefined) return stored;
+  const value = shape.salvage.from(completeItems(stored.text, shape.salvage.field));
+  return { kind: "ok", value, rev: "", damage: { text: stored.text, error: stored.error }, format: FORMAT, length: stored.text.length };
 }
 
 function unreadable<T>(key: string, text: string, code: StorageErrorCode, what: string): Stored<T> {
@@ -157,6 +171,15 @@ function completeItems(text: string, field: string): unknown[] {
   return found;
 }
 
+/** One value as written: its revision and the length of its text. */
+export interface Written {
+  rev: string;
+  length: number;
+}
+
+/** A value read, unless it was still the one written: then only that is known, its text left unparsed. */
+export type StoredUnless<T> = Stored<T> | { kind: "same" };
+
 export class Store {
   constructor(private readonly kv: KVNamespace) {}
 
@@ -166,18 +189,27 @@ export class Store {
    */
   async load<T>(key: string, shape: Shape<T>, cacheTtl?: number): Promise<Stored<T>> {
     const text = cacheTtl === undefined ? await this.kv.get(key, "text") : await this.kv.get(key, { type: "text", cacheTtl });
-    const stored = decode(key, text, shape);
-    if (stored.kind !== "unreadable" || stored.error.code !== "storage_corrupt" || shape.salvage === undefined) return stored;
-    const value = shape.salvage.from(completeItems(stored.text, shape.salvage.field));
-    return { kind: "ok", value, rev: "", damage: { text: stored.text, error: stored.error }, format: FORMAT };
+    return decodeOrSalvage(key, text, shape);
   }
 
-  /** Writes one value under a new revision, and gives that revision (what a later {@link load} reads back). */
-  async save<T>(key: string, shape: Shape<T>, value: T, now: number): Promise<string> {
+  /**
+   * Reads one value unless it is still `written`: the same revision at its start and the same length, which
+   * tells without parsing it (a multi-megabyte list costs more to parse than anything else a poll does). A value
+   * damaged or edited since has another length or revision, and is read as {@link load} reads it.
+   */
+  async loadUnless<T>(key: string, shape: Shape<T>, written: Written): Promise<StoredUnless<T>> {
+    const text = await this.kv.get(key, "text");
+    if (text !== null && text.length === written.length && text.startsWith(wrapperStart(written.rev))) return { kind: "same" };
+    return decodeOrSalvage(key, text, shape);
+  }
+
+  /** Writes one value under a new revision, and gives that revision (what a later {@link load} reads back) and its length. */
+  async save<T>(key: string, shape: Shape<T>, value: T, now: number): Promise<Written> {
     writes++;
     const rev = newRev(now);
-    await this.kv.put(key, JSON.stringify({ format: FORMAT, rev, ...shape.write(value) }));
-    return rev;
+    const text = JSON.stringify({ format: FORMAT, rev, ...shape.write(value) });
+    await this.kv.put(key, text);
+    return { rev, length: text.length };
   }
 
   /**

@@ -224,6 +224,57 @@ describe("logs", () => {
   });
 });
 
+describe("the same answer again", () => {
+  const pollLogs = () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    return () => lines.map((l) => JSON.parse(l)).filter((l) => l.event === "poll" && l.outcome === "ok");
+  };
+
+  it("Should neither parse nor rewrite the list for the answer already merged, and diff again once it changes", async () => {
+    const e = merchantEnv();
+    const logs = pollLogs();
+    await fireCron(e, t0);
+    kv.resetCounts();
+    await fireCron(e, t0 + 4 * H);
+    expect(kv.writes).toEqual([statusKey(mchid)]);
+    expect(logs().at(-1)).toMatchObject({ same_answer: true, total: null, new: 0 });
+    sandbox.addComplaint(mchid, { complaint_id: "C-LATER", complaint_at: "2026-11-27 10:00:00", total_fee: 100, body: "后来的" });
+    await fireCron(e, t0 + 8 * H);
+    expect(logs().at(-1)).toMatchObject({ same_answer: false, total: fixtureComplaints(mchid).length + 1, new: 1 });
+    await fireCron(e, t0 + 12 * H);
+    expect(logs().at(-1)).toMatchObject({ same_answer: true, new: 0 });
+    expect((await status(e)).complaints_total).toBe(fixtureComplaints(mchid).length + 1);
+  });
+
+  it("Should read the list in full when its value changed in KV since, though the answer did not", async () => {
+    const e = merchantEnv();
+    const logs = pollLogs();
+    await fireCron(e, t0);
+    const text = (await stored()) as string;
+    const kept = COMPLAINTS.read(JSON.parse(text))!.value;
+    // Another writer's copy of the same list: another revision, the same length.
+    await env.COMPLAINTS.put(
+      complaintsKey(mchid),
+      text.replace(/"rev":"[^"]*"/, `"rev":"${"x".repeat(text.match(/"rev":"([^"]*)"/)![1]!.length)}"`),
+    );
+    await fireCron(e, t0 + 4 * H);
+    expect(logs().at(-1)).toMatchObject({ same_answer: false, total: kept.length, new: 0 });
+    await fireCron(e, t0 + 8 * H);
+    expect(logs().at(-1)).toMatchObject({ same_answer: true });
+  });
+
+  it("Should diff every answer that carries no sign, which has no fingerprint", async () => {
+    sandbox.setMode("unsigned");
+    const e = merchantEnv({ RESPONSE_SIGNATURE: "if_present" });
+    const logs = pollLogs();
+    await fireCron(e, t0);
+    await fireCron(e, t0 + 4 * H);
+    expect(logs().map((l) => l.same_answer)).toEqual([false, false]);
+    expect(logs().at(-1)).toMatchObject({ total: fixtureComplaints(mchid).length, new: 0 });
+  });
+});
+
 describe("the layout before (format 1)", () => {
   it("Should serve a value of the first layout as it was, rewrite it once in the new one, and find nothing new", async () => {
     const e = merchantEnv();

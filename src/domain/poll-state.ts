@@ -18,6 +18,20 @@ export interface PollState {
   failing_alerted: boolean;
   /** What the check of the last checked answer's `sign` found (null before any; absent in older values). */
   signature: SignatureStatus | null;
+  /**
+   * The answer the stored complaints were last merged with, and that stored value (null: none, or the answer did
+   * not verify; absent in older values). An answer with the same fingerprint, while the value is still that one,
+   * holds nothing new: the poll neither parses nor diffs nor rewrites the list.
+   */
+  merged_answer: MergedAnswer | null;
+}
+
+export interface MergedAnswer {
+  /** Tells the answer from any other with different content (its verified sign and its length). */
+  fingerprint: string;
+  /** The complaints value as stored after the merge: its revision and length. */
+  rev: string;
+  length: number;
 }
 
 export interface SignatureStatus {
@@ -34,6 +48,7 @@ export const INITIAL_STATE: PollState = {
   last_error: null,
   failing_alerted: false,
   signature: null,
+  merged_answer: null,
 };
 
 /** What `status:{mchid}` holds. */
@@ -67,8 +82,19 @@ function pollState(v: unknown): PollState | null {
     isCount(s.transient_failures) &&
     isErrorAt(s.last_error) &&
     typeof s.failing_alerted === "boolean" &&
-    (s.signature === undefined || s.signature === null || isSignature(s.signature));
-  return ok ? { ...(v as PollState), signature: (s.signature as SignatureStatus | undefined) ?? null } : null;
+    (s.signature === undefined || s.signature === null || isSignature(s.signature)) &&
+    (s.merged_answer === undefined || s.merged_answer === null || isMergedAnswer(s.merged_answer));
+  if (!ok) return null;
+  return {
+    ...(v as PollState),
+    signature: (s.signature as SignatureStatus | undefined) ?? null,
+    merged_answer: (s.merged_answer as MergedAnswer | undefined) ?? null,
+  };
+}
+
+function isMergedAnswer(v: unknown): boolean {
+  const x = v as Record<string, unknown>;
+  return typeof v === "object" && isString(x.fingerprint) && isString(x.rev) && isCount(x.length);
 }
 
 function isSignature(v: unknown): boolean {

@@ -32,7 +32,17 @@ export interface UpstreamError {
 export type SignaturePolicy = "strict" | "if_present" | "report";
 
 export type UpstreamResult =
-  | { ok: true; items: Record<string, unknown>[]; payload: Record<string, unknown>; signature: SignCheck }
+  | {
+      ok: true;
+      items: Record<string, unknown>[];
+      payload: Record<string, unknown>;
+      signature: SignCheck;
+      /**
+       * Tells this answer from any other with different content: its verified sign (an MD5 over every value, keyed)
+       * and its length. Null when the sign did not verify: such an answer is always read in full.
+       */
+      fingerprint: string | null;
+    }
   | { ok: false; error: UpstreamError };
 
 /** Everything one call showed, for the Worker (`result`) and for a person reading `npm run doctor`. */
@@ -195,5 +205,6 @@ export function readAnswer(text: string, key: string, policy: SignaturePolicy, s
   }
   const items = complaintItems(payload.complaints);
   if (typeof items === "string") return answer(payload, signature, fail("bad_shape", items));
-  return answer(payload, signature, { ok: true, items, payload, signature });
+  const fingerprint = signature.result === "verified" ? `${String(payload.sign).toUpperCase()}:${text.length}` : null;
+  return answer(payload, signature, { ok: true, items, payload, signature, fingerprint });
 }

@@ -7,14 +7,14 @@ import type { Config } from "../config";
 import { COMPLAINTS, type Kept } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
 import { type Deliveries, noDeliveries } from "../domain/outbox";
-import { INITIAL_STATE, isDue, msUntilDue, type PollState, type SignatureStatus, STATUS } from "../domain/poll-state";
+import { INITIAL_STATE, isDue, type MergedAnswer, msUntilDue, type PollState, type SignatureStatus, STATUS } from "../domain/poll-state";
 import { logEvent } from "../log";
 import { enqueueFollowUps, toldComplaintIds } from "../notify/outbox";
 import { MERCHANTS_AT_ONCE } from "../outbound";
 import { callComplaints } from "../payjs/client";
 import { complaintOf, identifyComplaints, parseUpstreamTime, type Sighting } from "../payjs/complaint";
 import type { SignCheck } from "../payjs/sign";
-import { complaintsKey, FORMAT, type Store, statusKey } from "../store";
+import { complaintsKey, FORMAT, type Store, statusKey, type Written } from "../store";
 import {
   foldIfLarge,
   type OpenOutbox,
@@ -79,13 +79,26 @@ export async function planPoll(config: Config, store: Store, now: number, only?:
   return { due, waiting, nextDueInMs: waiting.length === 0 ? null : Math.min(...waiting.map((r) => msUntilDue(r.state, now))) };
 }
 
-/** What the upstream call and the stored list gave, before the diff; `signature` as the answer's check found it. */
+/** The answer's records and the stored list, to diff; `outdated` when the list is of an older layout. */
+interface Lists {
+  fresh: Sighting[];
+  stored: Kept[];
+  damaged: string | undefined;
+  outdated: boolean;
+}
+
+/**
+ * What the upstream call and the stored list gave, before the diff; `signature` as the answer's check found it.
+ * `lists` is null when the answer is the very one the stored list was last merged with (same fingerprint) and
+ * the list is still that value: then nothing can have changed, and the list is neither parsed nor diffed.
+ * `stored` is which value the stored list was (null: none).
+ */
 type Reading = { signature: SignCheck | null } & (
   | { ok: false; outcome: Outcome }
-  | { ok: true; fresh: Sighting[]; stored: Kept[]; damaged: string | undefined; outdated: boolean }
+  | { ok: true; fingerprint: string | null; lists: Lists | null; stored: Written | null }
 );
 
-async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
+async function read(tick: Tick, { merchant, state }: MerchantRecord): Promise<Reading> {
   const { config, store } = tick;
   const answer = await tick.outbound.run(() =>
     callComplaints(merchant, {
@@ -99,7 +112,13 @@ async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
     const { code, message, transient } = upstream.error;
     return { ok: false, signature, outcome: { ok: false, transient, error: { code, message } } };
   }
-  const loaded = await store.load(complaintsKey(merchant.mchid), COMPLAINTS);
+  const fingerprint = upstream.fingerprint;
+  const merged = state.merged_answer;
+  const loaded =
+    fingerprint !== null && fingerprint === merged?.fingerprint
+      ? await store.loadUnless(complaintsKey(merchant.mchid), COMPLAINTS, merged)
+      : await store.load(complaintsKey(merchant.mchid), COMPLAINTS);
+  if (loaded.kind === "same") return { ok: true, signature, fingerprint, lists: null, stored: merged };
   if (loaded.kind === "unreadable") {
     return {
       ok: false,
@@ -117,9 +136,11 @@ async function read(tick: Tick, merchant: Merchant): Promise<Reading> {
       ids: repeatedIds.slice(0, 10).join(","),
     });
   }
-  return loaded.kind === "ok"
-    ? { ok: true, signature, fresh, stored: loaded.value, damaged: loaded.damage?.text, outdated: loaded.format !== FORMAT }
-    : { ok: true, signature, fresh, stored: [], damaged: undefined, outdated: false };
+  if (loaded.kind === "absent") {
+    return { ok: true, signature, fingerprint, lists: { fresh, stored: [], damaged: undefined, outdated: false }, stored: null };
+  }
+  const lists: Lists = { fresh, stored: loaded.value, damaged: loaded.damage?.text, outdated: loaded.format !== FORMAT };
+  return { ok: true, signature, fingerprint, lists, stored: { rev: loaded.rev, length: loaded.length } };
 }
 
 /**
@@ -171,15 +192,15 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
   const { config, store, now } = tick;
   const { merchant, state } = record;
   const open = config.channels.length > 0 ? await openOutbox(store, merchant.mchid, record.deliveries) : null;
-  const damaged = reading.ok ? reading.damaged : undefined;
+  const lists = reading.ok ? reading.lists : null;
+  const damaged = lists?.damaged;
   const announced = damaged === undefined ? undefined : announcedBefore(open, state.last_success_at);
-  const merge = reading.ok
-    ? mergeComplaints(reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at, announced)
-    : null;
+  const merge =
+    lists === null ? null : mergeComplaints(lists.stored, lists.fresh, new Date(now).toISOString(), state.last_success_at, announced);
   if (merge !== null && merge.recovered.length > 0)
     logEvent("poll", { mchid: merchant.mchid, outcome: "recovered", recovered: merge.recovered.length });
   if (open !== null) {
-    const known = merge?.complaints ?? (reading.ok ? reading.stored : null);
+    const known = merge?.complaints ?? null;
     const served = (kept: Kept) => complaintOf(merchant.mchid, kept, next.last_success_at);
     await queueAlerts(tick, merchant, open, {
       newComplaints: (merge?.added ?? []).map(served),
@@ -191,7 +212,7 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
     const followUps = await loadFollowUps(config, store, merchant, open.outbox, known, resolved, next.last_success_at, now);
     if (enqueueFollowUps(open.outbox, followUps, config.channels)) open.changed = true;
   }
-  return { open, merge, damaged, outdated: reading.ok && reading.outdated };
+  return { open, merge, damaged, outdated: lists?.outdated ?? false };
 }
 
 /**
@@ -201,17 +222,25 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
  * 2. `complaints:` when the list changed; only then are the alerts sent;
  * 3. `status:`, last, in {@link pollOne}: the outcome and what sending did.
  */
-async function writeInOrder(tick: Tick, mchid: string, { open, merge, damaged, outdated }: Changes): Promise<void> {
+async function writeInOrder(tick: Tick, mchid: string, { open, merge, damaged, outdated }: Changes): Promise<Written | null> {
   const { store, now } = tick;
   if (open?.changed) await writeOutbox(store, open, now);
   if (damaged !== undefined) await store.preserve(complaintsKey(mchid), damaged, now);
+  let written: Written | null = null;
   if (merge !== null && (merge.changed || damaged !== undefined || outdated)) {
-    await store.save(complaintsKey(mchid), COMPLAINTS, merge.changed ? merge.complaints : newestFirst(merge.complaints), now);
+    written = await store.save(complaintsKey(mchid), COMPLAINTS, merge.changed ? merge.complaints : newestFirst(merge.complaints), now);
   }
   if (open !== null) {
     await sendAlerts(tick, open);
     await foldIfLarge(store, open, now);
   }
+  return written;
+}
+
+/** What the next poll may skip: this answer, merged into the list as it is stored now (null: nothing to skip by). */
+function mergedAnswer(reading: Reading & { ok: true }, written: Written | null): MergedAnswer | null {
+  const list = written ?? reading.stored;
+  return reading.fingerprint === null || list === null ? null : { fingerprint: reading.fingerprint, rev: list.rev, length: list.length };
 }
 
 /** One merchant's poll: read, prepare, write in order, then the status; every failure becomes its outcome. */
@@ -222,7 +251,7 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   const started = Date.now();
   const intervalMs = config.pollIntervalSeconds * 1000;
 
-  const reading = await read(tick, merchant).catch(
+  const reading = await read(tick, record).catch(
     (error: unknown): Reading => ({ ok: false, signature: null, outcome: storageFailure(error) }),
   );
   let outcome: Outcome = reading.ok ? { ok: true, transient: false, error: null } : reading.outcome;
@@ -231,7 +260,9 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   let changes: Changes | null = null;
   try {
     changes = await prepare(tick, record, reading, next);
-    await writeInOrder(tick, mchid, changes);
+    const written = await writeInOrder(tick, mchid, changes);
+    // Only once every write succeeded: after a failure (below) the next poll diffs the list again.
+    if (reading.ok) next = { ...next, merged_answer: mergedAnswer(reading, written) };
   } catch (error) {
     outcome =
       error instanceof OutboxFormatError
@@ -256,7 +287,9 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
     outcome: result.outcome,
     new: result.new,
     vanished: result.vanished,
-    total: merge?.complaints.length ?? 0,
+    // Null when the answer was the one already merged: the list was not read.
+    total: merge?.complaints.length ?? null,
+    same_answer: reading.ok && reading.lists === null,
     error: result.error?.code ?? null,
     // Under RESPONSE_SIGNATURE=report an answer that did not verify is stored: this says so on every poll.
     signature: signature?.result ?? null,

@@ -1,6 +1,9 @@
 /**
  * One cron tick: load the settings, poll whichever merchants are due, and wait for it (not `waitUntil`),
- * so the tick's effects are in KV when `scheduled()` returns.
+ * so the tick's effects are in KV when `scheduled()` returns. With the `POLL_QUEUE` binding the tick polls
+ * only the first due merchant itself and sends the others to the queue, each to be polled in an invocation
+ * of its own (`fan-out.ts`): every poll has the free plan's CPU and subrequests to itself, and a deployment
+ * with one merchant never uses the queue. What the queue refuses the tick polls itself, as without one.
  * @module
  */
 import { loadConfig } from "../config";
@@ -8,7 +11,8 @@ import type { WorkerEnv } from "../env";
 import { logEvent } from "../log";
 import { Outbound } from "../outbound";
 import { Store } from "../store";
-import { type PollResult, planPoll, pollMerchants } from "./poll";
+import { enqueuePolls } from "./fan-out";
+import { type MerchantRecord, type PollResult, planPoll, pollMerchants } from "./poll";
 import { tendAlerts } from "./retry";
 import type { Tick } from "./tick-context";
 
@@ -28,8 +32,8 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
   try {
     const tick: Tick = { config, store, now, outbound: new Outbound() };
     const plan = await planPoll(config, store, now);
-    const results = await pollMerchants(tick, plan.due);
-    // Merchants not due only: a due one was polled just now (which sent its alerts) or waits for budget.
+    const results = await pollDue(tick, plan.due, env.POLL_QUEUE);
+    // Merchants not due only: a due one was polled just now or sent to the queue (its poll sends its alerts), or waits for budget.
     await tendAlerts(tick, plan.waiting);
     if (plan.due.length === 0) {
       logEvent("tick", { outcome: "idle", merchants: config.merchants.length, next_due_in_s: Math.ceil((plan.nextDueInMs ?? 0) / 1000) });
@@ -40,4 +44,23 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
     logEvent("tick", { outcome: "error", error: "storage", message: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
     return [];
   }
+}
+
+/**
+ * The due merchants: all polled here without a queue; with one, the first here and the others to the queue
+ * (those it refuses polled here too).
+ */
+async function pollDue(tick: Tick, due: MerchantRecord[], queue: Queue | undefined): Promise<PollResult[]> {
+  if (queue === undefined || due.length <= 1) return pollMerchants(tick, due);
+  const [first, ...others] = due as [MerchantRecord, ...MerchantRecord[]];
+  const { sent, unsent, error } = await enqueuePolls(queue, others);
+  if (sent > 0) logEvent("tick", { outcome: "enqueued", merchants: sent });
+  if (error !== null) {
+    logEvent("tick", {
+      outcome: "enqueue_failed",
+      merchants: unsent.length,
+      message: `The poll queue refused them (${error}); polling them in this invocation instead`,
+    });
+  }
+  return pollMerchants(tick, [first, ...unsent]);
 }

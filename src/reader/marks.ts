@@ -135,7 +135,7 @@ export async function changeMark(kv: KVNamespace, mchid: string, id: string, mar
       preserved = true;
     }
     const next = withMark(marks, id, mark);
-    const rev = await store.save(key, HANDLED, next, now);
+    const { rev } = await store.save(key, HANDLED, next, now);
     remember(kv, mchid, { marks: next, rev, error: null }, now);
   };
   try {

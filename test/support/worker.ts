@@ -2,14 +2,21 @@
  * Drives the real Worker inside workerd: its `scheduled()` and `fetch()` with a chosen env, the upstream
  * answered by the bundled PAYJS sandbox through the global `fetch` (never by stubbing our own modules).
  */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { vi } from "vitest";
 import type { PayjsSandbox } from "../../sandbox/payjs-sandbox";
 import type { WorkerEnv } from "../../src/env";
 import entry from "../../src/index";
 import { ProductionKv } from "./production-kv";
 
-const worker: Required<Pick<ExportedHandler<WorkerEnv>, "fetch" | "scheduled">> = entry;
+const worker: Required<Pick<ExportedHandler<WorkerEnv>, "fetch" | "scheduled" | "queue">> = entry;
 
 export const UPSTREAM = "https://payjs.sandbox.test/api";
 export const READ_TOKEN = "read-token-for-tests";
@@ -18,9 +25,15 @@ export const ADMIN_TOKEN = "admin-token-for-tests";
 /** The KV every test Worker gets: local KV held to production's rules, counting reads and writes. */
 export const kv = new ProductionKv(env.COMPLAINTS);
 
+/**
+ * The env a test Worker gets. Without `POLL_QUEUE`: the tick polls in its own invocation, as a deployment without
+ * the queue does (wrangler.toml's real queue would hand its messages to a consumer with the pool's env, not this
+ * one); a test of the queue adds a {@link recordingQueue}'s binding.
+ */
 export function testEnv(vars: Partial<Record<keyof WorkerEnv, string>> = {}): WorkerEnv {
+  const { POLL_QUEUE: _queue, ...bindings } = env;
   return {
-    ...env,
+    ...bindings,
     COMPLAINTS: kv.kv,
     PAYJS_API_BASE: UPSTREAM,
     API_TOKENS: READ_TOKEN,
@@ -66,4 +79,68 @@ export async function call(e: WorkerEnv, path: string, init: RequestInit & { tok
   const res = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, e, ctx);
   await waitOnExecutionContext(ctx);
   return res;
+}
+
+/** A `Queue` binding that keeps what the Worker sends, or refuses it (as Queues would) while `failing` is set. */
+export interface RecordingQueue {
+  binding: Queue;
+  /** The body of every message sent, in order. */
+  sent: unknown[];
+  /** Calls of `sendBatch`. */
+  batches: number;
+  failing: Error | null;
+}
+
+export function recordingQueue(): RecordingQueue {
+  const q: RecordingQueue = {
+    sent: [],
+    batches: 0,
+    failing: null,
+    binding: {
+      async send(body: unknown) {
+        if (q.failing !== null) throw q.failing;
+        q.sent.push(structuredClone(body));
+        return { metadata: { metrics: { backlogCount: q.sent.length, backlogBytes: 0 } } };
+      },
+      async sendBatch(messages: Iterable<MessageSendRequest>) {
+        q.batches++;
+        if (q.failing !== null) throw q.failing;
+        for (const m of messages) q.sent.push(structuredClone(m.body));
+        return { metadata: { metrics: { backlogCount: q.sent.length, backlogBytes: 0 } } };
+      },
+      async metrics() {
+        return { backlogCount: q.sent.length, backlogBytes: 0 };
+      },
+    },
+  };
+  return q;
+}
+
+/** What the consumer did with a batch's messages (by message id), as `getQueueResult` reports it. */
+export interface QueueOutcome {
+  ackAll: boolean;
+  retryBatch: { retry: boolean };
+  explicitAcks: string[];
+  retryMessages: { msgId: string }[];
+}
+
+let messageSeq = 0;
+
+/**
+ * One invocation of the Worker's `queue()` with a batch of these bodies, sent at `sentAt` (the consumer polls no
+ * earlier than that, as `fireCron`'s `scheduledTime`). Answers what it did with each message, and their `ids` in order.
+ */
+export async function fireQueue(
+  e: WorkerEnv,
+  bodies: unknown[],
+  sentAt: number,
+  { attempts = 1 }: { attempts?: number } = {},
+): Promise<QueueOutcome & { ids: string[] }> {
+  kv.nextInvocation();
+  const messages = bodies.map((body) => ({ id: `m${++messageSeq}`, timestamp: new Date(sentAt), attempts, body }));
+  const batch = createMessageBatch("payjs-complaint-watch-polls", messages);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, e, ctx);
+  const result = (await getQueueResult(batch, ctx)) as QueueOutcome;
+  return { ...result, ids: messages.map((m) => m.id) };
 }

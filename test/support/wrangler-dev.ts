@@ -30,6 +30,12 @@ export interface WranglerDevOptions {
   extraArgs?: string[];
   /** How long to wait for `/healthz` to answer (default 60 s). */
   readyTimeoutMs?: number;
+  /**
+   * Run with wrangler.toml's poll queue (default false). Without it a cron's polls are all done when `/__scheduled`
+   * answers; with it, every due merchant but the first is polled a moment later, by the queue's consumer. Ignored
+   * when `extraArgs` names a `--config`.
+   */
+  queue?: boolean;
 }
 
 export interface WranglerDev {
@@ -44,23 +50,49 @@ export interface WranglerDev {
   stop(): Promise<void>;
 }
 
+/** A `[name]` or `[[name]]` table of wrangler.toml with its lines, up to the next table. */
+function tablePattern(names: readonly string[]): RegExp {
+  const alternatives = names.map((n) => n.replace(".", "\\.")).join("|");
+  return new RegExp(`^\\[\\[?(?:${alternatives})\\]\\]?\\n(?:(?!\\[)[^\\n]*\\n)*`, "gm");
+}
+
 /**
- * Writes into `dir` a copy of wrangler.toml without its `[assets]` and `[build]` tables (its `main` made absolute)
- * and answers its path: `extraArgs: ["--config", path]` runs the same Worker on the same local state without the
- * dashboard's static assets. Needed to fire a cron at a chosen time: with assets on, wrangler 4.86's miniflare
- * answers `/cdn-cgi/handler/scheduled` with 500 "exception" (cloudflare/workers-sdk#9882, fixed in later
- * releases), while `/__scheduled` has no `time`.
+ * Writes into `dir` a copy of wrangler.toml without the tables named, its paths made absolute, and answers its
+ * path, for `--config`.
  */
-export function configWithoutAssets(dir: string): string {
+function configWithout(dir: string, tables: readonly string[]): string {
+  const absolute = (path: string) => JSON.stringify(join(PROJECT_ROOT, path));
   const toml = readFileSync(join(PROJECT_ROOT, "wrangler.toml"), "utf8")
-    .replace(/^\[(?:assets|build)\]\n(?:(?!\[)[^\n]*\n)*/gm, "")
-    .replace(/^main = "([^"]+)"$/m, (_, main: string) => `main = ${JSON.stringify(join(PROJECT_ROOT, main))}`);
-  if (/^\[(?:assets|build)\]/m.test(toml) || !toml.includes(`main = ${JSON.stringify(join(PROJECT_ROOT, "src/index.ts"))}`)) {
+    .replace(tablePattern(tables), "")
+    .replace(/^main = "([^"]+)"$/m, (_, main: string) => `main = ${absolute(main)}`)
+    .replace(/^directory = "([^"]+)"$/m, (_, directory: string) => `directory = ${absolute(directory)}`)
+    .replace(/^command = "node ([^"]+)"$/m, (_, script: string) => `command = ${JSON.stringify(`node ${join(PROJECT_ROOT, script)}`)}`)
+    .replace(
+      /^watch_dir = \[([^\]]*)\]$/m,
+      (_, dirs: string) =>
+        `watch_dir = [${dirs
+          .split(",")
+          .map((d) => absolute(JSON.parse(d.trim()) as string))
+          .join(", ")}]`,
+    );
+  if (tablePattern(tables).test(toml) || !toml.includes(`main = ${absolute("src/index.ts")}`)) {
     throw new Error(`could not rewrite wrangler.toml:\n${toml}`);
   }
   const path = join(dir, "wrangler.toml");
   writeFileSync(path, toml);
   return path;
+}
+
+const QUEUE_TABLES = ["queues.producers", "queues.consumers"];
+
+/**
+ * A copy of wrangler.toml without its `[assets]` and `[build]` tables (nor the poll queue): the same Worker on the
+ * same local state without the dashboard's static assets. Needed to fire a cron at a chosen time: with assets on,
+ * wrangler 4.86's miniflare answers `/cdn-cgi/handler/scheduled` with 500 "exception" (cloudflare/workers-sdk#9882,
+ * fixed in later releases), while `/__scheduled` has no `time`.
+ */
+export function configWithoutAssets(dir: string): string {
+  return configWithout(dir, ["assets", "build", ...QUEUE_TABLES]);
 }
 
 /** A port that was free a moment ago (the OS picks it). */
@@ -174,7 +206,9 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     "log",
   ];
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
-  args.push(...(options.extraArgs ?? []));
+  const extra = options.extraArgs ?? [];
+  if (options.queue !== true && !extra.includes("--config")) args.push("--config", configWithout(scratch, QUEUE_TABLES));
+  args.push(...extra);
 
   let output = "";
   const child: ChildProcess = spawn(WRANGLER_BIN, args, {
