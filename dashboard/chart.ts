@@ -9,7 +9,7 @@ import { $, el, svg } from "./dom";
 import { instant } from "./format";
 import { T } from "./i18n";
 import type { Session } from "./session";
-import type { Complaint, ListAnswer } from "./wire";
+import type { ListAnswer, ListedComplaint } from "./wire";
 
 export interface Chart {
   /** The merchant filter it was counted for ("" for all). */
@@ -32,7 +32,7 @@ export function emptyChart(mchid: string): Chart {
 }
 
 /** Adds a page of complaints; one whose time is upstream text is left out. */
-export function count(chart: Chart, complaints: readonly Complaint[]): void {
+export function count(chart: Chart, complaints: readonly ListedComplaint[]): void {
   for (const c of complaints) {
     const t = instant(c.complaint_at);
     if (t === null) continue;

@@ -10,7 +10,7 @@ import { cell, el } from "./dom";
 import { bj, instant, money } from "./format";
 import { T } from "./i18n";
 import type { StringKey } from "./strings";
-import type { Complaint } from "./wire";
+import type { Complaint, ListedComplaint } from "./wire";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -20,7 +20,7 @@ export function badge(active: boolean): HTMLElement {
 }
 
 /** The compact "handled" badge of a marked complaint, its time and note in the title. */
-function handledBadge(c: Complaint): HTMLElement | null {
+function handledBadge(c: ListedComplaint): HTMLElement | null {
   const h = c.handled;
   if (!h) return null;
   return el("span", { class: "badge done", title: T("handledAt", [bj(h.at)]) + (h.note ? `: ${h.note}` : "") }, T("handledBadge"));
@@ -38,13 +38,13 @@ export function ageText(ms: number): string {
  * The first threshold of `remind` (hours) that an active, unhandled complaint first seen `ms` ago has passed, or
  * null: the page's own reading of the Worker's reminder rule.
  */
-export function lateBy(c: Complaint, ms: number, remind: readonly number[] | undefined): number | null {
+export function lateBy(c: ListedComplaint, ms: number, remind: readonly number[] | undefined): number | null {
   const first = remind?.[0];
   return c.active && !c.handled && typeof first === "number" && ms >= first * HOUR ? first : null;
 }
 
 /** The complaint's age since it was first seen (null when `first_seen_at` is no time). */
-export function age(c: Complaint, remind: readonly number[] | undefined): HTMLElement | null {
+export function age(c: ListedComplaint, remind: readonly number[] | undefined): HTMLElement | null {
   const t = instant(c.first_seen_at);
   if (t === null) return null;
   const ms = Math.max(0, Date.now() - t);
@@ -55,7 +55,7 @@ export function age(c: Complaint, remind: readonly number[] | undefined): HTMLEl
 }
 
 /** A list row; `merchant` is the short name shown in it, `remind` the reminder thresholds in hours. */
-export function complaintRow(c: Complaint, merchant: string, remind: readonly number[] | undefined): HTMLTableRowElement {
+export function complaintRow(c: ListedComplaint, merchant: string, remind: readonly number[] | undefined): HTMLTableRowElement {
   return el(
     "tr",
     { "data-complaint-id": c.id, "data-mchid": c.mchid, "data-handled": String(!!c.handled) },

@@ -11,7 +11,7 @@ import { bj } from "./format";
 import { T } from "./i18n";
 import { type Msg, one, say } from "./messages";
 import type { Session } from "./session";
-import type { Complaint, ListAnswer } from "./wire";
+import type { Complaint, ListAnswer, ListedComplaint } from "./wire";
 
 export class ComplaintList {
   private page: ListAnswer | null = null;
@@ -121,7 +121,7 @@ export class ComplaintList {
     this.findRow(c.mchid, c.id)?.replaceWith(this.row(c));
   }
 
-  private row(c: Complaint): HTMLTableRowElement {
+  private row(c: ListedComplaint): HTMLTableRowElement {
     return complaintRow(c, this.session.shortName(c.mchid), this.session.status()?.remind_after_hours);
   }
 

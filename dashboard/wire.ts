@@ -11,9 +11,15 @@ export type { HandledMark };
 /** A complaint as the API serves it, `handled` included (null when unmarked; absent from older Workers' answers). */
 export type Complaint = ServedComplaint;
 
+/**
+ * A complaint as `GET /api/complaints` lists it: without `raw`, which only the detail (`GET /api/complaints/{id}`)
+ * shows; the page never asks the list for it (`?include=raw`).
+ */
+export type ListedComplaint = Omit<Complaint, "raw"> & Partial<Pick<Complaint, "raw">>;
+
 /** `GET /api/complaints`. */
 export interface ListAnswer {
-  complaints: Complaint[];
+  complaints: ListedComplaint[];
   count: number;
   total: number;
   next_cursor: string | null;

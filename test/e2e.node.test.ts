@@ -83,7 +83,7 @@ describe("end to end: sandbox → wrangler dev → API", () => {
     return { status: response.status, headers: response.headers, text, json: JSON.parse(text) };
   }
 
-  async function list(query = "limit=500"): Promise<ApiComplaint[]> {
+  async function list(query = "limit=500&include=raw"): Promise<ApiComplaint[]> {
     const answer = await call(`/api/complaints?${query}`, { token: READ });
     expect(answer.status).toBe(200);
     return answer.json.complaints as ApiComplaint[];
@@ -166,7 +166,7 @@ describe("end to end: sandbox → wrangler dev → API", () => {
   });
 
   it("serves every fixture complaint, newest first, verbatim", async () => {
-    const answer = await call("/api/complaints?limit=500", { token: READ });
+    const answer = await call("/api/complaints?limit=500&include=raw", { token: READ });
     expect(answer.status).toBe(200);
     expect(answer.headers.get("content-type")).toMatch(/^application\/json/);
     expect(answer.headers.get("etag")).toBeTruthy();

@@ -6,11 +6,14 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { statusKey } from "../src/store";
+import { Receiver, routeFetch } from "./support/receiver";
 import { ADMIN_TOKEN, call, clearKv, fireCron, READ_TOKEN, routeUpstreamTo, testEnv } from "./support/worker";
 
 const { mchid, key } = SANDBOX_MERCHANT;
 const SECRET_MERCHANTS = JSON.stringify([{ mchid: "1500000002", key: "second-key-SECRET" }]);
 let sandbox: PayjsSandbox;
+/** What the sandbox serves for `mchid`. */
+let fixtures: ReturnType<typeof fixtureComplaints>;
 const e = testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, PAYJS_MERCHANTS: SECRET_MERCHANTS });
 const total = () => fixtureComplaints(mchid).length;
 
@@ -18,10 +21,13 @@ async function json(res: Response): Promise<any> {
   return res.json();
 }
 
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
 beforeAll(async () => {
   await clearKv();
   sandbox = new PayjsSandbox([SANDBOX_MERCHANT, { mchid: "1500000002", key: "second-key-SECRET" }]);
-  sandbox.setComplaints(mchid, fixtureComplaints(mchid));
+  fixtures = fixtureComplaints(mchid);
+  sandbox.setComplaints(mchid, fixtures);
   routeUpstreamTo(sandbox);
   await fireCron(e, Date.now());
   vi.restoreAllMocks();
@@ -87,13 +93,66 @@ describe("authentication", () => {
 
 describe("GET /api/complaints", () => {
   it("Should list the complaints newest first with count, total, cursor and updated_at", async () => {
-    const body = await json(await call(e, "/api/complaints"));
+    const res = await call(e, "/api/complaints");
+    expect(res.headers.get("content-type")).toBe("application/json");
+    const body = await json(res);
     expect(body).toMatchObject({ count: total(), total: total(), next_cursor: null, updated_at: expect.any(String) });
     const times = body.complaints.map((c: any) => Date.parse(c.complaint_at)).filter((t: number) => !Number.isNaN(t));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(body.complaints[0]).toEqual(
-      expect.objectContaining({ id: expect.any(String), mchid, raw: expect.any(Object), first_seen_at: expect.any(String), handled: null }),
+      expect.objectContaining({ id: expect.any(String), mchid, first_seen_at: expect.any(String), handled: null }),
     );
+  });
+
+  it("Should leave raw out of every listed complaint, and list it with include=raw as the detail shows it", async () => {
+    const lean = (await json(await call(e, "/api/complaints?limit=500"))).complaints as any[];
+    expect(lean).toHaveLength(total());
+    expect(lean.filter((c) => "raw" in c)).toEqual([]);
+    expect(Object.keys(lean[0])).toEqual([
+      "id",
+      "mchid",
+      "complaint_at",
+      "out_trade_no",
+      "order_id",
+      "total_fee",
+      "body",
+      "first_seen_at",
+      "last_seen_at",
+      "active",
+      "handled",
+    ]);
+    const full = (await json(await call(e, "/api/complaints?limit=500&include=raw"))).complaints as any[];
+    expect(full.map(({ raw, ...rest }) => rest)).toEqual(lean);
+    expect(full.map((c) => c.raw).sort(byJson)).toEqual([...fixtures].sort(byJson));
+    for (const c of [full[0], full.at(-1)]) {
+      expect(await json(await call(e, `/api/complaints/${encodeURIComponent(c.id)}?mchid=${c.mchid}`))).toEqual({ complaint: c });
+    }
+  });
+
+  it("Should page with include=raw, a cursor from a page without raw fitting a page with it", async () => {
+    const first = await json(await call(e, "/api/complaints?limit=2"));
+    const next = await json(await call(e, `/api/complaints?limit=2&include=raw&cursor=${encodeURIComponent(first.next_cursor)}`));
+    expect(next.complaints).toHaveLength(2);
+    expect(next.complaints.every((c: any) => typeof c.raw === "object" && c.raw !== null)).toBe(true);
+    const all = (await json(await call(e, "/api/complaints?limit=4"))).complaints as any[];
+    expect(next.complaints.map((c: any) => c.id)).toEqual(all.slice(2).map((c) => c.id));
+  });
+
+  it("Should give the list with raw another ETag than the list without, and never 304 one for the other", async () => {
+    const lean = await call(e, "/api/complaints?limit=2");
+    const full = await call(e, "/api/complaints?limit=2&include=raw");
+    const leanTag = lean.headers.get("etag") as string;
+    const fullTag = full.headers.get("etag") as string;
+    expect(leanTag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(fullTag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(fullTag).not.toBe(leanTag);
+    const asked = await call(e, "/api/complaints?limit=2&include=raw", { headers: { "if-none-match": leanTag } });
+    expect(asked.status).toBe(200);
+    expect((await json(asked)).complaints.every((c: any) => "raw" in c)).toBe(true);
+    const back = await call(e, "/api/complaints?limit=2", { headers: { "if-none-match": fullTag } });
+    expect(back.status).toBe(200);
+    expect((await json(back)).complaints.some((c: any) => "raw" in c)).toBe(false);
+    expect((await call(e, "/api/complaints?limit=2&include=raw", { headers: { "if-none-match": fullTag } })).status).toBe(304);
   });
 
   it("Should page through every complaint exactly once", async () => {
@@ -118,6 +177,8 @@ describe("GET /api/complaints", () => {
     ["handled=maybe", "handled"],
     ["mchid=42", "mchid"],
     ["cursor=garbage", "cursor"],
+    ["include=foo", "include"],
+    ["include=raw,handled", "include"],
   ])("Should answer 400 naming the parameter for %s", async (qs, parameter) => {
     const res = await call(e, `/api/complaints?${qs}`);
     expect(res.status).toBe(400);
@@ -179,8 +240,9 @@ describe("GET /api/complaints", () => {
 });
 
 describe("GET /api/complaints/{id}", () => {
-  it("Should answer one complaint, narrowed by mchid", async () => {
-    const first = (await json(await call(e, "/api/complaints?limit=1"))).complaints[0];
+  it("Should answer one complaint with its raw, narrowed by mchid", async () => {
+    const first = (await json(await call(e, "/api/complaints?limit=1&include=raw"))).complaints[0];
+    expect(first.raw).toEqual(expect.objectContaining({ out_trade_no: first.out_trade_no }));
     expect(await json(await call(e, `/api/complaints/${encodeURIComponent(first.id)}`))).toEqual({ complaint: first });
     expect((await call(e, `/api/complaints/${encodeURIComponent(first.id)}?mchid=1500000002`)).status).toBe(404);
   });
@@ -357,5 +419,38 @@ describe("since/until that name no real instant", () => {
       expect((await call(e, `/api/complaints?${qs}`)).status).toBe(200);
       expect((await call(e, `/api/complaints.csv?${qs}`)).status).toBe(200);
     }
+  });
+});
+
+describe("a webhook's complaint", () => {
+  it("Should keep raw, as the detail shows it, while the list leaves it out", async () => {
+    const shop = { mchid: "1500000009", key: "hook-shop-key" };
+    const item = {
+      complaint_id: "HOOK-1",
+      complaint_at: "2026-11-27 10:00:00",
+      out_trade_no: "T-HOOK-1",
+      order_id: "O-HOOK-1",
+      total_fee: 990,
+      body: "新投诉",
+      refund_status: "PROCESSING",
+    };
+    const shopSandbox = new PayjsSandbox([shop]);
+    shopSandbox.setComplaints(shop.mchid, [item]);
+    const receiver = new Receiver();
+    routeFetch(shopSandbox, receiver);
+    const hooked = testEnv({
+      PAYJS_MCHID: shop.mchid,
+      PAYJS_KEY: shop.key,
+      NOTIFY_CHANNELS: JSON.stringify([{ type: "webhook", url: "https://hooks.test/in" }]),
+    });
+    await fireCron(hooked, Date.now());
+    const hooks = receiver.to(/hooks\.test/).map((r) => JSON.parse(r.body));
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]).toMatchObject({ event: "complaint.new", complaint: { id: "HOOK-1", mchid: shop.mchid, raw: item } });
+    const detail = (await json(await call(hooked, "/api/complaints/HOOK-1"))).complaint;
+    expect(detail.raw).toEqual(item);
+    const listed = (await json(await call(hooked, "/api/complaints"))).complaints;
+    const { raw, ...lean } = detail;
+    expect(listed).toEqual([lean]);
   });
 });

@@ -121,7 +121,9 @@ export function parseUpstreamTime(value: unknown): number | null {
  */
 function complaintAt(value: unknown): string {
   if (typeof value === "string") {
-    const parts = payjsParts(value) ?? localParts(value.trim());
+    // PAYJS's own form already has every part two digits wide: only the separator and the offset change.
+    if (payjsParts(value) !== null) return `${value.slice(0, 10)}T${value.slice(11)}+08:00`;
+    const parts = localParts(value.trim());
     if (parts !== null) {
       const [y, mo, d, h, mi, s] = parts;
       return `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}+08:00`;

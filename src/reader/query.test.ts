@@ -7,7 +7,7 @@ import { comparePositions, positionOf } from "../domain/order";
 import { toBeijingIso } from "../domain/time";
 import { md5 } from "../md5";
 import type { MarksView } from "./marks";
-import { allMatches, findComplaint, listPage, parseListQuery, QueryError } from "./query";
+import { allMatches, findComplaint, listPage, pageSlice, parseListQuery, QueryError } from "./query";
 import type { Snapshot } from "./snapshot";
 
 const MCHIDS = new Set(["100", "200"]);
@@ -79,6 +79,10 @@ describe("parseListQuery", () => {
     ["mchid=999", "mchid"],
     ["cursor=%%%", "cursor"],
     ["cursor=WzEsMiwzXQ", "cursor"],
+    ["include=foo", "include"],
+    ["include=RAW", "include"],
+    ["include=raw,raw", "include"],
+    ["include=raw%20", "include"],
   ])("Should reject %s naming %s", (qs, parameter) => {
     expect(parameterOf(qs)).toBe(parameter);
   });
@@ -100,7 +104,12 @@ describe("parseListQuery", () => {
   });
 
   it("Should treat empty parameters as absent", () => {
-    expect(query("limit=&since=&active=&q=&mchid=&cursor=&handled=")).toEqual(query(""));
+    expect(query("limit=&since=&active=&q=&mchid=&cursor=&handled=&include=")).toEqual(query(""));
+  });
+
+  it("Should ask for raw only with include=raw", () => {
+    expect(query("").raw).toBe(false);
+    expect(query("include=raw").raw).toBe(true);
   });
 });
 
@@ -123,7 +132,8 @@ describe("handled marks in a page", () => {
     const [a, e] = page("limit=2");
     expect(a?.handled).toEqual({ at: "2026-11-09T00:00:00.000Z", note: "note a" });
     expect(e?.handled).toBeNull();
-    expect(Object.keys(a ?? {}).slice(-3)).toEqual(["active", "handled", "raw"]);
+    expect(Object.keys(a ?? {}).slice(-3)).toEqual(["last_seen_at", "active", "handled"]);
+    expect(Object.keys(page("limit=2&include=raw")[0] ?? {}).slice(-3)).toEqual(["active", "handled", "raw"]);
     expect(listPage(data, query("")).complaints.every((c) => c.handled === null)).toBe(true);
   });
 
@@ -165,6 +175,24 @@ describe("listPage", () => {
     expect(ids("")).toEqual(["a", "e", "b", "c", "d"]);
   });
 
+  it("Should leave raw out of every item unless asked with include=raw, and show it then as the detail does", () => {
+    const withRaw = { ...data, complaints: data.complaints.map((c) => ({ ...c, raw: { complaint_id: c.id, extra: [1] } })) };
+    const lean = listPage(withRaw, query("limit=500")).complaints;
+    expect(lean).toHaveLength(5);
+    expect(lean.every((c) => !("raw" in c))).toBe(true);
+    const full = listPage(withRaw, query("limit=500&include=raw")).complaints;
+    expect(full.map((c) => c.raw)).toEqual(withRaw.complaints.map((c) => ({ complaint_id: c.id, extra: [1] })));
+    expect(full.map(({ raw, ...rest }) => rest)).toEqual(lean);
+    expect(full).toEqual(allMatches(withRaw, query("").filter));
+  });
+
+  it("Should accept a cursor of a page without raw for the next page with it", () => {
+    const first = listPage(data, query("limit=2"));
+    const next = listPage(data, query(`limit=2&include=raw&cursor=${first.next_cursor}`)).complaints;
+    expect(next.map((c) => c.id)).toEqual(["b", "c"]);
+    expect(next.every((c) => "raw" in c)).toBe(true);
+  });
+
   it("Should count the page and all matches", () => {
     const page = listPage(data, query("limit=2"));
     expect(page.complaints).toHaveLength(2);
@@ -193,6 +221,32 @@ describe("listPage", () => {
   it("Should refuse a cursor from a query with other filters", () => {
     const cursor = listPage(data, query("limit=1")).next_cursor as string;
     expect(parameterOf(`limit=1&active=true&cursor=${cursor}`)).toBe("cursor");
+  });
+
+  it("Should page without a filter exactly as with a filter every complaint matches", () => {
+    // handled=false matches every complaint when none is marked, and takes the general path.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom("100", "200"), fc.boolean()), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 41 }),
+        (rows, limit, firstLimit) => {
+          const at = (n: number) => (n === 0 ? "not a time" : toBeijingIso(Date.UTC(2026, 10, 1) + n * 3_600_000));
+          const snapshot = snapshotOf(rows.map(([n, m, active], i) => complaint(`x${i}`, m, at(n), { active })));
+          const pages = ["", "handled=false"].map((filter) => {
+            const first = pageSlice(snapshot, query(`${filter}&limit=${firstLimit}`));
+            const cursor = first.next_cursor === null ? "" : `&cursor=${first.next_cursor}`;
+            return [first, pageSlice(snapshot, query(`${filter}&limit=${limit}${cursor}`))].map((p) => ({
+              ids: p.complaints.map((c) => c.id),
+              marks: p.marks,
+              total: p.total,
+              more: p.next_cursor !== null,
+            }));
+          });
+          expect(pages[0]).toEqual(pages[1]);
+        },
+      ),
+    );
   });
 
   it("Should yield every match exactly once across pages, even when complaints arrive in between", () => {

@@ -6,7 +6,7 @@
  */
 
 import type { Complaint } from "../domain/complaint";
-import { type ServedComplaint, served } from "../domain/handled";
+import { type HandledMark, type ServedComplaint, served } from "../domain/handled";
 import { comparePositions, type Position } from "../domain/order";
 import { beijingDayStart, DAY_MS, isRealTime } from "../domain/time";
 import { md5 } from "../md5";
@@ -28,6 +28,8 @@ export interface ListQuery {
   filter: Filter;
   limit: number;
   after: Position | null;
+  /** `include=raw`: list each complaint with its `raw`, as the detail shows it; without, the list leaves it out. */
+  raw: boolean;
 }
 
 export class QueryError extends Error {
@@ -127,6 +129,17 @@ function decodeCursor(cursor: string, filter: Filter): Position {
   return { at, mchid, id };
 }
 
+/**
+ * `include`: what the list adds to each complaint. Only `raw` for now, and one value, not a list: any other value
+ * is 400, so a comma list of further fields can come later without changing what a valid request means today.
+ */
+function includeRaw(params: URLSearchParams): boolean {
+  const value = param(params, "include");
+  if (value === null) return false;
+  if (value !== "raw") throw new QueryError("include", `include must be raw (the only field the list leaves out), not ${value}`);
+  return true;
+}
+
 export function parseListQuery(params: URLSearchParams, mchids: ReadonlySet<string>): ListQuery {
   const filter = parseFilter(params, mchids);
   const limitText = param(params, "limit");
@@ -135,8 +148,9 @@ export function parseListQuery(params: URLSearchParams, mchids: ReadonlySet<stri
     limit = /^\d{1,4}$/.test(limitText) ? Number(limitText) : 0;
     if (limit < 1 || limit > MAX_LIMIT) throw new QueryError("limit", `limit must be a whole number from 1 to ${MAX_LIMIT}`);
   }
+  const raw = includeRaw(params);
   const cursor = param(params, "cursor");
-  return { filter, limit, after: cursor === null ? null : decodeCursor(cursor, filter) };
+  return { filter, limit, after: cursor === null ? null : decodeCursor(cursor, filter), raw };
 }
 
 const SEARCHED = ["body", "out_trade_no", "order_id", "id"] as const;
@@ -190,15 +204,81 @@ export function findComplaint(snapshot: Snapshot, id: string, mchid: string | nu
   return snapshot.complaints.find((x) => x.id === id && (mchid === null || x.mchid === mchid)) ?? null;
 }
 
+/** A complaint as the list shows it: as the API shows it, without `raw` unless the list was asked for it. */
+export type ListedComplaint = Omit<ServedComplaint, "raw"> & Partial<Pick<ServedComplaint, "raw">>;
+
+/** A served complaint without `raw`, about half of its bytes, which a list row does not need (the detail has it). */
+export function lean(c: Complaint, mark: HandledMark | null): ListedComplaint {
+  // Written out like served(): one object shape for every item of a page.
+  return {
+    id: c.id,
+    mchid: c.mchid,
+    complaint_at: c.complaint_at,
+    out_trade_no: c.out_trade_no,
+    order_id: c.order_id,
+    total_fee: c.total_fee,
+    body: c.body,
+    first_seen_at: c.first_seen_at,
+    last_seen_at: c.last_seen_at,
+    active: c.active,
+    handled: mark,
+  };
+}
+
 export interface Page {
-  complaints: ServedComplaint[];
+  complaints: ListedComplaint[];
   total: number;
   next_cursor: string | null;
 }
 
-export function listPage(snapshot: Snapshot, query: ListQuery, marks: MarksView = NO_MARKS): Page {
+/** A page before it is shown: the snapshot's own complaint objects, each with its mark. */
+export interface PageSlice {
+  complaints: Complaint[];
+  /** `marks[i]` is the mark of `complaints[i]`. */
+  marks: (HandledMark | null)[];
+  total: number;
+  next_cursor: string | null;
+}
+
+function unfiltered(f: Filter): boolean {
+  return f.mchid === null && f.since === null && f.until === null && f.active === null && f.q === null && f.handled === null;
+}
+
+/** The first index whose position sorts after `after` (the snapshot is sorted by position). */
+function firstAfter(positions: readonly Position[], after: Position): number {
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (comparePositions(positions[mid] as Position, after) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Without a filter every complaint matches: the page is a run of the snapshot's order, found without looking at
+ * the others (the first page, the most asked for, is its first `limit`).
+ */
+function unfilteredSlice(snapshot: Snapshot, query: ListQuery, marks: MarksView): PageSlice {
+  const total = snapshot.complaints.length;
+  const start = query.after === null ? 0 : firstAfter(snapshot.positions, query.after);
+  const end = Math.min(total, start + query.limit);
+  const complaints = snapshot.complaints.slice(start, end);
+  return {
+    complaints,
+    marks: complaints.map((c) => markFor(marks, c)),
+    total,
+    next_cursor: end < total ? encodeCursor(snapshot.positions[end - 1] as Position, query.filter) : null,
+  };
+}
+
+/** The complaints of the page `query` asks for, as the snapshot holds them (see {@link listPage}). */
+export function pageSlice(snapshot: Snapshot, query: ListQuery, marks: MarksView = NO_MARKS): PageSlice {
   const { filter, limit, after } = query;
-  const page: ServedComplaint[] = [];
+  if (unfiltered(filter)) return unfilteredSlice(snapshot, query, marks);
+  const page: Complaint[] = [];
+  const pageMarks: (HandledMark | null)[] = [];
   let total = 0;
   let more = false;
   let last: Position | null = null;
@@ -208,11 +288,23 @@ export function listPage(snapshot: Snapshot, query: ListQuery, marks: MarksView 
     total++;
     if (after !== null && comparePositions(position, after) <= 0) return;
     if (page.length < limit) {
-      page.push(served(c, markFor(marks, c)));
+      page.push(c);
+      pageMarks.push(markFor(marks, c));
       last = position;
     } else {
       more = true;
     }
   });
-  return { complaints: page, total, next_cursor: more && last !== null ? encodeCursor(last, filter) : null };
+  return { complaints: page, marks: pageMarks, total, next_cursor: more && last !== null ? encodeCursor(last, filter) : null };
+}
+
+/** The page `query` asks for, each complaint as the list shows it (with `raw` only for `include=raw`). */
+export function listPage(snapshot: Snapshot, query: ListQuery, marks: MarksView = NO_MARKS): Page {
+  const slice = pageSlice(snapshot, query, marks);
+  const item = query.raw ? served : lean;
+  return {
+    complaints: slice.complaints.map((c, i) => item(c, slice.marks[i] ?? null)),
+    total: slice.total,
+    next_cursor: slice.next_cursor,
+  };
 }

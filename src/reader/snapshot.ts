@@ -107,17 +107,29 @@ async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): 
   return { view: { merchant, state: pollState, complaints, outbox: outboxValue, storageErrors }, revs };
 }
 
+/**
+ * The complaints in the one order, each with its position. The poller stores each merchant's list in that order
+ * already, so with one merchant this is a check; several merchants' lists are sorted together.
+ */
+function inOrder(complaints: Complaint[]): { complaints: Complaint[]; positions: Position[] } {
+  const positions = complaints.map(positionOf);
+  let ordered = true;
+  for (let i = 1; i < positions.length && ordered; i++)
+    ordered = comparePositions(positions[i - 1] as Position, positions[i] as Position) <= 0;
+  if (ordered) return { complaints, positions };
+  const sorted = complaints.map((complaint, i) => ({ complaint, position: positions[i] as Position }));
+  sorted.sort((a, b) => comparePositions(a.position, b.position));
+  return { complaints: sorted.map((s) => s.complaint), positions: sorted.map((s) => s.position) };
+}
+
 export async function loadSnapshot(store: Store, merchants: readonly Merchant[], alerts: boolean): Promise<Snapshot> {
   const loaded = await Promise.all(merchants.map((m) => loadMerchant(store, m, alerts)));
-  const sorted = loaded
-    .flatMap((l) => l.view.complaints)
-    .map((complaint) => ({ complaint, position: positionOf(complaint) }))
-    .sort((a, b) => comparePositions(a.position, b.position));
+  const { complaints, positions } = inOrder(loaded.flatMap((l) => l.view.complaints));
   const successes = loaded.map((l) => l.view.state?.last_success_at ?? null).filter((s): s is string => s !== null);
   return {
     merchants: loaded.map((l) => l.view),
-    complaints: sorted.map((s) => s.complaint),
-    positions: sorted.map((s) => s.position),
+    complaints,
+    positions,
     revision: md5(loaded.flatMap((l) => l.revs).join("\n")),
     // ISO 8601 UTC times sort as text.
     updatedAt: successes.sort().at(-1) ?? null,

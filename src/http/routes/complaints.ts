@@ -1,16 +1,19 @@
 /**
  * `GET /api/complaints`, `/api/complaints.csv` and `/api/complaints/{id}`: served from the snapshot, each
- * complaint with its handled mark (read apart, see reader/marks).
+ * complaint with its handled mark (read apart, see reader/marks). The list leaves out each complaint's `raw`
+ * unless asked with `?include=raw` (the detail always has it); the two are two URLs, so two ETags. Its body is
+ * put together from each complaint's JSON, kept per snapshot (see list-body).
  * @module
  */
 import { Hono } from "hono";
 import { served } from "../../domain/handled";
 import { complaintsCsv } from "../../reader/csv";
 import { markFor } from "../../reader/marks";
-import { allMatches, findComplaint, listPage, parseFilter, parseListQuery } from "../../reader/query";
+import { allMatches, findComplaint, pageSlice, parseFilter, parseListQuery } from "../../reader/query";
 import { conditional } from "../conditional";
 import { servedData } from "../data";
 import { jsonError } from "../errors";
+import { listBody } from "../list-body";
 import { mchidSet } from "../merchants";
 import { methodNotAllowed } from "../method-not-allowed";
 import type { AppEnv } from "../types";
@@ -21,16 +24,9 @@ complaintsRoutes.get("/complaints", async (c) => {
   const config = c.get("config");
   const query = parseListQuery(new URL(c.req.url).searchParams, mchidSet(config));
   const { snapshot, marks, revision } = await servedData(c);
-  return conditional(c, revision, () => {
-    const page = listPage(snapshot, query, marks);
-    return c.json({
-      complaints: page.complaints,
-      count: page.complaints.length,
-      total: page.total,
-      next_cursor: page.next_cursor,
-      updated_at: snapshot.updatedAt,
-    });
-  });
+  return conditional(c, revision, () =>
+    c.body(listBody(pageSlice(snapshot, query, marks), query.raw, snapshot.updatedAt), 200, { "Content-Type": "application/json" }),
+  );
 });
 complaintsRoutes.all("/complaints", methodNotAllowed("GET, HEAD"));
 
