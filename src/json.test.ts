@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateComplaints } from "../sandbox/fixtures";
 import { COMPLAINTS, complaintRecord } from "./domain/complaint";
-import { parseJson, parseJsonExact, rawNumberText, sourceKeys } from "./json";
+import { parseJson, parseJsonExact, rawNumberText, sourceKeys, sourceValues } from "./json";
 import { normaliseComplaint } from "./payjs/complaint";
 import { mergeComplaints } from "./poller/merge";
 import { complaintsKey, Store } from "./store";
@@ -58,6 +58,16 @@ describe("parseJson: key order", () => {
     expect(Object.hasOwn(value, "__proto__")).toBe(true);
     expect((value as { polluted?: boolean }).polluted).toBeUndefined();
     expect(value).toEqual(JSON.parse('{"0":1,"__proto__":{"polluted":true}}'));
+  });
+});
+
+describe("sourceValues", () => {
+  it("Should list values in the order sourceKeys gives, integer-like keys included", () => {
+    const value = parseJson('{"b":1,"10":2,"a":{"1":"x","0":"y"},"list":[3,4]}') as Record<string, any>;
+    expect(sourceValues(value)).toEqual([1, 2, value.a, value.list]);
+    expect(sourceValues(value.a)).toEqual(["x", "y"]);
+    expect(sourceValues(value.list)).toEqual([3, 4]);
+    expect(sourceValues({ z: 1, 2: "two", y: 3 })).toEqual(["two", 1, 3]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { md5 } from "./md5";
+import { Md5, md5 } from "./md5";
 
 const openssl = (input: string | Uint8Array): string => createHash("md5").update(input).digest("hex");
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -100,5 +100,75 @@ describe("md5 against node:crypto", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("Md5 fed in pieces, against node:crypto fed the same pieces", () => {
+  const unit = fc.oneof(
+    fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+    fc.constantFrom("a", "中", "é", "😀", "\ud800", "\udc00"),
+  );
+  // Pieces short and long, so both ways of encoding (by hand, and TextEncoder) take turns.
+  const piece = fc.oneof(fc.string({ unit, maxLength: 20 }), fc.string({ unit, minLength: 100, maxLength: 400 }));
+
+  const expected = (pieces: readonly string[]): string => {
+    const hash = createHash("md5");
+    for (const p of pieces) hash.update(p, "utf8");
+    return hash.digest("hex");
+  };
+  const fed = (pieces: readonly string[]): Md5 => {
+    const hash = new Md5();
+    for (const p of pieces) hash.update(p);
+    return hash;
+  };
+
+  it("Should match for any pieces, each encoded on its own, lone surrogates included (property)", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => fed(pieces).digest() === expected(pieces)),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("Should equal one-shot md5 of the whole string however it is split between whole characters (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom("a", "中", "é", "😀", "\ud800", "&"), maxLength: 2000 }),
+        fc.array(fc.nat()),
+        (s, cuts) => {
+          // Cut only where no surrogate pair would be split.
+          const points = [...new Set(cuts.map((c) => c % (s.length + 1)))]
+            .filter((c) => !(c > 0 && c < s.length && /[\ud800-\udbff]/.test(s[c - 1]!) && /[\udc00-\udfff]/.test(s[c]!)))
+            .sort((x, y) => x - y);
+          const pieces = [0, ...points, s.length].slice(1).map((end, i, ends) => s.slice(i === 0 ? 0 : ends[i - 1], end));
+          return fed(pieces).digest() === md5(s);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("Should match when pieces end around the 16 KiB chunk, by hand and by TextEncoder", () => {
+    for (let k = 16_370; k <= 16_390; k++) {
+      for (const tail of ["中".repeat(127), "😀".repeat(63), "é".repeat(200), "b".repeat(300), "\ud800x".repeat(60)]) {
+        const pieces = ["a".repeat(k - 5), "12345", tail, "中".repeat(40), "z".repeat(20_000), "q"];
+        expect(fed(pieces).digest(), `${JSON.stringify(tail.slice(0, 2))} after ${k}`).toBe(expected(pieces));
+      }
+    }
+  });
+
+  it("Should hash a surrogate pair split across two pieces as two U+FFFD", () => {
+    expect(fed(["\ud83d", "\ude00"]).digest()).toBe(md5("\ufffd\ufffd"));
+    expect(fed(["\ud83d\ude00"]).digest()).toBe(md5("😀"));
+  });
+
+  it("Should give the digest so far without ending the hasher, and let a copy go on alone", () => {
+    const hash = new Md5().update("abc");
+    expect(hash.digest()).toBe(md5("abc"));
+    expect(hash.digest()).toBe(md5("abc"));
+    const twin = hash.copy().update("中".repeat(200));
+    hash.update("d".repeat(20_000));
+    expect(twin.digest()).toBe(md5(`abc${"中".repeat(200)}`));
+    expect(hash.digest()).toBe(md5(`abc${"d".repeat(20_000)}`));
+    expect(new Md5().digest()).toBe(md5(""));
   });
 });

@@ -3,7 +3,8 @@
  * it to protect anything). Web Crypto has no MD5 and `node:crypto` is absent in Workers without
  * `nodejs_compat`, hence this file. Built for speed: no buffer allocated per call, strings encoded
  * straight into a reused one, the 64 steps unrolled with their constants inlined and ordered for the
- * shortest dependency chain; on large inputs it keeps pace with OpenSSL.
+ * shortest dependency chain; on large inputs it keeps pace with OpenSSL. {@link Md5} takes a message in
+ * pieces, for one built on the fly that should never exist whole.
  *
  * @module
  * @see https://www.rfc-editor.org/rfc/rfc1321
@@ -22,12 +23,25 @@ const COPY_MAX = 1024;
 /** Strings up to this many UTF-16 units are encoded in one go: at 3 bytes per unit at most, they fit. */
 const SHORT_STRING = Math.floor(CHUNK / 3);
 
-// The message scratch: CHUNK bytes plus room for up to two padding blocks. Shared by every call, which is
-// safe because md5() is synchronous and never re-entered.
-const buffer = new ArrayBuffer(CHUNK + 128);
-const bytes = new Uint8Array(buffer);
-const words = new Int32Array(buffer);
-const state = new Int32Array(4);
+/** {@link Md5.update} encodes text shorter than this by hand: below it, a `TextEncoder` call's fixed cost
+ * is more than the loop's, measured in workerd (two-byte text costs both about the same per character). */
+const BY_HAND_MAX = 128;
+
+/** Message bytes on their way to the compression function, and the state they are hashed into. */
+interface Scratch {
+  readonly bytes: Uint8Array;
+  /** The same bytes as little-endian words. */
+  readonly words: Int32Array;
+  readonly state: Int32Array;
+}
+
+/** CHUNK bytes, room past them for one short piece {@link Md5} encodes by hand and for two padding blocks, and a fresh state. */
+function newScratch(): Scratch {
+  const buffer = new ArrayBuffer(CHUNK + 3 * BY_HAND_MAX + 128);
+  const state = new Int32Array(4);
+  reset(state);
+  return { bytes: new Uint8Array(buffer), words: new Int32Array(buffer), state };
+}
 
 /** MD5 reads the message as little-endian words; on a big-endian host the Int32Array views would read
  * them byte-swapped, so there the buffer is swapped in place before each pass. */
@@ -44,8 +58,13 @@ for (let i = 0; i < 256; i++) {
   LO.push("0123456789abcdef".charCodeAt(i & 15));
 }
 
-// Native UTF-8 encoding beats a charCodeAt loop from about 20 characters on (V8's charCodeAt costs ~1.5 ns
-// per character), and encodes lone surrogates as U+FFFD by definition.
+// md5()'s scratch, shared by every call: safe because md5() is synchronous and never re-entered.
+const shared = newScratch();
+const bytes = shared.bytes;
+const state = shared.state;
+
+// Native UTF-8 encoding: a call has a fixed cost (~0.2 µs in workerd), then one-byte strings go at memory speed
+// (V8's charCodeAt costs ~1.5 ns per character); lone surrogates become U+FFFD by definition.
 const encoder = new TextEncoder();
 
 /**
@@ -58,10 +77,10 @@ export function md5(input: string | Uint8Array): string {
 }
 
 function md5String(s: string): string {
-  reset();
+  reset(state);
   if (s.length <= SHORT_STRING) {
     const len = encoder.encodeInto(s, bytes).written;
-    return finish(len, len);
+    return finish(shared, len, len);
   }
   // Stream through the scratch: encode a chunk, hash its whole blocks, carry the rest to the front.
   let rest = s;
@@ -71,38 +90,35 @@ function md5String(s: string): string {
     const { read, written } = encoder.encodeInto(rest, bytes.subarray(carry, CHUNK));
     const have = carry + written;
     total += written;
-    if (read === rest.length) return finish(have, total);
+    if (read === rest.length) return finish(shared, have, total);
     // encodeInto stops only when the next character (at most 4 bytes) does not fit, so `have` is at
     // least CHUNK - 3: there is always a whole block to hash, and the loop always advances.
-    const whole = have - (have & 63);
-    compressScratch(whole);
-    carry = have - whole;
-    bytes.copyWithin(0, whole, have);
+    carry = hashWhole(shared, have);
     // A sliced string shares the original's characters: O(1), no copy.
     rest = rest.slice(read);
   }
 }
 
 function md5Bytes(u: Uint8Array): string {
-  reset();
+  reset(state);
   const n = u.length;
   if (n <= COPY_MAX) {
     copyIn(u, 0, n);
-    return finish(n, n);
+    return finish(shared, n, n);
   }
   const whole = n - (n & 63);
   if (LITTLE_ENDIAN && (u.byteOffset & 3) === 0) {
-    compress(new Int32Array(u.buffer, u.byteOffset, whole >> 2), 0, whole >> 2);
+    compress(state, new Int32Array(u.buffer, u.byteOffset, whole >> 2), 0, whole >> 2);
   } else {
     // Int32Array needs 4-byte alignment, so an unaligned view is hashed from aligned copies.
     for (let p = 0; p < whole; p += CHUNK) {
       const m = Math.min(CHUNK, whole - p);
       bytes.set(u.subarray(p, p + m));
-      compressScratch(m);
+      compressScratch(shared, m);
     }
   }
   copyIn(u, whole, n);
-  return finish(n - whole, n);
+  return finish(shared, n - whole, n);
 }
 
 /** Copies `u[from, to)` to the scratch from 0. */
@@ -115,7 +131,113 @@ function copyIn(u: Uint8Array, from: number, to: number): void {
   }
 }
 
-function reset(): void {
+/**
+ * MD5 fed text piece by piece, so that a long message built on the fly (the signing string of a large
+ * PAYJS answer) never exists whole, neither as one string nor as bytes: each piece's UTF-8 bytes go
+ * straight into the scratch, hashed a chunk at a time while still in cache.
+ */
+export class Md5 {
+  private readonly scratch = newScratch();
+  /** Bytes waiting in the scratch. */
+  private length = 0;
+  /** Bytes hashed before them. */
+  private hashed = 0;
+
+  /**
+   * Adds the UTF-8 bytes of `text`, lone surrogates as U+FFFD (as md5() and TextEncoder encode them). Each
+   * call's text is encoded on its own: a surrogate pair split across two calls becomes two U+FFFD.
+   */
+  update(text: string): this {
+    if (text.length < BY_HAND_MAX) this.encodeByHand(text);
+    else this.encode(text);
+    return this;
+  }
+
+  /** A hasher that goes on from this one's message on its own. */
+  copy(): Md5 {
+    const twin = new Md5();
+    twin.scratch.state.set(this.scratch.state);
+    twin.scratch.bytes.set(this.scratch.bytes.subarray(0, this.length));
+    twin.length = this.length;
+    twin.hashed = this.hashed;
+    return twin;
+  }
+
+  /** The digest of everything added so far, as md5() gives it for the whole message; this hasher can go on. */
+  digest(): string {
+    // Padding overwrites the scratch past the waiting bytes and changes the state: done on a copy.
+    const last = this.copy();
+    return finish(last.scratch, last.length, last.hashed + last.length);
+  }
+
+  private encode(text: string): void {
+    const s = this.scratch;
+    let rest = text;
+    let at = this.length;
+    for (;;) {
+      // Past CHUNK (after a piece encoded by hand) this encodes nothing, and the whole blocks are hashed first.
+      const { read, written } = encoder.encodeInto(rest, s.bytes.subarray(at, CHUNK));
+      at += written;
+      if (read === rest.length) break;
+      at = this.hashWaiting(at);
+      rest = rest.slice(read);
+    }
+    this.length = at;
+  }
+
+  /** At most BY_HAND_MAX * 3 bytes, which the scratch has room for past CHUNK. */
+  private encodeByHand(text: string): void {
+    const out = this.scratch.bytes;
+    const n = text.length;
+    let at = this.length;
+    if (at >= CHUNK) at = this.hashWaiting(at);
+    for (let i = 0; i < n; i++) {
+      let c = text.charCodeAt(i);
+      if (c < 0x80) {
+        out[at++] = c;
+      } else if (c < 0x800) {
+        out[at++] = 0xc0 | (c >> 6);
+        out[at++] = 0x80 | (c & 63);
+      } else {
+        if ((c & 0xf800) === 0xd800) {
+          // A high surrogate followed by a low one is one character of 4 bytes; any other surrogate is U+FFFD.
+          const next = c < 0xdc00 && i + 1 < n ? text.charCodeAt(i + 1) : 0;
+          if ((next & 0xfc00) === 0xdc00) {
+            const code = ((c - 0xd800) << 10) + (next - 0xdc00) + 0x10000;
+            out[at++] = 0xf0 | (code >> 18);
+            out[at++] = 0x80 | ((code >> 12) & 63);
+            out[at++] = 0x80 | ((code >> 6) & 63);
+            out[at++] = 0x80 | (code & 63);
+            i++;
+            continue;
+          }
+          c = 0xfffd;
+        }
+        out[at++] = 0xe0 | (c >> 12);
+        out[at++] = 0x80 | ((c >> 6) & 63);
+        out[at++] = 0x80 | (c & 63);
+      }
+    }
+    this.length = at;
+  }
+
+  /** Hashes the whole blocks among the first `have` waiting bytes; returns how many still wait. */
+  private hashWaiting(have: number): number {
+    const left = hashWhole(this.scratch, have);
+    this.hashed += have - left;
+    return left;
+  }
+}
+
+/** Hashes the whole blocks among the first `have` bytes of the scratch and moves the rest to the front; returns how many moved. */
+function hashWhole(s: Scratch, have: number): number {
+  const whole = have - (have & 63);
+  compressScratch(s, whole);
+  s.bytes.copyWithin(0, whole, have);
+  return have - whole;
+}
+
+function reset(state: Int32Array): void {
   state[0] = 0x67452301;
   state[1] = 0xefcdab89;
   state[2] = 0x98badcfe;
@@ -124,28 +246,29 @@ function reset(): void {
 
 /** Pads the `len` message bytes waiting in the scratch, hashes them and returns the hex digest;
  * `total` is the whole message length in bytes. */
-function finish(len: number, total: number): string {
+function finish(s: Scratch, len: number, total: number): string {
+  const { bytes, words } = s;
   bytes[len] = 0x80;
   // The scratch holds leftovers of earlier calls: clear up to the length field.
   let i = len + 1;
   for (; (i & 3) !== 0; i++) bytes[i] = 0;
   const end = (((len + 8) >> 6) + 1) << 4; // in words
   for (i >>= 2; i < end - 2; i++) words[i] = 0;
-  if (!LITTLE_ENDIAN) swapWords(end - 2);
+  if (!LITTLE_ENDIAN) swapWords(words, end - 2);
   // The bit length modulo 2^64 without computing total * 8 itself: `<<` works on total's low 32 bits,
   // which is all the low word needs; the Int32Array store truncates total / 2^29 to the high word.
   words[end - 2] = total << 3;
   words[end - 1] = total / 0x20000000;
-  compress(words, 0, end);
-  return hex();
+  compress(s.state, words, 0, end);
+  return hex(s.state);
 }
 
-function compressScratch(byteLength: number): void {
-  if (!LITTLE_ENDIAN) swapWords(byteLength >> 2);
-  compress(words, 0, byteLength >> 2);
+function compressScratch(s: Scratch, byteLength: number): void {
+  if (!LITTLE_ENDIAN) swapWords(s.words, byteLength >> 2);
+  compress(s.state, s.words, 0, byteLength >> 2);
 }
 
-function swapWords(count: number): void {
+function swapWords(words: Int32Array, count: number): void {
   for (let i = 0; i < count; i++) {
     const w = words[i]!;
     words[i] = (w >>> 24) | ((w >> 8) & 0xff00) | ((w & 0xff00) << 8) | (w << 24);
@@ -153,7 +276,7 @@ function swapWords(count: number): void {
 }
 
 /** The state as 32 hex digits: each word's bytes low byte first, in one flat string from one call. */
-function hex(): string {
+function hex(state: Int32Array): string {
   const a = state[0]!;
   const b = state[1]!;
   const c = state[2]!;
@@ -222,7 +345,7 @@ function hex(): string {
  * K is RFC 1321's T[i] = floor(2^32 · |sin i|). Sums may pass 32 bits: the shifts and `| 0` wrap them, which
  * is MD5's addition modulo 2^32, and V8 compiles them to plain 32-bit adds.
  */
-function compress(x: Int32Array, off: number, end: number): void {
+function compress(state: Int32Array, x: Int32Array, off: number, end: number): void {
   let a = state[0]!;
   let b = state[1]!;
   let c = state[2]!;

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { generateComplaints } from "../../sandbox/fixtures";
 import { parseJson } from "../json";
 import { md5 } from "../md5";
 import { checkSign, phpUrldecode, SCHEMES, signingString, signParams, signWith, verifySign } from "./sign";
@@ -184,6 +185,34 @@ describe("sign/verify properties", () => {
         expect(verifySign({ ...p, [name]: replacement, sign }, k)).toBe(false);
       }),
     );
+  });
+});
+
+describe("the hashed signing string", () => {
+  const key = "k";
+  const expected = (params: Record<string, unknown>): string => md5(`${signingString(params)}&key=${key}`).toUpperCase();
+
+  it("Should hash exactly the signing string, whatever the values hold (property)", () => {
+    // Narrow and wide text in every position (first or last character wide or not), lone surrogates, long runs.
+    const unit = fc.constantFrom("a", "=", "&", "é", "ÿ", "中", "😀", "\ud800", "\udc00", " ");
+    const text = fc.oneof(fc.string({ unit, maxLength: 12 }), fc.string({ unit, minLength: 120, maxLength: 600 }));
+    const scalar = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null));
+    const record = fc.dictionary(fc.stringMatching(/^[a-z_]{1,8}$/), scalar, { maxKeys: 6 });
+    const params = fc.dictionary(fc.stringMatching(/^[a-z_]{1,8}$/), fc.oneof(scalar, fc.array(record, { maxLength: 40 })), {
+      maxKeys: 5,
+    });
+    fc.assert(
+      fc.property(params, (p) => {
+        expect(signParams(p, key)).toBe(expected(p));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("Should hash a large answer exactly, Chinese bodies and all", () => {
+    const answer = { return_code: 1, mchid: "1500000001", complaints: generateComplaints("1500000001", 2000, Date.UTC(2026, 10, 8)) };
+    expect(signParams(answer, key)).toBe(expected(answer));
+    expect(signParams({ body: "中文开头", a: "1" }, key)).toBe(expected({ body: "中文开头", a: "1" }));
   });
 });
 

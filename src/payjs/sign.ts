@@ -18,8 +18,8 @@
  * @see https://help.payjs.cn/api-lie-biao/qian-ming-suan-fa.html
  */
 import { equalsConstantTime } from "../constant-time";
-import { rawNumberText, sourceKeys } from "../json";
-import { md5 } from "../md5";
+import { rawNumberText, sourceKeys, sourceValues } from "../json";
+import { Md5 } from "../md5";
 
 /**
  * Whether PHP's `array_filter` (no callback) drops this top-level value, i.e. whether it is falsy in PHP:
@@ -55,99 +55,115 @@ function printScalar(value: unknown): string | undefined {
   }
 }
 
-/** Where the signing string goes, one piece at a time (a piece is `name=value`, with its leading `&` after the first). */
+/**
+ * Where the signing string goes. Every pair is written as `&name=value`, the name in pieces so that no
+ * string is built per field; the sink drops the `&` that would start the string.
+ */
 interface Sink {
-  /** How many pairs were written so far. */
-  pairs: number;
-  write(piece: string): void;
+  /** A piece of a pair's `&name=`. */
+  name(piece: string): void;
+  value(text: string): void;
 }
 
-/** Writes the `name=value` pairs of one value the way `http_build_query` flattens nested arrays: `a[0][b]=…`, in the given order. */
+/** Writes the pairs of one value the way `http_build_query` flattens nested arrays: `a[0][b]=…`, in the given order. */
 function flatten(name: string, value: unknown, sink: Sink): void {
-  if (typeof value === "object" && value !== null) {
-    // A number too long for a double, kept by parseJson: PHP signed the digits it holds.
-    const digits = rawNumberText(value);
-    if (digits !== undefined) {
-      sink.write(sink.pairs === 0 ? name + "=" + digits : "&" + name + "=" + digits);
-      sink.pairs++;
-      return;
-    }
-    // Nested keys keep the order PHP had (no sort below the top level), which for keys such as "1", "0" is not
-    // the order Object.keys gives: sourceKeys has the order parseJson read. An empty array contributes nothing.
-    const keys = sourceKeys(value);
-    const record = value as Record<string, unknown>;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i] as string;
-      flatten(name + "[" + k + "]", record[k], sink);
-    }
+  // A number too long for a double, kept by parseJson: PHP signed the digits it holds.
+  const digits = rawNumberText(value);
+  if (typeof value === "object" && value !== null && digits === undefined) {
+    flattenEntries(name, value, sink);
     return;
   }
-  const printed = printScalar(value);
+  const printed = digits ?? printScalar(value);
   if (printed === undefined) return;
-  sink.write(sink.pairs === 0 ? name + "=" + printed : "&" + name + "=" + printed);
-  sink.pairs++;
+  sink.name(`&${name}=`);
+  sink.value(printed);
+}
+
+/** The entries of an array or object, each named `name[key]`. */
+function flattenEntries(name: string, value: object, sink: Sink): void {
+  // Nested keys keep the order PHP had (no sort below the top level), which for keys such as "1", "0" is not
+  // the order Object.keys gives: sourceKeys has the order parseJson read. An empty array contributes nothing.
+  const keys = sourceKeys(value);
+  const values = sourceValues(value);
+  const open = `&${name}[`;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const child = values[i];
+    if (typeof child === "object" && child !== null) {
+      flatten(`${name}[${k}]`, child, sink);
+      continue;
+    }
+    const printed = printScalar(child);
+    if (printed === undefined) continue;
+    sink.name(open);
+    sink.name(k);
+    sink.name("]=");
+    sink.value(printed);
+  }
 }
 
 /** Collects the signing string as text (for {@link signingString}). */
 class TextSink implements Sink {
-  pairs = 0;
   private readonly parts: string[] = [];
-  write(piece: string): void {
+  name(piece: string): void {
     this.parts.push(piece);
   }
-  text(): string {
-    return this.parts.join("");
+  value(text: string): void {
+    this.parts.push(text);
+  }
+  joined(): string {
+    return this.parts.join("").slice(1);
   }
 }
 
-const encoder = new TextEncoder();
-/** Text gathered before it is encoded: long enough that encodeInto's per-call cost is noise, short enough to stay cheap to flatten. */
+/** Characters gathered before they are hashed: enough that a TextEncoder call's fixed cost is noise. */
 const PENDING_MAX = 8192;
-/** A byte buffer kept between calls up to this size; a larger one (a merchant with many thousand complaints) is dropped after use. */
-const KEEP_BYTES = 8 << 20;
-let scratch = new Uint8Array(1 << 16);
 
 /**
- * Encodes the signing string straight to UTF-8 in a reused buffer, a few KB at a time. Building a
- * multi-megabyte string first (a large response holds ~500 bytes per complaint) costs several times
- * more: the big string lands in V8's large-object space and brings on full garbage collections.
+ * Whether a value probably holds a character past U+00FF, such as Chinese text (judged by its first and
+ * last character). The guess only picks the faster way to the same bytes, see {@link HashSink}.
  */
-class ByteSink implements Sink {
-  pairs = 0;
-  private bytes = scratch;
-  private length = 0;
+function looksWide(text: string): boolean {
+  return text.length > 0 && (text.charCodeAt(0) > 0xff || text.charCodeAt(text.length - 1) > 0xff);
+}
+
+/**
+ * Hashes the signing string as it is written, without ever building it whole (a large answer makes
+ * megabytes). Pieces are gathered into a string a few KB long first: V8 joins strings without copying,
+ * and TextEncoder encodes a string of one-byte characters (V8 keeps Latin-1 text so) at memory speed,
+ * where a call per piece would cost ~0.2 µs each. A wide value would turn the whole gathered string
+ * two-byte, which TextEncoder encodes several times slower, so it is hashed on its own.
+ */
+class HashSink implements Sink {
+  private readonly md5 = new Md5();
   private pending = "";
+  private started = false;
 
-  write(piece: string): void {
+  name(piece: string): void {
     this.pending += piece;
-    if (this.pending.length >= PENDING_MAX) this.flush();
   }
 
-  /** The UTF-8 bytes written so far (lone surrogates as U+FFFD, exactly like md5()'s own encoding). */
-  finish(): Uint8Array {
+  value(text: string): void {
+    if (looksWide(text)) {
+      this.flush();
+      this.md5.update(text);
+    } else {
+      this.pending += text;
+      if (this.pending.length >= PENDING_MAX) this.flush();
+    }
+  }
+
+  /** The hasher, fed the whole signing string. */
+  done(): Md5 {
     this.flush();
-    return this.bytes.subarray(0, this.length);
-  }
-
-  /** Lets a large buffer go once its digest is taken. */
-  release(): void {
-    scratch = this.bytes.length <= KEEP_BYTES ? this.bytes : new Uint8Array(1 << 16);
+    return this.md5;
   }
 
   private flush(): void {
-    const text = this.pending;
-    if (text.length === 0) return;
+    if (this.pending === "") return;
+    this.md5.update(this.started ? this.pending : this.pending.slice(1));
+    this.started = true;
     this.pending = "";
-    // A UTF-16 code unit takes at most 3 UTF-8 bytes (a surrogate pair, 2 units, takes 4).
-    const need = this.length + text.length * 3;
-    if (need > this.bytes.length) {
-      let size = this.bytes.length * 2;
-      while (size < need) size *= 2;
-      const bigger = new Uint8Array(size);
-      bigger.set(this.bytes.subarray(0, this.length));
-      this.bytes = bigger;
-    }
-    this.length += encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
   }
 }
 
@@ -173,19 +189,19 @@ function writeParams(params: Record<string, unknown>, sink: Sink, skip?: string)
 export function signingString(params: Record<string, unknown>): string {
   const sink = new TextSink();
   writeParams(params, sink);
-  return sink.text();
+  return sink.joined();
 }
 
-/** Upper-case hex MD5 of the signing string of `params` (without `skip`) plus `&key=` and `keyText`. */
-function digest(params: Record<string, unknown>, keyText: string, skip?: string): string {
-  const sink = new ByteSink();
-  try {
-    writeParams(params, sink, skip);
-    sink.write(`&key=${keyText}`);
-    return md5(sink.finish()).toUpperCase();
-  } finally {
-    sink.release();
-  }
+/** MD5 fed the signing string of `params` (without `skip`), ready for the `&key=…` tail. */
+function hashParams(params: Record<string, unknown>, skip?: string): Md5 {
+  const sink = new HashSink();
+  writeParams(params, sink, skip);
+  return sink.done();
+}
+
+/** Upper-case hex MD5 of the hashed signing string followed by `&key=` and `keyText`. */
+function withKey(signed: Md5, keyText: string): string {
+  return signed.update("&key=").update(keyText).digest().toUpperCase();
 }
 
 /** PHP's `urldecode`: `+` is a space and `%XX` a byte; anything else, a stray `%` included, stays. */
@@ -228,12 +244,12 @@ export const SCHEMES: readonly Scheme[] = [
 
 /** The sign of `params` (every field given) by one scheme. */
 export function signWith(scheme: Scheme, params: Record<string, unknown>, key: string): string {
-  return digest(params, scheme.keyText(key));
+  return withKey(hashParams(params), scheme.keyText(key));
 }
 
 /** The PAYJS signature of `params` (every field given is signed), for requests: the key as it is. */
 export function signParams(params: Record<string, unknown>, key: string): string {
-  return digest(params, key);
+  return withKey(hashParams(params), key);
 }
 
 /** What the check of an answer's `sign` found. */
@@ -245,6 +261,7 @@ export type SignCheck =
 /**
  * Checks `payload.sign` against every other field in `payload` (unknown fields included), by each scheme in
  * {@link SCHEMES} order; a scheme that would compute the same string as one before it is not tried again.
+ * The signing string is hashed once; each scheme goes on from a copy of that with its own `&key=…`.
  * The received sign is upper-cased, then compared in constant time.
  */
 export function checkSign(payload: Record<string, unknown>, key: string): SignCheck {
@@ -252,12 +269,13 @@ export function checkSign(payload: Record<string, unknown>, key: string): SignCh
   if (received === undefined || received === null || received === "") return { result: "absent", scheme: null };
   if (typeof received !== "string") return { result: "mismatch", scheme: null };
   const expected = received.toUpperCase();
+  const signed = hashParams(payload, "sign");
   const tried = new Set<string>();
   for (const scheme of SCHEMES) {
     const keyText = scheme.keyText(key);
     if (tried.has(keyText)) continue;
     tried.add(keyText);
-    if (equalsConstantTime(expected, digest(payload, keyText, "sign"))) return { result: "verified", scheme: scheme.name };
+    if (equalsConstantTime(expected, withKey(signed.copy(), keyText))) return { result: "verified", scheme: scheme.name };
   }
   return { result: "mismatch", scheme: null };
 }
