@@ -6,8 +6,9 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import type { WorkerEnv } from "../src/env";
 import { Receiver, routeFetch } from "./support/receiver";
-import { call, clearKv, fireCron, kv, testEnv } from "./support/worker";
+import { ADMIN_TOKEN, call, clearKv, fireCron, kv, testEnv } from "./support/worker";
 
 const H = 3_600_000;
 const MIN = 60_000;
@@ -233,5 +234,190 @@ describe("what the review of follow-ups found", () => {
   it("Should send a webhook the complaint as the API shows it, handled included", async () => {
     await fireCron(alertEnv([HOOK]), T0);
     expect(bodies(/hooks\.test/)[0].complaint).toMatchObject({ handled: null, active: true });
+  });
+});
+
+describe("what a tick with nothing due reads", () => {
+  /** `e` with its KV recording the key of every read (the counting KV counts them, but not by key). */
+  function recording(e: WorkerEnv): { env: WorkerEnv; keys: string[] } {
+    const keys: string[] = [];
+    const COMPLAINTS = new Proxy(e.COMPLAINTS, {
+      get(target, prop, receiver) {
+        if (prop === "get" || prop === "getWithMetadata") {
+          return (key: string, ...rest: unknown[]) => {
+            keys.push(key);
+            return (target[prop] as (...a: unknown[]) => Promise<unknown>)(key, ...rest);
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    return { env: { ...e, COMPLAINTS }, keys };
+  }
+
+  /** One tick at `now`: the keys it read, in order (`kv.writes` then holds what it wrote). */
+  async function readsOf(e: WorkerEnv, now: number): Promise<string[]> {
+    const r = recording(e);
+    kv.resetCounts();
+    await fireCron(r.env, now);
+    expect(kv.reads).toBe(r.keys.length);
+    return r.keys;
+  }
+
+  const ids = () => (fixtureComplaints(mchid).slice(0, 2) as { complaint_id: string }[]).map((c) => c.complaint_id);
+  const handledPath = (id: string) => `/api/complaints/${encodeURIComponent(id)}/handled?mchid=${mchid}`;
+  /** What a tick reads of a merchant it does not poll, before the bound. */
+  const SKIPPED = [`status:${mchid}`, `outbox:${mchid}`];
+  /** … and once follow-ups can be due: what every such tick read before the bound existed. */
+  const WORKED_OUT = [`status:${mchid}`, `outbox:${mchid}`, `complaints:${mchid}`, `handled:${mchid}`];
+  /** Polls every 5 h, so that the ticks at 24 h and at midnight poll nothing. */
+  const FIVE_HOURS = { POLL_INTERVAL_SECONDS: "18000" };
+
+  async function storedState(): Promise<any> {
+    return JSON.parse((await env.COMPLAINTS.get(`status:${mchid}`)) as string).state;
+  }
+
+  it("Should read only the status and the outbox before a reminder can be due, and remind at the threshold as before", async () => {
+    const e = alertEnv([HOOK], FIVE_HOURS);
+    await fireCron(e, T0);
+    expect((await storedState()).next_follow_up).toEqual({ at: new Date(T0 + 24 * H).toISOString(), settings: expect.any(String) });
+    receiver.received.length = 0;
+    expect(await readsOf(e, T0 + 30 * MIN)).toEqual(SKIPPED);
+    expect(kv.writes).toEqual([]);
+    // A poll whose answer is the one already merged reads the list once (to tell it is the same), the marks never.
+    const polled = await readsOf(e, T0 + 5 * H);
+    expect(polled.filter((k) => k === `complaints:${mchid}`)).toHaveLength(1);
+    expect(polled).not.toContain(`handled:${mchid}`);
+    await tickThrough(e, T0 + 5.5 * H, T0 + 23 * H);
+    expect(await readsOf(e, T0 + 23.5 * H)).toEqual(SKIPPED);
+    expect(receiver.received).toHaveLength(0);
+    expect(await readsOf(e, T0 + 24 * H)).toEqual(WORKED_OUT);
+    expect(events(/hooks\.test/)).toEqual(["complaint.reminder", "complaint.reminder"]);
+    // The next bound goes with the status that sending writes anyway.
+    expect(kv.writes).toEqual([`outbox:${mchid}`, `status:${mchid}`]);
+    expect((await storedState()).next_follow_up.at).toBe(new Date(T0 + 48 * H).toISOString());
+    expect(await readsOf(e, T0 + 24.5 * H)).toEqual(SKIPPED);
+  });
+
+  it("Should work the follow-ups out for a status stored without the bound (an older Worker's), then record it once", async () => {
+    const e = alertEnv([HOOK]);
+    await fireCron(e, T0);
+    const status = JSON.parse((await env.COMPLAINTS.get(`status:${mchid}`)) as string);
+    delete status.state.next_follow_up;
+    await env.COMPLAINTS.put(`status:${mchid}`, JSON.stringify(status));
+    expect(await readsOf(e, T0 + 30 * MIN)).toEqual(WORKED_OUT);
+    expect(kv.writes).toEqual([`status:${mchid}`]);
+    expect(await readsOf(e, T0 + 60 * MIN)).toEqual(SKIPPED);
+    expect(kv.writes).toEqual([]);
+    receiver.received.length = 0;
+    await tickThrough(e, T0 + 90 * MIN, T0 + 24 * H);
+    expect(events(/hooks\.test/)).toEqual(["complaint.reminder", "complaint.reminder"]);
+  });
+
+  it("Should send a digest at the first tick at or after digest_at, reading the list only then", async () => {
+    const e = alertEnv([{ ...HOOK, digest_at: "09:10" }]);
+    await fireCron(e, T0); // 08:00 Beijing
+    receiver.received.length = 0;
+    expect(await readsOf(e, T0 + 30 * MIN)).toEqual(SKIPPED);
+    expect(await readsOf(e, T0 + 60 * MIN)).toEqual(SKIPPED);
+    expect(receiver.received).toHaveLength(0);
+    expect(await readsOf(e, T0 + 90 * MIN)).toEqual(WORKED_OUT);
+    expect(events(/hooks\.test/)).toEqual(["digest.daily"]);
+    expect(Date.parse(bodies(/hooks\.test/)[0].at)).toBe(T0 + 90 * MIN);
+    expect(await readsOf(e, T0 + 120 * MIN)).toEqual(SKIPPED);
+  });
+
+  it("Should still catch up a digest_at after the day's last tick at midnight, reading the list only then", async () => {
+    const e = alertEnv([{ ...HOOK, digest_at: "23:45" }], FIVE_HOURS);
+    await fireCron(e, T0);
+    receiver.received.length = 0;
+    await tickThrough(e, T0 + 30 * MIN, T0 + 15 * H);
+    expect(await readsOf(e, T0 + 15.5 * H)).toEqual(SKIPPED); // 23:30 Beijing
+    expect(receiver.received).toHaveLength(0);
+    expect(await readsOf(e, T0 + 16 * H)).toEqual(WORKED_OUT); // 00:00
+    expect(bodies(/hooks\.test/).map((b) => [b.event, Date.parse(b.at)])).toEqual([["digest.daily", T0 + 16 * H]]);
+    expect(await readsOf(e, T0 + 16.5 * H)).toEqual(SKIPPED);
+  });
+
+  it("Should work the follow-ups out again when REMIND_AFTER_HOURS changes, never keeping a stale bound", async () => {
+    await fireCron(alertEnv([HOOK]), T0);
+    receiver.received.length = 0;
+    const sooner = alertEnv([HOOK], { REMIND_AFTER_HOURS: "1" });
+    expect(await readsOf(sooner, T0 + 30 * MIN)).toEqual(WORKED_OUT);
+    expect(kv.writes).toEqual([`status:${mchid}`]);
+    expect(receiver.received).toHaveLength(0);
+    await fireCron(sooner, T0 + H);
+    expect(bodies(/hooks\.test/).map((b) => [b.event, b.hours])).toEqual([
+      ["complaint.reminder", 1],
+      ["complaint.reminder", 1],
+    ]);
+    expect(await readsOf(sooner, T0 + 90 * MIN)).toEqual(SKIPPED);
+    // And back: the 24 h reminders still come, at 24 h.
+    receiver.received.length = 0;
+    const back = alertEnv([HOOK]);
+    expect(await readsOf(back, T0 + 2 * H)).toEqual(WORKED_OUT);
+    await tickThrough(back, T0 + 2.5 * H, T0 + 23.5 * H);
+    expect(receiver.received).toHaveLength(0);
+    await fireCron(back, T0 + 24 * H);
+    expect(bodies(/hooks\.test/).map((b) => [b.event, b.hours])).toEqual([
+      ["complaint.reminder", 24],
+      ["complaint.reminder", 24],
+    ]);
+  });
+
+  it("Should work the follow-ups out again when a channel's digest_at changes", async () => {
+    await fireCron(alertEnv([{ ...HOOK, digest_at: "20:00" }]), T0);
+    receiver.received.length = 0;
+    const e = alertEnv([{ ...HOOK, digest_at: "09:00" }]);
+    expect(await readsOf(e, T0 + 30 * MIN)).toEqual(WORKED_OUT);
+    await fireCron(e, T0 + H);
+    expect(events(/hooks\.test/)).toEqual(["digest.daily"]);
+  });
+
+  it("Should still remind at the threshold a complaint whose mark was taken off before it", async () => {
+    const e = alertEnv([HOOK]);
+    await fireCron(e, T0);
+    const put = (id: string) =>
+      call(e, handledPath(id), {
+        method: "PUT",
+        token: ADMIN_TOKEN,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ note: "" }),
+      });
+    for (const id of ids()) expect((await put(id)).status).toBe(200);
+    // A poll with news works the follow-ups out while both are marked.
+    sandbox.addComplaint(mchid, {
+      complaint_id: "LATER-1",
+      complaint_at: "2026-12-01 11:00:00",
+      order_id: "O",
+      total_fee: 1,
+      body: "后来",
+    });
+    await fireCron(e, T0 + 4 * H);
+    expect((await storedState()).next_follow_up.at).toBe(new Date(T0 + 24 * H).toISOString());
+    for (const id of ids()) expect((await call(e, handledPath(id), { method: "DELETE", token: ADMIN_TOKEN })).status).toBe(200);
+    receiver.received.length = 0;
+    await tickThrough(e, T0 + 4.5 * H, T0 + 23.5 * H);
+    expect(receiver.received).toHaveLength(0);
+    await fireCron(e, T0 + 24 * H);
+    expect(bodies(/hooks\.test/).map((b) => [b.event, b.complaint.id, b.hours])).toEqual(ids().map((id) => ["complaint.reminder", id, 24]));
+  });
+
+  it("Should drop a reminder held by quiet hours once its complaint is handled, before they end", async () => {
+    // The 24 h reminders fall at 08:00 Beijing, inside 07:00-09:00.
+    const e = alertEnv([{ ...HOOK, quiet_hours: "07:00-09:00" }]);
+    await tickThrough(e, T0, T0 + 23.5 * H);
+    receiver.received.length = 0;
+    await fireCron(e, T0 + 24 * H);
+    expect(receiver.received).toHaveLength(0);
+    const marks = Object.fromEntries(ids().map((id) => [id, { at: new Date(T0 + 24 * H).toISOString(), note: "" }]));
+    await env.COMPLAINTS.put(`handled:${mchid}`, JSON.stringify({ format: 1, rev: "r", marks }));
+    expect(await readsOf(e, T0 + 24.5 * H)).toEqual(SKIPPED);
+    // At their end the held reminders are due: the follow-ups are worked out first, and drop them.
+    expect(await readsOf(e, T0 + 25 * H)).toEqual(WORKED_OUT);
+    await tickThrough(e, T0 + 25.5 * H, T0 + 27 * H);
+    expect(receiver.received).toHaveLength(0);
+    const status = (await (await call(e, "/api/status")).json()) as any;
+    expect(status.channels[0]).toMatchObject({ name: "hook", pending: 0 });
   });
 });

@@ -24,6 +24,19 @@ export interface PollState {
    * holds nothing new: the poll neither parses nor diffs nor rewrites the list.
    */
   merged_answer: MergedAnswer | null;
+  /**
+   * The earliest a reminder or a digest can next come due from this merchant, and the settings that was worked out
+   * under (null: not known, work it out now; absent in older values). Before it, with the same settings, a tick
+   * need not read the merchant's complaints and handled marks to find nothing due.
+   */
+  next_follow_up: NextFollowUp | null;
+}
+
+export interface NextFollowUp {
+  /** ISO; null: nothing can come due before the list or the settings change. */
+  at: string | null;
+  /** A fingerprint of the settings it was worked out under: others make it unknown. */
+  settings: string;
 }
 
 export interface MergedAnswer {
@@ -49,6 +62,7 @@ export const INITIAL_STATE: PollState = {
   failing_alerted: false,
   signature: null,
   merged_answer: null,
+  next_follow_up: null,
 };
 
 /** What `status:{mchid}` holds. */
@@ -89,7 +103,14 @@ function pollState(v: unknown): PollState | null {
     ...(v as PollState),
     signature: (s.signature as SignatureStatus | undefined) ?? null,
     merged_answer: (s.merged_answer as MergedAnswer | undefined) ?? null,
+    // Only ever a shortcut: one that cannot be read is not known, and the state stands.
+    next_follow_up: isNextFollowUp(s.next_follow_up) ? (s.next_follow_up as NextFollowUp) : null,
   };
+}
+
+function isNextFollowUp(v: unknown): boolean {
+  const x = v as Record<string, unknown>;
+  return typeof v === "object" && v !== null && isTime(x.at) && isString(x.settings);
 }
 
 function isMergedAnswer(v: unknown): boolean {

@@ -1,7 +1,9 @@
 /**
  * What a tick has to tell of a merchant after the news: reminders of active, unhandled complaints at each
  * threshold of `REMIND_AFTER_HOURS`, the complaints a poll found gone, and the daily digest of the channels
- * whose `digest_at` has come. Pure, but for {@link loadFollowUps}, which reads what they need.
+ * whose `digest_at` has come; and, so that a tick with nothing due need not read the complaints to find so, the
+ * earliest time any of it can next come due ({@link nextFollowUp}). Pure, but for {@link loadFollowUps}, which
+ * reads what they need.
  * @module
  */
 import type { Config, Merchant } from "../config";
@@ -9,8 +11,11 @@ import { COMPLAINTS, type Complaint, type Kept } from "../domain/complaint";
 import { HANDLED, type Marks, served } from "../domain/handled";
 import type { DigestEntry, Reminder } from "../domain/notification";
 import type { Outbox } from "../domain/outbox";
-import { beijingDay, beijingMinutes, DAY_MS } from "../domain/time";
-import { type FollowUps, hasDigest } from "../notify/outbox";
+import type { NextFollowUp } from "../domain/poll-state";
+import { BEIJING_OFFSET_MS, beijingDay, beijingMinutes, DAY_MS } from "../domain/time";
+import { md5 } from "../md5";
+import { dueEntries, type FollowUps, hasDigest } from "../notify/outbox";
+import type { Channel } from "../notify/settings";
 import { complaintOf } from "../payjs/complaint";
 import { complaintsKey, handledKey, type Store } from "../store";
 
@@ -77,13 +82,84 @@ export function digestDay(digestAt: number, now: number): string | null {
  */
 export function digestChannels(config: Config, merchant: Merchant, outbox: Outbox, now: number): Map<string, string> {
   const due = new Map<string, string>();
-  for (const ch of config.channels) {
-    const day = ch.digestAt === null ? null : digestDay(ch.digestAt, now);
-    if (day === null || (ch.events !== null && !ch.events.has("digest.daily"))) continue;
-    const home = config.merchants.find((m) => ch.merchants === null || ch.merchants.has(m.mchid));
-    if (home?.mchid === merchant.mchid && !hasDigest(outbox, ch.name, day)) due.set(ch.name, day);
+  for (const ch of digestsFrom(config, merchant)) {
+    const day = digestDay(ch.digestAt, now);
+    if (day !== null && !hasDigest(outbox, ch.name, day)) due.set(ch.name, day);
   }
   return due;
+}
+
+/** The channels with a `digest_at` that take `digest.daily` and whose digest goes out from `merchant`'s outbox. */
+function digestsFrom(config: Config, merchant: Merchant): (Channel & { digestAt: number })[] {
+  return config.channels.filter((ch): ch is Channel & { digestAt: number } => {
+    if (ch.digestAt === null || (ch.events !== null && !ch.events.has("digest.daily"))) return false;
+    const home = config.merchants.find((m) => ch.merchants === null || ch.merchants.has(m.mchid));
+    return home?.mchid === merchant.mchid;
+  });
+}
+
+/** Whether any channel takes `complaint.reminder` of `merchant`. */
+function remindsOf(config: Config, merchant: Merchant): boolean {
+  return config.channels.some(
+    (ch) => (ch.events === null || ch.events.has("complaint.reminder")) && (ch.merchants === null || ch.merchants.has(merchant.mchid)),
+  );
+}
+
+/** Bumped whenever {@link nextFollowUp} changes what it counts, so a bound stored by an older Worker is not trusted. */
+const BOUND_VERSION = 1;
+
+/**
+ * A fingerprint of every setting {@link nextFollowUp} depends on for `merchant`: the thresholds, and which
+ * channels take its reminders and its digests at what time. A bound stored under other settings is not known.
+ * Every channel's name goes in, so a channel added or renamed (which would be told of reminders already due)
+ * makes the next tick look.
+ */
+export function followUpSettings(config: Config, merchant: Merchant): string {
+  const digests = new Map(digestsFrom(config, merchant).map((ch) => [ch.name, ch.digestAt]));
+  const channels = config.channels.map((ch) => [ch.name, digests.get(ch.name) ?? null]);
+  return md5(JSON.stringify([BOUND_VERSION, config.remindAfterHours, remindsOf(config, merchant), channels]));
+}
+
+/**
+ * The earliest time after `now` a reminder or a digest can come due from `merchant`'s outbox, given its
+ * complaints as they are stored: the first threshold still ahead of an active complaint (handled or not, so
+ * taking a mark off never makes one due sooner than this says), and the next `digest_at` of a channel whose
+ * digest goes out from here (its catch-up after midnight included, since that comes after the `digest_at`
+ * itself). What came due up to `now` is what the follow-ups worked out at `now` queued. Only the list
+ * (which a poll that changes it works this out again for) and the settings (in the fingerprint) move it.
+ */
+export function nextFollowUp(config: Config, merchant: Merchant, complaints: readonly Kept[], now: number): NextFollowUp {
+  let next = Number.POSITIVE_INFINITY;
+  if (remindsOf(config, merchant)) {
+    for (const complaint of complaints) {
+      if (!complaint.active) continue;
+      const first = Date.parse(complaint.first_seen_at);
+      for (const h of config.remindAfterHours) {
+        const at = first + h * HOUR_MS;
+        if (at > now && at < next) next = at;
+      }
+    }
+  }
+  for (const ch of digestsFrom(config, merchant)) next = Math.min(next, nextClockTime(ch.digestAt, now));
+  return { at: Number.isFinite(next) ? new Date(next).toISOString() : null, settings: followUpSettings(config, merchant) };
+}
+
+/** The first instant after `now` at `minutes` after Beijing midnight. */
+function nextClockTime(minutes: number, now: number): number {
+  const midnight = now - ((((now + BEIJING_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS);
+  const today = midnight + minutes * 60_000;
+  return today > now ? today : today + DAY_MS;
+}
+
+/**
+ * Whether a tick must work out `merchant`'s follow-ups: the stored bound is unknown, of other settings, or
+ * reached; or a reminder is about to be sent from the outbox, which must be dropped first if its complaint
+ * was handled (or left PAYJS's list) since it was queued.
+ */
+export function followUpsDue(config: Config, merchant: Merchant, bound: NextFollowUp | null, outbox: Outbox, now: number): boolean {
+  if (bound === null || bound.settings !== followUpSettings(config, merchant)) return true;
+  if (bound.at !== null && now >= Date.parse(bound.at)) return true;
+  return dueEntries(outbox, config.channels, now).some((e) => e.event === "complaint.reminder");
 }
 
 async function marksOf(store: Store, mchid: string): Promise<Marks> {
@@ -99,7 +175,7 @@ export async function complaintsOf(store: Store, mchid: string): Promise<Kept[]>
 
 /**
  * Everything a merchant's outbox should hear this tick besides news: reads its handled marks, and, only when
- * a digest goes out from it, every merchant the digest covers.
+ * a digest goes out from it, every merchant the digest covers. With it, when they can next come due.
  * @param complaints the merchant's complaints as the poll left them (null: read them).
  * @param resolved the complaints the poll found gone.
  * @param lastSuccessAt the merchant's last successful poll: when its active complaints were last seen.
@@ -113,7 +189,7 @@ export async function loadFollowUps(
   resolved: readonly Complaint[],
   lastSuccessAt: string | null,
   now: number,
-): Promise<FollowUps> {
+): Promise<{ followUps: FollowUps; next: NextFollowUp }> {
   const mine = complaints ?? (await complaintsOf(store, merchant.mchid));
   const marks = await marksOf(store, merchant.mchid);
   const channels = digestChannels(config, merchant, outbox, now);
@@ -131,7 +207,7 @@ export async function loadFollowUps(
     );
     digest = { days: channels, merchants };
   }
-  return {
+  const followUps: FollowUps = {
     mchid: merchant.mchid,
     merchantName: merchant.name,
     at: new Date(now).toISOString(),
@@ -142,4 +218,5 @@ export async function loadFollowUps(
     settled: settledIds(mine, marks),
     digest,
   };
+  return { followUps, next: nextFollowUp(config, merchant, mine, now) };
 }

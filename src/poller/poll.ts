@@ -7,7 +7,16 @@ import type { Config } from "../config";
 import { COMPLAINTS, type Kept } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
 import { type Deliveries, noDeliveries } from "../domain/outbox";
-import { INITIAL_STATE, isDue, type MergedAnswer, msUntilDue, type PollState, type SignatureStatus, STATUS } from "../domain/poll-state";
+import {
+  INITIAL_STATE,
+  isDue,
+  type MergedAnswer,
+  msUntilDue,
+  type NextFollowUp,
+  type PollState,
+  type SignatureStatus,
+  STATUS,
+} from "../domain/poll-state";
 import { logEvent } from "../log";
 import { enqueueFollowUps, toldComplaintIds } from "../notify/outbox";
 import { MERCHANTS_AT_ONCE } from "../outbound";
@@ -26,7 +35,7 @@ import {
   writeOutbox,
 } from "./alerts";
 import { exclusive } from "./exclusive";
-import { complaintsOf, loadFollowUps } from "./follow-ups";
+import { complaintsOf, followUpsDue, loadFollowUps } from "./follow-ups";
 import { type Merge, mergeComplaints, newestFirst } from "./merge";
 import { saveStatus } from "./save-status";
 import { nextState, type Outcome } from "./schedule";
@@ -185,9 +194,15 @@ interface Changes {
   merge: Merge | null;
   damaged: string | undefined;
   outdated: boolean;
+  /** When a reminder or digest can next come due, for the status (null: not known). */
+  nextFollowUp: NextFollowUp | null;
 }
 
-/** The diff against what is stored, and the alerts it and the state change call for, queued in the outbox. */
+/**
+ * The diff against what is stored, and the alerts it and the state change call for, queued in the outbox.
+ * Follow-ups (reminders, `complaint.resolved`, digests) are worked out whenever the list was read, and
+ * otherwise (the answer already merged) only once the status's bound says one can be due.
+ */
 async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, next: PollState): Promise<Changes> {
   const { config, store, now } = tick;
   const { merchant, state } = record;
@@ -199,6 +214,8 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
     lists === null ? null : mergeComplaints(lists.stored, lists.fresh, new Date(now).toISOString(), state.last_success_at, announced);
   if (merge !== null && merge.recovered.length > 0)
     logEvent("poll", { mchid: merchant.mchid, outcome: "recovered", recovered: merge.recovered.length });
+  // Without channels nothing is worked out, and the list may change under a bound: it is not known any more.
+  let nextFollowUp: NextFollowUp | null = null;
   if (open !== null) {
     const known = merge?.complaints ?? null;
     const served = (kept: Kept) => complaintOf(merchant.mchid, kept, next.last_success_at);
@@ -209,10 +226,24 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
       complaints: async () => known ?? complaintsOf(store, merchant.mchid),
     });
     const resolved = (merge?.vanished ?? []).map(served);
-    const followUps = await loadFollowUps(config, store, merchant, open.outbox, known, resolved, next.last_success_at, now);
-    if (enqueueFollowUps(open.outbox, followUps, config.channels)) open.changed = true;
+    if (known !== null || followUpsDue(config, merchant, state.next_follow_up, open.outbox, now)) {
+      const { followUps, next: bound } = await loadFollowUps(
+        config,
+        store,
+        merchant,
+        open.outbox,
+        known,
+        resolved,
+        next.last_success_at,
+        now,
+      );
+      if (enqueueFollowUps(open.outbox, followUps, config.channels)) open.changed = true;
+      nextFollowUp = bound;
+    } else {
+      nextFollowUp = state.next_follow_up;
+    }
   }
-  return { open, merge, damaged, outdated: lists?.outdated ?? false };
+  return { open, merge, damaged, outdated: lists?.outdated ?? false, nextFollowUp };
 }
 
 /**
@@ -263,12 +294,14 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
     const written = await writeInOrder(tick, mchid, changes);
     // Only once every write succeeded: after a failure (below) the next poll diffs the list again.
     if (reading.ok) next = { ...next, merged_answer: mergedAnswer(reading, written) };
+    next = { ...next, next_follow_up: changes.nextFollowUp };
   } catch (error) {
     outcome =
       error instanceof OutboxFormatError
         ? { ok: false, transient: false, error: { code: error.code, message: error.message } }
         : storageFailure(error);
-    next = { ...nextState(state, outcome, now, intervalMs), failing_alerted: state.failing_alerted, signature };
+    // What was queued may not be stored: the next tick works the follow-ups out again.
+    next = { ...nextState(state, outcome, now, intervalMs), failing_alerted: state.failing_alerted, signature, next_follow_up: null };
   }
   const saved = await saveStatus(
     store,
