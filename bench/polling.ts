@@ -34,6 +34,8 @@ interface ServeCpu {
   n: number;
   load: number;
   page: number;
+  /** A bare `JSON.parse` of the stored complaints value: the floor of any load. */
+  parse: number;
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -99,12 +101,31 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
 
     const partsTable: BenchTable = {
       title: "The parts of a poll in workerd, ms per call and × JSON.parse (median of 5 interleaved rounds)",
-      columns: ["complaints", "JSON.parse", "MD5 alone", "parse+verify", "value JSON", "poll work, first", "poll work, diffed again"],
+      columns: [
+        "complaints",
+        "JSON.parse",
+        "UTF-8 decode",
+        "MD5 alone",
+        "parse+verify",
+        "value JSON",
+        "poll work, first",
+        "poll work, diffed again",
+      ],
       rows: parts.map((p) => {
         const cell = (name: string): string => `${ms(median(p.ms[name]!))} ${ratioOf(p.ms, name).toFixed(1)}×`;
-        return [count(p.n), ms(median(p.ms.parse!)), cell("md5"), cell("verify"), cell("stringify"), cell("first"), cell("again")];
+        return [
+          count(p.n),
+          ms(median(p.ms.parse!)),
+          cell("decode"),
+          cell("md5"),
+          cell("verify"),
+          cell("stringify"),
+          cell("first"),
+          cell("again"),
+        ];
       }),
       notes: [
+        "UTF-8 decode: the answer's bytes to text, as a fetch's text() does before anything can be parsed.",
         "MD5 alone: md5() of the answer's bytes, the floor of any sign check. parse+verify: parseComplaintResponse (parse, and the",
         "  sign checked over every field). value JSON: the complaints value a first poll writes. poll work: parse+verify, ids,",
         "  diff and the values' JSON without I/O; diffed again: the same answer diffed against the stored list (what an unsigned",
@@ -118,16 +139,19 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
     for (const n of SIZES) serves.push(await getJson<ServeCpu>(`${base}/serve-cpu?n=${n}&runs=7`));
     const tickOf = async (n: number): Promise<TickCpu> =>
       ticks.find((t) => t.n === n) ?? getJson<TickCpu>(`${base}/tick-cpu?n=${n}&rounds=3&minMs=60`);
-    const worst = (t: TickCpu): number => Math.max(median(t.ms.first), median(t.ms.again));
+    const worst = (t: TickCpu): number => median(t.ms.first);
     let cronMax: TickCpu | null = null;
     let cronOver: TickCpu | null = null;
+    let sameMax: TickCpu | null = null;
     for (const n of PROBES) {
       const t = await tickOf(n);
+      if (median(t.ms.again) <= FREE_CPU_MS) sameMax = t;
       if (worst(t) > FREE_CPU_MS) {
-        cronOver = t;
-        break;
+        if (cronOver === null) cronOver = t;
+        if (median(t.ms.again) > FREE_CPU_MS) break;
+        continue;
       }
-      cronMax = t;
+      if (cronOver === null) cronMax = t;
     }
     let httpMax: ServeCpu | null = null;
     let httpOver: ServeCpu | null = null;
@@ -140,6 +164,7 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
       httpMax = s;
     }
     facts.maxComplaintsCron = cronMax?.n ?? 0;
+    facts.maxComplaintsCronSame = sameMax?.n ?? 0;
     facts.maxComplaintsHttp = httpMax?.n ?? 0;
     const over = (x: number): string => `${ms(x)}${x > FREE_CPU_MS ? " > 10" : ""}`;
     const fresh10k = serves.find((s) => s.n === 10_000)!;
@@ -149,7 +174,12 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
       columns: ["invocation", ...SIZES.map((n) => `${count(n)} complaints`), `largest list ≤ ${FREE_CPU_MS} ms`, "goal"],
       rows: [
         ["cron tick, first poll", ...ticks.map((t) => over(median(t.ms.first))), cronMax === null ? "< 500" : `≈ ${count(cronMax.n)}`, ""],
-        ["cron tick, re-poll, same answer", ...ticks.map((t) => over(median(t.ms.again))), "", ""],
+        [
+          "cron tick, re-poll, same answer",
+          ...ticks.map((t) => over(median(t.ms.again))),
+          sameMax === null ? "< 500" : `≥ ${count(sameMax.n)}`,
+          "",
+        ],
         [
           "HTTP, a fresh isolate's first list request",
           ...serves.map((s) => over(s.load + s.page)),
@@ -161,6 +191,7 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
       notes: [
         "HTTP: loading the snapshot (parse the stored value, derive every complaint's fields from raw, order them) and one",
         "  ?limit=100 page's JSON; the warm row is what every later request costs until the snapshot is reloaded.",
+        `  Of that, a bare JSON.parse of the stored value alone takes ${serves.map((s) => `${ms(s.parse)} at ${count(s.n)}`).join(", ")}.`,
         `Probed ${PROBES.map(count).join(", ")}: the cron fits up to ${cronMax === null ? "none" : count(cronMax.n)}` +
           (cronOver === null ? "." : `; ${count(cronOver.n)} takes ${ms(worst(cronOver))}.`) +
           ` A fresh isolate's first request fits up to ${httpMax === null ? "none" : count(httpMax.n)}` +

@@ -42,6 +42,16 @@ export function rawNumberText(value: unknown): string | undefined {
 }
 
 const keyOrders = new WeakMap<object, readonly string[]>();
+/** Every array and object the exact parser made: only these may hold what `JSON.parse` would lose. */
+const exact = new WeakSet<object>();
+
+/**
+ * Whether `value` (an array or object) came from {@link parseJson}'s slow, exact read, i.e. may hold a number's
+ * digits or a key order that `JSON.parse` of its `JSON.stringify` would lose. False for everything else.
+ */
+export function readExactly(value: object): boolean {
+  return exact.has(value);
+}
 
 /** An object's keys in the order the JSON text gave them (which `Object.keys` changes for integer-like keys). */
 export function sourceKeys(object: object): readonly string[] {
@@ -298,6 +308,7 @@ export function parseJsonExact(text: string): unknown {
       at++;
       stack.pop();
       if (frame.keys?.some((k) => INDEX_KEY.test(k))) keyOrders.set(frame.value, frame.keys);
+      exact.add(frame.value);
       value = frame.value;
     }
   }

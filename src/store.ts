@@ -6,7 +6,7 @@
  * | key | value |
  * |---|---|
  * | `format` | the layout version (`"2"`): a Worker that reads an older one only refuses to touch a newer one |
- * | `complaints:{mchid}` | `{"format":2,"rev","complaints":[[raw,first_seen_at,…],…]}`: every complaint ever seen for one merchant, newest first |
+ * | `complaints:{mchid}` | `{"format":2,"rev","seen":[…],"complaints":[raw,…]}`: every complaint ever seen for one merchant, newest first |
  * | `status:{mchid}` | `{"format":2,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
  * | `outbox:{mchid}` | `{"format":2,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
  * | `handled:{mchid}` | `{"format":2,"rev","marks":{id:{"at","note"}}}`: handled marks, written only by the HTTP side |
@@ -74,7 +74,8 @@ function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T>
   if (text === null) return { kind: "absent" };
   let parsed: unknown;
   try {
-    parsed = parseJson(text);
+    // A large list costs as much again to check as to parse; a value its writer marked plain needs no check.
+    parsed = PLAIN.test(text.slice(0, 100)) ? JSON.parse(text) : parseJson(text);
   } catch {
     return unreadable(key, text, "storage_corrupt", "is not JSON");
   }
@@ -104,6 +105,21 @@ function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T>
   };
 }
 
+/** The fields of a value written before the list under `field`, when that much of its text parses. */
+function fieldsBefore(text: string, field: string): Record<string, unknown> | null {
+  const start = text.indexOf(`,"${field}":[`);
+  if (start === -1) return null;
+  try {
+    const head = parseJson(`${text.slice(0, start)}}`);
+    return typeof head === "object" && head !== null && !Array.isArray(head) ? (head as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** How a value {@link Store.save} wrote as plain begins. */
+const PLAIN = /^\{"format":\d+,"rev":"[^"\\]*","plain":true,/;
+
 /** How every value written by {@link Store.save} under `rev` begins. */
 function wrapperStart(rev: string): string {
   return `{"format":${FORMAT},"rev":${JSON.stringify(rev)},`;
@@ -113,7 +129,7 @@ function wrapperStart(rev: string): string {
 function decodeOrSalvage<T>(key: string, text: string | null, shape: Shape<T>): Stored<T> {
   const stored = decode(key, text, shape);
   if (stored.kind !== "unreadable" || stored.error.code !== "storage_corrupt" || shape.salvage === undefined) return stored;
-  const value = shape.salvage.from(completeItems(stored.text, shape.salvage.field));
+  const value = shape.salvage.from(completeItems(stored.text, shape.salvage.field), fieldsBefore(stored.text, shape.salvage.field));
   return { kind: "ok", value, rev: "", damage: { text: stored.text, error: stored.error }, format: FORMAT, length: stored.text.length };
 }
 
@@ -135,8 +151,9 @@ export function localWriteCount(): number {
 const formatChecks = new Map<KVNamespace, Promise<StorageError | null>>();
 
 /**
- * The complete items of a value cut short or garbled after its list began: each `{…}` at the top of the
- * array under `field` that parses.
+ * The items of a value cut short or garbled after its list began: each `{…}` or `[…]` at the top of the array
+ * under `field`, in place, `undefined` for one that does not parse (so items stay beside their entries in lists
+ * written before this one).
  */
 function completeItems(text: string, field: string): unknown[] {
   const opening = `"${field}":[`;
@@ -164,6 +181,7 @@ function completeItems(text: string, field: string): unknown[] {
           found.push(parseJson(text.slice(from, i + 1)));
         } catch {
           // A garbled record: the next one may still read.
+          found.push(undefined);
         }
       }
     }
@@ -204,10 +222,14 @@ export class Store {
   }
 
   /** Writes one value under a new revision, and gives that revision (what a later {@link load} reads back) and its length. */
-  async save<T>(key: string, shape: Shape<T>, value: T, now: number): Promise<Written> {
+  /**
+   * @param plain the caller knows `JSON.parse` reads the value back whole (no number beyond a double, no key order
+   *   it would change, see `readExactly`): the text then says so, and {@link load} skips the checks for those.
+   */
+  async save<T>(key: string, shape: Shape<T>, value: T, now: number, plain = false): Promise<Written> {
     writes++;
     const rev = newRev(now);
-    const text = JSON.stringify({ format: FORMAT, rev, ...shape.write(value) });
+    const text = JSON.stringify({ format: FORMAT, rev, ...(plain ? { plain: true } : {}), ...shape.write(value) });
     await this.kv.put(key, text);
     return { rev, length: text.length };
   }

@@ -12,8 +12,12 @@ export interface Shape<T> {
   read(record: Record<string, unknown>): { value: T; bad: number } | null;
   /** The fields to store (beside the wrapper's `format` and `rev`). */
   write(value: T): Record<string, unknown>;
-  /** For a list kept under `field`: the value rebuilt from the complete items of a text that does not parse. */
-  salvage?: { field: string; from(items: unknown[]): T };
+  /**
+   * For a list kept under `field`: the value rebuilt from a text that does not parse, given each item of the list
+   * in place (`undefined` where one could not be read) and the fields written before the list, parsed, when they
+   * parse (else null).
+   */
+  salvage?: { field: string; from(items: unknown[], head: Record<string, unknown> | null): T };
 }
 
 export const isString = (v: unknown): v is string => typeof v === "string";

@@ -62,16 +62,14 @@ function digitsAt(text: string, i: number, n: number): number {
  * its digits rather than by `Date.parse`: a list request reads every complaint's time.
  */
 export function instantOfComplaintAt(complaintAt: string): number | null {
-  if (!BEIJING_ISO.test(complaintAt)) return null;
   const t = complaintAt;
-  const [y, mo, d, h, mi, s] = [
-    digitsAt(t, 0, 4),
-    digitsAt(t, 5, 2),
-    digitsAt(t, 8, 2),
-    digitsAt(t, 11, 2),
-    digitsAt(t, 14, 2),
-    digitsAt(t, 17, 2),
-  ];
+  if (t.length !== 25 || !BEIJING_ISO.test(t)) return null;
+  const y = digitsAt(t, 0, 4);
+  const mo = digitsAt(t, 5, 2);
+  const d = digitsAt(t, 8, 2);
+  const h = digitsAt(t, 11, 2);
+  const mi = digitsAt(t, 14, 2);
+  const s = digitsAt(t, 17, 2);
   // Upstream text in this form that names no real time was kept as text: it stays no time.
   return isRealTime(y, mo, d, h, mi, s) ? Date.UTC(y, mo - 1, d, h, mi, s) - BEIJING_OFFSET_MS : null;
 }

@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { complaintRecord } from "../domain/complaint";
 import { md5 } from "../md5";
-import { parseComplaintResponse, type UpstreamResult } from "./client";
+import { type Answer, callComplaintsUnless, fingerprint, parseComplaintResponse, type SameAnswer, type UpstreamResult } from "./client";
 import { normaliseComplaint } from "./complaint";
 import { signParams } from "./sign";
 
@@ -75,5 +75,50 @@ describe("parseComplaintResponse: ambiguous field names", () => {
     const text = JSON.stringify({ ...payload, sign: signParams(payload, KEY) });
     expect(parseComplaintResponse(text, KEY, "strict")).toMatchObject({ ok: false, error: { code: "bad_shape" } });
     expect(parseComplaintResponse(text, KEY, "report")).toMatchObject({ ok: false, error: { code: "bad_shape" } });
+  });
+});
+
+describe("callComplaintsUnless: the answer already merged", () => {
+  const merchant = { mchid: "100", key: KEY, name: null };
+  const options = { apiBase: "https://payjs.test/api", timeoutMs: 1000, signaturePolicy: "strict" as const };
+  const body = (complaints: unknown[], extra = "") => {
+    const payload = { return_code: 1, complaints, sign: "" };
+    payload.sign = signParams({ return_code: 1, complaints }, KEY);
+    return JSON.stringify(payload).replace('"sign":', `${extra}"sign":`);
+  };
+  const answering = (text: string) =>
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response(text, { headers: { "content-type": "application/json" } }));
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const first = body([{ complaint_id: "1", body: "商品未收到" }]);
+  const known = fingerprint((JSON.parse(first) as { sign: string }).sign, new TextEncoder().encode(first).length);
+
+  it("Should know the very answer again without reading it, and still read it in full when asked", async () => {
+    answering(first);
+    const reply = await callComplaintsUnless(merchant, options, known);
+    expect("same" in reply).toBe(true);
+    const read = (reply as SameAnswer).read();
+    expect(read.result).toMatchObject({ ok: true, fingerprint: known, signature: { result: "verified" } });
+  });
+
+  it.each([
+    ["another sign, the same length", body([{ complaint_id: "2", body: "商品未收到" }])],
+    ["the same sign, another length", first.replace("{", "{ ")],
+    ["a second sign field, in a complaint", body([{ complaint_id: "1", body: "商品未收到", sign: "x" }])],
+    ["spacing around the colon", first.replace('"sign":"', '"sign": "')],
+  ])("Should read in full an answer with %s", async (_, text) => {
+    answering(text);
+    const reply = await callComplaintsUnless(merchant, options, known);
+    expect("same" in reply).toBe(false);
+    expect((reply as Answer).result).toMatchObject({ ok: true });
+    expect((reply as Answer).result).not.toMatchObject({ fingerprint: known });
+  });
+
+  it("Should read in full when nothing is known yet", async () => {
+    answering(first);
+    const reply = await callComplaintsUnless(merchant, options, null);
+    expect(reply).toMatchObject({ result: { ok: true, fingerprint: known } });
   });
 });

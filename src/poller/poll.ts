@@ -17,10 +17,11 @@ import {
   type SignatureStatus,
   STATUS,
 } from "../domain/poll-state";
+import { readExactly } from "../json";
 import { logEvent } from "../log";
 import { enqueueFollowUps, toldComplaintIds } from "../notify/outbox";
 import { MERCHANTS_AT_ONCE } from "../outbound";
-import { callComplaints } from "../payjs/client";
+import { callComplaintsUnless } from "../payjs/client";
 import { complaintOf, identifyComplaints, parseUpstreamTime, type Sighting } from "../payjs/complaint";
 import type { SignCheck } from "../payjs/sign";
 import { complaintsKey, FORMAT, type Store, statusKey, type Written } from "../store";
@@ -109,30 +110,30 @@ type Reading = { signature: SignCheck | null } & (
 
 async function read(tick: Tick, { merchant, state }: MerchantRecord): Promise<Reading> {
   const { config, store } = tick;
-  const answer = await tick.outbound.run(() =>
-    callComplaints(merchant, {
-      apiBase: config.apiBase,
-      timeoutMs: config.upstreamTimeoutMs,
-      signaturePolicy: config.signaturePolicy,
-    }),
+  const merged = state.merged_answer;
+  const reply = await tick.outbound.run(() =>
+    callComplaintsUnless(
+      merchant,
+      { apiBase: config.apiBase, timeoutMs: config.upstreamTimeoutMs, signaturePolicy: config.signaturePolicy },
+      merged?.fingerprint ?? null,
+    ),
   );
+  // The answer already merged: unless the list changed in KV since, there is nothing to read or diff.
+  const loaded = "same" in reply && merged !== null ? await store.loadUnless(complaintsKey(merchant.mchid), COMPLAINTS, merged) : null;
+  if (loaded?.kind === "same") return { ok: true, signature: null, fingerprint: merged?.fingerprint ?? null, lists: null, stored: merged };
+  const answer = "same" in reply ? reply.read() : reply;
   const { result: upstream, signature } = answer;
   if (!upstream.ok) {
     const { code, message, transient } = upstream.error;
     return { ok: false, signature, outcome: { ok: false, transient, error: { code, message } } };
   }
   const fingerprint = upstream.fingerprint;
-  const merged = state.merged_answer;
-  const loaded =
-    fingerprint !== null && fingerprint === merged?.fingerprint
-      ? await store.loadUnless(complaintsKey(merchant.mchid), COMPLAINTS, merged)
-      : await store.load(complaintsKey(merchant.mchid), COMPLAINTS);
-  if (loaded.kind === "same") return { ok: true, signature, fingerprint, lists: null, stored: merged };
-  if (loaded.kind === "unreadable") {
+  const list = loaded ?? (await store.load(complaintsKey(merchant.mchid), COMPLAINTS));
+  if (list.kind === "unreadable") {
     return {
       ok: false,
       signature,
-      outcome: { ok: false, transient: false, error: { code: loaded.error.code, message: loaded.error.message } },
+      outcome: { ok: false, transient: false, error: { code: list.error.code, message: list.error.message } },
     };
   }
   const { sightings: fresh, repeatedIds } = identifyComplaints(upstream.items);
@@ -145,11 +146,11 @@ async function read(tick: Tick, { merchant, state }: MerchantRecord): Promise<Re
       ids: repeatedIds.slice(0, 10).join(","),
     });
   }
-  if (loaded.kind === "absent") {
+  if (list.kind === "absent") {
     return { ok: true, signature, fingerprint, lists: { fresh, stored: [], damaged: undefined, outdated: false }, stored: null };
   }
-  const lists: Lists = { fresh, stored: loaded.value, damaged: loaded.damage?.text, outdated: loaded.format !== FORMAT };
-  return { ok: true, signature, fingerprint, lists, stored: { rev: loaded.rev, length: loaded.length } };
+  const lists: Lists = { fresh, stored: list.value, damaged: list.damage?.text, outdated: list.format !== FORMAT };
+  return { ok: true, signature, fingerprint, lists, stored: { rev: list.rev, length: list.length } };
 }
 
 /**
@@ -259,7 +260,9 @@ async function writeInOrder(tick: Tick, mchid: string, { open, merge, damaged, o
   if (damaged !== undefined) await store.preserve(complaintsKey(mchid), damaged, now);
   let written: Written | null = null;
   if (merge !== null && (merge.changed || damaged !== undefined || outdated)) {
-    written = await store.save(complaintsKey(mchid), COMPLAINTS, merge.changed ? merge.complaints : newestFirst(merge.complaints), now);
+    const list = merge.changed ? merge.complaints : newestFirst(merge.complaints);
+    const plain = list.every((k) => !readExactly(k.raw));
+    written = await store.save(complaintsKey(mchid), COMPLAINTS, list, now, plain);
   }
   if (open !== null) {
     await sendAlerts(tick, open);
