@@ -166,7 +166,7 @@ async function queueCpu(url: URL): Promise<Response> {
       }
       const polled = kv.writes.filter((w) => w.key.startsWith("status:")).length;
       if (polled < count) throw new Error(`without the queue, the cron stored ${polled} statuses of ${count}`);
-      // With the queue: the cron sends; each message is one consumer invocation.
+      // With the queue: the cron polls the first due merchant and sends the others; each message is one consumer invocation.
       kv.clear();
       kv.resetCounts();
       for (const [i, pass] of passes.entries()) {
@@ -175,7 +175,7 @@ async function queueCpu(url: URL): Promise<Response> {
         const c = await timed(cron(withQueue, at));
         if (keep) samples.cron[pass].push(c.ms);
         subs.cron[pass] = Math.max(subs.cron[pass], c.subrequests);
-        if (sent.length !== count) throw new Error(`the cron sent ${sent.length} messages for ${count} due merchants`);
+        if (sent.length !== count - 1) throw new Error(`the cron sent ${sent.length} messages for ${count} due merchants`);
         for (const body of [...sent]) {
           const mchid = (body as { mchid: string }).mchid;
           const { batch, acked } = batchOf(body, at);
@@ -190,7 +190,7 @@ async function queueCpu(url: URL): Promise<Response> {
         }
       }
       const consumed = kv.writes.filter((w) => w.key.startsWith("status:")).length;
-      if (consumed < 2 * count) throw new Error(`the consumers stored ${consumed} statuses for ${2 * count} messages`);
+      if (consumed < 2 * count) throw new Error(`the cron and the consumers stored ${consumed} statuses for ${2 * count} polls`);
     }
   } finally {
     globalThis.fetch = realFetch;
@@ -211,7 +211,7 @@ async function queueCpu(url: URL): Promise<Response> {
       consumerMedianMs: [...consumers.map((c) => c.ms)].sort((a, b) => a - b)[consumers.length >> 1]!,
     };
   };
-  return Response.json({ merchants: count, n, runs, messages: count, first: scenario("first"), again: scenario("again") });
+  return Response.json({ merchants: count, n, runs, messages: count - 1, first: scenario("first"), again: scenario("again") });
 }
 
 export default {
