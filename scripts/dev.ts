@@ -18,8 +18,11 @@ import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
 import { parseDevVars } from "./dev-vars";
 import { processAlive } from "./processes";
+import { writeWranglerConfig } from "./wrangler-config";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+/** wrangler.toml with the poll queue on, written for each run (never committed). */
+const DEV_CONFIG = "wrangler.dev.toml";
 const WRANGLER = join(ROOT, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
 const DEFAULT_PORT = 8787;
 const DEFAULT_SANDBOX_PORT = 8788;
@@ -172,6 +175,10 @@ async function main(): Promise<void> {
     if (has("PAYJS_API_BASE")) {
       console.log("[dev] note: .dev.vars sets PAYJS_API_BASE, which overrides the sandbox address; remove it to use the sandbox");
     }
+  }
+  // The poll queue, which wrangler.toml ships commented out (a deployment opts in), runs here: `wrangler dev` simulates it.
+  if (flagValue(passthrough, "--config") === undefined && flagValue(passthrough, "-c") === undefined) {
+    wranglerArgs.push("--config", writeWranglerConfig(ROOT, { queue: true }, DEV_CONFIG));
   }
   wranglerArgs.push(...passthrough);
 

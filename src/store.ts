@@ -221,8 +221,8 @@ export class Store {
     return decodeOrSalvage(key, text, shape);
   }
 
-  /** Writes one value under a new revision, and gives that revision (what a later {@link load} reads back) and its length. */
   /**
+   * Writes one value under a new revision, and gives that revision (what a later {@link load} reads back) and its length.
    * @param plain the caller knows `JSON.parse` reads the value back whole (no number beyond a double, no key order
    *   it would change, see `readExactly`): the text then says so, and {@link load} skips the checks for those.
    */

@@ -266,8 +266,8 @@ describe("what a tick with nothing due reads", () => {
 
   const ids = () => (fixtureComplaints(mchid).slice(0, 2) as { complaint_id: string }[]).map((c) => c.complaint_id);
   const handledPath = (id: string) => `/api/complaints/${encodeURIComponent(id)}/handled?mchid=${mchid}`;
-  /** What a tick reads of a merchant it does not poll, before the bound. */
-  const SKIPPED = [`status:${mchid}`, `outbox:${mchid}`];
+  /** What a tick reads of a merchant it does not poll, before the bound: the marks too, small, to see none changed. */
+  const SKIPPED = [`status:${mchid}`, `outbox:${mchid}`, `handled:${mchid}`];
   /** … and once follow-ups can be due: what every such tick read before the bound existed. */
   const WORKED_OUT = [`status:${mchid}`, `outbox:${mchid}`, `complaints:${mchid}`, `handled:${mchid}`];
   /** Polls every 5 h, so that the ticks at 24 h and at midnight poll nothing. */
@@ -280,14 +280,18 @@ describe("what a tick with nothing due reads", () => {
   it("Should read only the status and the outbox before a reminder can be due, and remind at the threshold as before", async () => {
     const e = alertEnv([HOOK], FIVE_HOURS);
     await fireCron(e, T0);
-    expect((await storedState()).next_follow_up).toEqual({ at: new Date(T0 + 24 * H).toISOString(), settings: expect.any(String) });
+    expect((await storedState()).next_follow_up).toEqual({
+      at: new Date(T0 + 24 * H).toISOString(),
+      settings: expect.any(String),
+      marks: "absent",
+    });
     receiver.received.length = 0;
     expect(await readsOf(e, T0 + 30 * MIN)).toEqual(SKIPPED);
     expect(kv.writes).toEqual([]);
-    // A poll whose answer is the one already merged reads the list once (to tell it is the same), the marks never.
+    // A poll whose answer is the one already merged reads the list once (to tell it is the same), the marks once.
     const polled = await readsOf(e, T0 + 5 * H);
     expect(polled.filter((k) => k === `complaints:${mchid}`)).toHaveLength(1);
-    expect(polled).not.toContain(`handled:${mchid}`);
+    expect(polled.filter((k) => k === `handled:${mchid}`)).toHaveLength(1);
     await tickThrough(e, T0 + 5.5 * H, T0 + 23 * H);
     expect(await readsOf(e, T0 + 23.5 * H)).toEqual(SKIPPED);
     expect(receiver.received).toHaveLength(0);
@@ -403,6 +407,19 @@ describe("what a tick with nothing due reads", () => {
     expect(bodies(/hooks\.test/).map((b) => [b.event, b.complaint.id, b.hours])).toEqual(ids().map((id) => ["complaint.reminder", id, 24]));
   });
 
+  it("Should remind of a complaint whose mark is taken off after its threshold passed, on the next tick", async () => {
+    const e = alertEnv([HOOK], FIVE_HOURS);
+    await fireCron(e, T0);
+    const [first] = ids();
+    const put = await call(e, handledPath(first as string), { method: "PUT", token: ADMIN_TOKEN, body: "{}" });
+    expect(put.status).toBe(200);
+    await tickThrough(e, T0 + 30 * MIN, T0 + 30 * H);
+    receiver.received.length = 0;
+    expect((await call(e, handledPath(first as string), { method: "DELETE", token: ADMIN_TOKEN })).status).toBe(200);
+    await fireCron(e, T0 + 30.5 * H);
+    expect(bodies(/hooks\.test/).map((b) => [b.event, b.complaint.id, b.hours])).toEqual([["complaint.reminder", first, 24]]);
+  });
+
   it("Should drop a reminder held by quiet hours once its complaint is handled, before they end", async () => {
     // The 24 h reminders fall at 08:00 Beijing, inside 07:00-09:00.
     const e = alertEnv([{ ...HOOK, quiet_hours: "07:00-09:00" }]);
@@ -412,9 +429,10 @@ describe("what a tick with nothing due reads", () => {
     expect(receiver.received).toHaveLength(0);
     const marks = Object.fromEntries(ids().map((id) => [id, { at: new Date(T0 + 24 * H).toISOString(), note: "" }]));
     await env.COMPLAINTS.put(`handled:${mchid}`, JSON.stringify({ format: 1, rev: "r", marks }));
-    expect(await readsOf(e, T0 + 24.5 * H)).toEqual(SKIPPED);
-    // At their end the held reminders are due: the follow-ups are worked out first, and drop them.
-    expect(await readsOf(e, T0 + 25 * H)).toEqual(WORKED_OUT);
+    // The marks changed: the next tick works the follow-ups out again; at the end of the quiet hours, with the held
+    // reminders due, once more before sending, which drops them.
+    expect(await readsOf(e, T0 + 24.5 * H)).toEqual([...SKIPPED, `complaints:${mchid}`, `handled:${mchid}`]);
+    expect(await readsOf(e, T0 + 25 * H)).toEqual([...SKIPPED, `complaints:${mchid}`, `handled:${mchid}`]);
     await tickThrough(e, T0 + 25.5 * H, T0 + 27 * H);
     expect(receiver.received).toHaveLength(0);
     const status = (await (await call(e, "/api/status")).json()) as any;

@@ -141,6 +141,8 @@ export const COMPLAINTS: Shape<Kept[]> = {
   write: (kept) => ({ seen: kept.map(seenOf), complaints: kept.map((k) => k.raw) }),
   salvage: {
     field: "complaints",
-    from: (items, head) => keptOf(items, Array.isArray(head?.seen) ? head.seen : head === null ? [] : null),
+    // Items pair with `seen` by place (both are written in one order); an item beyond `seen` pairs with nothing and
+    // is lost to the poll's rebuild. Without a readable head, the items may still be whole records of the first layout.
+    from: (items, head) => keptOf(items, head === null || head.seen === undefined ? null : Array.isArray(head.seen) ? head.seen : []),
   },
 };

@@ -37,6 +37,11 @@ export interface NextFollowUp {
   at: string | null;
   /** A fingerprint of the settings it was worked out under: others make it unknown. */
   settings: string;
+  /**
+   * The revision of the handled marks it was worked out with: a mark taken off (or put on) since makes it unknown,
+   * since a threshold that passed while the complaint was marked comes due again.
+   */
+  marks: string;
 }
 
 export interface MergedAnswer {
@@ -96,26 +101,25 @@ function pollState(v: unknown): PollState | null {
     isCount(s.transient_failures) &&
     isErrorAt(s.last_error) &&
     typeof s.failing_alerted === "boolean" &&
-    (s.signature === undefined || s.signature === null || isSignature(s.signature)) &&
-    (s.merged_answer === undefined || s.merged_answer === null || isMergedAnswer(s.merged_answer));
+    (s.signature === undefined || s.signature === null || isSignature(s.signature));
   if (!ok) return null;
   return {
     ...(v as PollState),
     signature: (s.signature as SignatureStatus | undefined) ?? null,
-    merged_answer: (s.merged_answer as MergedAnswer | undefined) ?? null,
-    // Only ever a shortcut: one that cannot be read is not known, and the state stands.
+    // Both are only short cuts: one that cannot be read (older, or edited by hand) is not taken, and the state stands.
     next_follow_up: isNextFollowUp(s.next_follow_up) ? (s.next_follow_up as NextFollowUp) : null,
+    merged_answer: isMergedAnswer(s.merged_answer) ? (s.merged_answer as MergedAnswer) : null,
   };
 }
 
 function isNextFollowUp(v: unknown): boolean {
   const x = v as Record<string, unknown>;
-  return typeof v === "object" && v !== null && isTime(x.at) && isString(x.settings);
+  return typeof v === "object" && v !== null && isTime(x.at) && isString(x.settings) && isString(x.marks);
 }
 
 function isMergedAnswer(v: unknown): boolean {
   const x = v as Record<string, unknown>;
-  return typeof v === "object" && isString(x.fingerprint) && isString(x.rev) && isCount(x.length);
+  return typeof v === "object" && v !== null && isString(x.fingerprint) && isString(x.rev) && isCount(x.length);
 }
 
 function isSignature(v: unknown): boolean {

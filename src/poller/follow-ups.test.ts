@@ -1,12 +1,16 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Config } from "../config";
 import { type Complaint, complaintRecord } from "../domain/complaint";
 import { emptyOutbox } from "../domain/outbox";
 import type { Channel } from "../notify/settings";
 import { normaliseComplaint } from "../payjs/complaint";
+import { handledKey, Store } from "../store";
 import { digestEntry, dueReminders, followUpSettings, followUpsDue, nextFollowUp, settledIds } from "./follow-ups";
 
 const H = 3_600_000;
+/** No handled marks stored: their revision reads `absent`. */
+const store = new Store(env.COMPLAINTS);
 const T0 = Date.parse("2026-12-01T00:00:00Z");
 const seen = (id: string, at: number, active = true): Complaint =>
   complaintRecord(normaliseComplaint("100", { complaint_id: id }), { first_seen_at: new Date(at).toISOString(), last_seen_at: "", active });
@@ -81,7 +85,7 @@ describe("nextFollowUp", () => {
     expect(nextFollowUp(config([nine]), merchant, [seen("a", T0 - 23.5 * H)], T0).at).toBe(at(T0 + 0.5 * H));
   });
 
-  it("Should tell settings apart by thresholds, digest times and channels, and trust a bound only under its own", () => {
+  it("Should tell settings apart by thresholds, digest times and channels, and trust a bound only under its own", async () => {
     const base = followUpSettings(config([channel()]), merchant);
     expect(followUpSettings(config([channel()]), merchant)).toBe(base);
     expect(followUpSettings(config([channel()], [1]), merchant)).not.toBe(base);
@@ -94,17 +98,24 @@ describe("nextFollowUp", () => {
 
     const c = config([channel()]);
     const outbox = emptyOutbox();
-    const bound = nextFollowUp(c, merchant, [seen("a", T0)], T0);
-    expect(followUpsDue(c, merchant, null, outbox, T0)).toBe(true);
-    expect(followUpsDue(c, merchant, bound, outbox, T0 + 24 * H - 1)).toBe(false);
-    expect(followUpsDue(c, merchant, bound, outbox, T0 + 24 * H)).toBe(true);
-    expect(followUpsDue(config([channel()], [1]), merchant, bound, outbox, T0 + 1)).toBe(true);
-    expect(followUpsDue(c, merchant, { at: null, settings: bound.settings }, outbox, T0 + 1000 * H)).toBe(false);
+    const bound = nextFollowUp(c, merchant, [seen("a", T0)], T0, "absent");
+    expect(await followUpsDue(c, store, merchant, null, outbox, T0)).toBe(true);
+    expect(await followUpsDue(c, store, merchant, bound, outbox, T0 + 24 * H - 1)).toBe(false);
+    expect(await followUpsDue(c, store, merchant, bound, outbox, T0 + 24 * H)).toBe(true);
+    expect(await followUpsDue(config([channel()], [1]), store, merchant, bound, outbox, T0 + 1)).toBe(true);
+    expect(await followUpsDue(c, store, merchant, { at: null, settings: bound.settings, marks: "absent" }, outbox, T0 + 1000 * H)).toBe(
+      false,
+    );
+    // A mark put on or taken off since: a threshold that passed while it was on may be due now.
+    await env.COMPLAINTS.put(handledKey(merchant.mchid), JSON.stringify({ format: 2, rev: "r1", marks: {} }));
+    expect(await followUpsDue(c, store, merchant, bound, outbox, T0 + 1)).toBe(true);
+    expect(await followUpsDue(c, store, merchant, { ...bound, marks: "r1" }, outbox, T0 + 1)).toBe(false);
+    await env.COMPLAINTS.delete(handledKey(merchant.mchid));
   });
 
-  it("Should work them out whenever a queued reminder is about to go, so one of a handled complaint is dropped first", () => {
+  it("Should work them out whenever a queued reminder is about to go, so one of a handled complaint is dropped first", async () => {
     const c = config([channel()]);
-    const bound = nextFollowUp(c, merchant, [seen("a", T0)], T0);
+    const bound = nextFollowUp(c, merchant, [seen("a", T0)], T0, "absent");
     const outbox = emptyOutbox();
     const reminder = {
       id: "hook|reminder:a#24",
@@ -120,9 +131,9 @@ describe("nextFollowUp", () => {
       last_error: null,
     };
     outbox.entries.push(reminder);
-    expect(followUpsDue(c, merchant, bound, outbox, T0 + 60_000)).toBe(false);
-    expect(followUpsDue(c, merchant, bound, outbox, T0 + 5 * 60_000)).toBe(true);
+    expect(await followUpsDue(c, store, merchant, bound, outbox, T0 + 60_000)).toBe(false);
+    expect(await followUpsDue(c, store, merchant, bound, outbox, T0 + 5 * 60_000)).toBe(true);
     reminder.event = "complaint.new" as never;
-    expect(followUpsDue(c, merchant, bound, outbox, T0 + 5 * 60_000)).toBe(false);
+    expect(await followUpsDue(c, store, merchant, bound, outbox, T0 + 5 * 60_000)).toBe(false);
   });
 });

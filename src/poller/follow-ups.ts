@@ -100,13 +100,16 @@ function digestsFrom(config: Config, merchant: Merchant): (Channel & { digestAt:
 
 /** Whether any channel takes `complaint.reminder` of `merchant`. */
 function remindsOf(config: Config, merchant: Merchant): boolean {
-  return config.channels.some(
-    (ch) => (ch.events === null || ch.events.has("complaint.reminder")) && (ch.merchants === null || ch.merchants.has(merchant.mchid)),
-  );
+  return config.channels.some((ch) => remindsOn(ch, merchant));
+}
+
+/** Whether a channel takes this merchant's reminders. */
+function remindsOn(ch: Config["channels"][number], merchant: Merchant): boolean {
+  return (ch.events === null || ch.events.has("complaint.reminder")) && (ch.merchants === null || ch.merchants.has(merchant.mchid));
 }
 
 /** Bumped whenever {@link nextFollowUp} changes what it counts, so a bound stored by an older Worker is not trusted. */
-const BOUND_VERSION = 1;
+const BOUND_VERSION = 2;
 
 /**
  * A fingerprint of every setting {@link nextFollowUp} depends on for `merchant`: the thresholds, and which
@@ -116,8 +119,8 @@ const BOUND_VERSION = 1;
  */
 export function followUpSettings(config: Config, merchant: Merchant): string {
   const digests = new Map(digestsFrom(config, merchant).map((ch) => [ch.name, ch.digestAt]));
-  const channels = config.channels.map((ch) => [ch.name, digests.get(ch.name) ?? null]);
-  return md5(JSON.stringify([BOUND_VERSION, config.remindAfterHours, remindsOf(config, merchant), channels]));
+  const channels = config.channels.map((ch) => [ch.name, digests.get(ch.name) ?? null, remindsOn(ch, merchant)]);
+  return md5(JSON.stringify([BOUND_VERSION, config.remindAfterHours, channels]));
 }
 
 /**
@@ -128,7 +131,7 @@ export function followUpSettings(config: Config, merchant: Merchant): string {
  * itself). What came due up to `now` is what the follow-ups worked out at `now` queued. Only the list
  * (which a poll that changes it works this out again for) and the settings (in the fingerprint) move it.
  */
-export function nextFollowUp(config: Config, merchant: Merchant, complaints: readonly Kept[], now: number): NextFollowUp {
+export function nextFollowUp(config: Config, merchant: Merchant, complaints: readonly Kept[], now: number, marks = ""): NextFollowUp {
   let next = Number.POSITIVE_INFINITY;
   if (remindsOf(config, merchant)) {
     for (const complaint of complaints) {
@@ -141,7 +144,7 @@ export function nextFollowUp(config: Config, merchant: Merchant, complaints: rea
     }
   }
   for (const ch of digestsFrom(config, merchant)) next = Math.min(next, nextClockTime(ch.digestAt, now));
-  return { at: Number.isFinite(next) ? new Date(next).toISOString() : null, settings: followUpSettings(config, merchant) };
+  return { at: Number.isFinite(next) ? new Date(next).toISOString() : null, settings: followUpSettings(config, merchant), marks };
 }
 
 /** The first instant after `now` at `minutes` after Beijing midnight. */
@@ -156,15 +159,25 @@ function nextClockTime(minutes: number, now: number): number {
  * reached; or a reminder is about to be sent from the outbox, which must be dropped first if its complaint
  * was handled (or left PAYJS's list) since it was queued.
  */
-export function followUpsDue(config: Config, merchant: Merchant, bound: NextFollowUp | null, outbox: Outbox, now: number): boolean {
+export async function followUpsDue(
+  config: Config,
+  store: Store,
+  merchant: Merchant,
+  bound: NextFollowUp | null,
+  outbox: Outbox,
+  now: number,
+): Promise<boolean> {
   if (bound === null || bound.settings !== followUpSettings(config, merchant)) return true;
   if (bound.at !== null && now >= Date.parse(bound.at)) return true;
-  return dueEntries(outbox, config.channels, now).some((e) => e.event === "complaint.reminder");
+  if (dueEntries(outbox, config.channels, now).some((e) => e.event === "complaint.reminder")) return true;
+  // The marks are a small value: reading them each tick is what lets the list stay unread.
+  return (await marksOf(store, merchant.mchid)).rev !== bound.marks;
 }
 
-async function marksOf(store: Store, mchid: string): Promise<Marks> {
+/** The merchant's handled marks, and which revision of them (or `absent`, `unreadable`) that is. */
+async function marksOf(store: Store, mchid: string): Promise<{ marks: Marks; rev: string }> {
   const loaded = await store.load(handledKey(mchid), HANDLED);
-  return loaded.kind === "ok" ? loaded.value : {};
+  return loaded.kind === "ok" ? { marks: loaded.value, rev: loaded.rev } : { marks: {}, rev: loaded.kind };
 }
 
 /** The merchant's stored complaints, as far as they can be read. */
@@ -191,7 +204,7 @@ export async function loadFollowUps(
   now: number,
 ): Promise<{ followUps: FollowUps; next: NextFollowUp }> {
   const mine = complaints ?? (await complaintsOf(store, merchant.mchid));
-  const marks = await marksOf(store, merchant.mchid);
+  const { marks, rev: marksRev } = await marksOf(store, merchant.mchid);
   const channels = digestChannels(config, merchant, outbox, now);
   let digest: FollowUps["digest"] = null;
   if (channels.size > 0) {
@@ -202,7 +215,7 @@ export async function loadFollowUps(
       covered.map(async (m) =>
         m.mchid === merchant.mchid
           ? digestEntry(m, mine, marks, now)
-          : digestEntry(m, await complaintsOf(store, m.mchid), await marksOf(store, m.mchid), now),
+          : digestEntry(m, await complaintsOf(store, m.mchid), (await marksOf(store, m.mchid)).marks, now),
       ),
     );
     digest = { days: channels, merchants };
@@ -218,5 +231,5 @@ export async function loadFollowUps(
     settled: settledIds(mine, marks),
     digest,
   };
-  return { followUps, next: nextFollowUp(config, merchant, mine, now) };
+  return { followUps, next: nextFollowUp(config, merchant, mine, now, marksRev) };
 }

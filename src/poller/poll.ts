@@ -227,7 +227,7 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
       complaints: async () => known ?? complaintsOf(store, merchant.mchid),
     });
     const resolved = (merge?.vanished ?? []).map(served);
-    if (known !== null || followUpsDue(config, merchant, state.next_follow_up, open.outbox, now)) {
+    if (known !== null || (await followUpsDue(config, store, merchant, state.next_follow_up, open.outbox, now))) {
       const { followUps, next: bound } = await loadFollowUps(
         config,
         store,
@@ -251,7 +251,8 @@ async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, nex
  * A poll's writes, in this order and each key at most once (KV takes one write per key per second):
  * 1. `outbox:` when alerts were queued: before the complaints that cause them, so a crash in between neither
  *    loses an alert (the next poll finds the complaints new again) nor doubles one (entries are keyed);
- * 2. `complaints:` when the list changed; only then are the alerts sent;
+ * 2. `complaints:` when the list changed (or its stored value was damaged or of an older layout); then the alerts
+ *    are sent;
  * 3. `status:`, last, in {@link pollOne}: the outcome and what sending did.
  */
 async function writeInOrder(tick: Tick, mchid: string, { open, merge, damaged, outdated }: Changes): Promise<Written | null> {

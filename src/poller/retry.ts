@@ -27,7 +27,7 @@ export async function tendAlerts(tick: Tick, records: readonly MerchantRecord[])
         const { state } = record;
         const open = await openOutbox(store, mchid, record.deliveries);
         let bound = state.next_follow_up;
-        if (followUpsDue(config, record.merchant, bound, open.outbox, now)) {
+        if (await followUpsDue(config, store, record.merchant, bound, open.outbox, now)) {
           const { followUps, next } = await loadFollowUps(
             config,
             store,

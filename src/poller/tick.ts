@@ -53,6 +53,8 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
 async function pollDue(tick: Tick, due: MerchantRecord[], queue: Queue | undefined): Promise<PollResult[]> {
   if (queue === undefined || due.length <= 1) return pollMerchants(tick, due);
   const [first, ...others] = due as [MerchantRecord, ...MerchantRecord[]];
+  // The layout check (which may write the `format` key) before the consumers start, so they only read it.
+  await tick.store.checkFormat();
   const { sent, unsent, error } = await enqueuePolls(queue, others);
   if (sent > 0) logEvent("tick", { outcome: "enqueued", merchants: sent });
   if (error !== null) {

@@ -26,14 +26,12 @@ export const ADMIN_TOKEN = "admin-token-for-tests";
 export const kv = new ProductionKv(env.COMPLAINTS);
 
 /**
- * The env a test Worker gets. Without `POLL_QUEUE`: the tick polls in its own invocation, as a deployment without
- * the queue does (wrangler.toml's real queue would hand its messages to a consumer with the pool's env, not this
- * one); a test of the queue adds a {@link recordingQueue}'s binding.
+ * The env a test Worker gets: without `POLL_QUEUE`, as wrangler.toml ships (the queue commented out), so the tick
+ * polls in its own invocation; a test of the queue adds a {@link recordingQueue}'s binding.
  */
 export function testEnv(vars: Partial<Record<keyof WorkerEnv, string>> = {}): WorkerEnv {
-  const { POLL_QUEUE: _queue, ...bindings } = env;
   return {
-    ...bindings,
+    ...env,
     COMPLAINTS: kv.kv,
     PAYJS_API_BASE: UPSTREAM,
     API_TOKENS: READ_TOKEN,

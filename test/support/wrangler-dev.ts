@@ -8,11 +8,12 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeWranglerConfig } from "../../scripts/wrangler-config";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 export const WRANGLER_BIN = join(PROJECT_ROOT, "node_modules/.bin/wrangler");
@@ -31,9 +32,9 @@ export interface WranglerDevOptions {
   /** How long to wait for `/healthz` to answer (default 60 s). */
   readyTimeoutMs?: number;
   /**
-   * Run with wrangler.toml's poll queue (default false). Without it a cron's polls are all done when `/__scheduled`
-   * answers; with it, every due merchant but the first is polled a moment later, by the queue's consumer. Ignored
-   * when `extraArgs` names a `--config`.
+   * Run with the poll queue that wrangler.toml ships commented out, as `npm run dev` does (default false). Without
+   * it a cron's polls are all done when `/__scheduled` answers; with it, every due merchant but the first is polled
+   * a moment later, by the queue's consumer. Ignored when `extraArgs` names a `--config`.
    */
   queue?: boolean;
 }
@@ -50,49 +51,14 @@ export interface WranglerDev {
   stop(): Promise<void>;
 }
 
-/** A `[name]` or `[[name]]` table of wrangler.toml with its lines, up to the next table. */
-function tablePattern(names: readonly string[]): RegExp {
-  const alternatives = names.map((n) => n.replace(".", "\\.")).join("|");
-  return new RegExp(`^\\[\\[?(?:${alternatives})\\]\\]?\\n(?:(?!\\[)[^\\n]*\\n)*`, "gm");
-}
-
 /**
- * Writes into `dir` a copy of wrangler.toml without the tables named, its paths made absolute, and answers its
- * path, for `--config`.
- */
-function configWithout(dir: string, tables: readonly string[]): string {
-  const absolute = (path: string) => JSON.stringify(join(PROJECT_ROOT, path));
-  const toml = readFileSync(join(PROJECT_ROOT, "wrangler.toml"), "utf8")
-    .replace(tablePattern(tables), "")
-    .replace(/^main = "([^"]+)"$/m, (_, main: string) => `main = ${absolute(main)}`)
-    .replace(/^directory = "([^"]+)"$/m, (_, directory: string) => `directory = ${absolute(directory)}`)
-    .replace(/^command = "node ([^"]+)"$/m, (_, script: string) => `command = ${JSON.stringify(`node ${join(PROJECT_ROOT, script)}`)}`)
-    .replace(
-      /^watch_dir = \[([^\]]*)\]$/m,
-      (_, dirs: string) =>
-        `watch_dir = [${dirs
-          .split(",")
-          .map((d) => absolute(JSON.parse(d.trim()) as string))
-          .join(", ")}]`,
-    );
-  if (tablePattern(tables).test(toml) || !toml.includes(`main = ${absolute("src/index.ts")}`)) {
-    throw new Error(`could not rewrite wrangler.toml:\n${toml}`);
-  }
-  const path = join(dir, "wrangler.toml");
-  writeFileSync(path, toml);
-  return path;
-}
-
-const QUEUE_TABLES = ["queues.producers", "queues.consumers"];
-
-/**
- * A copy of wrangler.toml without its `[assets]` and `[build]` tables (nor the poll queue): the same Worker on the
- * same local state without the dashboard's static assets. Needed to fire a cron at a chosen time: with assets on,
- * wrangler 4.86's miniflare answers `/cdn-cgi/handler/scheduled` with 500 "exception" (cloudflare/workers-sdk#9882,
- * fixed in later releases), while `/__scheduled` has no `time`.
+ * A copy of wrangler.toml without its `[assets]` and `[build]` tables: the same Worker on the same local state
+ * without the dashboard's static assets. Needed to fire a cron at a chosen time: with assets on, wrangler 4.86's
+ * miniflare answers `/cdn-cgi/handler/scheduled` with 500 "exception" (cloudflare/workers-sdk#9882, fixed in later
+ * releases), while `/__scheduled` has no `time`.
  */
 export function configWithoutAssets(dir: string): string {
-  return configWithout(dir, ["assets", "build", ...QUEUE_TABLES]);
+  return writeWranglerConfig(dir, { withoutAssets: true });
 }
 
 /** A port that was free a moment ago (the OS picks it). */
@@ -207,7 +173,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
   ];
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
   const extra = options.extraArgs ?? [];
-  if (options.queue !== true && !extra.includes("--config")) args.push("--config", configWithout(scratch, QUEUE_TABLES));
+  if (options.queue === true && !extra.includes("--config")) args.push("--config", writeWranglerConfig(scratch, { queue: true }));
   args.push(...extra);
 
   let output = "";
