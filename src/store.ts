@@ -213,7 +213,8 @@ export class Store {
   /**
    * Reads one value unless it is still `written`: the same revision at its start and the same length, which
    * tells without parsing it (a multi-megabyte list costs more to parse than anything else a poll does). A value
-   * damaged or edited since has another length or revision, and is read as {@link load} reads it.
+   * rewritten, cut short or edited since almost always has another length or revision, and is read as {@link load}
+   * reads it; damage that keeps both (bytes changed in place) goes unseen until PAYJS's answer changes.
    */
   async loadUnless<T>(key: string, shape: Shape<T>, written: Written): Promise<StoredUnless<T>> {
     const text = await this.kv.get(key, "text");

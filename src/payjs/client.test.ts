@@ -93,7 +93,7 @@ describe("callComplaintsUnless: the answer already merged", () => {
   });
 
   const first = body([{ complaint_id: "1", body: "商品未收到" }]);
-  const known = fingerprint((JSON.parse(first) as { sign: string }).sign, new TextEncoder().encode(first).length);
+  const known = fingerprint((JSON.parse(first) as { sign: string }).sign, new TextEncoder().encode(first).length, KEY);
 
   it("Should know the very answer again without reading it, and still read it in full when asked", async () => {
     answering(first);
@@ -114,6 +114,13 @@ describe("callComplaintsUnless: the answer already merged", () => {
     expect("same" in reply).toBe(false);
     expect((reply as Answer).result).toMatchObject({ ok: true });
     expect((reply as Answer).result).not.toMatchObject({ fingerprint: known });
+  });
+
+  it("Should read in full the very answer again when the key in the settings changed, and check it with that key", async () => {
+    answering(first);
+    const reply = await callComplaintsUnless({ ...merchant, key: "another key" }, options, known);
+    expect(reply).toMatchObject({ result: { ok: false, error: { code: "bad_signature" } } });
+    expect(known).not.toContain(KEY);
   });
 
   it("Should read in full when nothing is known yet", async () => {

@@ -6,6 +6,7 @@
  */
 import type { Merchant } from "../domain/merchant";
 import { parseJson, rawNumberText, sourceKeys } from "../json";
+import { md5 } from "../md5";
 import { checkSign, type SignCheck, signParams } from "./sign";
 
 export type UpstreamErrorCode =
@@ -138,13 +139,22 @@ export async function callComplaintsUnless(merchant: Merchant, options: ClientOp
   const reply = await request(merchant, options);
   if (!("bytes" in reply)) return reply;
   const read = () => readReply(reply, merchant.key, options.signaturePolicy);
-  if (known !== null && reply.status >= 200 && reply.status <= 299 && isAnswer(reply.bytes, known)) return { same: true, read };
+  if (known !== null && reply.status >= 200 && reply.status <= 299 && isAnswer(reply.bytes, known, merchant.key))
+    return { same: true, read };
   return read();
 }
 
-/** What names a verified answer: its sign (an MD5 over every value, keyed) and its size in bytes. */
-export function fingerprint(sign: string, bytes: number): string {
-  return `${sign.toUpperCase()}:${bytes}`;
+/**
+ * What names a verified answer: its sign (an MD5 over every value, keyed), its size in bytes, and which key checked
+ * it (a short salted hash, so a key changed in the settings is checked against the next answer, not taken on trust).
+ */
+export function fingerprint(sign: string, bytes: number, key: string): string {
+  return `${sign.toUpperCase()}:${bytes}:${keyTag(key)}`;
+}
+
+/** Tells keys apart and nothing more: 48 bits of a salted MD5, stored only in the merchant's status. */
+function keyTag(key: string): string {
+  return md5(`payjs-complaint-watch fingerprint key\n${key}`).slice(0, 12);
 }
 
 /** How far into either end of an answer a top-level `sign` is looked for. */
@@ -152,11 +162,11 @@ const END_BYTES = 512;
 const latin1 = new TextDecoder("latin1");
 
 /** Whether `bytes` is the answer `known` names (see {@link callComplaintsUnless}). */
-function isAnswer(bytes: Uint8Array, known: string): boolean {
-  const colon = known.lastIndexOf(":");
-  if (bytes.length !== Number(known.slice(colon + 1))) return false;
+function isAnswer(bytes: Uint8Array, known: string, key: string): boolean {
+  const [sign, size, tag] = known.split(":");
+  if (sign === undefined || bytes.length !== Number(size) || tag !== keyTag(key)) return false;
   // A sign is ASCII: read byte for byte, whatever the text around it.
-  const field = `"sign":"${known.slice(0, colon)}"`;
+  const field = `"sign":"${sign}"`;
   const ends = latin1.decode(bytes.subarray(0, END_BYTES)) + "\n" + latin1.decode(bytes.subarray(Math.max(0, bytes.length - END_BYTES)));
   return ends.toUpperCase().includes(field.toUpperCase());
 }
@@ -205,7 +215,7 @@ function readReply({ status, bytes }: Reply, key: string, policy: SignaturePolic
   }
   const answer = readAnswer(text, key, policy, status);
   const { result } = answer;
-  if (result.ok && result.signature.result === "verified") result.fingerprint = fingerprint(String(result.payload.sign), bytes.length);
+  if (result.ok && result.signature.result === "verified") result.fingerprint = fingerprint(String(result.payload.sign), bytes.length, key);
   return answer;
 }
 
