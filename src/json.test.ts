@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateComplaints } from "../sandbox/fixtures";
-import { COMPLAINTS, complaintRecord } from "./domain/complaint";
+import { COMPLAINTS } from "./domain/complaint";
 import { parseJson, parseJsonExact, rawNumberText, sourceKeys, sourceValues } from "./json";
 import { normaliseComplaint } from "./payjs/complaint";
 import { mergeComplaints } from "./poller/merge";
@@ -203,7 +203,7 @@ describe("stored complaints", () => {
     await store.save(
       complaintsKey("100"),
       COMPLAINTS,
-      [complaintRecord(fields, { first_seen_at: at, last_seen_at: at, active: true })],
+      [{ id: fields.id, raw: fields.raw, first_seen_at: at, last_seen_at: at, active: true }],
       Date.parse(at),
     );
 

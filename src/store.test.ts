@@ -1,9 +1,9 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { COMPLAINTS, complaintRecord, type Kept } from "./domain/complaint";
+import { COMPLAINTS, type Kept } from "./domain/complaint";
 import { noDeliveries } from "./domain/outbox";
 import { INITIAL_STATE, STATUS } from "./domain/poll-state";
-import { normaliseComplaint } from "./payjs/complaint";
+import { complaintId, complaintOf } from "./payjs/complaint";
 import { complaintsKey, FORMAT, Store, statusKey } from "./store";
 
 const kv = env.COMPLAINTS;
@@ -27,7 +27,7 @@ describe("Store", () => {
     active: true,
   };
   /** The same complaint in the first layout, every derived field stored beside `raw`. */
-  const record = complaintRecord(normaliseComplaint("100", complaint.raw), complaint);
+  const record = complaintOf("100", complaint, null);
 
   it("Should read back what it wrote, under the documented keys", async () => {
     await store.save(complaintsKey("100"), COMPLAINTS, [complaint], NOW);
@@ -83,11 +83,18 @@ describe("Store", () => {
   });
 
   it("Should read a first-layout value whole and write it back in the new layout, under half the size, losing nothing", async () => {
-    const gone = complaintRecord(normaliseComplaint("100", { order_id: "O-9", complaint_at: "2026-11-08 01:13:29" }), {
-      first_seen_at: "2026-11-01T00:00:00.000Z",
-      last_seen_at: "2026-11-02T00:00:00.000Z",
-      active: false,
-    });
+    const goneRaw = { order_id: "O-9", complaint_at: "2026-11-08 01:13:29" };
+    const gone = complaintOf(
+      "100",
+      {
+        id: complaintId(goneRaw),
+        raw: goneRaw,
+        first_seen_at: "2026-11-01T00:00:00.000Z",
+        last_seen_at: "2026-11-02T00:00:00.000Z",
+        active: false,
+      },
+      null,
+    );
     const repeat = { ...record, id: "C1~2" };
     const old = JSON.stringify({ format: 1, rev: "r", complaints: [record, repeat, gone] });
     await kv.put(complaintsKey("100"), old);

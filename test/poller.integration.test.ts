@@ -5,9 +5,9 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import { COMPLAINTS, complaintRecord } from "../src/domain/complaint";
+import { COMPLAINTS } from "../src/domain/complaint";
 import { parseJson } from "../src/json";
-import { normaliseComplaint } from "../src/payjs/complaint";
+import { complaintOf } from "../src/payjs/complaint";
 import { signParams } from "../src/payjs/sign";
 import { complaintsKey, statusKey } from "../src/store";
 import { call, clearKv, fireCron, kv, routeUpstreamTo, testEnv } from "./support/worker";
@@ -283,7 +283,7 @@ describe("the layout before (format 1)", () => {
     await fireCron(e, t0);
     // What the version before wrote: every derived field beside raw, format 1, and the format key at "1".
     const kept = COMPLAINTS.read(JSON.parse((await stored()) as string))!.value;
-    const records = kept.map((k) => complaintRecord({ ...normaliseComplaint(mchid, k.raw), id: k.id }, k));
+    const records = kept.map((k) => complaintOf(mchid, k, null));
     await env.COMPLAINTS.put(complaintsKey(mchid), JSON.stringify({ format: 1, rev: "old", complaints: records }));
     await env.COMPLAINTS.put("format", "1");
     const seen = async () =>

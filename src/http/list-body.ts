@@ -7,8 +7,8 @@
  * @module
  */
 import type { Complaint } from "../domain/complaint";
-import type { HandledMark } from "../domain/handled";
-import { lean, type PageSlice } from "../reader/query";
+import { type HandledMark, lean } from "../domain/handled";
+import type { PageSlice } from "../reader/query";
 
 const encoder = new TextEncoder();
 

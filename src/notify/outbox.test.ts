@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { complaintRecord } from "../domain/complaint";
 import { emptyOutbox, type Outbox } from "../domain/outbox";
-import { normaliseComplaint } from "../payjs/complaint";
+import { complaintOf } from "../payjs/complaint";
 import { CHANNEL_TYPES } from "./channels";
 import { applyDeliveries, channelStatus, dueEntries, enqueue, mergeDeliveries, progressOf, prune, recordAttempt } from "./outbox";
 import type { Channel } from "./settings";
@@ -20,7 +19,7 @@ const channel = (name: string, type: string): Channel => ({
 const chat = channel("chat", "slack");
 const hook = channel("hook", "webhook");
 const complaints = (ids: string[]) =>
-  ids.map((id) => complaintRecord(normaliseComplaint("100", { complaint_id: id }), { first_seen_at: at, last_seen_at: at, active: true }));
+  ids.map((id) => complaintOf("100", { id, raw: { complaint_id: id }, first_seen_at: at, last_seen_at: at, active: true }, null));
 const events = (ids: string[]) => ({ mchid: "100", merchantName: null, at, newComplaints: complaints(ids), status: null });
 
 describe("enqueue", () => {

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { complaintRecord } from "../domain/complaint";
 import { md5 } from "../md5";
 import { type Answer, callComplaintsUnless, fingerprint, parseComplaintResponse, type SameAnswer, type UpstreamResult } from "./client";
-import { normaliseComplaint } from "./complaint";
+import { complaintOf, normaliseComplaint } from "./complaint";
 import { signParams } from "./sign";
 
 const KEY = "k";
@@ -34,7 +33,9 @@ describe("parseComplaintResponse: numbers keep their digits", () => {
     expect(fields.id).toBe("9007199254740993");
     expect(fields.order_id).toBe("12345678901234567890123");
     const at = "2026-11-08T00:00:00.000Z";
-    const printed = JSON.stringify(complaintRecord(fields, { first_seen_at: at, last_seen_at: at, active: true }));
+    const printed = JSON.stringify(
+      complaintOf("100", { id: fields.id, raw: item!, first_seen_at: at, last_seen_at: at, active: true }, null),
+    );
     expect(printed).toContain('"raw":{"complaint_id":9007199254740993,"order_id":12345678901234567890123,"total_fee":2990}');
   });
 

@@ -221,8 +221,8 @@ export function normaliseComplaint(mchid: string, raw: RawComplaint): UpstreamFi
 export function complaintOf(mchid: string, kept: Kept, lastSuccessAt: string | null): Complaint {
   const last = kept.active && lastSuccessAt !== null && lastSuccessAt > kept.last_seen_at ? lastSuccessAt : kept.last_seen_at;
   const raw = kept.raw;
-  // Written out, not through complaintRecord: a fresh isolate's first request derives every stored complaint,
-  // and one object each (in complaintRecord's field order) is measurably cheaper than three.
+  // One object, its fields in the documented order, `raw` last: a fresh isolate's first request derives every
+  // stored complaint (building it from upstreamFields() and a second object cost ~25% more, measured in Node).
   return {
     id: kept.id,
     mchid,

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Config } from "../config";
-import { type Complaint, complaintRecord } from "../domain/complaint";
+import type { Complaint } from "../domain/complaint";
 import { emptyOutbox } from "../domain/outbox";
 import type { Channel } from "../notify/settings";
-import { normaliseComplaint } from "../payjs/complaint";
+import { complaintOf } from "../payjs/complaint";
 import { handledKey, Store } from "../store";
 import { digestEntry, dueReminders, followUpSettings, followUpsDue, nextFollowUp, settledIds } from "./follow-ups";
 
@@ -13,7 +13,7 @@ const H = 3_600_000;
 const store = new Store(env.COMPLAINTS);
 const T0 = Date.parse("2026-12-01T00:00:00Z");
 const seen = (id: string, at: number, active = true): Complaint =>
-  complaintRecord(normaliseComplaint("100", { complaint_id: id }), { first_seen_at: new Date(at).toISOString(), last_seen_at: "", active });
+  complaintOf("100", { id, raw: { complaint_id: id }, first_seen_at: new Date(at).toISOString(), last_seen_at: "", active }, null);
 
 describe("dueReminders", () => {
   it("Should give each passed threshold of each active, unhandled complaint, oldest complaint first", () => {

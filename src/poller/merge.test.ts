@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { complaintRecord } from "../domain/complaint";
 import { md5 } from "../md5";
 import { normaliseComplaint } from "../payjs/complaint";
 import { mergeComplaints } from "./merge";
@@ -69,7 +68,7 @@ describe("mergeComplaints", () => {
     const raw = { order_id: "O-1", complaint_at: "2026-11-08 01:13:29", body: "没有 complaint_id" };
     const fresh = normaliseComplaint("100", raw);
     const oldId = "h" + md5(`O-1\n2026-11-08 01:13:29`).slice(0, 20);
-    const stored = complaintRecord({ ...fresh, id: oldId }, { first_seen_at: T1, last_seen_at: T1, active: true });
+    const stored = { id: oldId, raw, first_seen_at: T1, last_seen_at: T1, active: true };
     const m = mergeComplaints([stored], [fresh], T2, T1);
     expect(m).toMatchObject({ added: [], vanished: [], changed: true });
     expect(m.complaints).toEqual([expect.objectContaining({ id: fresh.id, first_seen_at: T1, active: true })]);

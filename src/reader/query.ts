@@ -6,7 +6,7 @@
  */
 
 import type { Complaint } from "../domain/complaint";
-import { type HandledMark, type ServedComplaint, served } from "../domain/handled";
+import { type HandledMark, type ListedComplaint, lean, type ServedComplaint, served } from "../domain/handled";
 import { comparePositions, type Position } from "../domain/order";
 import { beijingDayStart, DAY_MS, isRealTime } from "../domain/time";
 import { md5 } from "../md5";
@@ -202,27 +202,6 @@ export function allMatches(snapshot: Snapshot, filter: Filter, marks: MarksView 
  */
 export function findComplaint(snapshot: Snapshot, id: string, mchid: string | null): Complaint | null {
   return snapshot.complaints.find((x) => x.id === id && (mchid === null || x.mchid === mchid)) ?? null;
-}
-
-/** A complaint as the list shows it: as the API shows it, without `raw` unless the list was asked for it. */
-export type ListedComplaint = Omit<ServedComplaint, "raw"> & Partial<Pick<ServedComplaint, "raw">>;
-
-/** A served complaint without `raw`, about half of its bytes, which a list row does not need (the detail has it). */
-export function lean(c: Complaint, mark: HandledMark | null): ListedComplaint {
-  // Written out like served(): one object shape for every item of a page.
-  return {
-    id: c.id,
-    mchid: c.mchid,
-    complaint_at: c.complaint_at,
-    out_trade_no: c.out_trade_no,
-    order_id: c.order_id,
-    total_fee: c.total_fee,
-    body: c.body,
-    first_seen_at: c.first_seen_at,
-    last_seen_at: c.last_seen_at,
-    active: c.active,
-    handled: mark,
-  };
 }
 
 export interface Page {
