@@ -99,7 +99,7 @@ export function benchBudget(facts: Facts): BenchTable {
       `  (${maxPerMinute(0)}/min with none). Reads stay far below their limit unless nearly every request starts a fresh isolate`,
       `  (more than ~${worstRequests.toLocaleString("en-US")} such requests a day). Writes never come near theirs. CPU is the other limit: a merchant with`,
       `  more than about ${need(facts, "maxComplaintsCron").toLocaleString("en-US")} complaints needs the paid plan for a poll that brings news (10 ms of CPU per invocation`,
-      `  on the free plan); a poll of the answer already merged fits up to ${need(facts, "maxComplaintsCronSame").toLocaleString("en-US")} or more, and a fresh isolate's first list request about`,
+      `  on the free plan); a poll that finds nothing new fits up to ${need(facts, "maxComplaintsCronRepoll").toLocaleString("en-US")} or more, and a fresh isolate's first list request about`,
       `  ${need(facts, "maxComplaintsHttp").toLocaleString("en-US")}.`,
       `Queue operations (with the poll queue, several merchants): ${need(facts, "queueOpsPerMerchantDay")} a day per merchant beyond the first (1 message a poll, 3 operations`,
       `  each), of the free plan's 10,000: one merchant uses none, 20 merchants ${(19 * need(facts, "queueOpsPerMerchantDay")).toLocaleString("en-US")}.`,

@@ -22,8 +22,8 @@ export interface Facts {
   readsColdRequest?: number;
   /** The largest merchant list (complaints) whose cron tick / fresh-isolate list request fits 10 ms of CPU. */
   maxComplaintsCron?: number;
-  /** The same for a cron tick that polls and finds the answer already merged (most polls). */
-  maxComplaintsCronSame?: number;
+  /** The same for a cron tick that polls and finds nothing new (most polls). */
+  maxComplaintsCronRepoll?: number;
   maxComplaintsHttp?: number;
   /** Queue operations a day per merchant with the poll queue: 3 per message (write, read, delete), one message per poll. */
   queueOpsPerMerchantDay?: number;

@@ -6,7 +6,7 @@
  */
 import { generateComplaints } from "../sandbox/fixtures";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import { COMPLAINTS, type Kept } from "../src/domain/complaint";
+import { COMPLAINTS, type StoredComplaint } from "../src/domain/complaint";
 import { INITIAL_STATE } from "../src/domain/poll-state";
 import { parseJson } from "../src/json";
 import { parseComplaintResponse } from "../src/payjs/client";
@@ -38,13 +38,13 @@ function storedValue(fields: Record<string, unknown>): string {
 }
 
 /** The complaints value a poll writes. */
-export function complaintsValue(kept: readonly Kept[]): string {
+export function complaintsValue(kept: readonly StoredComplaint[]): string {
   return storedValue(COMPLAINTS.write([...kept]));
 }
 
 export interface PollWork {
   /** The complaints a poll would store. */
-  complaints: Kept[];
+  complaints: StoredComplaint[];
   added: number;
   changed: boolean;
   /** Characters written: the complaints value (when changed) and the status value. */
@@ -55,7 +55,7 @@ export interface PollWork {
  * Parse, verify the sign over the whole body, normalise every complaint, diff against `stored`, and build the
  * JSON a poll writes: the complaints value when something changed, the status value always.
  */
-export function pollWork(body: string, stored: readonly Kept[], nowIso: string, previousSuccessAt: string | null): PollWork {
+export function pollWork(body: string, stored: readonly StoredComplaint[], nowIso: string, previousSuccessAt: string | null): PollWork {
   const upstream = parseComplaintResponse(body, KEY, "strict");
   if (!upstream.ok) throw new Error(`poll bench: ${upstream.error.code}: ${upstream.error.message}`);
   const fresh = identifyComplaints(upstream.items).sightings;
@@ -66,8 +66,8 @@ export function pollWork(body: string, stored: readonly Kept[], nowIso: string, 
 }
 
 /** The stored list as a later poll reads it back from KV: a fresh parse, sharing nothing with the response. */
-export function reloaded(complaints: readonly Kept[]): Kept[] {
+export function reloaded(complaints: readonly StoredComplaint[]): StoredComplaint[] {
   const read = COMPLAINTS.read(parseJson(complaintsValue(complaints)) as Record<string, unknown>);
-  if (read === null || read.bad > 0) throw new Error("poll bench: the stored list did not read back whole");
-  return read.value;
+  if (read === null) throw new Error("poll bench: the stored list did not read back whole");
+  return read;
 }

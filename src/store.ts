@@ -5,19 +5,15 @@
  *
  * | key | value |
  * |---|---|
- * | `format` | the layout version (`"2"`): a Worker that reads an older one only refuses to touch a newer one |
+ * | `format` | the layout version (`"2"`): a Worker of another layout refuses the namespace rather than misread it |
  * | `complaints:{mchid}` | `{"format":2,"rev","seen":[…],"complaints":[raw,…]}`: every complaint ever seen for one merchant, newest first |
  * | `status:{mchid}` | `{"format":2,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
  * | `outbox:{mchid}` | `{"format":2,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
  * | `handled:{mchid}` | `{"format":2,"rev","marks":{id:{"at","note"}}}`: handled marks, written only by the HTTP side |
- * | `corrupt:{key}:{ms}` | an unreadable value, kept aside before the poller rebuilt that key |
+ * | `corrupt:{key}:{ms}` | a value that could not be read, set aside before its key was rebuilt |
  *
  * One value per merchant instead of one per complaint keeps a poll's writes proportional to what changed
- * and a list request at 2 reads per merchant.
- *
- * Format 1 kept every complaint's derived fields beside its `raw` (2.3× the size of PAYJS's answer); format 2
- * keeps `raw` and the sighting times only (see `COMPLAINTS`). Values of format 1 are read as they are and
- * written in format 2 by their next write; the `format` key moves to 2 at the first poll.
+ * and a list request at 2 reads per merchant. A KV put is atomic: a value is read whole or not at all.
  * @module
  * @see https://developers.cloudflare.com/kv/platform/limits/
  */
@@ -25,8 +21,6 @@ import type { Shape } from "./domain/shape";
 import { parseJson } from "./json";
 
 export const FORMAT = 2;
-/** Layouts this version reads: its own, and the one before, which it migrates as it writes. */
-const READABLE = new Set<unknown>([1, FORMAT]);
 const FORMAT_KEY = "format";
 
 export type StorageErrorCode = "storage_corrupt" | "storage_format";
@@ -37,13 +31,10 @@ export interface StorageError {
   key: string;
 }
 
-/**
- * A value read from KV: absent, readable, or unreadable (kept as raw text so it can be preserved).
- * A readable value may still have had parts that were not (`damage`): what could be read is in `value`.
- */
+/** A value read from KV: absent, readable, or unreadable (kept as raw text so it can be set aside). */
 export type Stored<T> =
   | { kind: "absent" }
-  | { kind: "ok"; value: T; rev: string; damage: { error: StorageError; text: string } | null; format: number; length: number }
+  | { kind: "ok"; value: T; rev: string }
   | { kind: "unreadable"; error: StorageError; text: string };
 
 /** KV takes one write per key per second and refuses a second with a 429: such a write is tried once more after this. */
@@ -80,58 +71,19 @@ function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T>
     return unreadable(key, text, "storage_corrupt", "is not JSON");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return unreadable(key, text, "storage_corrupt", "is not a JSON object (an older layout?)");
+    return unreadable(key, text, "storage_corrupt", "is not a JSON object");
   }
   const record = parsed as Record<string, unknown>;
-  if (!READABLE.has(record.format)) {
+  if (record.format !== FORMAT) {
     return unreadable(key, text, "storage_format", `has format ${JSON.stringify(record.format)}, expected ${FORMAT}`);
   }
-  const checked = shape.read(record);
-  if (checked === null) return unreadable(key, text, "storage_corrupt", `has no valid ${shape.whole}`);
-  const damage =
-    checked.bad === 0
-      ? null
-      : {
-          text,
-          error: { code: "storage_corrupt" as const, key, message: `Stored value ${key} has ${checked.bad} unreadable ${shape.parts}` },
-        };
-  return {
-    kind: "ok",
-    value: checked.value,
-    rev: typeof record.rev === "string" ? record.rev : "",
-    damage,
-    format: record.format as number,
-    length: text.length,
-  };
-}
-
-/** The fields of a value written before the list under `field`, when that much of its text parses. */
-function fieldsBefore(text: string, field: string): Record<string, unknown> | null {
-  const start = text.indexOf(`,"${field}":[`);
-  if (start === -1) return null;
-  try {
-    const head = parseJson(`${text.slice(0, start)}}`);
-    return typeof head === "object" && head !== null && !Array.isArray(head) ? (head as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
+  const value = shape.read(record);
+  if (value === null) return unreadable(key, text, "storage_corrupt", `has no valid ${shape.what}`);
+  return { kind: "ok", value, rev: typeof record.rev === "string" ? record.rev : "" };
 }
 
 /** How a value {@link Store.save} wrote as plain begins. */
 const PLAIN = /^\{"format":\d+,"rev":"[^"\\]*","plain":true,/;
-
-/** How every value written by {@link Store.save} under `rev` begins. */
-function wrapperStart(rev: string): string {
-  return `{"format":${FORMAT},"rev":${JSON.stringify(rev)},`;
-}
-
-/** {@link decode}, and for a list that does not parse, every complete item it holds, with the damage reported. */
-function decodeOrSalvage<T>(key: string, text: string | null, shape: Shape<T>): Stored<T> {
-  const stored = decode(key, text, shape);
-  if (stored.kind !== "unreadable" || stored.error.code !== "storage_corrupt" || shape.salvage === undefined) return stored;
-  const value = shape.salvage.from(completeItems(stored.text, shape.salvage.field), fieldsBefore(stored.text, shape.salvage.field));
-  return { kind: "ok", value, rev: "", damage: { text: stored.text, error: stored.error }, format: FORMAT, length: stored.text.length };
-}
 
 function unreadable<T>(key: string, text: string, code: StorageErrorCode, what: string): Stored<T> {
   return { kind: "unreadable", text, error: { code, key, message: `Stored value ${key} ${what}` } };
@@ -140,6 +92,9 @@ function unreadable<T>(key: string, text: string, code: StorageErrorCode, what: 
 function newRev(now: number): string {
   return `${now.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** Cloudflare's smallest edge cache time for KV reads (the default is 60 s): the freshest copy the edge keeps. */
+const EDGE_CACHE_TTL_S = 30;
 
 let writes = 0;
 
@@ -150,94 +105,36 @@ export function localWriteCount(): number {
 
 const formatChecks = new Map<KVNamespace, Promise<StorageError | null>>();
 
-/**
- * The items of a value cut short or garbled after its list began: each `{…}` or `[…]` at the top of the array
- * under `field`, in place, `undefined` for one that does not parse (so items stay beside their entries in lists
- * written before this one).
- */
-function completeItems(text: string, field: string): unknown[] {
-  const opening = `"${field}":[`;
-  const start = text.indexOf(opening);
-  if (start === -1) return [];
-  const found: unknown[] = [];
-  let depth = 0;
-  let from = -1;
-  let inString = false;
-  let escaped = false;
-  for (let i = start + opening.length; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (ch === 0x5c) escaped = true;
-      else if (ch === 0x22) inString = false;
-    } else if (ch === 0x22) {
-      inString = true;
-    } else if (ch === 0x7b || ch === 0x5b) {
-      if (depth++ === 0) from = i;
-    } else if (ch === 0x7d || ch === 0x5d) {
-      if (depth === 0) break;
-      if (--depth === 0) {
-        try {
-          found.push(parseJson(text.slice(from, i + 1)));
-        } catch {
-          // A garbled record: the next one may still read.
-          found.push(undefined);
-        }
-      }
-    }
-  }
-  return found;
-}
-
-/** One value as written: its revision and the length of its text. */
-export interface Written {
-  rev: string;
-  length: number;
-}
-
-/** A value read, unless it was still the one written: then only that is known, its text left unparsed. */
-export type StoredUnless<T> = Stored<T> | { kind: "same" };
-
 export class Store {
   constructor(private readonly kv: KVNamespace) {}
 
-  /**
-   * Reads one value, fresh from KV unless `cacheTtl` (seconds) lets the edge serve a recent copy. A list
-   * that does not parse still gives every complete item it holds, with the damage reported.
-   */
-  async load<T>(key: string, shape: Shape<T>, cacheTtl?: number): Promise<Stored<T>> {
-    const text = cacheTtl === undefined ? await this.kv.get(key, "text") : await this.kv.get(key, { type: "text", cacheTtl });
-    return decodeOrSalvage(key, text, shape);
+  /** Reads one value as KV holds it now: what a change is applied to. */
+  async load<T>(key: string, shape: Shape<T>): Promise<Stored<T>> {
+    return decode(key, await this.kv.get(key, "text"), shape);
   }
 
   /**
-   * Reads one value unless it is still `written`: the same revision at its start and the same length, which
-   * tells without parsing it (a multi-megabyte list costs more to parse than anything else a poll does). A value
-   * rewritten, cut short or edited since almost always has another length or revision, and is read as {@link load}
-   * reads it; damage that keeps both (bytes changed in place) goes unseen until PAYJS's answer changes.
+   * Reads one value, or the copy the edge read up to {@link EDGE_CACHE_TTL_S} ago: what answers are served from.
+   * KV reads may lag writes by 60 s in other locations anyway.
    */
-  async loadUnless<T>(key: string, shape: Shape<T>, written: Written): Promise<StoredUnless<T>> {
-    const text = await this.kv.get(key, "text");
-    if (text !== null && text.length === written.length && text.startsWith(wrapperStart(written.rev))) return { kind: "same" };
-    return decodeOrSalvage(key, text, shape);
+  async loadRecent<T>(key: string, shape: Shape<T>): Promise<Stored<T>> {
+    return decode(key, await this.kv.get(key, { type: "text", cacheTtl: EDGE_CACHE_TTL_S }), shape);
   }
 
   /**
-   * Writes one value under a new revision, and gives that revision (what a later {@link load} reads back) and its length.
+   * Writes one value under a new revision, and gives that revision (what a later {@link load} reads back).
    * @param plain the caller knows `JSON.parse` reads the value back whole (no number beyond a double, no key order
    *   it would change, see `readExactly`): the text then says so, and {@link load} skips the checks for those.
    */
-  async save<T>(key: string, shape: Shape<T>, value: T, now: number, plain = false): Promise<Written> {
+  async save<T>(key: string, shape: Shape<T>, value: T, now: number, plain = false): Promise<string> {
     writes++;
     const rev = newRev(now);
-    const text = JSON.stringify({ format: FORMAT, rev, ...(plain ? { plain: true } : {}), ...shape.write(value) });
-    await this.kv.put(key, text);
-    return { rev, length: text.length };
+    await this.kv.put(key, JSON.stringify({ format: FORMAT, rev, ...(plain ? { plain: true } : {}), ...shape.write(value) }));
+    return rev;
   }
 
   /**
-   * The layout version on record; writes it when the namespace is new or holds the layout before (whose values
-   * this version reads and rewrites). Null when KV holds a newer layout.
+   * The layout version on record; writes it when the namespace is new. Null when KV holds another layout.
    * Invocations running at once in this isolate share one check, so a new namespace gets one write.
    */
   checkFormat(): Promise<StorageError | null> {
@@ -251,8 +148,7 @@ export class Store {
   private async readFormat(): Promise<StorageError | null> {
     const text = (await this.kv.get(FORMAT_KEY))?.trim() ?? null;
     if (text === String(FORMAT)) return null;
-    if (text === null || READABLE.has(Number(text))) {
-      // From now on a Worker of the layout before refuses this namespace rather than misread its values.
+    if (text === null) {
       await this.kv.put(FORMAT_KEY, String(FORMAT));
       return null;
     }
@@ -263,8 +159,8 @@ export class Store {
     };
   }
 
-  /** Keeps an unreadable value under its own key before the poller replaces it, so nothing is lost. */
-  async preserve(key: string, text: string, now: number): Promise<string> {
+  /** Sets an unreadable value aside under its own key before its key is rebuilt, so nothing is lost; gives that key. */
+  async setAside(key: string, text: string, now: number): Promise<string> {
     const aside = `corrupt:${key}:${now}`;
     await this.kv.put(aside, text);
     return aside;

@@ -6,7 +6,6 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
-import { COMPLAINTS } from "../src/domain/complaint";
 import { Receiver, routeFetch } from "./support/receiver";
 import { ADMIN_TOKEN, call, clearKv, fireCron, kv, testEnv } from "./support/worker";
 
@@ -377,7 +376,7 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
     });
   });
 
-  it("Should not alert again the complaints of an unreadable stored value, once the outbox has forgotten them", async () => {
+  it("Should not alert again the complaints of an unreadable stored value, only one made since the last poll", async () => {
     const e = alertEnv([twoHooks[0]]);
     await fireCron(e, t0);
     expect(receiver.received).toHaveLength(3);
@@ -395,27 +394,9 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
     for (const c of before.complaints) {
       expect(after.complaints.find((x: any) => x.id === c.id)).toMatchObject({
         active: true,
-        first_seen_at: new Date(t0 + 8 * 24 * H).toISOString(),
+        first_seen_at: new Date(t0 + 9 * 24 * H).toISOString(),
       });
     }
-  });
-
-  it("Should keep what can be read of a damaged value: complete records keep their first sighting", async () => {
-    const e = alertEnv([twoHooks[0]]);
-    await fireCron(e, t0);
-    const text = (await env.COMPLAINTS.get(`complaints:${mchid}`)) as string;
-    const ids = COMPLAINTS.read(JSON.parse(text))!.value.map((c) => c.id);
-    // Cut inside the last record: the ones before it are whole.
-    await env.COMPLAINTS.put(`complaints:${mchid}`, text.slice(0, text.lastIndexOf(',{"') + 8));
-    receiver.received.length = 0;
-    await fireCron(e, t0 + 4 * H);
-    expect(receiver.received).toHaveLength(0);
-    const after = (await (await call(e, "/api/complaints")).json()) as any;
-    expect(after.complaints.map((c: any) => [c.id, c.first_seen_at]).sort()).toEqual(
-      ids.map((id) => [id, new Date(t0).toISOString()]).sort(),
-    );
-    const { keys } = await env.COMPLAINTS.list({ prefix: "corrupt:" });
-    expect(keys).toHaveLength(1);
   });
 
   it("Should fold a long backlog's deliveries into the outbox instead of growing the status, and send each once", async () => {
@@ -456,7 +437,9 @@ describe("damaged alert bookkeeping", () => {
     expect(news.map((b) => b.complaint.id)).toEqual(["NEW-2"]);
   });
 
-  it("Should keep polling and serving when the status holds a garbled delivery record, and keep the text aside", async () => {
+  it("Should keep polling and serving when the status holds a garbled delivery record, setting the whole status aside", async () => {
+    // The status carried the record of what was delivered since the outbox was written: with it set aside, those
+    // messages may go again (delivery is at least once), and nothing is lost.
     const e = alertEnv([{ type: "webhook", name: "hook", url: "https://hooks.test/in" }]);
     await fireCron(e, t0);
     const status = JSON.parse((await env.COMPLAINTS.get(`status:${mchid}`)) as string);
@@ -470,7 +453,9 @@ describe("damaged alert bookkeeping", () => {
     sandbox.addComplaint(mchid, newComplaint(1));
     receiver.received.length = 0;
     await fireCron(e, t0 + 4 * H);
-    expect(receiver.received.map((r) => JSON.parse(r.body).complaint.id)).toEqual(["NEW-1"]);
+    const told = receiver.received.map((r) => JSON.parse(r.body).complaint.id);
+    expect(told).toContain("NEW-1");
+    expect(new Set(told).size).toBe(told.length);
     expect(((await (await call(e, "/api/status")).json()) as any).merchants[0]).toMatchObject({ last_error: null, storage_errors: [] });
     const { keys } = await env.COMPLAINTS.list({ prefix: `corrupt:status:${mchid}` });
     expect(await env.COMPLAINTS.get((keys[0] as { name: string }).name)).toBe(garbled);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
+import type { NotifyTestBody, StatusBody } from "./support/api";
 import { type ReceiverServer, startReceiverServer } from "./support/receiver-server";
 import { startWranglerDev, type WranglerDev } from "./support/wrangler-dev";
 
@@ -157,7 +158,9 @@ describe("alerts end to end: sandbox → wrangler dev → every channel type", (
   });
 
   it("Should report every channel as delivered in /api/status", async () => {
-    const status = (await (await fetch(`${worker.url}/api/status`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as any;
+    const status = (await (
+      await fetch(`${worker.url}/api/status`, { headers: { authorization: `Bearer ${ADMIN}` } })
+    ).json()) as StatusBody;
     expect(status.channels).toHaveLength(10);
     for (const channel of status.channels) {
       expect(channel).toMatchObject({ last_delivery_at: expect.any(String), last_error: null, pending: 0, given_up: 0 });
@@ -168,9 +171,9 @@ describe("alerts end to end: sandbox → wrangler dev → every channel type", (
     receiver.received.length = 0;
     pushers.received.length = 0;
     const res = await fetch(`${worker.url}/api/notify/test`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } });
-    const body = (await res.json()) as any;
+    const body = (await res.json()) as NotifyTestBody;
     expect(res.status).toBe(200);
-    expect(body.results.map((r: any) => [r.type, r.ok])).toEqual(
+    expect(body.results.map((r) => [r.type, r.ok])).toEqual(
       ["webhook", "wecom", "dingtalk", "feishu", "slack", "telegram", "serverchan", "bark", "pushplus", "wxpusher"].map((t) => [t, true]),
     );
     expect(receiver.received).toHaveLength(8);

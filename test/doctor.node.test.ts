@@ -15,7 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type PayjsComplaintItem, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
 import { DOCTOR_SETTINGS } from "../scripts/doctor/settings";
-import type { Verdict } from "../scripts/doctor/verdict";
+import type { ShownComplaint, Verdict } from "../scripts/doctor/verdict";
 import { phpUrldecode } from "../src/payjs/sign";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -31,10 +31,17 @@ interface Run {
   stderr: string;
   /** stdout and stderr together, for the leak checks. */
   all: string;
-  json: any;
+  /** stdout as JSON; null when it is not JSON (the human output). */
+  json: DoctorJson | null;
 }
 
 type VerdictJson = Omit<Verdict, "name">;
+
+/** What `--json` prints: a verdict per merchant (with `--show`, its complaints), or the settings error. */
+interface DoctorJson {
+  merchants?: (VerdictJson & { complaint_list?: ShownComplaint[] })[];
+  error?: { code: string; setting: string; message: string };
+}
 
 const ONE = SANDBOX_MERCHANT;
 const TWO = SANDBOX_MERCHANT_2;
@@ -47,7 +54,7 @@ let cwd: string;
 let complaintValues: string[] = [];
 const fixtures = new Map<string, PayjsComplaintItem[]>();
 
-async function control(path: string, body?: unknown): Promise<any> {
+async function control(path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${server.url}/__sandbox/${path}`, {
     method: body === undefined ? "GET" : "POST",
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -96,9 +103,9 @@ function doctor(settings: Record<string, string>, args: string[] = ["--json"], d
     child.once("error", reject);
     child.once("close", (code) => {
       clearTimeout(timer);
-      let json: unknown = null;
+      let json: DoctorJson | null = null;
       try {
-        json = JSON.parse(stdout);
+        json = JSON.parse(stdout) as DoctorJson;
       } catch {
         json = null;
       }
@@ -117,8 +124,8 @@ function several(list: { mchid: string; key: string; name?: string }[], more: Re
 
 function only(run: Run): VerdictJson {
   expect(run.json, `stdout was not one JSON object:\n${run.stdout}\n${run.stderr}`).not.toBeNull();
-  expect(run.json.merchants).toHaveLength(1);
-  return run.json.merchants[0] as VerdictJson;
+  expect(run.json?.merchants).toHaveLength(1);
+  return run.json?.merchants?.[0] as VerdictJson;
 }
 
 /** No key in any form, nor any complaint value (without --show), anywhere in stdout+stderr. */
@@ -383,7 +390,7 @@ describe("npm run doctor --json: PAYJS refuses, or cannot be reached", () => {
     await setMode("mismatch", { mchid: TWO.mchid });
     const run = await doctor({ ...single(), PAYJS_MERCHANTS: JSON.stringify([{ mchid: TWO.mchid, key: TWO.key, name: "Shop B" }]) });
     expect(run.code, run.all).toBe(1);
-    const merchants = run.json.merchants as VerdictJson[];
+    const merchants = run.json?.merchants as VerdictJson[];
     expect(merchants.map((m) => [m.mchid, m.accepted, m.signature])).toEqual([
       [ONE.mchid, true, "verified"],
       [TWO.mchid, false, "mismatch"],
@@ -420,7 +427,7 @@ describe("npm run doctor: settings", () => {
     const json = await doctor(settings);
     expect(json.code, json.all).toBe(2);
     expect(json.json).toMatchObject({ error: { code: "bad_config", setting } });
-    expect(json.json.error.message).toContain(setting);
+    expect(json.json?.error?.message).toContain(setting);
     expectNoSecrets(json);
     expect(await requestCount()).toBe(0);
   });
@@ -506,7 +513,7 @@ describe("npm run doctor: what a person reads", () => {
 
     const json = await doctor(single(), ["--json", "--show"]);
     expect(json.code, json.all).toBe(0);
-    const list = json.json.merchants[0].complaint_list as { id: string; complaint_at: string; body: string }[];
+    const list = json.json?.merchants?.[0]?.complaint_list as ShownComplaint[];
     expect(list).toHaveLength(15);
     expect(list[0]).toMatchObject({ id: String(first.complaint_id), body: first.body });
     expect(list.map((c) => c.body)).toEqual(fixtures.get(ONE.mchid)?.map((c) => c.body));

@@ -13,6 +13,7 @@ import { fixtureComplaints } from "../sandbox/fixtures";
 import { type PayjsComplaintItem, PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
 import type { Complaint } from "../src/domain/complaint";
+import type { ComplaintBody, ErrorBody, ListBody, StatusBody } from "./support/api";
 import {
   freePort,
   PROJECT_ROOT,
@@ -29,11 +30,12 @@ const CRON = "*/30+*+*+*+*";
 /** The smallest interval the Worker accepts: an admin poll right after the cron must get 429. */
 const POLL_INTERVAL_SECONDS = 300;
 
-interface Answer {
+/** `T`: what the answer's JSON is taken to be (not checked here); null when the body is not JSON. */
+interface Answer<T = unknown> {
   status: number;
   headers: Headers;
   text: string;
-  json: any;
+  json: T;
 }
 
 /** A complaint as the API shows it, with `raw` typed as the sandbox's items. */
@@ -59,7 +61,7 @@ describe("end to end: sandbox → wrangler dev → API", () => {
   const bodies: string[] = [];
   let firstList: ApiComplaint[] = [];
 
-  async function call(path: string, init: RequestInit & { token?: string } = {}): Promise<Answer> {
+  async function call<T = unknown>(path: string, init: RequestInit & { token?: string } = {}): Promise<Answer<T>> {
     const headers = new Headers(init.headers);
     if (init.token !== undefined) headers.set("authorization", `Bearer ${init.token}`);
     const response = await fetch(`${worker.url}${path}`, { ...init, headers, signal: AbortSignal.timeout(30_000) });
@@ -71,7 +73,7 @@ describe("end to end: sandbox → wrangler dev → API", () => {
     } catch {
       json = null;
     }
-    return { status: response.status, headers: response.headers, text, json };
+    return { status: response.status, headers: response.headers, text, json: json as T };
   }
 
   async function control(method: string, path: string, body?: unknown): Promise<Answer> {
@@ -84,7 +86,7 @@ describe("end to end: sandbox → wrangler dev → API", () => {
   }
 
   async function list(query = "limit=500&include=raw"): Promise<ApiComplaint[]> {
-    const answer = await call(`/api/complaints?${query}`, { token: READ });
+    const answer = await call<ListBody>(`/api/complaints?${query}`, { token: READ });
     expect(answer.status).toBe(200);
     return answer.json.complaints as ApiComplaint[];
   }
@@ -132,7 +134,7 @@ describe("end to end: sandbox → wrangler dev → API", () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer/);
 
-    const status = await call("/api/status", { token: READ });
+    const status = await call<StatusBody>("/api/status", { token: READ });
     expect(status.status).toBe(200);
     expect(status.json.merchants).toEqual([
       expect.objectContaining({ mchid, last_success_at: null, next_poll_at: null, complaints_total: 0, last_error: null }),
@@ -152,7 +154,7 @@ describe("end to end: sandbox → wrangler dev → API", () => {
       { mchid: SANDBOX_MERCHANT_2.mchid, signValid: true, at: expect.any(String), mode: "http_500_html" },
     ]);
 
-    const again = await call("/api/poll", { method: "POST", token: ADMIN });
+    const again = await call<ErrorBody>("/api/poll", { method: "POST", token: ADMIN });
     expect(again.status).toBe(429);
     expect(again.json.error.code).toEqual(expect.any(String));
     const retryAfter = Number(again.headers.get("retry-after"));
@@ -206,17 +208,17 @@ describe("end to end: sandbox → wrangler dev → API", () => {
     expect(noId).toHaveLength(1);
     expect(noId[0]!.id).toMatch(/\S/);
     expect(new Set(complaints.map((c) => c.id)).size).toBe(complaints.length);
-    const one = await call(`/api/complaints/${encodeURIComponent(noId[0]!.id)}`, { token: READ });
+    const one = await call<ComplaintBody>(`/api/complaints/${encodeURIComponent(noId[0]!.id)}`, { token: READ });
     expect(one.status).toBe(200);
     expect(one.json.complaint.raw).toEqual(noId[0]!.raw);
     firstList = complaints;
   });
 
   it("reports the poll in /api/status", async () => {
-    const status = await call("/api/status", { token: READ });
+    const status = await call<StatusBody>("/api/status", { token: READ });
     expect(status.status).toBe(200);
-    const m = status.json.merchants.find((x: { mchid: string }) => x.mchid === mchid);
-    expect(Date.parse(m.last_success_at)).not.toBeNaN();
+    const m = status.json.merchants.find((x) => x.mchid === mchid)!;
+    expect(Date.parse(m.last_success_at as string)).not.toBeNaN();
     expect(m.last_attempt_at).toBe(m.last_success_at);
     expect(m.last_error).toBeNull();
     expect(m.consecutive_failures).toBe(0);
@@ -225,8 +227,8 @@ describe("end to end: sandbox → wrangler dev → API", () => {
   });
 
   it("records the other merchant's upstream failure in the status, with the first merchant's data intact", async () => {
-    const status = await call("/api/status", { token: READ });
-    const failed = status.json.merchants.find((x: { mchid: string }) => x.mchid === SANDBOX_MERCHANT_2.mchid);
+    const status = await call<StatusBody>("/api/status", { token: READ });
+    const failed = status.json.merchants.find((x) => x.mchid === SANDBOX_MERCHANT_2.mchid);
     expect(failed).toMatchObject({
       last_success_at: null,
       consecutive_failures: 1,

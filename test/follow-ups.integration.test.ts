@@ -70,7 +70,7 @@ describe("complaint.reminder", () => {
     const [handled, gone] = fixtureComplaints(mchid).slice(0, 2) as { complaint_id: string }[];
     await env.COMPLAINTS.put(
       `handled:${mchid}`,
-      JSON.stringify({ format: 1, rev: "r", marks: { [handled!.complaint_id]: { at: new Date(T0 + H).toISOString(), note: "已退款" } } }),
+      JSON.stringify({ format: 2, rev: "r", marks: { [handled!.complaint_id]: { at: new Date(T0 + H).toISOString(), note: "已退款" } } }),
     );
     sandbox.removeComplaint(mchid, gone!.complaint_id);
     receiver.received.length = 0;
@@ -87,7 +87,7 @@ describe("complaint.reminder", () => {
     expect(events(/hooks\.test/).filter((x) => x === "complaint.reminder")).toHaveLength(2);
     const ids = (fixtureComplaints(mchid).slice(0, 2) as { complaint_id: string }[]).map((c) => c.complaint_id);
     const marks = Object.fromEntries(ids.map((id) => [id, { at: new Date(T0 + 24 * H).toISOString(), note: "" }]));
-    await env.COMPLAINTS.put(`handled:${mchid}`, JSON.stringify({ format: 1, rev: "r", marks }));
+    await env.COMPLAINTS.put(`handled:${mchid}`, JSON.stringify({ format: 2, rev: "r", marks }));
     receiver.failing = null;
     receiver.received.length = 0;
     await tickThrough(e, T0 + 24.5 * H, T0 + 30 * H);
@@ -266,116 +266,22 @@ describe("what a tick with nothing due reads", () => {
 
   const ids = () => (fixtureComplaints(mchid).slice(0, 2) as { complaint_id: string }[]).map((c) => c.complaint_id);
   const handledPath = (id: string) => `/api/complaints/${encodeURIComponent(id)}/handled?mchid=${mchid}`;
-  /** What a tick reads of a merchant it does not poll, before the bound: the marks too, small, to see none changed. */
-  const SKIPPED = [`status:${mchid}`, `outbox:${mchid}`, `handled:${mchid}`];
-  /** … and once follow-ups can be due: what every such tick read before the bound existed. */
-  const WORKED_OUT = [`status:${mchid}`, `outbox:${mchid}`, `complaints:${mchid}`, `handled:${mchid}`];
   /** Polls every 5 h, so that the ticks at 24 h and at midnight poll nothing. */
   const FIVE_HOURS = { POLL_INTERVAL_SECONDS: "18000" };
+  /** What a tick reads of a merchant it does not poll, to find what is due: every value of the merchant, once. */
+  const IDLE = [`status:${mchid}`, `outbox:${mchid}`, `complaints:${mchid}`, `handled:${mchid}`];
 
-  async function storedState(): Promise<any> {
-    return JSON.parse((await env.COMPLAINTS.get(`status:${mchid}`)) as string).state;
-  }
-
-  it("Should read only the status and the outbox before a reminder can be due, and remind at the threshold as before", async () => {
+  it("Should read each of the merchant's values once on a tick that polls nothing, write nothing, and remind at the threshold", async () => {
     const e = alertEnv([HOOK], FIVE_HOURS);
     await fireCron(e, T0);
-    expect((await storedState()).next_follow_up).toEqual({
-      at: new Date(T0 + 24 * H).toISOString(),
-      settings: expect.any(String),
-      marks: "absent",
-    });
     receiver.received.length = 0;
-    expect(await readsOf(e, T0 + 30 * MIN)).toEqual(SKIPPED);
+    expect(await readsOf(e, T0 + 30 * MIN)).toEqual(IDLE);
     expect(kv.writes).toEqual([]);
-    // A poll whose answer is the one already merged reads the list once (to tell it is the same), the marks once.
-    const polled = await readsOf(e, T0 + 5 * H);
-    expect(polled.filter((k) => k === `complaints:${mchid}`)).toHaveLength(1);
-    expect(polled.filter((k) => k === `handled:${mchid}`)).toHaveLength(1);
-    await tickThrough(e, T0 + 5.5 * H, T0 + 23 * H);
-    expect(await readsOf(e, T0 + 23.5 * H)).toEqual(SKIPPED);
+    await tickThrough(e, T0 + 1 * H, T0 + 23.5 * H);
     expect(receiver.received).toHaveLength(0);
-    expect(await readsOf(e, T0 + 24 * H)).toEqual(WORKED_OUT);
+    expect(await readsOf(e, T0 + 24 * H)).toEqual(IDLE);
     expect(events(/hooks\.test/)).toEqual(["complaint.reminder", "complaint.reminder"]);
-    // The next bound goes with the status that sending writes anyway.
     expect(kv.writes).toEqual([`outbox:${mchid}`, `status:${mchid}`]);
-    expect((await storedState()).next_follow_up.at).toBe(new Date(T0 + 48 * H).toISOString());
-    expect(await readsOf(e, T0 + 24.5 * H)).toEqual(SKIPPED);
-  });
-
-  it("Should work the follow-ups out for a status stored without the bound (an older Worker's), then record it once", async () => {
-    const e = alertEnv([HOOK]);
-    await fireCron(e, T0);
-    const status = JSON.parse((await env.COMPLAINTS.get(`status:${mchid}`)) as string);
-    delete status.state.next_follow_up;
-    await env.COMPLAINTS.put(`status:${mchid}`, JSON.stringify(status));
-    expect(await readsOf(e, T0 + 30 * MIN)).toEqual(WORKED_OUT);
-    expect(kv.writes).toEqual([`status:${mchid}`]);
-    expect(await readsOf(e, T0 + 60 * MIN)).toEqual(SKIPPED);
-    expect(kv.writes).toEqual([]);
-    receiver.received.length = 0;
-    await tickThrough(e, T0 + 90 * MIN, T0 + 24 * H);
-    expect(events(/hooks\.test/)).toEqual(["complaint.reminder", "complaint.reminder"]);
-  });
-
-  it("Should send a digest at the first tick at or after digest_at, reading the list only then", async () => {
-    const e = alertEnv([{ ...HOOK, digest_at: "09:10" }]);
-    await fireCron(e, T0); // 08:00 Beijing
-    receiver.received.length = 0;
-    expect(await readsOf(e, T0 + 30 * MIN)).toEqual(SKIPPED);
-    expect(await readsOf(e, T0 + 60 * MIN)).toEqual(SKIPPED);
-    expect(receiver.received).toHaveLength(0);
-    expect(await readsOf(e, T0 + 90 * MIN)).toEqual(WORKED_OUT);
-    expect(events(/hooks\.test/)).toEqual(["digest.daily"]);
-    expect(Date.parse(bodies(/hooks\.test/)[0].at)).toBe(T0 + 90 * MIN);
-    expect(await readsOf(e, T0 + 120 * MIN)).toEqual(SKIPPED);
-  });
-
-  it("Should still catch up a digest_at after the day's last tick at midnight, reading the list only then", async () => {
-    const e = alertEnv([{ ...HOOK, digest_at: "23:45" }], FIVE_HOURS);
-    await fireCron(e, T0);
-    receiver.received.length = 0;
-    await tickThrough(e, T0 + 30 * MIN, T0 + 15 * H);
-    expect(await readsOf(e, T0 + 15.5 * H)).toEqual(SKIPPED); // 23:30 Beijing
-    expect(receiver.received).toHaveLength(0);
-    expect(await readsOf(e, T0 + 16 * H)).toEqual(WORKED_OUT); // 00:00
-    expect(bodies(/hooks\.test/).map((b) => [b.event, Date.parse(b.at)])).toEqual([["digest.daily", T0 + 16 * H]]);
-    expect(await readsOf(e, T0 + 16.5 * H)).toEqual(SKIPPED);
-  });
-
-  it("Should work the follow-ups out again when REMIND_AFTER_HOURS changes, never keeping a stale bound", async () => {
-    await fireCron(alertEnv([HOOK]), T0);
-    receiver.received.length = 0;
-    const sooner = alertEnv([HOOK], { REMIND_AFTER_HOURS: "1" });
-    expect(await readsOf(sooner, T0 + 30 * MIN)).toEqual(WORKED_OUT);
-    expect(kv.writes).toEqual([`status:${mchid}`]);
-    expect(receiver.received).toHaveLength(0);
-    await fireCron(sooner, T0 + H);
-    expect(bodies(/hooks\.test/).map((b) => [b.event, b.hours])).toEqual([
-      ["complaint.reminder", 1],
-      ["complaint.reminder", 1],
-    ]);
-    expect(await readsOf(sooner, T0 + 90 * MIN)).toEqual(SKIPPED);
-    // And back: the 24 h reminders still come, at 24 h.
-    receiver.received.length = 0;
-    const back = alertEnv([HOOK]);
-    expect(await readsOf(back, T0 + 2 * H)).toEqual(WORKED_OUT);
-    await tickThrough(back, T0 + 2.5 * H, T0 + 23.5 * H);
-    expect(receiver.received).toHaveLength(0);
-    await fireCron(back, T0 + 24 * H);
-    expect(bodies(/hooks\.test/).map((b) => [b.event, b.hours])).toEqual([
-      ["complaint.reminder", 24],
-      ["complaint.reminder", 24],
-    ]);
-  });
-
-  it("Should work the follow-ups out again when a channel's digest_at changes", async () => {
-    await fireCron(alertEnv([{ ...HOOK, digest_at: "20:00" }]), T0);
-    receiver.received.length = 0;
-    const e = alertEnv([{ ...HOOK, digest_at: "09:00" }]);
-    expect(await readsOf(e, T0 + 30 * MIN)).toEqual(WORKED_OUT);
-    await fireCron(e, T0 + H);
-    expect(events(/hooks\.test/)).toEqual(["digest.daily"]);
   });
 
   it("Should still remind at the threshold a complaint whose mark was taken off before it", async () => {
@@ -398,7 +304,6 @@ describe("what a tick with nothing due reads", () => {
       body: "后来",
     });
     await fireCron(e, T0 + 4 * H);
-    expect((await storedState()).next_follow_up.at).toBe(new Date(T0 + 24 * H).toISOString());
     for (const id of ids()) expect((await call(e, handledPath(id), { method: "DELETE", token: ADMIN_TOKEN })).status).toBe(200);
     receiver.received.length = 0;
     await tickThrough(e, T0 + 4.5 * H, T0 + 23.5 * H);
@@ -428,12 +333,8 @@ describe("what a tick with nothing due reads", () => {
     await fireCron(e, T0 + 24 * H);
     expect(receiver.received).toHaveLength(0);
     const marks = Object.fromEntries(ids().map((id) => [id, { at: new Date(T0 + 24 * H).toISOString(), note: "" }]));
-    await env.COMPLAINTS.put(`handled:${mchid}`, JSON.stringify({ format: 1, rev: "r", marks }));
-    // The marks changed: the next tick works the follow-ups out again; at the end of the quiet hours, with the held
-    // reminders due, once more before sending, which drops them.
-    expect(await readsOf(e, T0 + 24.5 * H)).toEqual([...SKIPPED, `complaints:${mchid}`, `handled:${mchid}`]);
-    expect(await readsOf(e, T0 + 25 * H)).toEqual([...SKIPPED, `complaints:${mchid}`, `handled:${mchid}`]);
-    await tickThrough(e, T0 + 25.5 * H, T0 + 27 * H);
+    await env.COMPLAINTS.put(`handled:${mchid}`, JSON.stringify({ format: 2, rev: "r", marks }));
+    await tickThrough(e, T0 + 24.5 * H, T0 + 27 * H);
     expect(receiver.received).toHaveLength(0);
     const status = (await (await call(e, "/api/status")).json()) as any;
     expect(status.channels[0]).toMatchObject({ name: "hook", pending: 0 });

@@ -7,8 +7,10 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints, SHARED_COMPLAINT_ID } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
+import type { Marks, ServedComplaint } from "../src/domain/handled";
 import { parseJson } from "../src/json";
 import { complaintsKey, handledKey } from "../src/store";
+import type { ComplaintBody, ErrorBody, ListBody, StatusBody } from "./support/api";
 import { ADMIN_TOKEN, call, clearKv, fireCron, kv, READ_TOKEN, routeUpstreamTo, testEnv } from "./support/worker";
 
 const H = 3_600_000;
@@ -19,8 +21,9 @@ let sandbox: PayjsSandbox;
 let t0: number;
 const e = testEnv({ PAYJS_MERCHANTS: JSON.stringify([SANDBOX_MERCHANT, SANDBOX_MERCHANT_2]) });
 
-async function json(res: Response): Promise<any> {
-  return res.json();
+/** The answer's JSON, as the route's `T` (not checked here). */
+async function json<T>(res: Response): Promise<T> {
+  return (await res.json()) as T;
 }
 
 const path = (id: string, mchid?: string) =>
@@ -40,12 +43,12 @@ function del(id: string, opts: { mchid?: string; token?: string | null } = {}): 
   return call(e, path(id, opts.mchid), { method: "DELETE", token: opts.token === undefined ? ADMIN_TOKEN : opts.token });
 }
 
-async function detail(id: string, mchid = M1): Promise<any> {
-  return (await json(await call(e, `/api/complaints/${encodeURIComponent(id)}?mchid=${mchid}`))).complaint;
+async function detail(id: string, mchid = M1): Promise<ServedComplaint> {
+  return (await json<ComplaintBody>(await call(e, `/api/complaints/${encodeURIComponent(id)}?mchid=${mchid}`))).complaint;
 }
 
-async function list(qs = ""): Promise<any> {
-  return json(await call(e, `/api/complaints?limit=500${qs === "" ? "" : `&${qs}`}`));
+async function list(qs = ""): Promise<ListBody> {
+  return json<ListBody>(await call(e, `/api/complaints?limit=500${qs === "" ? "" : `&${qs}`}`));
 }
 
 async function csvRows(qs = ""): Promise<string[][]> {
@@ -58,14 +61,14 @@ async function csvRows(qs = ""): Promise<string[][]> {
     .map((line) => line.split(","));
 }
 
-async function status(mchid = M1): Promise<any> {
-  const body = await json(await call(e, "/api/status"));
-  return body.merchants.find((m: any) => m.mchid === mchid);
+async function status(mchid = M1): Promise<StatusBody["merchants"][number] | undefined> {
+  const body = await json<StatusBody>(await call(e, "/api/status"));
+  return body.merchants.find((m) => m.mchid === mchid);
 }
 
-async function storedMarks(mchid = M1): Promise<Record<string, { at: string; note: string }>> {
+async function storedMarks(mchid = M1): Promise<Marks> {
   const text = await env.COMPLAINTS.get(handledKey(mchid));
-  return text === null ? {} : (parseJson(text) as any).marks;
+  return text === null ? {} : (parseJson(text) as { marks: Marks }).marks;
 }
 
 /** Two complaints of merchant 1 that no other merchant shares, in the list's order. */
@@ -79,8 +82,8 @@ beforeEach(async () => {
   routeUpstreamTo(sandbox);
   t0 = Date.now();
   await fireCron(e, t0);
-  const own = (await list(`mchid=${M1}`)).complaints.map((c: any) => c.id).filter((id: string) => id !== SHARED_COMPLAINT_ID);
-  ids = [own[0], own[1]];
+  const own = (await list(`mchid=${M1}`)).complaints.map((c) => c.id).filter((id) => id !== SHARED_COMPLAINT_ID);
+  ids = [own[0] as string, own[1] as string];
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -92,22 +95,22 @@ describe("PUT /api/complaints/{id}/handled", () => {
     const before = Date.now();
     const res = await put(ids[0], { note: "已退款，客户确认" });
     expect(res.status).toBe(200);
-    const { complaint } = await json(res);
+    const { complaint } = await json<ComplaintBody>(res);
     expect(complaint).toMatchObject({ id: ids[0], mchid: M1, active: true, handled: { at: expect.any(String), note: "已退款，客户确认" } });
-    expect(Date.parse(complaint.handled.at)).toBeGreaterThanOrEqual(before);
-    expect(complaint.handled.at).toBe(new Date(Date.parse(complaint.handled.at)).toISOString());
+    expect(Date.parse(complaint.handled!.at)).toBeGreaterThanOrEqual(before);
+    expect(complaint.handled!.at).toBe(new Date(Date.parse(complaint.handled!.at)).toISOString());
     expect(Object.keys(complaint).slice(-3)).toEqual(["active", "handled", "raw"]);
 
     expect(await detail(ids[0])).toEqual(complaint);
     const listed = (await list()).complaints;
     const { raw, ...lean } = complaint;
-    expect(listed.find((c: any) => c.id === ids[0])).toEqual(lean); // the list leaves raw out
-    expect((await list("include=raw")).complaints.find((c: any) => c.id === ids[0])).toEqual(complaint);
-    expect(listed.filter((c: any) => c.handled !== null)).toHaveLength(1);
-    expect(listed.every((c: any) => "handled" in c)).toBe(true);
+    expect(listed.find((c) => c.id === ids[0])).toEqual(lean); // the list leaves raw out
+    expect((await list("include=raw")).complaints.find((c) => c.id === ids[0])).toEqual(complaint);
+    expect(listed.filter((c) => c.handled !== null)).toHaveLength(1);
+    expect(listed.every((c) => "handled" in c)).toBe(true);
     const row = (await csvRows(`mchid=${M1}&q=${ids[0]}`))[1] as string[];
     expect(row[0]).toBe(ids[0]);
-    expect(row.at(-1)).toBe(complaint.handled.at);
+    expect(row.at(-1)).toBe(complaint.handled!.at);
     expect(await storedMarks()).toEqual({ [ids[0]]: complaint.handled });
   });
 
@@ -115,10 +118,10 @@ describe("PUT /api/complaints/{id}/handled", () => {
     for (const body of [undefined, "", "{}", { note: "" }]) {
       const res = await put(ids[0], body);
       expect(res.status).toBe(200);
-      expect((await json(res)).complaint.handled).toEqual({ at: expect.any(String), note: "" });
+      expect((await json<ComplaintBody>(res)).complaint.handled).toEqual({ at: expect.any(String), note: "" });
     }
-    const first = (await json(await put(ids[1], { note: "first" }))).complaint.handled;
-    const second = (await json(await put(ids[1], { note: "second" }))).complaint.handled;
+    const first = (await json<ComplaintBody>(await put(ids[1], { note: "first" }))).complaint.handled!;
+    const second = (await json<ComplaintBody>(await put(ids[1], { note: "second" }))).complaint.handled!;
     expect(second.note).toBe("second");
     expect(Date.parse(second.at)).toBeGreaterThanOrEqual(Date.parse(first.at));
     expect((await detail(ids[1])).handled).toEqual(second);
@@ -128,7 +131,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     const note = "😀".repeat(500);
     const res = await put(ids[0], { note });
     expect(res.status).toBe(200);
-    expect((await detail(ids[0])).handled.note).toBe(note);
+    expect((await detail(ids[0])).handled!.note).toBe(note);
   });
 
   it.each([
@@ -146,7 +149,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     kv.resetCounts();
     const res = await put(ids[0], body);
     expect(res.status).toBe(400);
-    expect((await json(res)).error).toMatchObject({ code: "bad_request", parameter, message: expect.any(String) });
+    expect((await json<ErrorBody>(res)).error).toMatchObject({ code: "bad_request", parameter, message: expect.any(String) });
     expect(kv.writes).toEqual([]);
     expect((await detail(ids[0])).handled).toBeNull();
   });
@@ -158,7 +161,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     expect((await del(ids[0], { token: null })).status).toBe(401);
     const reader = await put(ids[0], { note: "x" }, { token: READ_TOKEN });
     expect(reader.status).toBe(403);
-    expect((await json(reader)).error.code).toBe("forbidden");
+    expect((await json<ErrorBody>(reader)).error.code).toBe("forbidden");
     expect((await del(ids[0], { token: READ_TOKEN })).status).toBe(403);
     expect(await env.COMPLAINTS.get(handledKey(M1))).toBeNull();
   });
@@ -171,7 +174,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
       await put(ids[0], {}, { mchid: M2 }),
     ]) {
       expect(res.status).toBe(404);
-      expect((await json(res)).error.code).toBe("not_found");
+      expect((await json<ErrorBody>(res)).error.code).toBe("not_found");
     }
     expect(await env.COMPLAINTS.get(handledKey(M1))).toBeNull();
     expect(await env.COMPLAINTS.get(handledKey(M2))).toBeNull();
@@ -182,21 +185,21 @@ describe("PUT /api/complaints/{id}/handled", () => {
       const res = await call(e, path(ids[0]), { method, token: ADMIN_TOKEN });
       expect(res.status).toBe(405);
       expect(res.headers.get("allow")).toBe("PUT, DELETE");
-      expect((await json(res)).error.code).toBe("method_not_allowed");
+      expect((await json<ErrorBody>(res)).error.code).toBe("method_not_allowed");
     }
   });
 
   it("Should mark the merchant's complaint named by ?mchid= when ids repeat, and the detail route's one without", async () => {
     const res = await put(SHARED_COMPLAINT_ID, { note: "second shop" }, { mchid: M2 });
-    expect((await json(res)).complaint).toMatchObject({ mchid: M2, handled: { note: "second shop" } });
-    expect((await detail(SHARED_COMPLAINT_ID, M2)).handled.note).toBe("second shop");
+    expect((await json<ComplaintBody>(res)).complaint).toMatchObject({ mchid: M2, handled: { note: "second shop" } });
+    expect((await detail(SHARED_COMPLAINT_ID, M2)).handled!.note).toBe("second shop");
     expect((await detail(SHARED_COMPLAINT_ID, M1)).handled).toBeNull();
     expect(await storedMarks(M1)).toEqual({});
 
-    const shown = (await json(await call(e, `/api/complaints/${SHARED_COMPLAINT_ID}`))).complaint;
-    const unnamed = (await json(await put(SHARED_COMPLAINT_ID, { note: "unnamed" }))).complaint;
+    const shown = (await json<ComplaintBody>(await call(e, `/api/complaints/${SHARED_COMPLAINT_ID}`))).complaint;
+    const unnamed = (await json<ComplaintBody>(await put(SHARED_COMPLAINT_ID, { note: "unnamed" }))).complaint;
     expect(unnamed.mchid).toBe(shown.mchid);
-    expect((await detail(SHARED_COMPLAINT_ID, shown.mchid)).handled.note).toBe("unnamed");
+    expect((await detail(SHARED_COMPLAINT_ID, shown.mchid)).handled!.note).toBe("unnamed");
   });
 
   it("Should mark a complaint that has left PAYJS's list", async () => {
@@ -204,8 +207,8 @@ describe("PUT /api/complaints/{id}/handled", () => {
     await fireCron(e, t0 + 4 * H);
     const res = await put(ids[0], { note: "closed upstream" });
     expect(res.status).toBe(200);
-    expect((await json(res)).complaint).toMatchObject({ active: false, handled: { note: "closed upstream" } });
-    expect((await list("active=false&handled=true")).complaints.map((c: any) => c.id)).toEqual([ids[0]]);
+    expect((await json<ComplaintBody>(res)).complaint).toMatchObject({ active: false, handled: { note: "closed upstream" } });
+    expect((await list("active=false&handled=true")).complaints.map((c) => c.id)).toEqual([ids[0]]);
   });
 
   it("Should read the marks once and write them once, and serve later reads from the isolate", async () => {
@@ -231,11 +234,11 @@ describe("DELETE /api/complaints/{id}/handled", () => {
     await put(ids[1], { note: "stays" });
     const res = await del(ids[0]);
     expect(res.status).toBe(200);
-    const { complaint } = await json(res);
+    const { complaint } = await json<ComplaintBody>(res);
     expect(complaint).toMatchObject({ id: ids[0], handled: null });
     expect(Object.keys(complaint).slice(-3)).toEqual(["active", "handled", "raw"]);
     expect((await detail(ids[0])).handled).toBeNull();
-    expect((await detail(ids[1])).handled.note).toBe("stays");
+    expect((await detail(ids[1])).handled!.note).toBe("stays");
     expect(Object.keys(await storedMarks())).toEqual([ids[1]]);
   });
 
@@ -243,7 +246,7 @@ describe("DELETE /api/complaints/{id}/handled", () => {
     kv.resetCounts();
     const res = await del(ids[0]);
     expect(res.status).toBe(200);
-    expect((await json(res)).complaint).toMatchObject({ id: ids[0], handled: null });
+    expect((await json<ComplaintBody>(res)).complaint).toMatchObject({ id: ids[0], handled: null });
     expect(kv.writes).toEqual([]);
   });
 });
@@ -255,32 +258,32 @@ describe("the handled filter", () => {
     await put(SHARED_COMPLAINT_ID, {}, { mchid: M2 });
     const marked = await list("handled=true");
     expect(marked.total).toBe(3);
-    expect(marked.complaints.every((c: any) => c.handled !== null)).toBe(true);
+    expect(marked.complaints.every((c) => c.handled !== null)).toBe(true);
     const unmarked = await list("handled=false");
     expect(unmarked.total).toBe(2 * FIXTURES - 3);
-    expect(unmarked.complaints.every((c: any) => c.handled === null)).toBe(true);
-    expect((await list(`handled=true&mchid=${M1}`)).complaints.map((c: any) => c.id).sort()).toEqual([...ids].sort());
-    expect((await list(`handled=true&mchid=${M2}`)).complaints.map((c: any) => c.id)).toEqual([SHARED_COMPLAINT_ID]);
-    expect((await list(`handled=true&q=${ids[1]}`)).complaints.map((c: any) => c.id)).toEqual([ids[1]]);
+    expect(unmarked.complaints.every((c) => c.handled === null)).toBe(true);
+    expect((await list(`handled=true&mchid=${M1}`)).complaints.map((c) => c.id).sort()).toEqual([...ids].sort());
+    expect((await list(`handled=true&mchid=${M2}`)).complaints.map((c) => c.id)).toEqual([SHARED_COMPLAINT_ID]);
+    expect((await list(`handled=true&q=${ids[1]}`)).complaints.map((c) => c.id)).toEqual([ids[1]]);
     expect((await list("handled=true&active=false")).total).toBe(0);
     expect((await list("handled=")).total).toBe(2 * FIXTURES);
   });
 
   it("Should page through handled=true and handled=false with the cursor, every match exactly once", async () => {
-    const own = (await list(`mchid=${M1}`)).complaints.map((c: any) => c.id) as string[];
+    const own = (await list(`mchid=${M1}`)).complaints.map((c) => c.id);
     for (const id of own.filter((_, i) => i % 3 === 0)) await put(id, { note: id }, { mchid: M1 });
     for (const value of ["true", "false"]) {
-      const expected = (await list(`handled=${value}`)).complaints.map((c: any) => c.id);
+      const expected = (await list(`handled=${value}`)).complaints.map((c) => c.id);
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page: any = await json(
+        const page: ListBody = await json<ListBody>(
           await call(e, `/api/complaints?handled=${value}&limit=2${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`),
         );
         expect(page.total).toBe(expected.length);
-        expect(page.complaints.every((c: any) => (c.handled !== null) === (value === "true"))).toBe(true);
-        seen.push(...page.complaints.map((c: any) => c.id));
+        expect(page.complaints.every((c) => (c.handled !== null) === (value === "true"))).toBe(true);
+        seen.push(...page.complaints.map((c) => c.id));
         cursor = page.next_cursor;
         pages++;
       } while (cursor !== null);
@@ -288,23 +291,23 @@ describe("the handled filter", () => {
       expect(pages).toBe(Math.ceil(expected.length / 2));
     }
     const cursor = (await list("handled=true&limit=1")).next_cursor;
-    const other = await call(e, `/api/complaints?handled=false&limit=1&cursor=${encodeURIComponent(cursor)}`);
+    const other = await call(e, `/api/complaints?handled=false&limit=1&cursor=${encodeURIComponent(cursor as string)}`);
     expect(other.status).toBe(400);
-    expect((await json(other)).error.parameter).toBe("cursor");
+    expect((await json<ErrorBody>(other)).error.parameter).toBe("cursor");
   });
 
   it.each(["maybe", "1", "TRUE", "yes"])("Should answer 400 naming handled for handled=%s, in the list and the CSV", async (value) => {
     for (const route of ["/api/complaints", "/api/complaints.csv"]) {
       const res = await call(e, `${route}?handled=${value}`);
       expect(res.status).toBe(400);
-      expect((await json(res)).error).toMatchObject({ code: "bad_request", parameter: "handled" });
+      expect((await json<ErrorBody>(res)).error).toMatchObject({ code: "bad_request", parameter: "handled" });
     }
   });
 });
 
 describe("the CSV", () => {
   it("Should end every row with handled_at, empty when unmarked, and filter by handled", async () => {
-    const at = (await json(await put(ids[0], { note: "=cmd|' /C calc'!A0" }))).complaint.handled.at;
+    const at = (await json<ComplaintBody>(await put(ids[0], { note: "=cmd|' /C calc'!A0" }))).complaint.handled!.at;
     const rows = await csvRows(`mchid=${M1}`);
     expect((rows[0] as string[]).join(",")).toBe(
       "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at,handled_at",
@@ -322,7 +325,7 @@ describe("the CSV", () => {
 
 describe("marks and polls", () => {
   it("Should keep a mark made between two polls through both, and the polls' data with the mark", async () => {
-    const { complaint: marked } = await json(await put(ids[0], { note: "客服已联系" }));
+    const { complaint: marked } = await json<ComplaintBody>(await put(ids[0], { note: "客服已联系" }));
     const items = fixtureComplaints(M1).map((c) => (c.complaint_id === ids[0] ? { ...c, body: "补充：仍未退款" } : c));
     sandbox.setComplaints(M1, items);
     kv.resetCounts();
@@ -338,7 +341,7 @@ describe("marks and polls", () => {
     c = await detail(ids[0]);
     expect(c).toMatchObject({ body: "补充：仍未退款", active: false, handled: marked.handled });
     expect(await storedMarks()).toEqual({ [ids[0]]: marked.handled });
-    expect((await status()).complaints_unhandled).toBe(FIXTURES - 1);
+    expect((await status())?.complaints_unhandled).toBe(FIXTURES - 1);
   });
 
   it("Should lose nothing when a mark and a poll come in the same second, either way round", async () => {
@@ -374,7 +377,7 @@ describe("marks and polls", () => {
     const [res] = await Promise.all([put(ids[1], { note: "during the poll" }), fireCron(e, t0 + 12 * H)]);
     expect(res.status).toBe(200);
 
-    const marked = (await list("handled=true")).complaints.map((c: any) => [c.id, c.handled.note]);
+    const marked = (await list("handled=true")).complaints.map((c) => [c.id, c.handled!.note] as const);
     expect(new Map(marked)).toEqual(
       new Map([
         [ids[0], "before the poll"],
@@ -382,7 +385,7 @@ describe("marks and polls", () => {
         [ids[1], "during the poll"],
       ]),
     );
-    const all = (await list(`mchid=${M1}`)).complaints.map((c: any) => c.id);
+    const all = (await list(`mchid=${M1}`)).complaints.map((c) => c.id);
     expect(all).toEqual(expect.arrayContaining(["NEW-1", "NEW-2", "NEW-3", ids[0], ids[1]]));
     expect(all).toHaveLength(FIXTURES + 3);
     // The setup fails the test if KV refused any write.
@@ -395,7 +398,7 @@ describe("marks and polls", () => {
     expect(kv.violations.splice(0)).toEqual([expect.stringMatching(new RegExp(`^${handledKey(M1)}: 429`))]);
     const stored = await storedMarks();
     expect(Object.fromEntries(Object.entries(stored).map(([id, m]) => [id, m.note]))).toEqual({ [ids[0]]: "one", [ids[1]]: "two" });
-    expect((await list("handled=true")).complaints.map((c: any) => c.handled.note).sort()).toEqual(["one", "two"]);
+    expect((await list("handled=true")).complaints.map((c) => c.handled!.note).sort()).toEqual(["one", "two"]);
   });
 
   it("Should answer 503 storage, without a stack, when KV refuses the write twice", async () => {
@@ -403,7 +406,7 @@ describe("marks and polls", () => {
     const res = await put(ids[0], { note: "lost" });
     expect(res.status).toBe(503);
     const text = await res.text();
-    expect(JSON.parse(text).error).toMatchObject({ code: "storage", message: expect.stringContaining("not saved") });
+    expect((JSON.parse(text) as ErrorBody).error).toMatchObject({ code: "storage", message: expect.stringContaining("not saved") });
     expect(text).not.toMatch(/\bat .*\.(ts|js)|Error:/);
     kv.failPutsMatching = null;
     expect((await detail(ids[0])).handled).toBeNull();
@@ -444,7 +447,7 @@ describe("ETags and the status", () => {
     await fireCron(e, t0 + 4 * H);
     expect(await status(M1)).toMatchObject({ complaints_active: FIXTURES - 1, complaints_unhandled: FIXTURES - 2 });
     await del(ids[1]);
-    expect((await status(M1)).complaints_unhandled).toBe(FIXTURES - 1);
+    expect((await status(M1))?.complaints_unhandled).toBe(FIXTURES - 1);
   });
 });
 

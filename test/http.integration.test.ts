@@ -5,6 +5,8 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import type { ListedComplaint, ServedComplaint } from "../src/domain/handled";
+import type { MerchantStatusEntry } from "../src/domain/notification";
 import { statusKey } from "../src/store";
 import { Receiver, routeFetch } from "./support/receiver";
 import { ADMIN_TOKEN, call, clearKv, fireCron, READ_TOKEN, routeUpstreamTo, testEnv } from "./support/worker";
@@ -17,8 +19,37 @@ let fixtures: ReturnType<typeof fixtureComplaints>;
 const e = testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, PAYJS_MERCHANTS: SECRET_MERCHANTS });
 const total = () => fixtureComplaints(mchid).length;
 
-async function json(res: Response): Promise<any> {
-  return res.json();
+/** `GET /api/complaints`. */
+interface ListBody {
+  complaints: ListedComplaint[];
+  count: number;
+  total: number;
+  next_cursor: string | null;
+  updated_at: string | null;
+}
+
+/** `GET /api/complaints/{id}`. */
+interface DetailBody {
+  complaint: ServedComplaint;
+}
+
+/** `GET /api/status`, the part these tests read. */
+interface StatusBody {
+  merchants: MerchantStatusEntry[];
+}
+
+/** Every error answer. */
+interface ErrorBody {
+  error: { code: string; message: string; setting?: string; parameter?: string };
+}
+
+async function json<T>(res: Response): Promise<T> {
+  return res.json<T>();
+}
+
+/** The complaints of a list answer. */
+async function listed(path: string): Promise<ListedComplaint[]> {
+  return (await json<ListBody>(await call(e, path))).complaints;
 }
 
 const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
@@ -69,7 +100,7 @@ describe("authentication", () => {
       const res = await call(e, "/api/complaints", { token });
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
-      expect((await json(res)).error.code).toBe("unauthorized");
+      expect((await json<ErrorBody>(res)).error.code).toBe("unauthorized");
     }
   });
 
@@ -81,7 +112,7 @@ describe("authentication", () => {
   it("Should answer 503 not_configured when no token is set", async () => {
     const res = await call(testEnv({ API_TOKENS: "", ADMIN_TOKEN: "" }), "/api/complaints");
     expect(res.status).toBe(503);
-    expect((await json(res)).error.code).toBe("not_configured");
+    expect((await json<ErrorBody>(res)).error.code).toBe("not_configured");
   });
 
   it("Should let the admin token read and refuse read tokens on admin routes", async () => {
@@ -95,9 +126,9 @@ describe("GET /api/complaints", () => {
   it("Should list the complaints newest first with count, total, cursor and updated_at", async () => {
     const res = await call(e, "/api/complaints");
     expect(res.headers.get("content-type")).toBe("application/json");
-    const body = await json(res);
+    const body = await json<ListBody>(res);
     expect(body).toMatchObject({ count: total(), total: total(), next_cursor: null, updated_at: expect.any(String) });
-    const times = body.complaints.map((c: any) => Date.parse(c.complaint_at)).filter((t: number) => !Number.isNaN(t));
+    const times = body.complaints.map((c) => Date.parse(c.complaint_at)).filter((t) => !Number.isNaN(t));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(body.complaints[0]).toEqual(
       expect.objectContaining({ id: expect.any(String), mchid, first_seen_at: expect.any(String), handled: null }),
@@ -105,10 +136,10 @@ describe("GET /api/complaints", () => {
   });
 
   it("Should leave raw out of every listed complaint, and list it with include=raw as the detail shows it", async () => {
-    const lean = (await json(await call(e, "/api/complaints?limit=500"))).complaints as any[];
+    const lean = await listed("/api/complaints?limit=500");
     expect(lean).toHaveLength(total());
     expect(lean.filter((c) => "raw" in c)).toEqual([]);
-    expect(Object.keys(lean[0])).toEqual([
+    expect(Object.keys(lean[0]!)).toEqual([
       "id",
       "mchid",
       "complaint_at",
@@ -121,21 +152,25 @@ describe("GET /api/complaints", () => {
       "active",
       "handled",
     ]);
-    const full = (await json(await call(e, "/api/complaints?limit=500&include=raw"))).complaints as any[];
+    const full = await listed("/api/complaints?limit=500&include=raw");
     expect(full.map(({ raw, ...rest }) => rest)).toEqual(lean);
     expect(full.map((c) => c.raw).sort(byJson)).toEqual([...fixtures].sort(byJson));
-    for (const c of [full[0], full.at(-1)]) {
-      expect(await json(await call(e, `/api/complaints/${encodeURIComponent(c.id)}?mchid=${c.mchid}`))).toEqual({ complaint: c });
+    for (const c of [full[0]!, full.at(-1)!]) {
+      expect(await json<DetailBody>(await call(e, `/api/complaints/${encodeURIComponent(c.id)}?mchid=${c.mchid}`))).toEqual({
+        complaint: c,
+      });
     }
   });
 
   it("Should page with include=raw, a cursor from a page without raw fitting a page with it", async () => {
-    const first = await json(await call(e, "/api/complaints?limit=2"));
-    const next = await json(await call(e, `/api/complaints?limit=2&include=raw&cursor=${encodeURIComponent(first.next_cursor)}`));
+    const first = await json<ListBody>(await call(e, "/api/complaints?limit=2"));
+    expect(first.next_cursor).toEqual(expect.any(String));
+    const cursor = encodeURIComponent(first.next_cursor as string);
+    const next = await json<ListBody>(await call(e, `/api/complaints?limit=2&include=raw&cursor=${cursor}`));
     expect(next.complaints).toHaveLength(2);
-    expect(next.complaints.every((c: any) => typeof c.raw === "object" && c.raw !== null)).toBe(true);
-    const all = (await json(await call(e, "/api/complaints?limit=4"))).complaints as any[];
-    expect(next.complaints.map((c: any) => c.id)).toEqual(all.slice(2).map((c) => c.id));
+    expect(next.complaints.every((c) => typeof c.raw === "object" && c.raw !== null)).toBe(true);
+    const all = await listed("/api/complaints?limit=4");
+    expect(next.complaints.map((c) => c.id)).toEqual(all.slice(2).map((c) => c.id));
   });
 
   it("Should give the list with raw another ETag than the list without, and never 304 one for the other", async () => {
@@ -148,10 +183,10 @@ describe("GET /api/complaints", () => {
     expect(fullTag).not.toBe(leanTag);
     const asked = await call(e, "/api/complaints?limit=2&include=raw", { headers: { "if-none-match": leanTag } });
     expect(asked.status).toBe(200);
-    expect((await json(asked)).complaints.every((c: any) => "raw" in c)).toBe(true);
+    expect((await json<ListBody>(asked)).complaints.every((c) => "raw" in c)).toBe(true);
     const back = await call(e, "/api/complaints?limit=2", { headers: { "if-none-match": fullTag } });
     expect(back.status).toBe(200);
-    expect((await json(back)).complaints.some((c: any) => "raw" in c)).toBe(false);
+    expect((await json<ListBody>(back)).complaints.some((c) => "raw" in c)).toBe(false);
     expect((await call(e, "/api/complaints?limit=2&include=raw", { headers: { "if-none-match": fullTag } })).status).toBe(304);
   });
 
@@ -159,9 +194,9 @@ describe("GET /api/complaints", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await json(await call(e, `/api/complaints?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`));
+      const page: ListBody = await json(await call(e, `/api/complaints?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`));
       expect(page.total).toBe(total());
-      seen.push(...page.complaints.map((c: any) => c.id));
+      seen.push(...page.complaints.map((c) => c.id));
       cursor = page.next_cursor;
     } while (cursor !== null);
     expect(seen).toHaveLength(total());
@@ -182,13 +217,13 @@ describe("GET /api/complaints", () => {
   ])("Should answer 400 naming the parameter for %s", async (qs, parameter) => {
     const res = await call(e, `/api/complaints?${qs}`);
     expect(res.status).toBe(400);
-    expect((await json(res)).error).toMatchObject({ code: "bad_request", parameter });
+    expect((await json<ErrorBody>(res)).error).toMatchObject({ code: "bad_request", parameter });
   });
 
   it("Should filter by q, active and mchid", async () => {
-    const all = (await json(await call(e, "/api/complaints"))).complaints as any[];
-    const word = (all[0].body as string).slice(0, 2);
-    const byQ = await json(await call(e, `/api/complaints?q=${encodeURIComponent(word)}`));
+    const all = await listed("/api/complaints");
+    const word = all[0]!.body.slice(0, 2);
+    const byQ = await json<ListBody>(await call(e, `/api/complaints?q=${encodeURIComponent(word)}`));
     expect(byQ.total).toBe(
       all.filter(
         (c) =>
@@ -198,30 +233,35 @@ describe("GET /api/complaints", () => {
           c.id.includes(word),
       ).length,
     );
-    expect((await json(await call(e, "/api/complaints?active=false"))).total).toBe(0);
-    expect((await json(await call(e, "/api/complaints?mchid=1500000002"))).total).toBe(0);
+    expect((await json<ListBody>(await call(e, "/api/complaints?active=false"))).total).toBe(0);
+    expect((await json<ListBody>(await call(e, "/api/complaints?mchid=1500000002"))).total).toBe(0);
   });
 
-  it("Should answer If-None-Match with 304 and carry private caching", async () => {
+  it("Should carry an ETag, answer If-None-Match with 304, and carry private caching", async () => {
     const first = await call(e, "/api/complaints?limit=2");
-    const etag = first.headers.get("etag");
+    const etag = first.headers.get("etag") as string;
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
-    expect(first.headers.get("cache-control")).toContain("private");
-    const again = await call(e, "/api/complaints?limit=2", { headers: { "if-none-match": etag as string } });
+    expect(first.headers.get("cache-control")).toBe("private, no-cache");
+    const again = await call(e, "/api/complaints?limit=2", { headers: { "if-none-match": etag } });
     expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(etag);
+    expect(again.headers.get("cache-control")).toBe("private, no-cache");
     expect(await again.text()).toBe("");
-    const other = await call(e, "/api/complaints?limit=3", { headers: { "if-none-match": etag as string } });
+    expect((await call(e, "/api/complaints?limit=2", { headers: { "if-none-match": `W/${etag}` } })).status).toBe(304);
+    const other = await call(e, "/api/complaints?limit=3", { headers: { "if-none-match": etag } });
     expect(other.status).toBe(200);
+    expect(other.headers.get("etag")).not.toBe(etag);
   });
 
   it("Should read since/until as Beijing days over HTTP", async () => {
-    const all = (await json(await call(e, "/api/complaints"))).complaints as any[];
-    const day = (all[0].complaint_at as string).slice(0, 10);
+    const all = await listed("/api/complaints");
+    const newest = all[0]!.complaint_at;
+    const day = newest.slice(0, 10);
     const sameDay = all.filter((c) => c.complaint_at.startsWith(day));
-    const body = await json(await call(e, `/api/complaints?since=${day}&until=${day}`));
-    expect(body.complaints.map((c: any) => c.id)).toEqual(sameDay.map((c) => c.id));
-    const instant = await json(await call(e, `/api/complaints?since=${encodeURIComponent(all[0].complaint_at)}`));
-    expect(instant.complaints[instant.complaints.length - 1].complaint_at).toBe(all[0].complaint_at);
+    const body = await json<ListBody>(await call(e, `/api/complaints?since=${day}&until=${day}`));
+    expect(body.complaints.map((c) => c.id)).toEqual(sameDay.map((c) => c.id));
+    const instant = await listed(`/api/complaints?since=${encodeURIComponent(newest)}`);
+    expect(instant.at(-1)?.complaint_at).toBe(newest);
   });
 
   it("Should answer HEAD like GET without a body", async () => {
@@ -235,25 +275,26 @@ describe("GET /api/complaints", () => {
     const res = await call(e, "/api/complaints", { method: "DELETE" });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET, HEAD");
-    expect((await json(res)).error.code).toBe("method_not_allowed");
+    expect((await json<ErrorBody>(res)).error.code).toBe("method_not_allowed");
   });
 });
 
 describe("GET /api/complaints/{id}", () => {
   it("Should answer one complaint with its raw, narrowed by mchid", async () => {
-    const first = (await json(await call(e, "/api/complaints?limit=1&include=raw"))).complaints[0];
+    const first = (await listed("/api/complaints?limit=1&include=raw"))[0]!;
     expect(first.raw).toEqual(expect.objectContaining({ out_trade_no: first.out_trade_no }));
-    expect(await json(await call(e, `/api/complaints/${encodeURIComponent(first.id)}`))).toEqual({ complaint: first });
+    expect(await json<DetailBody>(await call(e, `/api/complaints/${encodeURIComponent(first.id)}`))).toEqual({ complaint: first });
     expect((await call(e, `/api/complaints/${encodeURIComponent(first.id)}?mchid=1500000002`)).status).toBe(404);
   });
 
   it("Should answer 304 for a known complaint and never for a missing one", async () => {
-    const first = (await json(await call(e, "/api/complaints?limit=1"))).complaints[0];
+    const first = (await listed("/api/complaints?limit=1"))[0]!;
     const res = await call(e, `/api/complaints/${encodeURIComponent(first.id)}`);
-    const again = await call(e, `/api/complaints/${encodeURIComponent(first.id)}`, {
-      headers: { "if-none-match": res.headers.get("etag") as string },
-    });
+    const etag = res.headers.get("etag") as string;
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    const again = await call(e, `/api/complaints/${encodeURIComponent(first.id)}`, { headers: { "if-none-match": etag } });
     expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(etag);
     expect((await call(e, "/api/complaints/nope", { headers: { "if-none-match": "*" } })).status).toBe(404);
   });
 
@@ -277,9 +318,18 @@ describe("GET /api/complaints.csv", () => {
     expect(text).not.toMatch(/(^|,)=/m);
   });
 
-  it("Should answer If-None-Match with 304", async () => {
-    const etag = (await call(e, "/api/complaints.csv")).headers.get("etag") as string;
-    expect((await call(e, "/api/complaints.csv", { headers: { "if-none-match": etag } })).status).toBe(304);
+  it("Should carry an ETag and answer If-None-Match with 304", async () => {
+    const first = await call(e, "/api/complaints.csv");
+    const etag = first.headers.get("etag") as string;
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(first.headers.get("cache-control")).toBe("private, no-cache");
+    const again = await call(e, "/api/complaints.csv", { headers: { "if-none-match": etag } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(etag);
+    expect(await again.text()).toBe("");
+    const stale = await call(e, "/api/complaints.csv", { headers: { "if-none-match": '"0123456789abcdef0123456789abcdef"' } });
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get("etag")).toBe(etag);
   });
 
   it("Should validate its filters like the list", async () => {
@@ -289,7 +339,7 @@ describe("GET /api/complaints.csv", () => {
 
 describe("GET /api/status", () => {
   it("Should show each merchant with the contract's fields", async () => {
-    const body = await json(await call(e, "/api/status"));
+    const body = await json<StatusBody>(await call(e, "/api/status"));
     expect(body.merchants).toHaveLength(2);
     expect(body.merchants[0]).toEqual({
       mchid,
@@ -302,7 +352,7 @@ describe("GET /api/status", () => {
       complaints_total: total(),
       complaints_active: total(),
       complaints_unhandled: total(),
-      signature: { result: "verified", scheme: "php-sdk" },
+      signature: { result: "verified", scheme: "php-sdk", checked_at: expect.any(String) },
       storage_errors: [],
     });
   });
@@ -366,8 +416,8 @@ describe("CORS", () => {
   });
 
   it("Should allow any origin with *", async () => {
-    const any = testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, CORS_ORIGINS: "*" });
-    const res = await call(any, "/api/complaints", { headers: { origin: "https://anything.example" } });
+    const everyOrigin = testEnv({ PAYJS_MCHID: mchid, PAYJS_KEY: key, CORS_ORIGINS: "*" });
+    const res = await call(everyOrigin, "/api/complaints", { headers: { origin: "https://anything.example" } });
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
   });
 
@@ -377,16 +427,44 @@ describe("CORS", () => {
   });
 });
 
+/** What hono's secureHeaders() sets by default, and what it takes away (null). */
+const SECURITY_HEADERS: Record<string, string | null> = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "SAMEORIGIN",
+  "referrer-policy": "no-referrer",
+  "strict-transport-security": "max-age=15552000; includeSubDomains",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  "origin-agent-cluster": "?1",
+  "x-dns-prefetch-control": "off",
+  "x-download-options": "noopen",
+  "x-permitted-cross-domain-policies": "none",
+  "x-xss-protection": "0",
+  "x-powered-by": null,
+};
+
 describe("errors", () => {
   it("Should answer an unknown route with a JSON 404", async () => {
     const res = await call(e, "/api/nope");
     expect(res.status).toBe(404);
-    expect((await json(res)).error.code).toBe("not_found");
+    expect((await json<ErrorBody>(res)).error.code).toBe("not_found");
   });
 
-  it("Should carry security headers", async () => {
-    const res = await call(e, "/healthz");
-    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  it("Should carry the security headers on every answer, errors included", async () => {
+    const answers = [
+      await call(e, "/healthz"),
+      await call(e, "/api/complaints"),
+      await call(e, "/api/complaints.csv"),
+      await call(e, "/api/nope"),
+      await call(e, "/api/complaints?limit=0"),
+      await call(e, "/api/complaints", { token: null }),
+      await call(e, "/api/poll"),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 404, 400, 401, 405]);
+    for (const res of answers) {
+      const names = Object.keys(SECURITY_HEADERS);
+      expect(Object.fromEntries(names.map((name) => [name, res.headers.get(name)]))).toEqual(SECURITY_HEADERS);
+    }
   });
 
   it("Should never put a merchant key in any answer", async () => {
@@ -410,7 +488,7 @@ describe("since/until that name no real instant", () => {
     for (const path of ["/api/complaints", "/api/complaints.csv"]) {
       const res = await call(e, `${path}?${qs}`);
       expect(res.status).toBe(400);
-      expect((await json(res)).error).toMatchObject({ code: "bad_request", parameter });
+      expect((await json<ErrorBody>(res)).error).toMatchObject({ code: "bad_request", parameter });
     }
   });
 
@@ -447,10 +525,9 @@ describe("a webhook's complaint", () => {
     const hooks = receiver.to(/hooks\.test/).map((r) => JSON.parse(r.body));
     expect(hooks).toHaveLength(1);
     expect(hooks[0]).toMatchObject({ event: "complaint.new", complaint: { id: "HOOK-1", mchid: shop.mchid, raw: item } });
-    const detail = (await json(await call(hooked, "/api/complaints/HOOK-1"))).complaint;
+    const detail = (await json<DetailBody>(await call(hooked, "/api/complaints/HOOK-1"))).complaint;
     expect(detail.raw).toEqual(item);
-    const listed = (await json(await call(hooked, "/api/complaints"))).complaints;
     const { raw, ...lean } = detail;
-    expect(listed).toEqual([lean]);
+    expect((await json<ListBody>(await call(hooked, "/api/complaints"))).complaints).toEqual([lean]);
   });
 });

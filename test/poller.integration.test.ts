@@ -5,9 +5,7 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import { COMPLAINTS } from "../src/domain/complaint";
 import { parseJson } from "../src/json";
-import { complaintOf } from "../src/payjs/complaint";
 import { signParams } from "../src/payjs/sign";
 import { complaintsKey, statusKey } from "../src/store";
 import { call, clearKv, fireCron, kv, routeUpstreamTo, testEnv } from "./support/worker";
@@ -226,82 +224,15 @@ describe("logs", () => {
   });
 });
 
-describe("the same answer again", () => {
-  const pollLogs = () => {
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
-    return () => lines.map((l) => JSON.parse(l)).filter((l) => l.event === "poll" && l.outcome === "ok");
-  };
-
-  it("Should neither parse nor rewrite the list for the answer already merged, and diff again once it changes", async () => {
+describe("every answer", () => {
+  it("Should diff every answer, write only the status when nothing changed, and say when its sign was checked", async () => {
     const e = merchantEnv();
-    const logs = pollLogs();
     await fireCron(e, t0);
+    expect((await status(e)).signature).toEqual({ result: "verified", scheme: "php-sdk", checked_at: new Date(t0).toISOString() });
     kv.resetCounts();
     await fireCron(e, t0 + 4 * H);
     expect(kv.writes).toEqual([statusKey(mchid)]);
-    expect(logs().at(-1)).toMatchObject({ same_answer: true, total: null, new: 0 });
-    sandbox.addComplaint(mchid, { complaint_id: "C-LATER", complaint_at: "2026-11-27 10:00:00", total_fee: 100, body: "后来的" });
-    await fireCron(e, t0 + 8 * H);
-    expect(logs().at(-1)).toMatchObject({ same_answer: false, total: fixtureComplaints(mchid).length + 1, new: 1 });
-    await fireCron(e, t0 + 12 * H);
-    expect(logs().at(-1)).toMatchObject({ same_answer: true, new: 0 });
-    expect((await status(e)).complaints_total).toBe(fixtureComplaints(mchid).length + 1);
-  });
-
-  it("Should read the list in full when its value changed in KV since, though the answer did not", async () => {
-    const e = merchantEnv();
-    const logs = pollLogs();
-    await fireCron(e, t0);
-    const text = (await stored()) as string;
-    const kept = COMPLAINTS.read(JSON.parse(text))!.value;
-    // Another writer's copy of the same list: another revision, the same length.
-    await env.COMPLAINTS.put(
-      complaintsKey(mchid),
-      text.replace(/"rev":"[^"]*"/, `"rev":"${"x".repeat(text.match(/"rev":"([^"]*)"/)![1]!.length)}"`),
-    );
-    await fireCron(e, t0 + 4 * H);
-    expect(logs().at(-1)).toMatchObject({ same_answer: false, total: kept.length, new: 0 });
-    await fireCron(e, t0 + 8 * H);
-    expect(logs().at(-1)).toMatchObject({ same_answer: true });
-  });
-
-  it("Should diff every answer that carries no sign, which has no fingerprint", async () => {
-    sandbox.setMode("unsigned");
-    const e = merchantEnv({ RESPONSE_SIGNATURE: "if_present" });
-    const logs = pollLogs();
-    await fireCron(e, t0);
-    await fireCron(e, t0 + 4 * H);
-    expect(logs().map((l) => l.same_answer)).toEqual([false, false]);
-    expect(logs().at(-1)).toMatchObject({ total: fixtureComplaints(mchid).length, new: 0 });
-  });
-});
-
-describe("the layout before (format 1)", () => {
-  it("Should serve a value of the first layout as it was, rewrite it once in the new one, and find nothing new", async () => {
-    const e = merchantEnv();
-    await fireCron(e, t0);
-    // What the version before wrote: every derived field beside raw, format 1, and the format key at "1".
-    const kept = COMPLAINTS.read(JSON.parse((await stored()) as string))!.value;
-    const records = kept.map((k) => complaintOf(mchid, k, null));
-    await env.COMPLAINTS.put(complaintsKey(mchid), JSON.stringify({ format: 1, rev: "old", complaints: records }));
-    await env.COMPLAINTS.put("format", "1");
-    const seen = async () =>
-      ((await (await call(e, "/api/complaints?limit=500")).json()) as any).complaints.map((c: any) => [c.id, c.first_seen_at, c.body]);
-    const before = await seen();
-    expect(before).toHaveLength(fixtureComplaints(mchid).length);
-
-    kv.resetCounts();
-    await fireCron(e, t0 + 4 * H);
-    expect(kv.writes.filter((k) => k === complaintsKey(mchid))).toHaveLength(1);
-    expect(JSON.parse((await stored()) as string).format).toBe(2);
-    expect(await env.COMPLAINTS.get("format")).toBe("2");
-    expect(await status(e)).toMatchObject({ last_error: null, complaints_total: before.length });
-    expect(await seen()).toEqual(before);
-
-    kv.resetCounts();
-    await fireCron(e, t0 + 8 * H);
-    expect(kv.writes).not.toContain(complaintsKey(mchid));
+    expect((await status(e)).signature).toMatchObject({ checked_at: new Date(t0 + 4 * H).toISOString() });
   });
 });
 
@@ -376,7 +307,7 @@ describe("several merchants", () => {
 });
 
 describe("stored values that cannot be read", () => {
-  it("Should report a corrupt value in the status, keep it aside, and rebuild on the next poll", async () => {
+  it("Should report a corrupt value in the status, set it aside, and rebuild on the next poll, saying so", async () => {
     const e = merchantEnv();
     await env.COMPLAINTS.put(complaintsKey(mchid), "{not json");
     const s = await status(e);
@@ -387,10 +318,13 @@ describe("stored values that cannot be read", () => {
     const { keys } = await env.COMPLAINTS.list({ prefix: "corrupt:" });
     expect(keys).toHaveLength(1);
     expect(await env.COMPLAINTS.get((keys[0] as { name: string }).name)).toBe("{not json");
-    expect(await status(e)).toMatchObject({ storage_errors: [], complaints_total: fixtureComplaints(mchid).length });
+    expect(await status(e)).toMatchObject({
+      storage_errors: [expect.objectContaining({ code: "storage_rebuilt", at: new Date(t0).toISOString() })],
+      complaints_total: fixtureComplaints(mchid).length,
+    });
   });
 
-  it("Should keep every readable complaint when one stored record is damaged, and set the damaged one aside", async () => {
+  it("Should set a value with one damaged record aside and rebuild it from PAYJS's answer, silently, saying so in the status", async () => {
     const e = merchantEnv();
     await fireCron(e, t0);
     const first = fixtureComplaints(mchid)[0] as Record<string, unknown>;
@@ -398,16 +332,24 @@ describe("stored values that cannot be read", () => {
     await fireCron(e, t0 + 4 * H);
     const value = JSON.parse((await stored()) as string);
     value.complaints.push({ id: 42, garbage: true });
-    await env.COMPLAINTS.put(complaintsKey(mchid), JSON.stringify(value));
+    const damaged = JSON.stringify(value);
+    await env.COMPLAINTS.put(complaintsKey(mchid), damaged);
 
     expect((await status(e)).storage_errors).toEqual([expect.objectContaining({ code: "storage_corrupt" })]);
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
     await fireCron(e, t0 + 8 * H);
-    const after = await status(e);
-    expect(after).toMatchObject({ storage_errors: [], complaints_total: fixtureComplaints(mchid).length });
-    const gone = (await (await call(e, `/api/complaints/${first.complaint_id}`)).json()) as any;
-    expect(gone.complaint).toMatchObject({ active: false, first_seen_at: new Date(t0).toISOString() });
+    const polls = lines.map((l) => JSON.parse(l)).filter((l) => l.event === "poll");
+    expect(polls).toContainEqual(expect.objectContaining({ outcome: "rebuilt" }));
+    expect(polls.at(-1)).toMatchObject({ outcome: "ok", new: 0 });
     const { keys } = await env.COMPLAINTS.list({ prefix: "corrupt:" });
-    expect(keys).toHaveLength(1);
+    expect(keys.map((k) => k.name)).toEqual([`corrupt:${complaintsKey(mchid)}:${t0 + 8 * H}`]);
+    expect(await env.COMPLAINTS.get(`corrupt:${complaintsKey(mchid)}:${t0 + 8 * H}`)).toBe(damaged);
+    // What PAYJS no longer lists is lost with the damaged value (kept aside); what it lists is first seen now.
+    const after = await status(e);
+    expect(after).toMatchObject({ complaints_total: fixtureComplaints(mchid).length - 1, last_error: null });
+    expect(after.storage_errors).toEqual([expect.objectContaining({ code: "storage_rebuilt", at: new Date(t0 + 8 * H).toISOString() })]);
+    expect((await call(e, `/api/complaints/${first.complaint_id}`)).status).toBe(404);
   });
 
   it("Should not overwrite a value from a newer layout", async () => {

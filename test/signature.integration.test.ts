@@ -6,6 +6,8 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2, type SandboxMode } from "../sandbox/payjs-sandbox";
+import type { MerchantStatusEntry } from "../src/domain/notification";
+import type { ErrorBody, StatusBody } from "./support/api";
 import { Receiver, routeFetch } from "./support/receiver";
 import { call, clearKv, fireCron, testEnv } from "./support/worker";
 
@@ -36,8 +38,8 @@ function merchantEnv(merchant: { mchid: string; key: string }, policy: string | 
   });
 }
 
-async function statusOf(e: ReturnType<typeof merchantEnv>): Promise<Record<string, any>> {
-  return (((await (await call(e, "/api/status")).json()) as any).merchants as Record<string, any>[])[0] as Record<string, any>;
+async function statusOf(e: ReturnType<typeof merchantEnv>): Promise<MerchantStatusEntry> {
+  return ((await (await call(e, "/api/status")).json()) as StatusBody).merchants[0] as MerchantStatusEntry;
 }
 
 type Expect = { stored: boolean; result: string; scheme: string | null; error: string | null };
@@ -70,7 +72,11 @@ describe("RESPONSE_SIGNATURE", () => {
       const e = merchantEnv(merchant, policy);
       await fireCron(e, t0);
       const s = await statusOf(e);
-      expect(s.signature).toEqual({ result: want.result, scheme: want.scheme });
+      expect(s.signature).toEqual({
+        result: want.result,
+        scheme: want.scheme,
+        checked_at: want.result === null ? null : new Date(t0).toISOString(),
+      });
       expect(s.last_error?.code ?? null).toBe(want.error);
       expect(s.complaints_total).toBe(want.stored ? 3 : 0);
       expect(receiver.to(/hooks\.test/)).toHaveLength(want.stored ? 3 : 0);
@@ -90,7 +96,7 @@ describe("RESPONSE_SIGNATURE", () => {
   it("Should answer bad_config naming RESPONSE_SIGNATURE for an unknown value", async () => {
     const res = await call(merchantEnv(M1, "lenient"), "/healthz");
     expect(res.status).toBe(500);
-    expect(((await res.json()) as any).error).toMatchObject({ code: "bad_config", setting: "RESPONSE_SIGNATURE" });
+    expect(((await res.json()) as ErrorBody).error).toMatchObject({ code: "bad_config", setting: "RESPONSE_SIGNATURE" });
   });
 
   it("Should log the signature once when it changes, not on every poll", async () => {

@@ -26,30 +26,15 @@ export interface Complaint {
 /** The fields that come from upstream alone; the rest is the watcher's bookkeeping. */
 export type UpstreamFields = Pick<Complaint, "id" | "mchid" | "complaint_at" | "out_trade_no" | "order_id" | "total_fee" | "body" | "raw">;
 
-const STRING_FIELDS = ["id", "mchid", "complaint_at", "out_trade_no", "order_id", "body", "first_seen_at", "last_seen_at"] as const;
-
-/** Whether a stored value is a complaint record: every field of its shape present with its type. */
-export function isComplaint(c: unknown): c is Complaint {
-  if (typeof c !== "object" || c === null) return false;
-  const x = c as Record<string, unknown>;
-  return (
-    STRING_FIELDS.every((k) => typeof x[k] === "string") &&
-    (x.total_fee === null || typeof x.total_fee === "number") &&
-    typeof x.active === "boolean" &&
-    typeof x.raw === "object" &&
-    x.raw !== null
-  );
-}
-
 /**
  * A complaint as it is kept in KV: the upstream record verbatim and when it was seen. Every other field of a
  * {@link Complaint} is derived from `raw` when read, so the stored value is about the size of PAYJS's answer.
  * While `active`, `last_seen_at` is a lower bound: the merchant's last successful poll saw it too.
  */
-export type Kept = Pick<Complaint, "id" | "raw" | "first_seen_at" | "last_seen_at" | "active">;
+export type StoredComplaint = Pick<Complaint, "id" | "raw" | "first_seen_at" | "last_seen_at" | "active">;
 
 /**
- * When one kept complaint was seen (layout format 2), beside its `raw` in a list of their own: `first_seen_at`
+ * When one kept complaint was seen, beside its `raw` in a list of their own: `first_seen_at`
  * alone while it is active and `complaint_id` gives its id; else `[first_seen_at, last_seen_at or null while active]`,
  * with a third item, the id, when `complaint_id` alone does not give it (absent, a number past 2^53, a repeat's `~2`).
  */
@@ -62,13 +47,13 @@ function plainId(raw: RawComplaint): string | undefined {
   return typeof given === "number" && Number.isSafeInteger(given) ? String(given) : undefined;
 }
 
-function seenOf(k: Kept): Seen {
+function seenOf(k: StoredComplaint): Seen {
   const last = k.active ? null : k.last_seen_at;
   if (plainId(k.raw) !== k.id) return [k.first_seen_at, last, k.id];
   return last === null ? k.first_seen_at : [k.first_seen_at, last];
 }
 
-function fromColumns(raw: unknown, seen: unknown): Kept | null {
+function fromColumns(raw: unknown, seen: unknown): StoredComplaint | null {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
   if (typeof seen === "string") {
     // The common case, taken without unpacking a list.
@@ -82,48 +67,22 @@ function fromColumns(raw: unknown, seen: unknown): Kept | null {
   return { id, raw: raw as RawComplaint, first_seen_at: first, last_seen_at: last ?? first, active: last === null };
 }
 
-/** A record of the first layout (every derived field stored beside `raw`): what it keeps. */
-function fromRecord(c: unknown): Kept | null {
-  if (!isComplaint(c)) return null;
-  return { id: c.id, raw: c.raw, first_seen_at: c.first_seen_at, last_seen_at: c.last_seen_at, active: c.active };
-}
-
-/**
- * The complaints of either layout, one by one: a damaged one costs only itself. `seen` is null for the first
- * layout, whose records carry it; a missing item (`undefined`, one a damaged text lost) is skipped with its `seen`.
- */
-function keptOf(complaints: readonly unknown[], seen: readonly unknown[] | null): Kept[] {
-  const kept: Kept[] = [];
-  for (let i = 0; i < complaints.length; i++) {
-    const item = complaints[i];
-    if (item === undefined) continue;
-    const k = seen === null ? fromRecord(item) : fromColumns(item, seen[i]);
-    if (k !== null) kept.push(k);
-  }
-  return kept;
-}
-
 /**
  * Every complaint ever seen for one merchant, newest first as the poller last wrote them: `seen` (one entry per
  * complaint, small) before `complaints`, PAYJS's records as sent. Two lists rather than one of pairs: `JSON.parse`
- * reads a list of records of one shape markedly faster (1.6× in workerd's V8) than a list of pairs wrapping them.
- * Values of the first layout (whole records, no `seen`) are read as well, and written back in the new one by the
- * next poll: nothing is lost on the way.
+ * reads a list of records of one shape markedly faster than a list of pairs wrapping them.
  */
-export const COMPLAINTS: Shape<Kept[]> = {
-  whole: "complaints",
-  parts: "complaints",
+export const COMPLAINTS: Shape<StoredComplaint[]> = {
+  what: "complaints",
   read({ complaints, seen }) {
-    if (!Array.isArray(complaints)) return null;
-    if (seen !== undefined && (!Array.isArray(seen) || seen.length !== complaints.length)) return null;
-    const value = keptOf(complaints, seen ?? null);
-    return { value, bad: complaints.length - value.length };
+    if (!Array.isArray(complaints) || !Array.isArray(seen) || seen.length !== complaints.length) return null;
+    const value: StoredComplaint[] = [];
+    for (let i = 0; i < complaints.length; i++) {
+      const k = fromColumns(complaints[i], seen[i]);
+      if (k === null) return null;
+      value.push(k);
+    }
+    return value;
   },
   write: (kept) => ({ seen: kept.map(seenOf), complaints: kept.map((k) => k.raw) }),
-  salvage: {
-    field: "complaints",
-    // Items pair with `seen` by place (both are written in one order); an item beyond `seen` pairs with nothing and
-    // is lost to the poll's rebuild. Without a readable head, the items may still be whole records of the first layout.
-    from: (items, head) => keptOf(items, head === null || head.seen === undefined ? null : Array.isArray(head.seen) ? head.seen : []),
-  },
 };

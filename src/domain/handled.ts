@@ -4,7 +4,7 @@
  * overwrite each other.
  * @module
  */
-import type { Complaint, Kept } from "./complaint";
+import type { Complaint, StoredComplaint } from "./complaint";
 import { isString, type Shape } from "./shape";
 
 export interface HandledMark {
@@ -69,7 +69,7 @@ export function withMark(marks: Marks, id: string, mark: HandledMark | null): Ma
 }
 
 /** How many of `complaints` are active and carry no mark. */
-export function countUnhandled(complaints: readonly Kept[], marks: Marks): number {
+export function countUnhandled(complaints: readonly StoredComplaint[], marks: Marks): number {
   let n = 0;
   for (const c of complaints) if (c.active && !Object.hasOwn(marks, c.id)) n++;
   return n;
@@ -80,19 +80,16 @@ function isMark(v: unknown): v is HandledMark {
   return typeof v === "object" && v !== null && isString(x.at) && !Number.isNaN(Date.parse(x.at)) && isString(x.note);
 }
 
-/** One unreadable mark costs only itself. */
 export const HANDLED: Shape<Marks> = {
-  whole: "marks",
-  parts: "marks",
+  what: "marks",
   read({ marks }) {
     if (typeof marks !== "object" || marks === null || Array.isArray(marks)) return null;
     const value = noMarks();
-    let bad = 0;
     for (const [id, mark] of Object.entries(marks)) {
-      if (isMark(mark)) value[id] = { at: mark.at, note: mark.note };
-      else bad++;
+      if (!isMark(mark)) return null;
+      value[id] = { at: mark.at, note: mark.note };
     }
-    return { value, bad };
+    return value;
   },
   write: (marks) => ({ marks }),
 };

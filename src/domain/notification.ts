@@ -30,9 +30,9 @@ export interface MerchantStatusEntry {
    */
   complaints_unhandled?: number;
   /** What the check of the last answer's `sign` found, and by which scheme it verified. */
-  signature: { result: "verified" | "absent" | "mismatch" | null; scheme: string | null };
+  signature: { result: "verified" | "absent" | "mismatch" | null; scheme: string | null; checked_at: string | null };
   /** The status route shows it too; optional so an entry built without the snapshot still fits. */
-  storage_errors?: { code: string; message: string }[];
+  storage_errors?: { code: string; message: string; at?: string }[];
 }
 
 export interface Reminder {

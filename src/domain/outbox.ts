@@ -50,20 +50,17 @@ export const noDeliveries = (): Deliveries => ({ entries: {}, channels: {} });
 
 const STATES: readonly string[] = ["pending", "delivered", "given_up"];
 
-/** Keeps every readable channel record; counts the others. */
-function channelRecords(v: unknown): { value: Record<string, ChannelRecord>; bad: number } | null {
+function channelRecords(v: unknown): Record<string, ChannelRecord> | null {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return null;
   const value: Record<string, ChannelRecord> = {};
-  let bad = 0;
   for (const [name, r] of Object.entries(v)) {
     const x = r as Record<string, unknown> | null;
-    if (typeof x === "object" && x !== null && (x.last_delivery_at === null || isString(x.last_delivery_at)) && isErrorAt(x.last_error)) {
-      value[name] = { last_delivery_at: x.last_delivery_at as string | null, last_error: x.last_error as ChannelRecord["last_error"] };
-    } else {
-      bad++;
+    if (typeof x !== "object" || x === null || !(x.last_delivery_at === null || isString(x.last_delivery_at)) || !isErrorAt(x.last_error)) {
+      return null;
     }
+    value[name] = { last_delivery_at: x.last_delivery_at as string | null, last_error: x.last_error as ChannelRecord["last_error"] };
   }
-  return { value, bad };
+  return value;
 }
 
 function isProgress(p: unknown): p is Progress {
@@ -74,21 +71,19 @@ function isProgress(p: unknown): p is Progress {
   );
 }
 
-/** Deliveries are optional (older values have none); an unreadable one costs only itself. */
-export function readDeliveries(v: unknown): { value: Deliveries; bad: number } {
-  if (v === undefined) return { value: noDeliveries(), bad: 0 };
-  if (typeof v !== "object" || v === null) return { value: noDeliveries(), bad: 1 };
+/** Deliveries are optional (a status without any has none to fold in); null when they are not valid. */
+export function readDeliveries(v: unknown): Deliveries | null {
+  if (v === undefined) return noDeliveries();
+  if (typeof v !== "object" || v === null) return null;
   const d = v as Record<string, unknown>;
-  const channels = channelRecords(d.channels) ?? { value: {}, bad: 1 };
+  const channels = channelRecords(d.channels);
+  if (channels === null || typeof d.entries !== "object" || d.entries === null || Array.isArray(d.entries)) return null;
   const entries: Record<string, Progress> = {};
-  let bad = channels.bad;
-  const list = typeof d.entries === "object" && d.entries !== null ? d.entries : null;
-  if (list === null) bad++;
-  for (const [id, p] of Object.entries(list ?? {})) {
-    if (isProgress(p)) entries[id] = p;
-    else bad++;
+  for (const [id, p] of Object.entries(d.entries)) {
+    if (!isProgress(p)) return null;
+    entries[id] = p;
   }
-  return { value: { entries, channels: channels.value }, bad };
+  return { entries, channels };
 }
 
 function isEntry(e: unknown): e is OutboxEntry {
@@ -108,17 +103,14 @@ function isEntry(e: unknown): e is OutboxEntry {
   );
 }
 
-/** Keeps every readable entry, like the complaint list. */
 export const OUTBOX: Shape<Outbox> = {
-  whole: "outbox",
-  parts: "outbox entries",
+  what: "outbox",
   read: ({ outbox: v }) => {
     if (typeof v !== "object" || v === null) return null;
     const o = v as Record<string, unknown>;
     const channels = channelRecords(o.channels);
-    if (!Array.isArray(o.entries) || channels === null) return null;
-    const entries = o.entries.filter(isEntry);
-    return { value: { entries, channels: channels.value }, bad: o.entries.length - entries.length + channels.bad };
+    if (!Array.isArray(o.entries) || !o.entries.every(isEntry) || channels === null) return null;
+    return { entries: o.entries, channels };
   },
   write: (outbox) => ({ outbox }),
 };

@@ -16,45 +16,26 @@ export interface PollState {
   last_error: ErrorAt | null;
   /** True once `watcher.failing` was raised for the current run of failures. */
   failing_alerted: boolean;
-  /** What the check of the last checked answer's `sign` found (null before any; absent in older values). */
+  /** What the check of the last checked answer's `sign` found (null before any). */
   signature: SignatureStatus | null;
   /**
-   * The answer the stored complaints were last merged with, and that stored value (null: none, or the answer did
-   * not verify; absent in older values). An answer with the same fingerprint, while the value is still that one,
-   * holds nothing new: the poll neither parses nor diffs nor rewrites the list.
+   * When the stored complaints could not be read and were rebuilt from PAYJS's answer, and where the unreadable
+   * value was set aside (null: never; absent in older values).
    */
-  merged_answer: MergedAnswer | null;
-  /**
-   * The earliest a reminder or a digest can next come due from this merchant, and the settings that was worked out
-   * under (null: not known, work it out now; absent in older values). Before it, with the same settings, a tick
-   * need not read the merchant's complaints and handled marks to find nothing due.
-   */
-  next_follow_up: NextFollowUp | null;
-}
-
-export interface NextFollowUp {
-  /** ISO; null: nothing can come due before the list or the settings change. */
-  at: string | null;
-  /** A fingerprint of the settings it was worked out under: others make it unknown. */
-  settings: string;
-  /**
-   * The revision of the handled marks it was worked out with: a mark taken off (or put on) since makes it unknown,
-   * since a threshold that passed while the complaint was marked comes due again.
-   */
-  marks: string;
-}
-
-export interface MergedAnswer {
-  /** Tells the answer from any other with different content (its verified sign and its length). */
-  fingerprint: string;
-  /** The complaints value as stored after the merge: its revision and length. */
-  rev: string;
-  length: number;
+  rebuilt: Rebuilt | null;
 }
 
 export interface SignatureStatus {
   result: "verified" | "absent" | "mismatch";
   scheme: string | null;
+  /** When the answer was checked (null in values written before it was kept). */
+  checked_at: string | null;
+}
+
+export interface Rebuilt {
+  at: string;
+  /** The key the unreadable value was set aside under. */
+  aside: string;
 }
 
 export const INITIAL_STATE: PollState = {
@@ -66,8 +47,7 @@ export const INITIAL_STATE: PollState = {
   last_error: null,
   failing_alerted: false,
   signature: null,
-  merged_answer: null,
-  next_follow_up: null,
+  rebuilt: null,
 };
 
 /** What `status:{mchid}` holds. */
@@ -103,41 +83,46 @@ function pollState(v: unknown): PollState | null {
     typeof s.failing_alerted === "boolean" &&
     (s.signature === undefined || s.signature === null || isSignature(s.signature));
   if (!ok) return null;
+  const p = v as PollState;
+  // Field by field: what older versions kept beside these (their short cuts) is not carried on.
   return {
-    ...(v as PollState),
-    signature: (s.signature as SignatureStatus | undefined) ?? null,
-    // Both are only short cuts: one that cannot be read (older, or edited by hand) is not taken, and the state stands.
-    next_follow_up: isNextFollowUp(s.next_follow_up) ? (s.next_follow_up as NextFollowUp) : null,
-    merged_answer: isMergedAnswer(s.merged_answer) ? (s.merged_answer as MergedAnswer) : null,
+    last_attempt_at: p.last_attempt_at,
+    last_success_at: p.last_success_at,
+    next_poll_at: p.next_poll_at,
+    consecutive_failures: p.consecutive_failures,
+    transient_failures: p.transient_failures,
+    last_error: p.last_error,
+    failing_alerted: p.failing_alerted,
+    signature:
+      s.signature === undefined || s.signature === null
+        ? null
+        : { ...(s.signature as SignatureStatus), checked_at: (s.signature as Partial<SignatureStatus>).checked_at ?? null },
+    rebuilt: isRebuilt(s.rebuilt) ? (s.rebuilt as Rebuilt) : null,
   };
 }
 
-function isNextFollowUp(v: unknown): boolean {
+function isRebuilt(v: unknown): boolean {
   const x = v as Record<string, unknown>;
-  return typeof v === "object" && v !== null && isTime(x.at) && isString(x.settings) && isString(x.marks);
-}
-
-function isMergedAnswer(v: unknown): boolean {
-  const x = v as Record<string, unknown>;
-  return typeof v === "object" && v !== null && isString(x.fingerprint) && isString(x.rev) && isCount(x.length);
+  return typeof v === "object" && v !== null && isString(x.at) && isString(x.aside);
 }
 
 function isSignature(v: unknown): boolean {
   const x = v as Record<string, unknown>;
   return (
-    typeof v === "object" && ["verified", "absent", "mismatch"].includes(x.result as string) && (x.scheme === null || isString(x.scheme))
+    typeof v === "object" &&
+    ["verified", "absent", "mismatch"].includes(x.result as string) &&
+    (x.scheme === null || isString(x.scheme)) &&
+    (x.checked_at === undefined || isTime(x.checked_at))
   );
 }
 
 /** The merchant's status: its poll bookkeeping and the deliveries not yet folded into its outbox (omitted when none). */
 export const STATUS: Shape<Status> = {
-  whole: "state",
-  parts: "delivery records",
+  what: "state",
   read(record) {
     const state = pollState(record.state);
-    if (state === null) return null;
     const deliveries = readDeliveries(record.deliveries);
-    return { value: { state, deliveries: deliveries.value }, bad: deliveries.bad };
+    return state === null || deliveries === null ? null : { state, deliveries };
   },
   write({ state, deliveries }) {
     const none = Object.keys(deliveries.entries).length === 0 && Object.keys(deliveries.channels).length === 0;

@@ -5,19 +5,12 @@
  */
 
 export interface Shape<T> {
-  /** For messages: what must be valid for the value to be read at all, and what may be damaged one by one. */
-  whole: string;
-  parts: string;
-  /** What of a stored record can be read, and how many parts could not; null when nothing can. */
-  read(record: Record<string, unknown>): { value: T; bad: number } | null;
+  /** For messages: what must be valid for the value to be read at all. */
+  what: string;
+  /** The value a stored record holds; null when any part of it is not valid (the whole value is then set aside). */
+  read(record: Record<string, unknown>): T | null;
   /** The fields to store (beside the wrapper's `format` and `rev`). */
   write(value: T): Record<string, unknown>;
-  /**
-   * For a list kept under `field`: the value rebuilt from a text that does not parse, given each item of the list
-   * in place (`undefined` where one could not be read) and the fields written before the list, parsed, when they
-   * parse (else null).
-   */
-  salvage?: { field: string; from(items: unknown[], head: Record<string, unknown> | null): T };
 }
 
 export const isString = (v: unknown): v is string => typeof v === "string";

@@ -3,8 +3,10 @@
  * instant, and telling a real calendar date from one `Date` would silently roll over (30 February → March).
  * @module
  */
-export const BEIJING_OFFSET_MS = 8 * 3_600_000;
-export const DAY_MS = 86_400_000;
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+export const BEIJING_OFFSET_MS = 8 * HOUR_MS;
 
 /** The exact form {@link toBeijingIso} writes: only such text is a time when read back. */
 const BEIJING_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;

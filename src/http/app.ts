@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { logEvent } from "../log";
 import { QueryError } from "../reader/query";
-import { jsonError } from "./errors";
+import { HttpError } from "./errors";
 import { methodNotAllowed } from "./method-not-allowed";
 import { requireRole } from "./middleware/auth";
 import { withConfig } from "./middleware/config";
@@ -36,11 +36,15 @@ export function createApp(): Hono<AppEnv> {
   app.route("/api", pollRoutes);
   app.route("/api", notifyRoutes);
 
-  app.notFound((c) => jsonError(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`));
+  // A hook, not a handler: it returns the answer, as hono expects (a throw here is not caught where a handler's is).
+  app.notFound((c) => new HttpError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`).getResponse(c));
   app.onError((err, c) => {
-    if (err instanceof QueryError) return jsonError(c, 400, err.code, err.message, { parameter: err.parameter });
+    if (err instanceof HttpError) return err.getResponse(c);
+    // The reader sits below this layer and cannot throw an HttpError: its bad parameter becomes one here, and only here.
+    if (err instanceof QueryError) return new HttpError(400, err.code, err.message, { parameter: err.parameter }).getResponse(c);
+    // Anything else is a bug or a failure nobody answered: logged by name, answered without its message or stack.
     logEvent("http_error", { path: c.req.path, error: err instanceof Error ? err.name : "unknown" });
-    return jsonError(c, 500, "internal", "Internal error");
+    return new HttpError(500, "internal", "Internal error").getResponse(c);
   });
   return app;
 }

@@ -4,8 +4,9 @@
  * @module
  */
 import type { Context } from "hono";
-import { currentMarks, type MarksView } from "../reader/marks";
-import { currentSnapshot, type Snapshot } from "../reader/snapshot";
+import { currentMarks, currentSnapshot } from "../reader/cache";
+import type { MarksView } from "../reader/marks";
+import type { Snapshot } from "../reader/snapshot";
 import type { AppEnv } from "./types";
 
 export interface ServedData {

@@ -1,6 +1,6 @@
 /**
  * The body of `GET /api/complaints` as UTF-8 bytes, put together from each complaint's own JSON, which is
- * written and encoded once per complaint of a snapshot and kept as long as the snapshot lives. A list request
+ * written and encoded once per complaint of a snapshot (`oncePer`) and kept as long as the snapshot lives. A list request
  * then copies bytes: `JSON.stringify` of 100 complaints and the UTF-8 encoding of the result (their text is
  * mostly Chinese) were most of its CPU, and the same snapshot serves every request until the next poll.
  * Byte for byte what `JSON.stringify` of the answer built from `listPage()` (reader/query) gives.
@@ -8,16 +8,10 @@
  */
 import type { Complaint } from "../domain/complaint";
 import { type HandledMark, lean } from "../domain/handled";
+import { oncePer } from "../reader/cache";
 import type { PageSlice } from "../reader/query";
 
 const encoder = new TextEncoder();
-
-/**
- * Keyed by the snapshot's complaint objects, which are never changed in place (a new poll makes a new snapshot):
- * a complaint's entry goes with its snapshot.
- */
-const heads = new WeakMap<Complaint, Uint8Array>();
-const rawTails = new WeakMap<Complaint, Uint8Array>();
 
 const NULL = encoder.encode("null");
 const CLOSE = encoder.encode("}");
@@ -25,27 +19,16 @@ const COMMA = encoder.encode(",");
 const OPEN_LIST = encoder.encode('{"complaints":[');
 
 /** `{"id":…,…,"active":…,"handled":`: the complaint as the list shows it, up to its mark. */
-function head(c: Complaint): Uint8Array {
-  let bytes = heads.get(c);
-  if (bytes === undefined) {
-    const text = JSON.stringify(lean(c, null));
-    // lean() puts handled last: the text ends `"handled":null}`.
-    bytes = encoder.encode(text.slice(0, -"null}".length));
-    heads.set(c, bytes);
-  }
-  return bytes;
-}
+const head = oncePer((c: Complaint): Uint8Array => {
+  // lean() puts handled last: the text ends `"handled":null}`.
+  return encoder.encode(JSON.stringify(lean(c, null)).slice(0, -"null}".length));
+});
 
 /** `,"raw":{…}}`: the rest of the complaint as the detail shows it. */
-function rawTail(c: Complaint): Uint8Array {
-  let bytes = rawTails.get(c);
-  if (bytes === undefined) {
-    const raw = JSON.stringify(c.raw) as string | undefined;
-    bytes = raw === undefined ? CLOSE : encoder.encode(`,"raw":${raw}}`);
-    rawTails.set(c, bytes);
-  }
-  return bytes;
-}
+const rawTail = oncePer((c: Complaint): Uint8Array => {
+  const raw = JSON.stringify(c.raw) as string | undefined;
+  return raw === undefined ? CLOSE : encoder.encode(`,"raw":${raw}}`);
+});
 
 function markBytes(mark: HandledMark | null): Uint8Array {
   return mark === null ? NULL : encoder.encode(JSON.stringify(mark));

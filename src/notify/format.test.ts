@@ -27,7 +27,7 @@ const merchant: MerchantStatusEntry = {
   last_error: { code: "upstream_error", message: "签名错误", at: "2026-11-08T04:00:00.000Z" },
   complaints_total: 4,
   complaints_active: 2,
-  signature: { result: "verified", scheme: "php-sdk" },
+  signature: { result: "verified", scheme: "php-sdk", checked_at: "2026-11-07T17:00:00.000Z" },
 };
 
 const PUBLIC_URL = "https://watch.example.com/";

@@ -5,7 +5,7 @@
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
 
-import type { Complaint, Kept, RawComplaint, UpstreamFields } from "../domain/complaint";
+import type { Complaint, RawComplaint, StoredComplaint, UpstreamFields } from "../domain/complaint";
 import { BEIJING_OFFSET_MS, isRealTime, toBeijingIso } from "../domain/time";
 import { rawNumberText, sourceKeys } from "../json";
 import { md5 } from "../md5";
@@ -218,7 +218,7 @@ export function normaliseComplaint(mchid: string, raw: RawComplaint): UpstreamFi
  * A kept complaint as the API shows it: every field derived from `raw` again, by today's rules, and an active
  * one last seen by the merchant's last successful poll (`lastSuccessAt`), which had it in its list.
  */
-export function complaintOf(mchid: string, kept: Kept, lastSuccessAt: string | null): Complaint {
+export function complaintOf(mchid: string, kept: StoredComplaint, lastSuccessAt: string | null): Complaint {
   const last = kept.active && lastSuccessAt !== null && lastSuccessAt > kept.last_seen_at ? lastSuccessAt : kept.last_seen_at;
   const raw = kept.raw;
   // One object, its fields in the documented order, `raw` last: a fresh isolate's first request derives every

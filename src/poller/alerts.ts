@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Complaint, Kept } from "../domain/complaint";
+import type { Complaint } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
 import { comparePositions, positionOf } from "../domain/order";
 import { type Deliveries, emptyOutbox, noDeliveries, OUTBOX, type Outbox } from "../domain/outbox";
@@ -15,32 +15,31 @@ import type { PollState } from "../domain/poll-state";
 import { statusEntry } from "../domain/status";
 import { logEvent } from "../log";
 import { deliverDue } from "../notify/deliver";
-import { applyDeliveries, dueEntries, enqueue, failingKey, progressOf, prune, recoveredKey } from "../notify/outbox";
-import { outboxKey, type Store } from "../store";
+import { applyDeliveries, dueEntries, progressOf, prune } from "../notify/outbox";
+import { queueNews, type WatcherNews } from "../notify/queue";
+import { outboxKey, type StorageError, type Store } from "../store";
+import { type FollowUpInput, readFollowUps } from "./follow-ups";
 import type { Tick } from "./tick-context";
 
-export type WatcherEvent = { event: "watcher.failing" | "watcher.recovered"; run: string };
-
-/** A stored outbox of a newer layout: the poll must fail rather than store complaints whose alerts it cannot queue. */
-export class OutboxFormatError extends Error {
-  readonly code = "storage_format";
-}
+export type WatcherEvent = Pick<WatcherNews, "event" | "run">;
 
 /**
  * `watcher.failing` once per run of failures that reaches the threshold; `watcher.recovered` on the next
- * success after it. Marks the transition in `after`.
+ * success after it. Gives the state after the poll with the transition marked in it.
  */
-export function watcherTransition(before: PollState, after: PollState, threshold: number): WatcherEvent | null {
+export function watcherTransition(
+  before: PollState,
+  after: PollState,
+  threshold: number,
+): { state: PollState; event: WatcherEvent | null } {
   const run = before.last_success_at ?? "never";
   if (after.last_error !== null && after.consecutive_failures >= threshold && !before.failing_alerted) {
-    after.failing_alerted = true;
-    return { event: "watcher.failing", run };
+    return { state: { ...after, failing_alerted: true }, event: { event: "watcher.failing", run } };
   }
   if (after.last_error === null && before.failing_alerted) {
-    after.failing_alerted = false;
-    return { event: "watcher.recovered", run };
+    return { state: { ...after, failing_alerted: false }, event: { event: "watcher.recovered", run } };
   }
-  return null;
+  return { state: after, event: null };
 }
 
 /** One merchant's outbox as this invocation sees it. */
@@ -49,9 +48,9 @@ export interface OpenOutbox {
   outbox: Outbox;
   /** What to write with the status: deliveries made since the outbox was last written. */
   deliveries: Deliveries;
-  /** Stored text that could not be read, kept aside before the outbox is rewritten. */
-  damaged: string | undefined;
-  /** Whether the outbox must be written (something was queued or pruned, or it was damaged). */
+  /** Stored text that could not be read, set aside before the outbox is rewritten. */
+  unreadable: string | undefined;
+  /** Whether the outbox must be written (something was queued or pruned, or it could not be read). */
   changed: boolean;
   /** Whether this invocation wrote it already: KV takes one write per key per second. */
   written: boolean;
@@ -60,11 +59,14 @@ export interface OpenOutbox {
 /** Past this many delivery records, the status would grow with a long backlog: they are folded into the outbox. */
 const FOLD_AFTER = 200;
 
-/** Loads the outbox and folds in the deliveries recorded since it was written. */
-export async function openOutbox(store: Store, mchid: string, deliveries: Deliveries): Promise<OpenOutbox> {
+/**
+ * Loads the outbox and folds in the deliveries recorded since it was written; an outbox of another layout is the
+ * error (a poll must then fail rather than store complaints whose alerts it cannot queue).
+ */
+export async function openOutbox(store: Store, mchid: string, deliveries: Deliveries): Promise<OpenOutbox | StorageError> {
   const stored = await store.load(outboxKey(mchid), OUTBOX);
-  if (stored.kind === "unreadable" && stored.error.code === "storage_format") throw new OutboxFormatError(stored.error.message);
-  const damaged = stored.kind === "unreadable" ? stored.text : stored.kind === "ok" ? stored.damage?.text : undefined;
+  if (stored.kind === "unreadable" && stored.error.code === "storage_format") return stored.error;
+  const unreadable = stored.kind === "unreadable" ? stored.text : undefined;
   const outbox = stored.kind === "ok" ? stored.value : emptyOutbox();
   applyDeliveries(outbox, deliveries);
   const ids = new Set(outbox.entries.map((e) => e.id));
@@ -73,51 +75,49 @@ export async function openOutbox(store: Store, mchid: string, deliveries: Delive
     mchid,
     outbox,
     deliveries: { entries: kept, channels: deliveries.channels },
-    damaged,
-    changed: damaged !== undefined,
+    unreadable,
+    changed: unreadable !== undefined,
     written: false,
   };
 }
 
-export interface Told {
+/** What a poll (or a tick that did not poll) has to tell of a merchant, before the follow-ups are read. */
+export interface Findings extends FollowUpInput {
   newComplaints: Complaint[];
   watcher: WatcherEvent | null;
+  /** The merchant's state after the poll, for the status entry a watcher event carries. */
   state: PollState;
-  /** The merchant's complaints after the poll, for the status entry a watcher event carries. */
-  complaints: () => Promise<readonly Kept[]>;
 }
 
-/** Queues what the poll tells and drops what is done with; marks the outbox changed if anything was. */
-export async function queueAlerts(tick: Tick, merchant: Merchant, open: OpenOutbox, told: Told): Promise<void> {
+/**
+ * Queues everything the tick tells of `merchant` (the news and the follow-ups, read here), and drops what is done
+ * with; marks the outbox changed if anything was. The one way both a poll and a tick without one queue alerts.
+ */
+export async function queueAlerts(tick: Tick, merchant: Merchant, open: OpenOutbox, findings: Findings): Promise<void> {
   const { config, now } = tick;
-  const w = told.watcher;
-  const status =
-    w === null
-      ? null
-      : {
-          event: w.event,
-          run: w.run,
-          key: w.event === "watcher.failing" ? failingKey(w.run) : recoveredKey(w.run),
-          merchant: statusEntry(merchant, told.state, await told.complaints(), now),
-        };
-  const newestFirst = [...told.newComplaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
-  const at = new Date(now).toISOString();
-  const added = enqueue(
-    open.outbox,
-    { mchid: merchant.mchid, merchantName: merchant.name, at, newComplaints: newestFirst, status },
-    config.channels,
-  );
+  const { complaints, ...followUps } = await readFollowUps(tick, merchant, open.outbox, findings);
+  const watcher =
+    findings.watcher === null ? null : { ...findings.watcher, merchant: statusEntry(merchant, findings.state, complaints, now) };
+  const news = {
+    mchid: merchant.mchid,
+    merchantName: merchant.name,
+    at: new Date(now).toISOString(),
+    newComplaints: [...findings.newComplaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b))),
+    watcher,
+    ...followUps,
+  };
+  const queued = queueNews(open.outbox, news, config.channels);
   const pruned = prune(open.outbox, config.channels, now);
-  if (added > 0 || pruned) open.changed = true;
+  if (queued || pruned) open.changed = true;
 }
 
 /** Writes the outbox with every delivery folded in, so the status need not carry them any more. */
 export async function writeOutbox(store: Store, open: OpenOutbox, now: number): Promise<void> {
-  if (open.damaged !== undefined) await store.preserve(outboxKey(open.mchid), open.damaged, now);
+  if (open.unreadable !== undefined) await store.setAside(outboxKey(open.mchid), open.unreadable, now);
   await store.save(outboxKey(open.mchid), OUTBOX, open.outbox, now);
   open.deliveries = noDeliveries();
   open.changed = false;
-  open.damaged = undefined;
+  open.unreadable = undefined;
   open.written = true;
 }
 
@@ -148,7 +148,7 @@ export async function sendAlerts(tick: Tick, open: OpenOutbox): Promise<void> {
   open.deliveries.channels = structuredClone(open.outbox.channels);
 }
 
-/** Whether an outbox has alerts due now (a damaged one is rewritten, its text kept aside, before this is asked). */
+/** Whether an outbox has alerts due now (an unreadable one is rewritten, its text set aside, before this is asked). */
 export function hasDueAlerts(tick: Tick, open: OpenOutbox): boolean {
   return dueEntries(open.outbox, tick.config.channels, tick.now).length > 0;
 }

@@ -1,25 +1,21 @@
 /**
  * What a tick has to tell of a merchant after the news: reminders of active, unhandled complaints at each
  * threshold of `REMIND_AFTER_HOURS`, the complaints a poll found gone, and the daily digest of the channels
- * whose `digest_at` has come; and, so that a tick with nothing due need not read the complaints to find so, the
- * earliest time any of it can next come due ({@link nextFollowUp}). Pure, but for {@link loadFollowUps}, which
- * reads what they need.
+ * whose `digest_at` has come. Pure, but for {@link readFollowUps}, which reads what they need.
  * @module
  */
 import type { Config, Merchant } from "../config";
-import { COMPLAINTS, type Complaint, type Kept } from "../domain/complaint";
+import { COMPLAINTS, type Complaint, type StoredComplaint } from "../domain/complaint";
 import { HANDLED, type Marks, served } from "../domain/handled";
 import type { DigestEntry, Reminder } from "../domain/notification";
 import type { Outbox } from "../domain/outbox";
-import type { NextFollowUp } from "../domain/poll-state";
-import { BEIJING_OFFSET_MS, beijingDay, beijingMinutes, DAY_MS } from "../domain/time";
-import { md5 } from "../md5";
-import { dueEntries, type FollowUps, hasDigest } from "../notify/outbox";
+import { beijingDay, beijingMinutes, DAY_MS, HOUR_MS } from "../domain/time";
+import { hasDigest, type News } from "../notify/queue";
 import type { Channel } from "../notify/settings";
 import { complaintOf } from "../payjs/complaint";
 import { complaintsKey, handledKey, type Store } from "../store";
+import type { Tick } from "./tick-context";
 
-const HOUR_MS = 3_600_000;
 /**
  * A reminder is not sent later than this after its time: sent ones are remembered for 7 days after delivery,
  * and a reminder that long overdue (the Worker was down) would only repeat what the next one says.
@@ -27,7 +23,7 @@ const HOUR_MS = 3_600_000;
 const LATE_LIMIT_MS = 6 * DAY_MS;
 
 /** Each active, unhandled complaint's thresholds passed now (and not long ago), oldest complaint first. */
-export function dueReminders<T extends Kept>(
+export function dueReminders<T extends StoredComplaint>(
   complaints: readonly T[],
   marks: Marks,
   hours: readonly number[],
@@ -46,11 +42,11 @@ export function dueReminders<T extends Kept>(
 }
 
 /** Complaints never to remind again: handled, or gone from PAYJS's list. */
-export function settledIds(complaints: readonly Kept[], marks: Marks): Set<string> {
+export function settledIds(complaints: readonly StoredComplaint[], marks: Marks): Set<string> {
   return new Set(complaints.filter((c) => !c.active || Object.hasOwn(marks, c.id)).map((c) => c.id));
 }
 
-export function digestEntry(merchant: Merchant, complaints: readonly Kept[], marks: Marks, now: number): DigestEntry {
+export function digestEntry(merchant: Merchant, complaints: readonly StoredComplaint[], marks: Marks, now: number): DigestEntry {
   const active = complaints.filter((c) => c.active);
   const unhandled = active.filter((c) => !Object.hasOwn(marks, c.id));
   const oldest = unhandled.map((c) => c.first_seen_at).sort()[0] ?? null;
@@ -98,115 +94,43 @@ function digestsFrom(config: Config, merchant: Merchant): (Channel & { digestAt:
   });
 }
 
-/** Whether any channel takes `complaint.reminder` of `merchant`. */
-function remindsOf(config: Config, merchant: Merchant): boolean {
-  return config.channels.some((ch) => remindsOn(ch, merchant));
-}
-
-/** Whether a channel takes this merchant's reminders. */
-function remindsOn(ch: Config["channels"][number], merchant: Merchant): boolean {
-  return (ch.events === null || ch.events.has("complaint.reminder")) && (ch.merchants === null || ch.merchants.has(merchant.mchid));
-}
-
-/** Bumped whenever {@link nextFollowUp} changes what it counts, so a bound stored by an older Worker is not trusted. */
-const BOUND_VERSION = 2;
-
-/**
- * A fingerprint of every setting {@link nextFollowUp} depends on for `merchant`: the thresholds, and which
- * channels take its reminders and its digests at what time. A bound stored under other settings is not known.
- * Every channel's name goes in, so a channel added or renamed (which would be told of reminders already due)
- * makes the next tick look.
- */
-export function followUpSettings(config: Config, merchant: Merchant): string {
-  const digests = new Map(digestsFrom(config, merchant).map((ch) => [ch.name, ch.digestAt]));
-  const channels = config.channels.map((ch) => [ch.name, digests.get(ch.name) ?? null, remindsOn(ch, merchant)]);
-  return md5(JSON.stringify([BOUND_VERSION, config.remindAfterHours, channels]));
-}
-
-/**
- * The earliest time after `now` a reminder or a digest can come due from `merchant`'s outbox, given its
- * complaints as they are stored: the first threshold still ahead of an active complaint (handled or not, so
- * taking a mark off never makes one due sooner than this says), and the next `digest_at` of a channel whose
- * digest goes out from here (its catch-up after midnight included, since that comes after the `digest_at`
- * itself). What came due up to `now` is what the follow-ups worked out at `now` queued. Only the list
- * (which a poll that changes it works this out again for) and the settings (in the fingerprint) move it.
- */
-export function nextFollowUp(config: Config, merchant: Merchant, complaints: readonly Kept[], now: number, marks = ""): NextFollowUp {
-  let next = Number.POSITIVE_INFINITY;
-  if (remindsOf(config, merchant)) {
-    for (const complaint of complaints) {
-      if (!complaint.active) continue;
-      const first = Date.parse(complaint.first_seen_at);
-      for (const h of config.remindAfterHours) {
-        const at = first + h * HOUR_MS;
-        if (at > now && at < next) next = at;
-      }
-    }
-  }
-  for (const ch of digestsFrom(config, merchant)) next = Math.min(next, nextClockTime(ch.digestAt, now));
-  return { at: Number.isFinite(next) ? new Date(next).toISOString() : null, settings: followUpSettings(config, merchant), marks };
-}
-
-/** The first instant after `now` at `minutes` after Beijing midnight. */
-function nextClockTime(minutes: number, now: number): number {
-  const midnight = now - ((((now + BEIJING_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS);
-  const today = midnight + minutes * 60_000;
-  return today > now ? today : today + DAY_MS;
-}
-
-/**
- * Whether a tick must work out `merchant`'s follow-ups: the stored bound is unknown, of other settings, or
- * reached; or a reminder is about to be sent from the outbox, which must be dropped first if its complaint
- * was handled (or left PAYJS's list) since it was queued.
- */
-export async function followUpsDue(
-  config: Config,
-  store: Store,
-  merchant: Merchant,
-  bound: NextFollowUp | null,
-  outbox: Outbox,
-  now: number,
-): Promise<boolean> {
-  if (bound === null || bound.settings !== followUpSettings(config, merchant)) return true;
-  if (bound.at !== null && now >= Date.parse(bound.at)) return true;
-  if (dueEntries(outbox, config.channels, now).some((e) => e.event === "complaint.reminder")) return true;
-  // The marks are a small value: reading them each tick is what lets the list stay unread.
-  return (await marksOf(store, merchant.mchid)).rev !== bound.marks;
-}
-
-/** The merchant's handled marks, and which revision of them (or `absent`, `unreadable`) that is. */
-async function marksOf(store: Store, mchid: string): Promise<{ marks: Marks; rev: string }> {
+/** The merchant's handled marks (none when they cannot be read: the HTTP side sets such a value aside). */
+async function readMarks(store: Store, mchid: string): Promise<Marks> {
   const loaded = await store.load(handledKey(mchid), HANDLED);
-  return loaded.kind === "ok" ? { marks: loaded.value, rev: loaded.rev } : { marks: {}, rev: loaded.kind };
+  return loaded.kind === "ok" ? loaded.value : {};
 }
 
 /** The merchant's stored complaints, as far as they can be read. */
-export async function complaintsOf(store: Store, mchid: string): Promise<Kept[]> {
+export async function readComplaints(store: Store, mchid: string): Promise<StoredComplaint[]> {
   const loaded = await store.load(complaintsKey(mchid), COMPLAINTS);
   return loaded.kind === "ok" ? loaded.value : [];
 }
 
+/** What the follow-ups are worked out from. */
+export interface FollowUpInput {
+  /** The merchant's complaints as the poll left them (null: read them). */
+  complaints: readonly StoredComplaint[] | null;
+  /** The complaints the poll found gone. */
+  resolved: readonly Complaint[];
+  /** The merchant's last successful poll: when its active complaints were last seen. */
+  lastSuccessAt: string | null;
+}
+
 /**
- * Everything a merchant's outbox should hear this tick besides news: reads its handled marks, and, only when
- * a digest goes out from it, every merchant the digest covers. With it, when they can next come due.
- * @param complaints the merchant's complaints as the poll left them (null: read them).
- * @param resolved the complaints the poll found gone.
- * @param lastSuccessAt the merchant's last successful poll: when its active complaints were last seen.
+ * Everything a merchant's outbox should hear this tick besides news: reads its handled marks (and its complaints
+ * unless given, which it gives back), and, only when a digest goes out from it, every merchant the digest covers.
  */
-export async function loadFollowUps(
-  config: Config,
-  store: Store,
+export async function readFollowUps(
+  tick: Tick,
   merchant: Merchant,
   outbox: Outbox,
-  complaints: readonly Kept[] | null,
-  resolved: readonly Complaint[],
-  lastSuccessAt: string | null,
-  now: number,
-): Promise<{ followUps: FollowUps; next: NextFollowUp }> {
-  const mine = complaints ?? (await complaintsOf(store, merchant.mchid));
-  const { marks, rev: marksRev } = await marksOf(store, merchant.mchid);
+  input: FollowUpInput,
+): Promise<Pick<News, "reminders" | "resolved" | "settled" | "digest"> & { complaints: readonly StoredComplaint[] }> {
+  const { config, store, now } = tick;
+  const mine = input.complaints ?? (await readComplaints(store, merchant.mchid));
+  const marks = await readMarks(store, merchant.mchid);
   const channels = digestChannels(config, merchant, outbox, now);
-  let digest: FollowUps["digest"] = null;
+  let digest: News["digest"] = null;
   if (channels.size > 0) {
     const covered = config.merchants.filter((m) =>
       config.channels.some((ch) => channels.has(ch.name) && (ch.merchants === null || ch.merchants.has(m.mchid))),
@@ -215,21 +139,18 @@ export async function loadFollowUps(
       covered.map(async (m) =>
         m.mchid === merchant.mchid
           ? digestEntry(m, mine, marks, now)
-          : digestEntry(m, await complaintsOf(store, m.mchid), (await marksOf(store, m.mchid)).marks, now),
+          : digestEntry(m, await readComplaints(store, m.mchid), await readMarks(store, m.mchid), now),
       ),
     );
     digest = { days: channels, merchants };
   }
-  const followUps: FollowUps = {
-    mchid: merchant.mchid,
-    merchantName: merchant.name,
-    at: new Date(now).toISOString(),
+  return {
+    complaints: mine,
     reminders: dueReminders(mine, marks, config.remindAfterHours, now).map(
-      ({ complaint, hours }): Reminder => ({ complaint: complaintOf(merchant.mchid, complaint, lastSuccessAt), hours }),
+      ({ complaint, hours }): Reminder => ({ complaint: complaintOf(merchant.mchid, complaint, input.lastSuccessAt), hours }),
     ),
-    resolved: resolved.map((c) => served(c, Object.hasOwn(marks, c.id) ? (marks[c.id] ?? null) : null)),
+    resolved: input.resolved.map((c) => served(c, Object.hasOwn(marks, c.id) ? (marks[c.id] ?? null) : null)),
     settled: settledIds(mine, marks),
     digest,
   };
-  return { followUps, next: nextFollowUp(config, merchant, mine, now, marksRev) };
 }

@@ -73,13 +73,4 @@ describe("mergeComplaints", () => {
     expect(m).toMatchObject({ added: [], vanished: [], changed: true });
     expect(m.complaints).toEqual([expect.objectContaining({ id: fresh.id, first_seen_at: T1, active: true })]);
   });
-
-  it("Should restore, not add, what a damaged value lost of complaints announced before", () => {
-    const told = normaliseComplaint("100", { complaint_id: "told", complaint_at: "2026-11-27 07:00:00" });
-    const untold = normaliseComplaint("100", { complaint_id: "untold", complaint_at: "2026-11-27 07:00:00" });
-    const m = mergeComplaints([], [told, untold], T3, T2, (item) => item.id === "told");
-    expect(m.recovered).toEqual([expect.objectContaining({ id: "told", first_seen_at: T2, last_seen_at: T3, active: true })]);
-    expect(m.added.map((c) => c.id)).toEqual(["untold"]);
-    expect(mergeComplaints([], [told], T3, T2).added.map((c) => c.id)).toEqual(["told"]);
-  });
 });

@@ -3,16 +3,14 @@
  * left the upstream list becomes inactive and keeps the time it was last seen.
  * @module
  */
-import type { Kept } from "../domain/complaint";
+import type { StoredComplaint } from "../domain/complaint";
 import { complaintId, parseUpstreamTime, type Sighting } from "../payjs/complaint";
 
 export interface Merge {
   /** Newest `complaint_at` first, as the HTTP side serves them: it then sorts a list already in order. */
-  complaints: Kept[];
-  added: Kept[];
-  vanished: Kept[];
-  /** Complaints missing from a damaged stored value that were announced before: restored, not new. */
-  recovered: Kept[];
+  complaints: StoredComplaint[];
+  added: StoredComplaint[];
+  vanished: StoredComplaint[];
   /** False when the stored list is already exactly right: the poll then writes no complaints. */
   changed: boolean;
 }
@@ -48,7 +46,7 @@ function sameJson(a: unknown, b: unknown): boolean {
  * `complaint_id`) by an earlier rule than {@link complaintId}'s: the same record must not turn into a
  * vanished complaint and a new one.
  */
-function renamed(old: Kept, fresh: ReadonlyMap<string, Sighting>): Sighting | undefined {
+function renamed(old: StoredComplaint, fresh: ReadonlyMap<string, Sighting>): Sighting | undefined {
   if (!old.active || !old.id.startsWith("h")) return undefined;
   const id = complaintId(old.raw);
   return id === old.id ? undefined : fresh.get(id);
@@ -58,24 +56,19 @@ function renamed(old: Kept, fresh: ReadonlyMap<string, Sighting>): Sighting | un
  * @param previousSuccessAt the last poll that saw the stored active complaints: their `last_seen_at`
  *   when they vanish now. Active complaints' `last_seen_at` is served from the merchant's last success,
  *   so an unchanged list needs no write.
- * @param announced given when part of the stored value could not be read: whether a complaint missing
- *   from it was announced before. Such a one is restored (first seen at the last success) rather than
- *   announced again; any other missing one is new.
  */
 export function mergeComplaints(
-  stored: readonly Kept[],
+  stored: readonly StoredComplaint[],
   upstream: readonly Sighting[],
   nowIso: string,
   previousSuccessAt: string | null,
-  announced?: (item: Sighting) => boolean,
 ): Merge {
   const fresh = new Map<string, Sighting>();
   for (const item of upstream) fresh.set(item.id, item);
 
-  const complaints: Kept[] = [];
-  const added: Kept[] = [];
-  const vanished: Kept[] = [];
-  const recovered: Kept[] = [];
+  const complaints: StoredComplaint[] = [];
+  const added: StoredComplaint[] = [];
+  const vanished: StoredComplaint[] = [];
   let changed = false;
 
   for (const old of stored) {
@@ -101,16 +94,15 @@ export function mergeComplaints(
     }
   }
   for (const item of fresh.values()) {
-    const seenBefore = previousSuccessAt !== null && announced?.(item) === true;
-    const complaint = kept(item, seenBefore ? previousSuccessAt : nowIso, nowIso);
-    (seenBefore ? recovered : added).push(complaint);
+    const complaint = kept(item, nowIso, nowIso);
+    added.push(complaint);
     complaints.push(complaint);
     changed = true;
   }
-  return { complaints: changed ? newestFirst(complaints) : complaints, added, vanished, recovered, changed };
+  return { complaints: changed ? newestFirst(complaints) : complaints, added, vanished, changed };
 }
 
-function kept(item: Sighting, firstSeenAt: string, nowIso: string): Kept {
+function kept(item: Sighting, firstSeenAt: string, nowIso: string): StoredComplaint {
   return { id: item.id, raw: item.raw, first_seen_at: firstSeenAt, last_seen_at: nowIso, active: true };
 }
 
@@ -118,8 +110,8 @@ function kept(item: Sighting, firstSeenAt: string, nowIso: string): Kept {
  * The list in the order the HTTP side serves (newest `complaint_at` first, times that do not parse last, then
  * by id), so that it only checks the order when it reads. Stable, and near linear on a list already in order.
  */
-export function newestFirst(complaints: Kept[]): Kept[] {
-  const at = new Map<Kept, number>();
+export function newestFirst(complaints: StoredComplaint[]): StoredComplaint[] {
+  const at = new Map<StoredComplaint, number>();
   for (const c of complaints) at.set(c, parseUpstreamTime(c.raw.complaint_at) ?? Number.NEGATIVE_INFINITY);
   return complaints.sort((a, b) => (at.get(b) as number) - (at.get(a) as number) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -4,46 +4,32 @@
  * @module
  */
 import type { Config } from "../config";
-import { COMPLAINTS, type Kept } from "../domain/complaint";
+import { COMPLAINTS, type StoredComplaint } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
 import { type Deliveries, noDeliveries } from "../domain/outbox";
-import {
-  INITIAL_STATE,
-  isDue,
-  type MergedAnswer,
-  msUntilDue,
-  type NextFollowUp,
-  type PollState,
-  type SignatureStatus,
-  STATUS,
-} from "../domain/poll-state";
+import { INITIAL_STATE, isDue, msUntilDue, type PollState, type Rebuilt, type SignatureStatus, STATUS } from "../domain/poll-state";
 import { readExactly } from "../json";
 import { logEvent } from "../log";
-import { enqueueFollowUps, toldComplaintIds } from "../notify/outbox";
 import { MERCHANTS_AT_ONCE } from "../outbound";
-import { callComplaintsUnless } from "../payjs/client";
+import { callComplaints } from "../payjs/client";
 import { complaintOf, identifyComplaints, parseUpstreamTime, type Sighting } from "../payjs/complaint";
 import type { SignCheck } from "../payjs/sign";
-import { complaintsKey, FORMAT, type Store, statusKey, type Written } from "../store";
+import { complaintsKey, type Store, statusKey } from "../store";
 import {
   foldIfLarge,
   type OpenOutbox,
-  OutboxFormatError,
   openOutbox,
   queueAlerts,
   sendAlerts,
+  type WatcherEvent,
   watcherTransition,
   writeOutbox,
 } from "./alerts";
 import { exclusive } from "./exclusive";
-import { complaintsOf, followUpsDue, loadFollowUps } from "./follow-ups";
-import { type Merge, mergeComplaints, newestFirst } from "./merge";
+import { type Merge, mergeComplaints } from "./merge";
 import { saveStatus } from "./save-status";
 import { nextState, type Outcome } from "./schedule";
 import type { Tick } from "./tick-context";
-
-/** Done alerts stay in the outbox this long: older complaints were announced, if ever, before its memory begins. */
-const OUTBOX_MEMORY_MS = 7 * 86_400_000;
 
 export interface PollResult {
   mchid: string;
@@ -72,12 +58,8 @@ export interface Plan {
 
 export async function loadRecord(store: Store, merchant: Merchant, now: number): Promise<MerchantRecord> {
   const stored = await store.load(statusKey(merchant.mchid), STATUS);
-  if (stored.kind === "ok") {
-    // Damaged delivery records are kept aside before the next status write drops them.
-    if (stored.damage !== null) await store.preserve(statusKey(merchant.mchid), stored.damage.text, now);
-    return { merchant, ...stored.value, rev: stored.rev };
-  }
-  if (stored.kind === "unreadable") await store.preserve(statusKey(merchant.mchid), stored.text, now);
+  if (stored.kind === "ok") return { merchant, ...stored.value, rev: stored.rev };
+  if (stored.kind === "unreadable") await store.setAside(statusKey(merchant.mchid), stored.text, now);
   return { merchant, state: INITIAL_STATE, deliveries: noDeliveries(), rev: null };
 }
 
@@ -89,52 +71,27 @@ export async function planPoll(config: Config, store: Store, now: number, only?:
   return { due, waiting, nextDueInMs: waiting.length === 0 ? null : Math.min(...waiting.map((r) => msUntilDue(r.state, now))) };
 }
 
-/** The answer's records and the stored list, to diff; `outdated` when the list is of an older layout. */
-interface Lists {
-  fresh: Sighting[];
-  stored: Kept[];
-  damaged: string | undefined;
-  outdated: boolean;
-}
-
 /**
  * What the upstream call and the stored list gave, before the diff; `signature` as the answer's check found it.
- * `lists` is null when the answer is the very one the stored list was last merged with (same fingerprint) and
- * the list is still that value: then nothing can have changed, and the list is neither parsed nor diffed.
- * `stored` is which value the stored list was (null: none).
+ * `unreadable` is the stored list's text when it could not be read: it is set aside and the list rebuilt.
  */
-type Reading = { signature: SignCheck | null } & (
+type AnswerAndList = { signature: SignCheck | null } & (
   | { ok: false; outcome: Outcome }
-  | { ok: true; fingerprint: string | null; lists: Lists | null; stored: Written | null }
+  | { ok: true; fresh: Sighting[]; stored: StoredComplaint[]; unreadable: string | null }
 );
 
-async function read(tick: Tick, { merchant, state }: MerchantRecord): Promise<Reading> {
+async function read(tick: Tick, { merchant }: MerchantRecord): Promise<AnswerAndList> {
   const { config, store } = tick;
-  const merged = state.merged_answer;
-  const reply = await tick.outbound.run(() =>
-    callComplaintsUnless(
-      merchant,
-      { apiBase: config.apiBase, timeoutMs: config.upstreamTimeoutMs, signaturePolicy: config.signaturePolicy },
-      merged?.fingerprint ?? null,
-    ),
-  );
-  // The answer already merged: unless the list changed in KV since, there is nothing to read or diff.
-  const loaded = "same" in reply && merged !== null ? await store.loadUnless(complaintsKey(merchant.mchid), COMPLAINTS, merged) : null;
-  if (loaded?.kind === "same") return { ok: true, signature: null, fingerprint: merged?.fingerprint ?? null, lists: null, stored: merged };
-  const answer = "same" in reply ? reply.read() : reply;
-  const { result: upstream, signature } = answer;
+  const options = { apiBase: config.apiBase, timeoutMs: config.upstreamTimeoutMs, signaturePolicy: config.signaturePolicy };
+  const { result: upstream, signature } = await tick.outbound.run(() => callComplaints(merchant, options));
   if (!upstream.ok) {
     const { code, message, transient } = upstream.error;
     return { ok: false, signature, outcome: { ok: false, transient, error: { code, message } } };
   }
-  const fingerprint = upstream.fingerprint;
-  const list = loaded ?? (await store.load(complaintsKey(merchant.mchid), COMPLAINTS));
-  if (list.kind === "unreadable") {
-    return {
-      ok: false,
-      signature,
-      outcome: { ok: false, transient: false, error: { code: list.error.code, message: list.error.message } },
-    };
+  const list = await store.load(complaintsKey(merchant.mchid), COMPLAINTS);
+  if (list.kind === "unreadable" && list.error.code === "storage_format") {
+    const { code, message } = list.error;
+    return { ok: false, signature, outcome: { ok: false, transient: false, error: { code, message } } };
   }
   const { sightings: fresh, repeatedIds } = identifyComplaints(upstream.items);
   if (repeatedIds.length > 0) {
@@ -146,20 +103,17 @@ async function read(tick: Tick, { merchant, state }: MerchantRecord): Promise<Re
       ids: repeatedIds.slice(0, 10).join(","),
     });
   }
-  if (list.kind === "absent") {
-    return { ok: true, signature, fingerprint, lists: { fresh, stored: [], damaged: undefined, outdated: false }, stored: null };
-  }
-  const lists: Lists = { fresh, stored: list.value, damaged: list.damage?.text, outdated: list.format !== FORMAT };
-  return { ok: true, signature, fingerprint, lists, stored: { rev: list.rev, length: list.length } };
+  const stored = list.kind === "ok" ? list.value : [];
+  return { ok: true, signature, fresh, stored, unreadable: list.kind === "unreadable" ? list.text : null };
 }
 
 /**
- * The signature status after an answer: what its check found, or the previous one when no answer was
+ * The signature status after an answer: what its check found and when, or the previous one when no answer was
  * checked (a timeout, `return_code: 0`). A change is logged once, so a switch of scheme is seen.
  */
-function signatureAfter(mchid: string, before: SignatureStatus | null, check: SignCheck | null): SignatureStatus | null {
+function signatureAfter(mchid: string, before: SignatureStatus | null, check: SignCheck | null, now: number): SignatureStatus | null {
   if (check === null) return before;
-  const after: SignatureStatus = { result: check.result, scheme: check.scheme };
+  const after: SignatureStatus = { result: check.result, scheme: check.scheme, checked_at: new Date(now).toISOString() };
   if (before?.result !== after.result || before?.scheme !== after.scheme) {
     logEvent("signature", {
       mchid,
@@ -172,110 +126,74 @@ function signatureAfter(mchid: string, before: SignatureStatus | null, check: Si
   return after;
 }
 
-/**
- * Which complaints missing from a damaged stored value were announced before: those an alert channel was
- * told of (the outbox remembers 7 days), and those made before that memory began.
- */
-function announcedBefore(open: OpenOutbox | null, lastSuccessAt: string | null): (item: Sighting) => boolean {
-  const told = open === null ? new Set<string>() : toldComplaintIds(open.outbox);
-  const horizon = lastSuccessAt === null ? null : Date.parse(lastSuccessAt) - OUTBOX_MEMORY_MS;
-  return (item) => {
-    if (told.has(item.id)) return true;
-    const at = parseUpstreamTime(item.raw.complaint_at);
-    return horizon !== null && at !== null && at <= horizon;
-  };
+function madeSince(k: StoredComplaint, lastSuccessAt: string | null): boolean {
+  const at = parseUpstreamTime(k.raw.complaint_at);
+  return lastSuccessAt === null || (at !== null && at > Date.parse(lastSuccessAt));
 }
 
-/**
- * What a poll is about to write: the outbox it queued alerts in, the merged list, a damaged value's text to keep
- * aside, and whether the list is stored in an older layout (rewritten once, even when nothing changed).
- */
-interface Changes {
+/** What a poll is about to write: the outbox it queued alerts in, the merged list, and an unreadable list's text. */
+interface PollWrites {
   open: OpenOutbox | null;
   merge: Merge | null;
-  damaged: string | undefined;
-  outdated: boolean;
-  /** When a reminder or digest can next come due, for the status (null: not known). */
-  nextFollowUp: NextFollowUp | null;
+  unreadable: string | null;
+  /** The complaints told of as new: of a rebuilt list, only those made since the last successful poll. */
+  added: StoredComplaint[];
 }
 
 /**
- * The diff against what is stored, and the alerts it and the state change call for, queued in the outbox.
- * Follow-ups (reminders, `complaint.resolved`, digests) are worked out whenever the list was read, and
- * otherwise (the answer already merged) only once the status's bound says one can be due.
+ * The diff against what is stored, and the alerts it and the state change call for, queued in the outbox. A list
+ * rebuilt because the stored one could not be read is a baseline: of what it finds, only complaints made since the
+ * last successful poll are told (anything older was told of before, or would have been).
  */
-async function prepare(tick: Tick, record: MerchantRecord, reading: Reading, next: PollState): Promise<Changes> {
+async function prepare(
+  tick: Tick,
+  record: MerchantRecord,
+  reading: AnswerAndList,
+  next: PollState,
+  watcher: WatcherEvent | null,
+): Promise<PollWrites | { code: string; message: string }> {
   const { config, store, now } = tick;
   const { merchant, state } = record;
-  const open = config.channels.length > 0 ? await openOutbox(store, merchant.mchid, record.deliveries) : null;
-  const lists = reading.ok ? reading.lists : null;
-  const damaged = lists?.damaged;
-  const announced = damaged === undefined ? undefined : announcedBefore(open, state.last_success_at);
-  const merge =
-    lists === null ? null : mergeComplaints(lists.stored, lists.fresh, new Date(now).toISOString(), state.last_success_at, announced);
-  if (merge !== null && merge.recovered.length > 0)
-    logEvent("poll", { mchid: merchant.mchid, outcome: "recovered", recovered: merge.recovered.length });
-  // Without channels nothing is worked out, and the list may change under a bound: it is not known any more.
-  let nextFollowUp: NextFollowUp | null = null;
-  if (open !== null) {
-    const known = merge?.complaints ?? null;
-    const served = (kept: Kept) => complaintOf(merchant.mchid, kept, next.last_success_at);
-    await queueAlerts(tick, merchant, open, {
-      newComplaints: (merge?.added ?? []).map(served),
-      watcher: watcherTransition(state, next, config.alertAfterFailures),
-      state: next,
-      complaints: async () => known ?? complaintsOf(store, merchant.mchid),
-    });
-    const resolved = (merge?.vanished ?? []).map(served);
-    if (known !== null || (await followUpsDue(config, store, merchant, state.next_follow_up, open.outbox, now))) {
-      const { followUps, next: bound } = await loadFollowUps(
-        config,
-        store,
-        merchant,
-        open.outbox,
-        known,
-        resolved,
-        next.last_success_at,
-        now,
-      );
-      if (enqueueFollowUps(open.outbox, followUps, config.channels)) open.changed = true;
-      nextFollowUp = bound;
-    } else {
-      nextFollowUp = state.next_follow_up;
-    }
-  }
-  return { open, merge, damaged, outdated: lists?.outdated ?? false, nextFollowUp };
+  const merge = reading.ok ? mergeComplaints(reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at) : null;
+  const unreadable = reading.ok ? reading.unreadable : null;
+  const added = (merge?.added ?? []).filter((k) => unreadable === null || madeSince(k, state.last_success_at));
+  if (config.channels.length === 0) return { open: null, merge, unreadable, added };
+  const open = await openOutbox(store, merchant.mchid, record.deliveries);
+  if ("code" in open) return { code: open.code, message: open.message };
+  const toComplaint = (kept: StoredComplaint) => complaintOf(merchant.mchid, kept, next.last_success_at);
+  await queueAlerts(tick, merchant, open, {
+    newComplaints: added.map(toComplaint),
+    watcher,
+    state: next,
+    complaints: merge?.complaints ?? null,
+    resolved: (merge?.vanished ?? []).map(toComplaint),
+    lastSuccessAt: next.last_success_at,
+  });
+  return { open, merge, unreadable, added };
 }
 
 /**
  * A poll's writes, in this order and each key at most once (KV takes one write per key per second):
  * 1. `outbox:` when alerts were queued: before the complaints that cause them, so a crash in between neither
  *    loses an alert (the next poll finds the complaints new again) nor doubles one (entries are keyed);
- * 2. `complaints:` when the list changed (or its stored value was damaged or of an older layout); then the alerts
- *    are sent;
+ * 2. `complaints:` when the list changed (an unreadable one set aside first); then the alerts are sent;
  * 3. `status:`, last, in {@link pollOne}: the outcome and what sending did.
+ * @returns where an unreadable list was set aside (null: it was readable).
  */
-async function writeInOrder(tick: Tick, mchid: string, { open, merge, damaged, outdated }: Changes): Promise<Written | null> {
+async function writeInOrder(tick: Tick, mchid: string, { open, merge, unreadable }: PollWrites): Promise<Rebuilt | null> {
   const { store, now } = tick;
   if (open?.changed) await writeOutbox(store, open, now);
-  if (damaged !== undefined) await store.preserve(complaintsKey(mchid), damaged, now);
-  let written: Written | null = null;
-  if (merge !== null && (merge.changed || damaged !== undefined || outdated)) {
-    const list = merge.changed ? merge.complaints : newestFirst(merge.complaints);
-    const plain = list.every((k) => !readExactly(k.raw));
-    written = await store.save(complaintsKey(mchid), COMPLAINTS, list, now, plain);
+  const rebuilt =
+    unreadable === null ? null : { at: new Date(now).toISOString(), aside: await store.setAside(complaintsKey(mchid), unreadable, now) };
+  if (merge !== null && (merge.changed || rebuilt !== null)) {
+    const plain = merge.complaints.every((k) => !readExactly(k.raw));
+    await store.save(complaintsKey(mchid), COMPLAINTS, merge.complaints, now, plain);
   }
   if (open !== null) {
     await sendAlerts(tick, open);
     await foldIfLarge(store, open, now);
   }
-  return written;
-}
-
-/** What the next poll may skip: this answer, merged into the list as it is stored now (null: nothing to skip by). */
-function mergedAnswer(reading: Reading & { ok: true }, written: Written | null): MergedAnswer | null {
-  const list = written ?? reading.stored;
-  return reading.fingerprint === null || list === null ? null : { fingerprint: reading.fingerprint, rev: list.rev, length: list.length };
+  return rebuilt;
 }
 
 /** One merchant's poll: read, prepare, write in order, then the status; every failure becomes its outcome. */
@@ -287,46 +205,46 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   const intervalMs = config.pollIntervalSeconds * 1000;
 
   const reading = await read(tick, record).catch(
-    (error: unknown): Reading => ({ ok: false, signature: null, outcome: storageFailure(error) }),
+    (error: unknown): AnswerAndList => ({ ok: false, signature: null, outcome: storageFailure(error) }),
   );
   let outcome: Outcome = reading.ok ? { ok: true, transient: false, error: null } : reading.outcome;
-  const signature = signatureAfter(mchid, state.signature, reading.signature);
-  let next: PollState = { ...nextState(state, outcome, now, intervalMs), signature };
-  let changes: Changes | null = null;
+  const signature = signatureAfter(mchid, state.signature, reading.signature, now);
+  const watched = watcherTransition(state, { ...nextState(state, outcome, now, intervalMs), signature }, config.alertAfterFailures);
+  let next = watched.state;
+  let writes: PollWrites | null = null;
+  let failed: Outcome | null = null;
   try {
-    changes = await prepare(tick, record, reading, next);
-    const written = await writeInOrder(tick, mchid, changes);
-    // Only once every write succeeded: after a failure (below) the next poll diffs the list again.
-    if (reading.ok) next = { ...next, merged_answer: mergedAnswer(reading, written) };
-    next = { ...next, next_follow_up: changes.nextFollowUp };
+    const prepared = await prepare(tick, record, reading, next, watched.event);
+    if ("code" in prepared) {
+      failed = { ok: false, transient: false, error: prepared };
+    } else {
+      writes = prepared;
+      const rebuilt = await writeInOrder(tick, mchid, writes);
+      if (rebuilt !== null) {
+        next = { ...next, rebuilt };
+        logEvent("poll", { mchid, outcome: "rebuilt", aside: rebuilt.aside, total: writes.merge?.complaints.length ?? 0 });
+      }
+    }
   } catch (error) {
-    outcome =
-      error instanceof OutboxFormatError
-        ? { ok: false, transient: false, error: { code: error.code, message: error.message } }
-        : storageFailure(error);
-    // What was queued may not be stored: the next tick works the follow-ups out again.
-    next = { ...nextState(state, outcome, now, intervalMs), failing_alerted: state.failing_alerted, signature, next_follow_up: null };
+    failed = storageFailure(error);
   }
-  const saved = await saveStatus(
-    store,
-    mchid,
-    { state: next, deliveries: changes?.open?.deliveries ?? record.deliveries },
-    record.rev,
-    now,
-  );
+  if (failed !== null) {
+    outcome = failed;
+    // Nothing of the watcher's transition is stored: the alert that goes with it may not be.
+    next = { ...nextState(state, outcome, now, intervalMs), signature };
+  }
+  const saved = await saveStatus(store, mchid, { state: next, deliveries: writes?.open?.deliveries ?? record.deliveries }, record.rev, now);
 
-  const merge = outcome.ok ? (changes?.merge ?? null) : null;
+  const merge = outcome.ok ? (writes?.merge ?? null) : null;
   const result: PollResult = outcome.ok
-    ? { mchid, outcome: "ok", new: merge?.added.length ?? 0, vanished: merge?.vanished.length ?? 0, error: null }
+    ? { mchid, outcome: "ok", new: writes?.added.length ?? 0, vanished: merge?.vanished.length ?? 0, error: null }
     : { mchid, outcome: "error", new: 0, vanished: 0, error: outcome.error };
   logEvent("poll", {
     mchid,
     outcome: result.outcome,
     new: result.new,
     vanished: result.vanished,
-    // Null when the answer was the one already merged: the list was not read.
     total: merge?.complaints.length ?? null,
-    same_answer: reading.ok && reading.lists === null,
     error: result.error?.code ?? null,
     // Under RESPONSE_SIGNATURE=report an answer that did not verify is stored: this says so on every poll.
     signature: signature?.result ?? null,

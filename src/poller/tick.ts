@@ -13,7 +13,7 @@ import { Outbound } from "../outbound";
 import { Store } from "../store";
 import { enqueuePolls } from "./fan-out";
 import { type MerchantRecord, type PollResult, planPoll, pollMerchants } from "./poll";
-import { tendAlerts } from "./retry";
+import { tendAlerts } from "./tend-alerts";
 import type { Tick } from "./tick-context";
 
 export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {

@@ -5,7 +5,8 @@ import { ProductionKv } from "../../test/support/production-kv";
 import { HANDLED, noMarks, withMark } from "../domain/handled";
 import type { Merchant } from "../domain/merchant";
 import { handledKey, Store } from "../store";
-import { changeMark, currentMarks, MarkNotSaved, markFor } from "./marks";
+import { changeMarkAndKeep as changeMark, currentMarks } from "./cache";
+import { MarkNotSaved, markFor } from "./marks";
 
 const now = Date.parse("2026-05-01T10:00:00Z");
 const mark = { at: "2026-05-01T10:00:00.000Z", note: "called back" };
@@ -55,7 +56,7 @@ describe("currentMarks", () => {
     const { kv, merchants, mchid } = fixture();
     expect(markFor(await currentMarks(kv.kv, merchants, now), complaintOf(mchid, "1"))).toBeNull();
     // Written straight to KV: this isolate's write count does not change.
-    await env.COMPLAINTS.put(handledKey(mchid), JSON.stringify({ format: 1, rev: "elsewhere", marks: { "1": mark } }));
+    await env.COMPLAINTS.put(handledKey(mchid), JSON.stringify({ format: 2, rev: "elsewhere", marks: { "1": mark } }));
     expect(markFor(await currentMarks(kv.kv, merchants, now + 10_000), complaintOf(mchid, "1"))).toBeNull();
     expect(markFor(await currentMarks(kv.kv, merchants, now + 30_000), complaintOf(mchid, "1"))).toEqual(mark);
   });

@@ -1,24 +1,12 @@
 /**
  * The handled marks of every merchant (`handled:{mchid}`), which only the HTTP side reads and writes: read apart
- * from the snapshot, kept in the isolate at most {@link MARKS_TTL_MS} (the snapshot may be kept for hours, but a
- * mark made in another isolate must show within a minute), and merged into each answer when it is built. A
- * mark written in this isolate shows at once. One KV read per merchant per 30 s per isolate at most.
+ * from the snapshot and merged into each answer when it is built. How long an isolate keeps them is `cache.ts`'s.
  * @module
- * @see https://developers.cloudflare.com/kv/api/read-key-value-pairs/#cachettl-parameter
  */
 
 import type { Complaint } from "../domain/complaint";
 import { HANDLED, type HandledMark, type Marks, markOf, noMarks, withMark } from "../domain/handled";
-import type { Merchant } from "../domain/merchant";
-import { handledKey, localWriteCount, type StorageError, Store, type Stored, writeTwice } from "../store";
-
-/** How long this isolate keeps a merchant's marks. */
-export const MARKS_TTL_MS = 30_000;
-/**
- * Cloudflare's smallest edge cache time for KV reads (the default is 60 s): the freshest copy KV gives, for
- * the reads that serve answers and for the read before a write alike.
- */
-const KV_CACHE_TTL_S = 30;
+import { handledKey, type StorageError, type Store, type Stored, writeTwice } from "../store";
 
 export interface MerchantMarks {
   marks: Marks;
@@ -54,50 +42,12 @@ export function markFor(view: MarksView, c: Complaint): HandledMark | null {
 function fromStored(stored: Stored<Marks>): MerchantMarks {
   if (stored.kind === "absent") return { marks: noMarks(), rev: "absent", error: null };
   if (stored.kind === "unreadable") return { marks: noMarks(), rev: "unreadable", error: stored.error };
-  return { marks: stored.value, rev: stored.rev, error: stored.damage?.error ?? null };
+  return { marks: stored.value, rev: stored.rev, error: null };
 }
 
-interface Entry {
-  loaded: Promise<MerchantMarks>;
-  /** {@link localWriteCount} when read: any write in this isolate since makes the copy stale. */
-  writes: number;
-  expires: number;
-}
-
-const caches = new WeakMap<KVNamespace, Map<string, Entry>>();
-
-function cacheOf(kv: KVNamespace): Map<string, Entry> {
-  let cache = caches.get(kv);
-  if (cache === undefined) {
-    cache = new Map();
-    caches.set(kv, cache);
-  }
-  return cache;
-}
-
-function remember(kv: KVNamespace, mchid: string, marks: MerchantMarks, now: number): void {
-  cacheOf(kv).set(mchid, { loaded: Promise.resolve(marks), writes: localWriteCount(), expires: now + MARKS_TTL_MS });
-}
-
-function merchantMarks(kv: KVNamespace, mchid: string, now: number): Promise<MerchantMarks> {
-  const cache = cacheOf(kv);
-  const writes = localWriteCount();
-  const cached = cache.get(mchid);
-  if (cached !== undefined && cached.writes === writes && now < cached.expires) return cached.loaded;
-  const loaded = new Store(kv).load(handledKey(mchid), HANDLED, KV_CACHE_TTL_S).then(fromStored);
-  const entry: Entry = { loaded, writes, expires: now + MARKS_TTL_MS };
-  cache.set(mchid, entry);
-  loaded.catch(() => {
-    if (cache.get(mchid) === entry) cache.delete(mchid);
-  });
-  return loaded;
-}
-
-/** Every merchant's marks, from this isolate's copy while it is younger than {@link MARKS_TTL_MS}. */
-export async function currentMarks(kv: KVNamespace, merchants: readonly Merchant[], now = Date.now()): Promise<MarksView> {
-  const loaded = await Promise.all(merchants.map((m) => merchantMarks(kv, m.mchid, now)));
-  const byMerchant = new Map(merchants.map((m, i) => [m.mchid, loaded[i] as MerchantMarks]));
-  return { byMerchant, revision: merchants.map((m) => `${m.mchid}=${byMerchant.get(m.mchid)?.rev}`).join(",") };
+/** A merchant's marks as KV holds them now, or as the edge saw them up to 30 s ago. */
+export async function loadMarks(store: Store, mchid: string): Promise<MerchantMarks> {
+  return fromStored(await store.loadRecent(handledKey(mchid), HANDLED));
 }
 
 /** A change of the marks that could not be stored; its message is for the caller (no stack, no key). */
@@ -110,33 +60,29 @@ export class MarkNotSaved extends Error {
  * the change and writes them back, one write. KV refuses a second write of a key within a second (another
  * change of the same merchant's marks, from this isolate or another): then, once, it waits a second, reads
  * again, applies the change to what it finds and writes. Un-marking an unmarked complaint writes nothing.
- * An unreadable value is kept aside under `corrupt:handled:{mchid}:{ms}` before it is replaced; a value in a
+ * An unreadable value is set aside under `corrupt:handled:{mchid}:{ms}` before it is replaced; a value in a
  * newer layout is never replaced.
+ * @returns the merchant's marks as they now stand.
  * @throws MarkNotSaved when neither try was stored.
  */
-export async function changeMark(kv: KVNamespace, mchid: string, id: string, mark: HandledMark | null, now: number): Promise<void> {
-  const store = new Store(kv);
+export async function changeMark(store: Store, mchid: string, id: string, mark: HandledMark | null, now: number): Promise<MerchantMarks> {
   const key = handledKey(mchid);
-  let preserved = false;
-  const apply = async (): Promise<void> => {
+  let setAside = false;
+  const apply = async (): Promise<MerchantMarks> => {
     // Fresh, not the edge's copy: the change is applied to what KV holds now.
     const current = await store.load(key, HANDLED);
     if (current.kind === "unreadable" && current.error.code === "storage_format") {
       throw new MarkNotSaved(`${current.error.message}: a newer version of this Worker wrote it, so it is left as it is`);
     }
     const marks = current.kind === "ok" ? current.value : noMarks();
-    if (mark === null && markOf(marks, id) === null) {
-      remember(kv, mchid, fromStored(current), now);
-      return;
-    }
-    const damaged = current.kind === "unreadable" ? current.text : current.kind === "ok" ? current.damage?.text : undefined;
-    if (damaged !== undefined && !preserved) {
-      await store.preserve(key, damaged, now);
-      preserved = true;
+    if (mark === null && markOf(marks, id) === null) return fromStored(current);
+    if (current.kind === "unreadable" && !setAside) {
+      await store.setAside(key, current.text, now);
+      setAside = true;
     }
     const next = withMark(marks, id, mark);
-    const { rev } = await store.save(key, HANDLED, next, now);
-    remember(kv, mchid, { marks: next, rev, error: null }, now);
+    const rev = await store.save(key, HANDLED, next, now);
+    return { marks: next, rev, error: null };
   };
   try {
     return await writeTwice(apply, (error) => error instanceof MarkNotSaved);

@@ -10,6 +10,7 @@ import { type HandledMark, type ListedComplaint, lean, type ServedComplaint, ser
 import { comparePositions, type Position } from "../domain/order";
 import { beijingDayStart, DAY_MS, isRealTime } from "../domain/time";
 import { md5 } from "../md5";
+import { oncePer } from "./cache";
 import { type MarksView, markFor, NO_MARKS } from "./marks";
 import type { Snapshot } from "./snapshot";
 
@@ -32,6 +33,10 @@ export interface ListQuery {
   raw: boolean;
 }
 
+/**
+ * A bad query parameter, named. The reader sits below the HTTP layer and cannot throw its `HttpError`: app.onError
+ * answers this one as a 400 `bad_request` with `parameter`.
+ */
 export class QueryError extends Error {
   override readonly name = "QueryError";
   readonly code = "bad_request";
@@ -154,20 +159,8 @@ export function parseListQuery(params: URLSearchParams, mchids: ReadonlySet<stri
 }
 
 const SEARCHED = ["body", "out_trade_no", "order_id", "id"] as const;
-const lowered = new WeakMap<Snapshot, string[]>();
-
-/**
- * The searched fields of every complaint, lower-cased once per snapshot (on its first search): a snapshot
- * serves many requests, and lower-casing thousands of bodies on each would spend the request's CPU.
- */
-function searchFields(snapshot: Snapshot): string[] {
-  let fields = lowered.get(snapshot);
-  if (fields === undefined) {
-    fields = snapshot.complaints.flatMap((c) => SEARCHED.map((k) => c[k].toLowerCase()));
-    lowered.set(snapshot, fields);
-  }
-  return fields;
-}
+/** The searched fields of every complaint, lower-cased once per snapshot (on its first search). */
+const searchFields = oncePer((snapshot: Snapshot): string[] => snapshot.complaints.flatMap((c) => SEARCHED.map((k) => c[k].toLowerCase())));
 
 function matches(snapshot: Snapshot, marks: MarksView, i: number, f: Filter): boolean {
   const c = snapshot.complaints[i] as Complaint;

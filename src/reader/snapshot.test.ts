@@ -2,14 +2,14 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ProductionKv } from "../../test/support/production-kv";
+import { HOUR, MINUTE } from "../../test/support/time";
 import type { Merchant } from "../domain/merchant";
 import { noDeliveries, type Outbox, type OutboxEntry } from "../domain/outbox";
 import { INITIAL_STATE, type PollState, STATUS } from "../domain/poll-state";
 import { Store, statusKey } from "../store";
-import { currentSnapshot, freshUntil, type MerchantView, type Snapshot } from "./snapshot";
+import { currentSnapshot, freshUntil } from "./cache";
+import type { MerchantView, Snapshot } from "./snapshot";
 
-const MIN = 60_000;
-const HOUR = 60 * MIN;
 const now = Date.parse("2026-05-01T10:00:00Z");
 const iso = (ms: number): string => new Date(ms).toISOString();
 const merchant: Merchant = { mchid: "100", key: "k", name: null };
@@ -47,28 +47,28 @@ function pending(nextAttempt: number): Outbox {
 
 describe("freshUntil", () => {
   it("Should keep a copy 60 s while a merchant was never polled, is due, or could not be read", () => {
-    expect(freshUntil(snapshotOf({ state: null }), now)).toBe(now + MIN);
-    expect(freshUntil(snapshotOf({ state: { ...INITIAL_STATE } }), now)).toBe(now + MIN);
-    expect(freshUntil(snapshotOf({ state: polled(now - 4 * HOUR, now) }), now)).toBe(now + MIN);
+    expect(freshUntil(snapshotOf({ state: null }), now)).toBe(now + MINUTE);
+    expect(freshUntil(snapshotOf({ state: { ...INITIAL_STATE } }), now)).toBe(now + MINUTE);
+    expect(freshUntil(snapshotOf({ state: polled(now - 4 * HOUR, now) }), now)).toBe(now + MINUTE);
     const unreadable = { code: "storage_corrupt" as const, message: "x", key: "complaints:100" };
-    expect(freshUntil(snapshotOf({ state: polled(now - HOUR, now + 3 * HOUR), storageErrors: [unreadable] }), now)).toBe(now + MIN);
+    expect(freshUntil(snapshotOf({ state: polled(now - HOUR, now + 3 * HOUR), storageErrors: [unreadable] }), now)).toBe(now + MINUTE);
   });
 
   it("Should keep a copy until 2 min before the next poll is due, at most 2 h", () => {
-    expect(freshUntil(snapshotOf({ state: polled(now - 3 * HOUR, now + HOUR) }), now)).toBe(now + HOUR - 2 * MIN);
+    expect(freshUntil(snapshotOf({ state: polled(now - 3 * HOUR, now + HOUR) }), now)).toBe(now + HOUR - 2 * MINUTE);
     expect(freshUntil(snapshotOf({ state: polled(now - HOUR, now + 3 * HOUR) }), now)).toBe(now + 2 * HOUR);
   });
 
   it("Should read again 5 min after a poll began, when its values are surely everywhere", () => {
-    expect(freshUntil(snapshotOf({ state: polled(now - MIN, now + 4 * HOUR - MIN) }), now)).toBe(now + 4 * MIN);
-    expect(freshUntil(snapshotOf({ state: polled(now - 4.5 * MIN, now + 4 * HOUR) }), now)).toBe(now + MIN);
+    expect(freshUntil(snapshotOf({ state: polled(now - MINUTE, now + 4 * HOUR - MINUTE) }), now)).toBe(now + 4 * MINUTE);
+    expect(freshUntil(snapshotOf({ state: polled(now - 4.5 * MINUTE, now + 4 * HOUR) }), now)).toBe(now + MINUTE);
   });
 
   it("Should take the earliest merchant, and an alert retry that will write the status", () => {
     const calm = { state: polled(now - HOUR, now + 3 * HOUR) };
-    const soon = { state: polled(now - 3.5 * HOUR, now + 30 * MIN) };
-    expect(freshUntil(snapshotOf(calm, soon), now)).toBe(now + 28 * MIN);
-    expect(freshUntil(snapshotOf({ ...calm, outbox: pending(now + 10 * MIN) }), now)).toBe(now + 8 * MIN);
+    const soon = { state: polled(now - 3.5 * HOUR, now + 30 * MINUTE) };
+    expect(freshUntil(snapshotOf(calm, soon), now)).toBe(now + 28 * MINUTE);
+    expect(freshUntil(snapshotOf({ ...calm, outbox: pending(now + 10 * MINUTE) }), now)).toBe(now + 8 * MINUTE);
   });
 });
 
@@ -85,13 +85,13 @@ describe("currentSnapshot", () => {
     kv.reads = 0;
     await currentSnapshot(kv.kv, [merchant], false, now);
     expect(kv.reads).toBe(2);
-    await currentSnapshot(kv.kv, [merchant], false, now + 90 * MIN);
+    await currentSnapshot(kv.kv, [merchant], false, now + 90 * MINUTE);
     expect(kv.reads).toBe(2);
-    await currentSnapshot(kv.kv, [merchant], false, now + 2 * HOUR + MIN);
+    await currentSnapshot(kv.kv, [merchant], false, now + 2 * HOUR + MINUTE);
     expect(kv.reads).toBe(4);
     kv.nextInvocation();
     await store.save(statusKey(merchant.mchid), STATUS, { state: polled(now, now + 4 * HOUR), deliveries: noDeliveries() }, now);
-    await currentSnapshot(kv.kv, [merchant], false, now + 2 * HOUR + 2 * MIN);
+    await currentSnapshot(kv.kv, [merchant], false, now + 2 * HOUR + 2 * MINUTE);
     expect(kv.reads).toBe(6);
   });
 });

@@ -11,7 +11,7 @@ import { type Browser, chromium } from "playwright-core";
 import { fixtureComplaints } from "../../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../../sandbox/server";
-import { configWithoutAssets, startWranglerDev, type WranglerDev } from "./wrangler-dev";
+import { configWithoutAssets, releasePort, reservePort, startWranglerDev, type WranglerDev } from "./wrangler-dev";
 
 /** `CHROMIUM_PATH` overrides it (e.g. `/usr/bin/chromium-browser`). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -66,7 +66,8 @@ export interface DashboardStack {
   /**
    * Fires the cron with a chosen `scheduledTime` (miniflare's `/cdn-cgi/handler/scheduled?time=`), through a
    * `wrangler dev` without the assets on the same state (see {@link configWithoutAssets}): the Worker is stopped
-   * meanwhile and started again on its port, so an open page keeps working after a reload or a refresh.
+   * meanwhile and started again on its port (reserved for the stack's life), so an open page keeps working after a
+   * reload or a refresh.
    */
   fireCronAt(epochMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -109,12 +110,16 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     vars.PAYJS_KEY = SANDBOX_MERCHANT.key;
   }
   Object.assign(vars, options.vars);
+  // The Worker's port, held for the stack's whole life: fireCronAt starts the Worker on it again, and meanwhile no
+  // other test process (e.g. another test file run in parallel) may be handed it.
+  const port = await reservePort();
   let current: WranglerDev;
   try {
-    current = await startWranglerDev({ persistTo: persistDir, vars });
+    current = await startWranglerDev({ persistTo: persistDir, vars, port });
   } catch (error) {
     await sandbox.close();
     rmSync(persistDir, { recursive: true, force: true });
+    releasePort(port);
     throw error;
   }
   /** What the Worker's earlier runs (and the cron runs without assets) printed. */
@@ -143,7 +148,6 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
     worker,
     fireCron: () => hit(current.url, `/__scheduled?cron=${CRON}`),
     async fireCronAt(epochMs) {
-      const { port } = current;
       earlier.push(current.output());
       await current.stop();
       try {
@@ -162,6 +166,7 @@ export async function startDashboardStack(options: DashboardStackOptions = {}): 
       await worker.stop();
       await sandbox.close();
       rmSync(persistDir, { recursive: true, force: true });
+      releasePort(port);
     },
   };
 }

@@ -1,19 +1,22 @@
 /**
- * `wrangler dev` as a child process, for process-level tests (end to end, browser, load): started on free
- * ports with the given vars, awaited until `/healthz` answers, stopped by its PID with its whole process
- * group (wrangler, workerd, esbuild), with its stdout/stderr captured so a failing test can show them.
+ * `wrangler dev` as a child process, for process-level tests (end to end, browser, load): started on reserved
+ * ports (see {@link reservePort}) with the given vars, awaited until `/healthz` answers, stopped by its PID with its
+ * whole process group (wrangler, workerd, esbuild), with its stdout/stderr captured so a failing test can show them.
  *
  * The developer's own `.dev.vars` / `.env` never leak in: wrangler is always given `--env-file` (a temp file
  * holding `secrets`, possibly empty), which replaces both.
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { randomInt } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { processAlive } from "../../scripts/processes";
 import { writeWranglerConfig } from "../../scripts/wrangler-config";
+import { HOUR } from "./time";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 export const WRANGLER_BIN = join(PROJECT_ROOT, "node_modules/.bin/wrangler");
@@ -25,7 +28,7 @@ export interface WranglerDevOptions {
   secrets?: Record<string, string>;
   /** `--persist-to`: local KV state; default a fresh temp dir, removed on stop. */
   persistTo?: string;
-  /** Default: a free port. */
+  /** Default: a port reserved for this run (see {@link reservePort}) and released by `stop()`; a port given here stays the caller's. */
   port?: number;
   /** More wrangler arguments. */
   extraArgs?: string[];
@@ -75,6 +78,90 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   });
 }
 
+/**
+ * Where the ports {@link reservePort} hands out are recorded, one file per port holding the owner's PID: shared by
+ * every test process on the machine (parallel test files, another person's run), so none is handed out twice.
+ */
+const PORT_LOCKS = join(tmpdir(), "payjs-watch-test-ports");
+/** Reserved ports are picked here, below Linux's ephemeral range (32768–60999), which the OS's own choices come from. */
+const PORT_RANGE = { low: 20_000, high: 30_000 } as const;
+/** A lock whose owner is gone and that is older than this is removed (a test process killed before its exit hook). */
+const STALE_LOCK_MS = HOUR;
+const heldPorts = new Set<number>();
+
+/** Whether {@link PORT_RANGE} is clear of the OS's ephemeral ports (unknown off Linux: assumed so, as on macOS and Windows). */
+function rangeOutsideEphemeral(): boolean {
+  try {
+    const [low = 0, high = 0] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    return high < PORT_RANGE.low || low >= PORT_RANGE.high;
+  } catch {
+    return true;
+  }
+}
+
+/** Removes the locks of test processes that are gone, once per process. */
+let swept = false;
+function sweepStaleLocks(): void {
+  if (swept) return;
+  swept = true;
+  for (const name of readdirSync(PORT_LOCKS)) {
+    const path = join(PORT_LOCKS, name);
+    try {
+      const owner = Number(readFileSync(path, "utf8"));
+      if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS && !processAlive(owner)) rmSync(path, { force: true });
+    } catch {
+      // Removed meanwhile by its owner or another sweep.
+    }
+  }
+}
+
+/** Takes the lock of `port`; false when another process (or this one) holds it. */
+function lockPort(port: number): boolean {
+  mkdirSync(PORT_LOCKS, { recursive: true });
+  sweepStaleLocks();
+  try {
+    writeFileSync(join(PORT_LOCKS, String(port)), String(process.pid), { flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+  heldPorts.add(port);
+  installExitHook();
+  return true;
+}
+
+/** Gives back a port from {@link reservePort}; idempotent, and a no-op for a port this process does not hold. */
+export function releasePort(port: number): void {
+  if (!heldPorts.delete(port)) return;
+  rmSync(join(PORT_LOCKS, String(port)), { force: true });
+}
+
+async function canListen(port: number, host: string): Promise<boolean> {
+  return new Promise((resolveListen) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", () => resolveListen(false));
+    server.listen(port, host, () => server.close(() => resolveListen(true)));
+  });
+}
+
+/**
+ * A port for a `wrangler dev` that no other test process will be handed until {@link releasePort}: locked in a
+ * directory every test process shares, picked outside the OS's ephemeral range when that range is known to leave
+ * room (else as {@link freePort} picks), and free when handed out. Unlike a port from {@link freePort}, it stays
+ * the caller's while nothing listens on it, e.g. while a Worker is stopped to be started again on the same port.
+ */
+export async function reservePort(host = "127.0.0.1"): Promise<number> {
+  const outside = rangeOutsideEphemeral();
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = outside ? PORT_RANGE.low + randomInt(PORT_RANGE.high - PORT_RANGE.low) : await freePort(host);
+    if (!lockPort(port)) continue;
+    if (await canListen(port, host)) return port;
+    releasePort(port); // another program listens there
+  }
+  throw new Error(`no port could be reserved (locks in ${PORT_LOCKS})`);
+}
+
 /** The environment for a wrangler child: no telemetry, no `request.cf` download. */
 export function wranglerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -103,7 +190,7 @@ export function processGroupAlive(pgid: number): boolean {
   }
 }
 
-export { processAlive } from "../../scripts/processes";
+export { processAlive };
 
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
@@ -135,15 +222,22 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // A crashed test run must not leave a wrangler (and its workerd) behind.
+  // A crashed test run must not leave a wrangler (and its workerd) behind, nor its ports reserved.
   process.once("exit", () => {
     for (const pgid of running) killGroup(pgid, "SIGKILL");
+    for (const port of [...heldPorts]) releasePort(port);
   });
 }
 
 export async function startWranglerDev(options: WranglerDevOptions = {}): Promise<WranglerDev> {
-  const port = options.port ?? (await freePort());
-  const inspectorPort = await freePort();
+  const ownPorts: number[] = [];
+  const reserve = async (): Promise<number> => {
+    const reserved = await reservePort();
+    ownPorts.push(reserved);
+    return reserved;
+  };
+  const port = options.port ?? (await reserve());
+  const inspectorPort = await reserve();
   const scratch = mkdtempSync(join(tmpdir(), "wrangler-dev-"));
   const envFile = join(scratch, "test.env");
   writeFileSync(
@@ -184,7 +278,11 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
     detached: true, // its own process group, so stop() reaches workerd too
   });
   const pid = child.pid;
-  if (pid === undefined) throw new Error("wrangler dev did not start");
+  if (pid === undefined) {
+    for (const reserved of ownPorts) releasePort(reserved);
+    rmSync(scratch, { recursive: true, force: true });
+    throw new Error("wrangler dev did not start");
+  }
   running.add(pid);
   installExitHook();
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
@@ -204,6 +302,7 @@ export async function startWranglerDev(options: WranglerDevOptions = {}): Promis
       await stopProcessGroup(pid);
       await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 2000))]);
       running.delete(pid);
+      for (const reserved of ownPorts) releasePort(reserved);
       rmSync(scratch, { recursive: true, force: true });
     })();
     return stopped;

@@ -7,7 +7,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { equalsConstantTime } from "../../constant-time";
-import { jsonError } from "../errors";
+import { HttpError } from "../errors";
 import type { AppEnv, Role } from "../types";
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
@@ -16,22 +16,24 @@ export function requireRole(needed: Role): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const { readTokens, adminToken } = c.get("config");
     if (readTokens.length === 0 && adminToken === null) {
-      return jsonError(c, 503, "not_configured", "No API token is configured: set API_TOKENS or ADMIN_TOKEN");
+      throw new HttpError(503, "not_configured", "No API token is configured: set API_TOKENS or ADMIN_TOKEN");
     }
     const match = BEARER.exec(c.req.header("authorization") ?? "");
     if (match === null) {
-      c.header("WWW-Authenticate", 'Bearer realm="payjs-complaint-watch"');
-      return jsonError(c, 401, "unauthorized", "Send Authorization: Bearer <token>");
+      throw new HttpError(401, "unauthorized", "Send Authorization: Bearer <token>", {
+        headers: { "WWW-Authenticate": 'Bearer realm="payjs-complaint-watch"' },
+      });
     }
     const token = match[1] as string;
     const isAdmin = adminToken !== null && equalsConstantTime(token, adminToken);
     let isReader = false;
     for (const t of readTokens) isReader = equalsConstantTime(token, t) || isReader;
     if (!isAdmin && !isReader) {
-      c.header("WWW-Authenticate", 'Bearer realm="payjs-complaint-watch", error="invalid_token"');
-      return jsonError(c, 401, "unauthorized", "The token is not valid");
+      throw new HttpError(401, "unauthorized", "The token is not valid", {
+        headers: { "WWW-Authenticate": 'Bearer realm="payjs-complaint-watch", error="invalid_token"' },
+      });
     }
-    if (needed === "admin" && !isAdmin) return jsonError(c, 403, "forbidden", "This needs the admin token");
+    if (needed === "admin" && !isAdmin) throw new HttpError(403, "forbidden", "This needs the admin token");
     c.set("role", isAdmin ? "admin" : "read");
     await next();
   };

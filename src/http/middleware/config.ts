@@ -5,14 +5,14 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { loadConfig } from "../../config";
-import { jsonError } from "../errors";
+import { HttpError } from "../errors";
 import type { AppEnv } from "../types";
 
 export const withConfig: MiddlewareHandler<AppEnv> = async (c, next) => {
   const result = loadConfig(c.env);
   if (!result.ok) {
     const { error } = result;
-    return jsonError(c, 500, error.code, error.message, { setting: error.setting });
+    throw new HttpError(500, error.code, error.message, { setting: error.setting });
   }
   c.set("config", result.config);
   await next();

@@ -12,7 +12,7 @@ import { markFor } from "../../reader/marks";
 import { allMatches, findComplaint, pageSlice, parseFilter, parseListQuery } from "../../reader/query";
 import { conditional } from "../conditional";
 import { servedData } from "../data";
-import { jsonError } from "../errors";
+import { HttpError } from "../errors";
 import { listBody } from "../list-body";
 import { mchidSet } from "../merchants";
 import { methodNotAllowed } from "../method-not-allowed";
@@ -48,11 +48,11 @@ complaintsRoutes.get("/complaints/:id", async (c) => {
   const id = c.req.param("id");
   const mchid = c.req.query("mchid") || null;
   if (mchid !== null && !mchidSet(config).has(mchid)) {
-    return jsonError(c, 404, "not_found", `mchid ${mchid} is not a configured merchant`);
+    throw new HttpError(404, "not_found", `mchid ${mchid} is not a configured merchant`);
   }
   const { snapshot, marks, revision } = await servedData(c);
   const complaint = findComplaint(snapshot, id, mchid);
-  if (complaint === null) return jsonError(c, 404, "not_found", `No complaint ${id}`);
+  if (complaint === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
   return conditional(c, revision, () => c.json({ complaint: served(complaint, markFor(marks, complaint)) }));
 });
 complaintsRoutes.all("/complaints/:id", methodNotAllowed("GET, HEAD"));

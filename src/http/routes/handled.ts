@@ -9,10 +9,10 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { type HandledMark, MAX_NOTE, served } from "../../domain/handled";
 import { logEvent } from "../../log";
-import { changeMark, MarkNotSaved } from "../../reader/marks";
+import { changeMarkAndKeep, currentSnapshot } from "../../reader/cache";
+import { MarkNotSaved } from "../../reader/marks";
 import { findComplaint } from "../../reader/query";
-import { currentSnapshot } from "../../reader/snapshot";
-import { jsonError } from "../errors";
+import { HttpError } from "../errors";
 import { mchidSet } from "../merchants";
 import { methodNotAllowed } from "../method-not-allowed";
 import { requireRole } from "../middleware/auth";
@@ -23,36 +23,38 @@ export const handledRoutes = new Hono<AppEnv>();
 /** Far more than a 500-character note needs even with every character escaped; a bigger body is refused unread. */
 const MAX_BODY_BYTES = 16 * 1024;
 
-type Note = { note: string } | { parameter: "note" | "body"; message: string };
+/** A 400 naming what is wrong with a `PUT` body: the note, or the body as a whole. */
+function badBody(parameter: "note" | "body", message: string): HttpError {
+  return new HttpError(400, "bad_request", message, { parameter });
+}
 
-/** The note of a `PUT` body: `{"note":"…"}`, `{}` or an empty body (no note). */
-function readNote(text: string): Note {
-  if (text.trim() === "") return { note: "" };
+/** The note of a `PUT` body: `{"note":"…"}`, `{}` or an empty body (no note, `""`). */
+function readNote(text: string): string {
+  if (text.trim() === "") return "";
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return { parameter: "body", message: 'The body must be JSON: {"note":"…"} (or empty)' };
+    throw badBody("body", 'The body must be JSON: {"note":"…"} (or empty)');
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return { parameter: "body", message: 'The body must be a JSON object: {"note":"…"}' };
+    throw badBody("body", 'The body must be a JSON object: {"note":"…"}');
   }
   const unknown = Object.keys(body).filter((k) => k !== "note");
-  if (unknown.length > 0) return { parameter: "body", message: `Unknown field ${JSON.stringify(unknown[0])}: the body takes only "note"` };
+  if (unknown.length > 0) throw badBody("body", `Unknown field ${JSON.stringify(unknown[0])}: the body takes only "note"`);
   const { note } = body as { note?: unknown };
-  if (note === undefined) return { note: "" };
-  if (typeof note !== "string") return { parameter: "note", message: "note must be a string" };
+  if (note === undefined) return "";
+  if (typeof note !== "string") throw badBody("note", "note must be a string");
   const length = [...note].length;
-  if (length > MAX_NOTE) return { parameter: "note", message: `note is ${length} characters long; at most ${MAX_NOTE} are kept` };
-  return { note };
+  if (length > MAX_NOTE) throw badBody("note", `note is ${length} characters long; at most ${MAX_NOTE} are kept`);
+  return note;
 }
 
-async function bodyNote(c: Context<AppEnv>): Promise<Note> {
-  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) {
-    return { parameter: "body", message: `The body is larger than ${MAX_BODY_BYTES} bytes` };
-  }
+async function bodyNote(c: Context<AppEnv>): Promise<string> {
+  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES)
+    throw badBody("body", `The body is larger than ${MAX_BODY_BYTES} bytes`);
   const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES) return { parameter: "body", message: `The body is larger than ${MAX_BODY_BYTES} bytes` };
+  if (text.length > MAX_BODY_BYTES) throw badBody("body", `The body is larger than ${MAX_BODY_BYTES} bytes`);
   return readNote(text);
 }
 
@@ -62,28 +64,24 @@ async function change(c: Context<AppEnv>, note: string | null): Promise<Response
   const id = c.req.param("id") as string;
   const mchid = c.req.query("mchid") || null;
   if (mchid !== null && !mchidSet(config).has(mchid)) {
-    return jsonError(c, 404, "not_found", `mchid ${mchid} is not a configured merchant`);
+    throw new HttpError(404, "not_found", `mchid ${mchid} is not a configured merchant`);
   }
   const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants, config.channels.length > 0);
   const complaint = findComplaint(snapshot, id, mchid);
-  if (complaint === null) return jsonError(c, 404, "not_found", `No complaint ${id}`);
+  if (complaint === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
   const now = Date.now();
   const mark: HandledMark | null = note === null ? null : { at: new Date(now).toISOString(), note };
   try {
-    await changeMark(c.env.COMPLAINTS, complaint.mchid, complaint.id, mark, now);
+    await changeMarkAndKeep(c.env.COMPLAINTS, complaint.mchid, complaint.id, mark, now);
   } catch (error) {
     const message = error instanceof MarkNotSaved ? error.message : "KV could not be read or written";
     logEvent("handled", { mchid: complaint.mchid, outcome: "error", error: "storage", message });
-    return jsonError(c, 503, "storage", `The handled mark was not saved: ${message}`);
+    throw new HttpError(503, "storage", `The handled mark was not saved: ${message}`);
   }
   c.header("Cache-Control", "no-store");
   return c.json({ complaint: served(complaint, mark) });
 }
 
-handledRoutes.put("/complaints/:id/handled", requireRole("admin"), async (c) => {
-  const note = await bodyNote(c);
-  if (!("note" in note)) return jsonError(c, 400, "bad_request", note.message, { parameter: note.parameter });
-  return change(c, note.note);
-});
+handledRoutes.put("/complaints/:id/handled", requireRole("admin"), async (c) => change(c, await bodyNote(c)));
 handledRoutes.delete("/complaints/:id/handled", requireRole("admin"), (c) => change(c, null));
 handledRoutes.all("/complaints/:id/handled", methodNotAllowed("PUT, DELETE"));

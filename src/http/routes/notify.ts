@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { send } from "../../notify/send";
-import { jsonError } from "../errors";
+import { HttpError } from "../errors";
 import { methodNotAllowed } from "../method-not-allowed";
 import { requireRole } from "../middleware/auth";
 import type { AppEnv } from "../types";
@@ -15,11 +15,11 @@ export const notifyRoutes = new Hono<AppEnv>();
 notifyRoutes.post("/notify/test", requireRole("admin"), async (c) => {
   const config = c.get("config");
   if (config.channels.length === 0) {
-    return jsonError(c, 503, "not_configured", "No alert channel is configured: set NOTIFY_CHANNELS");
+    throw new HttpError(503, "not_configured", "No alert channel is configured: set NOTIFY_CHANNELS");
   }
   const name = c.req.query("channel") || null;
   const channels = name === null ? config.channels : config.channels.filter((ch) => ch.name === name);
-  if (channels.length === 0) return jsonError(c, 404, "not_found", `No channel named ${name}`);
+  if (channels.length === 0) throw new HttpError(404, "not_found", `No channel named ${name}`);
   const now = Date.now();
   const results = await Promise.all(
     channels.map(async (channel) => {

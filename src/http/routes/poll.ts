@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { Outbound } from "../../outbound";
 import { planPoll, pollMerchants } from "../../poller/poll";
 import { Store } from "../../store";
-import { jsonError } from "../errors";
+import { HttpError } from "../errors";
 import { methodNotAllowed } from "../method-not-allowed";
 import { requireRole } from "../middleware/auth";
 import type { AppEnv } from "../types";
@@ -18,17 +18,18 @@ pollRoutes.post("/poll", requireRole("admin"), async (c) => {
   const config = c.get("config");
   const mchid = c.req.query("mchid") || null;
   const only = mchid === null ? undefined : config.merchants.find((m) => m.mchid === mchid);
-  if (mchid !== null && only === undefined) return jsonError(c, 404, "not_found", `mchid ${mchid} is not a configured merchant`);
+  if (mchid !== null && only === undefined) throw new HttpError(404, "not_found", `mchid ${mchid} is not a configured merchant`);
   if (config.merchants.length === 0) {
-    return jsonError(c, 503, "not_configured", "No PAYJS merchant is configured: set PAYJS_MCHID and PAYJS_KEY, or PAYJS_MERCHANTS");
+    throw new HttpError(503, "not_configured", "No PAYJS merchant is configured: set PAYJS_MCHID and PAYJS_KEY, or PAYJS_MERCHANTS");
   }
   const store = new Store(c.env.COMPLAINTS);
   const now = Date.now();
   const plan = await planPoll(config, store, now, only);
   if (plan.due.length === 0) {
     const seconds = Math.max(1, Math.ceil((plan.nextDueInMs ?? 0) / 1000));
-    c.header("Retry-After", String(seconds));
-    return jsonError(c, 429, "not_due", `No merchant is due; PAYJS asks for one call every few hours. Retry in ${seconds} s`);
+    throw new HttpError(429, "not_due", `No merchant is due; PAYJS asks for one call every few hours. Retry in ${seconds} s`, {
+      headers: { "Retry-After": String(seconds) },
+    });
   }
   const results = await pollMerchants({ config, store, now, outbound: new Outbound() }, plan.due);
   return c.json({ results });

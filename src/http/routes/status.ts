@@ -1,11 +1,11 @@
 /**
  * `GET /api/status`: each merchant's poll bookkeeping and counts, each alert channel's deliveries, and any
- * stored value that could not be read.
+ * stored value that could not be read (or was rebuilt in the last week).
  * @module
  */
 import { Hono } from "hono";
 import { isDue } from "../../domain/poll-state";
-import { statusEntry } from "../../domain/status";
+import { rebuiltNotice, statusEntry } from "../../domain/status";
 import { channelStatus } from "../../notify/outbox";
 import { type MarksView, marksOf } from "../../reader/marks";
 import { conditional } from "../conditional";
@@ -31,7 +31,10 @@ statusRoutes.get("/status", async (c) => {
     c.json({
       merchants: snapshot.merchants.map(({ merchant, state, complaints, storageErrors }) => ({
         ...statusEntry(merchant, state, complaints, now, marksOf(marks, merchant.mchid)),
-        storage_errors: [...storageErrors, ...markErrors(marks, merchant.mchid)].map(({ code, message }) => ({ code, message })),
+        storage_errors: [
+          ...[...storageErrors, ...markErrors(marks, merchant.mchid)].map(({ code, message }) => ({ code, message })),
+          ...rebuiltNotice(state, now),
+        ],
       })),
       channels: channelStatus(
         config.channels,

@@ -1,0 +1,151 @@
+/**
+ * What the reader keeps in the isolate between requests: its one short cut, here alone. Why: a busy dashboard or
+ * front-end asks every few seconds, PAYJS is polled every 4 hours, and the free plan allows 100,000 KV reads a day;
+ * an answer built from the isolate's copy costs no read and little CPU. What is kept, and for how long:
+ * - the snapshot, until the poll schedule says something can change ({@link freshUntil}), or this isolate wrote;
+ * - each merchant's handled marks, {@link MARKS_TTL_MS} at most (a mark made in another isolate shows within a
+ *   minute; one made in this isolate at once);
+ * - what is worked out from a snapshot or one of its complaints ({@link oncePer}): the same snapshot serves every
+ *   request until the next poll, and a poll makes a new one.
+ * @module
+ */
+import type { HandledMark } from "../domain/handled";
+import type { Merchant } from "../domain/merchant";
+import { localWriteCount, Store } from "../store";
+import { changeMark, loadMarks, type MarksView, type MerchantMarks } from "./marks";
+import { loadSnapshot, type Snapshot } from "./snapshot";
+
+/**
+ * How long this isolate keeps its snapshot at least. KV reads may lag writes by 60 s in other locations anyway, and
+ * the edge keeps what it read for 30 s: re-reading sooner mostly brings the same copy back, at a billed read a key.
+ */
+const ISOLATE_TTL_MS = 60_000;
+/** The longest a copy is kept on the strength of the poll schedule; bounds the effect of hand edits in KV. */
+const QUIET_MAX_MS = 2 * 3_600_000;
+/**
+ * A value is trusted to have reached every location (and every edge cache) this long after the poll
+ * that wrote it began: KV's 60 s, the edge's 30 s, and the poll's own upstream call and alert deliveries.
+ */
+const SETTLE_MS = 5 * 60_000;
+/** Kept clear of a due time: the poller's 60 s of cron jitter, and clocks that differ between machines. */
+const DUE_MARGIN_MS = 2 * 60_000;
+/** How long this isolate keeps a merchant's marks. */
+export const MARKS_TTL_MS = 30_000;
+
+/**
+ * Until when this isolate may keep `snapshot`, read at `now`. Only a poll writes a merchant's complaints, and
+ * it polls only once due (`next_poll_at` less the cron jitter, for the cron and `POST /api/poll` alike);
+ * with alert channels, a retry writes the status only once an entry's `next_attempt_at` has come. (A tick that
+ * queues a reminder or digest writes the outbox unannounced: the channels' `pending` counts may lag until the
+ * copy expires; complaints and poll states never do.) So:
+ * - a merchant that is due, never polled, or unreadable: {@link ISOLATE_TTL_MS}, a poll may come any minute;
+ * - a poll that began less than {@link SETTLE_MS} ago: until then, when its values are surely everywhere
+ *   and one more read takes them (what was read before may still predate it);
+ * - otherwise until the next poll (or retry) is due, at most {@link QUIET_MAX_MS}.
+ */
+export function freshUntil(snapshot: Snapshot, now: number): number {
+  let until = now + QUIET_MAX_MS;
+  for (const view of snapshot.merchants) {
+    const state = view.state;
+    if (state === null || state.next_poll_at === null || state.last_attempt_at === null || view.storageErrors.length > 0) {
+      return now + ISOLATE_TTL_MS;
+    }
+    for (const entry of view.outbox?.entries ?? []) {
+      if (entry.state === "pending" && entry.next_attempt_at !== null)
+        until = Math.min(until, Date.parse(entry.next_attempt_at) - DUE_MARGIN_MS);
+    }
+    const settled = Date.parse(state.last_attempt_at) + SETTLE_MS;
+    until = Math.min(until, now < settled ? settled : Date.parse(state.next_poll_at) - DUE_MARGIN_MS);
+  }
+  return Number.isNaN(until) ? now + ISOLATE_TTL_MS : Math.max(until, now + ISOLATE_TTL_MS);
+}
+
+/** A value kept until `expires`, unless this isolate writes anything to KV first. */
+interface Copy<T> {
+  value: Promise<T>;
+  /** {@link localWriteCount} when read: any write in this isolate since makes the copy stale. */
+  writes: number;
+  expires: number;
+}
+
+function isFresh(copy: Copy<unknown> | undefined, now: number): boolean {
+  return copy !== undefined && copy.writes === localWriteCount() && now < copy.expires;
+}
+
+/** Keeps `value` under `key` until `expires`; forgets it if it fails, so the next request reads again. */
+function keep<T>(table: Map<string, Copy<T>>, key: string, value: Promise<T>, expires: number): Copy<T> {
+  const copy: Copy<T> = { value, writes: localWriteCount(), expires };
+  table.set(key, copy);
+  value.catch(() => {
+    if (table.get(key) === copy) table.delete(key);
+  });
+  return copy;
+}
+
+/** Each namespace's copies (tests run many namespaces in one isolate): snapshots by settings, marks by merchant. */
+const tables = new WeakMap<KVNamespace, { snapshots: Map<string, Copy<Snapshot>>; marks: Map<string, Copy<MerchantMarks>> }>();
+
+function tablesOf(kv: KVNamespace) {
+  let t = tables.get(kv);
+  if (t === undefined) {
+    t = { snapshots: new Map(), marks: new Map() };
+    tables.set(kv, t);
+  }
+  return t;
+}
+
+/**
+ * The snapshot, from this isolate's copy while it is fresh ({@link freshUntil}) and this isolate wrote nothing since.
+ * @param alerts whether alert channels are configured: then the outboxes are read too.
+ */
+export function currentSnapshot(kv: KVNamespace, merchants: readonly Merchant[], alerts: boolean, now = Date.now()): Promise<Snapshot> {
+  const { snapshots } = tablesOf(kv);
+  const key = `${alerts}:${merchants.map((m) => m.mchid).join(",")}`;
+  const cached = snapshots.get(key);
+  if (cached !== undefined && isFresh(cached, now)) return cached.value;
+  // One copy per namespace: a change of settings replaces it rather than keeping both.
+  snapshots.clear();
+  const copy = keep(snapshots, key, loadSnapshot(new Store(kv), merchants, alerts), now + ISOLATE_TTL_MS);
+  copy.value.then((loaded) => {
+    copy.expires = freshUntil(loaded, now);
+  }, ignore);
+  return copy.value;
+}
+
+const ignore = (): void => {};
+
+function merchantMarks(kv: KVNamespace, mchid: string, now: number): Promise<MerchantMarks> {
+  const { marks } = tablesOf(kv);
+  const cached = marks.get(mchid);
+  if (cached !== undefined && isFresh(cached, now)) return cached.value;
+  return keep(marks, mchid, loadMarks(new Store(kv), mchid), now + MARKS_TTL_MS).value;
+}
+
+/** Every merchant's marks, from this isolate's copy while it is younger than {@link MARKS_TTL_MS}. */
+export async function currentMarks(kv: KVNamespace, merchants: readonly Merchant[], now = Date.now()): Promise<MarksView> {
+  const loaded = await Promise.all(merchants.map((m) => merchantMarks(kv, m.mchid, now)));
+  const byMerchant = new Map(merchants.map((m, i) => [m.mchid, loaded[i] as MerchantMarks]));
+  return { byMerchant, revision: merchants.map((m) => `${m.mchid}=${byMerchant.get(m.mchid)?.rev}`).join(",") };
+}
+
+/** {@link changeMark}, and the marks it leaves kept in this isolate, so the change shows here at once. */
+export async function changeMarkAndKeep(kv: KVNamespace, mchid: string, id: string, mark: HandledMark | null, now: number): Promise<void> {
+  const changed = await changeMark(new Store(kv), mchid, id, mark, now);
+  keep(tablesOf(kv).marks, mchid, Promise.resolve(changed), now + MARKS_TTL_MS);
+}
+
+/**
+ * `compute`, worked out once per key: for what is derived from a snapshot or one of its complaints, which are never
+ * changed in place (a poll makes a new snapshot), so the value goes with its key.
+ */
+export function oncePer<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const values = new WeakMap<K, V>();
+  return (key) => {
+    let value = values.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      values.set(key, value);
+    }
+    return value;
+  };
+}

@@ -1,0 +1,480 @@
+/**
+ * Handling complaints in the dashboard: marking one handled with a note as the admin and undoing it (the row, the
+ * detail and the status panel's unhandled count following without a reload), what a read token is told, the
+ * handled filter, and each complaint's age, red once it is late.
+ *
+ * Handled marks and ages, on a stack of their own (the marks are state) under REMIND_AFTER_HOURS=2,48. To have
+ * complaints old enough to be late without waiting, the first poll is fired with a `scheduledTime` three hours in
+ * the past (`fireCronAt`), so the 15 fixtures' `first_seen_at` is three hours ago: past the first threshold (2 h),
+ * short of the second. The second poll (`fireCron`, now) brings a complaint first seen now (too young to be late)
+ * and marks one fixture gone (no longer active, so never late); a marked one is not late either. The page's red
+ * class is compared, row by row, with what the served `first_seen_at`, `active`, `handled` and
+ * `remind_after_hours` say, and then with other thresholds served through an intercepted `/api/status`, so the
+ * page is seen to follow the Worker's setting rather than a number of its own. Seen with Debian's Chromium driven by
+ * playwright-core.
+ */
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beijingText as beijingWallClock } from "../sandbox/fixtures";
+import type { ListedComplaint, ServedComplaint } from "../src/domain/handled";
+import { beijingText } from "../src/domain/time";
+import type { ComplaintBody, ListBody, StatusBody } from "./support/api";
+import { ADMIN_TOKEN, type DashboardStack, READ_TOKEN, startDashboardStack } from "./support/browser";
+import {
+  type DashboardBrowser,
+  en,
+  firstMerchant,
+  M1,
+  M2,
+  type PageDocument,
+  type PageStorage,
+  type PageWindow,
+  pattern,
+  RESULTS,
+  SECOND_NAME,
+  signIn,
+  startDashboardBrowser,
+  waitMsg,
+  waitRows,
+  zh,
+} from "./support/dashboard";
+import { HOUR } from "./support/time";
+
+declare const document: PageDocument, localStorage: PageStorage, window: PageWindow;
+
+describe("the dashboard in Chromium: handling complaints, under REMIND_AFTER_HOURS=2,48 with the first poll 3 h ago", () => {
+  const now = Date.now();
+  const { fixtures, goneId } = firstMerchant(now);
+  let hs: DashboardStack;
+  let ui: DashboardBrowser;
+  let hbase: string;
+  const firstPoll = now - 3 * HOUR;
+  const idOf = (i: number): string => String(fixtures[i]?.complaint_id);
+  const freshId = "20269999000000000001";
+  const note = "已电话回访，退款 ¥29.90 <b>已完成</b> & 结案";
+
+  /** `T`: what the route answers (not checked here). */
+  async function call<T = unknown>(
+    path: string,
+    init: { method?: string; token?: string; body?: unknown } = {},
+  ): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${hbase}${path}`, {
+      method: init.method ?? "GET",
+      headers: {
+        authorization: `Bearer ${init.token ?? READ_TOKEN}`,
+        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  /** Every complaint of the first merchant, as the API serves them, newest first. */
+  async function served(): Promise<ListedComplaint[]> {
+    const { status, body } = await call<ListBody>(`/api/complaints?mchid=${M1}&limit=500`);
+    expect(status).toBe(200);
+    return body.complaints;
+  }
+
+  async function complaint(id: string): Promise<ServedComplaint> {
+    const { status, body } = await call<ComplaintBody>(`/api/complaints/${id}?mchid=${M1}`);
+    expect(status).toBe(200);
+    return body.complaint;
+  }
+
+  /** Marks (a note) or un-marks (null) through the API, as the admin. */
+  async function setMark(id: string, markNote: string | null): Promise<void> {
+    const { status, body } = await call(`/api/complaints/${id}/handled?mchid=${M1}`, {
+      method: markNote === null ? "DELETE" : "PUT",
+      token: ADMIN_TOKEN,
+      ...(markNote === null ? {} : { body: { note: markNote } }),
+    });
+    expect(status, JSON.stringify(body)).toBe(200);
+  }
+
+  const handledOf = (page: Page, id: string): Promise<string | null> => page.getAttribute(`[data-complaint-id="${id}"]`, "data-handled");
+
+  async function waitHandled(page: Page, id: string, value: "true" | "false"): Promise<void> {
+    await page.locator(`[data-complaint-id="${id}"][data-handled="${value}"]`).waitFor();
+  }
+
+  /** The merchant's unhandled count as the status panel shows it. */
+  const unhandledCell = (page: Page, mchid: string, label: string) =>
+    page.locator("#status tr", { hasText: mchid }).locator(`td[data-label="${label}"]`);
+
+  let secondPoll: Promise<void> | undefined;
+  /** The second poll, at the real time: one complaint new (first seen now), one gone from PAYJS's list. */
+  function pollAgain(): Promise<void> {
+    secondPoll ??= (async () => {
+      hs.sandbox.sandbox.addComplaint(M1, {
+        complaint_id: freshId,
+        complaint_at: beijingWallClock(Date.now()),
+        out_trade_no: "SOFRESH0001",
+        order_id: "20269999FRESH0001",
+        total_fee: 1234,
+        body: "刚收到的新投诉",
+      });
+      expect(hs.sandbox.sandbox.removeComplaint(M1, goneId)).toBe(1);
+      await hs.fireCron();
+    })();
+    return secondPoll;
+  }
+
+  beforeAll(async () => {
+    hs = await startDashboardStack({ secondName: SECOND_NAME, vars: { REMIND_AFTER_HOURS: "2,48" } });
+    hbase = hs.worker.url;
+    await hs.fireCronAt(firstPoll);
+    // The Worker counts a complaint's age from the poll that first saw it: here, three hours ago.
+    expect((await complaint(idOf(0))).first_seen_at).toBe(new Date(firstPoll).toISOString());
+    ui = await startDashboardBrowser(hbase);
+  });
+
+  afterEach(async (context) => {
+    const failed = context.task.result?.state === "fail";
+    await ui?.closeSessions(failed);
+    if (failed && hs !== undefined) console.error(`--- wrangler dev (handling) output ---\n${hs.worker.output()}`);
+  });
+
+  afterAll(async () => {
+    await ui?.close();
+    await hs?.stop();
+  });
+
+  it("marks with a note through #handle as admin: row and detail follow without a reload; the mark survives a reload and a poll; #unhandle undoes it (zh, 1280 px)", async () => {
+    const before = await served();
+    expect(before.map((c) => c.id)).not.toContain(freshId);
+    const { page } = await ui.open({ base: hbase });
+    await signIn(page, ADMIN_TOKEN);
+    await waitRows(
+      page,
+      before.map((c) => c.id),
+    );
+    expect(await page.$$eval("[data-complaint-id]", (rows) => rows.map((r) => r.getAttribute("data-handled")))).toEqual(
+      before.map(() => "false"),
+    );
+    await unhandledCell(page, M1, zh.unhandled).filter({ hasText: /^15$/ }).waitFor();
+    await page.evaluate(() => {
+      window.sameDocument = true; // gone after any full reload
+    });
+
+    const target = idOf(0);
+    await page.click(`[data-complaint-id="${target}"] a`);
+    await page.locator("#handle").waitFor();
+    expect(await page.isVisible("#unhandle")).toBe(false);
+    expect(await page.textContent("#detail-handled")).toBe(zh.unhandled);
+    expect(await page.textContent("#handle")).toBe(zh.handle);
+    expect(await page.textContent("label[for=handle-note]")).toBe(zh.noteLabel);
+    expect(await page.getAttribute("#handle-note", "maxlength")).toBe("500");
+    await page.fill("#handle-note", note);
+    await page.click("#handle");
+    await page.locator("#unhandle").waitFor();
+    expect(await page.textContent("#unhandle")).toBe(zh.unhandle);
+    expect(await page.isVisible("#handle")).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("unhandle");
+    const mark = (await complaint(target)).handled;
+    expect(mark).toMatchObject({ note });
+    const shown = await page.innerText("#detail-handled");
+    expect(shown).toContain(zh.handledAt.replace("{0}", beijingText(Date.parse(String(mark?.at)), true)));
+    expect(shown).toContain(note); // as text: no <b> element made of it
+    expect(await page.locator("#detail-handled b").count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await page.screenshot({ path: join(RESULTS, "dashboard-handled-1280.png"), fullPage: true });
+
+    await page.click("#back");
+    await waitHandled(page, target, "true");
+    expect(await page.locator(`[data-complaint-id="${target}"] .badge.done`).textContent()).toBe(zh.handledBadge);
+    expect(await page.evaluate(() => window.sameDocument)).toBe(true);
+    // The panel's count follows too.
+    await unhandledCell(page, M1, zh.unhandled).filter({ hasText: /^14$/ }).waitFor();
+
+    await page.reload();
+    await waitHandled(page, target, "true");
+
+    // A poll after the mark: its new complaint arrives, and the mark stays as it was.
+    await pollAgain();
+    await page.click("#refresh");
+    await page.locator(`[data-complaint-id="${freshId}"][data-handled="false"]`).waitFor();
+    expect(await handledOf(page, target)).toBe("true");
+    expect((await complaint(target)).handled).toEqual(mark);
+    await page.goto(`${hbase}/#/complaints/${M1}/${target}`);
+    await page.locator("#unhandle").waitFor();
+    expect(await page.innerText("#detail-handled")).toContain(note);
+
+    await page.click("#unhandle");
+    await page.locator("#handle").waitFor();
+    expect(await page.isVisible("#unhandle")).toBe(false);
+    expect(await page.textContent("#detail-handled")).toBe(zh.unhandled);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("handle-note");
+    expect((await complaint(target)).handled).toBeNull();
+    await page.click("#back");
+    await waitHandled(page, target, "false");
+    expect(await page.locator(`[data-complaint-id="${target}"] .badge.done`).count()).toBe(0);
+    await page.reload();
+    await waitHandled(page, target, "false");
+  });
+
+  it("marks and undoes in English at 390 px, the detail and the row fitting the phone", async () => {
+    const target = idOf(1);
+    const { page } = await ui.open({ base: hbase, locale: "en-US", width: 390 });
+    await signIn(page, ADMIN_TOKEN);
+    await page.locator("[data-complaint-id]").first().waitFor();
+    await page.goto(`${hbase}/#/complaints/${M1}/${target}`);
+    await page.locator("#handle").waitFor();
+    expect(await page.textContent("#handle")).toBe(en.handle);
+    expect(await page.textContent("label[for=handle-note]")).toBe(en.noteLabel);
+    expect(await page.innerText("#detail-dl")).toContain(en.handling);
+    expect(await page.textContent("#detail-handled")).toBe(en.unhandled);
+    await page.fill("#handle-note", "Refunded in full; customer called back.");
+    await page.click("#handle");
+    await page.locator("#unhandle").waitFor();
+    expect(await page.textContent("#unhandle")).toBe(en.unhandle);
+    const shown = await page.innerText("#detail-handled");
+    expect(shown).toMatch(pattern(en.handledAt));
+    expect(shown).toContain("Refunded in full; customer called back.");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(RESULTS, "dashboard-handled-390.png"), fullPage: true });
+
+    await page.click("#back");
+    await waitHandled(page, target, "true");
+    expect(await page.locator(`[data-complaint-id="${target}"] .badge.done`).textContent()).toBe(en.handledBadge);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.click(`[data-complaint-id="${target}"] a`);
+    await page.locator("#unhandle").waitFor();
+    await page.click("#unhandle");
+    await page.locator("#handle").waitFor();
+    expect(await page.textContent("#detail-handled")).toBe(en.unhandled);
+    await page.click("#back");
+    await waitHandled(page, target, "false");
+  });
+
+  it("tells a read token that marking and undoing need the admin token (403), in both languages", async () => {
+    const target = idOf(5);
+    const marked = idOf(6);
+    await setMark(marked, "由管理员标记");
+    try {
+      const { page, allow } = await ui.open({ base: hbase });
+      allow.push(/\b403\b/); // Chromium logs the refused answer itself
+      await signIn(page);
+      await page.locator("[data-complaint-id]").first().waitFor();
+      await page.goto(`${hbase}/#/complaints/${M1}/${target}`);
+      await page.locator("#handle").waitFor();
+      await page.fill("#handle-note", "不应保存");
+      await page.click("#handle");
+      await waitMsg(page, pattern(zh.msgForbidden));
+      expect(await page.isVisible("#handle")).toBe(true);
+      expect(await page.isVisible("#unhandle")).toBe(false);
+      expect(await page.textContent("#detail-handled")).toBe(zh.unhandled);
+      expect(await page.inputValue("#handle-note")).toBe("不应保存"); // kept, to paste after signing in as admin
+      expect((await complaint(target)).handled).toBeNull();
+      // Still signed in: a 403 is no reason to forget the token.
+      expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBe(READ_TOKEN);
+      await page.click("#lang");
+      await waitMsg(page, pattern(en.msgForbidden));
+
+      await page.goto(`${hbase}/#/complaints/${M1}/${marked}`);
+      await page.locator("#unhandle").waitFor();
+      await page.click("#unhandle");
+      await waitMsg(page, pattern(en.msgForbidden));
+      expect(await page.isVisible("#unhandle")).toBe(true);
+      expect((await complaint(marked)).handled?.note).toBe("由管理员标记");
+    } finally {
+      await setMark(marked, null);
+    }
+  });
+
+  it("filters unhandled and handled complaints with #f-handled, the choice kept in the address", async () => {
+    const marked = idOf(3);
+    await setMark(marked, "");
+    try {
+      const all = await served();
+      const unhandled = all.filter((c) => c.handled === null).map((c) => c.id);
+      expect(all.filter((c) => c.handled !== null).map((c) => c.id)).toEqual([marked]);
+      const { page, requests } = await ui.open({ base: hbase });
+      await signIn(page);
+      await waitRows(
+        page,
+        all.map((c) => c.id),
+      );
+      expect(await page.textContent("label[for=f-handled]")).toBe(zh.handling);
+
+      await page.selectOption("#f-handled", "false");
+      await waitRows(page, unhandled);
+      expect(page.url()).toContain("handled=false");
+      expect(requests.some((r) => r.url.includes("/api/complaints?handled=false"))).toBe(true);
+      expect(new Set(await page.$$eval("[data-complaint-id]", (rows) => rows.map((r) => r.getAttribute("data-handled"))))).toEqual(
+        new Set(["false"]),
+      );
+
+      await page.selectOption("#f-handled", "true");
+      await waitRows(page, [marked]);
+      expect(page.url()).toContain("handled=true");
+      expect(await handledOf(page, marked)).toBe("true");
+      await page.reload();
+      await waitRows(page, [marked]);
+      expect(await page.inputValue("#f-handled")).toBe("true");
+
+      // With another filter, by address.
+      await page.goto(`${hbase}/#/?active=true&handled=false`);
+      await waitRows(
+        page,
+        all.filter((c) => c.active && c.handled === null).map((c) => c.id),
+      );
+      expect(await page.inputValue("#f-handled")).toBe("false");
+      expect(await page.inputValue("#f-active")).toBe("true");
+
+      await page.click("#clear");
+      await waitRows(
+        page,
+        all.map((c) => c.id),
+      );
+      expect(await page.inputValue("#f-handled")).toBe("");
+    } finally {
+      await setMark(marked, null);
+    }
+  });
+
+  it("shows each complaint's age, red past the first reminder (2 h) only while active and unhandled, in both languages", async () => {
+    await pollAgain();
+    const marked = idOf(9);
+    await setMark(marked, "");
+    try {
+      expect((await call<StatusBody>("/api/status")).body.remind_after_hours).toEqual([2, 48]);
+      const all = await served();
+      const late = (c: ListedComplaint, hours: number): boolean =>
+        c.active && c.handled === null && Date.now() - Date.parse(c.first_seen_at) >= hours * HOUR;
+      const lateIds = all.filter((c) => late(c, 2)).map((c) => c.id);
+      // Every fixture but the gone one and the marked one; not the complaint first seen now.
+      expect(lateIds).toHaveLength(all.length - 3);
+      for (const id of [freshId, goneId, marked]) expect(lateIds).not.toContain(id);
+
+      const { page } = await ui.open({ base: hbase });
+      await signIn(page);
+      await waitRows(
+        page,
+        all.map((c) => c.id),
+      );
+      const ages = () =>
+        page.$$eval("[data-complaint-id]", (rows) =>
+          rows.map((r) => {
+            const age = r.querySelector(".age");
+            return {
+              id: r.getAttribute("data-complaint-id") as string,
+              late: age?.classList.contains("late") === true,
+              text: age?.firstChild?.textContent ?? null,
+              title: age?.getAttribute("title") ?? null,
+            };
+          }),
+        );
+      const lateShown = async (): Promise<string[]> => (await ages()).filter((a) => a.late).map((a) => a.id);
+      await page.waitForFunction((n) => document.querySelectorAll("#rows .age.late").length === n, lateIds.length);
+      expect(await lateShown()).toEqual(lateIds);
+      const shown = await ages();
+      const byId = (id: string) => shown.find((a) => a.id === id);
+      expect(byId(idOf(0))).toEqual({
+        id: idOf(0),
+        late: true,
+        text: zh.ageHour.replace("{0}", "3"),
+        title: zh.late.replace("{0}", "2"),
+      });
+      expect(byId(freshId)?.text).toMatch(new RegExp(`^(${zh.ageNow}|\\d+ 分钟前)$`));
+      expect(byId(goneId)).toMatchObject({ late: false, text: zh.ageHour.replace("{0}", "3"), title: null });
+      expect(byId(marked)).toMatchObject({ late: false, title: null });
+      expect(await page.locator(`[data-complaint-id="${idOf(0)}"] .age`).innerText()).toContain(zh.late.replace("{0}", "2"));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+      await page.screenshot({ path: join(RESULTS, "dashboard-ages-1280.png"), fullPage: true });
+
+      // The detail shows the same.
+      await page.click(`[data-complaint-id="${idOf(0)}"] a`);
+      await page.locator("#detail-dl .age.late").waitFor();
+      expect(await page.getAttribute("#detail-dl .age", "title")).toBe(zh.late.replace("{0}", "2"));
+      await page.click("#back");
+      await waitRows(
+        page,
+        all.map((c) => c.id),
+      );
+
+      await page.click("#lang");
+      await page.waitForFunction(
+        (want) => document.querySelector(`#rows .age.late`)?.getAttribute("title") === want,
+        en.late.replace("{0}", "2"),
+      );
+      expect((await ages()).find((a) => a.id === idOf(0))?.text).toBe(en.ageHour.replace("{0}", "3"));
+      expect((await ages()).find((a) => a.id === freshId)?.text).toMatch(new RegExp(`^(${en.ageNow}|\\d+ min ago)$`));
+      await page.click("#lang");
+
+      // The threshold is the Worker's: served as 4 h, a three-hour-old complaint is not late; as 3 h it is; as
+      // none (REMIND_AFTER_HOURS empty), nothing is. And from 48 hours on, the age is in days.
+      let remind: number[] = [4];
+      let firstSeen: Record<string, string> = {};
+      await page.route("**/api/**", async (route) => {
+        const url = new URL(route.request().url());
+        const headers = { ...route.request().headers() };
+        delete headers["if-none-match"];
+        const res = await route.fetch({ headers });
+        const body: unknown = await res.json();
+        if (url.pathname === "/api/status") (body as StatusBody).remind_after_hours = remind;
+        if (url.pathname === "/api/complaints")
+          for (const c of (body as ListBody).complaints) c.first_seen_at = firstSeen[c.id] ?? c.first_seen_at;
+        await route.fulfill({ status: res.status(), contentType: "application/json", body: JSON.stringify(body) });
+      });
+      await page.click("#refresh");
+      await page.waitForFunction(() => document.querySelectorAll("#rows .age.late").length === 0);
+      expect(await page.locator("#rows .age").count()).toBe(all.length);
+
+      remind = [3];
+      await page.click("#refresh");
+      await page.waitForFunction((n) => document.querySelectorAll("#rows .age.late").length === n, lateIds.length);
+      expect(await lateShown()).toEqual(all.filter((c) => late(c, 3)).map((c) => c.id));
+
+      remind = [];
+      firstSeen = { [freshId]: new Date(Date.now() - 50 * HOUR).toISOString() };
+      await page.click("#refresh");
+      await page.waitForFunction(({ id, want }) => document.querySelector(`[data-complaint-id="${id}"] .age`)?.textContent === want, {
+        id: freshId,
+        want: zh.ageDay.replace("{0}", "2"),
+      });
+      expect(await page.locator("#rows .age.late").count()).toBe(0);
+    } finally {
+      await setMark(marked, null);
+    }
+  });
+
+  it("shows each merchant's active and unhandled counts in the status panel (390 px, both languages)", async () => {
+    const status = (await call<StatusBody>("/api/status")).body;
+    const m1 = status.merchants.find((m) => m.mchid === M1);
+    const m2 = status.merchants.find((m) => m.mchid === M2);
+    const all = await served();
+    const open1 = all.filter((c) => c.active && c.handled === null).length;
+    expect(m1?.complaints_unhandled).toBe(open1);
+    expect(m1?.complaints_active).toBe(all.filter((c) => c.active).length);
+
+    const { page } = await ui.open({ base: hbase, width: 390 });
+    await signIn(page);
+    await unhandledCell(page, M1, zh.unhandled)
+      .filter({ hasText: new RegExp(`^${open1}$`) })
+      .waitFor();
+    expect(await page.locator("#status tr", { hasText: M1 }).locator(`td[data-label="${zh.counts}"]`).textContent()).toBe(
+      `${m1?.complaints_active} / ${m1?.complaints_total}`,
+    );
+    expect(await unhandledCell(page, M2, zh.unhandled).textContent()).toBe(String(m2?.complaints_unhandled ?? 0));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    const marked = idOf(10);
+    await setMark(marked, "");
+    try {
+      await page.click("#refresh");
+      await unhandledCell(page, M1, zh.unhandled)
+        .filter({ hasText: new RegExp(`^${open1 - 1}$`) })
+        .waitFor();
+      await page.click("#lang");
+      await unhandledCell(page, M1, en.unhandled)
+        .filter({ hasText: new RegExp(`^${open1 - 1}$`) })
+        .waitFor();
+      expect(await page.locator("#status th", { hasText: en.unhandled }).count()).toBe(1);
+      await page.locator("#status").screenshot({ path: join(RESULTS, "dashboard-status-390.png") });
+    } finally {
+      await setMark(marked, null);
+    }
+  });
+});

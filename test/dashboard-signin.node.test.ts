@@ -1,0 +1,107 @@
+/**
+ * Signing in to the dashboard and out of it, and the language it speaks: the page asks for a token and loads no
+ * data without one, refuses a wrong one, keeps the right one in localStorage (never in an address) until signed
+ * out, and follows the browser's language until the toggle says otherwise.
+ *
+ * Against the Worker under `wrangler dev` after two real cron ticks of the PAYJS sandbox (see startPolledStack in
+ * test/support/dashboard.ts): the first merchant's 15 fixture complaints, one of them gone by the second tick; the
+ * second merchant ("二号店") failing with an HTML 500 page. Seen with Debian's Chromium driven by playwright-core.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { DashboardStack } from "./support/browser";
+import {
+  type DashboardBrowser,
+  en,
+  firstMerchant,
+  type PageStorage,
+  pattern,
+  rowIds,
+  signIn,
+  startDashboardBrowser,
+  startPolledStack,
+  waitMsg,
+  zh,
+} from "./support/dashboard";
+
+declare const localStorage: PageStorage;
+
+describe("the dashboard in Chromium: signing in and out, and its language", () => {
+  const now = Date.now();
+  const { goneId } = firstMerchant(now);
+  let stack: DashboardStack;
+  let ui: DashboardBrowser;
+
+  beforeAll(async () => {
+    stack = await startPolledStack(now, goneId);
+    ui = await startDashboardBrowser(stack.worker.url);
+  });
+
+  afterEach(async (context) => {
+    const failed = context.task.result?.state === "fail";
+    await ui?.closeSessions(failed);
+    if (failed && stack !== undefined) console.error(`--- wrangler dev output ---\n${stack.worker.output()}`);
+  });
+
+  afterAll(async () => {
+    await ui?.close();
+    await stack?.stop();
+  });
+
+  it("asks for a token, loads no data without one, and rejects a wrong one", async () => {
+    const { page, requests, allow } = await ui.open();
+    await waitMsg(page, pattern(zh.msgNoToken));
+    expect(await page.getAttribute("#msg", "role")).toBe("alert");
+    expect(await page.isVisible("#token")).toBe(true);
+    expect(await page.isVisible("#status")).toBe(false);
+    expect(await page.isVisible("#signout")).toBe(false);
+    expect(await page.getAttribute("#token", "type")).toBe("password");
+    expect(requests.filter((r) => r.url.includes("/api/"))).toEqual([]);
+
+    await page.click("#signin"); // empty
+    await waitMsg(page, pattern(zh.msgNoToken));
+
+    allow.push(/401/); // Chromium logs the 401 answer itself
+    await signIn(page, "not-the-token");
+    await waitMsg(page, pattern(zh.msgBadToken));
+    expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBeNull();
+    expect(await page.isVisible("#token")).toBe(true);
+    expect(await rowIds(page)).toEqual([]);
+  });
+
+  it("speaks English when the browser prefers it, and switches with the toggle", async () => {
+    const { page } = await ui.open({ locale: "en-US" });
+    await waitMsg(page, pattern(en.msgNoToken));
+    expect(await page.getAttribute("html", "lang")).toBe("en");
+    expect(await page.textContent("#signin")).toBe(en.signin);
+    expect(await page.textContent("label[for=token]")).toBe(en.tokenLabel);
+    await signIn(page);
+    await page.locator("[data-complaint-id]").first().waitFor();
+    expect(await page.textContent("#range")).toMatch(/1–15 of 15/);
+    expect(await page.locator(`[data-complaint-id="${goneId}"]`).innerText()).toContain(en.gone);
+    expect(await page.textContent("#status")).toContain(en.lastSuccess);
+
+    await page.click("#lang");
+    expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
+    expect(await page.textContent("#signout")).toBe(zh.signout);
+    expect(await page.textContent("#status")).toContain(zh.lastSuccess);
+    expect(await page.textContent("#range")).toMatch(/第 1–15 条/);
+    expect(await page.getAttribute("#q", "placeholder")).toBe(zh.searchHint);
+    await page.reload();
+    await page.locator("[data-complaint-id]").first().waitFor();
+    expect(await page.textContent("#signout")).toBe(zh.signout);
+  });
+
+  it("signs out and forgets the token", async () => {
+    const { page } = await ui.open();
+    await signIn(page);
+    await page.locator("[data-complaint-id]").first().waitFor();
+    await page.click("#signout");
+    await waitMsg(page, pattern(zh.msgSignedOut));
+    expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBeNull();
+    expect(await page.locator("[data-complaint-id]").count()).toBe(0);
+    expect(await page.isVisible("#token")).toBe(true);
+    expect(await page.isVisible("#status")).toBe(false);
+    await page.reload();
+    await waitMsg(page, pattern(zh.msgNoToken));
+  });
+});

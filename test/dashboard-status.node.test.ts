@@ -1,0 +1,151 @@
+/**
+ * The status panel and what the page says to do: a failing upstream named with its error and its count of failed
+ * polls, and, for states this stack cannot be in (answers shaped as the README's "HTTP API" gives them, served
+ * through an intercepted API), a Worker without a token, with a bad setting, out of reach or not yet polled, and
+ * the alert channels' deliveries.
+ *
+ * Against the Worker under `wrangler dev` after two real cron ticks of the PAYJS sandbox (see startPolledStack in
+ * test/support/dashboard.ts): the first merchant's 15 fixture complaints, one of them gone by the second tick; the
+ * second merchant ("二号店") failing with an HTML 500 page. Seen with Debian's Chromium driven by playwright-core.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { DashboardStack } from "./support/browser";
+import {
+  type DashboardBrowser,
+  firstMerchant,
+  M1,
+  M2,
+  merchantStatus,
+  type PageStorage,
+  pattern,
+  rowIds,
+  SECOND_NAME,
+  signIn,
+  startDashboardBrowser,
+  startPolledStack,
+  waitMsg,
+  zh,
+} from "./support/dashboard";
+
+declare const localStorage: PageStorage;
+
+describe("the dashboard in Chromium: the status panel and what to do", () => {
+  const now = Date.now();
+  const { goneId } = firstMerchant(now);
+  let stack: DashboardStack;
+  let ui: DashboardBrowser;
+  let base: string;
+
+  beforeAll(async () => {
+    stack = await startPolledStack(now, goneId);
+    base = stack.worker.url;
+    ui = await startDashboardBrowser(base);
+  });
+
+  afterEach(async (context) => {
+    const failed = context.task.result?.state === "fail";
+    await ui?.closeSessions(failed);
+    if (failed && stack !== undefined) console.error(`--- wrangler dev output ---\n${stack.worker.output()}`);
+  });
+
+  afterAll(async () => {
+    await ui?.close();
+    await stack?.stop();
+  });
+
+  it("shows the failing upstream in the status panel and says what to do", async () => {
+    const { page } = await ui.open();
+    await signIn(page);
+    const status = page.locator("#status");
+    await status.getByText(SECOND_NAME, { exact: false }).waitFor();
+    const failing = status.locator("tr.bad");
+    expect(await failing.count()).toBe(1);
+    const text = await failing.innerText();
+    expect(text).toContain(`${SECOND_NAME} (${M2})`);
+    expect(text).toContain("http_status: PAYJS answered HTTP 500");
+    expect(text).toMatch(/\b2\b/); // two failed polls in a row
+    const healthy = await status.locator("tr", { hasText: M1 }).first().innerText();
+    expect(healthy).toContain(zh.ok);
+    expect(healthy).toContain("14 / 15");
+    const msg = await waitMsg(page, /二号店 \(1500000002\) 的 PAYJS 轮询失败（连续 2 次）/);
+    expect(msg).toContain("http_status");
+    // The healthy merchant's answers verified, the failing one's were never checked: no signature warning.
+    expect(await status.locator("[data-signature-warning]").count()).toBe(0);
+    const scheme = (await merchantStatus(base, M1)).signature.scheme;
+    expect(scheme).toEqual(expect.any(String));
+    expect(healthy).toContain(zh.sigScheme.replace("{0}", String(scheme)));
+  });
+
+  it("says what to do when the Worker has no token, a bad setting, no network or no poll yet, and shows alert channels", async () => {
+    const { page, allow } = await ui.open();
+    allow.push(/\b50[03]\b|net::ERR_FAILED/); // Chromium logs the failed answers itself
+    // The API's answers, shaped as the README's "HTTP API" gives them, for states this stack cannot be in.
+    let respond: (path: string) => { status: number; body: unknown } | "abort" = () => "abort";
+    await page.route("**/api/**", async (route) => {
+      const answer = respond(new URL(route.request().url()).pathname);
+      if (answer === "abort") return route.abort("failed");
+      return route.fulfill({ status: answer.status, contentType: "application/json", body: JSON.stringify(answer.body) });
+    });
+
+    respond = () => ({
+      status: 503,
+      body: { error: { code: "not_configured", message: "No API token is configured: set API_TOKENS or ADMIN_TOKEN" } },
+    });
+    await signIn(page, "any-token");
+    await waitMsg(page, pattern(zh.msgNotConfigured));
+    expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBeNull();
+
+    const setting = "POLL_INTERVAL_SECONDS";
+    respond = () => ({
+      status: 500,
+      body: { error: { code: "bad_config", message: `${setting}: must be a whole number from 300 to 604800`, setting } },
+    });
+    await signIn(page, "any-token");
+    expect(await waitMsg(page, /POLL_INTERVAL_SECONDS/)).toContain(`Worker 的设置 ${setting} 无效`);
+
+    respond = () => "abort";
+    await signIn(page, "any-token");
+    await waitMsg(page, pattern(zh.msgNetwork));
+
+    respond = (path) =>
+      path === "/api/status"
+        ? {
+            status: 200,
+            body: {
+              merchants: [
+                {
+                  mchid: M1,
+                  name: null,
+                  last_attempt_at: null,
+                  last_success_at: null,
+                  next_poll_at: null,
+                  consecutive_failures: 0,
+                  last_error: null,
+                  complaints_total: 0,
+                  complaints_active: 0,
+                  storage_errors: [],
+                },
+              ],
+              channels: [
+                {
+                  name: "ops",
+                  type: "wecom",
+                  last_delivery_at: "2026-11-27T08:00:00.000Z",
+                  last_error: { code: "http_status", message: "HTTP 502", at: "2026-11-27T08:30:00.000Z" },
+                  pending: 2,
+                  given_up: 1,
+                },
+              ],
+            },
+          }
+        : { status: 200, body: { complaints: [], count: 0, total: 0, next_cursor: null, updated_at: null } };
+    await signIn(page, "any-token");
+    await waitMsg(page, pattern(zh.msgNeverPolled));
+    const status = await page.innerText("#status");
+    expect(status).toContain(zh.dueNow);
+    expect(status).toContain(zh.channelsTitle);
+    const channel = await page.locator("#status tr", { hasText: "ops" }).innerText();
+    for (const s of ["wecom", "2026-11-27 16:00", "http_status: HTTP 502 · 2026-11-27 16:30", "2", "1"]) expect(channel).toContain(s);
+    expect(await rowIds(page)).toEqual([]);
+  });
+});

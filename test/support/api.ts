@@ -1,0 +1,39 @@
+/**
+ * The JSON bodies of the Worker's HTTP API (README, "HTTP API"), typed with the Worker's own types, for tests that
+ * read its answers from outside: `(await res.json()) as StatusBody`.
+ * @module
+ */
+import type { ListedComplaint, ServedComplaint } from "../../src/domain/handled";
+import type { MerchantStatusEntry } from "../../src/domain/notification";
+import type { ChannelStatus } from "../../src/notify/outbox";
+
+/** `GET /api/complaints`: without `raw` unless asked for with `?include=raw`. */
+export interface ListBody {
+  complaints: ListedComplaint[];
+  count: number;
+  total: number;
+  next_cursor: string | null;
+  updated_at: string | null;
+}
+
+/** `GET /api/complaints/{id}`, and `PUT` / `DELETE /api/complaints/{id}/handled`. */
+export interface ComplaintBody {
+  complaint: ServedComplaint;
+}
+
+/** `GET /api/status`: the route always shows each merchant's unhandled count and storage errors. */
+export interface StatusBody {
+  merchants: (MerchantStatusEntry & Required<Pick<MerchantStatusEntry, "complaints_unhandled" | "storage_errors">>)[];
+  channels: ChannelStatus[];
+  remind_after_hours: number[];
+}
+
+/** `POST /api/notify/test`: one result per channel tried. */
+export interface NotifyTestBody {
+  results: { name: string; type: string; ok: boolean; error: { code: string; message: string } | null }[];
+}
+
+/** Every error answer: `setting` with a `bad_config`, `parameter` with a 400. */
+export interface ErrorBody {
+  error: { code: string; message: string; setting?: string; parameter?: string };
+}
