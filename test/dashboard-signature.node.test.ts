@@ -70,7 +70,11 @@ describe("the dashboard in Chromium: under RESPONSE_SIGNATURE=report, with answe
   });
 
   it("warns of the merchant whose answer's sign did not match, and of it only, in both languages", async () => {
-    expect((await merchantStatus(sig.worker.url, M2)).signature).toEqual({ result: "mismatch", scheme: null });
+    expect((await merchantStatus(sig.worker.url, M2)).signature).toEqual({
+      result: "mismatch",
+      scheme: null,
+      checked_at: expect.any(String),
+    });
     const verified = (await merchantStatus(sig.worker.url, M1)).signature;
     expect(verified.result).toBe("verified");
 
@@ -99,7 +103,11 @@ describe("the dashboard in Chromium: under RESPONSE_SIGNATURE=report, with answe
   it("warns of an unsigned answer, and drops the warning once an answer verifies again", async () => {
     await sandboxMode("unsigned", M2);
     await sig.fireCronAt(Date.now() + 10 * MINUTE);
-    expect((await merchantStatus(sig.worker.url, M2)).signature).toEqual({ result: "absent", scheme: null });
+    expect((await merchantStatus(sig.worker.url, M2)).signature).toEqual({
+      result: "absent",
+      scheme: null,
+      checked_at: expect.any(String),
+    });
 
     const page = await openStatus("en-US");
     const warning = page.locator(`#status [data-signature-warning="${M2}"]`);
