@@ -6,18 +6,16 @@
  * test/support/dashboard.ts): the first merchant's 15 fixture complaints, one of them gone by the second tick; the
  * second merchant ("二号店") failing with an HTML 500 page. Seen with Debian's Chromium driven by playwright-core.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DashboardStack } from "./support/browser";
+import { describe, expect, it } from "vitest";
 import {
-  type DashboardBrowser,
   firstMerchant,
   M1,
   type PageDocument,
   type PageLocation,
   pattern,
   signIn,
-  startDashboardBrowser,
   startPolledStack,
+  useDashboard,
   waitMsg,
   zh,
 } from "./support/dashboard";
@@ -27,29 +25,10 @@ declare const document: PageDocument, location: PageLocation;
 describe("the dashboard in Chromium: a complaint's detail", () => {
   const now = Date.now();
   const { fixtures, goneId, xssId } = firstMerchant(now);
-  let stack: DashboardStack;
-  let ui: DashboardBrowser;
-  let base: string;
-
-  beforeAll(async () => {
-    stack = await startPolledStack(now, goneId);
-    base = stack.worker.url;
-    ui = await startDashboardBrowser(base);
-  });
-
-  afterEach(async (context) => {
-    const failed = context.task.result?.state === "fail";
-    await ui?.closeSessions(failed);
-    if (failed && stack !== undefined) console.error(`--- wrangler dev output ---\n${stack.worker.output()}`);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await stack?.stop();
-  });
+  const rig = useDashboard(() => startPolledStack(now, goneId));
 
   it("shows a complaint written as HTML as text, in the list and in its detail", async () => {
-    const { page, dialogs } = await ui.open();
+    const { page, dialogs } = await rig.ui.open();
     await signIn(page);
     const row = page.locator(`[data-complaint-id="${xssId}"]`);
     await row.waitFor();
@@ -64,7 +43,7 @@ describe("the dashboard in Chromium: a complaint's detail", () => {
   });
 
   it("opens a detail by row click, by keyboard and by its address", async () => {
-    const { page } = await ui.open();
+    const { page } = await rig.ui.open();
     await signIn(page);
     const first = fixtures[0] as Record<string, unknown>;
     const row = page.locator(`[data-complaint-id="${String(first.complaint_id)}"]`);
@@ -92,12 +71,12 @@ describe("the dashboard in Chromium: a complaint's detail", () => {
     // The address alerts link to, opened in a new tab of the signed-in browser.
     const second = fixtures[1] as Record<string, unknown>;
     const tab = await page.context().newPage();
-    await tab.goto(`${base}/#/complaints/${M1}/${String(second.complaint_id)}`);
+    await tab.goto(`${rig.base}/#/complaints/${M1}/${String(second.complaint_id)}`);
     await tab.locator("#detail-dl").getByText(String(second.body)).waitFor();
     expect(await tab.textContent("#raw")).toContain('"refund_status": "PROCESSING"');
-    await tab.goto(`${base}/#/complaints/${M1}/no-such-id`);
+    await tab.goto(`${rig.base}/#/complaints/${M1}/no-such-id`);
     await waitMsg(tab, pattern(zh.msgNotFound));
     await tab.close();
-    ui.sessions[ui.sessions.length - 1]?.allow.push(/404/); // Chromium logs the 404 answer itself
+    rig.ui.sessions[rig.ui.sessions.length - 1]?.allow.push(/404/); // Chromium logs the 404 answer itself
   });
 });

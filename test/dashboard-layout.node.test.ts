@@ -7,49 +7,21 @@
  * second merchant ("二号店") failing with an HTML 500 page. Seen with Debian's Chromium driven by playwright-core.
  */
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DashboardStack } from "./support/browser";
-import {
-  type DashboardBrowser,
-  firstMerchant,
-  type PageDocument,
-  RESULTS,
-  signIn,
-  startDashboardBrowser,
-  startPolledStack,
-} from "./support/dashboard";
+import { describe, expect, it } from "vitest";
+import { firstMerchant, type PageDocument, RESULTS, signIn, startPolledStack, useDashboard } from "./support/dashboard";
 
 declare const document: PageDocument;
 
 describe("the dashboard in Chromium: layout", () => {
   const now = Date.now();
   const { goneId } = firstMerchant(now);
-  let stack: DashboardStack;
-  let ui: DashboardBrowser;
-  let base: string;
-
-  beforeAll(async () => {
-    stack = await startPolledStack(now, goneId);
-    base = stack.worker.url;
-    ui = await startDashboardBrowser(base);
-  });
-
-  afterEach(async (context) => {
-    const failed = context.task.result?.state === "fail";
-    await ui?.closeSessions(failed);
-    if (failed && stack !== undefined) console.error(`--- wrangler dev output ---\n${stack.worker.output()}`);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await stack?.stop();
-  });
+  const rig = useDashboard(() => startPolledStack(now, goneId));
 
   for (const width of [390, 1280]) {
     it(`fits ${width} px and is kept as a screenshot`, async () => {
-      const { page } = await ui.open({ width });
+      const { page } = await rig.ui.open({ width });
       await signIn(page);
-      await page.goto(`${base}/#/?size=8`);
+      await page.goto(`${rig.base}/#/?size=8`);
       await page.locator("[data-complaint-id]").nth(7).waitFor();
       await page.locator("#chart-box svg").waitFor();
       await page.evaluate(() => document.fonts.ready);

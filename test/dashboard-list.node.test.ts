@@ -8,20 +8,19 @@
  * second merchant ("二号店") failing with an HTML 500 page. Seen with Debian's Chromium driven by playwright-core.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type DashboardStack, READ_TOKEN } from "./support/browser";
+import { describe, expect, it } from "vitest";
+import { READ_TOKEN } from "./support/browser";
 import {
   api,
   CSV_HEADER,
-  type DashboardBrowser,
   firstMerchant,
   M1,
   M2,
   type PageStorage,
   pattern,
   signIn,
-  startDashboardBrowser,
   startPolledStack,
+  useDashboard,
   waitMsg,
   waitRows,
   zh,
@@ -32,31 +31,12 @@ declare const localStorage: PageStorage;
 describe("the dashboard in Chromium: the complaint list", () => {
   const now = Date.now();
   const { fixtures, goneId } = firstMerchant(now);
-  let stack: DashboardStack;
-  let ui: DashboardBrowser;
-  let base: string;
-
-  beforeAll(async () => {
-    stack = await startPolledStack(now, goneId);
-    base = stack.worker.url;
-    ui = await startDashboardBrowser(base);
-  });
-
-  afterEach(async (context) => {
-    const failed = context.task.result?.state === "fail";
-    await ui?.closeSessions(failed);
-    if (failed && stack !== undefined) console.error(`--- wrangler dev output ---\n${stack.worker.output()}`);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await stack?.stop();
-  });
+  const rig = useDashboard(() => startPolledStack(now, goneId));
 
   it("signs in and lists the complaints newest first, in Beijing time and yuan", async () => {
-    const { page, requests } = await ui.open();
+    const { page, requests } = await rig.ui.open();
     await signIn(page);
-    const expected = (await api(base, "limit=50")).complaints.map((c) => c.id);
+    const expected = (await api(rig.base, "limit=50")).complaints.map((c) => c.id);
     expect(expected).toHaveLength(15);
     await waitRows(page, expected);
     expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBe(READ_TOKEN);
@@ -86,9 +66,9 @@ describe("the dashboard in Chromium: the complaint list", () => {
   });
 
   it("filters by state, merchant and Beijing dates", async () => {
-    const { page } = await ui.open();
+    const { page } = await rig.ui.open();
     await signIn(page);
-    const all = (await api(base, "limit=50")).complaints.map((c) => c.id);
+    const all = (await api(rig.base, "limit=50")).complaints.map((c) => c.id);
     await waitRows(page, all);
 
     await page.selectOption("#f-active", "false");
@@ -109,7 +89,7 @@ describe("the dashboard in Chromium: the complaint list", () => {
 
     const since = String(fixtures[9]?.complaint_at).slice(0, 10);
     const until = String(fixtures[2]?.complaint_at).slice(0, 10);
-    const expected = (await api(base, `since=${since}&until=${until}&mchid=${M1}&limit=50`)).complaints.map((c) => c.id);
+    const expected = (await api(rig.base, `since=${since}&until=${until}&mchid=${M1}&limit=50`)).complaints.map((c) => c.id);
     expect(expected.length).toBeGreaterThan(3);
     expect(expected.length).toBeLessThan(15);
     await page.fill("#f-since", since);
@@ -123,10 +103,10 @@ describe("the dashboard in Chromium: the complaint list", () => {
   });
 
   it("searches with #q", async () => {
-    const { page } = await ui.open();
+    const { page } = await rig.ui.open();
     await signIn(page);
     await page.locator("[data-complaint-id]").first().waitFor();
-    const refund = (await api(base, "q=退款&limit=50")).complaints.map((c) => c.id);
+    const refund = (await api(rig.base, "q=退款&limit=50")).complaints.map((c) => c.id);
     expect(refund.length).toBeGreaterThanOrEqual(3);
     await page.fill("#q", "退款");
     await page.press("#q", "Enter");
@@ -143,11 +123,11 @@ describe("the dashboard in Chromium: the complaint list", () => {
   });
 
   it("pages through the list with next_cursor", async () => {
-    const { page } = await ui.open();
+    const { page } = await rig.ui.open();
     await signIn(page);
     await page.locator("[data-complaint-id]").first().waitFor();
-    const all = (await api(base, "limit=50")).complaints.map((c) => c.id);
-    await page.goto(`${base}/#/?size=10`);
+    const all = (await api(rig.base, "limit=50")).complaints.map((c) => c.id);
+    await page.goto(`${rig.base}/#/?size=10`);
     await waitRows(page, all.slice(0, 10));
     expect(await page.textContent("#range")).toMatch(/第 1–10 条，共 15 条/);
     expect(await page.isDisabled("#prev")).toBe(true);
@@ -160,7 +140,7 @@ describe("the dashboard in Chromium: the complaint list", () => {
   });
 
   it("exports the filtered list as CSV, the token sent as a header", async () => {
-    const { page, requests } = await ui.open();
+    const { page, requests } = await rig.ui.open();
     await signIn(page);
     await page.locator("[data-complaint-id]").first().waitFor();
     await page.selectOption("#f-active", "false");
@@ -175,7 +155,7 @@ describe("the dashboard in Chromium: the complaint list", () => {
     expect(lines[1]).toContain(goneId);
     expect(lines[1]).toContain("重复扣款两次，请退还其中一笔");
     const csvCall = requests.find((r) => r.url.includes("/api/complaints.csv"));
-    expect(csvCall?.url).toBe(`${base}/api/complaints.csv?active=false`);
+    expect(csvCall?.url).toBe(`${rig.base}/api/complaints.csv?active=false`);
     expect(csvCall?.authorization).toBe(`Bearer ${READ_TOKEN}`);
   });
 });

@@ -7,18 +7,16 @@
  * test/support/dashboard.ts): the first merchant's 15 fixture complaints, one of them gone by the second tick; the
  * second merchant ("二号店") failing with an HTML 500 page. Seen with Debian's Chromium driven by playwright-core.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DashboardStack } from "./support/browser";
+import { describe, expect, it } from "vitest";
 import {
-  type DashboardBrowser,
   en,
   firstMerchant,
   type PageStorage,
   pattern,
   rowIds,
   signIn,
-  startDashboardBrowser,
   startPolledStack,
+  useDashboard,
   waitMsg,
   zh,
 } from "./support/dashboard";
@@ -28,27 +26,10 @@ declare const localStorage: PageStorage;
 describe("the dashboard in Chromium: signing in and out, and its language", () => {
   const now = Date.now();
   const { goneId } = firstMerchant(now);
-  let stack: DashboardStack;
-  let ui: DashboardBrowser;
-
-  beforeAll(async () => {
-    stack = await startPolledStack(now, goneId);
-    ui = await startDashboardBrowser(stack.worker.url);
-  });
-
-  afterEach(async (context) => {
-    const failed = context.task.result?.state === "fail";
-    await ui?.closeSessions(failed);
-    if (failed && stack !== undefined) console.error(`--- wrangler dev output ---\n${stack.worker.output()}`);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await stack?.stop();
-  });
+  const rig = useDashboard(() => startPolledStack(now, goneId));
 
   it("asks for a token, loads no data without one, and rejects a wrong one", async () => {
-    const { page, requests, allow } = await ui.open();
+    const { page, requests, allow } = await rig.ui.open();
     await waitMsg(page, pattern(zh.msgNoToken));
     expect(await page.getAttribute("#msg", "role")).toBe("alert");
     expect(await page.isVisible("#token")).toBe(true);
@@ -69,7 +50,7 @@ describe("the dashboard in Chromium: signing in and out, and its language", () =
   });
 
   it("speaks English when the browser prefers it, and switches with the toggle", async () => {
-    const { page } = await ui.open({ locale: "en-US" });
+    const { page } = await rig.ui.open({ locale: "en-US" });
     await waitMsg(page, pattern(en.msgNoToken));
     expect(await page.getAttribute("html", "lang")).toBe("en");
     expect(await page.textContent("#signin")).toBe(en.signin);
@@ -92,7 +73,7 @@ describe("the dashboard in Chromium: signing in and out, and its language", () =
   });
 
   it("signs out and forgets the token", async () => {
-    const { page } = await ui.open();
+    const { page } = await rig.ui.open();
     await signIn(page);
     await page.locator("[data-complaint-id]").first().waitFor();
     await page.click("#signout");

@@ -6,47 +6,17 @@
  * playwright-core; no poll is needed for any of it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type DashboardStack, READ_TOKEN, startDashboardStack } from "./support/browser";
-import {
-  CSP,
-  type DashboardBrowser,
-  type PageDocument,
-  type PageStorage,
-  pattern,
-  SECOND_NAME,
-  signIn,
-  startDashboardBrowser,
-  waitMsg,
-  zh,
-} from "./support/dashboard";
+import { READ_TOKEN, startDashboardStack } from "./support/browser";
+import { CSP, type PageDocument, type PageStorage, pattern, SECOND_NAME, signIn, useDashboard, waitMsg, zh } from "./support/dashboard";
 import { startWranglerDev, type WranglerDev } from "./support/wrangler-dev";
 
 declare const document: PageDocument, localStorage: PageStorage;
 
 describe("the dashboard as static files", () => {
-  let stack: DashboardStack;
-  let ui: DashboardBrowser;
-  let base: string;
-
-  beforeAll(async () => {
-    stack = await startDashboardStack({ secondName: SECOND_NAME });
-    base = stack.worker.url;
-    ui = await startDashboardBrowser(base);
-  });
-
-  afterEach(async (context) => {
-    const failed = context.task.result?.state === "fail";
-    await ui?.closeSessions(failed);
-    if (failed && stack !== undefined) console.error(`--- wrangler dev output ---\n${stack.worker.output()}`);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await stack?.stop();
-  });
+  const rig = useDashboard(() => startDashboardStack({ secondName: SECOND_NAME }));
 
   it("serves the page as static files with a strict Content-Security-Policy, Trusted Types enforced", async () => {
-    const res = await fetch(`${base}/`);
+    const res = await fetch(`${rig.base}/`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const csp = res.headers.get("content-security-policy") ?? "";
@@ -62,24 +32,24 @@ describe("the dashboard as static files", () => {
     const assets = [...html.matchAll(/(?:src|href)="(\/assets\/dashboard\.\w+\.(?:js|css))"/g)].map((m) => m[1] as string);
     expect(assets).toHaveLength(2);
     for (const path of assets) {
-      const asset = await fetch(`${base}${path}`);
+      const asset = await fetch(`${rig.base}${path}`);
       expect(asset.status).toBe(200);
       expect(asset.headers.get("content-type")).toMatch(path.endsWith(".js") ? /^text\/javascript/ : /^text\/css/);
       expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
       expect(asset.headers.get("content-security-policy")).toBe(CSP);
     }
-    const again = await fetch(`${base}/`, { headers: { "If-None-Match": res.headers.get("etag") ?? "" } });
+    const again = await fetch(`${rig.base}/`, { headers: { "If-None-Match": res.headers.get("etag") ?? "" } });
     expect(again.status).toBe(304);
-    const post = await fetch(`${base}/`, { method: "POST" });
+    const post = await fetch(`${rig.base}/`, { method: "POST" });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, HEAD");
     // Paths without a file still reach the Worker: its JSON 404, and the API.
-    const missing = await fetch(`${base}/assets/nope.js`);
+    const missing = await fetch(`${rig.base}/assets/nope.js`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: "not_found" } });
-    expect((await fetch(`${base}/api/status`)).status).toBe(401);
+    expect((await fetch(`${rig.base}/api/status`)).status).toBe(401);
 
-    const { page, allow } = await ui.open();
+    const { page, allow } = await rig.ui.open();
     await waitMsg(page, pattern(zh.msgNoToken));
     allow.push(/TrustedHTML/); // Chromium reports the refused assignment below
     const sink = await page.evaluate(() => {
@@ -119,7 +89,7 @@ describe("the dashboard as static files", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-security-policy")).toBe(CSP);
 
-      const { page, allow } = await ui.open({ base: broken.url });
+      const { page, allow } = await rig.ui.open({ base: broken.url });
       allow.push(/\b500\b/); // Chromium logs the failed answer itself
       await waitMsg(page, pattern(zh.msgNoToken));
       await signIn(page);

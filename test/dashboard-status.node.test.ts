@@ -8,10 +8,8 @@
  * test/support/dashboard.ts): the first merchant's 15 fixture complaints, one of them gone by the second tick; the
  * second merchant ("二号店") failing with an HTML 500 page. Seen with Debian's Chromium driven by playwright-core.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DashboardStack } from "./support/browser";
+import { describe, expect, it } from "vitest";
 import {
-  type DashboardBrowser,
   firstMerchant,
   M1,
   M2,
@@ -21,8 +19,8 @@ import {
   rowIds,
   SECOND_NAME,
   signIn,
-  startDashboardBrowser,
   startPolledStack,
+  useDashboard,
   waitMsg,
   zh,
 } from "./support/dashboard";
@@ -32,29 +30,10 @@ declare const localStorage: PageStorage;
 describe("the dashboard in Chromium: the status panel and what to do", () => {
   const now = Date.now();
   const { goneId } = firstMerchant(now);
-  let stack: DashboardStack;
-  let ui: DashboardBrowser;
-  let base: string;
-
-  beforeAll(async () => {
-    stack = await startPolledStack(now, goneId);
-    base = stack.worker.url;
-    ui = await startDashboardBrowser(base);
-  });
-
-  afterEach(async (context) => {
-    const failed = context.task.result?.state === "fail";
-    await ui?.closeSessions(failed);
-    if (failed && stack !== undefined) console.error(`--- wrangler dev output ---\n${stack.worker.output()}`);
-  });
-
-  afterAll(async () => {
-    await ui?.close();
-    await stack?.stop();
-  });
+  const rig = useDashboard(() => startPolledStack(now, goneId));
 
   it("shows the failing upstream in the status panel and says what to do", async () => {
-    const { page } = await ui.open();
+    const { page } = await rig.ui.open();
     await signIn(page);
     const status = page.locator("#status");
     await status.getByText(SECOND_NAME, { exact: false }).waitFor();
@@ -71,13 +50,13 @@ describe("the dashboard in Chromium: the status panel and what to do", () => {
     expect(msg).toContain("http_status");
     // The healthy merchant's answers verified, the failing one's were never checked: no signature warning.
     expect(await status.locator("[data-signature-warning]").count()).toBe(0);
-    const scheme = (await merchantStatus(base, M1)).signature.scheme;
+    const scheme = (await merchantStatus(rig.base, M1)).signature.scheme;
     expect(scheme).toEqual(expect.any(String));
     expect(healthy).toContain(zh.sigScheme.replace("{0}", String(scheme)));
   });
 
   it("says what to do when the Worker has no token, a bad setting, no network or no poll yet, and shows alert channels", async () => {
-    const { page, allow } = await ui.open();
+    const { page, allow } = await rig.ui.open();
     allow.push(/\b50[03]\b|net::ERR_FAILED/); // Chromium logs the failed answers itself
     // The API's answers, shaped as the README's "HTTP API" gives them, for states this stack cannot be in.
     let respond: (path: string) => { status: number; body: unknown } | "abort" = () => "abort";

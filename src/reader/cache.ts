@@ -11,6 +11,7 @@
  */
 import type { HandledMark } from "../domain/handled";
 import type { Merchant } from "../domain/merchant";
+import { HOUR_MS, MINUTE_MS } from "../domain/time";
 import { localWriteCount, Store } from "../store";
 import { changeMark, loadMarks, type MarksView, type MerchantMarks } from "./marks";
 import { loadSnapshot, type Snapshot } from "./snapshot";
@@ -19,18 +20,18 @@ import { loadSnapshot, type Snapshot } from "./snapshot";
  * How long this isolate keeps its snapshot at least. KV reads may lag writes by 60 s in other locations anyway, and
  * the edge keeps what it read for 30 s: re-reading sooner mostly brings the same copy back, at a billed read a key.
  */
-const ISOLATE_TTL_MS = 60_000;
+const ISOLATE_TTL_MS = MINUTE_MS;
 /** The longest a copy is kept on the strength of the poll schedule; bounds the effect of hand edits in KV. */
-const QUIET_MAX_MS = 2 * 3_600_000;
+const QUIET_MAX_MS = 2 * HOUR_MS;
 /**
  * A value is trusted to have reached every location (and every edge cache) this long after the poll
  * that wrote it began: KV's 60 s, the edge's 30 s, and the poll's own upstream call and alert deliveries.
  */
-const SETTLE_MS = 5 * 60_000;
+const SETTLE_MS = 5 * MINUTE_MS;
 /** Kept clear of a due time: the poller's 60 s of cron jitter, and clocks that differ between machines. */
-const DUE_MARGIN_MS = 2 * 60_000;
+const DUE_MARGIN_MS = 2 * MINUTE_MS;
 /** How long this isolate keeps a merchant's marks. */
-export const MARKS_TTL_MS = 30_000;
+const MARKS_TTL_MS = MINUTE_MS / 2;
 
 /**
  * Until when this isolate may keep `snapshot`, read at `now`. Only a poll writes a merchant's complaints, and

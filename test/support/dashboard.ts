@@ -11,7 +11,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { STRINGS } from "../../dashboard/strings";
 import { fixtureComplaints } from "../../sandbox/fixtures";
 import { type PayjsComplaintItem, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../../sandbox/payjs-sandbox";
@@ -243,4 +243,34 @@ export async function merchantStatus(worker: string, mchid: string): Promise<Mer
   const found = ((await res.json()) as StatusBody).merchants.find((m) => m.mchid === mchid);
   if (found === undefined) throw new Error(`no merchant ${mchid} in /api/status`);
   return found;
+}
+
+/** What a test file drives: the Worker's stack, the browser, and the Worker's address (each set before the first test). */
+export interface DashboardRig {
+  stack: DashboardStack;
+  ui: DashboardBrowser;
+  base: string;
+}
+
+/**
+ * Starts `start()`'s stack and a browser on it before the file's tests, checks every page after each test (printing
+ * the Worker's output when one failed), and stops both by their PIDs after the last.
+ */
+export function useDashboard(start: () => Promise<DashboardStack>): DashboardRig {
+  const rig = {} as DashboardRig;
+  beforeAll(async () => {
+    rig.stack = await start();
+    rig.base = rig.stack.worker.url;
+    rig.ui = await startDashboardBrowser(rig.base);
+  });
+  afterEach(async (context) => {
+    const failed = context.task.result?.state === "fail";
+    await rig.ui?.closeSessions(failed);
+    if (failed && rig.stack !== undefined) console.error(`--- wrangler dev output ---\n${rig.stack.worker.output()}`);
+  });
+  afterAll(async () => {
+    await rig.ui?.close();
+    await rig.stack?.stop();
+  });
+  return rig;
 }
