@@ -13,11 +13,13 @@
  */
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { COMPLAINTS } from "../src/domain/complaint";
+import { DEFAULT_RULES } from "../src/domain/deadlines";
 import { INITIAL_STATE } from "../src/domain/poll-state";
 import type { WorkerEnv } from "../src/env";
 import entry from "../src/index";
 import { md5 } from "../src/md5";
 import { parseComplaintResponse } from "../src/payjs/client";
+import { NO_MARKS } from "../src/reader/marks";
 import { listPage, parseListQuery } from "../src/reader/query";
 import { loadSnapshot } from "../src/reader/snapshot";
 import { FORMAT, Store } from "../src/store";
@@ -175,7 +177,7 @@ async function serveCpu(url: URL): Promise<Response> {
   const snapshot = await loadSnapshot(store, merchants, false);
   const query = parseListQuery(new URLSearchParams("limit=100"), new Set([MCHID]));
   const page = (): string => {
-    const p = listPage(snapshot, query);
+    const p = listPage(snapshot, query, { marks: NO_MARKS, rules: DEFAULT_RULES, now: T0 });
     return JSON.stringify({
       complaints: p.complaints,
       count: p.complaints.length,

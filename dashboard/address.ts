@@ -1,13 +1,14 @@
 /**
- * The page's addresses, all in the fragment so the page itself is one static file: `#/` the list,
- * `#/?mchid=…&since=…&until=…&active=…&handled=…&q=…&size=…` a filtered list (`size`: the page size, 1–500, default 50),
- * `#/complaints/{mchid}/{id}` one complaint (alert messages link there).
+ * The page's addresses, all in the fragment so the page itself is one static file: `#/` the list, soonest
+ * deadline first; `#/?mchid=…&since=…&until=…&active=…&handled=…&overdue=…&q=…&sort=newest&size=…` a filtered list
+ * (`sort`: `due`, the default, or `newest`; `size`: the page size, 1–500, default 50); `#/complaints/{mchid}/{id}`
+ * one complaint (alert messages link there).
  * @module
  */
 import type { Complaint } from "./wire";
 
 /** The list filters, as named in the address and the API. */
-export const FILTERS = ["mchid", "since", "until", "active", "handled", "q"] as const;
+export const FILTERS = ["mchid", "since", "until", "active", "handled", "overdue", "q"] as const;
 export type Filter = (typeof FILTERS)[number];
 
 export function hashParams(): URLSearchParams {
@@ -25,6 +26,11 @@ export function filterParams(): URLSearchParams {
     if (v) p.set(f, v);
   }
   return p;
+}
+
+/** The list's order, as named in the address and the API: `due` (soonest `next_due` first) unless it says `newest`. */
+export function sortOrder(): "due" | "newest" {
+  return hashParams().get("sort") === "newest" ? "newest" : "due";
 }
 
 /** Complaints per page. */

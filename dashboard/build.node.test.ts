@@ -110,10 +110,11 @@ describe("the dashboard build", () => {
     expect(js).toContain(STRINGS.en.msgBadConfig);
   });
 
-  it("Should stay small: page, script and style sheet under 40 KB together, under 15 KB gzip-compressed", () => {
+  // 40 KB / 15 KB until the deadlines, their countdowns, the replied mark and its help line came, in both languages.
+  it("Should stay small: page, script and style sheet under 42 KB together, under 16 KB gzip-compressed", () => {
     const bytes = ["index.html", find(".js"), find(".css")].map((p) => readFileSync(join(dir, p)));
-    expect(bytes.reduce((n, b) => n + b.length, 0)).toBeLessThan(40_000);
-    expect(bytes.reduce((n, b) => n + gzipSync(b).length, 0)).toBeLessThan(15_000);
+    expect(bytes.reduce((n, b) => n + b.length, 0)).toBeLessThan(42_000);
+    expect(bytes.reduce((n, b) => n + gzipSync(b).length, 0)).toBeLessThan(16_000);
   });
 });
 
@@ -121,7 +122,12 @@ describe("the page shell", () => {
   const html = renderPage({ script: "/assets/dashboard.TEST.js", style: "/assets/dashboard.TEST.css" });
 
   it("Should keep every contract hook", () => {
-    for (const id of ["token", "signin", "signout", "q", "status", "msg"]) expect(html).toContain(`id="${id}"`);
+    for (const id of ["token", "signin", "signout", "q", "status", "msg", "sort", "replied", "handle"])
+      expect(html).toContain(`id="${id}"`);
+    expect(html).toMatch(/<select id="sort"[^>]*><option value="due"[^>]*>[^<]+<\/option><option value="newest"/);
+    // The complaints come before the status panel and the chart (on a phone, what shows first).
+    expect(html.indexOf('id="list"')).toBeLessThan(html.indexOf('id="status"'));
+    expect(html.indexOf('id="list"')).toBeLessThan(html.indexOf('id="chart"'));
     expect(html).toContain('<div id="msg" role="alert">');
     expect(html).toMatch(/<input id="token"[^>]*type="password"/);
     expect(html).toMatch(/<button id="signin" type="submit"/);

@@ -1,8 +1,9 @@
 /**
- * A complaint as a list row (`[data-complaint-id]`, with `data-mchid` and `data-handled="true|false"`) and as the
- * detail's fields: its state, its handled mark and its age since `first_seen_at`, shown late (`.age.late`, red)
- * once past the first reminder threshold of `REMIND_AFTER_HOURS` while it is active and unhandled. Complaint text
- * and handled notes are written by people: they only ever reach the page as text.
+ * A complaint as a list row (`[data-complaint-id]`, with `data-mchid`, `data-handled="true|false"` and `data-due`,
+ * its `next_due` or empty) and as the detail's fields: its state, its marks, its deadlines and the countdown to the
+ * next one (`.due`: "回复剩 5 小时", "已超期 3 小时"), amber (`.due.soon`) under the largest threshold of
+ * `REMIND_BEFORE_HOURS`, red (`.due.late`) under the smallest and once passed. Complaint text and notes are written
+ * by people: they only ever reach the page as text.
  * @module
  */
 import { detailHash } from "./address";
@@ -10,56 +11,69 @@ import { cell, el } from "./dom";
 import { bj, instant, money } from "./format";
 import { T } from "./i18n";
 import type { StringKey } from "./strings";
-import type { Complaint, ListedComplaint } from "./wire";
+import type { Complaint, ListedComplaint, Mark } from "./wire";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+
+/** Which deadline: the first answer's (`reply_by`) or the matter's end (`resolve_by`). */
+export type DeadlineKind = "reply" | "resolve";
 
 export function badge(active: boolean): HTMLElement {
   return el("span", { class: active ? "badge on" : "badge", title: T(active ? "activeHint" : "goneHint") }, T(active ? "active" : "gone"));
 }
 
-/** The compact "handled" badge of a marked complaint, its time and note in the title. */
-function handledBadge(c: ListedComplaint): HTMLElement | null {
-  const h = c.handled;
-  if (!h) return null;
-  return el("span", { class: "badge done", title: T("handledAt", [bj(h.at)]) + (h.note ? `: ${h.note}` : "") }, T("handledBadge"));
+/** A mark's compact badge, its time and note in the title. */
+function markBadge(m: Mark | null | undefined, cls: string, label: StringKey, at: StringKey): HTMLElement | null {
+  return m ? el("span", { class: `badge ${cls}`, title: T(at, [bj(m.at)]) + (m.note ? `: ${m.note}` : "") }, T(label)) : null;
 }
 
-/** "3 小时前" / "3 h ago": minutes under an hour, hours under 48, then days. */
-export function ageText(ms: number): string {
-  if (ms < MINUTE) return T("ageNow");
-  if (ms < HOUR) return T("ageMin", [Math.floor(ms / MINUTE)]);
-  if (ms < 48 * HOUR) return T("ageHour", [Math.floor(ms / HOUR)]);
-  return T("ageDay", [Math.floor(ms / (24 * HOUR))]);
+/** "5 小时" / "5 h": minutes under an hour (at least one), hours under 72 (WeChat Pay's whole span), then days. */
+export function duration(ms: number): string {
+  if (ms < HOUR) return T("durMin", [Math.max(1, Math.floor(ms / MINUTE))]);
+  if (ms < 72 * HOUR) return T("durHour", [Math.floor(ms / HOUR)]);
+  return T("durDay", [Math.floor(ms / (24 * HOUR))]);
+}
+
+/** Which deadline `next_due` is: the reply's while that one is open, else the resolution's. */
+export function nextKind(c: ListedComplaint): DeadlineKind {
+  return c.next_due === c.deadlines?.reply_by && !c.replied && !c.handled ? "reply" : "resolve";
 }
 
 /**
- * The first threshold of `remind` (hours) that an active, unhandled complaint first seen `ms` ago has passed, or
- * null: the page's own reading of the Worker's reminder rule.
+ * Writes a countdown (`.due[data-at][data-kind]`) for now: the time left or past, and its colour against `remind`,
+ * the reminder thresholds in hours. Run again every minute, so the page counts down without a reload.
  */
-export function lateBy(c: ListedComplaint, ms: number, remind: readonly number[] | undefined): number | null {
-  const first = remind?.[0];
-  return c.active && !c.handled && typeof first === "number" && ms >= first * HOUR ? first : null;
+export function paintDue(e: HTMLElement, remind: readonly number[]): void {
+  const at = instant(e.dataset.at ?? "");
+  if (at === null) return;
+  const left = at - Date.now();
+  const hours = left / HOUR;
+  e.textContent =
+    left > 0 ? T(e.dataset.kind === "reply" ? "replyLeft" : "resolveLeft", [duration(left)]) : T("overdue", [duration(-left)]);
+  const late = left <= 0 || (remind.length > 0 && hours < Math.min(...remind));
+  e.className = late ? "due late" : remind.length > 0 && hours < Math.max(...remind) ? "due soon" : "due";
 }
 
-/** The complaint's age since it was first seen (null when `first_seen_at` is no time). */
-export function age(c: ListedComplaint, remind: readonly number[] | undefined): HTMLElement | null {
-  const t = instant(c.first_seen_at);
-  if (t === null) return null;
-  const ms = Math.max(0, Date.now() - t);
-  const late = lateBy(c, ms, remind);
-  if (late === null) return el("span", { class: "age" }, ageText(ms));
-  const why = T("late", [late]);
-  return el("span", { class: "age late", title: why }, ageText(ms), el("span", { class: "sr" }, ` (${why})`));
+/** Every countdown on the page, written again (see {@link paintDue}). */
+export function repaintDue(remind: readonly number[]): void {
+  for (const e of document.querySelectorAll<HTMLElement>(".due")) paintDue(e, remind);
+}
+
+function countdown(at: string, kind: DeadlineKind, remind: readonly number[]): HTMLElement {
+  const e = el("span", { "data-at": at, "data-kind": kind, title: `${T(kind === "reply" ? "replyBy" : "resolveBy")} ${bj(at)}` });
+  paintDue(e, remind);
+  return e;
 }
 
 /** A list row; `merchant` is the short name shown in it, `remind` the reminder thresholds in hours. */
-export function complaintRow(c: ListedComplaint, merchant: string, remind: readonly number[] | undefined): HTMLTableRowElement {
+export function complaintRow(c: ListedComplaint, merchant: string, remind: readonly number[]): HTMLTableRowElement {
+  const due = c.next_due ?? null;
   return el(
     "tr",
-    { "data-complaint-id": c.id, "data-mchid": c.mchid, "data-handled": String(!!c.handled) },
+    { "data-complaint-id": c.id, "data-mchid": c.mchid, "data-handled": String(!!c.handled), "data-due": due ?? "" },
     cell("colTime", el("a", { href: detailHash(c) }, bj(c.complaint_at)), "c-t"),
+    cell("colDue", due ? countdown(due, nextKind(c), remind) : el("span", { class: "muted" }, "—"), "t c-d"),
     cell("merchant", merchant, "c-m"),
     cell("colAmount", money(c.total_fee), "num c-a"),
     cell(
@@ -73,25 +87,36 @@ export function complaintRow(c: ListedComplaint, merchant: string, remind: reado
       "c-o",
     ),
     cell("colBody", c.body ? el("div", { class: "body clamp" }, c.body) : el("span", { class: "muted" }, T("emptyBody")), "c-b"),
-    cell("state", el("div", { class: "tags" }, badge(c.active), handledBadge(c)), "c-s"),
-    cell("colFirstSeen", el("span", null, bj(c.first_seen_at), " ", age(c, remind)), "t c-f"),
+    cell(
+      "state",
+      el(
+        "div",
+        { class: "tags" },
+        badge(c.active),
+        c.handled ? null : markBadge(c.replied, "rep", "repliedBadge", "repliedAt"),
+        markBadge(c.handled, "done", "handledBadge", "handledAt"),
+      ),
+      "c-s",
+    ),
   );
 }
 
-/** How the detail shows the handled mark: when and the note, or "unhandled". */
-function handledText(c: Complaint): Node | string {
-  const h = c.handled;
-  if (!h) return T("unhandled");
-  return el(
-    "div",
-    null,
-    el("div", { class: "done-at" }, T("handledAt", [bj(h.at, true)])),
-    h.note ? el("div", { class: "body note" }, h.note) : null,
-  );
+/** How the detail shows a mark: when and the note, or `none`. */
+function markText(m: Mark | null | undefined, at: StringKey, none: StringKey): Node | string {
+  if (!m) return T(none);
+  return el("div", null, el("div", null, T(at, [bj(m.at, true)])), m.note ? el("div", { class: "body note" }, m.note) : null);
+}
+
+/** A deadline in Beijing time, with its countdown while it is open. */
+function deadlineText(c: Complaint, kind: DeadlineKind, remind: readonly number[]): Node | string {
+  const at = c.deadlines?.[kind === "reply" ? "reply_by" : "resolve_by"];
+  if (!at) return "—";
+  const open = c.active && !c.handled && (kind === "resolve" || !c.replied);
+  return el("span", null, bj(at, true), " ", open ? countdown(at, kind, remind) : null);
 }
 
 /** The detail's `<dt>`/`<dd>` pairs; `merchant` is the merchant's full label. */
-export function complaintFields(c: Complaint, merchant: string, remind: readonly number[] | undefined): HTMLElement[] {
+export function complaintFields(c: Complaint, merchant: string, remind: readonly number[]): HTMLElement[] {
   const items: [StringKey, Node | string, string?][] = [
     ["id", c.id],
     ["merchant", merchant],
@@ -100,8 +125,11 @@ export function complaintFields(c: Complaint, merchant: string, remind: readonly
     ["outTradeNo", c.out_trade_no || "—"],
     ["orderId", c.order_id || "—"],
     ["state", badge(c.active)],
-    ["handling", handledText(c), "detail-handled"],
-    ["colFirstSeen", el("div", null, bj(c.first_seen_at, true), " ", age(c, remind))],
+    ["replyBy", deadlineText(c, "reply", remind), "detail-reply-by"],
+    ["resolveBy", deadlineText(c, "resolve", remind), "detail-resolve-by"],
+    ["replying", markText(c.replied, "repliedAt", c.handled ? "repliedByHandled" : "unreplied"), "detail-replied"],
+    ["handling", markText(c.handled, "handledAt", "unhandled"), "detail-handled"],
+    ["colFirstSeen", bj(c.first_seen_at, true)],
     ["lastSeen", bj(c.last_seen_at, true)],
     ["colBody", c.body ? el("div", { class: "body" }, c.body) : T("emptyBody")],
   ];

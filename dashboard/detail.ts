@@ -1,7 +1,8 @@
 /**
- * One complaint's detail (`#detail`, address `#/complaints/{mchid}/{id}`): its fields, its handled mark and the raw
- * PAYJS data; `#handle` marks it handled with the note of `#handle-note` (`PUT …/handled`, admin token), `#unhandle`
- * takes the mark back (`DELETE`). A read token's 403 is said in the message bar.
+ * One complaint's detail (`#detail`, address `#/complaints/{mchid}/{id}`): its fields, deadlines, marks and the raw
+ * PAYJS data. With the note of `#handle-note`, `#replied` marks it replied (`PUT …/replied`) and `#handle` handled
+ * (`PUT …/handled`), both with the admin token; `#unreplied` and `#unhandle` take a mark back (`DELETE`). Neither
+ * tells PAYJS anything, which the help line says. A read token's 403 is said in the message bar.
  * @module
  */
 import { complaintFields } from "./complaint-view";
@@ -9,6 +10,11 @@ import { $ } from "./dom";
 import { one, say } from "./messages";
 import type { Session } from "./session";
 import type { Complaint, ComplaintAnswer } from "./wire";
+
+type Kind = "replied" | "handled";
+
+/** The button that sets each mark, and the one that takes it back. */
+const BUTTONS: Record<Kind, [set: string, undo: string]> = { replied: ["replied", "unreplied"], handled: ["handle", "unhandle"] };
 
 export class ComplaintDetail {
   private complaint: Complaint | null = null;
@@ -20,14 +26,16 @@ export class ComplaintDetail {
   constructor(private readonly session: Session) {
     $("handle-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
-      void this.mark(true);
+      void this.mark("handled", true);
     });
-    $("unhandle").addEventListener("click", () => void this.mark(false));
+    $("replied").addEventListener("click", () => void this.mark("replied", true));
+    $("unreplied").addEventListener("click", () => void this.mark("replied", false));
+    $("unhandle").addEventListener("click", () => void this.mark("handled", false));
   }
 
   async load(mchid: string, id: string): Promise<void> {
     const my = ++this.seq;
-    if (this.complaint?.mchid !== mchid || this.complaint.id !== id) $<HTMLTextAreaElement>("handle-note").value = "";
+    if (this.complaint?.mchid !== mchid || this.complaint.id !== id) this.note().value = "";
     this.complaint = null;
     this.render();
     say("detail", one("info", "loading"));
@@ -44,22 +52,26 @@ export class ComplaintDetail {
     }
   }
 
-  /** Marks the complaint handled (with the note typed, if any), or takes the mark back. */
-  private async mark(on: boolean): Promise<void> {
+  private note(): HTMLTextAreaElement {
+    return $<HTMLTextAreaElement>("handle-note");
+  }
+
+  /** Sets the `kind` mark (with the note typed, if any), or takes it back. */
+  private async mark(kind: Kind, on: boolean): Promise<void> {
     const c = this.complaint;
     if (!c || this.busy) return;
     const my = this.seq;
-    const note = $<HTMLTextAreaElement>("handle-note").value.trim();
+    const note = this.note().value.trim();
     this.busy = true;
     this.render();
     let done = false;
     try {
-      const path = `/api/complaints/${encodeURIComponent(c.id)}/handled?mchid=${encodeURIComponent(c.mchid)}`;
+      const path = `/api/complaints/${encodeURIComponent(c.id)}/${kind}?mchid=${encodeURIComponent(c.mchid)}`;
       const { complaint } = await this.session.call<ComplaintAnswer>(path, on ? "PUT" : "DELETE", on ? (note ? { note } : {}) : undefined);
       this.session.changed(complaint);
       if (my !== this.seq) return;
       this.complaint = complaint;
-      if (on) $<HTMLTextAreaElement>("handle-note").value = "";
+      if (on) this.note().value = "";
       say("detail", null);
       done = true;
     } catch (e) {
@@ -69,7 +81,13 @@ export class ComplaintDetail {
       if (my === this.seq) this.render();
     }
     // The button pressed is gone: the focus goes to what replaced it.
-    if (done) $(on ? "unhandle" : "handle-note").focus();
+    if (done) {
+      const ids = on ? [BUTTONS[kind][1]] : kind === "replied" ? ["replied", "unhandle"] : ["handle-note"];
+      ids
+        .map((id) => $(id))
+        .find((e) => e.offsetParent)
+        ?.focus();
+    }
   }
 
   /** Back on the list: a load still under way is dropped. */
@@ -80,19 +98,21 @@ export class ComplaintDetail {
 
   reset(): void {
     this.complaint = null;
-    $<HTMLTextAreaElement>("handle-note").value = "";
+    this.note().value = "";
     this.render();
   }
 
   render(): void {
     const c = this.complaint;
-    $("detail-dl").replaceChildren(
-      ...(c ? complaintFields(c, this.session.label(c.mchid), this.session.status()?.remind_after_hours) : []),
-    );
+    const remind = this.session.status()?.deadlines?.remind_before_hours ?? [];
+    $("detail-dl").replaceChildren(...(c ? complaintFields(c, this.session.label(c.mchid), remind) : []));
     $("raw").textContent = c ? JSON.stringify(c.raw, null, 2) : "";
     $("handle-form").hidden = !c;
     $("handle-new").hidden = !!c?.handled;
+    // A handled complaint counts as replied: nothing to mark.
+    $("replied").hidden = !!c?.replied || !!c?.handled;
+    $("unreplied").hidden = !c?.replied;
     $("unhandle").hidden = !c?.handled;
-    for (const id of ["handle", "unhandle"]) $<HTMLButtonElement>(id).disabled = this.busy;
+    for (const [set, undo] of Object.values(BUTTONS)) for (const id of [set, undo]) $<HTMLButtonElement>(id).disabled = this.busy;
   }
 }

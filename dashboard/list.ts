@@ -1,10 +1,11 @@
 /**
- * The complaint list `#rows`: one page at a time from `GET /api/complaints` with the address's filters, paged
+ * The complaint list `#rows`: one page at a time from `GET /api/complaints` with the address's filters and order
+ * (soonest deadline first unless it says `sort=newest`), paged
  * by `next_cursor` (the cursors of the pages seen are kept for going back), the range line `#range`, and the
  * empty states in the message bar.
  * @module
  */
-import { filterParams, pageSize } from "./address";
+import { filterParams, pageSize, sortOrder } from "./address";
 import { complaintRow } from "./complaint-view";
 import { $ } from "./dom";
 import { bj } from "./format";
@@ -31,9 +32,9 @@ export class ComplaintList {
     return this.page !== null;
   }
 
-  /** Shows the list the address asks for: loads its first page when the filters or the page size changed. */
+  /** Shows the list the address asks for: loads its first page when the filters, the order or the page size changed. */
   show(): void {
-    const key = `${filterParams()}|${pageSize()}`;
+    const key = `${filterParams()}|${sortOrder()}|${pageSize()}`;
     if (key === this.key) {
       this.render();
       return;
@@ -48,6 +49,7 @@ export class ComplaintList {
   async load(): Promise<void> {
     const my = ++this.seq;
     const p = filterParams();
+    p.set("sort", sortOrder());
     p.set("limit", String(pageSize()));
     const cursor = this.cursors[this.pageNo];
     if (cursor) p.set("cursor", cursor);
@@ -112,7 +114,7 @@ export class ComplaintList {
     this.focusOpened();
   }
 
-  /** A complaint changed (marked or un-marked handled): its row shows it, in place, if it is on this page. */
+  /** A complaint changed (a mark set or taken back): its row shows it, in place, if it is on this page. */
   update(c: Complaint): void {
     const list = this.page?.complaints ?? [];
     const i = list.findIndex((x) => x.id === c.id && x.mchid === c.mchid);
@@ -122,7 +124,7 @@ export class ComplaintList {
   }
 
   private row(c: ListedComplaint): HTMLTableRowElement {
-    return complaintRow(c, this.session.shortName(c.mchid), this.session.status()?.remind_after_hours);
+    return complaintRow(c, this.session.shortName(c.mchid), this.session.status()?.deadlines?.remind_before_hours ?? []);
   }
 
   private findRow(mchid: string, id: string): HTMLElement | undefined {

@@ -7,9 +7,10 @@
  * @module
  */
 import { beijingDay } from "../src/domain/time";
-import { detailRoute, FILTERS, type Filter, filterParams, hashParams } from "./address";
+import { detailRoute, FILTERS, type Filter, filterParams, hashParams, sortOrder } from "./address";
 import { ApiError, api } from "./api";
 import { ChartPanel } from "./chart";
+import { repaintDue } from "./complaint-view";
 import { ComplaintDetail } from "./detail";
 import { $, el } from "./dom";
 import { currentLang, isStringKey, T, toggleLang } from "./i18n";
@@ -35,7 +36,7 @@ const session: Session = {
   status: () => status,
   changed(c) {
     list.update(c);
-    // The unhandled counts changed too.
+    // The unhandled and overdue counts changed too.
     loadStatus().catch((e: unknown) => fail(e, "status"));
   },
 };
@@ -92,7 +93,7 @@ function route(): void {
   if (!token) return;
   const d = detailRoute();
   $("detail").hidden = !d;
-  $("list").hidden = $("top").hidden = !!d;
+  $("list").hidden = $("overview").hidden = !!d;
   if (d) {
     $("back").setAttribute("href", lastList);
     list.opened = d;
@@ -103,18 +104,20 @@ function route(): void {
   lastList = location.hash || "#/";
   const p = hashParams();
   for (const f of FILTERS) if (document.activeElement !== field(f)) field(f).value = p.get(f) ?? "";
+  $<HTMLSelectElement>("sort").value = sortOrder();
   list.show();
   const mchid = p.get("mchid") ?? "";
   if (!chart.shows(mchid)) void chart.load(mchid);
 }
 
-/** Puts the filter controls into the address (and so into the list). */
+/** Puts the filter controls and the order into the address (and so into the list); the default order, `due`, unsaid. */
 function applyFilters(): void {
   const p = new URLSearchParams();
   for (const f of FILTERS) {
     const v = field(f).value.trim();
     if (v) p.set(f, v);
   }
+  if ($<HTMLSelectElement>("sort").value === "newest") p.set("sort", "newest");
   const size = hashParams().get("size");
   if (size) p.set("size", size);
   const qs = p.toString();
@@ -128,7 +131,7 @@ async function loadStatus(): Promise<void> {
   for (const m of status.merchants ?? []) names[m.mchid] = m.name ?? "";
   renderStatus();
   fillMerchants();
-  // The merchants' names and the reminder thresholds (a complaint's age turns red) come with the status.
+  // The merchants' names and the reminder thresholds (a countdown turns amber, then red) come with the status.
   if (list.loaded) list.render();
   detail.render();
 }
@@ -258,6 +261,8 @@ window.addEventListener("hashchange", route);
 setInterval(() => {
   if (token && document.visibilityState === "visible" && !detailRoute()) void refresh();
 }, 300_000);
+// The countdowns count down between refreshes.
+setInterval(() => repaintDue(status?.deadlines?.remind_before_hours ?? []), 60_000);
 
 applyStatic();
 if (token) {

@@ -7,9 +7,12 @@
  * Hooks kept for tests and users' scripts (README, "The dashboard"): `#token`, `#signin`, `#signout`,
  * `#q`, `#status`, `#msg` (role="alert"), and the rows `[data-complaint-id]` the script adds; in `#status` the
  * script also adds `[data-signature-warning="{mchid}"]` for each merchant whose last PAYJS answer did not verify.
- * The rows carry `data-handled="true|false"`; a complaint's detail has `#handle` (mark handled, with the note
- * `#handle-note`), `#unhandle` (undo, shown instead once marked) and the mark itself in `#detail-handled`; the list's
- * filter `#f-handled` puts `handled=` in the address.
+ * The rows carry `data-handled="true|false"` and `data-due` (`next_due`, empty when none) and are ordered by `#sort`
+ * (`due`, the default, or `newest`); a complaint's detail has `#replied` and `#handle` (mark replied / handled, with
+ * the note `#handle-note`), `#unreplied` and `#unhandle` (undo, shown once marked), the marks in `#detail-replied`
+ * and `#detail-handled` and the deadlines in `#detail-reply-by` and `#detail-resolve-by`; the list's filters
+ * `#f-handled` and `#f-overdue` put `handled=` and `overdue=` in the address. The list comes before the status
+ * panel and the chart, so on a phone the complaints are what shows first.
  * @module
  */
 import { STRINGS, type StringKey } from "./strings";
@@ -69,7 +72,28 @@ export function renderPage(assets: PageAssets): string {
 <p id="token-hint" class="hint" ${t("tokenHint")}</p>
 </form>
 <div id="app" hidden>
-<div id="top" class="top">
+<section id="list" class="card" aria-labelledby="list-h">
+<h2 id="list-h" ${t("listTitle")}</h2>
+<form id="filters" role="search">
+<div><label for="f-mchid" ${t("merchant")}</label><select id="f-mchid" name="mchid"><option value="" ${t("allMerchants")}</option></select></div>
+<div><label for="f-since" ${t("since")}</label><input id="f-since" name="since" type="date"></div>
+<div><label for="f-until" ${t("until")}</label><input id="f-until" name="until" type="date"></div>
+<div><label for="f-active" ${t("state")}</label><select id="f-active" name="active"><option value="" ${t("any")}</option><option value="true" ${t("active")}</option><option value="false" ${t("gone")}</option></select></div>
+<div><label for="f-handled" ${t("handling")}</label><select id="f-handled" name="handled"><option value="" ${t("any")}</option><option value="false" ${t("unhandled")}</option><option value="true" ${t("handledBadge")}</option></select></div>
+<div><label for="f-overdue" ${t("colDue")}</label><select id="f-overdue" name="overdue"><option value="" ${t("any")}</option><option value="true" ${t("overdueYes")}</option><option value="false" ${t("overdueNo")}</option></select></div>
+<div><label for="sort" ${t("sort")}</label><select id="sort" name="sort"><option value="due" ${t("sortDue")}</option><option value="newest" ${t("sortNewest")}</option></select></div>
+<div class="grow"><label for="q" ${t("search")}</label><input id="q" name="q" type="search" enterkeyhint="search" data-tp="searchHint" placeholder="${zh("searchHint")}"></div>
+<div class="btns"><button type="submit" ${t("search")}</button><button id="clear" type="button" class="sec" ${t("clear")}</button><button id="csv" type="button" class="sec" ${t("csv")}</button></div>
+</form>
+<p id="range" class="hint" aria-live="polite"></p>
+<table id="table" class="cards" role="table">
+<caption class="sr" ${t("listTitle")}</caption>
+<thead role="rowgroup"><tr role="row">${th("colTime")}${th("colDue")}${th("merchant")}${th("colAmount", "num")}${th("colOrders")}${th("colBody")}${th("state")}</tr></thead>
+<tbody id="rows" role="rowgroup"></tbody>
+</table>
+<nav class="pager" data-ta="pager" aria-label="${zh("pager")}"><button id="prev" type="button" class="sec" disabled ${t("prev")}</button><button id="next" type="button" class="sec" disabled ${t("next")}</button></nav>
+</section>
+<div id="overview" class="overview">
 <section id="status" class="card" aria-labelledby="status-h">
 <h2 id="status-h" ${t("statusTitle")}</h2>
 <div id="status-body"></div>
@@ -80,32 +104,14 @@ export function renderPage(assets: PageAssets): string {
 <div id="chart-box"></div>
 </section>
 </div>
-<section id="list" class="card" aria-labelledby="list-h">
-<h2 id="list-h" ${t("listTitle")}</h2>
-<form id="filters" role="search">
-<div><label for="f-mchid" ${t("merchant")}</label><select id="f-mchid" name="mchid"><option value="" ${t("allMerchants")}</option></select></div>
-<div><label for="f-since" ${t("since")}</label><input id="f-since" name="since" type="date"></div>
-<div><label for="f-until" ${t("until")}</label><input id="f-until" name="until" type="date"></div>
-<div><label for="f-active" ${t("state")}</label><select id="f-active" name="active"><option value="" ${t("any")}</option><option value="true" ${t("active")}</option><option value="false" ${t("gone")}</option></select></div>
-<div><label for="f-handled" ${t("handling")}</label><select id="f-handled" name="handled"><option value="" ${t("any")}</option><option value="false" ${t("unhandled")}</option><option value="true" ${t("handledBadge")}</option></select></div>
-<div class="grow"><label for="q" ${t("search")}</label><input id="q" name="q" type="search" enterkeyhint="search" data-tp="searchHint" placeholder="${zh("searchHint")}"></div>
-<div class="btns"><button type="submit" ${t("search")}</button><button id="clear" type="button" class="sec" ${t("clear")}</button><button id="csv" type="button" class="sec" ${t("csv")}</button></div>
-</form>
-<p id="range" class="hint" aria-live="polite"></p>
-<table id="table" class="cards" role="table">
-<caption class="sr" ${t("listTitle")}</caption>
-<thead role="rowgroup"><tr role="row">${th("colTime")}${th("merchant")}${th("colAmount", "num")}${th("colOrders")}${th("colBody")}${th("state")}${th("colFirstSeen")}</tr></thead>
-<tbody id="rows" role="rowgroup"></tbody>
-</table>
-<nav class="pager" data-ta="pager" aria-label="${zh("pager")}"><button id="prev" type="button" class="sec" disabled ${t("prev")}</button><button id="next" type="button" class="sec" disabled ${t("next")}</button></nav>
-</section>
 <section id="detail" class="card" aria-labelledby="detail-h" hidden>
 <p><a id="back" href="#/" ${t("back")}</a></p>
 <h2 id="detail-h" tabindex="-1" ${t("detailTitle")}</h2>
 <dl id="detail-dl"></dl>
 <form id="handle-form" class="handle" hidden>
-<div id="handle-new"><label for="handle-note" ${t("noteLabel")}</label><textarea id="handle-note" name="note" maxlength="500" rows="2"></textarea><button id="handle" type="submit" ${t("handle")}</button></div>
-<button id="unhandle" type="button" class="sec" hidden ${t("unhandle")}</button>
+<p id="mark-help" class="hint" ${t("markHelp")}</p>
+<div id="handle-new"><label for="handle-note" ${t("noteLabel")}</label><textarea id="handle-note" name="note" maxlength="500" rows="2"></textarea><div class="btns"><button id="replied" type="button" ${t("markReplied")}</button><button id="handle" type="submit" ${t("handle")}</button></div></div>
+<div class="btns"><button id="unreplied" type="button" class="sec" hidden ${t("unreply")}</button><button id="unhandle" type="button" class="sec" hidden ${t("unhandle")}</button></div>
 </form>
 <details><summary ${t("raw")}</summary><pre id="raw"></pre></details>
 </section>

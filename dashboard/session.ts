@@ -17,6 +17,6 @@ export interface Session {
   shortName(mchid: string): string;
   /** The last `GET /api/status` answer, null before one. */
   status(): StatusAnswer | null;
-  /** A complaint changed here (marked or un-marked handled): its row and the status panel follow. */
+  /** A complaint changed here (a mark set or taken back): its row and the status panel follow. */
   changed(complaint: Complaint): void;
 }

@@ -1,6 +1,6 @@
 /**
  * The status panel `#status`: a row per merchant (last success, next poll, last error, failures in a row,
- * active / all, active and unhandled) and per alert channel; above them, in `[data-signature-warning="{mchid}"]`, a warning for each
+ * active / all, active and unhandled, overdue, the next deadline still ahead) and per alert channel; above them, in `[data-signature-warning="{mchid}"]`, a warning for each
  * merchant running on a PAYJS answer whose `sign` did not verify ("mismatch") or was missing ("absent") and that
  * was stored anyway (RESPONSE_SIGNATURE report or if_present). It also says what belongs in the message bar.
  * @module
@@ -51,6 +51,8 @@ function merchantRow(m: MerchantEntry, label: Label): HTMLTableRowElement {
     cell("failures", String(m.consecutive_failures || 0), "num"),
     cell("counts", `${m.complaints_active || 0} / ${m.complaints_total || 0}`, "num"),
     cell("unhandled", String(m.complaints_unhandled ?? "—"), m.complaints_unhandled ? "num open" : "num"),
+    cell("overdueYes", String(m.complaints_overdue ?? "—"), m.complaints_overdue ? "num late" : "num"),
+    cell("nextDue", bj(m.next_due_at), "t"),
   );
 }
 
@@ -73,7 +75,7 @@ export function statusPanel(status: StatusAnswer, label: Label): { parts: Node[]
   const parts: Node[] = ms.flatMap((m) => signatureWarning(m, label) ?? []);
   parts.push(
     table(
-      ["merchant", "lastSuccess", "nextPoll", "lastError", "failures", "counts", "unhandled"],
+      ["merchant", "lastSuccess", "nextPoll", "lastError", "failures", "counts", "unhandled", "overdueYes", "nextDue"],
       ms.map((m) => merchantRow(m, label)),
     ),
   );

@@ -3,13 +3,17 @@
  * Worker's own domain types; the page reads them defensively, as an older or newer Worker may leave a field out.
  * @module
  */
-import type { HandledMark, ServedComplaint } from "../src/domain/handled";
+import type { Mark } from "../src/domain/marks";
 import type { MerchantStatusEntry } from "../src/domain/notification";
+import type { ServedComplaint } from "../src/domain/served";
 
-export type { HandledMark };
+export type { Mark };
 
-/** A complaint as the API serves it, `handled` included (null when unmarked; absent from older Workers' answers). */
-export type Complaint = ServedComplaint;
+/** The fields an older Worker's answers lack: the deadlines, `next_due` and the `replied` mark. */
+type Newer = "deadlines" | "next_due" | "replied";
+
+/** A complaint as the API serves it, with its deadlines, `next_due` and both marks (null when unmarked). */
+export type Complaint = Omit<ServedComplaint, Newer> & Partial<Pick<ServedComplaint, Newer>>;
 
 /**
  * A complaint as `GET /api/complaints` lists it: without `raw`, which only the detail (`GET /api/complaints/{id}`)
@@ -26,19 +30,18 @@ export interface ListAnswer {
   updated_at: string | null;
 }
 
-/** `GET /api/complaints/{id}`, and `PUT` / `DELETE /api/complaints/{id}/handled`. */
+/** `GET /api/complaints/{id}`, and `PUT` / `DELETE /api/complaints/{id}/replied` and `…/handled`. */
 export interface ComplaintAnswer {
   complaint: Complaint;
 }
 
 /**
- * A merchant of `GET /api/status`; `signature`, `storage_errors` and `complaints_unhandled` (active and not marked
- * handled) are absent from older Workers' answers.
+ * A merchant of `GET /api/status`; `signature`, `storage_errors`, `complaints_unhandled` (active and not marked
+ * handled), `complaints_overdue` and `next_due_at` are absent from older Workers' answers.
  */
-export type MerchantEntry = Omit<MerchantStatusEntry, "signature" | "storage_errors" | "complaints_unhandled"> & {
+export type MerchantEntry = Omit<MerchantStatusEntry, "signature" | "storage_errors"> & {
   signature?: Partial<MerchantStatusEntry["signature"]> | null;
   storage_errors?: { code: string; message: string }[];
-  complaints_unhandled?: number;
 };
 
 /** An alert channel of `GET /api/status` (present when `NOTIFY_CHANNELS` is set). */
@@ -51,10 +54,17 @@ export interface ChannelEntry {
   given_up: number;
 }
 
+/** The deadline settings of `GET /api/status`. */
+export interface DeadlineSettings {
+  reply_within_hours: number | null;
+  resolve_within_hours: number | null;
+  /** `REMIND_BEFORE_HOURS` (possibly empty): a countdown under the smallest turns red, under the largest amber. */
+  remind_before_hours: number[];
+}
+
 /** `GET /api/status`. */
 export interface StatusAnswer {
   merchants?: MerchantEntry[];
   channels?: ChannelEntry[];
-  /** `REMIND_AFTER_HOURS`, ascending (possibly empty): a complaint past the first is shown late. */
-  remind_after_hours?: number[];
+  deadlines?: DeadlineSettings;
 }

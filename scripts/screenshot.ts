@@ -1,10 +1,12 @@
 /**
  * `npm run screenshot`: regenerates the README's pictures of the dashboard, `docs/dashboard-1280.png` and
  * `docs/dashboard-390.png`, from the sandbox data: the PAYJS sandbox with two merchants ("旗舰店" and
- * "二号店"; the first with its 15 fixture complaints), the real Worker under `wrangler dev` polling it through two cron
- * ticks (the first 30 hours ago, so the complaints are past the first reminder; one complaint is gone by the second;
- * one is then marked handled), and Debian's headless Chromium (`apt-get install chromium
- * fonts-noto-cjk`; `CHROMIUM_PATH` overrides /usr/bin/chromium) signed in with a read token.
+ * "二号店"; the first with its 15 fixture complaints and four more made 3, 16, 20 and 23¼ hours ago, so the
+ * pictures show a countdown of each colour), the real Worker under `wrangler dev` polling it through two cron ticks (the first
+ * an hour ago; one complaint is gone by the second), then the older fixtures marked handled, as a merchant keeping up
+ * would have, one complaint marked replied and one handled with a note; and Debian's headless Chromium
+ * (`apt-get install chromium fonts-noto-cjk`; `CHROMIUM_PATH` overrides /usr/bin/chromium) signed in with a read
+ * token, showing the default list: soonest deadline first, then the status panel and the chart.
  *
  * Usage: `npm run screenshot [-- --out DIR]` (default `docs/`).
  * @module
@@ -12,33 +14,65 @@
 import { mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { beijingText } from "../sandbox/fixtures";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import { ADMIN_TOKEN, launchChromium, READ_TOKEN, startDashboardStack } from "../test/support/browser";
+import { ADMIN_TOKEN, type DashboardStack, launchChromium, READ_TOKEN, startDashboardStack } from "../test/support/browser";
 import { PROJECT_ROOT } from "../test/support/wrangler-dev";
 
 /** Rows per page in the pictures: enough to show the list, few enough to keep the files small. */
 const PAGE_SIZE = 8;
 const WIDTHS = [1280, 390] as const;
+const HOUR = 3_600_000;
+const MCHID = SANDBOX_MERCHANT.mchid;
+/** The id of the `i`th complaint the pictures add to the fixtures. */
+const planted = (i: number): string => `2026${MCHID.slice(-4)}9000000${i}`;
+
+/** Sets a complaint's `replied` or `handled` mark, as the admin. */
+async function mark(stack: DashboardStack, kind: "replied" | "handled", id: string, note: string): Promise<void> {
+  const res = await fetch(`${stack.worker.url}/api/complaints/${encodeURIComponent(id)}/${kind}?mchid=${MCHID}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ note }),
+  });
+  if (!res.ok) throw new Error(`marking ${id} ${kind}: ${res.status} ${await res.text()}`);
+}
+
+/** The sandbox's data as the pictures show it, polled twice and marked. */
+async function prepare(stack: DashboardStack): Promise<void> {
+  const sandbox = stack.sandbox.sandbox;
+  const fixtures = sandbox.getComplaints(MCHID).map((c) => String(c.complaint_id ?? ""));
+  const now = Date.now();
+  for (const [i, hours, body] of [
+    [1, 3, "下单后页面一直显示处理中"],
+    [2, 16, "优惠券没有抵扣，多付了 10 元"],
+    [3, 20, "会员到期后仍被扣费"],
+    [4, 23.25, "买错了规格，申请退款"],
+  ] as const) {
+    sandbox.addComplaint(MCHID, {
+      complaint_id: planted(i),
+      complaint_at: beijingText(now - hours * HOUR),
+      out_trade_no: `SO${MCHID.slice(-4)}9000${i}`,
+      order_id: `${beijingText(now - hours * HOUR).replace(/\D/g, "")}${MCHID.slice(-4)}900000${i}`,
+      total_fee: [1990, 4900, 2500, 15800][i - 1],
+      body,
+    });
+  }
+  await stack.fireCronAt(now - HOUR);
+  // One complaint leaves PAYJS's list, so the pictures show a gone one too.
+  sandbox.removeComplaint(MCHID, String(fixtures[7]));
+  await stack.fireCron();
+  // The complaints older than three days were dealt with; one is answered and waits to be finished; one is done.
+  for (const id of fixtures.slice(4)) if (id !== fixtures[7] && id !== "") await mark(stack, "handled", id, "已在商户平台处理完毕");
+  await mark(stack, "replied", planted(2), "已在微信支付商家助手回复，等待用户确认");
+  await mark(stack, "handled", String(fixtures[0]), "已电话联系并退款");
+}
 
 export async function takeScreenshots(outDir: string): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const stack = await startDashboardStack({ firstName: "旗舰店", secondName: "二号店" });
   const written: string[] = [];
   try {
-    // The first poll 30 hours ago: the complaints are past the first reminder (24 h), so their age shows red.
-    await stack.fireCronAt(Date.now() - 30 * 3_600_000);
-    // One complaint leaves PAYJS's list, so the pictures show a gone one too.
-    const [first, second] = stack.sandbox.sandbox.getComplaints(SANDBOX_MERCHANT.mchid);
-    stack.sandbox.sandbox.removeComplaint(SANDBOX_MERCHANT.mchid, String(second?.complaint_id));
-    await stack.fireCron();
-    // And one is marked handled, with a note.
-    const mark = await fetch(`${stack.worker.url}/api/complaints/${String(first?.complaint_id)}/handled?mchid=${SANDBOX_MERCHANT.mchid}`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ note: "已电话联系并退款" }),
-    });
-    if (!mark.ok) throw new Error(`marking a complaint handled: ${mark.status} ${await mark.text()}`);
-
+    await prepare(stack);
     const browser = await launchChromium(["--lang=zh-CN"]);
     try {
       for (const width of WIDTHS) {

@@ -112,6 +112,106 @@ describe("parseConfig", () => {
   });
 });
 
+/** The ConfigError `fn` throws. */
+function configErrorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("deadline settings", () => {
+  it("Should default to WeChat Pay's 24 and 72 hours and reminders 12 and 2 hours before", () => {
+    expect(parseConfig({}).deadlines).toEqual({ replyWithinHours: 24, resolveWithinHours: 72, remindBeforeHours: [12, 2] });
+  });
+
+  it("Should read the three settings, as text or as numbers from wrangler.toml, with spaces around", () => {
+    expect(parseConfig({ REPLY_WITHIN_HOURS: " 12 ", RESOLVE_WITHIN_HOURS: "48", REMIND_BEFORE_HOURS: "24, 6 ,1" }).deadlines).toEqual({
+      replyWithinHours: 12,
+      resolveWithinHours: 48,
+      remindBeforeHours: [24, 6, 1],
+    });
+    const numbers = { REPLY_WITHIN_HOURS: 1, RESOLVE_WITHIN_HOURS: 720, REMIND_BEFORE_HOURS: 168 } as unknown as Partial<WorkerEnv>;
+    expect(parseConfig(numbers).deadlines).toEqual({ replyWithinHours: 1, resolveWithinHours: 720, remindBeforeHours: [168] });
+  });
+
+  it("Should read an empty setting as none: no such deadline, or no reminders before them", () => {
+    expect(parseConfig({ REPLY_WITHIN_HOURS: "" }).deadlines).toEqual({
+      replyWithinHours: null,
+      resolveWithinHours: 72,
+      remindBeforeHours: [12, 2],
+    });
+    expect(parseConfig({ RESOLVE_WITHIN_HOURS: " " }).deadlines.resolveWithinHours).toBeNull();
+    expect(parseConfig({ REMIND_BEFORE_HOURS: "" }).deadlines.remindBeforeHours).toEqual([]);
+    // With no reply deadline, the resolve one may be anything in range, and the other way round.
+    expect(parseConfig({ REPLY_WITHIN_HOURS: "", RESOLVE_WITHIN_HOURS: "1" }).deadlines.resolveWithinHours).toBe(1);
+    expect(parseConfig({ REPLY_WITHIN_HOURS: "720", RESOLVE_WITHIN_HOURS: "" }).deadlines.replyWithinHours).toBe(720);
+  });
+
+  it("Should allow a resolve deadline equal to the reply's", () => {
+    expect(parseConfig({ REPLY_WITHIN_HOURS: "48", RESOLVE_WITHIN_HOURS: "48" }).deadlines).toMatchObject({
+      replyWithinHours: 48,
+      resolveWithinHours: 48,
+    });
+  });
+
+  it.each([
+    [{ REPLY_WITHIN_HOURS: "0" }, "REPLY_WITHIN_HOURS"],
+    [{ REPLY_WITHIN_HOURS: "721" }, "REPLY_WITHIN_HOURS"],
+    [{ REPLY_WITHIN_HOURS: "24h" }, "REPLY_WITHIN_HOURS"],
+    [{ REPLY_WITHIN_HOURS: "1.5" }, "REPLY_WITHIN_HOURS"],
+    [{ REPLY_WITHIN_HOURS: "-1" }, "REPLY_WITHIN_HOURS"],
+    [{ RESOLVE_WITHIN_HOURS: "0" }, "RESOLVE_WITHIN_HOURS"],
+    [{ RESOLVE_WITHIN_HOURS: "1000" }, "RESOLVE_WITHIN_HOURS"],
+    [{ RESOLVE_WITHIN_HOURS: "23" }, "RESOLVE_WITHIN_HOURS"],
+    [{ REPLY_WITHIN_HOURS: "100", RESOLVE_WITHIN_HOURS: "72" }, "RESOLVE_WITHIN_HOURS"],
+    [{ REMIND_BEFORE_HOURS: "2,12" }, "REMIND_BEFORE_HOURS"],
+    [{ REMIND_BEFORE_HOURS: "12,12" }, "REMIND_BEFORE_HOURS"],
+    [{ REMIND_BEFORE_HOURS: "0" }, "REMIND_BEFORE_HOURS"],
+    [{ REMIND_BEFORE_HOURS: "169" }, "REMIND_BEFORE_HOURS"],
+    [{ REMIND_BEFORE_HOURS: "12;2" }, "REMIND_BEFORE_HOURS"],
+    [{ REMIND_BEFORE_HOURS: "12,,2" }, "REMIND_BEFORE_HOURS"],
+    [{ REMIND_BEFORE_HOURS: "1.5" }, "REMIND_BEFORE_HOURS"],
+  ] as [Partial<WorkerEnv>, string][])("Should reject %j naming %s", (env, setting) => {
+    expect(settingOf(() => parseConfig(env))).toBe(setting);
+  });
+
+  it.each([["24,48"], [""], ["12,2"]])(
+    "Should refuse the retired REMIND_AFTER_HOURS set to %j, naming REMIND_BEFORE_HOURS in the message",
+    (value) => {
+      const error = configErrorOf(() => parseConfig({ REMIND_AFTER_HOURS: value }));
+      expect(error.setting).toBe("REMIND_AFTER_HOURS");
+      expect(error.message).toContain("REMIND_BEFORE_HOURS");
+    },
+  );
+
+  it("Should refuse REMIND_AFTER_HOURS even beside valid new settings, and as a number from wrangler.toml", () => {
+    const env = { REMIND_AFTER_HOURS: 24, REMIND_BEFORE_HOURS: "12,2" } as unknown as Partial<WorkerEnv>;
+    expect(settingOf(() => parseConfig(env))).toBe("REMIND_AFTER_HOURS");
+  });
+
+  it("Should refuse a channel whose events name the retired complaint.reminder, naming the events that replace it", () => {
+    const channels = JSON.stringify([
+      { type: "slack", url: "https://hooks.slack.example/x", events: ["complaint.new", "complaint.reminder"] },
+    ]);
+    const error = configErrorOf(() => parseConfig({ NOTIFY_CHANNELS: channels }));
+    expect(error.setting).toBe("NOTIFY_CHANNELS");
+    expect(error.message).toContain("complaint.reminder");
+    expect(error.message).toContain("complaint.due");
+    expect(error.message).toContain("complaint.overdue");
+  });
+
+  it("Should accept channels listening to complaint.due and complaint.overdue", () => {
+    const channels = JSON.stringify([
+      { type: "slack", url: "https://hooks.slack.example/x", events: ["complaint.due", "complaint.overdue"] },
+    ]);
+    expect(parseConfig({ NOTIFY_CHANNELS: channels }).channels[0]?.events).toEqual(new Set(["complaint.due", "complaint.overdue"]));
+  });
+});
+
 describe("loadConfig", () => {
   const kv = { get() {}, put() {} };
 

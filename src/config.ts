@@ -4,6 +4,7 @@
  * @module
  */
 import { ConfigError } from "./config-error";
+import type { DeadlineRules } from "./domain/deadlines";
 import type { Merchant } from "./domain/merchant";
 import type { WorkerEnv } from "./env";
 import { type Channel, parseChannels } from "./notify/settings";
@@ -24,8 +25,8 @@ export interface Config {
   corsOrigins: "*" | string[];
   publicUrl: string | null;
   alertAfterFailures: number;
-  /** Hours after `first_seen_at` at which an active, unhandled complaint is reminded, ascending; empty: none. */
-  remindAfterHours: number[];
+  /** The reply and resolve deadlines, and when `complaint.due` goes before them. */
+  deadlines: DeadlineRules;
   channels: Channel[];
 }
 
@@ -64,19 +65,48 @@ function boolean(env: Vars, name: keyof WorkerEnv, fallback: boolean): boolean {
   throw new ConfigError(name, "must be true or false");
 }
 
-/** `REMIND_AFTER_HOURS`: whole hours, 1 to 720, ascending, each once; `24,48` when unset, none when set empty. */
-function remindAfterHours(env: Vars): number[] {
-  const value = env.REMIND_AFTER_HOURS;
-  if (value === undefined || value === null) return [24, 48];
+/**
+ * A whole number of hours, 1 to 720: `fallback` when unset, none (null) when set empty, since switching a deadline
+ * off must be possible.
+ */
+function deadlineHours(env: Vars, name: "REPLY_WITHIN_HOURS" | "RESOLVE_WITHIN_HOURS", fallback: number): number | null {
+  const value = env[name];
+  if (value === undefined || value === null) return fallback;
+  const text = String(value).trim();
+  if (text === "") return null;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 720)
+    throw new ConfigError(name, "must be whole hours from 1 to 720 (or empty: none)");
+  return Number(text);
+}
+
+/** `REMIND_BEFORE_HOURS`: whole hours, 1 to 168, descending, each once; `12,2` when unset, none when set empty. */
+function remindBeforeHours(env: Vars): number[] {
+  const value = env.REMIND_BEFORE_HOURS;
+  if (value === undefined || value === null) return [12, 2];
   const text = String(value).trim();
   if (text === "") return [];
   const hours = text.split(",").map((h) => h.trim());
-  if (!hours.every((h) => /^\d+$/.test(h))) throw new ConfigError("REMIND_AFTER_HOURS", "must be whole hours, comma-separated, e.g. 24,48");
+  if (!hours.every((h) => /^\d+$/.test(h))) throw new ConfigError("REMIND_BEFORE_HOURS", "must be whole hours, comma-separated, e.g. 12,2");
   const n = hours.map(Number);
-  if (n.some((h) => h < 1 || h > 720)) throw new ConfigError("REMIND_AFTER_HOURS", "each must be from 1 to 720 hours");
-  if (n.some((h, i) => i > 0 && h <= (n[i - 1] as number)))
-    throw new ConfigError("REMIND_AFTER_HOURS", "must be ascending, each once, e.g. 24,48");
+  if (n.some((h) => h < 1 || h > 168)) throw new ConfigError("REMIND_BEFORE_HOURS", "each must be from 1 to 168 hours");
+  if (n.some((h, i) => i > 0 && h >= (n[i - 1] as number)))
+    throw new ConfigError("REMIND_BEFORE_HOURS", "must be descending, each once, e.g. 12,2");
   return n;
+}
+
+function deadlineRules(env: Vars): DeadlineRules {
+  if (env.REMIND_AFTER_HOURS !== undefined && env.REMIND_AFTER_HOURS !== null) {
+    throw new ConfigError(
+      "REMIND_AFTER_HOURS",
+      "is retired: reminders now count toward WeChat Pay's deadlines (REPLY_WITHIN_HOURS, RESOLVE_WITHIN_HOURS); remove it and use REMIND_BEFORE_HOURS (default 12,2) instead",
+    );
+  }
+  const replyWithinHours = deadlineHours(env, "REPLY_WITHIN_HOURS", 24);
+  const resolveWithinHours = deadlineHours(env, "RESOLVE_WITHIN_HOURS", 72);
+  if (replyWithinHours !== null && resolveWithinHours !== null && resolveWithinHours < replyWithinHours) {
+    throw new ConfigError("RESOLVE_WITHIN_HOURS", `must not be below REPLY_WITHIN_HOURS (${replyWithinHours})`);
+  }
+  return { replyWithinHours, resolveWithinHours, remindBeforeHours: remindBeforeHours(env) };
 }
 
 const POLICIES: readonly SignaturePolicy[] = ["strict", "if_present", "report"];
@@ -211,7 +241,7 @@ export function parseConfig(env: Vars): Config {
     corsOrigins: cors(env),
     publicUrl: httpUrl(env, "PUBLIC_URL") ?? null,
     alertAfterFailures: integer(env, "ALERT_AFTER_FAILURES", 3, 1, 1000),
-    remindAfterHours: remindAfterHours(env),
+    deadlines: deadlineRules(env),
     channels: parseChannels(present(env, "NOTIFY_CHANNELS"), new Set(merchants.map((m) => m.mchid))),
   };
 }

@@ -16,7 +16,11 @@ export interface Secrets {
 /** Vars that `wrangler.toml` leaves unset: absent unless a deployment sets them. */
 export interface OptionalVars {
   RESPONSE_SIGNATURE?: string;
-  /** Empty means no reminders, so it is read even when empty. */
+  /** The three below mean "none" when empty, so they are read even when empty. */
+  REPLY_WITHIN_HOURS?: string;
+  RESOLVE_WITHIN_HOURS?: string;
+  REMIND_BEFORE_HOURS?: string;
+  /** Retired: its presence is a setting error that names REMIND_BEFORE_HOURS. */
   REMIND_AFTER_HOURS?: string;
   /** Kept for old deployments: `true` means `RESPONSE_SIGNATURE=if_present`. */
   ALLOW_UNSIGNED_RESPONSES?: string;

@@ -9,7 +9,7 @@
  * | `complaints:{mchid}` | `{"format":2,"rev","seen":[…],"complaints":[raw,…]}`: every complaint ever seen for one merchant, newest first |
  * | `status:{mchid}` | `{"format":2,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
  * | `outbox:{mchid}` | `{"format":2,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
- * | `handled:{mchid}` | `{"format":2,"rev","marks":{id:{"at","note"}}}`: handled marks, written only by the HTTP side |
+ * | `handled:{mchid}` | `{"format":2,"rev","marks":{id:{"at","note"}},"replied":{…}}`: handled (`marks`) and replied marks, written only by the HTTP side |
  * | `corrupt:{key}:{ms}` | a value that could not be read, set aside before its key was rebuilt |
  *
  * One value per merchant instead of one per complaint keeps a poll's writes proportional to what changed

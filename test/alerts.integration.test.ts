@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
 import { Receiver, routeFetch } from "./support/receiver";
-import { ADMIN_TOKEN, call, clearKv, fireCron, kv, testEnv } from "./support/worker";
+import { ADMIN_TOKEN, call, clearKv, fireCron, kv, NO_DEADLINES, testEnv } from "./support/worker";
 
 const H = 3_600_000;
 const { mchid, key } = SANDBOX_MERCHANT;
@@ -27,6 +27,7 @@ function alertEnv(channels: unknown[] = CHANNELS, vars: Record<string, string> =
     PAYJS_KEY: key,
     NOTIFY_CHANNELS: JSON.stringify(channels),
     PUBLIC_URL: "https://watch.example",
+    ...NO_DEADLINES,
     ...vars,
   });
 }
@@ -106,6 +107,7 @@ describe("complaint.new", () => {
 
   it("Should respect a channel's events and merchants filters", async () => {
     const e = testEnv({
+      ...NO_DEADLINES,
       PAYJS_MERCHANTS: JSON.stringify([SANDBOX_MERCHANT, SANDBOX_MERCHANT_2]),
       NOTIFY_CHANNELS: JSON.stringify([
         { type: "webhook", name: "only2", url: "https://hooks.test/two", merchants: [SANDBOX_MERCHANT_2.mchid] },
@@ -425,6 +427,7 @@ describe("damaged alert bookkeeping", () => {
     receiver.failing = /hooks\.test/;
     sandbox.setComplaints(SANDBOX_MERCHANT_2.mchid, [newComplaint(2)]);
     const e = testEnv({
+      ...NO_DEADLINES,
       PAYJS_MERCHANTS: JSON.stringify([SANDBOX_MERCHANT, SANDBOX_MERCHANT_2]),
       NOTIFY_CHANNELS: JSON.stringify([{ type: "webhook", url: "https://hooks.test/in" }]),
     });

@@ -1,7 +1,8 @@
 /**
- * The complaint list: newest first, in Beijing time and yuan, with a 30-day chart; filtered by state, merchant and
- * Beijing dates, searched, paged with the API's cursor, and exported as CSV, every filter kept in the address and
- * every API call carrying the token as a header.
+ * The complaint list: soonest deadline first (`sort=due`), `#sort` switching to newest first, in Beijing time and
+ * yuan, with a 30-day chart; filtered by state, merchant and Beijing dates, searched, paged with the API's cursor,
+ * and exported as CSV, every filter and the order kept in the address and every API call carrying the token as a
+ * header.
  *
  * Against the Worker under `wrangler dev` after two real cron ticks of the PAYJS sandbox (see startPolledStack in
  * test/support/dashboard.ts): the first merchant's 15 fixture complaints, one of them gone by the second tick; the
@@ -33,12 +34,27 @@ describe("the dashboard in Chromium: the complaint list", () => {
   const { fixtures, goneId } = firstMerchant(now);
   const rig = useDashboard(() => startPolledStack(now, goneId));
 
-  it("signs in and lists the complaints newest first, in Beijing time and yuan", async () => {
+  it("signs in and lists the complaints soonest deadline first, in Beijing time and yuan; #sort switches to newest first", async () => {
     const { page, requests } = await rig.ui.open();
     await signIn(page);
-    const expected = (await api(rig.base, "limit=50")).complaints.map((c) => c.id);
+    const byDue = (await api(rig.base, "sort=due&limit=50")).complaints;
+    const expected = byDue.map((c) => c.id);
+    const newest = (await api(rig.base, "limit=50")).complaints.map((c) => c.id);
     expect(expected).toHaveLength(15);
+    // The two orders differ, so the rows tell which one the page asked for.
+    expect(expected).not.toEqual(newest);
     await waitRows(page, expected);
+    expect(await page.inputValue("#sort")).toBe("due");
+    expect(requests.some((r) => r.url.includes("/api/complaints?sort=due&"))).toBe(true);
+    // Each row carries its next_due; the gone complaint has none and comes last.
+    expect(await page.$$eval("[data-complaint-id]", (rows) => rows.map((r) => r.getAttribute("data-due")))).toEqual(
+      byDue.map((c) => c.next_due ?? ""),
+    );
+    expect(await page.getAttribute(`[data-complaint-id="${goneId}"]`, "data-due")).toBe("");
+    expect(expected.at(-1)).toBe(goneId);
+    const dues = byDue.flatMap((c) => (c.next_due ? [Date.parse(c.next_due)] : []));
+    expect(dues).toHaveLength(14);
+    expect(dues).toEqual([...dues].sort((a, b) => a - b));
     expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBe(READ_TOKEN);
     expect(page.url()).not.toContain(READ_TOKEN);
     expect(await page.inputValue("#token")).toBe("");
@@ -56,6 +72,18 @@ describe("the dashboard in Chromium: the complaint list", () => {
     expect(await page.textContent("#range")).toMatch(/第 1–15 条，共 15 条/);
     await Promise.all([page.waitForRequest((r) => r.url().includes("/api/complaints?")), page.click("#refresh")]);
     await waitRows(page, expected);
+
+    // Newest first, by #sort: kept in the address, through a reload; back to the default, which the address leaves out.
+    await page.selectOption("#sort", "newest");
+    await waitRows(page, newest);
+    expect(page.url()).toContain("sort=newest");
+    expect(requests.some((r) => r.url.includes("/api/complaints?sort=newest&"))).toBe(true);
+    await page.reload();
+    await waitRows(page, newest);
+    expect(await page.inputValue("#sort")).toBe("newest");
+    await page.selectOption("#sort", "due");
+    await waitRows(page, expected);
+    expect(page.url()).not.toContain("sort=");
     // Every API call carried the token in the header.
     const apiCalls = requests.filter((r) => r.url.includes("/api/"));
     expect(apiCalls.length).toBeGreaterThan(0);
@@ -68,7 +96,7 @@ describe("the dashboard in Chromium: the complaint list", () => {
   it("filters by state, merchant and Beijing dates", async () => {
     const { page } = await rig.ui.open();
     await signIn(page);
-    const all = (await api(rig.base, "limit=50")).complaints.map((c) => c.id);
+    const all = (await api(rig.base, "sort=due&limit=50")).complaints.map((c) => c.id);
     await waitRows(page, all);
 
     await page.selectOption("#f-active", "false");
@@ -89,7 +117,7 @@ describe("the dashboard in Chromium: the complaint list", () => {
 
     const since = String(fixtures[9]?.complaint_at).slice(0, 10);
     const until = String(fixtures[2]?.complaint_at).slice(0, 10);
-    const expected = (await api(rig.base, `since=${since}&until=${until}&mchid=${M1}&limit=50`)).complaints.map((c) => c.id);
+    const expected = (await api(rig.base, `since=${since}&until=${until}&mchid=${M1}&sort=due&limit=50`)).complaints.map((c) => c.id);
     expect(expected.length).toBeGreaterThan(3);
     expect(expected.length).toBeLessThan(15);
     await page.fill("#f-since", since);
@@ -106,7 +134,7 @@ describe("the dashboard in Chromium: the complaint list", () => {
     const { page } = await rig.ui.open();
     await signIn(page);
     await page.locator("[data-complaint-id]").first().waitFor();
-    const refund = (await api(rig.base, "q=退款&limit=50")).complaints.map((c) => c.id);
+    const refund = (await api(rig.base, "q=退款&sort=due&limit=50")).complaints.map((c) => c.id);
     expect(refund.length).toBeGreaterThanOrEqual(3);
     await page.fill("#q", "退款");
     await page.press("#q", "Enter");
@@ -126,7 +154,7 @@ describe("the dashboard in Chromium: the complaint list", () => {
     const { page } = await rig.ui.open();
     await signIn(page);
     await page.locator("[data-complaint-id]").first().waitFor();
-    const all = (await api(rig.base, "limit=50")).complaints.map((c) => c.id);
+    const all = (await api(rig.base, "sort=due&limit=50")).complaints.map((c) => c.id);
     await page.goto(`${rig.base}/#/?size=10`);
     await waitRows(page, all.slice(0, 10));
     expect(await page.textContent("#range")).toMatch(/第 1–10 条，共 15 条/);

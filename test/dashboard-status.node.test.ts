@@ -1,6 +1,6 @@
 /**
  * The status panel and what the page says to do: a failing upstream named with its error and its count of failed
- * polls, and, for states this stack cannot be in (answers shaped as the README's "HTTP API" gives them, served
+ * polls, each merchant's overdue complaints and next deadline, and, for states this stack cannot be in (answers shaped as the README's "HTTP API" gives them, served
  * through an intercepted API), a Worker without a token, with a bad setting, out of reach or not yet polled, and
  * the alert channels' deliveries.
  *
@@ -9,11 +9,15 @@
  * second merchant ("二号店") failing with an HTML 500 page. Seen with Debian's Chromium driven by playwright-core.
  */
 import { describe, expect, it } from "vitest";
+import { beijingText } from "../src/domain/time";
 import {
+  api,
+  en,
   firstMerchant,
   M1,
   M2,
   merchantStatus,
+  type PageDocument,
   type PageStorage,
   pattern,
   rowIds,
@@ -25,7 +29,7 @@ import {
   zh,
 } from "./support/dashboard";
 
-declare const localStorage: PageStorage;
+declare const document: PageDocument, localStorage: PageStorage;
 
 describe("the dashboard in Chromium: the status panel and what to do", () => {
   const now = Date.now();
@@ -53,6 +57,35 @@ describe("the dashboard in Chromium: the status panel and what to do", () => {
     const scheme = (await merchantStatus(rig.base, M1)).signature.scheme;
     expect(scheme).toEqual(expect.any(String));
     expect(healthy).toContain(zh.sigScheme.replace("{0}", String(scheme)));
+  });
+
+  it("shows each merchant's overdue complaints and next deadline, in both languages", async () => {
+    const m1 = await merchantStatus(rig.base, M1);
+    const overdue = (await api(rig.base, `mchid=${M1}&overdue=true&limit=50`)).complaints;
+    expect(m1.complaints_overdue).toBe(overdue.length);
+    // The fixtures span 30 days: the older ones are past both deadlines.
+    expect(overdue.length).toBeGreaterThan(5);
+    // The next deadline still ahead: the earliest next_due not passed.
+    const ahead = (await api(rig.base, `mchid=${M1}&overdue=false&sort=due&limit=50`)).complaints.flatMap((c) => c.next_due ?? []);
+    expect(m1.next_due_at ?? null).toBe(ahead[0] ?? null);
+    const { page } = await rig.ui.open({ width: 390 });
+    await signIn(page);
+    const cellOf = (mchid: string, label: string) => page.locator("#status tr", { hasText: mchid }).locator(`td[data-label="${label}"]`);
+    await cellOf(M1, zh.overdueYes)
+      .filter({ hasText: new RegExp(`^${overdue.length}$`) })
+      .waitFor();
+    expect(await cellOf(M1, zh.overdueYes).getAttribute("class")).toContain("late");
+    expect(await cellOf(M1, zh.nextDue).textContent()).toBe(m1.next_due_at ? beijingText(Date.parse(m1.next_due_at)) : "—");
+    // The failing merchant has no complaint: nothing overdue, nothing due.
+    expect(await cellOf(M2, zh.overdueYes).textContent()).toBe("0");
+    expect(await cellOf(M2, zh.overdueYes).getAttribute("class")).not.toContain("late");
+    expect(await cellOf(M2, zh.nextDue).textContent()).toBe("—");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.click("#lang");
+    await cellOf(M1, en.overdueYes)
+      .filter({ hasText: new RegExp(`^${overdue.length}$`) })
+      .waitFor();
+    expect(await page.locator("#status th", { hasText: en.nextDue }).count()).toBe(1);
   });
 
   it("says what to do when the Worker has no token, a bad setting, no network or no poll yet, and shows alert channels", async () => {

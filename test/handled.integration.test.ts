@@ -1,5 +1,5 @@
 /**
- * Handled marks end to end inside workerd: `PUT`/`DELETE /api/complaints/{id}/handled` through the real Worker,
+ * Replied and handled marks end to end inside workerd: `PUT`/`DELETE /api/complaints/{id}/replied|handled` through the real Worker,
  * complaints put there by real polls of the sandbox, over KV held to production's rules (a refused write fails
  * the test unless the test expects it).
  */
@@ -7,7 +7,9 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints, SHARED_COMPLAINT_ID } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
-import type { Marks, ServedComplaint } from "../src/domain/handled";
+import type { Marks } from "../src/domain/marks";
+import type { ServedComplaint } from "../src/domain/served";
+import { beijingTextOf } from "../src/domain/time";
 import { parseJson } from "../src/json";
 import { complaintsKey, handledKey } from "../src/store";
 import type { ComplaintBody, ErrorBody, ListBody, StatusBody } from "./support/api";
@@ -26,12 +28,12 @@ async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
-const path = (id: string, mchid?: string) =>
-  `/api/complaints/${encodeURIComponent(id)}/handled${mchid === undefined ? "" : `?mchid=${mchid}`}`;
+const path = (id: string, mchid?: string, kind = "handled") =>
+  `/api/complaints/${encodeURIComponent(id)}/${kind}${mchid === undefined ? "" : `?mchid=${mchid}`}`;
 
 /** `PUT …/handled` with the admin token; `body` goes as it is when a string, else as JSON (undefined: no body). */
-function put(id: string, body?: unknown, opts: { mchid?: string; token?: string | null } = {}): Promise<Response> {
-  return call(e, path(id, opts.mchid), {
+function put(id: string, body?: unknown, opts: { mchid?: string; token?: string | null; kind?: "replied" } = {}): Promise<Response> {
+  return call(e, path(id, opts.mchid, opts.kind), {
     method: "PUT",
     token: opts.token === undefined ? ADMIN_TOKEN : opts.token,
     headers: { "content-type": "application/json" },
@@ -39,8 +41,8 @@ function put(id: string, body?: unknown, opts: { mchid?: string; token?: string 
   });
 }
 
-function del(id: string, opts: { mchid?: string; token?: string | null } = {}): Promise<Response> {
-  return call(e, path(id, opts.mchid), { method: "DELETE", token: opts.token === undefined ? ADMIN_TOKEN : opts.token });
+function del(id: string, opts: { mchid?: string; token?: string | null; kind?: "replied" } = {}): Promise<Response> {
+  return call(e, path(id, opts.mchid, opts.kind), { method: "DELETE", token: opts.token === undefined ? ADMIN_TOKEN : opts.token });
 }
 
 async function detail(id: string, mchid = M1): Promise<ServedComplaint> {
@@ -66,6 +68,7 @@ async function status(mchid = M1): Promise<StatusBody["merchants"][number] | und
   return body.merchants.find((m) => m.mchid === mchid);
 }
 
+/** The stored handled marks (under `marks`, as before replied marks existed). */
 async function storedMarks(mchid = M1): Promise<Marks> {
   const text = await env.COMPLAINTS.get(handledKey(mchid));
   return text === null ? {} : (parseJson(text) as { marks: Marks }).marks;
@@ -99,7 +102,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     expect(complaint).toMatchObject({ id: ids[0], mchid: M1, active: true, handled: { at: expect.any(String), note: "已退款，客户确认" } });
     expect(Date.parse(complaint.handled!.at)).toBeGreaterThanOrEqual(before);
     expect(complaint.handled!.at).toBe(new Date(Date.parse(complaint.handled!.at)).toISOString());
-    expect(Object.keys(complaint).slice(-3)).toEqual(["active", "handled", "raw"]);
+    expect(Object.keys(complaint).slice(-6)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "raw"]);
 
     expect(await detail(ids[0])).toEqual(complaint);
     const listed = (await list()).complaints;
@@ -110,7 +113,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     expect(listed.every((c) => "handled" in c)).toBe(true);
     const row = (await csvRows(`mchid=${M1}&q=${ids[0]}`))[1] as string[];
     expect(row[0]).toBe(ids[0]);
-    expect(row.at(-1)).toBe(complaint.handled!.at);
+    expect(row[11]).toBe(beijingTextOf(complaint.handled!.at, true));
     expect(await storedMarks()).toEqual({ [ids[0]]: complaint.handled });
   });
 
@@ -236,7 +239,7 @@ describe("DELETE /api/complaints/{id}/handled", () => {
     expect(res.status).toBe(200);
     const { complaint } = await json<ComplaintBody>(res);
     expect(complaint).toMatchObject({ id: ids[0], handled: null });
-    expect(Object.keys(complaint).slice(-3)).toEqual(["active", "handled", "raw"]);
+    expect(Object.keys(complaint).slice(-6)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "raw"]);
     expect((await detail(ids[0])).handled).toBeNull();
     expect((await detail(ids[1])).handled!.note).toBe("stays");
     expect(Object.keys(await storedMarks())).toEqual([ids[1]]);
@@ -305,18 +308,74 @@ describe("the handled filter", () => {
   });
 });
 
+describe("PUT and DELETE /api/complaints/{id}/replied", () => {
+  it("Should mark a complaint replied beside its handled mark, move next_due to the resolve deadline, and take it off again", async () => {
+    const before = await detail(ids[0]);
+    expect(before.next_due).toBe(before.deadlines.reply_by);
+    const res = await put(ids[0], { note: "已在商家助手回复" }, { kind: "replied" });
+    expect(res.status).toBe(200);
+    const { complaint } = await json<ComplaintBody>(res);
+    expect(complaint).toMatchObject({ replied: { note: "已在商家助手回复" }, handled: null, next_due: before.deadlines.resolve_by });
+    expect(await detail(ids[0])).toEqual(complaint);
+    // A handled mark beside it leaves the replied mark as it is, and no deadline open.
+    const both = (await json<ComplaintBody>(await put(ids[0], {}))).complaint;
+    expect(both).toMatchObject({ replied: complaint.replied, handled: { note: "" }, next_due: null });
+    const stored = parseJson((await env.COMPLAINTS.get(handledKey(M1))) as string) as { replied: Marks; marks: Marks };
+    expect(stored.replied).toEqual({ [ids[0]]: complaint.replied });
+    const off = (await json<ComplaintBody>(await del(ids[0], { kind: "replied" }))).complaint;
+    expect(off).toMatchObject({ replied: null, handled: both.handled, next_due: null });
+    expect((await json<ComplaintBody>(await del(ids[0]))).complaint.next_due).toBe(before.deadlines.reply_by);
+  });
+
+  it("Should refuse a read token (403), an unknown id (404), a long note (400) and another method (405)", async () => {
+    expect((await put(ids[0], {}, { kind: "replied", token: READ_TOKEN })).status).toBe(403);
+    expect((await put("nope", {}, { kind: "replied" })).status).toBe(404);
+    expect((await put(ids[0], { note: "x".repeat(501) }, { kind: "replied" })).status).toBe(400);
+    const post = await call(e, path(ids[0], undefined, "replied"), { method: "POST", token: ADMIN_TOKEN });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("PUT, DELETE");
+  });
+
+  it("Should list and count by deadline: sort=due soonest first, overdue=true|false, complaints_overdue and next_due_at", async () => {
+    const all = (await list(`mchid=${M1}&sort=due`)).complaints;
+    const dues = all.map((c) => c.next_due);
+    const withDue = dues.filter((d): d is string => d !== null);
+    expect(withDue.map(Date.parse)).toEqual([...withDue.map(Date.parse)].sort((a, b) => a - b));
+    expect(dues.slice(withDue.length).every((d) => d === null)).toBe(true);
+    const now = Date.now();
+    const overdue = all.filter((c) => c.next_due !== null && Date.parse(c.next_due) <= now).map((c) => c.id);
+    expect((await list(`mchid=${M1}&overdue=true`)).complaints.map((c) => c.id).sort()).toEqual([...overdue].sort());
+    expect((await list(`mchid=${M1}&overdue=false`)).total).toBe(all.length - overdue.length);
+    const entry = await status(M1);
+    expect(entry).toMatchObject({ complaints_overdue: overdue.length });
+    const ahead = withDue.filter((d) => Date.parse(d) > now);
+    expect(entry?.next_due_at ?? null).toBe(ahead[0] ?? null);
+    expect((await call(e, "/api/complaints?sort=soon")).status).toBe(400);
+  });
+});
+
 describe("the CSV", () => {
-  it("Should end every row with handled_at, empty when unmarked, and filter by handled", async () => {
+  it("Should give every row handled_at and replied_at (empty when unmarked) and the deadlines, all in Beijing time, and filter by handled", async () => {
     const at = (await json<ComplaintBody>(await put(ids[0], { note: "=cmd|' /C calc'!A0" }))).complaint.handled!.at;
+    const replied = (await json<ComplaintBody>(await put(ids[1], {}, { kind: "replied" }))).complaint;
     const rows = await csvRows(`mchid=${M1}`);
     expect((rows[0] as string[]).join(",")).toBe(
-      "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at,handled_at",
+      "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at,handled_at,replied_at,reply_by,resolve_by",
     );
     const text = await (await call(e, `/api/complaints.csv?mchid=${M1}`)).text();
     expect(text).not.toContain("calc");
+    // No ISO offset or Z anywhere: every time is a Beijing wall-clock cell.
+    expect(text).not.toMatch(/\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+08:00)/);
     const byId = new Map(rows.slice(1).map((r) => [r[0], r]));
-    expect(byId.get(ids[0])?.at(-1)).toBe(at);
-    expect(byId.get(ids[1])?.at(-1)).toBe("");
+    const seconds = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+    expect(byId.get(ids[0])?.slice(11, 13)).toEqual([beijingTextOf(at, true), ""]);
+    expect(byId.get(ids[1])?.slice(11, 15)).toEqual([
+      "",
+      beijingTextOf(replied.replied!.at, true),
+      beijingTextOf(replied.deadlines.reply_by!, true),
+      beijingTextOf(replied.deadlines.resolve_by!, true),
+    ]);
+    for (const cell of [2, 9, 10, 13, 14].map((i) => byId.get(ids[1])?.[i])) expect(cell).toMatch(seconds);
     const marked = await csvRows("handled=true");
     expect(marked.slice(1).map((r) => r[0])).toEqual([ids[0]]);
     expect((await csvRows("handled=false")).length - 1).toBe(2 * FIXTURES - 1);

@@ -5,8 +5,8 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import type { ListedComplaint, ServedComplaint } from "../src/domain/handled";
 import type { MerchantStatusEntry } from "../src/domain/notification";
+import type { ListedComplaint, ServedComplaint } from "../src/domain/served";
 import { statusKey } from "../src/store";
 import { Receiver, routeFetch } from "./support/receiver";
 import { ADMIN_TOKEN, call, clearKv, fireCron, READ_TOKEN, routeUpstreamTo, testEnv } from "./support/worker";
@@ -150,6 +150,9 @@ describe("GET /api/complaints", () => {
       "first_seen_at",
       "last_seen_at",
       "active",
+      "deadlines",
+      "next_due",
+      "replied",
       "handled",
     ]);
     const full = await listed("/api/complaints?limit=500&include=raw");
@@ -313,7 +316,7 @@ describe("GET /api/complaints.csv", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes.slice(3));
     expect(text.split("\r\n")[0]).toBe(
-      "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at,handled_at",
+      "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at,handled_at,replied_at,reply_by,resolve_by",
     );
     expect(text).not.toMatch(/(^|,)=/m);
   });
@@ -352,6 +355,8 @@ describe("GET /api/status", () => {
       complaints_total: total(),
       complaints_active: total(),
       complaints_unhandled: total(),
+      complaints_overdue: expect.any(Number),
+      next_due_at: expect.toBeOneOf([null, expect.any(String)]),
       signature: { result: "verified", scheme: "php-sdk", checked_at: expect.any(String) },
       storage_errors: [],
     });

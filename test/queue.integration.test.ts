@@ -10,7 +10,7 @@ import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import type { WorkerEnv } from "../src/env";
 import { complaintsKey, statusKey } from "../src/store";
 import { Receiver, routeFetch } from "./support/receiver";
-import { call, clearKv, fireCron, fireQueue, kv, type RecordingQueue, recordingQueue, testEnv } from "./support/worker";
+import { call, clearKv, fireCron, fireQueue, kv, NO_DEADLINES, type RecordingQueue, recordingQueue, testEnv } from "./support/worker";
 
 const H = 3_600_000;
 const A = SANDBOX_MERCHANT;
@@ -24,7 +24,7 @@ let t0: number;
 
 /** Three merchants (A as the pair, B and C in the list), with the recording queue unless `withQueue` is false. */
 function bothEnv(vars: Record<string, string> = {}, withQueue = true): WorkerEnv {
-  const e = testEnv({ PAYJS_MCHID: A.mchid, PAYJS_KEY: A.key, PAYJS_MERCHANTS: JSON.stringify([B, C]), ...vars });
+  const e = testEnv({ ...NO_DEADLINES, PAYJS_MCHID: A.mchid, PAYJS_KEY: A.key, PAYJS_MERCHANTS: JSON.stringify([B, C]), ...vars });
   return withQueue ? { ...e, POLL_QUEUE: queue.binding } : e;
 }
 

@@ -4,10 +4,13 @@
  * @module
  */
 import type { Complaint } from "./complaint";
+import type { DeadlineKind } from "./deadlines";
+import type { ServedComplaint } from "./served";
 
 export type EventName =
   | "complaint.new"
-  | "complaint.reminder"
+  | "complaint.due"
+  | "complaint.overdue"
   | "complaint.resolved"
   | "digest.daily"
   | "watcher.failing"
@@ -29,15 +32,32 @@ export interface MerchantStatusEntry {
    * without reading the marks still fits (it then leaves the field out rather than guess).
    */
   complaints_unhandled?: number;
+  /** Complaints whose `next_due` has passed; like `complaints_unhandled`, only where the marks were read. */
+  complaints_overdue?: number;
+  /** The earliest `next_due` still ahead; null when none is. */
+  next_due_at?: string | null;
   /** What the check of the last answer's `sign` found, and by which scheme it verified. */
   signature: { result: "verified" | "absent" | "mismatch" | null; scheme: string | null; checked_at: string | null };
   /** The status route shows it too; optional so an entry built without the snapshot still fits. */
   storage_errors?: { code: string; message: string; at?: string }[];
 }
 
-export interface Reminder {
-  complaint: Complaint;
+/** A deadline of a complaint that comes within `hours` (a threshold of `REMIND_BEFORE_HOURS`). */
+export interface DueItem {
+  complaint: ServedComplaint;
+  deadline: DeadlineKind;
+  due_at: string;
+  /** The threshold it was sent for. */
   hours: number;
+  /** Hours from the message's `at` to `due_at`, to one decimal, rounded down. */
+  hours_left: number;
+}
+
+/** A deadline of a complaint that passed while it was open. */
+export interface OverdueItem {
+  complaint: ServedComplaint;
+  deadline: DeadlineKind;
+  due_at: string;
 }
 
 /** One merchant's line of the daily digest. */
@@ -47,12 +67,16 @@ export interface DigestEntry {
   new_24h: number;
   active: number;
   unhandled: number;
-  /** `first_seen_at` of the oldest active, unhandled complaint. */
+  /** Complaints whose `next_due` comes within the next 24 hours. */
+  due_24h: number;
+  /** Complaints whose `next_due` has passed. */
+  overdue: number;
+  /** When the oldest active, unhandled complaint was made (`complaint_at`, else `first_seen_at`), ISO UTC. */
   oldest_unhandled_at: string | null;
 }
 
 export type Notification =
-  | { kind: "complaint"; event: "complaint.new"; at: string; merchantName: string | null; complaint: Complaint }
+  | { kind: "complaint"; event: "complaint.new"; at: string; merchantName: string | null; complaint: ServedComplaint }
   /** Chat channels only: more than 5 new complaints for one merchant in one poll. */
   | {
       kind: "summary";
@@ -67,14 +91,21 @@ export type Notification =
       newest: Complaint[];
     }
   | { kind: "status"; event: "watcher.failing" | "watcher.recovered"; at: string; merchant: MerchantStatusEntry }
-  /** Webhooks: one complaint still active and unhandled `hours` after it was first seen. */
-  | { kind: "reminder"; event: "complaint.reminder"; at: string; merchantName: string | null; complaint: Complaint; hours: number }
-  /** Chat channels: every reminder of one merchant in one tick, oldest first. */
-  | { kind: "reminders"; event: "complaint.reminder"; at: string; mchid: string; merchantName: string | null; items: Reminder[] }
+  /** Webhooks: one deadline that comes soon; chat channels: every one of a merchant in one tick, soonest first. */
+  | { kind: "due"; event: "complaint.due"; at: string; mchid: string; merchantName: string | null; items: DueItem[] }
+  /** Webhooks: one deadline that passed; chat channels: every one of a merchant in one tick. */
+  | { kind: "overdue"; event: "complaint.overdue"; at: string; mchid: string; merchantName: string | null; items: OverdueItem[] }
   /** Webhooks: a complaint that left PAYJS's list. */
-  | { kind: "resolved"; event: "complaint.resolved"; at: string; merchantName: string | null; complaint: Complaint }
+  | { kind: "resolved"; event: "complaint.resolved"; at: string; merchantName: string | null; complaint: ServedComplaint }
   /** Chat channels: every complaint of one merchant that one poll found gone. */
-  | { kind: "resolved_list"; event: "complaint.resolved"; at: string; mchid: string; merchantName: string | null; complaints: Complaint[] }
+  | {
+      kind: "resolved_list";
+      event: "complaint.resolved";
+      at: string;
+      mchid: string;
+      merchantName: string | null;
+      complaints: ServedComplaint[];
+    }
   | { kind: "digest"; event: "digest.daily"; at: string; merchants: DigestEntry[] }
   /** Chat channels: the messages quiet hours held, as one. */
   | { kind: "held"; event: EventName; at: string; titles: string[] }

@@ -3,23 +3,20 @@
  * @module
  */
 
-import type { StoredComplaint } from "./complaint";
-import { countUnhandled, type Marks } from "./handled";
+import type { Complaint, StoredComplaint } from "./complaint";
+import { type DeadlineRules, deadlinesOf, isOverdue, nextDue } from "./deadlines";
+import { type MarkBook, markOf, marksIn } from "./marks";
 import type { Merchant } from "./merchant";
 import type { MerchantStatusEntry } from "./notification";
 import { isDue, type PollState } from "./poll-state";
 import { DAY_MS } from "./time";
 
-/**
- * @param marks the merchant's handled marks; without them (a caller that did not read them) the entry has no
- * `complaints_unhandled` rather than a wrong one.
- */
+/** The entry without what needs the marks (see {@link handlingCounts}): what a `watcher.*` alert carries. */
 export function statusEntry(
   merchant: Merchant,
   state: PollState | null,
   complaints: readonly StoredComplaint[],
   now: number,
-  marks?: Marks,
 ): MerchantStatusEntry {
   return {
     mchid: merchant.mchid,
@@ -31,9 +28,31 @@ export function statusEntry(
     last_error: state?.last_error ?? null,
     complaints_total: complaints.length,
     complaints_active: complaints.filter((c) => c.active).length,
-    ...(marks === undefined ? {} : { complaints_unhandled: countUnhandled(complaints, marks) }),
     signature: state?.signature ?? { result: null, scheme: null, checked_at: null },
   };
+}
+
+export type HandlingCounts = Required<Pick<MerchantStatusEntry, "complaints_unhandled" | "complaints_overdue" | "next_due_at">>;
+
+/**
+ * How many active complaints are unhandled and how many overdue, and the earliest `next_due` still ahead. Only the
+ * active, unhandled ones can have a `next_due`: their deadlines alone are worked out.
+ */
+export function handlingCounts(complaints: readonly Complaint[], book: MarkBook, rules: DeadlineRules, now: number): HandlingCounts {
+  const counts: HandlingCounts = { complaints_unhandled: 0, complaints_overdue: 0, next_due_at: null };
+  let next = Number.POSITIVE_INFINITY;
+  for (const c of complaints) {
+    if (!c.active || markOf(book.handled, c.id) !== null) continue;
+    counts.complaints_unhandled++;
+    const due = nextDue(c, deadlinesOf(c, rules), marksIn(book, c.id));
+    if (due === null) continue;
+    if (isOverdue(due, now)) counts.complaints_overdue++;
+    else if (Date.parse(due) < next) {
+      next = Date.parse(due);
+      counts.next_due_at = due;
+    }
+  }
+  return counts;
 }
 
 /** How long the status tells that a merchant's complaints were rebuilt. */

@@ -37,6 +37,15 @@ export function beijingTextOf(value: string, seconds = false): string {
   return Number.isNaN(ms) ? value : beijingText(ms, seconds);
 }
 
+/**
+ * A stored `complaint_at` as {@link beijingText}: only the exact form the poller writes is a time; upstream text it
+ * kept because it named no real time (`2026-02-30T…`, a year outside 2000–2100) stays as it is.
+ */
+export function complaintAtText(complaintAt: string, seconds = false): string {
+  const instant = instantOfComplaintAt(complaintAt);
+  return instant === null ? complaintAt : beijingText(instant, seconds);
+}
+
 /** Minutes after Beijing midnight of an instant. */
 export function beijingMinutes(epochMs: number): number {
   return Math.floor(((((epochMs + BEIJING_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);

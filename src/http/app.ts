@@ -12,7 +12,7 @@ import { requireRole } from "./middleware/auth";
 import { withConfig } from "./middleware/config";
 import { cors } from "./middleware/cors";
 import { complaintsRoutes } from "./routes/complaints";
-import { handledRoutes } from "./routes/handled";
+import { markRoutes } from "./routes/marks";
 import { notifyRoutes } from "./routes/notify";
 import { pollRoutes } from "./routes/poll";
 import { statusRoutes } from "./routes/status";
@@ -31,7 +31,7 @@ export function createApp(): Hono<AppEnv> {
   app.use("/api/*", cors);
   app.use("/api/*", requireRole("read"));
   app.route("/api", complaintsRoutes);
-  app.route("/api", handledRoutes);
+  app.route("/api", markRoutes);
   app.route("/api", statusRoutes);
   app.route("/api", pollRoutes);
   app.route("/api", notifyRoutes);

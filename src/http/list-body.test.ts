@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Complaint } from "../domain/complaint";
-import { noMarks } from "../domain/handled";
+import { DEFAULT_RULES, type DeadlineRules } from "../domain/deadlines";
+import { emptyBook } from "../domain/marks";
 import { comparePositions, positionOf } from "../domain/order";
 import type { MarksView } from "../reader/marks";
-import { listPage, pageSlice, parseListQuery } from "../reader/query";
+import { type Handling, listPage, pageSlice, parseListQuery } from "../reader/query";
 import type { Snapshot } from "../reader/snapshot";
 import { listBody } from "./list-body";
 
@@ -39,14 +40,19 @@ const snapshot: Snapshot = {
   revision: "r",
   updatedAt: "2026-11-02T00:00:00.000Z",
 };
-const marks = noMarks();
-marks.b = { at: "2026-11-09T00:00:00.000Z", note: '已退款 "全额" \\ </script>' };
-const view: MarksView = { byMerchant: new Map([["100", { marks, rev: "1", error: null }]]), revision: "m" };
+const book = emptyBook();
+book.handled.b = { at: "2026-11-09T00:00:00.000Z", note: '已退款 "全额" \\ </script>' };
+book.replied.b = { at: "2026-11-08T00:00:00.000Z", note: "回复了 \u2028 😀" };
+book.replied.c = { at: "2026-11-08T00:00:00.000Z", note: "" };
+const view: MarksView = { byMerchant: new Map([["100", { book, rev: "1", error: null }]]), revision: "m" };
+/** After a's reply deadline (2026-11-09 01:13:29 in Beijing) and before its resolve deadline. */
+const NOW = Date.parse("2026-11-09T12:00:00Z");
+const handling = (rules: DeadlineRules = DEFAULT_RULES): Handling => ({ marks: view, rules, now: NOW });
 
 /** The answer as `c.json` wrote it before the body was put together from pieces. */
-function expected(qs: string, updatedAt: string | null): string {
+function expected(qs: string, updatedAt: string | null, rules: DeadlineRules = DEFAULT_RULES): string {
   const query = parseListQuery(new URLSearchParams(qs), new Set(["100"]));
-  const page = listPage(snapshot, query, view);
+  const page = listPage(snapshot, query, handling(rules));
   return JSON.stringify({
     complaints: page.complaints,
     count: page.complaints.length,
@@ -56,9 +62,9 @@ function expected(qs: string, updatedAt: string | null): string {
   });
 }
 
-function body(qs: string, updatedAt: string | null): string {
+function body(qs: string, updatedAt: string | null, rules: DeadlineRules = DEFAULT_RULES): string {
   const query = parseListQuery(new URLSearchParams(qs), new Set(["100"]));
-  return new TextDecoder().decode(listBody(pageSlice(snapshot, query, view), query.raw, updatedAt));
+  return new TextDecoder().decode(listBody(pageSlice(snapshot, query, handling(rules)), query.raw, updatedAt, rules));
 }
 
 describe("listBody", () => {
@@ -69,6 +75,10 @@ describe("listBody", () => {
     ["limit=2&include=raw", null],
     ["handled=true&include=raw", null],
     ["q=nothing", null],
+    ["sort=due", null],
+    ["sort=due&limit=1&include=raw", null],
+    ["overdue=true", null],
+    ["overdue=false&include=raw", null],
   ])("Should write byte for byte what JSON.stringify of the page gives, for %s", (qs, updatedAt) => {
     const text = body(qs, updatedAt);
     expect(text).toBe(expected(qs, updatedAt));
@@ -84,13 +94,51 @@ describe("listBody", () => {
 
   it("Should show a mark made after the complaint's JSON was kept", () => {
     expect(JSON.parse(body("", null)).complaints.find((c: Complaint) => c.id === "a").handled).toBeNull();
-    marks.a = { at: "2026-11-10T00:00:00.000Z", note: "" };
+    book.handled.a = { at: "2026-11-10T00:00:00.000Z", note: "" };
     try {
       const listed = JSON.parse(body("", null)).complaints.find((c: Complaint) => c.id === "a");
       expect(listed.handled).toEqual({ at: "2026-11-10T00:00:00.000Z", note: "" });
+      expect(listed.next_due).toBeNull();
       expect(body("include=raw", null)).toBe(expected("include=raw", null));
     } finally {
-      delete marks.a;
+      delete book.handled.a;
     }
+  });
+
+  it("Should show a replied mark made after the JSON was kept, moving next_due to the resolve deadline", () => {
+    const before = JSON.parse(body("", null)).complaints.find((c: Complaint) => c.id === "a");
+    expect(before.next_due).toBe("2026-11-09T01:13:29+08:00");
+    book.replied.a = { at: "2026-11-08T10:00:00.000Z", note: "打过电话" };
+    try {
+      const listed = JSON.parse(body("", null)).complaints.find((c: Complaint) => c.id === "a");
+      expect(listed.replied).toEqual({ at: "2026-11-08T10:00:00.000Z", note: "打过电话" });
+      expect(listed.handled).toBeNull();
+      expect(listed.next_due).toBe("2026-11-11T01:13:29+08:00");
+      expect(body("sort=due&include=raw", null)).toBe(expected("sort=due&include=raw", null));
+    } finally {
+      delete book.replied.a;
+    }
+  });
+
+  it("Should write each complaint's deadlines, next_due and both marks, in that order after active", () => {
+    const listed = JSON.parse(body("", null)).complaints as Record<string, unknown>[];
+    for (const c of listed) expect(Object.keys(c).slice(-5)).toEqual(["active", "deadlines", "next_due", "replied", "handled"]);
+    const byId = Object.fromEntries(listed.map((c) => [c.id, c]));
+    expect(byId.a?.deadlines).toEqual({ reply_by: "2026-11-09T01:13:29+08:00", resolve_by: "2026-11-11T01:13:29+08:00" });
+    // No longer active: its deadlines stay, nothing is due.
+    expect([byId.b?.next_due, byId.b?.replied, byId.b?.handled]).toEqual([null, book.replied.b, book.handled.b]);
+    // complaint_at is text: counted from first_seen_at (2026-11-01 08:00 in Beijing), replied, so the resolve deadline is next.
+    expect(byId.c?.deadlines).toEqual({ reply_by: "2026-11-02T08:00:00+08:00", resolve_by: "2026-11-04T08:00:00+08:00" });
+    expect(byId.c?.next_due).toBe("2026-11-04T08:00:00+08:00");
+  });
+
+  it("Should follow the settings it is given, though each complaint's head is kept once", () => {
+    const rules: DeadlineRules = { replyWithinHours: 1, resolveWithinHours: null, remindBeforeHours: [] };
+    for (const qs of ["", "include=raw", "sort=due"]) expect(body(qs, null, rules)).toBe(expected(qs, null, rules));
+    const a = JSON.parse(body("", null, rules)).complaints.find((c: Complaint) => c.id === "a");
+    expect(a.deadlines).toEqual({ reply_by: "2026-11-08T02:13:29+08:00", resolve_by: null });
+    expect(JSON.parse(body("", null)).complaints.find((c: Complaint) => c.id === "a").deadlines.resolve_by).toBe(
+      "2026-11-11T01:13:29+08:00",
+    );
   });
 });

@@ -7,21 +7,24 @@
  * @module
  */
 import type { Complaint } from "../domain/complaint";
-import { type HandledMark, lean } from "../domain/handled";
+import { type DeadlineRules, nextDue } from "../domain/deadlines";
+import { type ComplaintMarks, type Mark, UNMARKED } from "../domain/marks";
+import { lean } from "../domain/served";
 import { oncePer } from "../reader/cache";
-import type { PageSlice } from "../reader/query";
+import { deadlinesFor, type PageSlice } from "../reader/query";
 
 const encoder = new TextEncoder();
 
-const NULL = encoder.encode("null");
 const CLOSE = encoder.encode("}");
 const COMMA = encoder.encode(",");
 const OPEN_LIST = encoder.encode('{"complaints":[');
 
-/** `{"id":…,…,"active":…,"handled":`: the complaint as the list shows it, up to its mark. */
+const NO_DEADLINES: DeadlineRules = { replyWithinHours: null, resolveWithinHours: null, remindBeforeHours: [] };
+
+/** `{"id":…,…,"active":…,`: the complaint as the list shows it, up to its deadlines (which the settings decide). */
 const head = oncePer((c: Complaint): Uint8Array => {
-  // lean() puts handled last: the text ends `"handled":null}`.
-  return encoder.encode(JSON.stringify(lean(c, null)).slice(0, -"null}".length));
+  const json = JSON.stringify(lean(c, UNMARKED, NO_DEADLINES));
+  return encoder.encode(json.slice(0, json.lastIndexOf(',"deadlines":') + 1));
 });
 
 /** `,"raw":{…}}`: the rest of the complaint as the detail shows it. */
@@ -30,21 +33,27 @@ const rawTail = oncePer((c: Complaint): Uint8Array => {
   return raw === undefined ? CLOSE : encoder.encode(`,"raw":${raw}}`);
 });
 
-function markBytes(mark: HandledMark | null): Uint8Array {
-  return mark === null ? NULL : encoder.encode(JSON.stringify(mark));
+const markText = (mark: Mark | null): string => (mark === null ? "null" : JSON.stringify(mark));
+
+/** `"deadlines":{…},"next_due":…,"replied":…,"handled":…`: what the settings and the marks decide. */
+function handlingBytes(c: Complaint, marks: ComplaintMarks, rules: DeadlineRules): Uint8Array {
+  const deadlines = deadlinesFor(rules)(c);
+  const due = nextDue(c, deadlines, marks);
+  const text = `"deadlines":${JSON.stringify(deadlines)},"next_due":${due === null ? "null" : `"${due}"`},"replied":${markText(marks.replied)},"handled":${markText(marks.handled)}`;
+  return encoder.encode(text);
 }
 
 /**
- * `{"complaints":[…],"count","total","next_cursor","updated_at"}` for `slice`, each complaint with its mark and,
- * when `raw`, its `raw`.
+ * `{"complaints":[…],"count","total","next_cursor","updated_at"}` for `slice`, each complaint with its deadlines and
+ * marks and, when `raw`, its `raw`.
  */
-export function listBody(slice: PageSlice, raw: boolean, updatedAt: string | null): Uint8Array<ArrayBuffer> {
+export function listBody(slice: PageSlice, raw: boolean, updatedAt: string | null, rules: DeadlineRules): Uint8Array<ArrayBuffer> {
   const n = slice.complaints.length;
   const chunks: Uint8Array[] = [OPEN_LIST];
   for (let i = 0; i < n; i++) {
     const c = slice.complaints[i] as Complaint;
     if (i > 0) chunks.push(COMMA);
-    chunks.push(head(c), markBytes(slice.marks[i] ?? null), raw ? rawTail(c) : CLOSE);
+    chunks.push(head(c), handlingBytes(c, slice.marks[i] ?? UNMARKED, rules), raw ? rawTail(c) : CLOSE);
   }
   const rest = `],"count":${n},"total":${slice.total},"next_cursor":${JSON.stringify(slice.next_cursor)},"updated_at":${JSON.stringify(updatedAt)}}`;
   chunks.push(encoder.encode(rest));

@@ -1,9 +1,25 @@
 import { describe, expect, it } from "vitest";
 import type { Complaint } from "../domain/complaint";
-import type { MerchantStatusEntry, Notification } from "../domain/notification";
-import { beijingTime, complaintLink, formatMessage, markdownText, mdEscape, plainText, trimBody, trimText } from "./format";
+import { DEFAULT_RULES, type DeadlineRules } from "../domain/deadlines";
+import { type ComplaintMarks, UNMARKED } from "../domain/marks";
+import type { DigestEntry, DueItem, MerchantStatusEntry, Notification, OverdueItem } from "../domain/notification";
+import { type ServedComplaint, served } from "../domain/served";
+import {
+  beijingTime,
+  complaintLink,
+  deadlineNote,
+  formatMessage,
+  LIST_SHOWN,
+  markdownText,
+  mdEscape,
+  plainText,
+  shortTime,
+  spanText,
+  trimBody,
+  trimText,
+} from "./format";
 
-const complaint: Complaint = {
+const stored: Complaint = {
   id: "C1",
   mchid: "100",
   complaint_at: "2026-11-08T01:13:29+08:00",
@@ -16,6 +32,9 @@ const complaint: Complaint = {
   active: true,
   raw: {},
 };
+const serve = (c: Complaint, marks: ComplaintMarks = UNMARKED, rules: DeadlineRules = DEFAULT_RULES): ServedComplaint =>
+  served(c, marks, rules);
+const complaint = serve(stored);
 
 const merchant: MerchantStatusEntry = {
   mchid: "100",
@@ -32,8 +51,10 @@ const merchant: MerchantStatusEntry = {
 
 const PUBLIC_URL = "https://watch.example.com/";
 
-function newComplaint(c: Complaint, merchantName: string | null = "测试商户"): Notification {
-  return { kind: "complaint", event: "complaint.new", at: "2026-11-07T17:20:00.000Z", merchantName, complaint: c };
+/** Told at 2026-11-08 01:20 in Beijing, 6½ minutes after the complaint: its reply deadline is 23 h 53 min away. */
+function newComplaint(c: Complaint, merchantName: string | null = "测试商户", at = "2026-11-07T17:20:00.000Z"): Notification {
+  const complaint = "deadlines" in c ? (c as ServedComplaint) : serve(c);
+  return { kind: "complaint", event: "complaint.new", at, merchantName, complaint };
 }
 
 function summary(count: number): Notification {
@@ -68,6 +89,7 @@ describe("Alert text: one complaint", () => {
         "商户：测试商户（100）",
         "金额：29.90 元",
         "时间：2026-11-08 01:13:29",
+        "期限：请在 11月9日 01:13 前回复，还剩 23 小时",
         "商户订单号：OT-1",
         "PAYJS订单号：2026110812345",
         "内容：商品未收到，请退款",
@@ -85,6 +107,7 @@ describe("Alert text: one complaint", () => {
         "**商户**：测试商户（100）  ",
         "**金额**：29.90 元  ",
         "**时间**：2026-11-08 01:13:29  ",
+        "**期限**：请在 11月9日 01:13 前回复，还剩 23 小时  ",
         "**商户订单号**：OT-1  ",
         "**PAYJS订单号**：2026110812345  ",
         "**内容**：",
@@ -285,5 +308,181 @@ describe("Alert text: watcher status and test", () => {
         "查看：https://watch.example.com/",
       ].join("\n"),
     );
+  });
+});
+
+describe("Alert text: deadlines", () => {
+  /** Made 2026-12-05 22:13 in Beijing: reply by 12月6日 22:13, resolve by 12月8日 22:13. */
+  const made = serve({ ...stored, complaint_at: "2026-12-05T22:13:00+08:00" });
+  /** A Beijing wall-clock time as an instant. */
+  const bj = (text: string) => new Date(Date.parse(`${text}+08:00`)).toISOString();
+
+  it("Should write a deadline as month, day and minute in Beijing time", () => {
+    expect(shortTime("2026-12-06T22:13:00+08:00")).toBe("12月6日 22:13");
+    // 16:05 UTC on 31 December is 00:05 on 1 January in Beijing.
+    expect(shortTime("2026-12-31T16:05:59.000Z")).toBe("1月1日 00:05");
+  });
+
+  it("Should say how long in minutes under an hour, hours under two days, then days and hours", () => {
+    expect(spanText(45 * 60_000 + 59_999)).toBe("45 分钟");
+    expect(spanText(60 * 60_000 - 1)).toBe("59 分钟");
+    expect(spanText(60 * 60_000)).toBe("1 小时");
+    expect(spanText(20 * 3_600_000 + 59 * 60_000)).toBe("20 小时");
+    expect(spanText(50 * 3_600_000)).toBe("2 天 2 小时");
+    expect(spanText(72 * 3_600_000)).toBe("3 天");
+    expect(spanText(-5)).toBe("0 分钟");
+  });
+
+  it("Should tell a new complaint's message how long is left to reply, as the issue words it", () => {
+    expect(deadlineNote(made, bj("2026-12-06T02:13:00"))).toBe("请在 12月6日 22:13 前回复，还剩 20 小时");
+    const m = formatMessage(newComplaint(made, "测试商户", bj("2026-12-06T02:13:00")), null);
+    expect(m.text.split("\n")).toContain("期限：请在 12月6日 22:13 前回复，还剩 20 小时");
+    // Under an hour, in minutes.
+    expect(deadlineNote(made, bj("2026-12-06T21:30:00"))).toBe("请在 12月6日 22:13 前回复，还剩 43 分钟");
+  });
+
+  it("Should say the reply deadline passed and how long is left to finish", () => {
+    expect(deadlineNote(made, bj("2026-12-07T01:00:00"))).toBe("回复期限（12月6日 22:13）已过；请在 12月8日 22:13 前完成，还剩 45 小时");
+    // The moment it comes, it has passed.
+    expect(deadlineNote(made, bj("2026-12-06T22:13:00"))).toMatch(/^回复期限（12月6日 22:13）已过；/);
+  });
+
+  it("Should say both deadlines passed when it is first seen after both", () => {
+    expect(deadlineNote(made, bj("2026-12-10T00:00:00"))).toBe("回复期限（12月6日 22:13）已过；完成期限（12月8日 22:13）已过");
+  });
+
+  it("Should count only the deadlines still open: the resolve one once replied, none once handled or gone", () => {
+    const mark = { at: "2026-12-06T00:00:00.000Z", note: "" };
+    const replied = serve(made, { replied: mark, handled: null });
+    expect(deadlineNote(replied, bj("2026-12-07T01:00:00"))).toBe("请在 12月8日 22:13 前完成，还剩 45 小时");
+    expect(deadlineNote(serve(made, { replied: null, handled: mark }), bj("2026-12-06T02:13:00"))).toBeNull();
+    expect(deadlineNote(serve({ ...made, active: false }), bj("2026-12-06T02:13:00"))).toBeNull();
+  });
+
+  it("Should leave the line out when the settings set no deadline, and for a message queued before deadlines existed", () => {
+    const none = serve(made, UNMARKED, { replyWithinHours: null, resolveWithinHours: null, remindBeforeHours: [] });
+    expect(deadlineNote(none, bj("2026-12-06T02:13:00"))).toBeNull();
+    expect(formatMessage(newComplaint(none), null).text).not.toContain("期限");
+    const { deadlines: _, next_due: __, ...older } = made;
+    const m = formatMessage(
+      { kind: "complaint", event: "complaint.new", at: bj("2026-12-06T02:13:00"), merchantName: null, complaint: older as ServedComplaint },
+      null,
+    );
+    expect(m.text).not.toContain("期限");
+    expect(m.text).toContain("时间：2026-12-05 22:13:00\n商户订单号：OT-1");
+  });
+
+  it("Should count from first_seen_at when complaint_at is no time", () => {
+    // First seen 2026-11-08 01:20 in Beijing.
+    const text = serve({ ...stored, complaint_at: "昨天下午" });
+    expect(deadlineNote(text, "2026-11-07T18:20:00.000Z")).toBe("请在 11月9日 01:20 前回复，还剩 23 小时");
+  });
+
+  const dueItem = (c: ServedComplaint, deadline: "reply" | "resolve", due_at: string, at: string): DueItem => ({
+    complaint: c,
+    deadline,
+    due_at,
+    hours: 12,
+    hours_left: Math.floor((Date.parse(due_at) - Date.parse(at)) / 360_000) / 10,
+  });
+
+  it("Should list coming deadlines one line each: the time left, the deadline, the complaint and its link", () => {
+    const at = bj("2026-12-06T17:13:00");
+    const second = serve({
+      ...stored,
+      id: "C2",
+      out_trade_no: "OT-2",
+      total_fee: 100,
+      body: "第二条\n投诉",
+      complaint_at: "2026-12-04T09:00:00+08:00",
+    });
+    const n: Notification = {
+      kind: "due",
+      event: "complaint.due",
+      at,
+      mchid: "100",
+      merchantName: "测试商户",
+      items: [dueItem(made, "reply", "2026-12-06T22:13:00+08:00", at), dueItem(second, "resolve", "2026-12-07T09:00:00+08:00", at)],
+    };
+    const m = formatMessage(n, PUBLIC_URL);
+    expect(m.title).toBe("投诉即将到期 · 测试商户 · 2 条");
+    expect(plainText(m)).toBe(
+      [
+        "投诉即将到期 · 测试商户 · 2 条",
+        "商户：测试商户（100）",
+        "2 条投诉的处理期限将至（最近的在前），请尽快在微信支付的投诉处理工具中回复用户：",
+        "- 回复剩 5 小时（12月6日 22:13）· 2026-12-05 22:13:00 · 29.90 元 · OT-1 · 商品未收到，请退款 · https://watch.example.com/#/complaints/100/C1",
+        "- 完成剩 15 小时（12月7日 09:00）· 2026-12-04 09:00:00 · 1.00 元 · OT-2 · 第二条 投诉 · https://watch.example.com/#/complaints/100/C2",
+        "去处理：https://watch.example.com/",
+      ].join("\n"),
+    );
+    expect(markdownText(m)).toContain("[去处理](https://watch.example.com/)");
+  });
+
+  it("Should list passed deadlines with how long ago, and say what WeChat Pay may do", () => {
+    const at = bj("2026-12-07T01:13:00");
+    const items: OverdueItem[] = [{ complaint: made, deadline: "reply", due_at: "2026-12-06T22:13:00+08:00" }];
+    const m = formatMessage({ kind: "overdue", event: "complaint.overdue", at, mchid: "100", merchantName: null, items }, null);
+    expect(m.title).toBe("投诉已超期 · 100 · 1 条");
+    expect(m.text).toContain("已过微信支付的处理期限");
+    expect(m.text).toContain("- 回复已超期 3 小时（12月6日 22:13）· 2026-12-05 22:13:00 · 29.90 元 · OT-1 ·");
+    expect(m.text).not.toContain("http");
+  });
+
+  it("Should say the deadline has come, not that it is overdue by 0 minutes, in the minute after it", () => {
+    const items: OverdueItem[] = [{ complaint: made, deadline: "reply", due_at: "2026-12-06T22:13:00+08:00" }];
+    const text = (at: string) =>
+      formatMessage({ kind: "overdue", event: "complaint.overdue", at, mchid: "100", merchantName: null, items }, null).text;
+    expect(text(bj("2026-12-06T22:13:00"))).toContain("- 回复期限已到（12月6日 22:13）");
+    expect(text(bj("2026-12-06T22:13:59"))).toContain("- 回复期限已到（12月6日 22:13）");
+    expect(text(bj("2026-12-06T22:14:00"))).toContain("- 回复已超期 1 分钟（12月6日 22:13）");
+  });
+
+  it("Should list at most LIST_SHOWN deadlines and say how many more", () => {
+    const at = bj("2026-12-06T12:00:00");
+    const items = Array.from({ length: LIST_SHOWN + 3 }, (_, i) =>
+      dueItem(serve({ ...made, id: `C${i}`, out_trade_no: `OT-${i}` }), "reply", "2026-12-06T22:13:00+08:00", at),
+    );
+    const m = formatMessage({ kind: "due", event: "complaint.due", at, mchid: "100", merchantName: null, items }, null);
+    expect(m.text.split("\n").filter((line) => line.startsWith("- "))).toHaveLength(LIST_SHOWN);
+    expect(m.text).toContain("还有 3 条");
+    expect(m.title).toBe(`投诉即将到期 · 100 · ${LIST_SHOWN + 3} 条`);
+  });
+
+  it("Should keep a hostile body inert in a deadline message's markdown", () => {
+    const at = bj("2026-12-06T12:00:00");
+    const hostile = serve({ ...made, body: "[x](http://evil) <b>", out_trade_no: "# h" });
+    const md = markdownText(
+      formatMessage(
+        {
+          kind: "due",
+          event: "complaint.due",
+          at,
+          mchid: "100",
+          merchantName: null,
+          items: [dueItem(hostile, "reply", "2026-12-06T22:13:00+08:00", at)],
+        },
+        PUBLIC_URL,
+      ),
+    );
+    expect(md).not.toContain("<");
+    expect(md).not.toContain("[x]");
+    expect(md.match(/\]\(/g)).toHaveLength(1);
+  });
+
+  it("Should give the digest's due within 24 hours and overdue counts per merchant", () => {
+    const entry: DigestEntry = {
+      mchid: "100",
+      name: "测试商户",
+      new_24h: 2,
+      active: 5,
+      unhandled: 4,
+      due_24h: 3,
+      overdue: 1,
+      oldest_unhandled_at: "2026-12-04T00:00:00.000Z",
+    };
+    const m = formatMessage({ kind: "digest", event: "digest.daily", at: "2026-12-06T01:00:00.000Z", merchants: [entry] }, null);
+    expect(m.title).toBe("投诉日报 · 未处理 4 条");
+    expect(m.text).toContain("- 测试商户：24 小时新增 2 · 进行中 5 · 未处理 4 · 24 小时内到期 3 · 已超期 1 · 最早未处理 2 天 1 小时前");
   });
 });

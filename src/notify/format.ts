@@ -11,9 +11,11 @@
  */
 
 import type { Complaint } from "../domain/complaint";
+import { type DeadlineKind, openDeadlines } from "../domain/deadlines";
 import { yuan } from "../domain/money";
-import type { DigestEntry, MerchantStatusEntry, Notification, Reminder } from "../domain/notification";
-import { beijingTextOf } from "../domain/time";
+import type { DigestEntry, DueItem, MerchantStatusEntry, Notification, OverdueItem } from "../domain/notification";
+import type { ServedComplaint } from "../domain/served";
+import { BEIJING_OFFSET_MS, beijingTextOf, complaintAtText, HOUR_MS, MINUTE_MS } from "../domain/time";
 
 /** Code points of a complaint body an alert shows. */
 export const BODY_LIMIT = 200;
@@ -58,10 +60,7 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-/**
- * An instant or PAYJS time as Beijing wall-clock text, `2026-11-08 01:13:29`.
- * Text that is no time (a complaint_at upstream sent in a form we cannot read) is shown unchanged.
- */
+/** A stored instant (ISO with `Z` or an offset) as Beijing wall-clock text, `2026-11-08 01:13:29`. */
 export function beijingTime(value: string): string {
   return beijingTextOf(value, true);
 }
@@ -192,15 +191,51 @@ function renderMarkdown(blocks: Block[]): string {
   return paragraphs.map((lines) => lines.join("  \n")).join("\n\n");
 }
 
-function complaintBlocks(c: Complaint, merchantName: string | null, publicUrl: string | null): Block[] {
+/** `12月6日 22:13`: a deadline as people say it, in Beijing time. */
+export function shortTime(iso: string): string {
+  const d = new Date(Date.parse(iso) + BEIJING_OFFSET_MS);
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+}
+
+/** "20 小时", "2 天 3 小时" or, under an hour, "45 分钟": how long until (or since) a deadline. */
+export function spanText(ms: number): string {
+  return ms < HOUR_MS ? `${Math.max(0, Math.floor(ms / MINUTE_MS))} 分钟` : ageText(ms);
+}
+
+const DEADLINE_WORD: Record<DeadlineKind, string> = { reply: "回复", resolve: "完成" };
+
+/**
+ * What a new complaint's message says of its deadlines at `at`: the first open one ahead and how long is left, after
+ * any that passed; null when it has none open.
+ */
+export function deadlineNote(c: ServedComplaint, at: string): string | null {
+  // Messages queued by an older version carry no deadlines.
+  if (c.deadlines === undefined) return null;
+  const now = Date.parse(at);
+  const parts: string[] = [];
+  for (const d of openDeadlines(c, c.deadlines, c)) {
+    const due = Date.parse(d.due_at);
+    if (due <= now) {
+      parts.push(`${DEADLINE_WORD[d.kind]}期限（${shortTime(d.due_at)}）已过`);
+      continue;
+    }
+    parts.push(`请在 ${shortTime(d.due_at)} 前${DEADLINE_WORD[d.kind]}，还剩 ${spanText(due - now)}`);
+    break;
+  }
+  return parts.length === 0 ? null : parts.join("；");
+}
+
+function complaintBlocks(c: Complaint, merchantName: string | null, publicUrl: string | null, at?: string): Block[] {
   const blocks: Block[] = [
     { kind: "field", label: "商户", value: merchantLabel(c.mchid, merchantName) },
     { kind: "field", label: "金额", value: amountText(c.total_fee) },
-    { kind: "field", label: "时间", value: oneLine(beijingTime(c.complaint_at)) },
+    { kind: "field", label: "时间", value: oneLine(complaintAtText(c.complaint_at, true)) },
     { kind: "field", label: "商户订单号", value: oneLine(c.out_trade_no) },
     { kind: "field", label: "PAYJS订单号", value: oneLine(c.order_id) },
     { kind: "quote", label: "内容", text: trimBody(c.body) || "（无）" },
   ];
+  const note = at === undefined ? null : deadlineNote(c as ServedComplaint, at);
+  if (note !== null) blocks.splice(3, 0, { kind: "field", label: "期限", value: note });
   const link = complaintLink(publicUrl, c);
   if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
   return blocks;
@@ -209,7 +244,7 @@ function complaintBlocks(c: Complaint, merchantName: string | null, publicUrl: s
 /** One summary line: time · amount · out_trade_no · the body's start. */
 function summaryLine(c: Complaint): string {
   const body = trimText(oneLine(c.body), SUMMARY_BODY_LIMIT);
-  return [oneLine(beijingTime(c.complaint_at)), amountText(c.total_fee), oneLine(c.out_trade_no), body]
+  return [oneLine(complaintAtText(c.complaint_at, true)), amountText(c.total_fee), oneLine(c.out_trade_no), body]
     .filter((part) => part !== "")
     .join(" · ");
 }
@@ -244,7 +279,7 @@ function draft(n: Notification, publicUrl: string | null): { title: string; bloc
       const c = n.complaint;
       return {
         title: `新投诉 · ${merchantShort(c.mchid, n.merchantName)} · ${amountText(c.total_fee)}`,
-        blocks: complaintBlocks(c, n.merchantName, publicUrl),
+        blocks: complaintBlocks(c, n.merchantName, publicUrl, n.at),
       };
     }
     case "summary": {
@@ -267,10 +302,10 @@ function draft(n: Notification, publicUrl: string | null): { title: string; bloc
       const title = n.event === "watcher.failing" ? `投诉监控异常 · ${who}` : `投诉监控已恢复 · ${who}`;
       return { title, blocks: statusBlocks(n.event, n.merchant, publicUrl) };
     }
-    case "reminder":
-      return reminderDraft(n.complaint.mchid, n.merchantName, [{ complaint: n.complaint, hours: n.hours }], n.at, publicUrl);
-    case "reminders":
-      return reminderDraft(n.mchid, n.merchantName, n.items, n.at, publicUrl);
+    case "due":
+      return deadlineDraft(n.mchid, n.merchantName, n.items, n.at, publicUrl);
+    case "overdue":
+      return deadlineDraft(n.mchid, n.merchantName, n.items, n.at, publicUrl);
     case "resolved":
       return resolvedDraft(n.complaint.mchid, n.merchantName, [n.complaint], publicUrl);
     case "resolved_list":
@@ -295,7 +330,7 @@ function draft(n: Notification, publicUrl: string | null): { title: string; bloc
   }
 }
 
-/** "5 小时" or "2 天 3 小时": how long ago, for reminders and the digest. */
+/** "5 小时" or "2 天 3 小时": how long, for deadlines and the digest. */
 export function ageText(ms: number): string {
   const hours = Math.max(0, Math.floor(ms / 3_600_000));
   if (hours < 48) return `${hours} 小时`;
@@ -310,21 +345,39 @@ function listed(lines: readonly string[]): Block[] {
   return blocks;
 }
 
-function reminderDraft(mchid: string, merchantName: string | null, items: readonly Reminder[], at: string, publicUrl: string | null) {
+/** A `complaint.due` or `complaint.overdue` message: one line a deadline, soonest first. */
+function deadlineDraft(
+  mchid: string,
+  merchantName: string | null,
+  items: readonly (DueItem | OverdueItem)[],
+  at: string,
+  publicUrl: string | null,
+) {
   const now = Date.parse(at);
-  const lines = items.map(({ complaint: c }) => {
-    const link = complaintLink(publicUrl, c);
-    const age = ageText(now - Date.parse(c.first_seen_at));
-    return `${age}未处理 · ${summaryLine(c)}${link === null ? "" : ` · ${link}`}`;
+  const late = items.some((d) => !("hours" in d));
+  const lines = items.map((d) => {
+    const link = complaintLink(publicUrl, d.complaint);
+    const word = DEADLINE_WORD[d.deadline];
+    const due = Date.parse(d.due_at);
+    // The first tick after a deadline often falls on it: "overdue by 0 minutes" would read as a glitch.
+    const when =
+      due > now ? `${word}剩 ${spanText(due - now)}` : now - due < MINUTE_MS ? `${word}期限已到` : `${word}已超期 ${spanText(now - due)}`;
+    return `${when}（${shortTime(d.due_at)}）· ${summaryLine(d.complaint)}${link === null ? "" : ` · ${link}`}`;
   });
   const blocks: Block[] = [
     { kind: "field", label: "商户", value: merchantLabel(mchid, merchantName) },
-    { kind: "note", text: `${items.length} 条投诉仍未处理（最早的在前），未处理的投诉可能导致商户号被冻结：` },
+    {
+      kind: "note",
+      text: late
+        ? `${items.length} 条投诉已过微信支付的处理期限，微信支付可能介入并从商户扣款退给用户：`
+        : `${items.length} 条投诉的处理期限将至（最近的在前），请尽快在微信支付的投诉处理工具中回复用户：`,
+    },
     ...listed(lines),
   ];
   const link = dashboardLink(publicUrl);
   if (link !== null) blocks.push({ kind: "link", label: "去处理", url: link });
-  return { title: `投诉待处理提醒 · ${merchantShort(mchid, merchantName)} · ${items.length} 条`, blocks };
+  const who = merchantShort(mchid, merchantName);
+  return { title: late ? `投诉已超期 · ${who} · ${items.length} 条` : `投诉即将到期 · ${who} · ${items.length} 条`, blocks };
 }
 
 function resolvedDraft(mchid: string, merchantName: string | null, complaints: readonly Complaint[], publicUrl: string | null) {
@@ -342,7 +395,7 @@ function digestDraft(merchants: readonly DigestEntry[], at: string, publicUrl: s
   const now = Date.parse(at);
   const lines = merchants.map((m) => {
     const oldest = m.oldest_unhandled_at === null ? "" : ` · 最早未处理 ${ageText(now - Date.parse(m.oldest_unhandled_at))}前`;
-    return `${merchantShort(m.mchid, m.name)}：24 小时新增 ${m.new_24h} · 进行中 ${m.active} · 未处理 ${m.unhandled}${oldest}`;
+    return `${merchantShort(m.mchid, m.name)}：24 小时新增 ${m.new_24h} · 进行中 ${m.active} · 未处理 ${m.unhandled} · 24 小时内到期 ${m.due_24h} · 已超期 ${m.overdue}${oldest}`;
   });
   const blocks: Block[] = [
     { kind: "note", text: `${beijingTime(at)} 投诉日报：` },

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { emptyOutbox, type Outbox } from "../domain/outbox";
+import { DEFAULT_RULES, type DeadlineKind } from "../domain/deadlines";
+import { UNMARKED } from "../domain/marks";
+import type { DueItem, Notification, OverdueItem } from "../domain/notification";
+import { emptyOutbox, type Outbox, type OutboxEntry } from "../domain/outbox";
+import { type ServedComplaint, served } from "../domain/served";
 import { complaintOf } from "../payjs/complaint";
 import { CHANNEL_TYPES } from "./channels";
 import { applyDeliveries, channelStatus, dueEntries, mergeDeliveries, progressOf, prune, recordAttempt } from "./outbox";
-import { type News, queueNews } from "./queue";
+import { deadlineKey, type News, queueNews } from "./queue";
 import type { Channel } from "./settings";
 
 const T0 = Date.parse("2026-11-27T00:00:00Z");
@@ -20,17 +24,24 @@ const channel = (name: string, type: string): Channel => ({
 const chat = channel("chat", "slack");
 const hook = channel("hook", "webhook");
 const complaints = (ids: string[]) =>
-  ids.map((id) => complaintOf("100", { id, raw: { complaint_id: id }, first_seen_at: at, last_seen_at: at, active: true }, null));
+  ids.map((id) =>
+    served(
+      complaintOf("100", { id, raw: { complaint_id: id }, first_seen_at: at, last_seen_at: at, active: true }, null),
+      UNMARKED,
+      DEFAULT_RULES,
+    ),
+  );
 const news = (ids: string[]): News => ({
   mchid: "100",
   merchantName: null,
   at,
   newComplaints: complaints(ids),
   watcher: null,
-  reminders: [],
+  due: [],
+  overdue: [],
   resolved: [],
   digest: null,
-  settled: new Set(),
+  closed: new Set(),
 });
 
 describe("queueNews", () => {
@@ -62,6 +73,120 @@ describe("queueNews", () => {
       { ...chat, merchants: new Set(["200"]) },
     ]);
     expect(outbox.entries).toEqual([]);
+  });
+});
+
+describe("queueNews: deadlines", () => {
+  const [one, two] = complaints(["a", "b"]) as [ServedComplaint, ServedComplaint];
+  const full = { ...one, raw: { complaint_id: "a", extra: "kept for webhooks" } };
+  const dueItem = (c: ServedComplaint = full, deadline: DeadlineKind = "reply", hours = 12): DueItem => ({
+    complaint: c,
+    deadline,
+    due_at: "2026-11-27T10:00:00+08:00",
+    hours,
+    hours_left: hours - 0.5,
+  });
+  const overdueItem = (c: ServedComplaint = full, deadline: DeadlineKind = "reply"): OverdueItem => ({
+    complaint: c,
+    deadline,
+    due_at: "2026-11-27T06:00:00+08:00",
+  });
+  const tick = (part: Partial<News>, when = at): News => ({ ...news([]), at: when, ...part });
+  const later = new Date(T0 + 30 * 60_000).toISOString();
+  const itemsOf = (e: OutboxEntry | undefined) =>
+    (e?.notification as Extract<Notification, { kind: "due" | "overdue" }> | null)?.items ?? [];
+  /** Each entry as `channel event id#deadline,…`, sorted. */
+  const listing = (outbox: Outbox) =>
+    outbox.entries.map((e) => `${e.channel} ${e.event} ${itemsOf(e).map((d) => `${d.complaint.id}#${d.deadline}`)}`).sort();
+
+  it("Should queue one webhook message per deadline and one chat message per merchant and tick, soonest first as given", () => {
+    const outbox = emptyOutbox();
+    const items = [dueItem(full, "reply"), dueItem(two, "resolve", 2)];
+    expect(queueNews(outbox, tick({ due: items }), [chat, hook])).toBe(true);
+    const hooks = outbox.entries.filter((e) => e.channel === "hook");
+    expect(hooks.map((e) => e.event)).toEqual(["complaint.due", "complaint.due"]);
+    expect(hooks.map((e) => itemsOf(e).map((d) => [d.complaint.id, d.deadline]))).toEqual([[["a", "reply"]], [["b", "resolve"]]]);
+    const chats = outbox.entries.filter((e) => e.channel === "chat");
+    expect(chats).toHaveLength(1);
+    expect(chats[0]?.notification).toMatchObject({ kind: "due", event: "complaint.due", mchid: "100", at });
+    expect(itemsOf(chats[0]).map((d) => d.complaint.id)).toEqual(["a", "b"]);
+  });
+
+  it("Should give a webhook the complaint whole and a chat channel without raw", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, tick({ due: [dueItem()], overdue: [overdueItem(full, "resolve")] }), [chat, hook]);
+    for (const e of outbox.entries) {
+      const raw = itemsOf(e)[0]?.complaint.raw;
+      expect(raw, `${e.channel} ${e.event}`).toEqual(e.channel === "hook" ? full.raw : {});
+    }
+    // And the webhook's complaint is served: deadlines and marks included.
+    expect(itemsOf(outbox.entries.find((e) => e.channel === "hook"))[0]?.complaint.deadlines).toEqual(full.deadlines);
+  });
+
+  it("Should tell each threshold of a deadline once, and a deadline's passing once", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, tick({ due: [dueItem(full, "reply", 12)] }), [chat, hook]);
+    expect(queueNews(outbox, tick({ due: [dueItem(full, "reply", 12)] }, later), [chat, hook])).toBe(false);
+    // The next threshold is news; so is the same threshold of the other deadline.
+    queueNews(outbox, tick({ due: [dueItem(full, "reply", 2), dueItem(full, "resolve", 12)] }, later), [hook]);
+    expect(outbox.entries.filter((e) => e.channel === "hook")).toHaveLength(3);
+    queueNews(outbox, tick({ overdue: [overdueItem()] }), [chat, hook]);
+    expect(queueNews(outbox, tick({ overdue: [overdueItem()] }, later), [chat, hook])).toBe(false);
+    expect(outbox.entries.filter((e) => e.event === "complaint.overdue").map((e) => e.channel)).toEqual(["chat", "hook"]);
+  });
+
+  it("Should queue overdue messages before due ones", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, tick({ due: [dueItem(two, "reply")], overdue: [overdueItem()] }), [hook]);
+    expect(outbox.entries.map((e) => e.event)).toEqual(["complaint.overdue", "complaint.due"]);
+  });
+
+  it("Should drop a pending message of a deadline met since, keeping the other deadlines a chat message tells of", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, tick({ due: [dueItem(full, "reply"), dueItem(two, "reply")], overdue: [overdueItem(two, "resolve")] }), [chat, hook]);
+    const closed = new Set([deadlineKey("a", "reply"), deadlineKey("b", "resolve")]);
+    expect(queueNews(outbox, tick({ closed }, later), [chat, hook])).toBe(true);
+    // a's reply and b's resolve deadline are gone from every message; the overdue ones, about nothing else, entirely.
+    expect(listing(outbox)).toEqual(["chat complaint.due b#reply", "hook complaint.due b#reply"]);
+    // b's reply deadline still open: its message stays as it was queued.
+    expect(outbox.entries.every((e) => e.state === "pending")).toBe(true);
+  });
+
+  it("Should keep a delivered deadline message as it is when the deadline closes", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, tick({ due: [dueItem()] }), [hook]);
+    recordAttempt(outbox, outbox.entries[0]!, { ok: true }, T0);
+    expect(queueNews(outbox, tick({ closed: new Set([deadlineKey("a", "reply")]) }, later), [hook])).toBe(false);
+    expect(outbox.entries[0]).toMatchObject({ state: "delivered" });
+  });
+
+  it("Should let a held complaint.due give way to the complaint.overdue of the same deadline", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, tick({ due: [dueItem(full, "reply", 2), dueItem(full, "resolve", 12)] }), [chat, hook]);
+    queueNews(outbox, tick({ overdue: [overdueItem(full, "reply")] }, later), [chat, hook]);
+    expect(listing(outbox)).toEqual([
+      "chat complaint.due a#resolve",
+      "chat complaint.overdue a#reply",
+      "hook complaint.due a#resolve",
+      "hook complaint.overdue a#reply",
+    ]);
+  });
+
+  it("Should drop pending messages of the retired complaint.reminder an older version left", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, news(["a"]), [hook]);
+    const kept = outbox.entries[0]!;
+    const old = { ...kept, id: "hook:reminder:a#24", event: "complaint.reminder", complaint_ids: ["a#24"] } as unknown as OutboxEntry;
+    const sent = { ...old, id: "hook:reminder:b#24", state: "delivered", notification: null } as unknown as OutboxEntry;
+    outbox.entries.push(old, sent);
+    expect(queueNews(outbox, tick({}, later), [hook])).toBe(true);
+    expect(outbox.entries).toEqual([kept, sent]);
+  });
+
+  it("Should follow a channel's events: complaint.overdue alone gets no complaint.due", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, tick({ due: [dueItem()], overdue: [overdueItem(two)] }), [{ ...chat, events: new Set(["complaint.overdue"]) }]);
+    expect(outbox.entries.map((e) => e.event)).toEqual(["complaint.overdue"]);
   });
 });
 

@@ -6,9 +6,10 @@
  * @module
  */
 import type { Complaint } from "../domain/complaint";
-import { served } from "../domain/handled";
-import type { DigestEntry, EventName, MerchantStatusEntry, Notification, Reminder } from "../domain/notification";
+import type { DeadlineKind } from "../domain/deadlines";
+import type { DigestEntry, DueItem, EventName, MerchantStatusEntry, Notification, OverdueItem } from "../domain/notification";
 import type { Outbox, OutboxEntry } from "../domain/outbox";
+import type { ServedComplaint } from "../domain/served";
 import type { Channel } from "./settings";
 
 /** Chat channels get one summary instead of more than this many `complaint.new` messages for one poll. */
@@ -28,17 +29,22 @@ export interface News {
   /** ISO: when it is told. */
   at: string;
   /** Newest first. */
-  newComplaints: Complaint[];
+  newComplaints: ServedComplaint[];
   watcher: WatcherNews | null;
-  /** Reminders due now, oldest first. */
-  reminders: Reminder[];
+  /** Deadlines that come soon, soonest first. */
+  due: DueItem[];
+  /** Deadlines that passed while open. */
+  overdue: OverdueItem[];
   /** Complaints the poll found gone from PAYJS's list. */
-  resolved: Complaint[];
+  resolved: ServedComplaint[];
   /** The digest of the channels whose digest goes out from this merchant's outbox now (channel → the day it covers). */
   digest: { days: ReadonlyMap<string, string>; merchants: DigestEntry[] } | null;
-  /** Complaints no longer to remind (handled, or gone): their pending reminders are dropped. */
-  settled: ReadonlySet<string>;
+  /** {@link deadlineKey}s of deadlines met, or of complaints handled or gone: their pending messages are dropped. */
+  closed: ReadonlySet<string>;
 }
+
+/** One deadline of one complaint, as {@link News.closed} names it. */
+export const deadlineKey = (id: string, kind: DeadlineKind): string => `${id}#${kind}`;
 
 /**
  * What an entry is about, and so its id: the same event for the same thing is never queued twice on a channel.
@@ -47,9 +53,8 @@ export interface News {
 export type EntryKey =
   | { event: "complaint.new"; complaint: string }
   | { event: "complaint.new"; summary: string; count: number }
-  | { event: "complaint.reminder"; mark: string }
-  | { event: "complaint.reminder" | "complaint.resolved"; list: string }
-  | { event: "complaint.resolved"; mark: string }
+  | { event: "complaint.due" | "complaint.overdue" | "complaint.resolved"; mark: string }
+  | { event: "complaint.due" | "complaint.overdue" | "complaint.resolved"; list: string }
   | { event: "watcher.failing" | "watcher.recovered"; run: string }
   | { event: "digest.daily"; day: string };
 
@@ -58,7 +63,7 @@ function keyText(key: EntryKey): string {
   if ("summary" in key) return `summary:${key.summary}:${key.count}`;
   if ("run" in key) return `${key.event === "watcher.failing" ? "failing" : "recovered"}:${key.run}`;
   if ("day" in key) return `digest:${key.day}`;
-  const kind = key.event === "complaint.reminder" ? "reminder" : "resolved";
+  const kind = key.event.slice("complaint.".length);
   return "list" in key ? `${kind}s:${key.list}` : `${kind}:${key.mark}`;
 }
 
@@ -90,23 +95,25 @@ interface EventRow<T> {
 }
 
 /** A chat message shows a few fields: the verbatim upstream item is for webhooks only. */
-const slim = (c: Complaint): Complaint => ({ ...c, raw: {} });
-const reminderMark = (r: Reminder): string => `${r.complaint.id}#${r.hours}`;
+const slim = <C extends Complaint>(c: C): C => ({ ...c, raw: {} });
+/** A deadline is told once per threshold before it, and once after it. */
+const dueMark = (d: DueItem): string => `${deadlineKey(d.complaint.id, d.deadline)}#${d.hours}`;
+const overdueMark = (d: OverdueItem): string => deadlineKey(d.complaint.id, d.deadline);
 /**
  * Keyed by the complaint and the last poll that listed it: a poll that must be redone (its complaints write failed)
  * finds the same complaints gone again, and must not tell of them twice.
  */
 const resolvedMark = (c: Complaint): string => `${c.id}@${c.last_seen_at}`;
 
-const newComplaint: EventRow<Complaint> = {
+const newComplaint: EventRow<ServedComplaint> = {
   event: "complaint.new",
   items: (news) => news.newComplaints,
   mark: (c) => c.id,
-  // A webhook gets the complaint exactly as the API shows it: a new one is not handled yet.
+  // A webhook gets the complaint exactly as the API shows it.
   webhook: (c, news) => ({
     key: { event: "complaint.new", complaint: c.id },
     marks: [c.id],
-    notification: { kind: "complaint", event: "complaint.new", at: news.at, merchantName: news.merchantName, complaint: served(c, null) },
+    notification: { kind: "complaint", event: "complaint.new", at: news.at, merchantName: news.merchantName, complaint: c },
   }),
   chat: (fresh, news) => {
     if (fresh.length <= SUMMARY_AFTER) {
@@ -131,39 +138,63 @@ const newComplaint: EventRow<Complaint> = {
   },
 };
 
-const reminder: EventRow<Reminder> = {
-  event: "complaint.reminder",
-  items: (news) => news.reminders,
-  mark: reminderMark,
-  webhook: (r, news) => ({
-    key: { event: "complaint.reminder", mark: reminderMark(r) },
-    marks: [reminderMark(r)],
-    notification: {
-      kind: "reminder",
-      event: "complaint.reminder",
-      at: news.at,
-      merchantName: news.merchantName,
-      complaint: served(r.complaint, null),
-      hours: r.hours,
-    },
-  }),
-  chat: (due, news) => [
-    {
-      key: { event: "complaint.reminder", list: news.at },
-      marks: due.map(reminderMark),
-      notification: {
-        kind: "reminders",
-        event: "complaint.reminder",
-        at: news.at,
-        mchid: news.mchid,
-        merchantName: news.merchantName,
-        items: due.map((r) => ({ complaint: slim(r.complaint), hours: r.hours })),
+/**
+ * A row for a deadline event: a webhook gets one message per deadline, a chat channel one per merchant and tick.
+ * `complaint.due` and `complaint.overdue` differ only in their items and marks.
+ */
+function deadlineRow<E extends "complaint.due" | "complaint.overdue", T extends DueItem | OverdueItem>(
+  event: E,
+  items: (news: News) => T[],
+  mark: (item: T) => string,
+  notification: (items: T[], news: News) => Notification,
+): EventRow<T> {
+  return {
+    event,
+    items,
+    mark,
+    webhook: (item, news) => ({ key: { event, mark: mark(item) }, marks: [mark(item)], notification: notification([item], news) }),
+    chat: (all, news) => [
+      {
+        key: { event, list: news.at },
+        marks: all.map(mark),
+        notification: notification(
+          all.map((d) => ({ ...d, complaint: slim(d.complaint) })),
+          news,
+        ),
       },
-    },
-  ],
-};
+    ],
+  };
+}
 
-const resolved: EventRow<Complaint> = {
+const due = deadlineRow(
+  "complaint.due",
+  (news) => news.due,
+  dueMark,
+  (items: DueItem[], news): Notification => ({
+    kind: "due",
+    event: "complaint.due",
+    at: news.at,
+    mchid: news.mchid,
+    merchantName: news.merchantName,
+    items,
+  }),
+);
+
+const overdue = deadlineRow(
+  "complaint.overdue",
+  (news) => news.overdue,
+  overdueMark,
+  (items: OverdueItem[], news): Notification => ({
+    kind: "overdue",
+    event: "complaint.overdue",
+    at: news.at,
+    mchid: news.mchid,
+    merchantName: news.merchantName,
+    items,
+  }),
+);
+
+const resolved: EventRow<ServedComplaint> = {
   event: "complaint.resolved",
   items: (news) => news.resolved,
   mark: resolvedMark,
@@ -242,11 +273,30 @@ function newEntry(channel: string, m: Message, at: string): OutboxEntry {
   };
 }
 
-/** The complaints a pending reminder entry is about, read from what it is to send. */
-function remindedIds(n: Notification | null): string[] {
-  if (n?.kind === "reminder") return [n.complaint.id];
-  if (n?.kind === "reminders") return n.items.map((r) => r.complaint.id);
-  return [];
+/**
+ * A pending deadline entry without the deadlines in `gone` (a chat message may tell of several: the others stay),
+ * or null when none is left.
+ */
+function without(e: OutboxEntry, gone: ReadonlySet<string>): OutboxEntry | null {
+  const n = e.notification;
+  if (e.state !== "pending" || (n?.kind !== "due" && n?.kind !== "overdue")) return e;
+  const left = (n.items as (DueItem | OverdueItem)[]).filter((d) => !gone.has(deadlineKey(d.complaint.id, d.deadline)));
+  if (left.length === n.items.length) return e;
+  return left.length === 0 ? null : { ...e, notification: { ...n, items: left } as Notification };
+}
+
+/**
+ * Drops what is no longer to be said: the pending deadline messages of deadlines met or of complaints handled or
+ * gone; a held `complaint.due` whose deadline has since passed (its `complaint.overdue` is queued now); and pending
+ * entries of the retired `complaint.reminder`, which an older version may have left.
+ */
+function dropStale(outbox: Outbox, news: News): void {
+  const passed = new Set([...news.closed, ...news.overdue.map(overdueMark)]);
+  outbox.entries = outbox.entries.flatMap((e) => {
+    if (e.state === "pending" && (e.event as string) === "complaint.reminder") return [];
+    const kept = without(e, e.event === "complaint.due" ? passed : news.closed);
+    return kept === null ? [] : [kept];
+  });
 }
 
 /**
@@ -291,17 +341,15 @@ const rowOf =
     queueRow(row, outbox, channel, news, ids);
 
 /** Every event a tick can tell, in the order they are queued (and so sent). */
-const EVENTS: readonly Queue[] = [rowOf(newComplaint), rowOf(watcher), rowOf(reminder), rowOf(resolved), rowOf(digest)];
+const EVENTS: readonly Queue[] = [rowOf(newComplaint), rowOf(watcher), rowOf(overdue), rowOf(due), rowOf(resolved), rowOf(digest)];
 
 /**
- * Queues every message `news` calls for on every channel that takes it, and drops pending reminders of settled
- * complaints. Returns whether the outbox changed.
+ * Queues every message `news` calls for on every channel that takes it, after dropping what is no longer to be
+ * said. Returns whether the outbox changed.
  */
 export function queueNews(outbox: Outbox, news: News, channels: readonly Channel[]): boolean {
   const before = outbox.entries;
-  outbox.entries = outbox.entries.filter(
-    (e) => !(e.state === "pending" && e.event === "complaint.reminder" && remindedIds(e.notification).some((id) => news.settled.has(id))),
-  );
+  dropStale(outbox, news);
   const ids = new Set(outbox.entries.map((e) => e.id));
   for (const queue of EVENTS) for (const channel of channels) queue(outbox, channel, news, ids);
   return outbox.entries.length !== before.length || outbox.entries.some((e, i) => e !== before[i]);

@@ -11,7 +11,8 @@ import type { ChannelType } from "./types";
 
 export const EVENT_NAMES: readonly EventName[] = [
   "complaint.new",
-  "complaint.reminder",
+  "complaint.due",
+  "complaint.overdue",
   "complaint.resolved",
   "digest.daily",
   "watcher.failing",
@@ -96,6 +97,12 @@ export function parseChannels(text: string | undefined, mchids: ReadonlySet<stri
     if (names.has(name)) fail(`${at}.name `, `${name} is used twice`);
     names.add(name);
 
+    if (Array.isArray(entry.events) && entry.events.includes("complaint.reminder")) {
+      fail(
+        `${at}.events `,
+        'names "complaint.reminder", which is retired: use "complaint.due" and "complaint.overdue" (reminders before and after the deadlines)',
+      );
+    }
     const events = entry.events === undefined ? null : (stringList(entry.events, `${at}.events `, EVENT_NAMES, "events") as Set<EventName>);
     const merchants = entry.merchants === undefined ? null : stringList(entry.merchants, `${at}.merchants `, mchids, "configured mchids");
 

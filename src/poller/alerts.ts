@@ -95,14 +95,14 @@ export interface Findings extends FollowUpInput {
  */
 export async function queueAlerts(tick: Tick, merchant: Merchant, open: OpenOutbox, findings: Findings): Promise<void> {
   const { config, now } = tick;
-  const { complaints, ...followUps } = await readFollowUps(tick, merchant, open.outbox, findings);
+  const { complaints, serve, ...followUps } = await readFollowUps(tick, merchant, open.outbox, findings);
   const watcher =
     findings.watcher === null ? null : { ...findings.watcher, merchant: statusEntry(merchant, findings.state, complaints, now) };
   const news = {
     mchid: merchant.mchid,
     merchantName: merchant.name,
     at: new Date(now).toISOString(),
-    newComplaints: [...findings.newComplaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b))),
+    newComplaints: [...findings.newComplaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b))).map(serve),
     watcher,
     ...followUps,
   };

@@ -1,62 +1,89 @@
 /**
- * What a tick has to tell of a merchant after the news: reminders of active, unhandled complaints at each
- * threshold of `REMIND_AFTER_HOURS`, the complaints a poll found gone, and the daily digest of the channels
- * whose `digest_at` has come. Pure, but for {@link readFollowUps}, which reads what they need.
+ * What a tick has to tell of a merchant after the news: `complaint.due` before each open deadline at each threshold
+ * of `REMIND_BEFORE_HOURS`, `complaint.overdue` once a deadline passed, the complaints a poll found gone, and the
+ * daily digest of the channels whose `digest_at` has come. Pure, but for {@link readFollowUps}, which reads what
+ * they need.
  * @module
  */
 import type { Config, Merchant } from "../config";
 import { COMPLAINTS, type Complaint, type StoredComplaint } from "../domain/complaint";
-import { HANDLED, type Marks, served } from "../domain/handled";
-import type { DigestEntry, Reminder } from "../domain/notification";
+import { type DeadlineKind, type DeadlineRules, isOverdue, openDeadlines, startOf } from "../domain/deadlines";
+import { emptyBook, MARKS, type MarkBook, marksIn } from "../domain/marks";
+import type { DigestEntry, DueItem, OverdueItem } from "../domain/notification";
 import type { Outbox } from "../domain/outbox";
+import { type ServedComplaint, served } from "../domain/served";
 import { beijingDay, beijingMinutes, DAY_MS, HOUR_MS } from "../domain/time";
-import { hasDigest, type News } from "../notify/queue";
+import { deadlineKey, hasDigest, type News } from "../notify/queue";
 import type { Channel } from "../notify/settings";
 import { complaintOf } from "../payjs/complaint";
 import { complaintsKey, handledKey, type Store } from "../store";
 import type { Tick } from "./tick-context";
 
 /**
- * A reminder is not sent later than this after its time: sent ones are remembered for 7 days after delivery,
- * and a reminder that long overdue (the Worker was down) would only repeat what the next one says.
+ * `complaint.overdue` is not sent later than this after its deadline: sent messages are remembered for 7 days after
+ * delivery, and one that late (the Worker was down) would only repeat what the dashboard shows.
  */
 const LATE_LIMIT_MS = 6 * DAY_MS;
 
-/** Each active, unhandled complaint's thresholds passed now (and not long ago), oldest complaint first. */
-export function dueReminders<T extends StoredComplaint>(
-  complaints: readonly T[],
-  marks: Marks,
-  hours: readonly number[],
-  now: number,
-): { complaint: T; hours: number }[] {
-  const due: { complaint: T; hours: number }[] = [];
+const KINDS: readonly DeadlineKind[] = ["reply", "resolve"];
+
+/** What the deadlines of a merchant's complaints call for now. */
+export interface DeadlineNews {
+  /** Soonest first: for each open deadline, the smallest threshold passed, while the deadline is ahead. */
+  due: DueItem[];
+  overdue: OverdueItem[];
+  /** {@link deadlineKey}s of deadlines no longer to remind (met, or the complaint is handled or gone). */
+  closed: Set<string>;
+}
+
+/** One decimal, rounded down: 11.95 hours left is 11.9, never 12. */
+const hoursLeft = (ms: number): number => Math.floor(ms / (HOUR_MS / 10)) / 10;
+
+/**
+ * The deadline messages due now. A moment that had passed when the complaint was first seen is never told (a
+ * first deploy sends no storm): `complaint.new` says how long is left. Of several thresholds passed since the last
+ * tick, only the smallest is told; once the deadline has passed, only `complaint.overdue`.
+ */
+export function deadlineNews(complaints: readonly ServedComplaint[], rules: DeadlineRules, now: number): DeadlineNews {
+  const news: DeadlineNews = { due: [], overdue: [], closed: new Set() };
   for (const complaint of complaints) {
-    if (!complaint.active || Object.hasOwn(marks, complaint.id)) continue;
-    const first = Date.parse(complaint.first_seen_at);
-    for (const h of hours) {
-      const at = first + h * HOUR_MS;
-      if (at <= now && now - at < LATE_LIMIT_MS) due.push({ complaint, hours: h });
+    const firstSeen = Date.parse(complaint.first_seen_at);
+    const open = openDeadlines(complaint, complaint.deadlines, complaint);
+    for (const kind of KINDS) {
+      if (!open.some((d) => d.kind === kind)) news.closed.add(deadlineKey(complaint.id, kind));
+    }
+    for (const { kind, due_at } of open) {
+      const due = Date.parse(due_at);
+      if (now >= due) {
+        if (due > firstSeen && now - due < LATE_LIMIT_MS) news.overdue.push({ complaint, deadline: kind, due_at });
+        continue;
+      }
+      const hours = rules.remindBeforeHours.findLast((h) => due - h * HOUR_MS <= now);
+      if (hours !== undefined && due - hours * HOUR_MS > firstSeen) {
+        news.due.push({ complaint, deadline: kind, due_at, hours, hours_left: hoursLeft(due - now) });
+      }
     }
   }
-  return due.sort((a, b) => a.complaint.first_seen_at.localeCompare(b.complaint.first_seen_at) || a.hours - b.hours);
+  const byDue = (a: { due_at: string }, b: { due_at: string }) => Date.parse(a.due_at) - Date.parse(b.due_at);
+  news.due.sort(byDue);
+  news.overdue.sort(byDue);
+  return news;
 }
 
-/** Complaints never to remind again: handled, or gone from PAYJS's list. */
-export function settledIds(complaints: readonly StoredComplaint[], marks: Marks): Set<string> {
-  return new Set(complaints.filter((c) => !c.active || Object.hasOwn(marks, c.id)).map((c) => c.id));
-}
-
-export function digestEntry(merchant: Merchant, complaints: readonly StoredComplaint[], marks: Marks, now: number): DigestEntry {
+export function digestEntry(merchant: Merchant, complaints: readonly ServedComplaint[], now: number): DigestEntry {
   const active = complaints.filter((c) => c.active);
-  const unhandled = active.filter((c) => !Object.hasOwn(marks, c.id));
-  const oldest = unhandled.map((c) => c.first_seen_at).sort()[0] ?? null;
+  const unhandled = active.filter((c) => c.handled === null);
+  // Made, not first seen: the deadlines count from when the customer complained.
+  const oldest = Math.min(...unhandled.map(startOf));
   return {
     mchid: merchant.mchid,
     name: merchant.name,
     new_24h: complaints.filter((c) => now - Date.parse(c.first_seen_at) < DAY_MS).length,
     active: active.length,
     unhandled: unhandled.length,
-    oldest_unhandled_at: oldest,
+    due_24h: active.filter((c) => c.next_due !== null && !isOverdue(c.next_due, now) && Date.parse(c.next_due) - now <= DAY_MS).length,
+    overdue: active.filter((c) => isOverdue(c.next_due, now)).length,
+    oldest_unhandled_at: Number.isFinite(oldest) ? new Date(oldest).toISOString() : null,
   };
 }
 
@@ -94,10 +121,10 @@ function digestsFrom(config: Config, merchant: Merchant): (Channel & { digestAt:
   });
 }
 
-/** The merchant's handled marks (none when they cannot be read: the HTTP side sets such a value aside). */
-async function readMarks(store: Store, mchid: string): Promise<Marks> {
-  const loaded = await store.load(handledKey(mchid), HANDLED);
-  return loaded.kind === "ok" ? loaded.value : {};
+/** The merchant's marks (none when they cannot be read: the HTTP side sets such a value aside). */
+async function readMarks(store: Store, mchid: string): Promise<MarkBook> {
+  const loaded = await store.load(handledKey(mchid), MARKS);
+  return loaded.kind === "ok" ? loaded.value : emptyBook();
 }
 
 /** The merchant's stored complaints, as far as they can be read. */
@@ -116,19 +143,29 @@ export interface FollowUpInput {
   lastSuccessAt: string | null;
 }
 
+/** What the follow-ups found, and what the news needs besides: the stored complaints and a way to serve one. */
+export type FollowUps = Pick<News, "due" | "overdue" | "resolved" | "closed" | "digest"> & {
+  complaints: readonly StoredComplaint[];
+  serve(c: Complaint): ServedComplaint;
+};
+
 /**
- * Everything a merchant's outbox should hear this tick besides news: reads its handled marks (and its complaints
- * unless given, which it gives back), and, only when a digest goes out from it, every merchant the digest covers.
+ * Everything a merchant's outbox should hear this tick besides news: reads its marks (and its complaints unless
+ * given, which it gives back), and, only when a digest goes out from it, every merchant the digest covers.
  */
-export async function readFollowUps(
-  tick: Tick,
-  merchant: Merchant,
-  outbox: Outbox,
-  input: FollowUpInput,
-): Promise<Pick<News, "reminders" | "resolved" | "settled" | "digest"> & { complaints: readonly StoredComplaint[] }> {
+export async function readFollowUps(tick: Tick, merchant: Merchant, outbox: Outbox, input: FollowUpInput): Promise<FollowUps> {
   const { config, store, now } = tick;
+  const rules = config.deadlines;
+  const servedOf = (m: Merchant, stored: readonly StoredComplaint[], book: MarkBook) =>
+    stored.map((k) => served(complaintOf(m.mchid, k, input.lastSuccessAt), marksIn(book, k.id), rules));
   const mine = input.complaints ?? (await readComplaints(store, merchant.mchid));
-  const marks = await readMarks(store, merchant.mchid);
+  const book = await readMarks(store, merchant.mchid);
+  const serve = (c: Complaint) => served(c, marksIn(book, c.id), rules);
+  const active = servedOf(
+    merchant,
+    mine.filter((k) => k.active),
+    book,
+  );
   const channels = digestChannels(config, merchant, outbox, now);
   let digest: News["digest"] = null;
   if (channels.size > 0) {
@@ -138,19 +175,13 @@ export async function readFollowUps(
     const merchants = await Promise.all(
       covered.map(async (m) =>
         m.mchid === merchant.mchid
-          ? digestEntry(m, mine, marks, now)
-          : digestEntry(m, await readComplaints(store, m.mchid), await readMarks(store, m.mchid), now),
+          ? digestEntry(m, servedOf(m, mine, book), now)
+          : digestEntry(m, servedOf(m, await readComplaints(store, m.mchid), await readMarks(store, m.mchid)), now),
       ),
     );
     digest = { days: channels, merchants };
   }
-  return {
-    complaints: mine,
-    reminders: dueReminders(mine, marks, config.remindAfterHours, now).map(
-      ({ complaint, hours }): Reminder => ({ complaint: complaintOf(merchant.mchid, complaint, input.lastSuccessAt), hours }),
-    ),
-    resolved: input.resolved.map((c) => served(c, Object.hasOwn(marks, c.id) ? (marks[c.id] ?? null) : null)),
-    settled: settledIds(mine, marks),
-    digest,
-  };
+  const { due, overdue, closed } = deadlineNews(active, rules, now);
+  for (const k of mine) if (!k.active) for (const kind of KINDS) closed.add(deadlineKey(k.id, kind));
+  return { complaints: mine, serve, due, overdue, closed, resolved: input.resolved.map(serve), digest };
 }

@@ -3,13 +3,13 @@
  * front-end asks every few seconds, PAYJS is polled every 4 hours, and the free plan allows 100,000 KV reads a day;
  * an answer built from the isolate's copy costs no read and little CPU. What is kept, and for how long:
  * - the snapshot, until the poll schedule says something can change ({@link freshUntil}), or this isolate wrote;
- * - each merchant's handled marks, {@link MARKS_TTL_MS} at most (a mark made in another isolate shows within a
+ * - each merchant's marks, {@link MARKS_TTL_MS} at most (a mark made in another isolate shows within a
  *   minute; one made in this isolate at once);
  * - what is worked out from a snapshot or one of its complaints ({@link oncePer}): the same snapshot serves every
  *   request until the next poll, and a poll makes a new one.
  * @module
  */
-import type { HandledMark } from "../domain/handled";
+import type { Mark, MarkKind } from "../domain/marks";
 import type { Merchant } from "../domain/merchant";
 import { HOUR_MS, MINUTE_MS } from "../domain/time";
 import { localWriteCount, Store } from "../store";
@@ -130,9 +130,15 @@ export async function currentMarks(kv: KVNamespace, merchants: readonly Merchant
 }
 
 /** {@link changeMark}, and the marks it leaves kept in this isolate, so the change shows here at once. */
-export async function changeMarkAndKeep(kv: KVNamespace, mchid: string, id: string, mark: HandledMark | null, now: number): Promise<void> {
-  const changed = await changeMark(new Store(kv), mchid, id, mark, now);
+export async function changeMarkAndKeep(
+  kv: KVNamespace,
+  mchid: string,
+  change: { kind: MarkKind; id: string; mark: Mark | null },
+  now: number,
+): Promise<MerchantMarks> {
+  const changed = await changeMark(new Store(kv), mchid, change, now);
   keep(tablesOf(kv).marks, mchid, Promise.resolve(changed), now + MARKS_TTL_MS);
+  return changed;
 }
 
 /**

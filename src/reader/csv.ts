@@ -5,8 +5,9 @@
  * @see https://www.rfc-editor.org/rfc/rfc4180
  * @see https://owasp.org/www-community/attacks/CSV_Injection
  */
-import type { ServedComplaint } from "../domain/handled";
 import { yuan } from "../domain/money";
+import type { ServedComplaint } from "../domain/served";
+import { beijingTextOf, complaintAtText } from "../domain/time";
 
 export const CSV_COLUMNS = [
   "id",
@@ -21,6 +22,9 @@ export const CSV_COLUMNS = [
   "first_seen_at",
   "last_seen_at",
   "handled_at",
+  "replied_at",
+  "reply_by",
+  "resolve_by",
 ] as const;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -40,14 +44,23 @@ function amountCell(fen: number | null, format: (fen: number) => string): string
   return Number.isSafeInteger(fen) ? format(fen) : csvCell(String(fen));
 }
 
+/**
+ * A time as Beijing wall-clock `YYYY-MM-DD HH:MM:SS`, which Excel and WPS read as a date (neither reads an offset);
+ * empty for none, and upstream text that is no time unchanged.
+ */
+function timeCell(value: string | null | undefined): string {
+  return value === null || value === undefined ? "" : beijingTextOf(value, true);
+}
+
 function row(c: ServedComplaint): string {
-  const text = [c.id, c.mchid, c.complaint_at, c.out_trade_no, c.order_id].map(csvCell);
+  const text = [c.id, c.mchid, complaintAtText(c.complaint_at, true), c.out_trade_no, c.order_id].map(csvCell);
   const amounts = [amountCell(c.total_fee, String), amountCell(c.total_fee, yuan)];
-  const rest = [c.body, String(c.active), c.first_seen_at, c.last_seen_at, c.handled?.at ?? ""].map(csvCell);
+  const times = [c.first_seen_at, c.last_seen_at, c.handled?.at, c.replied?.at, c.deadlines.reply_by, c.deadlines.resolve_by].map(timeCell);
+  const rest = [c.body, String(c.active), ...times].map(csvCell);
   return [...text, ...amounts, ...rest].join(",");
 }
 
-/** The last column, `handled_at`, is empty for a complaint without a handled mark. */
+/** Every time in Beijing time; `handled_at`, `replied_at` and the deadlines are empty when there is none. */
 export function complaintsCsv(complaints: readonly ServedComplaint[]): string {
   return "\uFEFF" + [CSV_COLUMNS.join(","), ...complaints.map(row)].join("\r\n") + "\r\n";
 }

@@ -1,15 +1,26 @@
 /**
- * The handled marks of every merchant (`handled:{mchid}`), which only the HTTP side reads and writes: read apart
+ * The replied and handled marks of every merchant (`handled:{mchid}`), which only the HTTP side writes: read apart
  * from the snapshot and merged into each answer when it is built. How long an isolate keeps them is `cache.ts`'s.
  * @module
  */
 
 import type { Complaint } from "../domain/complaint";
-import { HANDLED, type HandledMark, type Marks, markOf, noMarks, withMark } from "../domain/handled";
+import {
+  type ComplaintMarks,
+  emptyBook,
+  MARKS,
+  type Mark,
+  type MarkBook,
+  type MarkKind,
+  markOf,
+  marksIn,
+  UNMARKED,
+  withMark,
+} from "../domain/marks";
 import { handledKey, type StorageError, type Store, type Stored, writeTwice } from "../store";
 
 export interface MerchantMarks {
-  marks: Marks;
+  book: MarkBook;
   /** The stored value's revision (`absent` when there is none): part of every ETag. */
   rev: string;
   /** The value, or some marks in it, could not be read. */
@@ -26,28 +37,34 @@ export interface MarksView {
 /** No marks read (what the reader's functions assume when given none). */
 export const NO_MARKS: MarksView = { byMerchant: new Map(), revision: "" };
 
-const EMPTY = noMarks();
+const EMPTY = emptyBook();
 
 /** A merchant's marks in the view (none when it has none). */
-export function marksOf(view: MarksView, mchid: string): Marks {
-  return view.byMerchant.get(mchid)?.marks ?? EMPTY;
+export function marksOf(view: MarksView, mchid: string): MarkBook {
+  return view.byMerchant.get(mchid)?.book ?? EMPTY;
 }
 
-/** The mark of one complaint, or null. */
-export function markFor(view: MarksView, c: Complaint): HandledMark | null {
-  const marks = view.byMerchant.get(c.mchid)?.marks;
-  return marks === undefined ? null : markOf(marks, c.id);
+/** The marks of one complaint. */
+export function marksFor(view: MarksView, c: Pick<Complaint, "mchid" | "id">): ComplaintMarks {
+  const book = view.byMerchant.get(c.mchid)?.book;
+  return book === undefined ? UNMARKED : marksIn(book, c.id);
 }
 
-function fromStored(stored: Stored<Marks>): MerchantMarks {
-  if (stored.kind === "absent") return { marks: noMarks(), rev: "absent", error: null };
-  if (stored.kind === "unreadable") return { marks: noMarks(), rev: "unreadable", error: stored.error };
-  return { marks: stored.value, rev: stored.rev, error: null };
+/** Whether one complaint carries a handled mark. */
+export function isHandled(view: MarksView, c: Pick<Complaint, "mchid" | "id">): boolean {
+  const book = view.byMerchant.get(c.mchid)?.book;
+  return book !== undefined && markOf(book.handled, c.id) !== null;
+}
+
+function fromStored(stored: Stored<MarkBook>): MerchantMarks {
+  if (stored.kind === "absent") return { book: emptyBook(), rev: "absent", error: null };
+  if (stored.kind === "unreadable") return { book: emptyBook(), rev: "unreadable", error: stored.error };
+  return { book: stored.value, rev: stored.rev, error: null };
 }
 
 /** A merchant's marks as KV holds them now, or as the edge saw them up to 30 s ago. */
 export async function loadMarks(store: Store, mchid: string): Promise<MerchantMarks> {
-  return fromStored(await store.loadRecent(handledKey(mchid), HANDLED));
+  return fromStored(await store.loadRecent(handledKey(mchid), MARKS));
 }
 
 /** A change of the marks that could not be stored; its message is for the caller (no stack, no key). */
@@ -56,7 +73,7 @@ export class MarkNotSaved extends Error {
 }
 
 /**
- * Marks complaint `id` of merchant `mchid` (`mark`), or un-marks it (null): reads the merchant's marks, applies
+ * Gives complaint `id` of merchant `mchid` the `kind` mark (`mark`), or takes it off (null): reads the merchant's marks, applies
  * the change and writes them back, one write. KV refuses a second write of a key within a second (another
  * change of the same merchant's marks, from this isolate or another): then, once, it waits a second, reads
  * again, applies the change to what it finds and writes. Un-marking an unmarked complaint writes nothing.
@@ -65,29 +82,35 @@ export class MarkNotSaved extends Error {
  * @returns the merchant's marks as they now stand.
  * @throws MarkNotSaved when neither try was stored.
  */
-export async function changeMark(store: Store, mchid: string, id: string, mark: HandledMark | null, now: number): Promise<MerchantMarks> {
+export async function changeMark(
+  store: Store,
+  mchid: string,
+  change: { kind: MarkKind; id: string; mark: Mark | null },
+  now: number,
+): Promise<MerchantMarks> {
+  const { kind, id, mark } = change;
   const key = handledKey(mchid);
   let setAside = false;
   const apply = async (): Promise<MerchantMarks> => {
     // Fresh, not the edge's copy: the change is applied to what KV holds now.
-    const current = await store.load(key, HANDLED);
+    const current = await store.load(key, MARKS);
     if (current.kind === "unreadable" && current.error.code === "storage_format") {
       throw new MarkNotSaved(`${current.error.message}: a newer version of this Worker wrote it, so it is left as it is`);
     }
-    const marks = current.kind === "ok" ? current.value : noMarks();
-    if (mark === null && markOf(marks, id) === null) return fromStored(current);
+    const book = current.kind === "ok" ? current.value : emptyBook();
+    if (mark === null && markOf(book[kind], id) === null) return fromStored(current);
     if (current.kind === "unreadable" && !setAside) {
       await store.setAside(key, current.text, now);
       setAside = true;
     }
-    const next = withMark(marks, id, mark);
-    const rev = await store.save(key, HANDLED, next, now);
-    return { marks: next, rev, error: null };
+    const next = withMark(book, kind, id, mark);
+    const rev = await store.save(key, MARKS, next, now);
+    return { book: next, rev, error: null };
   };
   try {
     return await writeTwice(apply, (error) => error instanceof MarkNotSaved);
   } catch (error) {
     if (error instanceof MarkNotSaved) throw error;
-    throw new MarkNotSaved("KV did not store the change of the handled marks (twice); try again in a few seconds");
+    throw new MarkNotSaved("KV did not store the change of the marks (twice); try again in a few seconds");
   }
 }

@@ -1,13 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Complaint } from "../domain/complaint";
-import { type Marks, noMarks } from "../domain/handled";
+import { DEFAULT_RULES, type DeadlineRules } from "../domain/deadlines";
+import { emptyBook, type MarkBook, type MarkKind } from "../domain/marks";
 import type { Merchant } from "../domain/merchant";
 import { comparePositions, positionOf } from "../domain/order";
 import { toBeijingIso } from "../domain/time";
 import { md5 } from "../md5";
-import type { MarksView } from "./marks";
-import { allMatches, findComplaint, listPage, pageSlice, parseListQuery, QueryError } from "./query";
+import { type MarksView, NO_MARKS } from "./marks";
+import { allMatches, findComplaint, type Handling, listPage, pageSlice, parseListQuery, QueryError } from "./query";
 import type { Snapshot } from "./snapshot";
 
 const MCHIDS = new Set(["100", "200"]);
@@ -41,6 +42,10 @@ function snapshotOf(complaints: Complaint[]): Snapshot {
 }
 
 const query = (qs: string) => parseListQuery(new URLSearchParams(qs), MCHIDS);
+/** 2026-11-08 12:00 in Beijing. */
+const NOW = Date.parse("2026-11-08T04:00:00Z");
+const handling = (marks: MarksView = NO_MARKS, now = NOW, rules: DeadlineRules = DEFAULT_RULES): Handling => ({ marks, rules, now });
+const NONE = handling();
 
 function parameterOf(qs: string): string {
   try {
@@ -59,7 +64,7 @@ const data = snapshotOf([
   complaint("d", "100", "not a time"),
   complaint("e", "200", "2026-11-08T01:13:29+08:00"),
 ]);
-const ids = (qs: string) => listPage(data, query(qs)).complaints.map((c) => c.id);
+const ids = (qs: string, h: Handling = NONE) => listPage(data, query(qs), h).complaints.map((c) => c.id);
 
 describe("parseListQuery", () => {
   it.each([
@@ -83,6 +88,11 @@ describe("parseListQuery", () => {
     ["include=RAW", "include"],
     ["include=raw,raw", "include"],
     ["include=raw%20", "include"],
+    ["overdue=yes", "overdue"],
+    ["overdue=1", "overdue"],
+    ["sort=oldest", "sort"],
+    ["sort=DUE", "sort"],
+    ["sort=due,newest", "sort"],
   ])("Should reject %s naming %s", (qs, parameter) => {
     expect(parameterOf(qs)).toBe(parameter);
   });
@@ -104,7 +114,20 @@ describe("parseListQuery", () => {
   });
 
   it("Should treat empty parameters as absent", () => {
-    expect(query("limit=&since=&active=&q=&mchid=&cursor=&handled=&include=")).toEqual(query(""));
+    expect(query("limit=&since=&active=&q=&mchid=&cursor=&handled=&include=&overdue=&sort=")).toEqual(query(""));
+  });
+
+  it("Should sort newest first unless asked for sort=due", () => {
+    expect(query("").sort).toBe("newest");
+    expect(query("sort=newest").sort).toBe("newest");
+    expect(query("sort=due").sort).toBe("due");
+    expect(query("overdue=true").filter.overdue).toBe(true);
+    expect(query("overdue=false").filter.overdue).toBe(false);
+    expect(query("").filter.overdue).toBeNull();
+  });
+
+  it("Should name sort in the message of a bad sort", () => {
+    expect(() => query("sort=oldest")).toThrow(/sort/);
   });
 
   it("Should ask for raw only with include=raw", () => {
@@ -113,28 +136,30 @@ describe("parseListQuery", () => {
   });
 });
 
-function marksView(marked: Record<string, string[]>): MarksView {
-  const byMerchant = new Map<string, { marks: Marks; rev: string; error: null }>();
-  for (const [mchid, ids] of Object.entries(marked)) {
-    const marks = noMarks();
-    for (const id of ids) marks[id] = { at: "2026-11-09T00:00:00.000Z", note: `note ${id}` };
-    byMerchant.set(mchid, { marks, rev: ids.join("+"), error: null });
+function marksView(marked: Record<string, string[]>, kind: MarkKind = "handled", also: Record<string, string[]> = {}): MarksView {
+  const byMerchant = new Map<string, { book: MarkBook; rev: string; error: null }>();
+  const other: MarkKind = kind === "handled" ? "replied" : "handled";
+  for (const mchid of new Set([...Object.keys(marked), ...Object.keys(also)])) {
+    const book = emptyBook();
+    for (const id of marked[mchid] ?? []) book[kind][id] = { at: "2026-11-09T00:00:00.000Z", note: `note ${id}` };
+    for (const id of also[mchid] ?? []) book[other][id] = { at: "2026-11-08T00:00:00.000Z", note: `${other} ${id}` };
+    byMerchant.set(mchid, { book, rev: [...(marked[mchid] ?? []), "|", ...(also[mchid] ?? [])].join("+"), error: null });
   }
   return { byMerchant, revision: "m" };
 }
 
 describe("handled marks in a page", () => {
   // "c" is marked for merchant 200 only: a mark belongs to one merchant's complaint, not to an id.
-  const marks = marksView({ "100": ["a", "d"], "200": ["c", "__proto__"] });
+  const marks = handling(marksView({ "100": ["a", "d"], "200": ["c", "__proto__"] }));
   const page = (qs: string) => listPage(data, query(qs), marks).complaints;
 
   it("Should show each complaint's mark after active and before raw, null when unmarked", () => {
     const [a, e] = page("limit=2");
     expect(a?.handled).toEqual({ at: "2026-11-09T00:00:00.000Z", note: "note a" });
     expect(e?.handled).toBeNull();
-    expect(Object.keys(a ?? {}).slice(-3)).toEqual(["last_seen_at", "active", "handled"]);
-    expect(Object.keys(page("limit=2&include=raw")[0] ?? {}).slice(-3)).toEqual(["active", "handled", "raw"]);
-    expect(listPage(data, query("")).complaints.every((c) => c.handled === null)).toBe(true);
+    expect(Object.keys(a ?? {}).slice(-5)).toEqual(["active", "deadlines", "next_due", "replied", "handled"]);
+    expect(Object.keys(page("limit=2&include=raw")[0] ?? {}).slice(-3)).toEqual(["replied", "handled", "raw"]);
+    expect(listPage(data, query(""), NONE).complaints.every((c) => c.handled === null && c.replied === null)).toBe(true);
   });
 
   it("Should filter by handled=true|false, alone and with other filters", () => {
@@ -158,7 +183,7 @@ describe("handled marks in a page", () => {
     const cursor = listPage(data, query("limit=1&active=true"), marks).next_cursor as string;
     // [at, mchid, id, md5 of the filter's JSON without handled]: what an earlier version handed out.
     const tag = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")))[3];
-    const { handled: _, ...before } = query("active=true").filter;
+    const { handled: _, overdue: __, ...before } = query("active=true").filter;
     expect(tag).toBe(md5(JSON.stringify(before)).slice(0, 8));
   });
 
@@ -177,24 +202,24 @@ describe("listPage", () => {
 
   it("Should leave raw out of every item unless asked with include=raw, and show it then as the detail does", () => {
     const withRaw = { ...data, complaints: data.complaints.map((c) => ({ ...c, raw: { complaint_id: c.id, extra: [1] } })) };
-    const lean = listPage(withRaw, query("limit=500")).complaints;
+    const lean = listPage(withRaw, query("limit=500"), NONE).complaints;
     expect(lean).toHaveLength(5);
     expect(lean.every((c) => !("raw" in c))).toBe(true);
-    const full = listPage(withRaw, query("limit=500&include=raw")).complaints;
+    const full = listPage(withRaw, query("limit=500&include=raw"), NONE).complaints;
     expect(full.map((c) => c.raw)).toEqual(withRaw.complaints.map((c) => ({ complaint_id: c.id, extra: [1] })));
     expect(full.map(({ raw, ...rest }) => rest)).toEqual(lean);
-    expect(full).toEqual(allMatches(withRaw, query("").filter));
+    expect(full).toEqual(allMatches(withRaw, query("").filter, NONE));
   });
 
   it("Should accept a cursor of a page without raw for the next page with it", () => {
-    const first = listPage(data, query("limit=2"));
-    const next = listPage(data, query(`limit=2&include=raw&cursor=${first.next_cursor}`)).complaints;
+    const first = listPage(data, query("limit=2"), NONE);
+    const next = listPage(data, query(`limit=2&include=raw&cursor=${first.next_cursor}`), NONE).complaints;
     expect(next.map((c) => c.id)).toEqual(["b", "c"]);
     expect(next.every((c) => "raw" in c)).toBe(true);
   });
 
   it("Should count the page and all matches", () => {
-    const page = listPage(data, query("limit=2"));
+    const page = listPage(data, query("limit=2"), NONE);
     expect(page.complaints).toHaveLength(2);
     expect(page.total).toBe(5);
     expect(page.next_cursor).toEqual(expect.any(String));
@@ -219,8 +244,9 @@ describe("listPage", () => {
   });
 
   it("Should refuse a cursor from a query with other filters", () => {
-    const cursor = listPage(data, query("limit=1")).next_cursor as string;
+    const cursor = listPage(data, query("limit=1"), NONE).next_cursor as string;
     expect(parameterOf(`limit=1&active=true&cursor=${cursor}`)).toBe("cursor");
+    expect(parameterOf(`limit=1&overdue=false&cursor=${cursor}`)).toBe("cursor");
   });
 
   it("Should page without a filter exactly as with a filter every complaint matches", () => {
@@ -234,9 +260,9 @@ describe("listPage", () => {
           const at = (n: number) => (n === 0 ? "not a time" : toBeijingIso(Date.UTC(2026, 10, 1) + n * 3_600_000));
           const snapshot = snapshotOf(rows.map(([n, m, active], i) => complaint(`x${i}`, m, at(n), { active })));
           const pages = ["", "handled=false"].map((filter) => {
-            const first = pageSlice(snapshot, query(`${filter}&limit=${firstLimit}`));
+            const first = pageSlice(snapshot, query(`${filter}&limit=${firstLimit}`), NONE);
             const cursor = first.next_cursor === null ? "" : `&cursor=${first.next_cursor}`;
-            return [first, pageSlice(snapshot, query(`${filter}&limit=${limit}${cursor}`))].map((p) => ({
+            return [first, pageSlice(snapshot, query(`${filter}&limit=${limit}${cursor}`), NONE)].map((p) => ({
               ids: p.complaints.map((c) => c.id),
               marks: p.marks,
               total: p.total,
@@ -259,13 +285,13 @@ describe("listPage", () => {
         (rows, arrivals, limit, filter) => {
           const at = (n: number) => toBeijingIso(Date.UTC(2026, 10, 1) + n * 3_600_000);
           let all = rows.map(([n, m, active], i) => complaint(`x${i}`, m, at(n), { active }));
-          const expected = listPage(snapshotOf(all), query(`${filter}&limit=500`)).complaints.map((c) => c.id);
+          const expected = listPage(snapshotOf(all), query(`${filter}&limit=500`), NONE).complaints.map((c) => c.id);
           const seen: string[] = [];
           let cursor: string | null = null;
           let pages = 0;
           do {
             const qs: string = `${filter}&limit=${limit}${cursor === null ? "" : `&cursor=${cursor}`}`;
-            const page = listPage(snapshotOf(all), query(qs));
+            const page = listPage(snapshotOf(all), query(qs), NONE);
             seen.push(...page.complaints.map((c) => c.id));
             cursor = page.next_cursor;
             const n = arrivals[pages];
@@ -274,6 +300,145 @@ describe("listPage", () => {
           } while (cursor !== null && pages < 200);
           const original = seen.filter((id) => !id.startsWith("new"));
           expect(original).toEqual(expected);
+          expect(new Set(seen).size).toBe(seen.length);
+        },
+      ),
+    );
+  });
+});
+
+/*
+ * The data's deadlines (24 h and 72 h after complaint_at):
+ * a and e: reply 2026-11-09 01:13:29, resolve 2026-11-11 01:13:29; c: reply 2026-11-08 00:00, resolve 2026-11-10 00:00;
+ * d (complaint_at is text, so from first_seen_at, 2026-11-01 08:00): reply 2026-11-02 08:00, resolve 2026-11-04 08:00;
+ * b is no longer active: no next_due. At NOW (2026-11-08 12:00) c and d are overdue.
+ */
+describe("deadlines in a page", () => {
+  it("Should give each complaint its deadlines and the earliest still open as next_due", () => {
+    const byId = Object.fromEntries(listPage(data, query(""), NONE).complaints.map((c) => [c.id, c]));
+    expect(byId.a?.deadlines).toEqual({ reply_by: "2026-11-09T01:13:29+08:00", resolve_by: "2026-11-11T01:13:29+08:00" });
+    expect(byId.a?.next_due).toBe("2026-11-09T01:13:29+08:00");
+    expect(byId.d?.deadlines).toEqual({ reply_by: "2026-11-02T08:00:00+08:00", resolve_by: "2026-11-04T08:00:00+08:00" });
+    expect(byId.b?.next_due).toBeNull();
+  });
+
+  it("Should filter by overdue=true|false at the time it is given", () => {
+    expect(ids("overdue=true")).toEqual(["c", "d"]);
+    expect(ids("overdue=false")).toEqual(["a", "e", "b"]);
+    // Before anything was due, nothing is overdue; long after, every active complaint is.
+    expect(ids("overdue=true", handling(NO_MARKS, Date.parse("2026-11-01T00:00:00Z")))).toEqual([]);
+    expect(ids("overdue=true", handling(NO_MARKS, Date.parse("2026-12-01T00:00:00Z")))).toEqual(["a", "e", "c", "d"]);
+    // The moment a deadline comes, it is overdue.
+    expect(ids("overdue=true&mchid=200", handling(NO_MARKS, Date.parse("2026-11-09T01:13:29+08:00")))).toEqual(["e"]);
+    expect(ids("overdue=true&mchid=200", handling(NO_MARKS, Date.parse("2026-11-09T01:13:28+08:00")))).toEqual([]);
+  });
+
+  it("Should not count a replied complaint overdue while only its reply deadline passed, nor a handled one at all", () => {
+    const replied = handling(marksView({ "100": ["c"] }, "replied"));
+    expect(ids("overdue=true", replied)).toEqual(["d"]);
+    expect(ids("overdue=false", replied)).toEqual(["a", "e", "b", "c"]);
+    const handled = handling(marksView({ "100": ["d"] }, "handled"));
+    expect(ids("overdue=true", handled)).toEqual(["c"]);
+    // Combined with the other filters.
+    expect(ids("overdue=true&handled=false&mchid=100", handled)).toEqual(["c"]);
+    expect(ids("overdue=false&handled=true", handled)).toEqual(["d"]);
+  });
+
+  it("Should follow the deadline settings it is given", () => {
+    const noReply = handling(NO_MARKS, NOW, { ...DEFAULT_RULES, replyWithinHours: null });
+    // Only resolve deadlines: d's (2026-11-04) passed, c's (2026-11-10) did not.
+    expect(ids("overdue=true", noReply)).toEqual(["d"]);
+    const none = handling(NO_MARKS, NOW, { replyWithinHours: null, resolveWithinHours: null, remindBeforeHours: [] });
+    expect(ids("overdue=true", none)).toEqual([]);
+    expect(listPage(data, query(""), none).complaints.every((c) => c.next_due === null)).toBe(true);
+  });
+
+  it("Should sort by next_due with sort=due, soonest first, those without one last, ties newest first", () => {
+    expect(ids("sort=due")).toEqual(["d", "c", "a", "e", "b"]);
+    const page = listPage(data, query("sort=due"), NONE);
+    const dues = page.complaints.map((c) => c.next_due);
+    expect(dues).toEqual([
+      "2026-11-02T08:00:00+08:00",
+      "2026-11-08T00:00:00+08:00",
+      "2026-11-09T01:13:29+08:00",
+      "2026-11-09T01:13:29+08:00",
+      null,
+    ]);
+    expect(page.total).toBe(5);
+  });
+
+  it("Should sort by the deadline the marks leave open", () => {
+    // c handled: no next_due, after b (newer) among those without one; d replied: its resolve deadline, after c's old place.
+    const h = handling(marksView({ "100": ["c"] }, "handled", { "100": ["d", "a"] }));
+    const page = listPage(data, query("sort=due"), h).complaints;
+    expect(page.map((c) => [c.id, c.next_due])).toEqual([
+      ["d", "2026-11-04T08:00:00+08:00"],
+      ["e", "2026-11-09T01:13:29+08:00"],
+      ["a", "2026-11-11T01:13:29+08:00"],
+      ["b", null],
+      ["c", null],
+    ]);
+    expect(ids("sort=due&mchid=100&overdue=false", h)).toEqual(["a", "c"]);
+  });
+
+  it("Should refuse a sort=due cursor for sort=newest and the other way round", () => {
+    const due = listPage(data, query("sort=due&limit=2"), NONE).next_cursor as string;
+    expect(due).toEqual(expect.any(String));
+    expect(parameterOf(`limit=2&cursor=${due}`)).toBe("cursor");
+    expect(parameterOf(`sort=newest&limit=2&cursor=${due}`)).toBe("cursor");
+    expect(parameterOf(`sort=due&limit=2&overdue=false&cursor=${due}`)).toBe("cursor");
+    const newest = listPage(data, query("limit=2"), NONE).next_cursor as string;
+    expect(parameterOf(`sort=due&limit=2&cursor=${newest}`)).toBe("cursor");
+    // A cursor of the due fingerprint without its next_due is refused too.
+    const bare = btoa(JSON.stringify(JSON.parse(atob(due.replace(/-/g, "+").replace(/_/g, "/"))).slice(0, 4))).replace(/=+$/, "");
+    expect(parameterOf(`sort=due&limit=2&cursor=${bare}`)).toBe("cursor");
+    expect(listPage(data, query(`sort=due&limit=2&cursor=${due}`), NONE).complaints.map((c) => c.id)).toEqual(["a", "e"]);
+  });
+
+  it("Should yield every match exactly once across sort=due pages, in the order of one long page", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 40 }),
+            fc.constantFrom("100", "200"),
+            fc.boolean(),
+            fc.constantFrom("none", "replied", "handled"),
+          ),
+          { maxLength: 50 },
+        ),
+        fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.constantFrom("", "active=true", "mchid=100", "overdue=false", "overdue=true", "handled=false"),
+        fc.integer({ min: 0, max: 120 }),
+        (rows, arrivals, limit, filter, hoursAfter) => {
+          // Many share a complaint_at, so many share a next_due: ties must page correctly too.
+          const at = (n: number) => (n === 0 ? "not a time" : toBeijingIso(Date.UTC(2026, 10, 1) + n * 3_600_000));
+          const replied: Record<string, string[]> = { "100": [], "200": [] };
+          const handled: Record<string, string[]> = { "100": [], "200": [] };
+          let all = rows.map(([n, m, active, mark], i) => {
+            if (mark === "replied") replied[m]?.push(`x${i}`);
+            if (mark === "handled") handled[m]?.push(`x${i}`);
+            return complaint(`x${i}`, m, at(n), { active });
+          });
+          const h = handling(marksView(handled, "handled", replied), Date.UTC(2026, 10, 1) + hoursAfter * 3_600_000);
+          const whole = listPage(snapshotOf(all), query(`${filter}&sort=due&limit=500`), h).complaints;
+          const dues = whole.map((c) => (c.next_due === null ? Number.POSITIVE_INFINITY : Date.parse(c.next_due)));
+          expect(dues).toEqual([...dues].sort((x, y) => x - y));
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          let pages = 0;
+          do {
+            const qs: string = `${filter}&sort=due&limit=${limit}${cursor === null ? "" : `&cursor=${cursor}`}`;
+            const page = listPage(snapshotOf(all), query(qs), h);
+            expect(page.complaints.length).toBeLessThanOrEqual(limit);
+            seen.push(...page.complaints.map((c) => c.id));
+            cursor = page.next_cursor;
+            const n = arrivals[pages];
+            if (n !== undefined) all = [...all, complaint(`new${pages}`, "100", at(n))];
+            pages++;
+          } while (cursor !== null && pages < 200);
+          expect(seen.filter((id) => !id.startsWith("new"))).toEqual(whole.map((c) => c.id));
           expect(new Set(seen).size).toBe(seen.length);
         },
       ),

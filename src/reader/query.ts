@@ -6,13 +6,32 @@
  */
 
 import type { Complaint } from "../domain/complaint";
-import { type HandledMark, type ListedComplaint, lean, type ServedComplaint, served } from "../domain/handled";
+import { type DeadlineRules, type Deadlines, deadlinesOf, nextDue } from "../domain/deadlines";
+import type { ComplaintMarks } from "../domain/marks";
 import { comparePositions, type Position } from "../domain/order";
+import { type ListedComplaint, lean, type ServedComplaint, served } from "../domain/served";
 import { beijingDayStart, DAY_MS, isRealTime } from "../domain/time";
 import { md5 } from "../md5";
 import { oncePer } from "./cache";
-import { type MarksView, markFor, NO_MARKS } from "./marks";
+import { isHandled, type MarksView, marksFor } from "./marks";
 import type { Snapshot } from "./snapshot";
+
+/** What a complaint's marks and deadlines are read from when a query is answered. */
+export interface Handling {
+  marks: MarksView;
+  rules: DeadlineRules;
+  /** When `overdue` is decided. */
+  now: number;
+}
+
+/** A snapshot complaint's deadlines under `rules`, worked out once per complaint (and per settings). */
+export const deadlinesFor = oncePer((rules: DeadlineRules) => oncePer((c: Complaint): Deadlines => deadlinesOf(c, rules)));
+
+/** A complaint's `next_due` as epoch ms, or null. */
+function dueOf(c: Complaint, h: Handling): number | null {
+  const due = nextDue(c, deadlinesFor(h.rules)(c), marksFor(h.marks, c));
+  return due === null ? null : Date.parse(due);
+}
 
 export interface Filter {
   mchid: string | null;
@@ -23,12 +42,19 @@ export interface Filter {
   q: string | null;
   /** Whether the complaint carries a handled mark. */
   handled: boolean | null;
+  /** Whether its `next_due` has passed. */
+  overdue: boolean | null;
 }
+
+/** `newest`: newest `complaint_at` first; `due`: soonest `next_due` first, those without one last (then newest). */
+export type SortOrder = "newest" | "due";
 
 export interface ListQuery {
   filter: Filter;
+  sort: SortOrder;
   limit: number;
-  after: Position | null;
+  /** Where the previous page ended; with `sort=due`, also its last `next_due`. */
+  after: Cursor | null;
   /** `include=raw`: list each complaint with its `raw`, as the detail shows it; without, the list leaves it out. */
   raw: boolean;
 }
@@ -92,33 +118,40 @@ export function parseFilter(params: URLSearchParams, mchids: ReadonlySet<string>
   const active = flag(params, "active");
   const q = param(params, "q");
   const handled = flag(params, "handled");
-  return { mchid, since, until, active, q: q === null ? null : q.toLowerCase(), handled };
+  const overdue = flag(params, "overdue");
+  return { mchid, since, until, active, q: q === null ? null : q.toLowerCase(), handled, overdue };
 }
 
-function flag(params: URLSearchParams, name: "active" | "handled"): boolean | null {
+function flag(params: URLSearchParams, name: "active" | "handled" | "overdue"): boolean | null {
   const value = param(params, name);
   if (value !== null && value !== "true" && value !== "false") throw new QueryError(name, `${name} must be true or false`);
   return value === null ? null : value === "true";
 }
 
 /**
- * A fingerprint of the filter inside the cursor, so a cursor is never applied to another query. Without a
- * `handled` filter it is what it was before that filter existed, so cursors handed out then still work.
+ * A fingerprint of the filter and order inside the cursor, so a cursor is never applied to another query. Without
+ * the `handled`, `overdue` and `sort` parameters it is what it was before they existed, so cursors handed out then
+ * still work.
  */
-function filterTag(filter: Filter): string {
-  const { handled, ...before } = filter;
-  return md5(JSON.stringify(handled === null ? before : filter)).slice(0, 8);
+function filterTag(filter: Filter, sort: SortOrder): string {
+  const { handled, overdue, ...before } = filter;
+  const tagged = { ...before, ...(handled === null ? {} : { handled }), ...(overdue === null ? {} : { overdue }) };
+  return md5(JSON.stringify(tagged) + (sort === "due" ? ":due" : "")).slice(0, 8);
 }
 
-export function encodeCursor(position: Position, filter: Filter): string {
-  const json = JSON.stringify([position.at, position.mchid, position.id, filterTag(filter)]);
-  const bytes = new TextEncoder().encode(json);
+/** Where a page ended: the last item's position, and with `sort=due` its `next_due` (ms, null: none). */
+export type Cursor = Position & { due?: number | null };
+
+export function encodeCursor(cursor: Cursor, filter: Filter, sort: SortOrder): string {
+  const fields: unknown[] = [cursor.at, cursor.mchid, cursor.id, filterTag(filter, sort)];
+  if (sort === "due") fields.push(cursor.due ?? null);
+  const bytes = new TextEncoder().encode(JSON.stringify(fields));
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function decodeCursor(cursor: string, filter: Filter): Position {
+function decodeCursor(cursor: string, filter: Filter, sort: SortOrder): Cursor {
   const invalid = new QueryError("cursor", "cursor is not one this API gave out (use next_cursor as it is)");
   let parsed: unknown;
   try {
@@ -127,11 +160,15 @@ function decodeCursor(cursor: string, filter: Filter): Position {
   } catch {
     throw invalid;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 4) throw invalid;
-  const [at, mchid, id, tag] = parsed as unknown[];
+  if (!Array.isArray(parsed) || parsed.length < 4 || parsed.length > 5) throw invalid;
+  const [at, mchid, id, tag, due] = parsed as unknown[];
   if ((at !== null && typeof at !== "number") || typeof mchid !== "string" || typeof id !== "string") throw invalid;
-  if (tag !== filterTag(filter)) throw new QueryError("cursor", "cursor belongs to a query with other filters");
-  return { at, mchid, id };
+  if (tag !== filterTag(filter, sort) || (sort === "due") !== (parsed.length === 5)) {
+    throw new QueryError("cursor", "cursor belongs to a query with other filters or another sort");
+  }
+  if (sort === "newest") return { at, mchid, id };
+  if (due !== null && typeof due !== "number") throw invalid;
+  return { at, mchid, id, due };
 }
 
 /**
@@ -145,8 +182,16 @@ function includeRaw(params: URLSearchParams): boolean {
   return true;
 }
 
+function sortOrder(params: URLSearchParams): SortOrder {
+  const value = param(params, "sort");
+  if (value === null || value === "newest") return "newest";
+  if (value === "due") return "due";
+  throw new QueryError("sort", `sort must be newest or due, not ${value}`);
+}
+
 export function parseListQuery(params: URLSearchParams, mchids: ReadonlySet<string>): ListQuery {
   const filter = parseFilter(params, mchids);
+  const sort = sortOrder(params);
   const limitText = param(params, "limit");
   let limit = DEFAULT_LIMIT;
   if (limitText !== null) {
@@ -155,19 +200,19 @@ export function parseListQuery(params: URLSearchParams, mchids: ReadonlySet<stri
   }
   const raw = includeRaw(params);
   const cursor = param(params, "cursor");
-  return { filter, limit, after: cursor === null ? null : decodeCursor(cursor, filter), raw };
+  return { filter, sort, limit, after: cursor === null ? null : decodeCursor(cursor, filter, sort), raw };
 }
 
 const SEARCHED = ["body", "out_trade_no", "order_id", "id"] as const;
 /** The searched fields of every complaint, lower-cased once per snapshot (on its first search). */
 const searchFields = oncePer((snapshot: Snapshot): string[] => snapshot.complaints.flatMap((c) => SEARCHED.map((k) => c[k].toLowerCase())));
 
-function matches(snapshot: Snapshot, marks: MarksView, i: number, f: Filter): boolean {
+function matches(snapshot: Snapshot, h: Handling, i: number, f: Filter): boolean {
   const c = snapshot.complaints[i] as Complaint;
   const at = (snapshot.positions[i] as Position).at;
   if (f.mchid !== null && c.mchid !== f.mchid) return false;
   if (f.active !== null && c.active !== f.active) return false;
-  if (f.handled !== null && (markFor(marks, c) !== null) !== f.handled) return false;
+  if (f.handled !== null && isHandled(h.marks, c) !== f.handled) return false;
   if (f.since !== null && (at === null || at < f.since)) return false;
   if (f.until !== null && (at === null || at > f.until)) return false;
   if (f.q !== null) {
@@ -177,14 +222,18 @@ function matches(snapshot: Snapshot, marks: MarksView, i: number, f: Filter): bo
     for (let k = first; k < first + SEARCHED.length && !found; k++) found = (fields[k] as string).includes(f.q);
     if (!found) return false;
   }
+  if (f.overdue !== null) {
+    const due = dueOf(c, h);
+    if ((due !== null && due <= h.now) !== f.overdue) return false;
+  }
   return true;
 }
 
-/** Every complaint of the snapshot that matches, in order, each with its mark. */
-export function allMatches(snapshot: Snapshot, filter: Filter, marks: MarksView = NO_MARKS): ServedComplaint[] {
+/** Every complaint of the snapshot that matches, newest first, as the API shows it. */
+export function allMatches(snapshot: Snapshot, filter: Filter, h: Handling): ServedComplaint[] {
   const found: ServedComplaint[] = [];
   snapshot.complaints.forEach((c, i) => {
-    if (matches(snapshot, marks, i, filter)) found.push(served(c, markFor(marks, c)));
+    if (matches(snapshot, h, i, filter)) found.push(served(c, marksFor(h.marks, c), h.rules));
   });
   return found;
 }
@@ -203,17 +252,25 @@ export interface Page {
   next_cursor: string | null;
 }
 
-/** A page before it is shown: the snapshot's own complaint objects, each with its mark. */
+/** A page before it is shown: the snapshot's own complaint objects, each with its marks. */
 export interface PageSlice {
   complaints: Complaint[];
-  /** `marks[i]` is the mark of `complaints[i]`. */
-  marks: (HandledMark | null)[];
+  /** `marks[i]` are the marks of `complaints[i]`. */
+  marks: ComplaintMarks[];
   total: number;
   next_cursor: string | null;
 }
 
 function unfiltered(f: Filter): boolean {
-  return f.mchid === null && f.since === null && f.until === null && f.active === null && f.q === null && f.handled === null;
+  return (
+    f.mchid === null &&
+    f.since === null &&
+    f.until === null &&
+    f.active === null &&
+    f.q === null &&
+    f.handled === null &&
+    f.overdue === null
+  );
 }
 
 /** The first index whose position sorts after `after` (the snapshot is sorted by position). */
@@ -239,43 +296,76 @@ function unfilteredSlice(snapshot: Snapshot, query: ListQuery, marks: MarksView)
   const complaints = snapshot.complaints.slice(start, end);
   return {
     complaints,
-    marks: complaints.map((c) => markFor(marks, c)),
+    marks: complaints.map((c) => marksFor(marks, c)),
     total,
-    next_cursor: end < total ? encodeCursor(snapshot.positions[end - 1] as Position, query.filter) : null,
+    next_cursor: end < total ? encodeCursor(snapshot.positions[end - 1] as Position, query.filter, "newest") : null,
+  };
+}
+
+/** Orders by `next_due` (none last), then by position. */
+function compareDue(a: Cursor, b: Cursor): number {
+  const x = a.due ?? null;
+  const y = b.due ?? null;
+  if (x !== y) {
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return x - y;
+  }
+  return comparePositions(a, b);
+}
+
+/** `sort=due`: every match ordered by its `next_due`, then the page after the cursor. */
+function dueSlice(snapshot: Snapshot, query: ListQuery, h: Handling): PageSlice {
+  const { filter, limit, after } = query;
+  const found: { c: Complaint; cursor: Cursor }[] = [];
+  snapshot.complaints.forEach((c, i) => {
+    if (matches(snapshot, h, i, filter)) found.push({ c, cursor: { ...(snapshot.positions[i] as Position), due: dueOf(c, h) } });
+  });
+  found.sort((a, b) => compareDue(a.cursor, b.cursor));
+  const start = after === null ? 0 : found.findIndex((f) => compareDue(f.cursor, after) > 0);
+  const page = start < 0 ? [] : found.slice(start, start + limit);
+  const last = page.at(-1);
+  const more = start >= 0 && start + limit < found.length;
+  return {
+    complaints: page.map((f) => f.c),
+    marks: page.map((f) => marksFor(h.marks, f.c)),
+    total: found.length,
+    next_cursor: more && last !== undefined ? encodeCursor(last.cursor, filter, "due") : null,
   };
 }
 
 /** The complaints of the page `query` asks for, as the snapshot holds them (see {@link listPage}). */
-export function pageSlice(snapshot: Snapshot, query: ListQuery, marks: MarksView = NO_MARKS): PageSlice {
+export function pageSlice(snapshot: Snapshot, query: ListQuery, h: Handling): PageSlice {
   const { filter, limit, after } = query;
-  if (unfiltered(filter)) return unfilteredSlice(snapshot, query, marks);
+  if (query.sort === "due") return dueSlice(snapshot, query, h);
+  if (unfiltered(filter)) return unfilteredSlice(snapshot, query, h.marks);
   const page: Complaint[] = [];
-  const pageMarks: (HandledMark | null)[] = [];
+  const pageMarks: ComplaintMarks[] = [];
   let total = 0;
   let more = false;
   let last: Position | null = null;
   snapshot.complaints.forEach((c, i) => {
     const position = snapshot.positions[i] as Position;
-    if (!matches(snapshot, marks, i, filter)) return;
+    if (!matches(snapshot, h, i, filter)) return;
     total++;
     if (after !== null && comparePositions(position, after) <= 0) return;
     if (page.length < limit) {
       page.push(c);
-      pageMarks.push(markFor(marks, c));
+      pageMarks.push(marksFor(h.marks, c));
       last = position;
     } else {
       more = true;
     }
   });
-  return { complaints: page, marks: pageMarks, total, next_cursor: more && last !== null ? encodeCursor(last, filter) : null };
+  return { complaints: page, marks: pageMarks, total, next_cursor: more && last !== null ? encodeCursor(last, filter, "newest") : null };
 }
 
 /** The page `query` asks for, each complaint as the list shows it (with `raw` only for `include=raw`). */
-export function listPage(snapshot: Snapshot, query: ListQuery, marks: MarksView = NO_MARKS): Page {
-  const slice = pageSlice(snapshot, query, marks);
+export function listPage(snapshot: Snapshot, query: ListQuery, h: Handling): Page {
+  const slice = pageSlice(snapshot, query, h);
   const item = query.raw ? served : lean;
   return {
-    complaints: slice.complaints.map((c, i) => item(c, slice.marks[i] ?? null)),
+    complaints: slice.complaints.map((c, i) => item(c, slice.marks[i] as ComplaintMarks, h.rules)),
     total: slice.total,
     next_cursor: slice.next_cursor,
   };

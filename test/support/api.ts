@@ -3,8 +3,8 @@
  * read its answers from outside: `(await res.json()) as StatusBody`.
  * @module
  */
-import type { ListedComplaint, ServedComplaint } from "../../src/domain/handled";
 import type { MerchantStatusEntry } from "../../src/domain/notification";
+import type { ListedComplaint, ServedComplaint } from "../../src/domain/served";
 import type { ChannelStatus } from "../../src/notify/outbox";
 
 /** `GET /api/complaints`: without `raw` unless asked for with `?include=raw`. */
@@ -16,16 +16,17 @@ export interface ListBody {
   updated_at: string | null;
 }
 
-/** `GET /api/complaints/{id}`, and `PUT` / `DELETE /api/complaints/{id}/handled`. */
+/** `GET /api/complaints/{id}`, and `PUT` / `DELETE /api/complaints/{id}/replied|handled`. */
 export interface ComplaintBody {
   complaint: ServedComplaint;
 }
 
-/** `GET /api/status`: the route always shows each merchant's unhandled count and storage errors. */
+/** `GET /api/status`: the route always shows each merchant's handling counts and storage errors. */
 export interface StatusBody {
-  merchants: (MerchantStatusEntry & Required<Pick<MerchantStatusEntry, "complaints_unhandled" | "storage_errors">>)[];
+  merchants: (MerchantStatusEntry &
+    Required<Pick<MerchantStatusEntry, "complaints_unhandled" | "complaints_overdue" | "next_due_at" | "storage_errors">>)[];
   channels: ChannelStatus[];
-  remind_after_hours: number[];
+  deadlines: { reply_within_hours: number | null; resolve_within_hours: number | null; remind_before_hours: number[] };
 }
 
 /** `POST /api/notify/test`: one result per channel tried. */

@@ -71,7 +71,7 @@ export const RESULTS = join(PROJECT_ROOT, "test-results");
 /** The policy dashboard/_headers gives every static file. */
 export const CSP = /^[ \t]+Content-Security-Policy: (.+)$/m.exec(readFileSync(join(PROJECT_ROOT, "dashboard/_headers"), "utf8"))?.[1];
 export const CSV_HEADER =
-  "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at,handled_at";
+  "id,mchid,complaint_at,out_trade_no,order_id,total_fee,total_fee_yuan,body,active,first_seen_at,last_seen_at,handled_at,replied_at,reply_by,resolve_by";
 
 /** `{0}`-style placeholders → a regex source matching any text there. */
 export function pattern(template: string): RegExp {
@@ -203,6 +203,38 @@ export async function rowIds(page: Page): Promise<string[]> {
   return page.$$eval("[data-complaint-id]", (rows) => rows.map((r) => r.getAttribute("data-complaint-id") ?? ""));
 }
 
+/** A countdown's text as the page writes it, e.g. `dueText(zh, "replyLeft", 5, "durHour")` → "回复剩 5 小时". */
+export function dueText(
+  lang: typeof zh,
+  key: "replyLeft" | "resolveLeft" | "overdue",
+  n: number,
+  unit: "durMin" | "durHour" | "durDay",
+): string {
+  return lang[key].replace("{0}", lang[unit].replace("{0}", String(n)));
+}
+
+/** A row as its countdown shows it: `data-due`, and the text and class of its `.due` (null when it has none). */
+export interface RowDue {
+  id: string;
+  due: string | null;
+  text: string | null;
+  cls: string | null;
+}
+
+export async function rowDues(page: Page): Promise<RowDue[]> {
+  return page.$$eval("[data-complaint-id]", (rows) =>
+    rows.map((r) => {
+      const due = r.querySelector(".due");
+      return {
+        id: r.getAttribute("data-complaint-id") ?? "",
+        due: r.getAttribute("data-due"),
+        text: due?.textContent ?? null,
+        cls: due?.getAttribute("class") ?? null,
+      };
+    }),
+  );
+}
+
 /** Waits until the list is loaded and shows exactly `ids`, in order. */
 export async function waitRows(page: Page, ids: string[]): Promise<void> {
   try {
@@ -234,6 +266,26 @@ export async function api(base: string, query: string): Promise<ListBody> {
   const res = await fetch(`${base}/api/complaints?${query}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
   expect(res.status).toBe(200);
   return (await res.json()) as ListBody;
+}
+
+/**
+ * A request to the Worker at `base` (read token unless another is given; `body` sent as JSON) and its answer, its
+ * JSON read as `T` (not checked here).
+ */
+export async function callApi<T = unknown>(
+  base: string,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? "GET",
+    headers: {
+      authorization: `Bearer ${init.token ?? READ_TOKEN}`,
+      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T };
 }
 
 /** A merchant's entry of `GET /api/status` of the Worker at `worker`. */

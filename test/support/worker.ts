@@ -29,6 +29,12 @@ export const kv = new ProductionKv(env.COMPLAINTS);
  * The env a test Worker gets: without `POLL_QUEUE`, as wrangler.toml ships (the queue commented out), so the tick
  * polls in its own invocation; a test of the queue adds a {@link recordingQueue}'s binding.
  */
+/**
+ * No reply or resolve deadline: for tests of delivery, whose fixture complaints are made relative to the real clock
+ * and would otherwise fall due (and announce it) while the test's ticks move on. Deadlines have their own tests.
+ */
+export const NO_DEADLINES = { REPLY_WITHIN_HOURS: "", RESOLVE_WITHIN_HOURS: "" } as const;
+
 export function testEnv(vars: Partial<Record<keyof WorkerEnv, string>> = {}): WorkerEnv {
   return {
     ...env,

@@ -1,15 +1,16 @@
 /**
  * `GET /api/complaints`, `/api/complaints.csv` and `/api/complaints/{id}`: served from the snapshot, each
- * complaint with its handled mark (read apart, see reader/marks). The list leaves out each complaint's `raw`
+ * complaint with its deadlines and marks (read apart, see reader/marks). The list leaves out each complaint's `raw`
  * unless asked with `?include=raw` (the detail always has it); the two are two URLs, so two ETags. Its body is
  * put together from each complaint's JSON, kept per snapshot (see list-body).
  * @module
  */
 import { Hono } from "hono";
-import { served } from "../../domain/handled";
+import { served } from "../../domain/served";
+import { MINUTE_MS } from "../../domain/time";
 import { complaintsCsv } from "../../reader/csv";
-import { markFor } from "../../reader/marks";
-import { allMatches, findComplaint, pageSlice, parseFilter, parseListQuery } from "../../reader/query";
+import { marksFor } from "../../reader/marks";
+import { allMatches, type Filter, findComplaint, pageSlice, parseFilter, parseListQuery } from "../../reader/query";
 import { conditional } from "../conditional";
 import { servedData } from "../data";
 import { HttpError } from "../errors";
@@ -20,12 +21,22 @@ import type { AppEnv } from "../types";
 
 export const complaintsRoutes = new Hono<AppEnv>();
 
+/**
+ * With `overdue=` the answer changes as deadlines pass, without any stored value changing: its ETag changes every
+ * minute (a cached copy is at most a minute behind a deadline).
+ */
+function tagOf(revision: string, filter: Filter, now: number): string {
+  return filter.overdue === null ? revision : `${revision}:${Math.floor(now / MINUTE_MS)}`;
+}
+
 complaintsRoutes.get("/complaints", async (c) => {
   const config = c.get("config");
   const query = parseListQuery(new URL(c.req.url).searchParams, mchidSet(config));
-  const { snapshot, marks, revision } = await servedData(c);
-  return conditional(c, revision, () =>
-    c.body(listBody(pageSlice(snapshot, query, marks), query.raw, snapshot.updatedAt), 200, { "Content-Type": "application/json" }),
+  const { snapshot, handling, revision } = await servedData(c);
+  return conditional(c, tagOf(revision, query.filter, handling.now), () =>
+    c.body(listBody(pageSlice(snapshot, query, handling), query.raw, snapshot.updatedAt, handling.rules), 200, {
+      "Content-Type": "application/json",
+    }),
   );
 });
 complaintsRoutes.all("/complaints", methodNotAllowed("GET, HEAD"));
@@ -33,9 +44,9 @@ complaintsRoutes.all("/complaints", methodNotAllowed("GET, HEAD"));
 complaintsRoutes.get("/complaints.csv", async (c) => {
   const config = c.get("config");
   const filter = parseFilter(new URL(c.req.url).searchParams, mchidSet(config));
-  const { snapshot, marks, revision } = await servedData(c);
-  return conditional(c, revision, () =>
-    c.body(complaintsCsv(allMatches(snapshot, filter, marks)), 200, {
+  const { snapshot, handling, revision } = await servedData(c);
+  return conditional(c, tagOf(revision, filter, handling.now), () =>
+    c.body(complaintsCsv(allMatches(snapshot, filter, handling)), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": 'attachment; filename="complaints.csv"',
     }),
@@ -50,9 +61,9 @@ complaintsRoutes.get("/complaints/:id", async (c) => {
   if (mchid !== null && !mchidSet(config).has(mchid)) {
     throw new HttpError(404, "not_found", `mchid ${mchid} is not a configured merchant`);
   }
-  const { snapshot, marks, revision } = await servedData(c);
+  const { snapshot, marks, handling, revision } = await servedData(c);
   const complaint = findComplaint(snapshot, id, mchid);
   if (complaint === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
-  return conditional(c, revision, () => c.json({ complaint: served(complaint, markFor(marks, complaint)) }));
+  return conditional(c, revision, () => c.json({ complaint: served(complaint, marksFor(marks, complaint), handling.rules) }));
 });
 complaintsRoutes.all("/complaints/:id", methodNotAllowed("GET, HEAD"));

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { isDue } from "../../domain/poll-state";
-import { rebuiltNotice, statusEntry } from "../../domain/status";
+import { handlingCounts, rebuiltNotice, statusEntry } from "../../domain/status";
 import { channelStatus } from "../../notify/outbox";
 import { type MarksView, marksOf } from "../../reader/marks";
 import { conditional } from "../conditional";
@@ -23,14 +23,18 @@ function markErrors(marks: MarksView, mchid: string) {
 
 statusRoutes.get("/status", async (c) => {
   const config = c.get("config");
-  const { snapshot, marks, revision } = await servedData(c);
-  const now = Date.now();
-  // The revision alone would keep `next_poll_at: null` (due now) from showing once a merchant falls due.
-  const dueNow = snapshot.merchants.map((m) => (m.state === null || isDue(m.state, now) ? "1" : "0")).join("");
+  const { snapshot, marks, handling, revision } = await servedData(c);
+  const { now, rules } = handling;
+  const counts = snapshot.merchants.map((m) => handlingCounts(m.complaints, marksOf(marks, m.merchant.mchid), rules, now));
+  // The revision alone would keep `next_poll_at: null` (due now), or a deadline that passed, from showing.
+  const dueNow = snapshot.merchants
+    .map((m, i) => `${m.state === null || isDue(m.state, now) ? 1 : 0}.${counts[i]?.complaints_overdue}`)
+    .join(",");
   return conditional(c, `${revision}:${dueNow}:${config.channels.map((ch) => ch.name).join(",")}`, () =>
     c.json({
-      merchants: snapshot.merchants.map(({ merchant, state, complaints, storageErrors }) => ({
-        ...statusEntry(merchant, state, complaints, now, marksOf(marks, merchant.mchid)),
+      merchants: snapshot.merchants.map(({ merchant, state, complaints, storageErrors }, i) => ({
+        ...statusEntry(merchant, state, complaints, now),
+        ...counts[i],
         storage_errors: [
           ...[...storageErrors, ...markErrors(marks, merchant.mchid)].map(({ code, message }) => ({ code, message })),
           ...rebuiltNotice(state, now),
@@ -40,8 +44,12 @@ statusRoutes.get("/status", async (c) => {
         config.channels,
         snapshot.merchants.flatMap((m) => (m.outbox === null ? [] : [m.outbox])),
       ),
-      // The dashboard shows a complaint's age in red past the first reminder.
-      remind_after_hours: config.remindAfterHours,
+      // The dashboard counts down to each complaint's next deadline, red within the smallest reminder threshold.
+      deadlines: {
+        reply_within_hours: rules.replyWithinHours,
+        resolve_within_hours: rules.resolveWithinHours,
+        remind_before_hours: rules.remindBeforeHours,
+      },
     }),
   );
 });

@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../config-error";
 import type { Complaint } from "../../domain/complaint";
+import { DEFAULT_RULES } from "../../domain/deadlines";
+import { UNMARKED } from "../../domain/marks";
 import type { MerchantStatusEntry, Notification } from "../../domain/notification";
+import { served } from "../../domain/served";
 import { parseChannels } from "../settings";
 import type { ChannelType, SendContext } from "../types";
 import { CHANNEL_TYPES, OptionError } from "./index";
 
 // ---- fixtures -------------------------------------------------------------------------------------------
 
-const complaint: Complaint = {
+const stored: Complaint = {
   id: "C1",
   mchid: "100",
   complaint_at: "2026-11-08T01:13:29+08:00",
@@ -21,6 +24,8 @@ const complaint: Complaint = {
   active: true,
   raw: { complaint_id: "C1", complaint_at: "2026-11-08 01:13:29", total_fee: "2990", extra: { kept: true } },
 };
+/** As the API shows it: reply by 2026-11-09 01:13:29, resolve by 2026-11-11 01:13:29 (Beijing). */
+const complaint = served(stored, UNMARKED, DEFAULT_RULES);
 
 const merchant: MerchantStatusEntry = {
   mchid: "100",
@@ -54,6 +59,40 @@ const SUMMARY: Notification = {
   count: 7,
   totalFee: 7 * (complaint.total_fee ?? 0),
   newest: Array.from({ length: 5 }, (_, i) => ({ ...complaint, id: `C${i}` })),
+};
+
+/** 2026-11-08 15:13:29 in Beijing: 10 hours before the reply deadline. */
+const DUE_AT = "2026-11-08T07:13:29.000Z";
+const DUE: Notification = {
+  kind: "due",
+  event: "complaint.due",
+  at: DUE_AT,
+  mchid: "100",
+  merchantName: "测试商户",
+  items: [{ complaint, deadline: "reply", due_at: "2026-11-09T01:13:29+08:00", hours: 12, hours_left: 10 }],
+};
+const other = served({ ...stored, id: "C2", out_trade_no: "OT-2", complaint_at: "2026-11-06T10:00:00+08:00" }, UNMARKED, DEFAULT_RULES);
+/** Two deadlines of one merchant, soonest first, as a chat channel gets them. */
+const DUE_TWO: Notification & { kind: "due" } = {
+  kind: "due",
+  event: "complaint.due",
+  at: DUE_AT,
+  mchid: "100",
+  merchantName: "测试商户",
+  items: [
+    { complaint, deadline: "reply", due_at: "2026-11-09T01:13:29+08:00", hours: 12, hours_left: 10 },
+    { complaint: other, deadline: "resolve", due_at: "2026-11-09T10:00:00+08:00", hours: 24, hours_left: 18.7 },
+  ],
+};
+/** 2026-11-09 04:13:29 in Beijing: 3 hours after the reply deadline. */
+const OVERDUE_AT = "2026-11-08T20:13:29.000Z";
+const OVERDUE: Notification = {
+  kind: "overdue",
+  event: "complaint.overdue",
+  at: OVERDUE_AT,
+  mchid: "100",
+  merchantName: "测试商户",
+  items: [{ complaint, deadline: "reply", due_at: "2026-11-09T01:13:29+08:00" }],
 };
 
 /** A fixed real-clock instant, in ms. */
@@ -212,6 +251,42 @@ describe("webhook", () => {
     }
   });
 
+  it("Should carry the complaint's deadlines, next_due and both marks, in the API's order", async () => {
+    const { body } = await json("webhook", options, NEW);
+    expect(Object.keys(body.complaint).slice(-6)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "raw"]);
+    expect(body.complaint.deadlines).toEqual({ reply_by: "2026-11-09T01:13:29+08:00", resolve_by: "2026-11-11T01:13:29+08:00" });
+    expect(body.complaint.next_due).toBe("2026-11-09T01:13:29+08:00");
+    expect(body.complaint.raw).toEqual(stored.raw);
+  });
+
+  it("Should POST {event, at, complaint, deadline, due_at, hours_left} for complaint.due, signed", async () => {
+    const { raw, body, headers } = await json("webhook", options, DUE);
+    expect(Object.keys(body)).toEqual(["event", "at", "complaint", "deadline", "due_at", "hours_left"]);
+    expect(body).toEqual({
+      event: "complaint.due",
+      at: DUE_AT,
+      complaint,
+      deadline: "reply",
+      due_at: "2026-11-09T01:13:29+08:00",
+      hours_left: 10,
+    });
+    // The threshold it was sent for is the sender's bookkeeping, not part of the payload.
+    expect(body).not.toHaveProperty("hours");
+    expect(headers.get("x-signature")).toBe(`sha256=${hex(await hmac(options.secret, raw))}`);
+  });
+
+  it("Should POST {event, at, complaint, deadline, due_at} for complaint.overdue", async () => {
+    const { body } = await json("webhook", options, OVERDUE);
+    expect(Object.keys(body)).toEqual(["event", "at", "complaint", "deadline", "due_at"]);
+    expect(body).toEqual({ event: "complaint.overdue", at: OVERDUE_AT, complaint, deadline: "reply", due_at: "2026-11-09T01:13:29+08:00" });
+  });
+
+  it("Should refuse a deadline message of more or fewer than one deadline rather than drop any", async () => {
+    const t = channel("webhook");
+    await expect(t.request(DUE_TWO, t.parse(options), ctx)).rejects.toThrow(/one deadline/);
+    await expect(t.request({ ...DUE_TWO, items: [] }, t.parse(options), ctx)).rejects.toThrow(/one deadline/);
+  });
+
   it("Should send no signature header without a secret", async () => {
     const { headers, body } = await json("webhook", { url: options.url }, FAILING);
     expect(headers.get("x-signature")).toBeNull();
@@ -367,11 +442,12 @@ describe("feishu", () => {
     expect(body.msg_type).toBe("text");
     expect(Object.keys(body.content)).toEqual(["text"]);
     const text: string = body.content.text;
-    expect(text.split("\n").slice(0, 6)).toEqual([
+    expect(text.split("\n").slice(0, 7)).toEqual([
       "新投诉 · 测试商户 · 29.90 元",
       "商户：测试商户（100）",
       "金额：29.90 元",
       "时间：2026-11-08 01:13:29",
+      "期限：请在 11月9日 01:13 前回复，还剩 23 小时",
       "商户订单号：OT-1",
       "PAYJS订单号：2026110812345",
     ]);
@@ -611,6 +687,47 @@ describe("Summaries on chat channels", () => {
   });
 });
 
+// ---- deadlines ------------------------------------------------------------------------------------------------
+
+describe("Deadline messages on chat channels", () => {
+  const opts: Record<string, Record<string, unknown>> = {
+    wecom: { url: "https://example.com/w" },
+    dingtalk: { url: "https://example.com/d" },
+    feishu: { url: "https://example.com/f" },
+    slack: { url: "https://example.com/s" },
+    telegram: { bot_token: "1:abc", chat_id: 1 },
+    serverchan: { sendkey: "SCTx" },
+    bark: { device_key: "k" },
+    pushplus: { token: "0123456789abcdef0123456789abcdef" },
+    wxpusher: { app_token: "AT_SeCrEt0123456789abcdefXYZ", uids: ["UID_aaaa1111"] },
+  };
+  const textOf = (type: string, raw: string): string => {
+    if (type === "serverchan") return new URLSearchParams(raw).get("desp") ?? "";
+    return JSON.stringify(JSON.parse(raw));
+  };
+
+  it("Should tell every chat channel of each coming deadline, soonest first, with the time left and its link", async () => {
+    for (const [type, o] of Object.entries(opts)) {
+      const text = textOf(type, (await build(type, o, DUE_TWO)).raw);
+      const reply = text.indexOf("回复剩 10 小时");
+      const resolve = text.indexOf("完成剩 18 小时");
+      expect(reply, type).toBeGreaterThan(-1);
+      expect(resolve, type).toBeGreaterThan(reply);
+      expect(text, type).toContain("11月9日 01:13");
+      expect(text, type).toContain("https://watch.example.com/#/complaints/100/C1");
+      expect(text, type).toContain("https://watch.example.com/#/complaints/100/C2");
+    }
+  });
+
+  it("Should tell every chat channel of a passed deadline and how long ago", async () => {
+    for (const [type, o] of Object.entries(opts)) {
+      const text = textOf(type, (await build(type, o, OVERDUE)).raw);
+      expect(text, type).toContain("回复已超期 3 小时");
+      expect(text, type).toContain(LINK);
+    }
+  });
+});
+
 // ---- PushPlus ---------------------------------------------------------------------------------------------------
 
 /** What NOTIFY_CHANNELS says about one bad item: the ConfigError's message. */
@@ -766,14 +883,13 @@ describe("wxpusher", () => {
     expect(test.body.url).toBe("https://watch.example.com/");
   });
 
-  it("Should link a reminder or resolved message about one complaint to it, and a list to the dashboard", async () => {
-    const other = { ...complaint, id: "C2" };
+  it("Should link a due, overdue or resolved message about one complaint to it, and a list to the dashboard", async () => {
     const cases: [Notification, string][] = [
       [{ kind: "resolved", event: "complaint.resolved", at: AT, merchantName: null, complaint }, LINK],
-      [
-        { kind: "reminders", event: "complaint.reminder", at: AT, mchid: "100", merchantName: null, items: [{ complaint, hours: 24 }] },
-        LINK,
-      ],
+      [DUE, LINK],
+      [OVERDUE, LINK],
+      [{ ...DUE_TWO, items: DUE_TWO.items.slice(0, 1) }, LINK],
+      [DUE_TWO, "https://watch.example.com/"],
       [
         { kind: "resolved_list", event: "complaint.resolved", at: AT, mchid: "100", merchantName: null, complaints: [complaint, other] },
         "https://watch.example.com/",

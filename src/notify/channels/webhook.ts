@@ -1,6 +1,7 @@
 /**
  * `webhook`: the raw event as JSON for the user's own receiver, one request per event, never batched.
- * `{"event","at","complaint"}` (the complaint exactly as the API shows it; `complaint.reminder` adds `hours`),
+ * `{"event","at","complaint"}` (the complaint exactly as the API shows it; `complaint.due` adds `deadline`, `due_at`
+ * and `hours_left`, `complaint.overdue` `deadline` and `due_at`),
  * `{"event","at","merchant"}` (the merchant's `/api/status` entry), `{"event":"digest.daily","at","merchants"}`
  * or `{"event":"test","at","message"}`; with a `secret`, the header
  * `X-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>` so the receiver can check it came from us.
@@ -26,8 +27,15 @@ export function webhookPayload(n: Notification, publicUrl: string | null): Recor
       return { event: n.event, at: n.at, complaint: n.complaint };
     case "status":
       return { event: n.event, at: n.at, merchant: n.merchant };
-    case "reminder":
-      return { event: n.event, at: n.at, complaint: n.complaint, hours: n.hours };
+    case "due":
+    case "overdue": {
+      const [item, ...more] = n.items;
+      if (item === undefined || more.length > 0) throw new Error("a webhook tells of one deadline a message");
+      const { complaint, deadline, due_at } = item;
+      return "hours_left" in item
+        ? { event: n.event, at: n.at, complaint, deadline, due_at, hours_left: item.hours_left }
+        : { event: n.event, at: n.at, complaint, deadline, due_at };
+    }
     case "resolved":
       return { event: n.event, at: n.at, complaint: n.complaint };
     case "digest":
@@ -35,7 +43,6 @@ export function webhookPayload(n: Notification, publicUrl: string | null): Recor
     case "test":
       return { event: n.event, at: n.at, message: plainText(formatMessage(n, publicUrl)) };
     case "summary":
-    case "reminders":
     case "resolved_list":
     case "held":
       // Only chat channels get lists; the delivery side must send each event on its own here.

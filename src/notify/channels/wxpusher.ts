@@ -66,7 +66,7 @@ function topicId(value: unknown): number | undefined {
 }
 
 /**
- * The one complaint a message is about: a new complaint, a reminder or a resolved one, or a list of exactly
+ * The one complaint a message is about: a new complaint, a deadline that comes or passed, a resolved one, or a list of exactly
  * one; null for a summary, a list, a status event, a digest or a test. Read by shape, not by kind.
  */
 function singleComplaint(n: Notification): Pick<Complaint, "mchid" | "id"> | null {

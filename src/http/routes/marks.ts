@@ -1,13 +1,14 @@
 /**
- * `PUT` and `DELETE /api/complaints/{id}/handled` (admin): mark a complaint as handled, with an optional note, or
- * take the mark off. The only writers of `handled:{mchid}`; the poller never touches it, so a mark and a poll
- * never overwrite each other.
+ * `PUT` and `DELETE /api/complaints/{id}/replied` and `…/handled` (admin): mark a complaint as answered or as
+ * finished, with an optional note, or take the mark off. The only writers of `handled:{mchid}`; the poller never
+ * touches it, so a mark and a poll never overwrite each other. Neither mark tells PAYJS anything.
  * @module
  */
 
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { type HandledMark, MAX_NOTE, served } from "../../domain/handled";
+import { MARK_KINDS, MAX_NOTE, type Mark, type MarkKind, marksIn } from "../../domain/marks";
+import { served } from "../../domain/served";
 import { logEvent } from "../../log";
 import { changeMarkAndKeep, currentSnapshot } from "../../reader/cache";
 import { MarkNotSaved } from "../../reader/marks";
@@ -18,7 +19,7 @@ import { methodNotAllowed } from "../method-not-allowed";
 import { requireRole } from "../middleware/auth";
 import type { AppEnv } from "../types";
 
-export const handledRoutes = new Hono<AppEnv>();
+export const markRoutes = new Hono<AppEnv>();
 
 /** Far more than a 500-character note needs even with every character escaped; a bigger body is refused unread. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -58,8 +59,8 @@ async function bodyNote(c: Context<AppEnv>): Promise<string> {
   return readNote(text);
 }
 
-/** Marks the complaint (`note`) or un-marks it (null), and answers it as the API now shows it. */
-async function change(c: Context<AppEnv>, note: string | null): Promise<Response> {
+/** Gives the complaint the `kind` mark (`note`) or takes it off (null), and answers it as the API now shows it. */
+async function change(c: Context<AppEnv>, kind: MarkKind, note: string | null): Promise<Response> {
   const config = c.get("config");
   const id = c.req.param("id") as string;
   const mchid = c.req.query("mchid") || null;
@@ -70,18 +71,22 @@ async function change(c: Context<AppEnv>, note: string | null): Promise<Response
   const complaint = findComplaint(snapshot, id, mchid);
   if (complaint === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
   const now = Date.now();
-  const mark: HandledMark | null = note === null ? null : { at: new Date(now).toISOString(), note };
+  const mark: Mark | null = note === null ? null : { at: new Date(now).toISOString(), note };
+  let book: Awaited<ReturnType<typeof changeMarkAndKeep>>["book"];
   try {
-    await changeMarkAndKeep(c.env.COMPLAINTS, complaint.mchid, complaint.id, mark, now);
+    ({ book } = await changeMarkAndKeep(c.env.COMPLAINTS, complaint.mchid, { kind, id: complaint.id, mark }, now));
   } catch (error) {
     const message = error instanceof MarkNotSaved ? error.message : "KV could not be read or written";
-    logEvent("handled", { mchid: complaint.mchid, outcome: "error", error: "storage", message });
-    throw new HttpError(503, "storage", `The handled mark was not saved: ${message}`);
+    logEvent("mark", { mchid: complaint.mchid, kind, outcome: "error", error: "storage", message });
+    throw new HttpError(503, "storage", `The ${kind} mark was not saved: ${message}`);
   }
   c.header("Cache-Control", "no-store");
-  return c.json({ complaint: served(complaint, mark) });
+  return c.json({ complaint: served(complaint, marksIn(book, complaint.id), config.deadlines) });
 }
 
-handledRoutes.put("/complaints/:id/handled", requireRole("admin"), async (c) => change(c, await bodyNote(c)));
-handledRoutes.delete("/complaints/:id/handled", requireRole("admin"), (c) => change(c, null));
-handledRoutes.all("/complaints/:id/handled", methodNotAllowed("PUT, DELETE"));
+for (const kind of MARK_KINDS) {
+  const path = `/complaints/:id/${kind}`;
+  markRoutes.put(path, requireRole("admin"), async (c) => change(c, kind, await bodyNote(c)));
+  markRoutes.delete(path, requireRole("admin"), (c) => change(c, kind, null));
+  markRoutes.all(path, methodNotAllowed("PUT, DELETE"));
+}

@@ -1,0 +1,88 @@
+/**
+ * A merchant's marks: which complaints someone answered (`replied`) or finished (`handled`), when, and with what
+ * note. Kept in a value of its own (`handled:{mchid}`) that only `PUT`/`DELETE /api/complaints/{id}/replied|handled`
+ * write, so a mark and a poll never overwrite each other. Neither mark tells PAYJS anything.
+ * @module
+ */
+import { isString, type Shape } from "./shape";
+
+export interface Mark {
+  at: string;
+  note: string;
+}
+
+/** `replied`: the merchant answered the customer; `handled`: the matter is finished (which counts as replied). */
+export type MarkKind = "replied" | "handled";
+export const MARK_KINDS: readonly MarkKind[] = ["replied", "handled"];
+
+/**
+ * Marks of one kind by complaint id. Built without a prototype, so an upstream id such as `__proto__` or
+ * `constructor` is a key like any other; read it with {@link markOf}.
+ */
+export type Marks = Record<string, Mark>;
+
+/** One merchant's marks of both kinds. */
+export type MarkBook = Record<MarkKind, Marks>;
+
+/** One complaint's marks, as the API shows them. */
+export type ComplaintMarks = Record<MarkKind, Mark | null>;
+
+export const UNMARKED: ComplaintMarks = { replied: null, handled: null };
+
+/** The longest note a mark keeps, in characters (code points). */
+export const MAX_NOTE = 500;
+
+/** No marks at all. */
+export function noMarks(): Marks {
+  return Object.create(null) as Marks;
+}
+
+export function emptyBook(): MarkBook {
+  return { replied: noMarks(), handled: noMarks() };
+}
+
+/** The mark of complaint `id`, or null. Only the value's own keys count. */
+export function markOf(marks: Marks, id: string): Mark | null {
+  return Object.hasOwn(marks, id) ? (marks[id] as Mark) : null;
+}
+
+/** Complaint `id`'s marks in `book`. */
+export function marksIn(book: MarkBook, id: string): ComplaintMarks {
+  const replied = markOf(book.replied, id);
+  const handled = markOf(book.handled, id);
+  return replied === null && handled === null ? UNMARKED : { replied, handled };
+}
+
+/** A copy of `book` with complaint `id` given the `kind` mark (`mark`) or without it (null). */
+export function withMark(book: MarkBook, kind: MarkKind, id: string, mark: Mark | null): MarkBook {
+  const next = noMarks();
+  for (const [k, v] of Object.entries(book[kind])) if (k !== id) next[k] = v;
+  if (mark !== null) next[id] = mark;
+  return { ...book, [kind]: next };
+}
+
+function isMark(v: unknown): v is Mark {
+  const x = v as Record<string, unknown>;
+  return typeof v === "object" && v !== null && isString(x.at) && !Number.isNaN(Date.parse(x.at)) && isString(x.note);
+}
+
+function readMarks(value: unknown): Marks | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const marks = noMarks();
+  for (const [id, mark] of Object.entries(value)) {
+    if (!isMark(mark)) return null;
+    marks[id] = { at: mark.at, note: mark.note };
+  }
+  return marks;
+}
+
+/** `handled` marks under `marks` (the name they had before `replied` existed, so older values read as they are). */
+export const MARKS: Shape<MarkBook> = {
+  what: "marks",
+  read({ marks, replied }) {
+    const handled = readMarks(marks);
+    const answered = replied === undefined ? noMarks() : readMarks(replied);
+    return handled === null || answered === null ? null : { handled, replied: answered };
+  },
+  write: (book) => ({ marks: book.handled, replied: book.replied }),
+};
