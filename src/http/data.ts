@@ -29,6 +29,6 @@ export async function servedData(c: Context<AppEnv>): Promise<ServedData> {
     currentMarks(c.env.COMPLAINTS, config.merchants),
   ]);
   const rules = config.deadlines;
-  const settings = `${rules.replyWithinHours}/${rules.resolveWithinHours}`;
+  const settings = `${rules.replyWithinHours}/${rules.resolveWithinHours}/${rules.remindBeforeHours.join(",")}`;
   return { snapshot, marks, handling: { marks, rules, now: Date.now() }, revision: `${snapshot.revision}|${marks.revision}|${settings}` };
 }
