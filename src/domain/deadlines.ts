@@ -20,6 +20,10 @@ export interface DeadlineRules {
 export const DEFAULT_RULES: DeadlineRules = { replyWithinHours: 24, resolveWithinHours: 72, remindBeforeHours: [12, 2] };
 
 export type DeadlineKind = "reply" | "resolve";
+export const DEADLINE_KINDS: readonly DeadlineKind[] = ["reply", "resolve"];
+
+/** One deadline of one complaint: what marks its messages as told, and what closes them. */
+export const deadlineKey = (id: string, kind: DeadlineKind): string => `${id}#${kind}`;
 
 /** ISO at +08:00, as `complaint_at` is written. */
 export interface Deadlines {

@@ -13,9 +13,9 @@
 import type { Complaint } from "../domain/complaint";
 import { type DeadlineKind, openDeadlines } from "../domain/deadlines";
 import { yuan } from "../domain/money";
-import type { DigestEntry, DueItem, MerchantStatusEntry, Notification, OverdueItem } from "../domain/notification";
+import type { DigestEntry, MerchantStatusEntry, Notification } from "../domain/notification";
 import type { ServedComplaint } from "../domain/served";
-import { BEIJING_OFFSET_MS, beijingTextOf, complaintAtText, HOUR_MS, MINUTE_MS } from "../domain/time";
+import { beijingTextOf, complaintAtText, HOUR_MS, MINUTE_MS, toBeijingIso } from "../domain/time";
 
 /** Code points of a complaint body an alert shows. */
 export const BODY_LIMIT = 200;
@@ -193,8 +193,8 @@ function renderMarkdown(blocks: Block[]): string {
 
 /** `12月6日 22:13`: a deadline as people say it, in Beijing time. */
 export function shortTime(iso: string): string {
-  const d = new Date(Date.parse(iso) + BEIJING_OFFSET_MS);
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+  const [, month, day, clock] = /^\d{4}-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(toBeijingIso(Date.parse(iso))) ?? [];
+  return `${Number(month)}月${Number(day)}日 ${clock}`;
 }
 
 /** "20 小时", "2 天 3 小时" or, under an hour, "45 分钟": how long until (or since) a deadline. */
@@ -303,9 +303,8 @@ function draft(n: Notification, publicUrl: string | null): { title: string; bloc
       return { title, blocks: statusBlocks(n.event, n.merchant, publicUrl) };
     }
     case "due":
-      return deadlineDraft(n.mchid, n.merchantName, n.items, n.at, publicUrl);
     case "overdue":
-      return deadlineDraft(n.mchid, n.merchantName, n.items, n.at, publicUrl);
+      return deadlineDraft(n, publicUrl);
     case "resolved":
       return resolvedDraft(n.complaint.mchid, n.merchantName, [n.complaint], publicUrl);
     case "resolved_list":
@@ -346,15 +345,10 @@ function listed(lines: readonly string[]): Block[] {
 }
 
 /** A `complaint.due` or `complaint.overdue` message: one line a deadline, soonest first. */
-function deadlineDraft(
-  mchid: string,
-  merchantName: string | null,
-  items: readonly (DueItem | OverdueItem)[],
-  at: string,
-  publicUrl: string | null,
-) {
-  const now = Date.parse(at);
-  const late = items.some((d) => !("hours" in d));
+function deadlineDraft(n: Extract<Notification, { kind: "due" | "overdue" }>, publicUrl: string | null) {
+  const { mchid, merchantName, items } = n;
+  const now = Date.parse(n.at);
+  const late = n.kind === "overdue";
   const lines = items.map((d) => {
     const link = complaintLink(publicUrl, d.complaint);
     const word = DEADLINE_WORD[d.deadline];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RULES, type DeadlineKind } from "../domain/deadlines";
+import { DEFAULT_RULES, type DeadlineKind, deadlineKey } from "../domain/deadlines";
 import { UNMARKED } from "../domain/marks";
 import type { DueItem, Notification, OverdueItem } from "../domain/notification";
 import { emptyOutbox, type Outbox, type OutboxEntry } from "../domain/outbox";
@@ -7,7 +7,7 @@ import { type ServedComplaint, served } from "../domain/served";
 import { complaintOf } from "../payjs/complaint";
 import { CHANNEL_TYPES } from "./channels";
 import { applyDeliveries, channelStatus, dueEntries, mergeDeliveries, progressOf, prune, recordAttempt } from "./outbox";
-import { deadlineKey, type News, queueNews } from "./queue";
+import { type News, queueNews } from "./queue";
 import type { Channel } from "./settings";
 
 const T0 = Date.parse("2026-11-27T00:00:00Z");

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Complaint } from "../domain/complaint";
-import type { DeadlineKind } from "../domain/deadlines";
+import { deadlineKey } from "../domain/deadlines";
 import type { DigestEntry, DueItem, EventName, MerchantStatusEntry, Notification, OverdueItem } from "../domain/notification";
 import type { Outbox, OutboxEntry } from "../domain/outbox";
 import type { ServedComplaint } from "../domain/served";
@@ -39,12 +39,9 @@ export interface News {
   resolved: ServedComplaint[];
   /** The digest of the channels whose digest goes out from this merchant's outbox now (channel → the day it covers). */
   digest: { days: ReadonlyMap<string, string>; merchants: DigestEntry[] } | null;
-  /** {@link deadlineKey}s of deadlines met, or of complaints handled or gone: their pending messages are dropped. */
+  /** Keys (`deadlineKey`) of deadlines met, or of complaints handled or gone: their pending messages are dropped. */
   closed: ReadonlySet<string>;
 }
-
-/** One deadline of one complaint, as {@link News.closed} names it. */
-export const deadlineKey = (id: string, kind: DeadlineKind): string => `${id}#${kind}`;
 
 /**
  * What an entry is about, and so its id: the same event for the same thing is never queued twice on a channel.

@@ -7,7 +7,8 @@ import { served } from "../domain/served";
 import { toBeijingIso } from "../domain/time";
 import type { Channel } from "../notify/settings";
 import { complaintOf } from "../payjs/complaint";
-import { deadlineNews, digestChannels, digestEntry } from "./follow-ups";
+import { deadlineNews } from "./deadline-news";
+import { digestChannels, digestEntry } from "./follow-ups";
 
 const H = 3_600_000;
 const T0 = Date.parse("2026-12-01T00:00:00Z");

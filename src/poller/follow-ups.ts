@@ -1,74 +1,23 @@
 /**
- * What a tick has to tell of a merchant after the news: `complaint.due` before each open deadline at each threshold
- * of `REMIND_BEFORE_HOURS`, `complaint.overdue` once a deadline passed, the complaints a poll found gone, and the
- * daily digest of the channels whose `digest_at` has come. Pure, but for {@link readFollowUps}, which reads what
- * they need.
+ * What a tick has to tell of a merchant after the news: the deadline messages (see `deadline-news.ts`), the
+ * complaints a poll found gone, and the daily digest of the channels whose `digest_at` has come. Pure, but for
+ * {@link readFollowUps}, which reads what they need.
  * @module
  */
 import type { Config, Merchant } from "../config";
 import { COMPLAINTS, type Complaint, type StoredComplaint } from "../domain/complaint";
-import { type DeadlineKind, type DeadlineRules, isOverdue, openDeadlines, startOf } from "../domain/deadlines";
+import { DEADLINE_KINDS, deadlineKey, isOverdue, startOf } from "../domain/deadlines";
 import { emptyBook, MARKS, type MarkBook, marksIn } from "../domain/marks";
-import type { DigestEntry, DueItem, OverdueItem } from "../domain/notification";
+import type { DigestEntry } from "../domain/notification";
 import type { Outbox } from "../domain/outbox";
 import { type ServedComplaint, served } from "../domain/served";
-import { beijingDay, beijingMinutes, DAY_MS, HOUR_MS } from "../domain/time";
-import { deadlineKey, hasDigest, type News } from "../notify/queue";
+import { beijingDay, beijingMinutes, DAY_MS } from "../domain/time";
+import { hasDigest, type News } from "../notify/queue";
 import type { Channel } from "../notify/settings";
 import { complaintOf } from "../payjs/complaint";
 import { complaintsKey, handledKey, type Store } from "../store";
+import { deadlineNews } from "./deadline-news";
 import type { Tick } from "./tick-context";
-
-/**
- * `complaint.overdue` is not sent later than this after its deadline: sent messages are remembered for 7 days after
- * delivery, and one that late (the Worker was down) would only repeat what the dashboard shows.
- */
-const LATE_LIMIT_MS = 6 * DAY_MS;
-
-const KINDS: readonly DeadlineKind[] = ["reply", "resolve"];
-
-/** What the deadlines of a merchant's complaints call for now. */
-export interface DeadlineNews {
-  /** Soonest first: for each open deadline, the smallest threshold passed, while the deadline is ahead. */
-  due: DueItem[];
-  overdue: OverdueItem[];
-  /** {@link deadlineKey}s of deadlines no longer to remind (met, or the complaint is handled or gone). */
-  closed: Set<string>;
-}
-
-/** One decimal, rounded down: 11.95 hours left is 11.9, never 12. */
-const hoursLeft = (ms: number): number => Math.floor(ms / (HOUR_MS / 10)) / 10;
-
-/**
- * The deadline messages due now. A moment that had passed when the complaint was first seen is never told (a
- * first deploy sends no storm): `complaint.new` says how long is left. Of several thresholds passed since the last
- * tick, only the smallest is told; once the deadline has passed, only `complaint.overdue`.
- */
-export function deadlineNews(complaints: readonly ServedComplaint[], rules: DeadlineRules, now: number): DeadlineNews {
-  const news: DeadlineNews = { due: [], overdue: [], closed: new Set() };
-  for (const complaint of complaints) {
-    const firstSeen = Date.parse(complaint.first_seen_at);
-    const open = openDeadlines(complaint, complaint.deadlines, complaint);
-    for (const kind of KINDS) {
-      if (!open.some((d) => d.kind === kind)) news.closed.add(deadlineKey(complaint.id, kind));
-    }
-    for (const { kind, due_at } of open) {
-      const due = Date.parse(due_at);
-      if (now >= due) {
-        if (due > firstSeen && now - due < LATE_LIMIT_MS) news.overdue.push({ complaint, deadline: kind, due_at });
-        continue;
-      }
-      const hours = rules.remindBeforeHours.findLast((h) => due - h * HOUR_MS <= now);
-      if (hours !== undefined && due - hours * HOUR_MS > firstSeen) {
-        news.due.push({ complaint, deadline: kind, due_at, hours, hours_left: hoursLeft(due - now) });
-      }
-    }
-  }
-  const byDue = (a: { due_at: string }, b: { due_at: string }) => Date.parse(a.due_at) - Date.parse(b.due_at);
-  news.due.sort(byDue);
-  news.overdue.sort(byDue);
-  return news;
-}
 
 export function digestEntry(merchant: Merchant, complaints: readonly ServedComplaint[], now: number): DigestEntry {
   const active = complaints.filter((c) => c.active);
@@ -182,6 +131,6 @@ export async function readFollowUps(tick: Tick, merchant: Merchant, outbox: Outb
     digest = { days: channels, merchants };
   }
   const { due, overdue, closed } = deadlineNews(active, rules, now);
-  for (const k of mine) if (!k.active) for (const kind of KINDS) closed.add(deadlineKey(k.id, kind));
+  for (const k of mine) if (!k.active) for (const kind of DEADLINE_KINDS) closed.add(deadlineKey(k.id, kind));
   return { complaints: mine, serve, due, overdue, closed, resolved: input.resolved.map(serve), digest };
 }

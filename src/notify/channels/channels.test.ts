@@ -664,20 +664,24 @@ describe("bark", () => {
   });
 });
 
+/** Options of every chat channel type, enough to build a request. */
+const CHAT_OPTIONS: Record<string, Record<string, unknown>> = {
+  wecom: { url: "https://example.com/w" },
+  dingtalk: { url: "https://example.com/d" },
+  feishu: { url: "https://example.com/f" },
+  slack: { url: "https://example.com/s" },
+  telegram: { bot_token: "1:abc", chat_id: 1 },
+  serverchan: { sendkey: "SCTx" },
+  bark: { device_key: "k" },
+  pushplus: { token: "0123456789abcdef0123456789abcdef" },
+  wxpusher: { app_token: "AT_SeCrEt0123456789abcdefXYZ", uids: ["UID_aaaa1111"] },
+};
+
 // ---- summaries -------------------------------------------------------------------------------------------------
 
 describe("Summaries on chat channels", () => {
   it("Should send one summary message with 5 lines and 还有 2 条 through every chat channel", async () => {
-    const opts: Record<string, Record<string, unknown>> = {
-      wecom: { url: "https://example.com/w" },
-      dingtalk: { url: "https://example.com/d" },
-      feishu: { url: "https://example.com/f" },
-      slack: { url: "https://example.com/s" },
-      telegram: { bot_token: "1:abc", chat_id: 1 },
-      serverchan: { sendkey: "SCTx" },
-      bark: { device_key: "k" },
-    };
-    for (const [type, o] of Object.entries(opts)) {
+    for (const [type, o] of Object.entries(CHAT_OPTIONS).filter(([t]) => t !== "pushplus" && t !== "wxpusher")) {
       const { raw } = await build(type, o, SUMMARY);
       const text = type === "serverchan" ? (new URLSearchParams(raw).get("desp") ?? "") : raw;
       expect(text, type).toContain("还有 2 条");
@@ -690,17 +694,7 @@ describe("Summaries on chat channels", () => {
 // ---- deadlines ------------------------------------------------------------------------------------------------
 
 describe("Deadline messages on chat channels", () => {
-  const opts: Record<string, Record<string, unknown>> = {
-    wecom: { url: "https://example.com/w" },
-    dingtalk: { url: "https://example.com/d" },
-    feishu: { url: "https://example.com/f" },
-    slack: { url: "https://example.com/s" },
-    telegram: { bot_token: "1:abc", chat_id: 1 },
-    serverchan: { sendkey: "SCTx" },
-    bark: { device_key: "k" },
-    pushplus: { token: "0123456789abcdef0123456789abcdef" },
-    wxpusher: { app_token: "AT_SeCrEt0123456789abcdefXYZ", uids: ["UID_aaaa1111"] },
-  };
+  const opts = CHAT_OPTIONS;
   const textOf = (type: string, raw: string): string => {
     if (type === "serverchan") return new URLSearchParams(raw).get("desp") ?? "";
     return JSON.stringify(JSON.parse(raw));
