@@ -23,3 +23,7 @@ export function parseDevVars(text: string): Record<string, string> {
   }
   return vars;
 }
+
+/** The tokens `npm run dev` uses when `.dev.vars` sets none. Published in the README, so never for a deployment. */
+export const DEV_READ_TOKEN = "dev-read-token";
+export const DEV_ADMIN_TOKEN = "dev-admin-token";

@@ -3,7 +3,10 @@
  * the cron. With no PAYJS credentials in `.dev.vars` (or no `.dev.vars` at all), it first starts the bundled
  * PAYJS sandbox (sandbox/server.ts) on 127.0.0.1:8788 (or a free port) and points the Worker at it, with the
  * sandbox's public dev merchant and dev tokens, so complaints flow end to end with nothing to set up.
- * With real credentials it runs plain `wrangler dev`, which reads `.dev.vars` itself.
+ * With real credentials it runs plain `wrangler dev` with `.dev.vars` as its env file.
+ *
+ * It builds the dashboard once before wrangler starts and again whenever dashboard/ or src/domain/ (which the
+ * dashboard imports) change; wrangler reloads the static assets itself, and rebuilds the Worker on its own.
  *
  * Usage: `npm run dev [-- [--sandbox-port N] [wrangler args…]]`, or `tsx scripts/dev.ts [--sandbox-port N] [-- wrangler args…]`.
  * Arguments this script does not know (and everything after a `--`) go to wrangler, e.g. `--persist-to DIR`,
@@ -11,23 +14,20 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, type FSWatcher, readdirSync, readFileSync, watch } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
-import { parseDevVars } from "./dev-vars";
+import { buildDashboard } from "./build-dashboard.mjs";
+import { DEV_ADMIN_TOKEN, DEV_READ_TOKEN, parseDevVars } from "./dev-vars";
 import { processAlive } from "./processes";
-import { writeWranglerConfig } from "./wrangler-config";
+import { writeLocalConfig } from "./wrangler-config";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
-/** wrangler.toml with the poll queue on, written for each run (never committed). */
-const DEV_CONFIG = "wrangler.dev.toml";
 const WRANGLER = join(ROOT, "node_modules", ".bin", process.platform === "win32" ? "wrangler.cmd" : "wrangler");
 const DEFAULT_PORT = 8787;
 const DEFAULT_SANDBOX_PORT = 8788;
-export const DEV_READ_TOKEN = "dev-read-token";
-export const DEV_ADMIN_TOKEN = "dev-admin-token";
 
 interface Args {
   sandboxPort: number;
@@ -178,15 +178,21 @@ async function main(): Promise<void> {
   }
   // The poll queue, which wrangler.toml ships commented out (a deployment opts in), runs here: `wrangler dev` simulates it.
   if (flagValue(passthrough, "--config") === undefined && flagValue(passthrough, "-c") === undefined) {
-    wranglerArgs.push("--config", writeWranglerConfig(ROOT, { queue: true }, DEV_CONFIG));
+    wranglerArgs.push("--config", writeLocalConfig());
+    // The copy lies in .wrangler/local/; the local KV and the developer's settings stay where they always were.
+    if (flagValue(passthrough, "--persist-to") === undefined) wranglerArgs.push("--persist-to", join(ROOT, ".wrangler", "state"));
+    if (existsSync(devVarsPath) && flagValue(passthrough, "--env-file") === undefined) wranglerArgs.push("--env-file", devVarsPath);
   }
   wranglerArgs.push(...passthrough);
+  await buildAndReport();
+  const dashboardWatchers = watchDashboardSources();
 
   let stopping = false;
   let child: ChildProcess | null = null;
   let exitCode = 0;
 
   const closeSandbox = async (): Promise<void> => {
+    for (const watcher of dashboardWatchers) watcher.close();
     const s = sandbox;
     sandbox = null;
     if (s !== null) await s.close();
@@ -261,7 +267,7 @@ async function main(): Promise<void> {
       `  curl -X POST -d '{"mode":"http_500_html"}' ${sandbox.url}/__sandbox/mode`,
       "Sign its answers another way (sign_raw_key, mismatch, unsigned), then ask the doctor what the Worker would do:",
       `  curl -X POST -d '{"mode":"mismatch"}' ${sandbox.url}/__sandbox/mode`,
-      `  PAYJS_API_BASE=${sandbox.url}/api PAYJS_MCHID=${SANDBOX_MERCHANT.mchid} PAYJS_KEY=${SANDBOX_MERCHANT.key} npm run doctor`,
+      `  ${envPrefix({ PAYJS_API_BASE: `${sandbox.url}/api`, PAYJS_MCHID: SANDBOX_MERCHANT.mchid, PAYJS_KEY: SANDBOX_MERCHANT.key })}npm run doctor`,
     );
   } else {
     lines.push(
@@ -278,6 +284,37 @@ async function main(): Promise<void> {
   }
   lines.push("", "Ctrl-C stops everything.");
   banner(lines);
+}
+
+async function buildAndReport(): Promise<void> {
+  try {
+    const { files, changed } = await buildDashboard();
+    const sizes = files.map((f) => `${f.path} ${(f.bytes / 1024).toFixed(1)} KB`).join(", ");
+    console.log(`[dev] dashboard built (${changed} files changed): ${sizes}`);
+  } catch (error) {
+    // A syntax error while editing: say so and keep serving the last build.
+    console.error(`[dev] dashboard build failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Rebuilds the dashboard after its sources change, once per burst of changes (an editor saves in several steps). */
+function watchDashboardSources(): FSWatcher[] {
+  let timer: NodeJS.Timeout | undefined;
+  let building = Promise.resolve();
+  const rebuild = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      building = building.then(buildAndReport);
+    }, 200);
+  };
+  return [join(ROOT, "dashboard"), join(ROOT, "src", "domain")].map((dir) => watch(dir, { recursive: true }, rebuild));
+}
+
+/** Settings for one command, as the developer's shell writes them (PowerShell on Windows). */
+function envPrefix(vars: Record<string, string>): string {
+  const pairs = Object.entries(vars);
+  if (process.platform === "win32") return pairs.map(([name, value]) => `$env:${name}="${value}"; `).join("");
+  return pairs.map(([name, value]) => `${name}=${value} `).join("");
 }
 
 /** Waits for `/healthz` to answer at all; gives up quietly when wrangler stops first. */

@@ -16,10 +16,9 @@
  * @module
  */
 import { ConfigError } from "../src/config";
-import { callComplaints } from "../src/payjs/client";
+import { checkMerchants, reportHeader } from "./doctor/check";
 import { renderHuman, scrubber } from "./doctor/render";
-import { checkSettings, type LoadedSettings, loadSettings, merchantSettings } from "./doctor/settings";
-import { type Judged, judge } from "./doctor/verdict";
+import { checkSettings, keysIn, type LoadedSettings, loadSettings } from "./doctor/settings";
 
 const USAGE = `Usage: npm run doctor [-- --json] [-- --show]
   Calls PAYJS once per merchant configured in the environment or .dev.vars, as the Worker would, and says
@@ -57,29 +56,6 @@ function finish(code: number, stdout: string, stderr = ""): void {
   else process.stderr.write(stderr, writeOut);
 }
 
-/** The keys that must never be printed: every one found in the settings, even when they did not validate. */
-function keysIn(settings: LoadedSettings | null): string[] {
-  if (settings === null) return [];
-  const keys: string[] = [];
-  const single = settings.values.PAYJS_KEY?.trim();
-  if (single !== undefined) keys.push(single);
-  const many = settings.values.PAYJS_MERCHANTS;
-  if (many !== undefined) {
-    try {
-      const parsed: unknown = JSON.parse(many);
-      if (Array.isArray(parsed)) {
-        for (const item of parsed) {
-          const key = (item as { key?: unknown } | null)?.key;
-          if (typeof key === "string" && key.trim() !== "") keys.push(key.trim(), key);
-        }
-      }
-    } catch {
-      // Malformed: its content is never printed anyway.
-    }
-  }
-  return keys;
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) return finish(0, `${USAGE}\n`);
@@ -91,34 +67,13 @@ async function main(): Promise<void> {
     settings = loadSettings(process.env, process.cwd());
     scrub = scrubber(keysIn(settings));
     const config = checkSettings(settings);
-    const loaded = settings;
-    const secretNames = [
-      ...(loaded.values.PAYJS_MCHID !== undefined ? ["PAYJS_MCHID", "PAYJS_KEY"] : []),
-      ...(loaded.values.PAYJS_MERCHANTS !== undefined ? ["PAYJS_MERCHANTS"] : []),
-    ];
-    const judged: Judged[] = await Promise.all(
-      config.merchants.map(async (merchant) => {
-        const answer = await callComplaints(merchant, {
-          apiBase: config.apiBase,
-          timeoutMs: config.upstreamTimeoutMs,
-          signaturePolicy: config.signaturePolicy,
-        });
-        return judge(merchant, answer, {
-          policy: config.signaturePolicy,
-          apiBase: config.apiBase,
-          timeoutMs: config.upstreamTimeoutMs,
-          settings: merchantSettings(loaded, merchant.mchid),
-          secretNames,
-        });
-      }),
-    );
+    const judged = await checkMerchants(config, settings);
     const code = judged.every((j) => j.verdict.accepted) ? 0 : 1;
     if (args.json) {
       const merchants = judged.map((j) => (args.show ? { ...j.verdict, complaint_list: j.list } : j.verdict));
       return finish(code, scrub(`${JSON.stringify({ merchants }, null, 2)}\n`));
     }
-    const header = { apiBase: config.apiBase, policy: config.signaturePolicy, timeoutMs: config.upstreamTimeoutMs, settings: loaded };
-    return finish(code, scrub(renderHuman(header, judged, args.show)));
+    return finish(code, scrub(renderHuman(reportHeader(config, settings), judged, args.show)));
   } catch (error) {
     if (error instanceof ConfigError) {
       const text = `doctor: the settings are wrong: ${error.message}\nFix ${error.setting} (in the environment or .dev.vars) and run the doctor again.\n`;

@@ -1,6 +1,6 @@
 /**
- * `npm run screenshot`: regenerates the README's pictures of the dashboard, `docs/dashboard-1280.png` and
- * `docs/dashboard-390.png`, from the sandbox data: the PAYJS sandbox with two merchants ("旗舰店" and
+ * `npm run screenshot`: regenerates the pictures of the dashboard (README, docs/dashboard.md), `docs/dashboard-1280.png`
+ * and `docs/dashboard-390.png`, from the sandbox data: the PAYJS sandbox with two merchants ("旗舰店" and
  * "二号店"; the first with its 15 fixture complaints and four more made 3, 16, 20 and 23¼ hours ago, so the
  * pictures show a countdown of each colour), the real Worker under `wrangler dev` polling it through two cron ticks (the first
  * an hour ago; one complaint is gone by the second), then the older fixtures marked handled, as a merchant keeping up

@@ -1,10 +1,11 @@
 /**
  * Copies of wrangler.toml for local runs that differ from what a deployment gets: with the poll queue, which
- * wrangler.toml ships commented out (a deployment opts in once the queue exists), or without the dashboard's static
- * assets. Paths in the copy are made absolute, so it works from any directory (`wrangler dev --config PATH`).
+ * wrangler.toml ships commented out (a deployment opts in once the queue exists), without the dashboard's build
+ * command, or without the dashboard's static assets. Paths in the copy are made absolute, so it works from any
+ * directory (`wrangler dev --config PATH`).
  * @module
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,36 +28,47 @@ export interface ConfigOptions {
   queue?: boolean;
   /** Leave out `[assets]` and `[build]`. */
   withoutAssets?: boolean;
+  /** Leave out `[build]` only: the caller builds the dashboard itself. */
+  withoutBuild?: boolean;
 }
 
 /**
  * Writes the copy into `dir` as `file` and answers its path. wrangler reads `.dev.vars` beside the config it is
  * given, so a copy for `npm run dev` goes in the project directory, under another name.
  */
-export function writeWranglerConfig(dir: string, { queue = false, withoutAssets = false }: ConfigOptions, file = "wrangler.toml"): string {
+export function writeWranglerConfig(
+  dir: string,
+  { queue = false, withoutAssets = false, withoutBuild = false }: ConfigOptions,
+  file = "wrangler.toml",
+): string {
   let toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
   if (queue) {
     toml = toml.replace(QUEUE_LINE, "$1");
     if (!/^\[\[queues\.consumers\]\]$/m.test(toml)) throw new Error("wrangler.toml has no poll queue to turn on");
   }
   if (withoutAssets) toml = toml.replace(tablePattern(["assets", "build"]), "");
+  else if (withoutBuild) toml = toml.replace(tablePattern(["build"]), "");
   toml = toml
     .replace(/^main = "([^"]+)"$/m, (_, main: string) => `main = ${absolute(main)}`)
     .replace(/^directory = "([^"]+)"$/m, (_, directory: string) => `directory = ${absolute(directory)}`)
-    .replace(/^command = "node ([^"]+)"$/m, (_, script: string) => `command = ${JSON.stringify(`node ${join(ROOT, script)}`)}`)
-    .replace(
-      /^watch_dir = \[([^\]]*)\]$/m,
-      (_, dirs: string) =>
-        `watch_dir = [${dirs
-          .split(",")
-          .map((d) => absolute(JSON.parse(d.trim()) as string))
-          .join(", ")}]`,
-    );
-  if (!toml.includes(`main = ${absolute("src/index.ts")}`) || (withoutAssets && /^\[(?:assets|build)\]/m.test(toml))) {
+    .replace(/^command = "node ([^"]+)"$/m, (_, script: string) => `command = ${JSON.stringify(`node ${join(ROOT, script)}`)}`);
+  const leftOver = withoutAssets ? /^\[(?:assets|build)\]/m : withoutBuild ? /^\[build\]/m : null;
+  if (!toml.includes(`main = ${absolute("src/index.ts")}`) || leftOver?.test(toml)) {
     throw new Error(`could not rewrite wrangler.toml:\n${toml}`);
   }
+  mkdirSync(dir, { recursive: true });
   const path = join(dir, file);
   if (path === join(ROOT, "wrangler.toml")) throw new Error("refusing to overwrite the project's own wrangler.toml");
   writeFileSync(path, toml);
   return path;
+}
+
+/**
+ * The copy `npm run dev` runs and `npm run types` describes, so the types wrangler dev checks at start-up are the
+ * ones committed: the poll queue on, and no `[build]` (dev.ts builds the dashboard once itself; wrangler's build
+ * watcher would build it again on start). It lives where no `.dev.vars` lies beside it, so a developer's own
+ * secrets never enter the types; `npm run dev` hands wrangler that file with `--env-file`.
+ */
+export function writeLocalConfig(): string {
+  return writeWranglerConfig(join(ROOT, ".wrangler", "local"), { queue: true, withoutBuild: true });
 }

@@ -209,7 +209,7 @@ describe("npm run doctor --json: accepted answers", () => {
     }
     expect(new Set(v.fields).size).toBe(v.fields.length);
     expect(v.advice.some((line) => line.startsWith("ready: deploy"))).toBe(true);
-    expect(adviceText(v)).toContain("wrangler secret put PAYJS_KEY");
+    expect(adviceText(v)).toContain("npm run setup`: it sets PAYJS_MCHID and PAYJS_KEY as secrets");
     expectNoSecrets(run);
 
     const requests = ((await control("requests")) as { requests: { mchid: string; signValid: boolean }[] }).requests;
@@ -225,7 +225,7 @@ describe("npm run doctor --json: accepted answers", () => {
     expect(v).toMatchObject({ mchid: TWO.mchid, accepted: true, signature: "verified", scheme: "raw-key", complaints: 15 });
     expect(adviceText(v)).toContain("raw-key");
     expect(adviceText(v)).toContain("ready: deploy");
-    expect(adviceText(v)).toContain("wrangler secret put PAYJS_MERCHANTS");
+    expect(adviceText(v)).toContain("npm run setup`: it sets PAYJS_MERCHANTS as secrets");
     expectNoSecrets(run);
   });
 
@@ -497,7 +497,7 @@ describe("npm run doctor: what a person reads", () => {
     expect(ok.stdout).toContain(`Merchant ${ONE.mchid}`);
     expect(ok.stdout).toContain("accepted: the sign verifies (php-sdk)");
     expect(ok.stdout).toContain("ready: deploy");
-    expect(ok.stdout).toContain("wrangler secret put PAYJS_MCHID");
+    expect(ok.stdout).toContain("it sets PAYJS_MCHID and PAYJS_KEY as secrets");
     expectNoSecrets(ok);
   });
 

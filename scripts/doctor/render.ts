@@ -32,8 +32,14 @@ function sources(settings: LoadedSettings): string {
   for (const [name, source] of Object.entries(settings.sources) as [DoctorSetting, string][]) {
     by.set(source, [...(by.get(source) ?? []), name]);
   }
-  const parts = [...by].map(([source, names]) => `${names.join(", ")} from ${source === ".dev.vars" ? ".dev.vars" : "the environment"}`);
+  const from: Record<string, string> = { ".dev.vars": ".dev.vars", typed: "what was typed" };
+  const parts = [...by].map(([source, names]) => `${names.join(", ")} from ${from[source] ?? "the environment"}`);
   return parts.length === 0 ? "none set" : parts.join("; ");
+}
+
+/** One merchant's verdict on one line, e.g. `1500000001: accepted: the sign verifies (php-sdk)`. */
+export function verdictLine(j: Judged, policy: SignaturePolicy): string {
+  return oneLine(`${label(j)}: ${why(j, policy)}`);
 }
 
 /** The whole human report. */

@@ -22,19 +22,27 @@ export const DOCTOR_SETTINGS = [
 
 export type DoctorSetting = (typeof DOCTOR_SETTINGS)[number];
 
-export type Source = "environment" | ".dev.vars";
+/** `typed`: asked for by `npm run setup`. */
+export type Source = "environment" | ".dev.vars" | "typed";
 
-export interface LoadedSettings {
+export interface LoadedSettings<N extends string = DoctorSetting> {
   /** The values found, by name (absent names are missing). */
-  values: Partial<Record<DoctorSetting, string>>;
+  values: Partial<Record<N, string>>;
   /** Where each value came from. */
-  sources: Partial<Record<DoctorSetting, Source>>;
+  sources: Partial<Record<N, Source>>;
   /** The `.dev.vars` read, or null when there was none. */
   devVarsPath: string | null;
 }
 
-/** Reads the settings; a `.dev.vars` that exists but cannot be read is a {@link ConfigError}. */
-export function loadSettings(env: NodeJS.ProcessEnv, cwd: string): LoadedSettings {
+/**
+ * Reads the settings (by default the doctor's; `npm run setup` also reads its tokens by the same rules); a
+ * `.dev.vars` that exists but cannot be read is a {@link ConfigError}.
+ */
+export function loadSettings<N extends string = DoctorSetting>(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  names: readonly N[] = DOCTOR_SETTINGS as readonly string[] as readonly N[],
+): LoadedSettings<N> {
   const path = join(cwd, ".dev.vars");
   let file: Record<string, string> = {};
   let devVarsPath: string | null = null;
@@ -47,15 +55,15 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd: string): LoadedSetting
       throw new ConfigError(".dev.vars", `cannot be read (${code}): ${path}`);
     }
   }
-  const values: LoadedSettings["values"] = {};
-  const sources: LoadedSettings["sources"] = {};
-  for (const name of DOCTOR_SETTINGS) {
+  const values: LoadedSettings<N>["values"] = {};
+  const sources: LoadedSettings<N>["sources"] = {};
+  for (const name of names) {
     const fromEnv = env[name];
     if (fromEnv !== undefined && fromEnv.trim() !== "") {
       values[name] = fromEnv;
       sources[name] = "environment";
     } else if (Object.hasOwn(file, name) && (file[name] ?? "").trim() !== "") {
-      values[name] = file[name];
+      values[name] = file[name] as string;
       sources[name] = ".dev.vars";
     }
   }
@@ -78,4 +86,27 @@ export function checkSettings(settings: LoadedSettings): Config {
 export function merchantSettings(settings: LoadedSettings, mchid: string): { mchid: string; key: string } {
   if (settings.values.PAYJS_MCHID?.trim() === mchid) return { mchid: "PAYJS_MCHID", key: `PAYJS_KEY (the key of mchid ${mchid})` };
   return { mchid: `the "mchid" ${mchid} in PAYJS_MERCHANTS`, key: `the "key" of mchid ${mchid} in PAYJS_MERCHANTS` };
+}
+
+/** The keys that must never be printed: every one found in the settings, even when they did not validate. */
+export function keysIn(settings: LoadedSettings | null): string[] {
+  if (settings === null) return [];
+  const keys: string[] = [];
+  const single = settings.values.PAYJS_KEY?.trim();
+  if (single !== undefined) keys.push(single);
+  const many = settings.values.PAYJS_MERCHANTS;
+  if (many !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(many);
+      if (Array.isArray(parsed)) {
+        for (const item of parsed) {
+          const key = (item as { key?: unknown } | null)?.key;
+          if (typeof key === "string" && key.trim() !== "") keys.push(key.trim(), key);
+        }
+      }
+    } catch {
+      // Malformed: its content is never printed anyway.
+    }
+  }
+  return keys;
 }

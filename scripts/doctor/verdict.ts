@@ -99,9 +99,9 @@ export function shownBase(apiBase: string): string {
 }
 
 function deployLine(ctx: Context, prefix: string): string {
-  const commands = ctx.secretNames.map((n) => `\`wrangler secret put ${n}\``);
-  const secrets = commands.length < 2 ? commands.join("") : `${commands.slice(0, -1).join(", ")} and ${commands.at(-1)}`;
-  return `${prefix} set the secrets with ${secrets} (never in wrangler.toml) and run \`npm run deploy\`.`;
+  const names = ctx.secretNames;
+  const secrets = names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return `${prefix} run \`npm run setup\`: it sets ${secrets} as secrets (never in wrangler.toml), makes the tokens and deploys.`;
 }
 
 function policyLine(policy: SignaturePolicy): string {

@@ -1,0 +1,39 @@
+/**
+ * The doctor's check: one call per merchant to PAYJS with the Worker's own client, judged exactly as the Worker
+ * would judge the answer. `npm run doctor` reports it; `npm run setup` deploys only when every answer passes.
+ * @module
+ */
+import type { Config } from "../../src/config";
+import { callComplaints } from "../../src/payjs/client";
+import type { Header } from "./render";
+import { type LoadedSettings, merchantSettings } from "./settings";
+import { type Judged, judge } from "./verdict";
+
+/** Calls PAYJS once per merchant of `config` (validated from `settings`), all at once; stores nothing. */
+export async function checkMerchants(config: Config, settings: LoadedSettings): Promise<Judged[]> {
+  const secretNames = [
+    ...(settings.values.PAYJS_MCHID !== undefined ? ["PAYJS_MCHID", "PAYJS_KEY"] : []),
+    ...(settings.values.PAYJS_MERCHANTS !== undefined ? ["PAYJS_MERCHANTS"] : []),
+  ];
+  return Promise.all(
+    config.merchants.map(async (merchant) => {
+      const answer = await callComplaints(merchant, {
+        apiBase: config.apiBase,
+        timeoutMs: config.upstreamTimeoutMs,
+        signaturePolicy: config.signaturePolicy,
+      });
+      return judge(merchant, answer, {
+        policy: config.signaturePolicy,
+        apiBase: config.apiBase,
+        timeoutMs: config.upstreamTimeoutMs,
+        settings: merchantSettings(settings, merchant.mchid),
+        secretNames,
+      });
+    }),
+  );
+}
+
+/** The settings line atop the human report. */
+export function reportHeader(config: Config, settings: LoadedSettings): Header {
+  return { apiBase: config.apiBase, policy: config.signaturePolicy, timeoutMs: config.upstreamTimeoutMs, settings };
+}
