@@ -158,3 +158,15 @@ export function formatTable({ title, columns, rows, notes }: BenchTable): string
 export function printTable(table: BenchTable): void {
   console.log(`${formatTable(table)}\n`);
 }
+
+/**
+ * The table as Markdown, for docs/performance.md: a heading, the table, and its notes as paragraphs (the notes are
+ * wrapped for a terminal; Markdown joins a paragraph's lines again, and an empty note separates paragraphs).
+ */
+export function markdownTable({ title, columns, rows, notes }: BenchTable): string {
+  const cells = (row: readonly string[]): string => `| ${row.map((c) => c.trim().replaceAll("|", "\\|")).join(" | ")} |`;
+  const align = `|${columns.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`;
+  const out = [`### ${title}`, "", cells(columns), align, ...rows.map(cells)];
+  if (notes.length > 0) out.push("", ...notes.map((n) => n.trim()));
+  return out.join("\n");
+}

@@ -4,7 +4,7 @@
  * `data-t` (text), `data-tp` (placeholder) or `data-ta` (aria-label) with the string's key. No inline script or
  * style: the page loads the bundled script and style sheet by their content-hashed names.
  *
- * Hooks kept for tests and users' scripts (README, "The dashboard"): `#token`, `#signin`, `#signout`,
+ * Hooks kept for tests and users' scripts (docs/dashboard.md): `#token`, `#signin`, `#signout`,
  * `#q`, `#status`, `#msg` (role="alert"), and the rows `[data-complaint-id]` the script adds; in `#status` the
  * script also adds `[data-signature-warning="{mchid}"]` for each merchant whose last PAYJS answer did not verify.
  * The rows carry `data-handled="true|false"` and `data-due` (`next_due`, empty when none) and are ordered by `#sort`

@@ -1,5 +1,5 @@
 /**
- * The JSON the page reads from the API (README, "HTTP API"). A complaint and a merchant's status entry are the
+ * The JSON the page reads from the API (docs/api.md). A complaint and a merchant's status entry are the
  * Worker's own domain types; the page reads them defensively, as an older or newer Worker may leave a field out.
  * @module
  */

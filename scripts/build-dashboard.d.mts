@@ -11,5 +11,8 @@ export interface DashboardBuild {
 
 export declare function buildDashboard(outDir?: string): Promise<DashboardBuild>;
 
+/** A file's size as the build reports it: `27.9 KB`. */
+export declare function formatSize(bytes: number): string;
+
 /** Vitest global setup. */
 export default function setup(): Promise<void>;

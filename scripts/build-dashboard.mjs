@@ -117,6 +117,11 @@ export async function buildDashboard(outDir = OUT_DIR) {
   return { outDir, files: [...files].map(([path, content]) => ({ path, bytes: content.byteLength })), changed };
 }
 
+/** A file's size as the build reports it: `27.9 KB`. */
+export function formatSize(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
 /** Vitest global setup (vitest.config.ts): every test run starts from a build of the current source. */
 export default async function setup() {
   await buildDashboard();
@@ -126,7 +131,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const started = performance.now();
   buildDashboard().then(
     ({ outDir, files, changed }) => {
-      const list = files.map((f) => `${f.path} ${(f.bytes / 1024).toFixed(1)} KB`).join(", ");
+      const list = files.map((f) => `${f.path} ${formatSize(f.bytes)}`).join(", ");
       const ms = Math.round(performance.now() - started);
       console.log(`dashboard → ${relative(process.cwd(), outDir) || "."}: ${list} (${changed} changed, ${ms} ms)`);
     },

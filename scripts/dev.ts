@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { type SandboxServer, startSandboxServer } from "../sandbox/server";
-import { buildDashboard } from "./build-dashboard.mjs";
+import { buildDashboard, formatSize } from "./build-dashboard.mjs";
 import { DEV_ADMIN_TOKEN, DEV_READ_TOKEN, parseDevVars } from "./dev-vars";
 import { processAlive } from "./processes";
 import { writeLocalConfig } from "./wrangler-config";
@@ -289,7 +289,7 @@ async function main(): Promise<void> {
 async function buildAndReport(): Promise<void> {
   try {
     const { files, changed } = await buildDashboard();
-    const sizes = files.map((f) => `${f.path} ${(f.bytes / 1024).toFixed(1)} KB`).join(", ");
+    const sizes = files.map((f) => `${f.path} ${formatSize(f.bytes)}`).join(", ");
     console.log(`[dev] dashboard built (${changed} files changed): ${sizes}`);
   } catch (error) {
     // A syntax error while editing: say so and keep serving the last build.

@@ -16,6 +16,7 @@
  * @module
  */
 import { ConfigError } from "../src/config";
+import { finish, settingsErrorText, unexpectedText } from "./cli";
 import { checkMerchants, reportHeader } from "./doctor/check";
 import { renderHuman, scrubber } from "./doctor/render";
 import { checkSettings, keysIn, type LoadedSettings, loadSettings } from "./doctor/settings";
@@ -45,17 +46,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** Writes, then exits once the text is flushed (a pipe may take a moment). */
-function finish(code: number, stdout: string, stderr = ""): void {
-  const exit = (): void => process.exit(code);
-  const writeOut = (): void => {
-    if (stdout === "") exit();
-    else process.stdout.write(stdout, exit);
-  };
-  if (stderr === "") writeOut();
-  else process.stderr.write(stderr, writeOut);
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) return finish(0, `${USAGE}\n`);
@@ -76,13 +66,11 @@ async function main(): Promise<void> {
     return finish(code, scrub(renderHuman(reportHeader(config, settings), judged, args.show)));
   } catch (error) {
     if (error instanceof ConfigError) {
-      const text = `doctor: the settings are wrong: ${error.message}\nFix ${error.setting} (in the environment or .dev.vars) and run the doctor again.\n`;
+      const text = settingsErrorText("doctor", "the doctor", error);
       const json = `${JSON.stringify({ error: { code: error.code, setting: error.setting, message: error.message } })}\n`;
       return finish(2, args.json ? scrub(json) : "", scrub(text));
     }
-    // A bug, not a verdict: the name and message only (no stack with values), still scrubbed.
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return finish(1, "", scrub(`doctor: unexpected failure: ${message}\n`));
+    return finish(1, "", scrub(unexpectedText("doctor", error)));
   }
 }
 

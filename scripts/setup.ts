@@ -16,6 +16,7 @@ import { constants } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Config, ConfigError } from "../src/config";
+import { finish, settingsErrorText, unexpectedText } from "./cli";
 import { checkMerchants, reportHeader } from "./doctor/check";
 import { renderHuman, scrubber, verdictLine } from "./doctor/render";
 import { checkSettings, keysIn, type LoadedSettings, loadSettings } from "./doctor/settings";
@@ -46,13 +47,6 @@ let scrub = (text: string): string => text;
 
 function say(text: string): void {
   process.stdout.write(scrub(`${text}\n`));
-}
-
-/** Writes, then exits once the text is flushed (a pipe may take a moment). */
-function finish(code: number, stderr = ""): void {
-  const exit = (): void => process.exit(code);
-  if (stderr === "") process.stdout.write("", exit);
-  else process.stderr.write(scrub(stderr), () => process.stdout.write("", exit));
 }
 
 const QUESTIONS: Record<Credential, string> = {
@@ -145,7 +139,8 @@ async function deploy(inputs: Inputs, vars: string[]): Promise<WranglerRun> {
   }
   if (run.code !== 0) {
     const failed = `wrangler deploy failed (exit ${run.code}); nothing else was changed by setup.`;
-    const hint = "Not logged in to Cloudflare? Run `npx wrangler login` (or set CLOUDFLARE_API_TOKEN) and run setup again.";
+    const hint =
+      "Not logged in to Cloudflare? Run `npx wrangler login` (or set CLOUDFLARE_API_TOKEN). Several accounts? Set CLOUDFLARE_ACCOUNT_ID. Then run setup again.";
     throw new SetupError("deploy_failed", `${failed}\n${hint}`);
   }
   return run;
@@ -181,20 +176,12 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => finish(0),
+  () => finish(0, ""),
   (error: unknown) => {
     if (error instanceof SetupError) {
-      return finish(error.status, `setup: ${error.message}\n${error.code === "usage" ? `${USAGE}\n` : ""}`);
+      return finish(error.status, "", scrub(`setup: ${error.message}\n${error.code === "usage" ? `${USAGE}\n` : ""}`));
     }
-    if (error instanceof ConfigError) {
-      return finish(
-        2,
-        `setup: the settings are wrong: ${error.message}\n` +
-          `Fix ${error.setting} (in the environment or .dev.vars) and run setup again.\n`,
-      );
-    }
-    // A bug, not a verdict: the name and message only (no stack with values), still scrubbed.
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    finish(1, `setup: unexpected failure: ${message}\n`);
+    if (error instanceof ConfigError) return finish(2, "", scrub(settingsErrorText("setup", "setup", error)));
+    finish(1, "", scrub(unexpectedText("setup", error)));
   },
 );

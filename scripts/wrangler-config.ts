@@ -33,14 +33,10 @@ export interface ConfigOptions {
 }
 
 /**
- * Writes the copy into `dir` as `file` and answers its path. wrangler reads `.dev.vars` beside the config it is
- * given, so a copy for `npm run dev` goes in the project directory, under another name.
+ * Writes the copy into `dir` as `wrangler.toml` and answers its path. wrangler reads a `.dev.vars` lying beside
+ * the config it is given, so `dir` should hold none unless the caller wants it read.
  */
-export function writeWranglerConfig(
-  dir: string,
-  { queue = false, withoutAssets = false, withoutBuild = false }: ConfigOptions,
-  file = "wrangler.toml",
-): string {
+export function writeWranglerConfig(dir: string, { queue = false, withoutAssets = false, withoutBuild = false }: ConfigOptions): string {
   let toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
   if (queue) {
     toml = toml.replace(QUEUE_LINE, "$1");
@@ -57,7 +53,7 @@ export function writeWranglerConfig(
     throw new Error(`could not rewrite wrangler.toml:\n${toml}`);
   }
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, file);
+  const path = join(dir, "wrangler.toml");
   if (path === join(ROOT, "wrangler.toml")) throw new Error("refusing to overwrite the project's own wrangler.toml");
   writeFileSync(path, toml);
   return path;

@@ -1,6 +1,6 @@
 /**
  * The status panel and what the page says to do: a failing upstream named with its error and its count of failed
- * polls, each merchant's overdue complaints and next deadline, and, for states this stack cannot be in (answers shaped as the README's "HTTP API" gives them, served
+ * polls, each merchant's overdue complaints and next deadline, and, for states this stack cannot be in (answers shaped as docs/api.md gives them, served
  * through an intercepted API), a Worker without a token, with a bad setting, out of reach or not yet polled, and
  * the alert channels' deliveries.
  *
@@ -91,7 +91,7 @@ describe("the dashboard in Chromium: the status panel and what to do", () => {
   it("says what to do when the Worker has no token, a bad setting, no network or no poll yet, and shows alert channels", async () => {
     const { page, allow } = await rig.ui.open();
     allow.push(/\b50[03]\b|net::ERR_FAILED/); // Chromium logs the failed answers itself
-    // The API's answers, shaped as the README's "HTTP API" gives them, for states this stack cannot be in.
+    // The API's answers, shaped as docs/api.md gives them, for states this stack cannot be in.
     let respond: (path: string) => { status: number; body: unknown } | "abort" = () => "abort";
     await page.route("**/api/**", async (route) => {
       const answer = respond(new URL(route.request().url()).pathname);

@@ -27,7 +27,7 @@ describe("wrangler deploy --dry-run", () => {
     expect(output).toContain("--dry-run: exiting now.");
   });
 
-  it("binds COMPLAINTS to a KV namespace that wrangler creates (no id in wrangler.toml)", () => {
+  it("binds COMPLAINTS to a KV namespace, with no id in wrangler.toml for the first deploy to provision", () => {
     expect(output).toMatch(/env\.COMPLAINTS\s+KV Namespace/);
     const kvBlock = readFileSync(join(PROJECT_ROOT, "wrangler.toml"), "utf8").match(/^\[\[kv_namespaces\]\]\n(?:[^\n[]+\n)*/m);
     expect(kvBlock?.[0]).toContain('binding = "COMPLAINTS"');

@@ -66,6 +66,8 @@ interface Options {
   dir?: string;
   /** Called once the stand-in has recorded its call (it is still running when STAND_IN_SLEEP_MS is set). */
   whileDeploying?: (pid: number) => void;
+  /** Close setup's stdout once the stand-in has recorded its call, as `npm run setup | head` would. */
+  closeStdoutWhileDeploying?: boolean;
 }
 
 let server: SandboxServer;
@@ -111,11 +113,12 @@ function setup(options: Options = {}): Promise<Run> {
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const watch =
-      options.whileDeploying === undefined
+      options.whileDeploying === undefined && options.closeStdoutWhileDeploying !== true
         ? undefined
         : setInterval(() => {
             if (readCalls(record).length === 0 || child.pid === undefined) return;
             clearInterval(watch);
+            if (options.closeStdoutWhileDeploying === true) child.stdout.destroy();
             options.whileDeploying?.(child.pid);
           }, 50);
     const timer = setTimeout(() => {
@@ -344,6 +347,14 @@ describe("npm run setup", () => {
     const run = await setup({ env: single({ WRANGLER: join(ROOT, "no-such-wrangler") }) });
     expect(run.code, run.all).toBe(1);
     expect(run.stderr).toContain("could not start");
+    expect(run.leftovers).toEqual([]);
+  });
+
+  it("stdout closed while wrangler runs (a pipe into head): setup fails, the secrets file removed all the same", async () => {
+    const run = await setup({ env: single({ STAND_IN_SLEEP_MS: "500" }), closeStdoutWhileDeploying: true });
+    expect(run.calls).toHaveLength(1);
+    expect(run.code, run.all).not.toBe(0);
+    expect(existsSync(run.calls[0]?.secretsPath as string)).toBe(false);
     expect(run.leftovers).toEqual([]);
   });
 

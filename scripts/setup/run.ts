@@ -21,6 +21,8 @@ export interface SecretsFile {
 export function writeSecretsFile(secrets: Record<string, string>): SecretsFile {
   const dir = mkdtempSync(join(tmpdir(), "payjs-setup-"));
   const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  // Also when setup dies of an uncaught error (say a closed pipe on stdout), where no `finally` runs.
+  process.once("exit", remove);
   try {
     chmodSync(dir, 0o700);
     const path = join(dir, "secrets.json");

@@ -1,5 +1,5 @@
 /**
- * The JSON bodies of the Worker's HTTP API (README, "HTTP API"), typed with the Worker's own types, for tests that
+ * The JSON bodies of the Worker's HTTP API (docs/api.md), typed with the Worker's own types, for tests that
  * read its answers from outside: `(await res.json()) as StatusBody`.
  * @module
  */

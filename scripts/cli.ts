@@ -1,0 +1,28 @@
+/**
+ * The ends the command-line scripts (`npm run doctor`, `npm run setup`) share: how they exit and how they word a
+ * settings error or a bug.
+ * @module
+ */
+import type { ConfigError } from "../src/config";
+
+/** Writes, then exits once the text is flushed (a pipe may take a moment). */
+export function finish(code: number, stdout: string, stderr = ""): void {
+  const exit = (): void => process.exit(code);
+  const writeOut = (): void => {
+    if (stdout === "") exit();
+    else process.stdout.write(stdout, exit);
+  };
+  if (stderr === "") writeOut();
+  else process.stderr.write(stderr, writeOut);
+}
+
+/** A settings error, naming the setting to fix and where it is read from. */
+export function settingsErrorText(tool: string, again: string, error: ConfigError): string {
+  return `${tool}: the settings are wrong: ${error.message}\nFix ${error.setting} (in the environment or .dev.vars) and run ${again} again.\n`;
+}
+
+/** A bug, not a verdict: the name and message only (no stack with values). */
+export function unexpectedText(tool: string, error: unknown): string {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `${tool}: unexpected failure: ${message}\n`;
+}
