@@ -110,11 +110,14 @@ describe("the dashboard build", () => {
     expect(js).toContain(STRINGS.en.msgBadConfig);
   });
 
-  // 40 KB / 15 KB until the deadlines, their countdowns, the replied mark and its help line came, in both languages.
-  it("Should stay small: page, script and style sheet under 42 KB together, under 16 KB gzip-compressed", () => {
+  // 40 KB / 15 KB until the deadlines, their countdowns, the replied mark and its help line came, in both languages;
+  // 42 KB / 16 KB until a complaint's order check and the refund dialog (its texts, badges and the amount typed back)
+  // came, in both languages. The page now leaves out the Chinese text of what stays hidden until the script fills it
+  // (page.ts), which paid for about a third of them.
+  it("Should stay small: page, script and style sheet under 46 KB together, under 17 KB gzip-compressed", () => {
     const bytes = ["index.html", find(".js"), find(".css")].map((p) => readFileSync(join(dir, p)));
-    expect(bytes.reduce((n, b) => n + b.length, 0)).toBeLessThan(42_000);
-    expect(bytes.reduce((n, b) => n + gzipSync(b).length, 0)).toBeLessThan(16_000);
+    expect(bytes.reduce((n, b) => n + b.length, 0)).toBeLessThan(46_000);
+    expect(bytes.reduce((n, b) => n + gzipSync(b).length, 0)).toBeLessThan(17_000);
   });
 });
 

@@ -2,8 +2,9 @@
  * A complaint as a list row (`[data-complaint-id]`, with `data-mchid`, `data-handled="true|false"` and `data-due`,
  * its `next_due` or empty) and as the detail's fields: its state, its marks, its deadlines and the countdown to the
  * next one (`.due`: "回复剩 5 小时", "已超期 3 小时"), amber (`.due.soon`) under the largest threshold of
- * `REMIND_BEFORE_HOURS`, red (`.due.late`) under the smallest and once passed. Complaint text and notes are written
- * by people: they only ever reach the page as text.
+ * `REMIND_BEFORE_HOURS`, red (`.due.late`) under the smallest and once passed; its refund (a badge, and the row's
+ * `data-refund`: `done`, `pending`, `failed` or `unknown`) and its order as PAYJS's `/check` told it. Complaint text,
+ * notes and PAYJS's messages only ever reach the page as text; the order's `raw` (the payer's `openid`) never does.
  * @module
  */
 import { detailHash } from "./address";
@@ -11,7 +12,7 @@ import { cell, el } from "./dom";
 import { bj, instant, money } from "./format";
 import { T } from "./i18n";
 import type { StringKey } from "./strings";
-import type { Complaint, ListedComplaint, Mark } from "./wire";
+import type { Complaint, ListedComplaint, Mark, OrderAnswer, Refund } from "./wire";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -27,6 +28,13 @@ export function badge(active: boolean): HTMLElement {
 function markBadge(m: Mark | null | undefined, cls: string, label: StringKey, at: StringKey): HTMLElement | null {
   return m ? el("span", { class: `badge ${cls}`, title: T(at, [bj(m.at)]) + (m.note ? `: ${m.note}` : "") }, T(label)) : null;
 }
+
+/** The badge's colour for each refund state. */
+const REFUND_CLASS = { done: "ok", pending: "on", failed: "bad", unknown: "bad" };
+
+/** A refund's badge, e.g. "已退款 ¥29.90" (退款中, 退款失败, 退款结果未知), with PAYJS's message as its title. */
+const refundBadge = (r: Refund | null | undefined): HTMLElement | null =>
+  r ? el("span", { class: `badge ${REFUND_CLASS[r.state]}`, title: r.message }, `${T(`refund_${r.state}`)} ${money(r.total_fee)}`) : null;
 
 /** "5 小时" / "5 h": minutes under an hour (at least one), hours under 72 (WeChat Pay's whole span), then days. */
 export function duration(ms: number): string {
@@ -71,7 +79,13 @@ export function complaintRow(c: ListedComplaint, merchant: string, remind: reado
   const due = c.next_due ?? null;
   return el(
     "tr",
-    { "data-complaint-id": c.id, "data-mchid": c.mchid, "data-handled": String(!!c.handled), "data-due": due ?? "" },
+    {
+      "data-complaint-id": c.id,
+      "data-mchid": c.mchid,
+      "data-handled": String(!!c.handled),
+      "data-due": due ?? "",
+      "data-refund": c.refund?.state,
+    },
     cell("colTime", el("a", { href: detailHash(c) }, bj(c.complaint_at)), "c-t"),
     cell("colDue", due ? countdown(due, nextKind(c), remind) : el("span", { class: "muted" }, "—"), "t c-d"),
     cell("merchant", merchant, "c-m"),
@@ -95,6 +109,7 @@ export function complaintRow(c: ListedComplaint, merchant: string, remind: reado
         badge(c.active),
         c.handled ? null : markBadge(c.replied, "rep", "repliedBadge", "repliedAt"),
         markBadge(c.handled, "done", "handledBadge", "handledAt"),
+        refundBadge(c.refund),
       ),
       "c-s",
     ),
@@ -115,16 +130,22 @@ function deadlineText(c: Complaint, kind: DeadlineKind, remind: readonly number[
   return el("span", null, bj(at, true), " ", open ? countdown(at, kind, remind) : null);
 }
 
+type Field = [StringKey, Node | string, string?];
+
+/** `<dt>`/`<dd>` pairs, the `<dd>` with the id given. */
+const pairs = (items: Field[]): HTMLElement[] =>
+  items.flatMap(([key, value, id]) => [el("dt", null, T(key)), el("dd", id ? { id } : null, value)]);
+
 /** The detail's `<dt>`/`<dd>` pairs; `merchant` is the merchant's full label. */
 export function complaintFields(c: Complaint, merchant: string, remind: readonly number[]): HTMLElement[] {
-  const items: [StringKey, Node | string, string?][] = [
+  const items: Field[] = [
     ["id", c.id],
     ["merchant", merchant],
     ["colTime", bj(c.complaint_at, true)],
     ["colAmount", money(c.total_fee)],
     ["outTradeNo", c.out_trade_no || "—"],
     ["orderId", c.order_id || "—"],
-    ["state", badge(c.active)],
+    ["state", el("div", { class: "tags" }, badge(c.active), refundBadge(c.refund)), "detail-state"],
     ["replyBy", deadlineText(c, "reply", remind), "detail-reply-by"],
     ["resolveBy", deadlineText(c, "resolve", remind), "detail-resolve-by"],
     ["replying", markText(c.replied, "repliedAt", c.handled ? "repliedByHandled" : "unreplied"), "detail-replied"],
@@ -133,5 +154,24 @@ export function complaintFields(c: Complaint, merchant: string, remind: readonly
     ["lastSeen", bj(c.last_seen_at, true)],
     ["colBody", c.body ? el("div", { class: "body" }, c.body) : T("emptyBody")],
   ];
-  return items.flatMap(([key, value, id]) => [el("dt", null, T(key)), el("dd", id ? { id } : null, value)]);
+  return pairs(items);
+}
+
+/** The order as PAYJS's `/check` told it (never its `raw`), and when it was checked. */
+export function orderFields({ order: o, checked_at }: OrderAnswer): HTMLElement[] {
+  return [
+    el(
+      "dl",
+      null,
+      ...pairs([
+        ["orderStatus", o.status ? T(o.status) : "—"],
+        ["colAmount", money(o.total_fee)],
+        ["paidTime", bj(o.paid_time, true)],
+        ["orderId", o.payjs_order_id || "—"],
+        ["outTradeNo", o.out_trade_no || "—"],
+        ["txId", o.transaction_id || "—"],
+      ]),
+    ),
+    el("p", { class: "hint" }, T("checkedAt", [bj(checked_at, true)])),
+  ];
 }

@@ -23,3 +23,9 @@ export function bj(iso: string | null | undefined, seconds = false): string {
 export function money(fen: number | null | undefined): string {
   return typeof fen === "number" && Number.isSafeInteger(fen) ? `¥${yuan(fen)}` : "—";
 }
+
+/** Yuan as a person types them ("29.9", "29.90") in fen; null for anything else ("29.901", "abc", "", "29."). No floating point. */
+export function fenOf(text: string): number | null {
+  const m = /^(\d{1,9})(?:\.(\d\d?))?$/.exec(text.trim());
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0")) : null;
+}

@@ -5,14 +5,15 @@
  */
 import type { Mark } from "../src/domain/marks";
 import type { MerchantStatusEntry } from "../src/domain/notification";
+import type { Refund } from "../src/domain/refund";
 import type { ServedComplaint } from "../src/domain/served";
 
-export type { Mark };
+export type { Mark, Refund };
 
-/** The fields an older Worker's answers lack: the deadlines, `next_due` and the `replied` mark. */
-type Newer = "deadlines" | "next_due" | "replied";
+/** The fields an older Worker's answers lack: the deadlines, `next_due`, the `replied` mark and the refund. */
+type Newer = "deadlines" | "next_due" | "replied" | "refund";
 
-/** A complaint as the API serves it, with its deadlines, `next_due` and both marks (null when unmarked). */
+/** A complaint as the API serves it, with its deadlines, `next_due`, both marks (null when unmarked) and its refund. */
 export type Complaint = Omit<ServedComplaint, Newer> & Partial<Pick<ServedComplaint, Newer>>;
 
 /**
@@ -30,7 +31,27 @@ export interface ListAnswer {
   updated_at: string | null;
 }
 
-/** `GET /api/complaints/{id}`, and `PUT` / `DELETE /api/complaints/{id}/replied` and `…/handled`. */
+/**
+ * `GET /api/complaints/{id}/order` (admin): the order as PAYJS's `/check` told it, at `checked_at` (the Worker's
+ * `PayjsOrder`, src/payjs/order.ts, which the page may not import; its `raw`, with the payer's `openid`, left unread).
+ */
+export interface OrderAnswer {
+  order: {
+    payjs_order_id: string;
+    out_trade_no: string;
+    transaction_id: string;
+    status: "paid" | "unpaid" | null;
+    total_fee: number | null;
+    /** ISO 8601 at +08:00, PAYJS's text when it is no time, or null. */
+    paid_time: string | null;
+  };
+  checked_at: string;
+}
+
+/**
+ * `GET /api/complaints/{id}`, `PUT` / `DELETE /api/complaints/{id}/replied` and `…/handled`, and a done
+ * `POST /api/complaints/{id}/refund`.
+ */
 export interface ComplaintAnswer {
   complaint: Complaint;
 }
@@ -67,4 +88,6 @@ export interface StatusAnswer {
   merchants?: MerchantEntry[];
   channels?: ChannelEntry[];
   deadlines?: DeadlineSettings;
+  /** `ALLOW_REFUNDS`: the admin token may refund (absent from older Workers' answers). */
+  refunds_allowed?: boolean;
 }

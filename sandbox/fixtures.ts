@@ -5,10 +5,15 @@
  * HTML/script text, a spreadsheet formula, characters that matter to signing (`&`, `=`, `%`, `+`), emoji,
  * newlines, quotes and commas, and a nested `null` (skipped by PHP's `http_build_query`).
  *
+ * Each complaint's order ({@link orderForComplaint}) is made up from the complaint itself, so the sandbox's
+ * `/api/check` and `/api/refund` know every order a complaint names without a second fixture to keep in step.
+ *
  * Everything is plain data built from fetch-free, Node-free code, so it runs inside workerd as well.
  * @module
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
+import { rawNumberText } from "../src/json";
+import { md5 } from "../src/md5";
 
 /** One complaint item as PAYJS sends it: documented fields, maybe missing ones, maybe extra ones. */
 export type PayjsComplaintItem = Record<string, unknown>;
@@ -27,6 +32,14 @@ export function beijingText(epochMs: number): string {
     `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
   );
+}
+
+/** The instant of Beijing wall-clock text (`2026-11-08 01:13:29`), or null when it is not such text. */
+export function parseBeijingText(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
+  if (m === null) return null;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) - BEIJING_OFFSET_MS;
 }
 
 /** `20261108011329`: the digits of a Beijing time, as order numbers often start. */
@@ -164,4 +177,65 @@ export function generateComplaints(mchid: string, count: number, now: number = D
     };
   }
   return items;
+}
+
+/** An order as PAYJS's `/api/check` describes it, its merchant aside. */
+export interface PayjsOrder {
+  payjs_order_id: string;
+  out_trade_no: string;
+  /** WeChat Pay's number for the payment. */
+  transaction_id: string;
+  /** 0 unpaid, 1 paid. PAYJS has no refunded state: a refunded order stays 1. */
+  status: 0 | 1;
+  openid: string;
+  /** Integer fen. */
+  total_fee: number;
+  /** Beijing wall-clock text, `""` when unknown. */
+  paid_time: string;
+  attach: string;
+}
+
+/** How long before its complaint an order was paid: the fixtures' order numbers date the order 10 minutes before. */
+const PAID_BEFORE_COMPLAINT_MS = 9 * 60_000;
+
+/** A complaint field as text: strings as they are, numbers by their digits (kept ones included); else null. */
+function fieldText(value: unknown): string | null {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return rawNumberText(value) ?? null;
+}
+
+/** The instant of a complaint's `complaint_at`: Beijing text, or Unix seconds or milliseconds by size. */
+function complaintInstant(value: unknown): number | null {
+  const text = fieldText(value);
+  if (text === null) return null;
+  if (!/^\d+$/.test(text)) return parseBeijingText(text);
+  const n = Number(text);
+  return n < 1e12 ? n * 1000 : n;
+}
+
+/** Decimal digits drawn from an MD5, so made-up ids are stable for an order yet look unrelated across orders. */
+function hashDigits(seed: string): string {
+  return [...md5(seed)].map((c) => String(Number.parseInt(c, 16) % 10)).join("");
+}
+
+/**
+ * The paid order a complaint is about, made up deterministically from its `order_id` (PAYJS's order number),
+ * `out_trade_no`, `total_fee` and `complaint_at` (paid a few minutes before it); null without an `order_id`.
+ */
+export function orderForComplaint(item: PayjsComplaintItem): PayjsOrder | null {
+  const id = fieldText(item.order_id);
+  if (id === null || id === "") return null;
+  const fee = Number(fieldText(item.total_fee));
+  const complainedAt = complaintInstant(item.complaint_at);
+  return {
+    payjs_order_id: id,
+    out_trade_no: fieldText(item.out_trade_no) ?? "",
+    transaction_id: `4200${hashDigits(`transaction:${id}`).slice(0, 24)}`,
+    status: 1,
+    openid: `o-sandbox-${md5(`openid:${id}`).slice(0, 18)}`,
+    total_fee: Number.isSafeInteger(fee) && fee >= 0 ? fee : 0,
+    paid_time: complainedAt === null ? "" : beijingText(complainedAt - PAID_BEFORE_COMPLAINT_MS),
+    attach: "",
+  };
 }

@@ -1,14 +1,25 @@
 /**
  * The PAYJS sandbox, inside workerd: it signs what our verifier accepts, checks request signs like PAYJS,
  * and each failure mode and `complaints` shape produces what it says — both as raw HTTP and as seen by
- * our own upstream client (`fetchComplaints`) with `fetch` routed to the sandbox.
+ * our own upstream client (`fetchComplaints`) with `fetch` routed to the sandbox. Then the orders the
+ * complaints name, through `/check` and `/refund`: refunded once, under modes of their own.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Merchant } from "../src/domain/merchant";
 import { fetchComplaints, type UpstreamErrorCode } from "../src/payjs/client";
 import { signParams, verifySign } from "../src/payjs/sign";
-import { beijingText, fixtureComplaints, generateComplaints, SHARED_COMPLAINT_ID } from "./fixtures";
-import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2, SANDBOX_MODES, type SandboxMode, type SandboxShape } from "./payjs-sandbox";
+import { beijingText, fixtureComplaints, generateComplaints, parseBeijingText, SHARED_COMPLAINT_ID } from "./fixtures";
+import {
+  PayjsSandbox,
+  SANDBOX_MERCHANT,
+  SANDBOX_MERCHANT_2,
+  SANDBOX_MODES,
+  SANDBOX_ORDER_MODES,
+  type SandboxMode,
+  type SandboxOrderEndpoint,
+  type SandboxOrderMode,
+  type SandboxShape,
+} from "./payjs-sandbox";
 
 const NOW = Date.UTC(2026, 10, 8, 2, 0, 0); // 2026-11-08 10:00 Beijing
 const BASE = "https://payjs.sandbox.test/api";
@@ -23,7 +34,11 @@ function newSandbox(): PayjsSandbox {
 }
 
 function complaintRequest(fields: Record<string, string>, init: RequestInit = {}): Request {
-  return new Request(`${BASE}/complaint`, {
+  return formRequest("complaint", fields, init);
+}
+
+function formRequest(path: string, fields: Record<string, string>, init: RequestInit = {}): Request {
+  return new Request(`${BASE}/${path}`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams(fields).toString(),
@@ -33,6 +48,17 @@ function complaintRequest(fields: Record<string, string>, init: RequestInit = {}
 
 function signedRequest(merchant: { mchid: string; key: string } = M1, init: RequestInit = {}): Request {
   return complaintRequest({ mchid: merchant.mchid, sign: signParams({ mchid: merchant.mchid }, merchant.key) }, init);
+}
+
+/** `POST …/check` or `…/refund` of one order, signed with the merchant's key (or as `fields` say). */
+function orderRequest(
+  endpoint: SandboxOrderEndpoint,
+  payjsOrderId: string,
+  merchant: { key: string } = M1,
+  init: RequestInit = {},
+): Request {
+  const fields = { payjs_order_id: payjsOrderId };
+  return formRequest(endpoint, { ...fields, sign: signParams(fields, merchant.key) }, init);
 }
 
 async function json(response: Response): Promise<Record<string, unknown>> {
@@ -519,6 +545,367 @@ describe("as seen by fetchComplaints", () => {
     const wrongKey = await fetchComplaints({ ...M2, key: M1.key }, options);
     expect(wrongKey).toMatchObject({ ok: false, error: { code: "upstream_error" } });
     expect(!wrongKey.ok && wrongKey.error.message).toContain("签名错误");
+  });
+});
+
+describe("orders: /check", () => {
+  const complaint = fixtureComplaints(M1.mchid, NOW)[0]!;
+  const ORDER_ID = String(complaint.order_id);
+  const check = (id = ORDER_ID, merchant: { key: string } = M1) => sandbox.fetch(orderRequest("check", id, merchant));
+
+  it("answers a fixture order with PAYJS's documented fields, signed with the merchant's key", async () => {
+    const response = await check();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    const body = await json(response);
+    expect(Object.keys(body)).toEqual([
+      "return_code",
+      "mchid",
+      "out_trade_no",
+      "payjs_order_id",
+      "transaction_id",
+      "status",
+      "openid",
+      "total_fee",
+      "paid_time",
+      "attach",
+      "sign",
+    ]);
+    expect(body).toMatchObject({
+      return_code: 1,
+      mchid: M1.mchid,
+      out_trade_no: complaint.out_trade_no,
+      payjs_order_id: ORDER_ID,
+      status: 1,
+      total_fee: complaint.total_fee,
+      attach: "",
+    });
+    expect(body.transaction_id).toMatch(/^4200\d{24}$/);
+    expect(body.openid).toMatch(/^o-sandbox-/);
+    const paid = parseBeijingText(String(body.paid_time))!;
+    const complained = parseBeijingText(String(complaint.complaint_at))!;
+    expect(complained - paid).toBeGreaterThan(0);
+    expect(complained - paid).toBeLessThanOrEqual(15 * 60_000);
+    expect(body.sign).toMatch(/^[0-9A-F]{32}$/);
+    expect(verifySign(body, M1.key)).toBe(true);
+    expect(verifySign(body, M2.key)).toBe(false);
+  });
+
+  it("knows an order for every fixture complaint of every merchant, made up the same way each time", async () => {
+    for (const m of [M1, M2]) {
+      const complaints = fixtureComplaints(m.mchid, NOW);
+      expect(sandbox.listOrders(m.mchid).map((o) => o.order.payjs_order_id)).toEqual(complaints.map((c) => c.order_id));
+      for (const c of complaints) expect(sandbox.getOrder(String(c.order_id))?.order.total_fee).toBe(c.total_fee);
+    }
+    expect(newSandbox().getOrder(ORDER_ID)).toEqual(sandbox.getOrder(ORDER_ID));
+  });
+
+  it("answers the second merchant's orders under its key, and to no other merchant", async () => {
+    const order = String(fixtureComplaints(M2.mchid, NOW)[4]!.order_id);
+    const body = await json(await check(order, M2));
+    expect(body).toMatchObject({ return_code: 1, mchid: M2.mchid, payjs_order_id: order });
+    expect(verifySign(body, M2.key)).toBe(true);
+    expect(await json(await check(order, M1))).toEqual({ return_code: 0, return_msg: "订单不存在" });
+    expect(sandbox.orderRequests.map((r) => r.mchid)).toEqual([M2.mchid, M1.mchid]);
+  });
+
+  it("answers 订单不存在 for an unknown order or none", async () => {
+    expect(await json(await check("20260000999999999999"))).toEqual({ return_code: 0, return_msg: "订单不存在" });
+    const none = await sandbox.fetch(formRequest("check", { sign: signParams({}, M1.key) }));
+    expect(await json(none)).toEqual({ return_code: 0, return_msg: "订单不存在" });
+  });
+
+  it.each([
+    ["a wrong sign", { payjs_order_id: ORDER_ID, sign: signParams({ payjs_order_id: ORDER_ID }, "not-the-key") }],
+    ["no sign", { payjs_order_id: ORDER_ID }],
+    ["a sign over other fields", { payjs_order_id: ORDER_ID, sign: signParams({ payjs_order_id: "1" }, M1.key) }],
+  ])("refuses %s with 签名错误, as /complaint does", async (_, fields) => {
+    for (const endpoint of ["check", "refund"] as const) {
+      const response = await sandbox.fetch(formRequest(endpoint, fields));
+      expect(response.status).toBe(200);
+      expect(await json(response)).toEqual({ return_code: 0, return_msg: "签名错误" });
+    }
+    expect(sandbox.orderRequests.map((r) => r.mchid)).toEqual([null, null]);
+    expect(sandbox.getOrder(ORDER_ID)).toMatchObject({ refunded: false, refunds: 0 });
+  });
+
+  it("answers 405 to other methods, and leaves the complaint log alone", async () => {
+    const get = await sandbox.fetch(new Request(`${BASE}/check`));
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    await check();
+    expect(sandbox.requests).toHaveLength(0);
+    expect(sandbox.orderRequests).toHaveLength(1);
+  });
+});
+
+describe("orders: /refund", () => {
+  const complaint = fixtureComplaints(M1.mchid, NOW)[0]!;
+  const ORDER_ID = String(complaint.order_id);
+  const refund = (id = ORDER_ID, init: RequestInit = {}) => sandbox.fetch(orderRequest("refund", id, M1, init));
+  const state = () => sandbox.getOrder(ORDER_ID)!;
+
+  it("refunds the whole order once, signed; a second refund answers 订单已退款; check still says paid", async () => {
+    const body = await json(await refund());
+    expect(body).toEqual({
+      return_code: 1,
+      return_msg: "SUCCESS",
+      payjs_order_id: ORDER_ID,
+      out_trade_no: complaint.out_trade_no,
+      transaction_id: state().order.transaction_id,
+      refund: complaint.total_fee,
+      sign: expect.stringMatching(/^[0-9A-F]{32}$/),
+    });
+    expect(verifySign(body, M1.key)).toBe(true);
+    expect(state()).toMatchObject({ mchid: M1.mchid, refunded: true, refunded_at: expect.any(String), refunds: 1 });
+
+    expect(await json(await refund())).toEqual({ return_code: 0, return_msg: "订单已退款" });
+    expect(state()).toMatchObject({ refunded: true, refunds: 2 });
+    const checked = await json(await sandbox.fetch(orderRequest("check", ORDER_ID)));
+    expect(checked).toMatchObject({ return_code: 1, status: 1 });
+    expect(verifySign(checked, M1.key)).toBe(true);
+    expect(sandbox.orderRequests.map((r) => r.endpoint === "refund" && r.refunded)).toEqual([true, false, false]);
+  });
+
+  it("answers 订单未支付 for an unpaid order and refunds nothing", async () => {
+    sandbox.updateOrder(ORDER_ID, { status: 0, paid_time: "" });
+    expect(await json(await refund())).toEqual({ return_code: 0, return_msg: "订单未支付" });
+    expect(state()).toMatchObject({ refunded: false, refunds: 1 });
+    const checked = await json(await sandbox.fetch(orderRequest("check", ORDER_ID)));
+    expect(checked).toMatchObject({ status: 0, paid_time: "" });
+    expect(verifySign(checked, M1.key)).toBe(true);
+  });
+
+  it("answers 订单不存在 for an unknown order, and for another merchant's", async () => {
+    expect(await json(await refund("1"))).toEqual({ return_code: 0, return_msg: "订单不存在" });
+    const other = String(fixtureComplaints(M2.mchid, NOW)[0]!.order_id);
+    expect(await json(await refund(other))).toEqual({ return_code: 0, return_msg: "订单不存在" });
+    expect(sandbox.getOrder(other)).toMatchObject({ refunded: false, refunds: 0 });
+  });
+
+  it("the second merchant's refunds are signed with its key", async () => {
+    const other = String(fixtureComplaints(M2.mchid, NOW)[1]!.order_id);
+    const body = await json(await sandbox.fetch(orderRequest("refund", other, M2)));
+    expect(body).toMatchObject({ return_code: 1, payjs_order_id: other });
+    expect(verifySign(body, M2.key)).toBe(true);
+    expect(verifySign(body, M1.key)).toBe(false);
+    expect(sandbox.getOrder(other)).toMatchObject({ mchid: M2.mchid, refunded: true });
+  });
+});
+
+describe("orders: modes", () => {
+  const ORDER_ID = String(fixtureComplaints(M1.mchid, NOW)[0]!.order_id);
+  const refund = (init: RequestInit = {}) => sandbox.fetch(orderRequest("refund", ORDER_ID, M1, init));
+  const check = () => sandbox.fetch(orderRequest("check", ORDER_ID));
+  const state = () => sandbox.getOrder(ORDER_ID)!;
+
+  it("refund_refused: return_code 0 with 余额不足 or the given message, nothing refunded; checks unaffected", async () => {
+    sandbox.setOrderMode("refund_refused");
+    expect(await json(await refund())).toEqual({ return_code: 0, return_msg: "余额不足" });
+    expect((await json(await check())).return_code).toBe(1);
+    sandbox.setOrderMode("refund_refused", { returnMsg: "退款金额超过可退金额" });
+    expect(await json(await refund())).toEqual({ return_code: 0, return_msg: "退款金额超过可退金额" });
+    expect(state()).toMatchObject({ refunded: false, refunds: 2 });
+    expect(sandbox.orderRequests.map((r) => r.mode)).toEqual(["refund_refused", "ok", "refund_refused"]);
+
+    sandbox.setOrderMode("ok");
+    const body = await json(await refund());
+    expect(body.return_code).toBe(1);
+    expect(verifySign(body, M1.key)).toBe(true);
+    expect(state()).toMatchObject({ refunded: true, refunds: 3 });
+  });
+
+  it("refund_refused with times: checks do not use it up, and refunds go back to ok after", async () => {
+    sandbox.setOrderMode("refund_refused", { times: 1 });
+    await check();
+    expect((await json(await refund())).return_msg).toBe("余额不足");
+    expect((await json(await refund())).return_code).toBe(1);
+    expect(sandbox.currentOrderMode.mode).toBe("ok");
+  });
+
+  it("slow: answers after delayMs, the refund done even when the caller gives up first", async () => {
+    sandbox.setOrderMode("slow", { delayMs: 120 });
+    const started = Date.now();
+    const body = await json(await check());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+    expect(verifySign(body, M1.key)).toBe(true);
+
+    const error = await refund({ signal: AbortSignal.timeout(30) }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe("TimeoutError");
+    expect(state()).toMatchObject({ refunded: true, refunds: 1 });
+    expect(sandbox.orderRequests.at(-1)).toMatchObject({ endpoint: "refund", mode: "slow", refunded: true });
+  });
+
+  it("slow: waits 30 s by default, until the caller gives up or the sandbox is reset", async () => {
+    sandbox.setOrderMode("slow");
+    const pending = check();
+    const settled = await Promise.race([pending.then(() => "settled"), sleep(100).then(() => "pending")]);
+    expect(settled).toBe("pending");
+    sandbox.reset();
+    await expect(pending).rejects.toThrow(/reset/);
+  });
+
+  it("unsigned: a success without sign, and the refund is done", async () => {
+    sandbox.setOrderMode("unsigned");
+    const refunded = await json(await refund());
+    expect(refunded).toMatchObject({ return_code: 1, return_msg: "SUCCESS", payjs_order_id: ORDER_ID });
+    expect("sign" in refunded).toBe(false);
+    expect(state()).toMatchObject({ refunded: true });
+    const checked = await json(await check());
+    expect(checked).toMatchObject({ return_code: 1, status: 1 });
+    expect("sign" in checked).toBe(false);
+  });
+
+  it("bad_sign: a success whose sign does not verify, and the refund is done", async () => {
+    sandbox.setOrderMode("bad_sign");
+    const body = await json(await refund());
+    expect(body).toMatchObject({ return_code: 1, payjs_order_id: ORDER_ID });
+    expect(body.sign).toMatch(/^[0-9A-F]{32}$/);
+    expect(verifySign(body, M1.key)).toBe(false);
+    expect(state()).toMatchObject({ refunded: true });
+  });
+
+  it("http_500: an HTML 500 before the sign is checked, nothing refunded", async () => {
+    sandbox.setOrderMode("http_500");
+    for (const request of [orderRequest("refund", ORDER_ID), formRequest("refund", { payjs_order_id: ORDER_ID, sign: "WRONG" })]) {
+      const response = await sandbox.fetch(request);
+      expect(response.status).toBe(500);
+      expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    }
+    expect(state()).toMatchObject({ refunded: false, refunds: 0 });
+    expect(sandbox.orderRequests.map((r) => [r.mode, r.mchid])).toEqual([
+      ["http_500", M1.mchid],
+      ["http_500", null],
+    ]);
+  });
+
+  it("endpoint: applies the mode to that endpoint only", async () => {
+    sandbox.setOrderMode("http_500", { endpoint: "check" });
+    expect((await check()).status).toBe(500);
+    expect((await json(await refund())).return_code).toBe(1);
+  });
+
+  it("leaves the complaint mode alone, and the complaint mode leaves orders alone", async () => {
+    sandbox.setMode("http_502");
+    sandbox.setOrderMode("unsigned");
+    expect((await sandbox.fetch(signedRequest())).status).toBe(502);
+    expect(sandbox.currentMode.mode).toBe("http_502");
+    sandbox.setOrderMode("ok");
+    expect(verifySign(await json(await check()), M1.key)).toBe(true);
+  });
+
+  it("rejects an unknown mode or endpoint, and refund_refused for checks", () => {
+    expect(() => sandbox.setOrderMode("nope" as SandboxOrderMode)).toThrow(/Unknown sandbox order mode/);
+    expect(() => sandbox.setOrderMode("ok", { endpoint: "native" as SandboxOrderEndpoint })).toThrow(/endpoint/);
+    expect(() => sandbox.setOrderMode("refund_refused", { endpoint: "check" })).toThrow(/refunds only/);
+  });
+});
+
+describe("orders: state", () => {
+  const ORDER_ID = String(fixtureComplaints(M1.mchid, NOW)[0]!.order_id);
+
+  it("reset restores the orders, forgets refunds, the order mode and the order log", async () => {
+    sandbox.updateOrder(ORDER_ID, { total_fee: 1 });
+    sandbox.setOrderMode("unsigned");
+    await sandbox.fetch(orderRequest("refund", ORDER_ID));
+    expect(sandbox.getOrder(ORDER_ID)).toMatchObject({ refunded: true, order: { total_fee: 1 } });
+    sandbox.reset();
+    expect(sandbox.getOrder(ORDER_ID)).toEqual(newSandbox().getOrder(ORDER_ID));
+    expect(sandbox.getOrder(ORDER_ID)).toMatchObject({ refunded: false, refunded_at: null, refunds: 0 });
+    expect(sandbox.currentOrderMode).toEqual({ mode: "ok", options: {} });
+    expect(sandbox.orderRequests).toHaveLength(0);
+    expect((await json(await sandbox.fetch(orderRequest("refund", ORDER_ID)))).return_code).toBe(1);
+  });
+
+  it("complaints set or added later bring their orders; one filed again does not undo a refund", async () => {
+    const item = {
+      complaint_id: "N1",
+      complaint_at: "2026-11-08 09:30:00",
+      out_trade_no: "SO-N1",
+      order_id: "2026110809200000001",
+      total_fee: 1234,
+    };
+    sandbox.addComplaint(M2.mchid, item);
+    expect(sandbox.getOrder(item.order_id)).toMatchObject({
+      mchid: M2.mchid,
+      order: { payjs_order_id: item.order_id, out_trade_no: "SO-N1", total_fee: 1234, status: 1, paid_time: "2026-11-08 09:21:00" },
+    });
+    await sandbox.fetch(orderRequest("refund", item.order_id, M2));
+    sandbox.setComplaints(M2.mchid, [item, { ...item, order_id: "2026110809200000002" }]);
+    expect(sandbox.getOrder(item.order_id)).toMatchObject({ refunded: true });
+    expect(sandbox.getOrder("2026110809200000002")).toMatchObject({ mchid: M2.mchid, refunded: false });
+    sandbox.addComplaint(M1.mchid, { complaint_id: "no-order", body: "没有订单号" });
+    expect(sandbox.listOrders(M1.mchid)).toHaveLength(fixtureComplaints(M1.mchid, NOW).length);
+  });
+
+  it("logs each check and refund: endpoint, order, the merchant whose key verified, mode, time, whether it refunded", async () => {
+    await sandbox.fetch(orderRequest("check", ORDER_ID));
+    await sandbox.fetch(orderRequest("refund", ORDER_ID));
+    await sandbox.fetch(orderRequest("refund", ORDER_ID, M2));
+    expect(sandbox.orderRequests).toEqual([
+      { endpoint: "check", payjs_order_id: ORDER_ID, mchid: M1.mchid, at: expect.any(String), mode: "ok" },
+      { endpoint: "refund", payjs_order_id: ORDER_ID, mchid: M1.mchid, at: expect.any(String), mode: "ok", refunded: true },
+      { endpoint: "refund", payjs_order_id: ORDER_ID, mchid: M2.mchid, at: expect.any(String), mode: "ok", refunded: false },
+    ]);
+    expect(Number.isNaN(Date.parse(sandbox.orderRequests[0]!.at))).toBe(false);
+  });
+});
+
+describe("orders: control API", () => {
+  const ORDER_ID = String(fixtureComplaints(M1.mchid, NOW)[0]!.order_id);
+  const control = async (method: string, path: string, body?: unknown): Promise<Response> =>
+    (await sandbox.control(
+      new Request(`http://sandbox.test/__sandbox/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) }),
+    ))!;
+
+  it("sets the order mode, shows and changes orders, lists both request logs", async () => {
+    const set = await control("POST", "orders/mode", { mode: "refund_refused", returnMsg: "商户余额不足", times: 1, delayMs: 0 });
+    expect(await json(set)).toEqual({ ok: true, mode: "refund_refused", options: { returnMsg: "商户余额不足", times: 1, delayMs: 0 } });
+    expect(await json(await sandbox.fetch(orderRequest("refund", ORDER_ID)))).toEqual({ return_code: 0, return_msg: "商户余额不足" });
+    await sandbox.fetch(signedRequest());
+
+    const order = await json(await control("GET", `orders/${ORDER_ID}`));
+    expect(order).toEqual({ ...sandbox.getOrder(ORDER_ID), refunded: false, refunds: 1 });
+    const patched = await json(await control("PATCH", `orders/${ORDER_ID}`, { status: 0 }));
+    expect(patched).toMatchObject({ order: { payjs_order_id: ORDER_ID, status: 0 } });
+    const listed = await json(await control("GET", `orders?mchid=${M2.mchid}`));
+    expect((listed.orders as unknown[]).length).toBe(fixtureComplaints(M2.mchid, NOW).length);
+
+    const requests = await json(await control("GET", "requests"));
+    expect(requests.requests).toEqual([{ mchid: M1.mchid, signValid: true, at: expect.any(String), mode: "ok" }]);
+    expect(requests.orders).toEqual([
+      { endpoint: "refund", payjs_order_id: ORDER_ID, mchid: M1.mchid, at: expect.any(String), mode: "refund_refused", refunded: false },
+    ]);
+    const state = await json(await control("GET", "state"));
+    expect(state).toMatchObject({ mode: "ok", requests: 1, orders: { mode: "ok", options: {}, requests: 1 } });
+  });
+
+  it("answers 400 for bad input and 404 for unknown orders", async () => {
+    expect((await control("POST", "orders/mode", { mode: "sideways" })).status).toBe(400);
+    expect((await control("POST", "orders/mode", { mode: "ok", endpoint: "native" })).status).toBe(400);
+    expect((await control("POST", "orders/mode", { mode: "refund_refused", endpoint: "check" })).status).toBe(400);
+    expect((await control("POST", "orders/mode", { mode: "slow", delayMs: -1 })).status).toBe(400);
+    expect((await control("POST", "orders/mode", { mode: "ok", returnMsg: 1 })).status).toBe(400);
+    expect((await control("PATCH", `orders/${ORDER_ID}`, { status: 2 })).status).toBe(400);
+    expect((await control("PATCH", `orders/${ORDER_ID}`, { total_fee: 1.5 })).status).toBe(400);
+    expect((await control("PATCH", `orders/${ORDER_ID}`, { refunded: true })).status).toBe(400);
+    expect((await control("PATCH", `orders/${ORDER_ID}`, { openid: 1 })).status).toBe(400);
+    expect((await control("GET", "orders/1")).status).toBe(404);
+    expect((await control("PATCH", "orders/1", { status: 0 })).status).toBe(404);
+    expect(sandbox.getOrder(ORDER_ID)).toEqual(newSandbox().getOrder(ORDER_ID));
+    expect(sandbox.currentOrderMode.mode).toBe("ok");
+  });
+
+  it("knows every order mode", async () => {
+    for (const mode of SANDBOX_ORDER_MODES) expect((await control("POST", "orders/mode", { mode })).status).toBe(200);
+  });
+
+  it("reset forgets refunds", async () => {
+    await sandbox.fetch(orderRequest("refund", ORDER_ID));
+    expect(await json(await control("GET", `orders/${ORDER_ID}`))).toMatchObject({ refunded: true });
+    expect((await control("POST", "reset")).status).toBe(200);
+    expect(await json(await control("GET", `orders/${ORDER_ID}`))).toMatchObject({ refunded: false, refunds: 0 });
+    expect((await json(await control("GET", "requests"))).orders).toEqual([]);
   });
 });
 

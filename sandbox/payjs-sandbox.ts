@@ -1,22 +1,27 @@
 /**
- * A local emulator of the PAYJS complaint API (`POST …/complaint`), written against the fetch API only
- * (Request → Response, no Node APIs), so the same code answers inside workerd tests (stub `fetch` with
- * `sandbox.fetch`) and behind a Node HTTP server (`sandbox/server.ts`, used by `npm run dev` and process tests).
+ * A local emulator of the PAYJS API the Worker calls (`POST …/complaint`, `…/check`, `…/refund`), written against
+ * the fetch API only (Request → Response, no Node APIs), so the same code answers inside workerd tests (stub
+ * `fetch` with `sandbox.fetch`) and behind a Node HTTP server (`sandbox/server.ts`, used by `npm run dev` and
+ * process tests).
  *
  * It checks the request `sign` like PAYJS, answers with a response signed over every field (nested
  * complaints flattened the PHP way, by the same code the Worker verifies with), and can inject every
  * failure the Worker must survive: timeouts, HTTP errors, HTML, broken JSON, `return_code: 0`, bad or missing
  * signs, huge lists, and each shape PAYJS may give `complaints`.
  *
+ * Every order a complaint names can be checked and refunded (once, as PAYJS does), under modes of their own, so a
+ * refund test can make PAYJS refuse, answer too late for its caller (having refunded all the same), or answer
+ * unsigned, while polling goes on undisturbed.
+ *
  * The merchants below are the sandbox's dev pairs: public, not secrets, and accepted by nothing but this sandbox.
  * @module
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
 import { parseJson } from "../src/json";
-import { SCHEMES, type Scheme, signWith, verifySign } from "../src/payjs/sign";
-import { generateComplaints, type PayjsComplaintItem } from "./fixtures";
+import { SCHEMES, type Scheme, type SchemeName, signWith, verifySign } from "../src/payjs/sign";
+import { generateComplaints, orderForComplaint, type PayjsComplaintItem, type PayjsOrder } from "./fixtures";
 
-export type { PayjsComplaintItem } from "./fixtures";
+export type { PayjsComplaintItem, PayjsOrder } from "./fixtures";
 
 export interface SandboxMerchant {
   mchid: string;
@@ -111,8 +116,89 @@ export interface SandboxRequestLog {
   mode: SandboxMode;
 }
 
+export const SANDBOX_ORDER_MODES = ["ok", "refund_refused", "slow", "unsigned", "bad_sign", "http_500"] as const;
+
+/**
+ * How the sandbox answers `/check` and `/refund`, apart from the complaint mode. The work (a refund) is done
+ * when the request arrives; the answer may then wait (`delayMs`), so a caller that gives up cannot tell
+ * whether the refund happened — as with the real PAYJS.
+ * - `ok`: a signed answer.
+ * - `refund_refused`: refunds only: `return_code` 0 with `return_msg` (option `returnMsg`, default `余额不足`),
+ *   nothing refunded. Checks are answered as in `ok` (and do not count against `times`).
+ * - `slow`: as `ok` (the refund done at once), answered after `delayMs` (default 30 s), abortable by the
+ *   request's signal: a caller with a shorter time limit sees a timeout although the order was refunded.
+ * - `unsigned`: a success with no `sign`; the refund is done.
+ * - `bad_sign`: a success whose `sign` was made with another key; the refund is done.
+ * - `http_500`: HTTP 500 with an HTML page, before the sign is checked; nothing is refunded.
+ *
+ * Refusals (`签名错误`, `订单不存在`, `订单已退款`, `订单未支付`) come first in every mode but `http_500`, unsigned, as
+ * PAYJS sends them.
+ */
+export type SandboxOrderMode = (typeof SANDBOX_ORDER_MODES)[number];
+
+export const SANDBOX_ORDER_ENDPOINTS = ["check", "refund"] as const;
+
+/** The order endpoints: `POST …/check` and `POST …/refund`. */
+export type SandboxOrderEndpoint = (typeof SANDBOX_ORDER_ENDPOINTS)[number];
+
+export interface OrderModeOptions {
+  /** Apply the mode to this endpoint only; the other is answered as in `ok`. */
+  endpoint?: SandboxOrderEndpoint;
+  /** Wait this long before answering (after the work is done; abortable by the request's signal). */
+  delayMs?: number;
+  /** `refund_refused`: the message. */
+  returnMsg?: string;
+  /** Apply the mode to the next `times` order requests it concerns only, then go back to `ok`. */
+  times?: number;
+}
+
+interface OrderRequestLogBase {
+  /** The posted `payjs_order_id`, or null when none was posted. */
+  payjs_order_id: string | null;
+  /** The merchant whose key the request's `sign` verified with, or null when none did. */
+  mchid: string | null;
+  /** When the request arrived, ISO 8601 UTC. */
+  at: string;
+  /** The order mode it was answered in. */
+  mode: SandboxOrderMode;
+}
+
+export interface SandboxCheckRequestLog extends OrderRequestLogBase {
+  endpoint: "check";
+}
+
+export interface SandboxRefundRequestLog extends OrderRequestLogBase {
+  endpoint: "refund";
+  /** Whether this request refunded the order (whatever its caller was told, or whether it heard at all). */
+  refunded: boolean;
+}
+
+export type SandboxOrderRequestLog = SandboxCheckRequestLog | SandboxRefundRequestLog;
+
+/** An order as the sandbox holds it: what `/check` tells, and what only the sandbox knows. */
+export interface SandboxOrderState {
+  mchid: string;
+  order: PayjsOrder;
+  refunded: boolean;
+  /** When it was refunded, ISO 8601 UTC, or null. */
+  refunded_at: string | null;
+  /** Refund requests that reached this order (its merchant's sign), whatever they answered: what an exactly-once test counts. */
+  refunds: number;
+}
+
+/** The fields of an order a test may change (to make one unpaid, say); its number is its identity. */
+export type OrderPatch = Partial<Omit<PayjsOrder, "payjs_order_id">>;
+
 const DEFAULT_HUGE_COUNT = 10_000;
+const DEFAULT_SLOW_MS = 30_000;
 const SIGN_ERROR = "签名错误";
+const ORDER_NOT_FOUND = "订单不存在";
+const ALREADY_REFUNDED = "订单已退款";
+const NOT_PAID = "订单未支付";
+const DEFAULT_REFUSAL = "余额不足";
+
+/** How an answer is signed: by a scheme, wrongly, over the top-level fields only, or not at all. */
+type SignStyle = "valid" | "raw-key" | "wrong" | "top-level-only" | "none";
 
 function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return textResponse(JSON.stringify(body), status, "application/json; charset=utf-8", headers);
@@ -149,6 +235,13 @@ export class PayjsSandbox {
   private hugeNow = Date.now();
   /** Requests held open (`timeout`, delays): released by {@link reset}. */
   private readonly pending = new Set<(reason: unknown) => void>();
+  /** Every check and refund request, in arrival order (cleared by {@link reset}). */
+  readonly orderRequests: SandboxOrderRequestLog[] = [];
+  /** By `payjs_order_id`: PAYJS's order numbers are unique across merchants. */
+  private orders = new Map<string, OrderRecord>();
+  private orderMode: SandboxOrderMode = "ok";
+  private orderOptions: OrderModeOptions = {};
+  private orderRemaining: number | null = null;
 
   /**
    * @param merchants the merchants PAYJS knows, each with its key.
@@ -162,6 +255,7 @@ export class PayjsSandbox {
       this.initial.set(mchid, clone(items));
     }
     this.complaints = this.cloneInitial();
+    this.orders = this.initialOrders();
   }
 
   get merchants(): string[] {
@@ -181,12 +275,14 @@ export class PayjsSandbox {
   setComplaints(mchid: string, items: PayjsComplaintItem[]): void {
     this.assertMerchant(mchid);
     this.complaints.set(mchid, clone(items));
+    addOrders(this.orders, mchid, items);
   }
 
   /** Adds one complaint at the top of the list (PAYJS lists newest first). */
   addComplaint(mchid: string, item: PayjsComplaintItem): void {
     this.assertMerchant(mchid);
     this.complaints.set(mchid, [clone(item), ...(this.complaints.get(mchid) ?? [])]);
+    addOrders(this.orders, mchid, [item]);
   }
 
   /** Removes the complaints whose `complaint_id` is `complaintId`; returns how many were removed. */
@@ -214,9 +310,51 @@ export class PayjsSandbox {
     this.shape = shape;
   }
 
-  /** Back to the initial complaints, mode `ok`, shape `array`, an empty request log; held requests are released (rejected). */
+  get currentOrderMode(): { mode: SandboxOrderMode; options: OrderModeOptions } {
+    return { mode: this.orderMode, options: { ...this.orderOptions } };
+  }
+
+  setOrderMode(mode: SandboxOrderMode, options: OrderModeOptions = {}): void {
+    if (!(SANDBOX_ORDER_MODES as readonly string[]).includes(mode)) throw new Error(`Unknown sandbox order mode ${String(mode)}`);
+    if (options.endpoint !== undefined && !(SANDBOX_ORDER_ENDPOINTS as readonly string[]).includes(options.endpoint)) {
+      throw new Error(`Unknown sandbox order endpoint ${String(options.endpoint)}`);
+    }
+    if (mode === "refund_refused" && options.endpoint === "check") throw new Error("refund_refused concerns refunds only");
+    this.orderMode = mode;
+    this.orderOptions = { ...options };
+    this.orderRemaining = options.times === undefined ? null : Math.max(0, Math.floor(options.times));
+  }
+
+  /** An order and its refund state (a copy), or null when PAYJS has no such order. */
+  getOrder(payjsOrderId: string): SandboxOrderState | null {
+    const record = this.orders.get(payjsOrderId);
+    return record === undefined ? null : orderState(record);
+  }
+
+  /** Every order (of one merchant, given `mchid`), in the order they became known. */
+  listOrders(mchid?: string): SandboxOrderState[] {
+    return [...this.orders.values()].filter((r) => mchid === undefined || r.mchid === mchid).map(orderState);
+  }
+
+  /** Changes an order's fields (to make it unpaid, say); throws for an unknown order. */
+  updateOrder(payjsOrderId: string, patch: OrderPatch): SandboxOrderState {
+    const record = this.orders.get(payjsOrderId);
+    if (record === undefined) throw new Error(`The PAYJS sandbox has no order ${payjsOrderId}`);
+    record.order = { ...record.order, ...patch, payjs_order_id: payjsOrderId };
+    return orderState(record);
+  }
+
+  /**
+   * Back to the initial complaints and their orders (refunds forgotten), modes `ok`, shape `array`, empty request
+   * logs; held requests are released (rejected).
+   */
   reset(): void {
     this.complaints = this.cloneInitial();
+    this.orders = this.initialOrders();
+    this.orderMode = "ok";
+    this.orderOptions = {};
+    this.orderRemaining = null;
+    this.orderRequests.length = 0;
     this.mode = "ok";
     this.options = {};
     this.remaining = null;
@@ -227,16 +365,19 @@ export class PayjsSandbox {
     this.pending.clear();
   }
 
-  /** Answers one request to the PAYJS API: `POST <anything>/complaint`. */
+  /** Answers one request to the PAYJS API: `POST <anything>/complaint`, `…/check` or `…/refund`. */
   async fetch(request: Request): Promise<Response> {
-    const url = new URL(request.url);
-    if (!/\/complaint\/?$/.test(url.pathname)) {
+    const endpoint = /\/(complaint|check|refund)\/?$/.exec(new URL(request.url).pathname)?.[1];
+    if (endpoint === undefined) {
       return textResponse("404 Not Found", 404, "text/plain; charset=utf-8");
     }
     if (request.method !== "POST") {
       return textResponse("405 Method Not Allowed", 405, "text/plain; charset=utf-8", { allow: "POST" });
     }
+    return endpoint === "complaint" ? this.answerComplaint(request) : this.answerOrder(endpoint as SandboxOrderEndpoint, request);
+  }
 
+  private async answerComplaint(request: Request): Promise<Response> {
     const params = await formParams(request);
     const mchid = typeof params.mchid === "string" && params.mchid !== "" ? params.mchid : null;
     const key = mchid === null ? undefined : this.keys.get(mchid);
@@ -299,58 +440,88 @@ export class PayjsSandbox {
     }
   }
 
+  /** Answers `…/check` or `…/refund`. No `mchid` is posted: the merchant is whichever one's key the sign verifies with. */
+  private async answerOrder(endpoint: SandboxOrderEndpoint, request: Request): Promise<Response> {
+    const params = await formParams(request);
+    const payjsOrderId = params.payjs_order_id !== undefined && params.payjs_order_id !== "" ? params.payjs_order_id : null;
+    const mchid = this.merchants.find((m) => verifySign(params, this.keys.get(m) as string)) ?? null;
+    const { mode, options } = this.orderModeFor(endpoint);
+    const seen = { payjs_order_id: payjsOrderId, mchid, at: new Date().toISOString(), mode };
+    const entry: SandboxOrderRequestLog = endpoint === "check" ? { endpoint, ...seen } : { endpoint, ...seen, refunded: false };
+    this.orderRequests.push(entry);
+
+    const response = mode === "http_500" ? textResponse(HTML_500, 500, "text/html; charset=utf-8") : this.orderAnswer(entry, mode, options);
+    const delayMs = options.delayMs ?? (mode === "slow" ? DEFAULT_SLOW_MS : 0);
+    if (delayMs > 0) await this.sleep(delayMs, request.signal);
+    return response;
+  }
+
+  /** The mode an order request is answered in; a request the mode concerns uses up one of its `times`. */
+  private orderModeFor(endpoint: SandboxOrderEndpoint): { mode: SandboxOrderMode; options: OrderModeOptions } {
+    const concerns = this.orderOptions.endpoint ?? (this.orderMode === "refund_refused" ? "refund" : endpoint);
+    if (concerns !== endpoint) return { mode: "ok", options: {} };
+    const current = { mode: this.orderMode, options: this.orderOptions };
+    if (this.orderRemaining !== null) {
+      this.orderRemaining -= 1;
+      if (this.orderRemaining <= 0) this.setOrderMode("ok");
+    }
+    return current;
+  }
+
+  /** PAYJS's answer once past the transport; a refund it answers with success is done, and noted in `entry`. */
+  private orderAnswer(entry: SandboxOrderRequestLog, mode: SandboxOrderMode, options: OrderModeOptions): Response {
+    const refuse = (message: string): Response => jsonResponse({ return_code: 0, return_msg: message });
+    if (entry.mchid === null) return refuse(SIGN_ERROR);
+    const record = entry.payjs_order_id === null ? undefined : this.orders.get(entry.payjs_order_id);
+    // Another merchant's order is as unknown to this one as a number that does not exist.
+    if (record === undefined || record.mchid !== entry.mchid) return refuse(ORDER_NOT_FOUND);
+    const key = this.keys.get(record.mchid) as string;
+    if (entry.endpoint === "check") return jsonResponse(signAnswer(checkBody(record), key, orderSignStyle(mode)));
+
+    record.refunds += 1;
+    if (record.refundedAt !== null) return refuse(ALREADY_REFUNDED);
+    if (record.order.status !== 1) return refuse(NOT_PAID);
+    if (mode === "refund_refused") return refuse(options.returnMsg ?? DEFAULT_REFUSAL);
+    record.refundedAt = new Date().toISOString();
+    entry.refunded = true;
+    return jsonResponse(signAnswer(refundBody(record), key, orderSignStyle(mode)));
+  }
+
   /**
    * The control API, for process-level tests (served by `sandbox/server.ts` under `/__sandbox/`); null for any
    * other path. JSON in, JSON out:
    * `POST /__sandbox/mode` `{"mode":…, "delayMs"?, "count"?, "returnMsg"?, "times"?}`; `POST /__sandbox/shape`
    * `{"shape":…}`; `GET|PUT|POST /__sandbox/complaints/{mchid}` (list / replace with a JSON array / add one
    * object); `DELETE /__sandbox/complaints/{mchid}/{complaint_id}`; `POST /__sandbox/reset`;
-   * `GET /__sandbox/requests`; `GET /__sandbox/state`.
+   * `GET /__sandbox/requests` (`{"requests":[complaint requests], "orders":[check and refund requests]}`);
+   * `GET /__sandbox/state`; and for orders: `POST /__sandbox/orders/mode` `{"mode":…, "endpoint"?, "delayMs"?,
+   * "returnMsg"?, "times"?}`; `GET /__sandbox/orders[?mchid=]`; `GET /__sandbox/orders/{payjs_order_id}`
+   * ({@link SandboxOrderState}); `PATCH /__sandbox/orders/{payjs_order_id}` (fields of {@link OrderPatch}).
    */
   async control(request: Request): Promise<Response | null> {
     const url = new URL(request.url);
     if (!url.pathname.startsWith("/__sandbox/")) return null;
     const parts = url.pathname.slice("/__sandbox/".length).split("/").map(decodeURIComponent);
     const method = request.method;
-    const bad = (message: string, status = 400): Response => jsonResponse({ error: { code: "bad_request", message } }, status);
-    const readJson = async (): Promise<unknown> => {
-      try {
-        return parseJson(await request.text());
-      } catch {
-        return undefined;
-      }
-    };
-    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
     const [first, mchid, id, ...rest] = parts;
     if (first === "mode" && parts.length === 1 && method === "POST") {
-      const body = await readJson();
-      if (!isObject(body) || typeof body.mode !== "string") return bad('Send {"mode":"…"}');
+      const body = await readJsonBody(request);
+      if (!isObject(body) || typeof body.mode !== "string") return badRequest('Send {"mode":"…"}');
       if (!(SANDBOX_MODES as readonly string[]).includes(body.mode)) {
-        return bad(`Unknown mode ${body.mode}; one of ${SANDBOX_MODES.join(", ")}`);
+        return badRequest(`Unknown mode ${body.mode}; one of ${SANDBOX_MODES.join(", ")}`);
       }
-      const options: ModeOptions = {};
-      for (const name of ["delayMs", "count", "times"] as const) {
-        const v = body[name];
-        if (v === undefined) continue;
-        if (typeof v !== "number" || !Number.isFinite(v) || v < 0) return bad(`${name} must be a non-negative number`);
-        options[name] = v;
-      }
-      if (body.mchid !== undefined) {
-        if (typeof body.mchid !== "string") return bad("mchid must be a string");
-        options.mchid = body.mchid;
-      }
-      if (body.returnMsg !== undefined) {
-        if (typeof body.returnMsg !== "string") return bad("returnMsg must be a string");
-        options.returnMsg = body.returnMsg;
-      }
-      this.setMode(body.mode as SandboxMode, options);
+      const numbers = pickOptions(body, ["delayMs", "count", "times"] as const, COUNT);
+      if (typeof numbers === "string") return badRequest(numbers);
+      const strings = pickOptions(body, ["mchid", "returnMsg"] as const, TEXT);
+      if (typeof strings === "string") return badRequest(strings);
+      this.setMode(body.mode as SandboxMode, { ...numbers, ...strings });
       return jsonResponse({ ok: true, ...this.currentMode });
     }
     if (first === "shape" && parts.length === 1 && method === "POST") {
-      const body = await readJson();
+      const body = await readJsonBody(request);
       if (!isObject(body) || typeof body.shape !== "string" || !(SANDBOX_SHAPES as readonly string[]).includes(body.shape)) {
-        return bad(`Send {"shape":"…"}, one of ${SANDBOX_SHAPES.join(", ")}`);
+        return badRequest(`Send {"shape":"…"}, one of ${SANDBOX_SHAPES.join(", ")}`);
       }
       this.setShape(body.shape as SandboxShape);
       return jsonResponse({ ok: true, ...this.currentMode });
@@ -360,38 +531,79 @@ export class PayjsSandbox {
       return jsonResponse({ ok: true });
     }
     if (first === "requests" && parts.length === 1 && method === "GET") {
-      return jsonResponse({ requests: this.requests });
+      return jsonResponse({ requests: this.requests, orders: this.orderRequests });
     }
     if (first === "state" && parts.length === 1 && method === "GET") {
-      return jsonResponse({ ...this.currentMode, merchants: this.merchants, requests: this.requests.length });
+      const orders = { ...this.currentOrderMode, requests: this.orderRequests.length };
+      return jsonResponse({ ...this.currentMode, merchants: this.merchants, requests: this.requests.length, orders });
     }
+    if (first === "orders") return this.controlOrders(method, parts.slice(1), request, url);
     if (first === "complaints" && mchid !== undefined && rest.length === 0) {
-      if (!this.keys.has(mchid)) return bad(`Unknown mchid ${mchid}`, 404);
+      if (!this.keys.has(mchid)) return badRequest(`Unknown mchid ${mchid}`, 404);
       if (id === undefined) {
         if (method === "GET") return jsonResponse({ complaints: this.getComplaints(mchid) });
         if (method === "PUT") {
-          const body = await readJson();
-          if (!Array.isArray(body) || !body.every(isObject)) return bad("Send a JSON array of complaint objects");
+          const body = await readJsonBody(request);
+          if (!Array.isArray(body) || !body.every(isObject)) return badRequest("Send a JSON array of complaint objects");
           this.setComplaints(mchid, body);
           return jsonResponse({ ok: true, count: body.length });
         }
         if (method === "POST") {
-          const body = await readJson();
-          if (!isObject(body)) return bad("Send one complaint as a JSON object");
+          const body = await readJsonBody(request);
+          if (!isObject(body)) return badRequest("Send one complaint as a JSON object");
           this.addComplaint(mchid, body);
           return jsonResponse({ ok: true, count: this.getComplaints(mchid).length });
         }
       } else if (method === "DELETE") {
         const removed = this.removeComplaint(mchid, id);
-        if (removed === 0) return bad(`No complaint ${id} for ${mchid}`, 404);
+        if (removed === 0) return badRequest(`No complaint ${id} for ${mchid}`, 404);
         return jsonResponse({ ok: true, removed });
       }
     }
-    return bad(`No sandbox control ${method} ${url.pathname}`, 404);
+    return badRequest(`No sandbox control ${method} ${url.pathname}`, 404);
+  }
+
+  /** The control API's `/__sandbox/orders…` routes (see {@link control}); `parts` follow `orders/`. */
+  private async controlOrders(method: string, parts: string[], request: Request, url: URL): Promise<Response> {
+    const [id, ...rest] = parts;
+    if (id === undefined && method === "GET") {
+      return jsonResponse({ orders: this.listOrders(url.searchParams.get("mchid") ?? undefined) });
+    }
+    if (id === "mode" && rest.length === 0 && method === "POST") {
+      const body = await readJsonBody(request);
+      if (!isObject(body) || typeof body.mode !== "string") return badRequest('Send {"mode":"…"}');
+      const numbers = pickOptions(body, ["delayMs", "times"] as const, COUNT);
+      if (typeof numbers === "string") return badRequest(numbers);
+      const strings = pickOptions(body, ["endpoint", "returnMsg"] as const, TEXT);
+      if (typeof strings === "string") return badRequest(strings);
+      try {
+        // setOrderMode checks the mode and endpoint names.
+        this.setOrderMode(body.mode as SandboxOrderMode, { ...numbers, ...(strings as Pick<OrderModeOptions, "endpoint" | "returnMsg">) });
+      } catch (error) {
+        return badRequest(
+          `${(error as Error).message}; modes: ${SANDBOX_ORDER_MODES.join(", ")}; endpoints: ${SANDBOX_ORDER_ENDPOINTS.join(", ")}`,
+        );
+      }
+      return jsonResponse({ ok: true, ...this.currentOrderMode });
+    }
+    if (id !== undefined && rest.length === 0 && (method === "GET" || method === "PATCH")) {
+      if (!this.orders.has(id)) return badRequest(`No order ${id}`, 404);
+      if (method === "GET") return jsonResponse(this.getOrder(id));
+      const patch = parseOrderPatch(await readJsonBody(request));
+      if (typeof patch === "string") return badRequest(patch);
+      return jsonResponse(this.updateOrder(id, patch));
+    }
+    return badRequest(`No sandbox control ${method} ${url.pathname}`, 404);
   }
 
   private assertMerchant(mchid: string): void {
     if (!this.keys.has(mchid)) throw new Error(`The PAYJS sandbox has no merchant ${mchid}`);
+  }
+
+  private initialOrders(): Map<string, OrderRecord> {
+    const orders = new Map<string, OrderRecord>();
+    for (const [mchid, items] of this.initial) addOrders(orders, mchid, items);
+    return orders;
   }
 
   private cloneInitial(): Map<string, PayjsComplaintItem[]> {
@@ -413,12 +625,7 @@ export class PayjsSandbox {
   }
 
   /** A success body, `complaints` in the current shape, signed over every field by a scheme (or wrongly, or not at all). */
-  private success(
-    mchid: string,
-    key: string,
-    items: PayjsComplaintItem[],
-    sign: "valid" | "raw-key" | "wrong" | "top-level-only" | "none",
-  ): Record<string, unknown> {
+  private success(mchid: string, key: string, items: PayjsComplaintItem[], sign: SignStyle): Record<string, unknown> {
     const payload: Record<string, unknown> = { return_code: 1, return_msg: "SUCCESS", mchid };
     switch (this.shape) {
       case "array":
@@ -439,15 +646,7 @@ export class PayjsSandbox {
       case "absent":
         break;
     }
-    const scheme = (name: string) => SCHEMES.find((x) => x.name === name) as Scheme;
-    if (sign === "valid") payload.sign = signWith(scheme("php-sdk"), payload, key);
-    if (sign === "raw-key") payload.sign = signWith(scheme("raw-key"), payload, key);
-    if (sign === "wrong") payload.sign = signWith(scheme("php-sdk"), payload, `${key}-wrong`);
-    if (sign === "top-level-only") {
-      const scalars = Object.fromEntries(Object.entries(payload).filter(([, v]) => typeof v !== "object" || v === null));
-      payload.sign = signWith(scheme("php-sdk"), scalars, key);
-    }
-    return payload;
+    return signAnswer(payload, key, sign);
   }
 
   /** Never settles on its own: rejects with the signal's reason when it aborts (or when the sandbox is reset). */
@@ -493,6 +692,117 @@ export class PayjsSandbox {
       signal.addEventListener("abort", onAbort, { once: true });
     });
   }
+}
+
+/** `payload` given the `sign` PAYJS would put on it in `style` (none for `none`): over every field, by default. */
+function signAnswer(payload: Record<string, unknown>, key: string, style: SignStyle): Record<string, unknown> {
+  const scheme = (name: SchemeName) => SCHEMES.find((x) => x.name === name) as Scheme;
+  if (style === "valid") payload.sign = signWith(scheme("php-sdk"), payload, key);
+  if (style === "raw-key") payload.sign = signWith(scheme("raw-key"), payload, key);
+  if (style === "wrong") payload.sign = signWith(scheme("php-sdk"), payload, `${key}-wrong`);
+  if (style === "top-level-only") {
+    const scalars = Object.fromEntries(Object.entries(payload).filter(([, v]) => typeof v !== "object" || v === null));
+    payload.sign = signWith(scheme("php-sdk"), scalars, key);
+  }
+  return payload;
+}
+
+interface OrderRecord {
+  mchid: string;
+  order: PayjsOrder;
+  refundedAt: string | null;
+  refunds: number;
+}
+
+/** Adds the order each complaint names, unless already known: a complaint filed again must not undo a refund. */
+function addOrders(orders: Map<string, OrderRecord>, mchid: string, items: PayjsComplaintItem[]): void {
+  for (const item of items) {
+    const order = orderForComplaint(item);
+    if (order === null || orders.has(order.payjs_order_id)) continue;
+    orders.set(order.payjs_order_id, { mchid, order, refundedAt: null, refunds: 0 });
+  }
+}
+
+function orderState({ mchid, order, refundedAt, refunds }: OrderRecord): SandboxOrderState {
+  return { mchid, order: { ...order }, refunded: refundedAt !== null, refunded_at: refundedAt, refunds };
+}
+
+/** `/check`'s success: PAYJS's documented fields only, none for the refund (PAYJS's check has no refunded state). */
+function checkBody({ mchid, order }: OrderRecord): Record<string, unknown> {
+  const { out_trade_no, payjs_order_id, transaction_id, status, openid, total_fee, paid_time, attach } = order;
+  return { return_code: 1, mchid, out_trade_no, payjs_order_id, transaction_id, status, openid, total_fee, paid_time, attach };
+}
+
+/** `/refund`'s success; `refund` (optional in PAYJS's docs) is the amount refunded: the whole order, in fen. */
+function refundBody({ order }: OrderRecord): Record<string, unknown> {
+  const { payjs_order_id, out_trade_no, transaction_id, total_fee } = order;
+  return { return_code: 1, return_msg: "SUCCESS", payjs_order_id, out_trade_no, transaction_id, refund: total_fee };
+}
+
+function orderSignStyle(mode: SandboxOrderMode): SignStyle {
+  if (mode === "unsigned") return "none";
+  return mode === "bad_sign" ? "wrong" : "valid";
+}
+
+const ORDER_TEXT_FIELDS = ["out_trade_no", "transaction_id", "openid", "paid_time", "attach"];
+
+/** An {@link OrderPatch} from a control body, each field of its type; else what is wrong with it. */
+function parseOrderPatch(body: unknown): OrderPatch | string {
+  if (!isObject(body)) return "Send the order fields to change as a JSON object";
+  for (const [name, value] of Object.entries(body)) {
+    if (name === "status") {
+      if (value !== 0 && value !== 1) return "status must be 0 or 1";
+    } else if (name === "total_fee") {
+      if (!Number.isSafeInteger(value) || (value as number) < 0) return "total_fee must be a non-negative integer (fen)";
+    } else if (!ORDER_TEXT_FIELDS.includes(name)) {
+      return `Unknown order field ${name}; one of status, total_fee, ${ORDER_TEXT_FIELDS.join(", ")}`;
+    } else if (typeof value !== "string") return `${name} must be a string`;
+  }
+  return body as OrderPatch;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A control request's JSON body, or undefined when it is not JSON. */
+async function readJsonBody(request: Request): Promise<unknown> {
+  try {
+    return parseJson(await request.text());
+  } catch {
+    return undefined;
+  }
+}
+
+function badRequest(message: string, status = 400): Response {
+  return jsonResponse({ error: { code: "bad_request", message } }, status);
+}
+
+interface OptionKind<V> {
+  is(v: unknown): v is V;
+  what: string;
+}
+
+const COUNT: OptionKind<number> = {
+  is: (v): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0,
+  what: "a non-negative number",
+};
+const TEXT: OptionKind<string> = { is: (v): v is string => typeof v === "string", what: "a string" };
+
+/** The named options of a control body, each of `kind` (absent ones left out), or what is wrong with one. */
+function pickOptions<K extends string, V>(
+  body: Record<string, unknown>,
+  names: readonly K[],
+  kind: OptionKind<V>,
+): Partial<Record<K, V>> | string {
+  const picked: Partial<Record<K, V>> = {};
+  for (const name of names) {
+    const v = body[name];
+    if (v === undefined) continue;
+    if (!kind.is(v)) return `${name} must be ${kind.what}`;
+    picked[name] = v;
+  }
+  return picked;
 }
 
 /** The posted form fields (urlencoded or multipart, as PHP's `$_POST` reads them); others count as none. */

@@ -1,7 +1,7 @@
 /**
  * The PAYJS sandbox behind a Node HTTP server, for `npm run dev` and process-level tests (wrangler dev,
- * browser, load). PAYJS calls go to `POST {url}/api/complaint` (any path ending in `/complaint`); the
- * control API lives under `/__sandbox/` (see {@link PayjsSandbox.control}).
+ * browser, load). PAYJS calls go to `POST {url}/api/complaint`, `/api/check` and `/api/refund` (any path ending
+ * in those); the control API lives under `/__sandbox/` (see {@link PayjsSandbox.control}).
  *
  * Run directly: `tsx sandbox/server.ts [--port 8788] [--host 127.0.0.1]` starts it with the fixture
  * complaints for both sandbox merchants and prints its URL and dev pairs.
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   console.log(`  PAYJS_API_BASE=${server.url}/api`);
   console.log(`  dev merchant:    PAYJS_MCHID=${SANDBOX_MERCHANT.mchid} PAYJS_KEY=${SANDBOX_MERCHANT.key}`);
   console.log(`  second merchant: mchid ${SANDBOX_MERCHANT_2.mchid}, key ${SANDBOX_MERCHANT_2.key}`);
-  console.log(`  control: ${server.url}/__sandbox/{mode,shape,complaints/<mchid>,reset,requests}`);
+  console.log(`  control: ${server.url}/__sandbox/{mode,shape,complaints/<mchid>,orders/mode,orders/<payjs_order_id>,reset,requests}`);
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
   };

@@ -161,6 +161,9 @@ async function main(): Promise<void> {
       `PAYJS_MCHID:${SANDBOX_MERCHANT.mchid}`,
       "--var",
       `PAYJS_KEY:${SANDBOX_MERCHANT.key}`,
+      // The sandbox's orders are made up: refunds can be tried end to end without moving money.
+      "--var",
+      "ALLOW_REFUNDS:true",
     );
     if (has("API_TOKENS")) readToken = (devVars.API_TOKENS as string).split(",")[0]!.trim();
     else {

@@ -28,6 +28,8 @@ export interface Config {
   /** The reply and resolve deadlines, and when `complaint.due` goes before them. */
   deadlines: DeadlineRules;
   channels: Channel[];
+  /** `ALLOW_REFUNDS`: the admin token may refund a complaint's order through PAYJS. */
+  allowRefunds: boolean;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: ConfigError };
@@ -243,6 +245,7 @@ export function parseConfig(env: Vars): Config {
     alertAfterFailures: integer(env, "ALERT_AFTER_FAILURES", 3, 1, 1000),
     deadlines: deadlineRules(env),
     channels: parseChannels(present(env, "NOTIFY_CHANNELS"), new Set(merchants.map((m) => m.mchid))),
+    allowRefunds: boolean(env, "ALLOW_REFUNDS", false),
   };
 }
 

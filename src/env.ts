@@ -24,6 +24,8 @@ export interface OptionalVars {
   REMIND_AFTER_HOURS?: string;
   /** Kept for old deployments: `true` means `RESPONSE_SIGNATURE=if_present`. */
   ALLOW_UNSIGNED_RESPONSES?: string;
+  /** `true` lets the admin token refund a complaint's order (off unless set). */
+  ALLOW_REFUNDS?: string;
 }
 
 /** Bindings a deployment may delete from `wrangler.toml`: the code works without them. */

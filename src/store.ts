@@ -59,6 +59,8 @@ export const complaintsKey = (mchid: string): string => `complaints:${mchid}`;
 export const statusKey = (mchid: string): string => `status:${mchid}`;
 export const outboxKey = (mchid: string): string => `outbox:${mchid}`;
 export const handledKey = (mchid: string): string => `handled:${mchid}`;
+export const refundAttemptKey = (mchid: string, id: string): string => `refund:${mchid}:${id}`;
+export const orderKey = (mchid: string, payjsOrderId: string): string => `order:${mchid}:${payjsOrderId}`;
 
 /** Parses and checks one stored value against its shape. */
 function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T> {
@@ -125,11 +127,13 @@ export class Store {
    * Writes one value under a new revision, and gives that revision (what a later {@link load} reads back).
    * @param plain the caller knows `JSON.parse` reads the value back whole (no number beyond a double, no key order
    *   it would change, see `readExactly`): the text then says so, and {@link load} skips the checks for those.
+   * @param expiresInSeconds KV forgets the value after this long (at least 60); kept for good when absent.
    */
-  async save<T>(key: string, shape: Shape<T>, value: T, now: number, plain = false): Promise<string> {
+  async save<T>(key: string, shape: Shape<T>, value: T, now: number, plain = false, expiresInSeconds?: number): Promise<string> {
     writes++;
     const rev = newRev(now);
-    await this.kv.put(key, JSON.stringify({ format: FORMAT, rev, ...(plain ? { plain: true } : {}), ...shape.write(value) }));
+    const text = JSON.stringify({ format: FORMAT, rev, ...(plain ? { plain: true } : {}), ...shape.write(value) });
+    await this.kv.put(key, text, expiresInSeconds === undefined ? undefined : { expirationTtl: expiresInSeconds });
     return rev;
   }
 

@@ -102,7 +102,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     expect(complaint).toMatchObject({ id: ids[0], mchid: M1, active: true, handled: { at: expect.any(String), note: "已退款，客户确认" } });
     expect(Date.parse(complaint.handled!.at)).toBeGreaterThanOrEqual(before);
     expect(complaint.handled!.at).toBe(new Date(Date.parse(complaint.handled!.at)).toISOString());
-    expect(Object.keys(complaint).slice(-6)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "raw"]);
+    expect(Object.keys(complaint).slice(-7)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "refund", "raw"]);
 
     expect(await detail(ids[0])).toEqual(complaint);
     const listed = (await list()).complaints;
@@ -239,7 +239,7 @@ describe("DELETE /api/complaints/{id}/handled", () => {
     expect(res.status).toBe(200);
     const { complaint } = await json<ComplaintBody>(res);
     expect(complaint).toMatchObject({ id: ids[0], handled: null });
-    expect(Object.keys(complaint).slice(-6)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "raw"]);
+    expect(Object.keys(complaint).slice(-7)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "refund", "raw"]);
     expect((await detail(ids[0])).handled).toBeNull();
     expect((await detail(ids[1])).handled!.note).toBe("stays");
     expect(Object.keys(await storedMarks())).toEqual([ids[1]]);

@@ -154,6 +154,7 @@ describe("GET /api/complaints", () => {
       "next_due",
       "replied",
       "handled",
+      "refund",
     ]);
     const full = await listed("/api/complaints?limit=500&include=raw");
     expect(full.map(({ raw, ...rest }) => rest)).toEqual(lean);

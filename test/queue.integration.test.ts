@@ -7,8 +7,11 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { withMark } from "../src/domain/marks";
+import { refundNote, withOutcome } from "../src/domain/refund";
 import type { WorkerEnv } from "../src/env";
-import { complaintsKey, statusKey } from "../src/store";
+import { changeMarks } from "../src/reader/marks";
+import { complaintsKey, Store, statusKey } from "../src/store";
 import { Receiver, routeFetch } from "./support/receiver";
 import { call, clearKv, fireCron, fireQueue, kv, NO_DEADLINES, type RecordingQueue, recordingQueue, testEnv } from "./support/worker";
 
@@ -223,6 +226,38 @@ describe("the queue consumer", () => {
     expect(again.explicitAcks).toEqual(again.ids);
     expect(requestsFor(A.mchid)).toHaveLength(1);
     expect(await env.COMPLAINTS.get(statusKey(A.mchid))).not.toBeNull();
+  });
+
+  it("Should tell a refund of a merchant the consumer polls, once", async () => {
+    const e = bothEnv({ NOTIFY_CHANNELS: JSON.stringify([{ type: "webhook", url: "https://hooks.test/in" }]) });
+    await fireCron(e, t0);
+    await drain(e, t0);
+    receiver.received.length = 0;
+    const id = (fixtureComplaints(B.mchid)[0] as { complaint_id: string }).complaint_id;
+    // A done refund of one of B's complaints, as the refund route records it.
+    const at = new Date(t0 + 60_000).toISOString();
+    const outcome = { attempt: "attempt-1", state: "done" as const, at, total_fee: 990, note: "", message: null };
+    kv.nextInvocation();
+    await changeMarks(
+      new Store(kv.kv),
+      B.mchid,
+      (book) => withMark({ ...book, refunds: withOutcome(book.refunds, id, outcome) }, "handled", id, { at, note: refundNote(990, "") }),
+      t0 + 60_000,
+    );
+    const refunded = () =>
+      receiver.received
+        .map((r) => JSON.parse(r.body))
+        .filter((x) => x.event === "complaint.refunded")
+        .map((x) => [x.complaint.mchid, x.complaint.id, x.complaint.refund.state]);
+    // Every merchant due again: the tick polls A and sends B and C to the consumer, which tells B's refund.
+    await fireCron(e, t0 + 4 * H);
+    expect(queue.sent).toEqual([{ mchid: B.mchid }, { mchid: C.mchid }]);
+    expect(refunded()).toEqual([]);
+    await drain(e, t0 + 4 * H);
+    expect(refunded()).toEqual([[B.mchid, id, "done"]]);
+    await fireCron(e, t0 + 8 * H);
+    await drain(e, t0 + 8 * H);
+    expect(refunded()).toEqual([[B.mchid, id, "done"]]);
   });
 
   it("Should acknowledge every message while a setting is invalid, polling nothing", async () => {

@@ -53,15 +53,15 @@ describe("open deadlines and next_due", () => {
   });
 
   it("Should close the reply deadline once replied and move next_due to the resolve deadline", () => {
-    const marks = { replied: mark, handled: null };
+    const marks = { replied: mark, handled: null, refund: null };
     expect(openDeadlines(active, deadlines, marks)).toEqual([{ kind: "resolve", due_at: deadlines.resolve_by }]);
     expect(nextDue(active, deadlines, marks)).toBe(deadlines.resolve_by);
   });
 
   it("Should close every deadline once handled, which counts as replied too", () => {
-    expect(openDeadlines(active, deadlines, { replied: null, handled: mark })).toEqual([]);
-    expect(nextDue(active, deadlines, { replied: null, handled: mark })).toBeNull();
-    expect(nextDue(active, deadlines, { replied: mark, handled: mark })).toBeNull();
+    expect(openDeadlines(active, deadlines, { replied: null, handled: mark, refund: null })).toEqual([]);
+    expect(nextDue(active, deadlines, { replied: null, handled: mark, refund: null })).toBeNull();
+    expect(nextDue(active, deadlines, { replied: mark, handled: mark, refund: null })).toBeNull();
   });
 
   it("Should have no next_due once the complaint left PAYJS's list", () => {

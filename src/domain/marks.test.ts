@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyBook, MARKS, markOf, marksIn, noMarks, UNMARKED, withMark } from "./marks";
+import { emptyBook, MARKS, markOf, marksIn, UNMARKED, withMark } from "./marks";
 
 const mark = { at: "2026-11-09T00:00:00.000Z", note: "refunded" };
 const answered = { at: "2026-11-08T12:00:00.000Z", note: "called the customer" };
@@ -13,7 +13,9 @@ describe("marks", () => {
     expect(markOf(book.handled, "constructor")).toBeNull();
     expect(markOf(book.handled, "toString")).toBeNull();
     expect(markOf(book.replied, "__proto__")).toBeNull();
-    expect(JSON.stringify(MARKS.write(book))).toBe('{"marks":{"__proto__":{"at":"2026-11-09T00:00:00.000Z","note":""}},"replied":{}}');
+    expect(JSON.stringify(MARKS.write(book))).toBe(
+      '{"marks":{"__proto__":{"at":"2026-11-09T00:00:00.000Z","note":""}},"replied":{},"refunds":{}}',
+    );
   });
 
   it("Should refuse a value without a marks object, or with a replied value that is not an object", () => {
@@ -29,9 +31,9 @@ describe("marks", () => {
     if (book === null) return;
     expect(markOf(book.handled, "a")).toEqual(mark);
     expect(Object.keys(book.replied)).toEqual([]);
-    expect(marksIn(book, "a")).toEqual({ replied: null, handled: mark });
+    expect(marksIn(book, "a")).toEqual({ replied: null, handled: mark, refund: null });
     // Written back, it gains an empty `replied` beside the old `marks`.
-    expect(MARKS.write(book)).toEqual({ marks: { a: mark }, replied: {} });
+    expect(MARKS.write(book)).toEqual({ marks: { a: mark }, replied: {}, refunds: {} });
   });
 
   it("Should round-trip marks of both kinds through the stored shape", () => {
@@ -39,8 +41,8 @@ describe("marks", () => {
     const back = MARKS.read(JSON.parse(JSON.stringify(MARKS.write(book))));
     expect(back).not.toBeNull();
     if (back === null) return;
-    expect(marksIn(back, "a")).toEqual({ replied: null, handled: mark });
-    expect(marksIn(back, "b")).toEqual({ replied: answered, handled: null });
+    expect(marksIn(back, "a")).toEqual({ replied: null, handled: mark, refund: null });
+    expect(marksIn(back, "b")).toEqual({ replied: answered, handled: null, refund: null });
     expect(marksIn(back, "c")).toEqual(UNMARKED);
   });
 
@@ -54,22 +56,22 @@ describe("marks", () => {
 
   it("Should leave the other kind as it was when one kind changes", () => {
     const both = withMark(withMark(emptyBook(), "replied", "a", answered), "handled", "a", mark);
-    expect(marksIn(both, "a")).toEqual({ replied: answered, handled: mark });
+    expect(marksIn(both, "a")).toEqual({ replied: answered, handled: mark, refund: null });
     const unhandled = withMark(both, "handled", "a", null);
-    expect(marksIn(unhandled, "a")).toEqual({ replied: answered, handled: null });
+    expect(marksIn(unhandled, "a")).toEqual({ replied: answered, handled: null, refund: null });
     expect(unhandled.replied).toBe(both.replied);
     const unreplied = withMark(both, "replied", "a", null);
-    expect(marksIn(unreplied, "a")).toEqual({ replied: null, handled: mark });
+    expect(marksIn(unreplied, "a")).toEqual({ replied: null, handled: mark, refund: null });
     expect(unreplied.handled).toBe(both.handled);
     // The original keeps both.
-    expect(marksIn(both, "a")).toEqual({ replied: answered, handled: mark });
+    expect(marksIn(both, "a")).toEqual({ replied: answered, handled: mark, refund: null });
   });
 
   it("Should give a complaint's marks of both kinds, and none for an id only the prototype knows", () => {
-    const book = { replied: noMarks(), handled: noMarks() };
+    const book = emptyBook();
     expect(marksIn(book, "constructor")).toEqual(UNMARKED);
     const marked = withMark(book, "replied", "x", answered);
-    expect(marksIn(marked, "x")).toEqual({ replied: answered, handled: null });
-    expect(marksIn(marked, "y")).toEqual({ replied: null, handled: null });
+    expect(marksIn(marked, "x")).toEqual({ replied: answered, handled: null, refund: null });
+    expect(marksIn(marked, "y")).toEqual({ replied: null, handled: null, refund: null });
   });
 });

@@ -4,6 +4,7 @@
  * write, so a mark and a poll never overwrite each other. Neither mark tells PAYJS anything.
  * @module
  */
+import { emptyRefunds, outcomeOf, type Refund, type RefundBook, readRefunds, refundOf } from "./refund";
 import { isString, type Shape } from "./shape";
 
 export interface Mark {
@@ -21,13 +22,13 @@ export const MARK_KINDS: readonly MarkKind[] = ["replied", "handled"];
  */
 export type Marks = Record<string, Mark>;
 
-/** One merchant's marks of both kinds. */
-export type MarkBook = Record<MarkKind, Marks>;
+/** One merchant's marks of both kinds, and the outcomes of its refunds (kept with them: see refund.ts). */
+export type MarkBook = Record<MarkKind, Marks> & { refunds: RefundBook };
 
-/** One complaint's marks, as the API shows them. */
-export type ComplaintMarks = Record<MarkKind, Mark | null>;
+/** One complaint's marks and refund outcome, as the API shows them. */
+export type ComplaintMarks = Record<MarkKind, Mark | null> & { refund: Refund | null };
 
-export const UNMARKED: ComplaintMarks = { replied: null, handled: null };
+export const UNMARKED: ComplaintMarks = { replied: null, handled: null, refund: null };
 
 /** The longest note a mark keeps, in characters (code points). */
 export const MAX_NOTE = 500;
@@ -38,7 +39,7 @@ export function noMarks(): Marks {
 }
 
 export function emptyBook(): MarkBook {
-  return { replied: noMarks(), handled: noMarks() };
+  return { replied: noMarks(), handled: noMarks(), refunds: emptyRefunds() };
 }
 
 /** The mark of complaint `id`, or null. Only the value's own keys count. */
@@ -50,7 +51,10 @@ export function markOf(marks: Marks, id: string): Mark | null {
 export function marksIn(book: MarkBook, id: string): ComplaintMarks {
   const replied = markOf(book.replied, id);
   const handled = markOf(book.handled, id);
-  return replied === null && handled === null ? UNMARKED : { replied, handled };
+  const outcome = outcomeOf(book.refunds, id);
+  if (replied === null && handled === null && outcome === null) return UNMARKED;
+  // Without the attempt, the outcome on record is the refund (its time is all refundOf needs of `now`).
+  return { replied, handled, refund: refundOf(outcome, null, 0) };
 }
 
 /** A copy of `book` with complaint `id` given the `kind` mark (`mark`) or without it (null). */
@@ -76,13 +80,17 @@ function readMarks(value: unknown): Marks | null {
   return marks;
 }
 
-/** `handled` marks under `marks` (the name they had before `replied` existed, so older values read as they are). */
+/**
+ * `handled` marks under `marks` (the name they had before `replied` existed), refund outcomes under `refunds`: older
+ * values without them read as they are.
+ */
 export const MARKS: Shape<MarkBook> = {
   what: "marks",
-  read({ marks, replied }) {
+  read({ marks, replied, refunds }) {
     const handled = readMarks(marks);
     const answered = replied === undefined ? noMarks() : readMarks(replied);
-    return handled === null || answered === null ? null : { handled, replied: answered };
+    const outcomes = readRefunds(refunds);
+    return handled === null || answered === null || outcomes === null ? null : { handled, replied: answered, refunds: outcomes };
   },
-  write: (book) => ({ marks: book.handled, replied: book.replied }),
+  write: (book) => ({ marks: book.handled, replied: book.replied, refunds: book.refunds }),
 };

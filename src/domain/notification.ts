@@ -12,6 +12,7 @@ export type EventName =
   | "complaint.due"
   | "complaint.overdue"
   | "complaint.resolved"
+  | "complaint.refunded"
   | "digest.daily"
   | "watcher.failing"
   | "watcher.recovered";
@@ -60,6 +61,19 @@ export interface OverdueItem {
   due_at: string;
 }
 
+/** A complaint whose order was refunded through PAYJS (`POST /api/complaints/{id}/refund`, outcome `done`). */
+export interface RefundedItem {
+  /** As the API shows it: its `refund` done, and the handled mark the refund left. */
+  complaint: ServedComplaint;
+  /** The attempt that refunded it (the outcome's `attempt`). */
+  attempt: string;
+  /** When it was refunded, ISO UTC, and how much (fen): the outcome's. */
+  at: string;
+  total_fee: number;
+  /** The person's note with the refund; "" when none. */
+  note: string;
+}
+
 /** One merchant's line of the daily digest. */
 export interface DigestEntry {
   mchid: string;
@@ -106,6 +120,8 @@ export type Notification =
       merchantName: string | null;
       complaints: ServedComplaint[];
     }
+  /** Webhooks: one refund; chat channels: every refund of one merchant that one tick found. */
+  | { kind: "refunded"; event: "complaint.refunded"; at: string; mchid: string; merchantName: string | null; items: RefundedItem[] }
   | { kind: "digest"; event: "digest.daily"; at: string; merchants: DigestEntry[] }
   /** Chat channels: the messages quiet hours held, as one. */
   | { kind: "held"; event: EventName; at: string; titles: string[] }

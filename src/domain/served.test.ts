@@ -22,10 +22,19 @@ const replied = { at: "2026-11-08T12:00:00.000Z", note: "answered" };
 const handled = { at: "2026-11-09T00:00:00.000Z", note: "refunded" };
 
 describe("served complaints", () => {
-  it("Should serve every stored field, then deadlines, next_due, replied and handled, with raw last", () => {
+  it("Should serve every stored field, then deadlines, next_due, replied, handled and refund, with raw last", () => {
     const c = complaint();
-    const s = served(c, { replied, handled: null }, DEFAULT_RULES);
-    expect(Object.keys(s)).toEqual([...Object.keys(c).filter((k) => k !== "raw"), "deadlines", "next_due", "replied", "handled", "raw"]);
+    const refund = { state: "failed" as const, at: "2026-11-08T13:00:00.000Z", total_fee: 2990, message: "PAYJS refused: 余额不足" };
+    const s = served(c, { replied, handled: null, refund }, DEFAULT_RULES);
+    expect(Object.keys(s)).toEqual([
+      ...Object.keys(c).filter((k) => k !== "raw"),
+      "deadlines",
+      "next_due",
+      "replied",
+      "handled",
+      "refund",
+      "raw",
+    ]);
     expect(Object.keys(s.deadlines)).toEqual(["reply_by", "resolve_by"]);
     expect(s).toEqual({
       ...c,
@@ -33,6 +42,7 @@ describe("served complaints", () => {
       next_due: "2026-11-11T01:13:29+08:00",
       replied,
       handled: null,
+      refund,
     });
   });
 
@@ -40,7 +50,7 @@ describe("served complaints", () => {
     const c = complaint();
     const open = served(c, UNMARKED, DEFAULT_RULES);
     expect([open.replied, open.handled, open.next_due]).toEqual([null, null, "2026-11-09T01:13:29+08:00"]);
-    const done = served(c, { replied: null, handled }, DEFAULT_RULES);
+    const done = served(c, { replied: null, handled, refund: null }, DEFAULT_RULES);
     expect([done.handled, done.next_due]).toEqual([handled, null]);
     expect(done.deadlines.reply_by).toBe("2026-11-09T01:13:29+08:00");
   });

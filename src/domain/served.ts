@@ -6,12 +6,14 @@
 import type { Complaint } from "./complaint";
 import { type DeadlineRules, type Deadlines, deadlinesOf, nextDue } from "./deadlines";
 import type { ComplaintMarks, Mark } from "./marks";
+import type { Refund } from "./refund";
 
 export type ServedComplaint = Complaint & {
   deadlines: Deadlines;
   next_due: string | null;
   replied: Mark | null;
   handled: Mark | null;
+  refund: Refund | null;
 };
 
 /** A complaint as the list shows it: as the API shows it, without `raw` unless the list was asked for it. */
@@ -36,6 +38,7 @@ export function lean(c: Complaint, marks: ComplaintMarks, rules: DeadlineRules):
     next_due: nextDue(c, deadlines, marks),
     replied: marks.replied,
     handled: marks.handled,
+    refund: marks.refund,
   };
 }
 

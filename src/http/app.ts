@@ -14,7 +14,9 @@ import { cors } from "./middleware/cors";
 import { complaintsRoutes } from "./routes/complaints";
 import { markRoutes } from "./routes/marks";
 import { notifyRoutes } from "./routes/notify";
+import { orderRoutes } from "./routes/order";
 import { pollRoutes } from "./routes/poll";
+import { refundRoutes } from "./routes/refund";
 import { statusRoutes } from "./routes/status";
 import type { AppEnv } from "./types";
 
@@ -32,6 +34,8 @@ export function createApp(): Hono<AppEnv> {
   app.use("/api/*", requireRole("read"));
   app.route("/api", complaintsRoutes);
   app.route("/api", markRoutes);
+  app.route("/api", orderRoutes);
+  app.route("/api", refundRoutes);
   app.route("/api", statusRoutes);
   app.route("/api", pollRoutes);
   app.route("/api", notifyRoutes);

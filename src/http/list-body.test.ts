@@ -120,9 +120,9 @@ describe("listBody", () => {
     }
   });
 
-  it("Should write each complaint's deadlines, next_due and both marks, in that order after active", () => {
+  it("Should write each complaint's deadlines, next_due, both marks and the refund, in that order after active", () => {
     const listed = JSON.parse(body("", null)).complaints as Record<string, unknown>[];
-    for (const c of listed) expect(Object.keys(c).slice(-5)).toEqual(["active", "deadlines", "next_due", "replied", "handled"]);
+    for (const c of listed) expect(Object.keys(c).slice(-6)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "refund"]);
     const byId = Object.fromEntries(listed.map((c) => [c.id, c]));
     expect(byId.a?.deadlines).toEqual({ reply_by: "2026-11-09T01:13:29+08:00", resolve_by: "2026-11-11T01:13:29+08:00" });
     // No longer active: its deadlines stay, nothing is due.

@@ -35,11 +35,11 @@ const rawTail = oncePer((c: Complaint): Uint8Array => {
 
 const markText = (mark: Mark | null): string => (mark === null ? "null" : JSON.stringify(mark));
 
-/** `"deadlines":{…},"next_due":…,"replied":…,"handled":…`: what the settings and the marks decide. */
+/** `"deadlines":{…},"next_due":…,"replied":…,"handled":…,"refund":…`: what the settings and the marks decide. */
 function handlingBytes(c: Complaint, marks: ComplaintMarks, rules: DeadlineRules): Uint8Array {
   const deadlines = deadlinesFor(rules)(c);
   const due = nextDue(c, deadlines, marks);
-  const text = `"deadlines":${JSON.stringify(deadlines)},"next_due":${due === null ? "null" : `"${due}"`},"replied":${markText(marks.replied)},"handled":${markText(marks.handled)}`;
+  const text = `"deadlines":${JSON.stringify(deadlines)},"next_due":${due === null ? "null" : `"${due}"`},"replied":${markText(marks.replied)},"handled":${markText(marks.handled)},"refund":${marks.refund === null ? "null" : JSON.stringify(marks.refund)}`;
   return encoder.encode(text);
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Complaint } from "../domain/complaint";
 import { DEFAULT_RULES, type DeadlineRules } from "../domain/deadlines";
 import { type ComplaintMarks, UNMARKED } from "../domain/marks";
-import type { DigestEntry, DueItem, MerchantStatusEntry, Notification, OverdueItem } from "../domain/notification";
+import type { DigestEntry, DueItem, MerchantStatusEntry, Notification, OverdueItem, RefundedItem } from "../domain/notification";
 import { type ServedComplaint, served } from "../domain/served";
 import {
   beijingTime,
@@ -353,9 +353,9 @@ describe("Alert text: deadlines", () => {
 
   it("Should count only the deadlines still open: the resolve one once replied, none once handled or gone", () => {
     const mark = { at: "2026-12-06T00:00:00.000Z", note: "" };
-    const replied = serve(made, { replied: mark, handled: null });
+    const replied = serve(made, { replied: mark, handled: null, refund: null });
     expect(deadlineNote(replied, bj("2026-12-07T01:00:00"))).toBe("请在 12月8日 22:13 前完成，还剩 45 小时");
-    expect(deadlineNote(serve(made, { replied: null, handled: mark }), bj("2026-12-06T02:13:00"))).toBeNull();
+    expect(deadlineNote(serve(made, { replied: null, handled: mark, refund: null }), bj("2026-12-06T02:13:00"))).toBeNull();
     expect(deadlineNote(serve({ ...made, active: false }), bj("2026-12-06T02:13:00"))).toBeNull();
   });
 
@@ -484,5 +484,87 @@ describe("Alert text: deadlines", () => {
     const m = formatMessage({ kind: "digest", event: "digest.daily", at: "2026-12-06T01:00:00.000Z", merchants: [entry] }, null);
     expect(m.title).toBe("投诉日报 · 未处理 4 条");
     expect(m.text).toContain("- 测试商户：24 小时新增 2 · 进行中 5 · 未处理 4 · 24 小时内到期 3 · 已超期 1 · 最早未处理 2 天 1 小时前");
+  });
+});
+
+describe("Alert text: complaint.refunded", () => {
+  /** Refunded at 2026-11-08 10:00:00 in Beijing. */
+  const refundAt = "2026-11-08T02:00:00.000Z";
+  const mark = { at: refundAt, note: "退款 ¥29.90 客户同意" };
+  const refunded = serve(stored, { replied: null, handled: mark, refund: { state: "done", at: refundAt, total_fee: 2990 } });
+  const item = (c: ServedComplaint = refunded, note = "客户同意"): RefundedItem => ({
+    complaint: c,
+    attempt: "att-1",
+    at: c.refund?.at ?? refundAt,
+    total_fee: c.total_fee ?? 0,
+    note,
+  });
+  const message = (items: RefundedItem[], merchantName: string | null = "测试商户"): Notification => ({
+    kind: "refunded",
+    event: "complaint.refunded",
+    at: "2026-11-08T02:30:00.000Z",
+    mchid: "100",
+    merchantName,
+    items,
+  });
+
+  it("Should tell one refund field by field: merchant, amount, Beijing time, both order numbers, the note and its link", () => {
+    const m = formatMessage(message([item()]), PUBLIC_URL);
+    expect(plainText(m)).toBe(
+      [
+        "已退款 · 测试商户 · 29.90 元",
+        "商户：测试商户（100）",
+        "金额：29.90 元",
+        "退款时间：2026-11-08 10:00:00",
+        "商户订单号：OT-1",
+        "PAYJS订单号：2026110812345",
+        "备注：客户同意",
+        "查看：https://watch.example.com/#/complaints/100/C1",
+      ].join("\n"),
+    );
+    expect(markdownText(m)).toContain("### 已退款 · 测试商户 · 29.90 元\n\n**商户**：测试商户（100）  \n**金额**：29.90 元  \n");
+    expect(markdownText(m)).toContain("[查看](https://watch.example.com/#/complaints/100/C1)");
+  });
+
+  it("Should leave out an empty note, and the link without PUBLIC_URL", () => {
+    const m = formatMessage(message([item(refunded, "  ")], null), null);
+    expect(m.title).toBe("已退款 · 100 · 29.90 元");
+    expect(m.text).not.toContain("备注");
+    expect(plainText(m)).not.toContain("http");
+  });
+
+  it("Should list a merchant's refunds of one tick one line each, with the count and the total in the title", () => {
+    const second = serve(
+      { ...stored, id: "C2", out_trade_no: "OT-2", order_id: "2026110899999", total_fee: 100 },
+      { replied: null, handled: mark, refund: { state: "done", at: "2026-11-08T02:10:00.000Z", total_fee: 100 } },
+    );
+    const m = formatMessage(message([item(), item(second, "")]), PUBLIC_URL);
+    expect(plainText(m)).toBe(
+      [
+        "已退款 · 测试商户 · 2 笔 · 30.90 元",
+        "商户：测试商户（100）",
+        "2 笔投诉订单已通过 PAYJS 退款，共 30.90 元：",
+        "- 2026-11-08 10:00:00 · 29.90 元 · 商户订单号 OT-1 · PAYJS订单号 2026110812345 · 备注 客户同意 · https://watch.example.com/#/complaints/100/C1",
+        "- 2026-11-08 10:10:00 · 1.00 元 · 商户订单号 OT-2 · PAYJS订单号 2026110899999 · https://watch.example.com/#/complaints/100/C2",
+        "查看：https://watch.example.com/",
+      ].join("\n"),
+    );
+  });
+
+  it("Should keep a hostile note inert in markdown and on one line", () => {
+    const m = formatMessage(message([item(refunded, "[点我](https://evil.example)\n# 标题 <font>")]), null);
+    const md = markdownText(m);
+    expect(md).toContain("**备注**：［点我］（https://evil.example） # 标题 ＜font＞");
+    expect(md).not.toContain("](https://evil");
+  });
+
+  it("Should list at most LIST_SHOWN refunds and say how many more", () => {
+    const many = Array.from({ length: LIST_SHOWN + 3 }, (_, i) =>
+      item(serve({ ...refunded, id: `R${i}`, out_trade_no: `OT-R${i}` }, { replied: null, handled: mark, refund: refunded.refund })),
+    );
+    const m = formatMessage(message(many), null);
+    expect(m.title).toBe(`已退款 · 测试商户 · ${LIST_SHOWN + 3} 笔 · ${(29.9 * (LIST_SHOWN + 3)).toFixed(2)} 元`);
+    expect(m.text.match(/^- /gm)).toHaveLength(LIST_SHOWN);
+    expect(m.text).toContain("还有 3 条");
   });
 });

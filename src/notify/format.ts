@@ -13,7 +13,7 @@
 import type { Complaint } from "../domain/complaint";
 import { type DeadlineKind, openDeadlines } from "../domain/deadlines";
 import { yuan } from "../domain/money";
-import type { DigestEntry, MerchantStatusEntry, Notification } from "../domain/notification";
+import type { DigestEntry, MerchantStatusEntry, Notification, RefundedItem } from "../domain/notification";
 import type { ServedComplaint } from "../domain/served";
 import { beijingTextOf, complaintAtText, HOUR_MS, MINUTE_MS, toBeijingIso } from "../domain/time";
 
@@ -309,6 +309,8 @@ function draft(n: Notification, publicUrl: string | null): { title: string; bloc
       return resolvedDraft(n.complaint.mchid, n.merchantName, [n.complaint], publicUrl);
     case "resolved_list":
       return resolvedDraft(n.mchid, n.merchantName, n.complaints, publicUrl);
+    case "refunded":
+      return refundedDraft(n, publicUrl);
     case "digest":
       return digestDraft(n.merchants, n.at, publicUrl);
     case "held": {
@@ -383,6 +385,60 @@ function resolvedDraft(mchid: string, merchantName: string | null, complaints: r
   const link = dashboardLink(publicUrl);
   if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
   return { title: `投诉已结束 · ${merchantShort(mchid, merchantName)} · ${complaints.length} 条`, blocks };
+}
+
+/** The person's note with a refund, on one line; null when there is none. */
+function refundNoteText(r: RefundedItem): string | null {
+  const note = trimText(oneLine(r.note), BODY_LIMIT);
+  return note === "" ? null : note;
+}
+
+/** One refund on a line: when · amount · order numbers · note · its link. */
+function refundedLine(r: RefundedItem, publicUrl: string | null): string {
+  const c = r.complaint;
+  const note = refundNoteText(r);
+  const link = complaintLink(publicUrl, c);
+  return [
+    beijingTime(r.at),
+    amountText(r.total_fee),
+    `商户订单号 ${oneLine(c.out_trade_no)}`,
+    `PAYJS订单号 ${oneLine(c.order_id)}`,
+    note === null ? "" : `备注 ${note}`,
+    link ?? "",
+  ]
+    .filter((part) => part !== "")
+    .join(" · ");
+}
+
+/** A `complaint.refunded` message: one refund field by field, as a new complaint is told; several one line each. */
+function refundedDraft(n: Extract<Notification, { kind: "refunded" }>, publicUrl: string | null) {
+  const { mchid, merchantName, items } = n;
+  const who = merchantShort(mchid, merchantName);
+  const [only] = items;
+  if (only !== undefined && items.length === 1) {
+    const c = only.complaint;
+    const note = refundNoteText(only);
+    const blocks: Block[] = [
+      { kind: "field", label: "商户", value: merchantLabel(mchid, merchantName) },
+      { kind: "field", label: "金额", value: amountText(only.total_fee) },
+      { kind: "field", label: "退款时间", value: beijingTime(only.at) },
+      { kind: "field", label: "商户订单号", value: oneLine(c.out_trade_no) },
+      { kind: "field", label: "PAYJS订单号", value: oneLine(c.order_id) },
+    ];
+    if (note !== null) blocks.push({ kind: "field", label: "备注", value: note });
+    const link = complaintLink(publicUrl, c);
+    if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
+    return { title: `已退款 · ${who} · ${amountText(only.total_fee)}`, blocks };
+  }
+  const total = items.reduce((sum, r) => sum + r.total_fee, 0);
+  const blocks: Block[] = [
+    { kind: "field", label: "商户", value: merchantLabel(mchid, merchantName) },
+    { kind: "note", text: `${items.length} 笔投诉订单已通过 PAYJS 退款，共 ${amountText(total)}：` },
+    ...listed(items.map((r) => refundedLine(r, publicUrl))),
+  ];
+  const link = dashboardLink(publicUrl);
+  if (link !== null) blocks.push({ kind: "link", label: "查看", url: link });
+  return { title: `已退款 · ${who} · ${items.length} 笔 · ${amountText(total)}`, blocks };
 }
 
 function digestDraft(merchants: readonly DigestEntry[], at: string, publicUrl: string | null) {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RULES, type DeadlineKind, deadlineKey } from "../domain/deadlines";
 import { UNMARKED } from "../domain/marks";
-import type { DueItem, Notification, OverdueItem } from "../domain/notification";
+import type { DueItem, Notification, OverdueItem, RefundedItem } from "../domain/notification";
 import { emptyOutbox, type Outbox, type OutboxEntry } from "../domain/outbox";
 import { type ServedComplaint, served } from "../domain/served";
 import { complaintOf } from "../payjs/complaint";
 import { CHANNEL_TYPES } from "./channels";
 import { applyDeliveries, channelStatus, dueEntries, mergeDeliveries, progressOf, prune, recordAttempt } from "./outbox";
-import { type News, queueNews } from "./queue";
+import { entryId, type News, queueNews } from "./queue";
 import type { Channel } from "./settings";
 
 const T0 = Date.parse("2026-11-27T00:00:00Z");
@@ -40,6 +40,7 @@ const news = (ids: string[]): News => ({
   due: [],
   overdue: [],
   resolved: [],
+  refunded: [],
   digest: null,
   closed: new Set(),
 });
@@ -187,6 +188,82 @@ describe("queueNews: deadlines", () => {
     const outbox = emptyOutbox();
     queueNews(outbox, tick({ due: [dueItem()], overdue: [overdueItem(two)] }), [{ ...chat, events: new Set(["complaint.overdue"]) }]);
     expect(outbox.entries.map((e) => e.event)).toEqual(["complaint.overdue"]);
+  });
+});
+
+describe("queueNews: complaint.refunded", () => {
+  const [one, two] = complaints(["a", "b"]) as [ServedComplaint, ServedComplaint];
+  const refund = (c: ServedComplaint, attempt = `att-${c.id}`): RefundedItem => ({
+    complaint: { ...c, raw: { complaint_id: c.id, extra: "kept for webhooks" } },
+    attempt,
+    at,
+    total_fee: 2990,
+    note: "",
+  });
+  const tick = (refunded: RefundedItem[], when = at): News => ({ ...news([]), at: when, refunded });
+  const later = new Date(T0 + 30 * 60_000).toISOString();
+  const refundedOf = (e: OutboxEntry | undefined) =>
+    ((e?.notification as Extract<Notification, { kind: "refunded" }> | null)?.items ?? []).map((r) => [r.complaint.id, r.attempt]);
+
+  it("Should queue one webhook message per refund, keyed by its attempt, and one chat message per merchant and tick", () => {
+    const outbox = emptyOutbox();
+    expect(queueNews(outbox, tick([refund(one), refund(two)]), [chat, hook])).toBe(true);
+    const hooks = outbox.entries.filter((e) => e.channel === "hook");
+    expect(hooks.map((e) => e.id)).toEqual([
+      entryId("hook", { event: "complaint.refunded", refund: "a@att-a" }),
+      entryId("hook", { event: "complaint.refunded", refund: "b@att-b" }),
+    ]);
+    expect(hooks.map((e) => e.id)).toEqual(["hook|refund:a@att-a", "hook|refund:b@att-b"]);
+    expect(hooks.map(refundedOf)).toEqual([[["a", "att-a"]], [["b", "att-b"]]]);
+    const chats = outbox.entries.filter((e) => e.channel === "chat");
+    expect(chats.map((e) => [e.id, e.event, e.complaint_ids])).toEqual([["chat|refunds:" + at, "complaint.refunded", ["a", "b"]]]);
+    expect(refundedOf(chats[0])).toEqual([
+      ["a", "att-a"],
+      ["b", "att-b"],
+    ]);
+    // The webhook gets the complaint whole, the chat message without raw.
+    const rawOf = (e: OutboxEntry | undefined) =>
+      (e?.notification as Extract<Notification, { kind: "refunded" }> | null)?.items[0]?.complaint.raw;
+    expect(rawOf(hooks[0])).toMatchObject({ extra: "kept for webhooks" });
+    expect(rawOf(chats[0])).toEqual({});
+  });
+
+  it("Should tell a refund once on every channel, pending, sent or given up, however many ticks see it", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, tick([refund(one)]), [chat, hook]);
+    expect(queueNews(outbox, tick([refund(one)], later), [chat, hook])).toBe(false);
+    recordAttempt(outbox, outbox.entries[0]!, { ok: true }, T0);
+    for (let i = 0; i < 6; i++) recordAttempt(outbox, outbox.entries[1]!, { ok: false, code: "http_error", message: "down" }, T0);
+    expect(outbox.entries.map((e) => e.state)).toEqual(["delivered", "given_up"]);
+    expect(queueNews(outbox, tick([refund(one)], later), [chat, hook])).toBe(false);
+    // Another refund of the same merchant is news, told alone.
+    expect(queueNews(outbox, tick([refund(one), refund(two)], later), [chat, hook])).toBe(true);
+    expect(outbox.entries.slice(2).map((e) => [e.channel, refundedOf(e)])).toEqual([
+      ["chat", [["b", "att-b"]]],
+      ["hook", [["b", "att-b"]]],
+    ]);
+  });
+
+  it("Should not tell a complaint's refund again when another attempt is recorded done (PAYJS refunds an order once)", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, tick([refund(one, "first")]), [chat, hook]);
+    expect(queueNews(outbox, tick([refund(one, "second")], later), [chat, hook])).toBe(false);
+  });
+
+  it("Should follow a channel's events and merchants: a channel without complaint.refunded gets none", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, tick([refund(one)]), [
+      { ...hook, events: new Set(["complaint.new", "complaint.resolved"]) },
+      { ...chat, name: "other", merchants: new Set(["200"]) },
+      { ...chat, name: "refunds", events: new Set(["complaint.refunded"]) },
+    ]);
+    expect(outbox.entries.map((e) => [e.channel, e.event])).toEqual([["refunds", "complaint.refunded"]]);
+  });
+
+  it("Should queue refunds after the other news of the tick", () => {
+    const outbox = emptyOutbox();
+    queueNews(outbox, { ...tick([refund(two)]), newComplaints: [one], resolved: [one] }, [hook]);
+    expect(outbox.entries.map((e) => e.event)).toEqual(["complaint.new", "complaint.resolved", "complaint.refunded"]);
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import type { Complaint } from "../domain/complaint";
 import { deadlineKey } from "../domain/deadlines";
-import type { DigestEntry, DueItem, EventName, MerchantStatusEntry, Notification, OverdueItem } from "../domain/notification";
+import type { DigestEntry, DueItem, EventName, MerchantStatusEntry, Notification, OverdueItem, RefundedItem } from "../domain/notification";
 import type { Outbox, OutboxEntry } from "../domain/outbox";
 import type { ServedComplaint } from "../domain/served";
 import type { Channel } from "./settings";
@@ -37,6 +37,8 @@ export interface News {
   overdue: OverdueItem[];
   /** Complaints the poll found gone from PAYJS's list. */
   resolved: ServedComplaint[];
+  /** Refunds done through PAYJS lately (told or not: the outbox knows which were), oldest first. */
+  refunded: RefundedItem[];
   /** The digest of the channels whose digest goes out from this merchant's outbox now (channel → the day it covers). */
   digest: { days: ReadonlyMap<string, string>; merchants: DigestEntry[] } | null;
   /** Keys (`deadlineKey`) of deadlines met, or of complaints handled or gone: their pending messages are dropped. */
@@ -51,7 +53,9 @@ export type EntryKey =
   | { event: "complaint.new"; complaint: string }
   | { event: "complaint.new"; summary: string; count: number }
   | { event: "complaint.due" | "complaint.overdue" | "complaint.resolved"; mark: string }
-  | { event: "complaint.due" | "complaint.overdue" | "complaint.resolved"; list: string }
+  | { event: "complaint.due" | "complaint.overdue" | "complaint.resolved" | "complaint.refunded"; list: string }
+  /** One refund: `{complaint id}@{attempt}`. */
+  | { event: "complaint.refunded"; refund: string }
   | { event: "watcher.failing" | "watcher.recovered"; run: string }
   | { event: "digest.daily"; day: string };
 
@@ -60,6 +64,8 @@ function keyText(key: EntryKey): string {
   if ("summary" in key) return `summary:${key.summary}:${key.count}`;
   if ("run" in key) return `${key.event === "watcher.failing" ? "failing" : "recovered"}:${key.run}`;
   if ("day" in key) return `digest:${key.day}`;
+  if ("refund" in key) return `refund:${key.refund}`;
+  if (key.event === "complaint.refunded") return `refunds:${key.list}`;
   const kind = key.event.slice("complaint.".length);
   return "list" in key ? `${kind}s:${key.list}` : `${kind}:${key.mark}`;
 }
@@ -216,6 +222,42 @@ const resolved: EventRow<ServedComplaint> = {
   ],
 };
 
+/**
+ * A refund is told once per complaint on a channel: PAYJS refunds an order once and whole, so a second done outcome
+ * of the same complaint (two requests at once from far apart, the second told "已退款") is the same refund. Its entry
+ * is keyed by the attempt that refunded it.
+ */
+const refundedMark = (r: RefundedItem): string => r.complaint.id;
+const refundedNotification = (items: RefundedItem[], news: News): Notification => ({
+  kind: "refunded",
+  event: "complaint.refunded",
+  at: news.at,
+  mchid: news.mchid,
+  merchantName: news.merchantName,
+  items,
+});
+
+const refunded: EventRow<RefundedItem> = {
+  event: "complaint.refunded",
+  items: (news) => news.refunded,
+  mark: refundedMark,
+  webhook: (r, news) => ({
+    key: { event: "complaint.refunded", refund: `${r.complaint.id}@${r.attempt}` },
+    marks: [refundedMark(r)],
+    notification: refundedNotification([r], news),
+  }),
+  chat: (all, news) => [
+    {
+      key: { event: "complaint.refunded", list: news.at },
+      marks: all.map(refundedMark),
+      notification: refundedNotification(
+        all.map((r) => ({ ...r, complaint: slim(r.complaint) })),
+        news,
+      ),
+    },
+  ],
+};
+
 const watcherMessage = (w: WatcherNews, news: News): Message => ({
   key: { event: w.event, run: w.run },
   marks: [],
@@ -338,7 +380,15 @@ const rowOf =
     queueRow(row, outbox, channel, news, ids);
 
 /** Every event a tick can tell, in the order they are queued (and so sent). */
-const EVENTS: readonly Queue[] = [rowOf(newComplaint), rowOf(watcher), rowOf(overdue), rowOf(due), rowOf(resolved), rowOf(digest)];
+const EVENTS: readonly Queue[] = [
+  rowOf(newComplaint),
+  rowOf(watcher),
+  rowOf(overdue),
+  rowOf(due),
+  rowOf(resolved),
+  rowOf(refunded),
+  rowOf(digest),
+];
 
 /**
  * Queues every message `news` calls for on every channel that takes it, after dropping what is no longer to be

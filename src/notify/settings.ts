@@ -14,6 +14,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   "complaint.due",
   "complaint.overdue",
   "complaint.resolved",
+  "complaint.refunded",
   "digest.daily",
   "watcher.failing",
   "watcher.recovered",

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { md5 } from "../md5";
-import { type Answer, callComplaintsUnless, fingerprint, parseComplaintResponse, type SameAnswer, type UpstreamResult } from "./client";
+import { callSigned, parseComplaintResponse, type UpstreamResult } from "./client";
 import { complaintOf, normaliseComplaint } from "./complaint";
 import { signParams } from "./sign";
 
@@ -79,54 +79,39 @@ describe("parseComplaintResponse: ambiguous field names", () => {
   });
 });
 
-describe("callComplaintsUnless: the answer already merged", () => {
-  const merchant = { mchid: "100", key: KEY, name: null };
+describe("callSigned: one signed form post to any endpoint", () => {
   const options = { apiBase: "https://payjs.test/api", timeoutMs: 1000, signaturePolicy: "strict" as const };
-  const body = (complaints: unknown[], extra = "") => {
-    const payload = { return_code: 1, complaints, sign: "" };
-    payload.sign = signParams({ return_code: 1, complaints }, KEY);
-    return JSON.stringify(payload).replace('"sign":', `${extra}"sign":`);
-  };
-  const answering = (text: string) =>
-    vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response(text, { headers: { "content-type": "application/json" } }));
+  const answering = (payload: Record<string, unknown>) =>
+    vi
+      .spyOn(globalThis, "fetch")
+      .mockImplementation(async () => new Response(JSON.stringify(payload), { headers: { "content-type": "application/json" } }));
   afterEach(() => {
     vi.restoreAllMocks();
   });
 
-  const first = body([{ complaint_id: "1", body: "商品未收到" }]);
-  const known = fingerprint((JSON.parse(first) as { sign: string }).sign, new TextEncoder().encode(first).length, KEY);
-
-  it("Should know the very answer again without reading it, and still read it in full when asked", async () => {
-    answering(first);
-    const reply = await callComplaintsUnless(merchant, options, known);
-    expect("same" in reply).toBe(true);
-    const read = (reply as SameAnswer).read();
-    expect(read.result).toMatchObject({ ok: true, fingerprint: known, signature: { result: "verified" } });
+  it("Should post exactly the fields and their sign to {apiBase}/{endpoint}", async () => {
+    const answer = { return_code: 1, payjs_order_id: "2026112709300000001", status: 1 };
+    const fetchSpy = answering({ ...answer, sign: signParams(answer, KEY) });
+    const reply = await callSigned("check", { payjs_order_id: "2026112709300000001" }, KEY, options);
+    expect(reply.result).toMatchObject({ ok: true, payload: answer, signature: { result: "verified" } });
+    const [url, init] = fetchSpy.mock.calls[0] as [string, RequestInit];
+    expect(url).toBe("https://payjs.test/api/check");
+    const form = new URLSearchParams(String(init.body));
+    expect([...form.keys()]).toEqual(["payjs_order_id", "sign"]);
+    expect(form.get("sign")).toBe(signOf("payjs_order_id=2026112709300000001"));
   });
 
-  it.each([
-    ["another sign, the same length", body([{ complaint_id: "2", body: "商品未收到" }])],
-    ["the same sign, another length", first.replace("{", "{ ")],
-    ["a second sign field, in a complaint", body([{ complaint_id: "1", body: "商品未收到", sign: "x" }])],
-    ["spacing around the colon", first.replace('"sign":"', '"sign": "')],
-  ])("Should read in full an answer with %s", async (_, text) => {
-    answering(text);
-    const reply = await callComplaintsUnless(merchant, options, known);
-    expect("same" in reply).toBe(false);
-    expect((reply as Answer).result).toMatchObject({ ok: true });
-    expect((reply as Answer).result).not.toMatchObject({ fingerprint: known });
-  });
-
-  it("Should read in full the very answer again when the key in the settings changed, and check it with that key", async () => {
-    answering(first);
-    const reply = await callComplaintsUnless({ ...merchant, key: "another key" }, options, known);
-    expect(reply).toMatchObject({ result: { ok: false, error: { code: "bad_signature" } } });
-    expect(known).not.toContain(KEY);
-  });
-
-  it("Should read in full when nothing is known yet", async () => {
-    answering(first);
-    const reply = await callComplaintsUnless(merchant, options, null);
-    expect(reply).toMatchObject({ result: { ok: true, fingerprint: known } });
+  it("Should refuse an unsigned success under strict, and PAYJS's refusal with its message", async () => {
+    answering({ return_code: 1, payjs_order_id: "1" });
+    expect((await callSigned("refund", { payjs_order_id: "1" }, KEY, options)).result).toMatchObject({
+      ok: false,
+      error: { code: "unsigned" },
+    });
+    vi.restoreAllMocks();
+    answering({ return_code: 0, return_msg: "余额不足" });
+    expect((await callSigned("refund", { payjs_order_id: "1" }, KEY, options)).result).toMatchObject({
+      ok: false,
+      error: { code: "upstream_error", message: "PAYJS refused: 余额不足" },
+    });
   });
 });

@@ -1,12 +1,12 @@
 /**
- * One upstream call: `POST ${apiBase}/complaint`, signed, with a time limit; the reply parsed, its sign
- * verified over every field present, and every failure returned as a typed value.
+ * Upstream calls: a signed form post to `${apiBase}/{endpoint}` with a time limit, the reply parsed and its sign
+ * verified over every field present, every failure returned as a typed value. `POST ${apiBase}/complaint` is built
+ * on it here; src/payjs/order.ts builds `/check` and `/refund` on it.
  * @module
  * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
 import type { Merchant } from "../domain/merchant";
 import { parseJson, rawNumberText, sourceKeys } from "../json";
-import { md5 } from "../md5";
 import { checkSign, type SignCheck, signParams } from "./sign";
 
 export type UpstreamErrorCode =
@@ -33,20 +33,10 @@ export interface UpstreamError {
 export type SignaturePolicy = "strict" | "if_present" | "report";
 
 export type UpstreamResult =
-  | {
-      ok: true;
-      items: Record<string, unknown>[];
-      payload: Record<string, unknown>;
-      signature: SignCheck;
-      /**
-       * The answer's {@link fingerprint} when its sign verified and it came by {@link callComplaints}; null else
-       * (an answer without one is always read in full).
-       */
-      fingerprint: string | null;
-    }
+  | { ok: true; items: Record<string, unknown>[]; payload: Record<string, unknown>; signature: SignCheck }
   | { ok: false; error: UpstreamError };
 
-/** Everything one call showed, for the Worker (`result`) and for a person reading `npm run doctor`. */
+/** Everything one complaint call showed, for the Worker (`result`) and for a person reading `npm run doctor`. */
 export interface Answer {
   /** Null when no HTTP answer came (timeout, network). */
   httpStatus: number | null;
@@ -57,15 +47,10 @@ export interface Answer {
   result: UpstreamResult;
 }
 
-/**
- * A call whose answer was the one named by `known` (see {@link callComplaintsUnless}): neither parsed nor checked
- * again, since everything it says was taken in when that one was.
- */
-export interface SameAnswer {
-  same: true;
-  /** The answer read in full after all, for a caller that finds it needs it. */
-  read(): Answer;
-}
+/** One signed call's answer as any endpoint gets it: a success payload taken as `RESPONSE_SIGNATURE` says, or why not. */
+export type SignedAnswer = Omit<Answer, "result"> & {
+  result: { ok: true; payload: Record<string, unknown>; signature: SignCheck } | { ok: false; error: UpstreamError };
+};
 
 export interface ClientOptions {
   apiBase: string;
@@ -75,7 +60,7 @@ export interface ClientOptions {
 
 const MAX_MESSAGE = 200;
 
-function fail(code: UpstreamErrorCode, message: string, transient = false): UpstreamResult {
+function fail(code: UpstreamErrorCode, message: string, transient = false): { ok: false; error: UpstreamError } {
   return { ok: false, error: { code, message: message.slice(0, MAX_MESSAGE), transient } };
 }
 
@@ -121,65 +106,21 @@ export async function fetchComplaints(merchant: Merchant, options: ClientOptions
 
 /** One signed call of `POST {apiBase}/complaint`, and all it showed. */
 export async function callComplaints(merchant: Merchant, options: ClientOptions): Promise<Answer> {
-  const reply = await request(merchant, options);
-  return "bytes" in reply ? readReply(reply, merchant.key, options.signaturePolicy) : reply;
+  return withItems(await callSigned("complaint", { mchid: merchant.mchid }, merchant.key, options));
 }
 
 /**
- * {@link callComplaints}, unless the answer is the one whose {@link fingerprint} is `known`: the same number of
- * bytes, and the sign the fingerprint names within its first or last few hundred bytes, where a top-level field
- * sits (PAYJS's PHP adds `sign` last). That costs nothing measurable; decoding, parsing and checking a large answer
- * cost several times a `JSON.parse` of it, and most polls bring the same answer again.
- *
- * The sign is not checked again, so an answer altered in transit that kept the old sign and size would pass as the
- * old one; that changes nothing stored (the old answer stands), which is no more than replaying the old answer, an
- * authentic one, would do to any check.
+ * One signed call of `POST {apiBase}/{endpoint}` with these form fields and their `sign`, its answer checked as every
+ * PAYJS answer is: HTTP 2xx, a JSON object, `return_code` 1, an unambiguous `sign` taken as `signaturePolicy` says.
  */
-export async function callComplaintsUnless(merchant: Merchant, options: ClientOptions, known: string | null): Promise<Answer | SameAnswer> {
-  const reply = await request(merchant, options);
-  if (!("bytes" in reply)) return reply;
-  const read = () => readReply(reply, merchant.key, options.signaturePolicy);
-  if (known !== null && reply.status >= 200 && reply.status <= 299 && isAnswer(reply.bytes, known, merchant.key))
-    return { same: true, read };
-  return read();
-}
-
-/**
- * What names a verified answer: its sign (an MD5 over every value, keyed), its size in bytes, and which key checked
- * it (a short salted hash, so a key changed in the settings is checked against the next answer, not taken on trust).
- */
-export function fingerprint(sign: string, bytes: number, key: string): string {
-  return `${sign.toUpperCase()}:${bytes}:${keyTag(key)}`;
-}
-
-/** Tells keys apart and nothing more: 48 bits of a salted MD5, stored only in the merchant's status. */
-function keyTag(key: string): string {
-  return md5(`payjs-complaint-watch fingerprint key\n${key}`).slice(0, 12);
-}
-
-/** How far into either end of an answer a top-level `sign` is looked for. */
-const END_BYTES = 512;
-const latin1 = new TextDecoder("latin1");
-
-/** Whether `bytes` is the answer `known` names (see {@link callComplaintsUnless}). */
-function isAnswer(bytes: Uint8Array, known: string, key: string): boolean {
-  const [sign, size, tag] = known.split(":");
-  if (sign === undefined || bytes.length !== Number(size) || tag !== keyTag(key)) return false;
-  // A sign is ASCII: read byte for byte, whatever the text around it.
-  const field = `"sign":"${sign}"`;
-  const ends = latin1.decode(bytes.subarray(0, END_BYTES)) + "\n" + latin1.decode(bytes.subarray(Math.max(0, bytes.length - END_BYTES)));
-  return ends.toUpperCase().includes(field.toUpperCase());
-}
-
-interface Reply {
-  status: number;
-  bytes: Uint8Array;
-}
-
-/** The signed request and its body, or the answer that there was none. */
-async function request(merchant: Merchant, options: ClientOptions): Promise<Reply | Answer> {
-  const url = `${options.apiBase}/complaint`;
-  const form = new URLSearchParams({ mchid: merchant.mchid, sign: signParams({ mchid: merchant.mchid }, merchant.key) });
+export async function callSigned(
+  endpoint: string,
+  fields: Record<string, string>,
+  key: string,
+  options: ClientOptions,
+): Promise<SignedAnswer> {
+  const url = `${options.apiBase}/${endpoint}`;
+  const form = new URLSearchParams({ ...fields, sign: signParams(fields, key) });
   let response: Response;
   let bytes: Uint8Array;
   try {
@@ -202,24 +143,17 @@ async function request(merchant: Merchant, options: ClientOptions): Promise<Repl
     const reason = `${error instanceof Error ? error.message : "network error"}${typeof cause === "string" ? ` (${cause})` : ""}`;
     return noAnswer(fail("network", `Could not reach ${origin}: ${reason}`, true));
   }
-  return { status: response.status, bytes };
+  const text = utf8.decode(bytes);
+  if (response.status < 200 || response.status > 299) {
+    const result = fail("http_status", `PAYJS answered HTTP ${response.status}`, transientStatus(response.status));
+    return { httpStatus: response.status, payload: jsonObject(text), signature: null, result };
+  }
+  return checkAnswer(text, key, options.signaturePolicy, response.status);
 }
 
 const utf8 = new TextDecoder();
 
-function readReply({ status, bytes }: Reply, key: string, policy: SignaturePolicy): Answer {
-  const text = utf8.decode(bytes);
-  if (status < 200 || status > 299) {
-    const result = fail("http_status", `PAYJS answered HTTP ${status}`, transientStatus(status));
-    return { httpStatus: status, payload: jsonObject(text), signature: null, result };
-  }
-  const answer = readAnswer(text, key, policy, status);
-  const { result } = answer;
-  if (result.ok && result.signature.result === "verified") result.fingerprint = fingerprint(String(result.payload.sign), bytes.length, key);
-  return answer;
-}
-
-function noAnswer(result: UpstreamResult): Answer {
+function noAnswer(result: { ok: false; error: UpstreamError }): SignedAnswer {
   return { httpStatus: null, payload: null, signature: null, result };
 }
 
@@ -237,13 +171,26 @@ export function parseComplaintResponse(text: string, key: string, policy: Signat
   return readAnswer(text, key, policy, status).result;
 }
 
+/** The body of a 2xx complaint answer, checked ({@link checkAnswer}) and its `complaints` a list. */
+export function readAnswer(text: string, key: string, policy: SignaturePolicy, status = 200): Answer {
+  return withItems(checkAnswer(text, key, policy, status));
+}
+
+function withItems(answer: SignedAnswer): Answer {
+  const { result } = answer;
+  if (!result.ok) return { ...answer, result };
+  const items = complaintItems(result.payload.complaints);
+  if (typeof items === "string") return { ...answer, result: fail("bad_shape", items) };
+  return { ...answer, result: { ...result, items } };
+}
+
 /**
- * The body of a 2xx answer, parsed and checked: JSON object, `return_code` 1, no field name that makes the
- * sign ambiguous, `sign` checked over every field present and taken as `policy` says, `complaints` a list.
+ * The body of a 2xx answer, parsed and checked: JSON object, `return_code` 1, no field name that makes the sign
+ * ambiguous, `sign` checked over every field present and taken as `policy` says.
  * @param status the HTTP status it came with.
  */
-export function readAnswer(text: string, key: string, policy: SignaturePolicy, status = 200): Answer {
-  const answer = (payload: Record<string, unknown> | null, signature: SignCheck | null, result: UpstreamResult): Answer => ({
+export function checkAnswer(text: string, key: string, policy: SignaturePolicy, status = 200): SignedAnswer {
+  const answer = (payload: Record<string, unknown> | null, signature: SignCheck | null, result: SignedAnswer["result"]): SignedAnswer => ({
     httpStatus: status,
     payload,
     signature,
@@ -279,7 +226,5 @@ export function readAnswer(text: string, key: string, policy: SignaturePolicy, s
   if (signature.result === "mismatch" && policy !== "report") {
     return answer(payload, signature, fail("bad_signature", "The sign of PAYJS's answer does not match its fields by any known scheme"));
   }
-  const items = complaintItems(payload.complaints);
-  if (typeof items === "string") return answer(payload, signature, fail("bad_shape", items));
-  return answer(payload, signature, { ok: true, items, payload, signature, fingerprint: null });
+  return answer(payload, signature, { ok: true, payload, signature });
 }

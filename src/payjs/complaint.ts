@@ -110,11 +110,11 @@ export function parseUpstreamTime(value: unknown): number | null {
 }
 
 /**
- * A stored `complaint_at`: ISO 8601 at +08:00, or the upstream text unchanged when it does not parse.
+ * A stored `complaint_at` (or another PAYJS time, an order's `paid_time`): ISO 8601 at +08:00, or the upstream text unchanged when it does not parse.
  * Beijing wall-clock text (what PAYJS sends) is rewritten from its own parts, without a round trip
  * through `Date`: the same text {@link toBeijingIso} would give, at a fraction of the cost per complaint.
  */
-function complaintAt(value: unknown): string {
+export function upstreamTime(value: unknown): string {
   if (typeof value === "string") {
     // PAYJS's own form already has every part two digits wide: only the separator and the offset change.
     if (payjsInstant(value) !== null) return `${value.slice(0, 10)}T${value.slice(11)}+08:00`;
@@ -125,17 +125,18 @@ function complaintAt(value: unknown): string {
     }
   }
   const at = parseUpstreamTime(value);
-  return at === null ? text(value) : toBeijingIso(at);
+  return at === null ? fieldText(value) : toBeijingIso(at);
 }
 
 /** A field as text: a long number (an id, an order number) as the digits PAYJS sent. */
-function text(value: unknown): string {
+export function fieldText(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   return rawNumberText(value) ?? "";
 }
 
-function fen(value: unknown): number | null {
+/** An amount in fen (分): a safe integer, or null when PAYJS sent none. */
+export function fen(value: unknown): number | null {
   if (typeof value === "number") return Number.isSafeInteger(value) ? value : null;
   if (typeof value === "string" && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
   return null;
@@ -163,7 +164,7 @@ function canonical(value: unknown): string {
  * the other. The price: when PAYJS changes a field of such a complaint, it gets a new id.
  */
 export function complaintId(raw: RawComplaint): string {
-  const given = text(raw.complaint_id).trim();
+  const given = fieldText(raw.complaint_id).trim();
   if (given !== "") return given;
   return "h" + md5(canonical(raw)).slice(0, 20);
 }
@@ -226,11 +227,11 @@ export function complaintOf(mchid: string, kept: StoredComplaint, lastSuccessAt:
   return {
     id: kept.id,
     mchid,
-    complaint_at: complaintAt(raw.complaint_at),
-    out_trade_no: text(raw.out_trade_no),
-    order_id: text(raw.order_id),
+    complaint_at: upstreamTime(raw.complaint_at),
+    out_trade_no: fieldText(raw.out_trade_no),
+    order_id: fieldText(raw.order_id),
     total_fee: fen(raw.total_fee),
-    body: text(raw.body),
+    body: fieldText(raw.body),
     first_seen_at: kept.first_seen_at,
     last_seen_at: last,
     active: kept.active,
@@ -242,11 +243,11 @@ function upstreamFields(mchid: string, id: string, raw: RawComplaint): UpstreamF
   return {
     id,
     mchid,
-    complaint_at: complaintAt(raw.complaint_at),
-    out_trade_no: text(raw.out_trade_no),
-    order_id: text(raw.order_id),
+    complaint_at: upstreamTime(raw.complaint_at),
+    out_trade_no: fieldText(raw.out_trade_no),
+    order_id: fieldText(raw.order_id),
     total_fee: fen(raw.total_fee),
-    body: text(raw.body),
+    body: fieldText(raw.body),
     raw,
   };
 }

@@ -64,9 +64,9 @@ describe("deadlineNews", () => {
   });
 
   it("Should close the reply when replied, both when handled or gone, and not tell an overdue more than 6 days late", () => {
-    const replied = complaint("r", T0, T0, { replied: MARK, handled: null });
+    const replied = complaint("r", T0, T0, { replied: MARK, handled: null, refund: null });
     expect(told([replied], T0 + 24 * H)).toEqual({ due: [], overdue: [], closed: ["r#reply"] });
-    const handled = complaint("h", T0, T0, { replied: null, handled: MARK });
+    const handled = complaint("h", T0, T0, { replied: null, handled: MARK, refund: null });
     expect(told([handled], T0 + 24 * H).closed).toEqual(["h#reply", "h#resolve"]);
     const gone = complaint("g", T0, T0, UNMARKED, false);
     expect(told([gone], T0 + 24 * H).closed).toEqual(["g#reply", "g#resolve"]);
@@ -84,7 +84,7 @@ describe("digestEntry", () => {
     const list = [
       complaint("new", T0 + 20 * H, T0 + 20 * H),
       complaint("overdue", T0 - 30 * H, T0 - 30 * H),
-      complaint("handled", T0, T0, { replied: null, handled: MARK }),
+      complaint("handled", T0, T0, { replied: null, handled: MARK, refund: null }),
       complaint("gone", T0, T0, UNMARKED, false),
     ];
     expect(digestEntry({ mchid: "100", key: "k", name: "店" }, list, T0 + 21 * H)).toEqual({

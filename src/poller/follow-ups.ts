@@ -1,6 +1,7 @@
 /**
  * What a tick has to tell of a merchant after the news: the deadline messages (see `deadline-news.ts`), the
- * complaints a poll found gone, and the daily digest of the channels whose `digest_at` has come. Pure, but for
+ * complaints a poll found gone, the refunds done (see `refund-news.ts`), and the daily digest of the channels whose
+ * `digest_at` has come. Pure, but for
  * {@link readFollowUps}, which reads what they need.
  * @module
  */
@@ -10,6 +11,7 @@ import { DEADLINE_KINDS, deadlineKey, isOverdue, startOf } from "../domain/deadl
 import { emptyBook, MARKS, type MarkBook, marksIn } from "../domain/marks";
 import type { DigestEntry } from "../domain/notification";
 import type { Outbox } from "../domain/outbox";
+import { outcomeOf } from "../domain/refund";
 import { type ServedComplaint, served } from "../domain/served";
 import { beijingDay, beijingMinutes, DAY_MS } from "../domain/time";
 import { hasDigest, type News } from "../notify/queue";
@@ -17,6 +19,7 @@ import type { Channel } from "../notify/settings";
 import { complaintOf } from "../payjs/complaint";
 import { complaintsKey, handledKey, type Store } from "../store";
 import { deadlineNews } from "./deadline-news";
+import { refundNews } from "./refund-news";
 import type { Tick } from "./tick-context";
 
 export function digestEntry(merchant: Merchant, complaints: readonly ServedComplaint[], now: number): DigestEntry {
@@ -93,7 +96,7 @@ export interface FollowUpInput {
 }
 
 /** What the follow-ups found, and what the news needs besides: the stored complaints and a way to serve one. */
-export type FollowUps = Pick<News, "due" | "overdue" | "resolved" | "closed" | "digest"> & {
+export type FollowUps = Pick<News, "due" | "overdue" | "resolved" | "refunded" | "closed" | "digest"> & {
   complaints: readonly StoredComplaint[];
   serve(c: Complaint): ServedComplaint;
 };
@@ -132,5 +135,8 @@ export async function readFollowUps(tick: Tick, merchant: Merchant, outbox: Outb
   }
   const { due, overdue, closed } = deadlineNews(active, rules, now);
   for (const k of mine) if (!k.active) for (const kind of DEADLINE_KINDS) closed.add(deadlineKey(k.id, kind));
-  return { complaints: mine, serve, due, overdue, closed, resolved: input.resolved.map(serve), digest };
+  // Only the few complaints with a refund on record are served for it, active or gone.
+  const withRefund = mine.filter((k) => outcomeOf(book.refunds, k.id) !== null);
+  const refunded = refundNews(book.refunds, servedOf(merchant, withRefund, book), now);
+  return { complaints: mine, serve, due, overdue, closed, resolved: input.resolved.map(serve), refunded, digest };
 }

@@ -9,11 +9,10 @@
  *   request until the next poll, and a poll makes a new one.
  * @module
  */
-import type { Mark, MarkKind } from "../domain/marks";
 import type { Merchant } from "../domain/merchant";
 import { HOUR_MS, MINUTE_MS } from "../domain/time";
 import { localWriteCount, Store } from "../store";
-import { changeMark, loadMarks, type MarksView, type MerchantMarks } from "./marks";
+import { changeMarks, loadMarks, type MarksEdit, type MarksView, type MerchantMarks } from "./marks";
 import { loadSnapshot, type Snapshot } from "./snapshot";
 
 /**
@@ -129,14 +128,9 @@ export async function currentMarks(kv: KVNamespace, merchants: readonly Merchant
   return { byMerchant, revision: merchants.map((m) => `${m.mchid}=${byMerchant.get(m.mchid)?.rev}`).join(",") };
 }
 
-/** {@link changeMark}, and the marks it leaves kept in this isolate, so the change shows here at once. */
-export async function changeMarkAndKeep(
-  kv: KVNamespace,
-  mchid: string,
-  change: { kind: MarkKind; id: string; mark: Mark | null },
-  now: number,
-): Promise<MerchantMarks> {
-  const changed = await changeMark(new Store(kv), mchid, change, now);
+/** {@link changeMarks}, and the marks it leaves kept in this isolate, so the change shows here at once. */
+export async function changeMarksAndKeep(kv: KVNamespace, mchid: string, edit: MarksEdit, now: number): Promise<MerchantMarks> {
+  const changed = await changeMarks(new Store(kv), mchid, edit, now);
   keep(tablesOf(kv).marks, mchid, Promise.resolve(changed), now + MARKS_TTL_MS);
   return changed;
 }

@@ -41,7 +41,11 @@ describe("CSV", () => {
   });
 
   it("Should write every time cell in Beijing time as YYYY-MM-DD HH:MM:SS, whatever offset it was stored with", () => {
-    const marks = { replied: { at: "2026-11-27T16:30:00.000Z", note: "" }, handled: { at: "2026-11-28T01:02:03.004Z", note: "" } };
+    const marks = {
+      replied: { at: "2026-11-27T16:30:00.000Z", note: "" },
+      handled: { at: "2026-11-28T01:02:03.004Z", note: "" },
+      refund: null,
+    };
     const cells = cellsOf(served({ ...record, last_seen_at: "2026-11-27T15:59:59.999Z" }, marks, DEFAULT_RULES));
     // Past midnight in Beijing, the date moves on.
     expect(cells.last_seen_at).toBe("2026-11-27 23:59:59");
@@ -60,8 +64,16 @@ describe("CSV", () => {
   });
 
   it("Should write handled_at and replied_at from the marks, empty when unmarked, and no note", () => {
-    const handled = served(record, { replied: null, handled: { at: "2026-11-28T01:02:03.004Z", note: "=done by 王" } }, DEFAULT_RULES);
-    const replied = served(record, { replied: { at: "2026-11-28T02:00:00.000Z", note: "回复 李" }, handled: null }, DEFAULT_RULES);
+    const handled = served(
+      record,
+      { replied: null, handled: { at: "2026-11-28T01:02:03.004Z", note: "=done by 王" }, refund: null },
+      DEFAULT_RULES,
+    );
+    const replied = served(
+      record,
+      { replied: { at: "2026-11-28T02:00:00.000Z", note: "回复 李" }, handled: null, refund: null },
+      DEFAULT_RULES,
+    );
     expect([cellsOf(handled).handled_at, cellsOf(handled).replied_at]).toEqual(["2026-11-28 09:02:03", ""]);
     expect([cellsOf(replied).handled_at, cellsOf(replied).replied_at]).toEqual(["", "2026-11-28 10:00:00"]);
     expect([cellsOf(complaint).handled_at, cellsOf(complaint).replied_at]).toEqual(["", ""]);
@@ -70,7 +82,7 @@ describe("CSV", () => {
   });
 
   it("Should write the deadlines, which stay whatever the marks say, and leave a deadline the settings do not set empty", () => {
-    const done = served(record, { replied: null, handled: { at: "2026-11-28T01:02:03.004Z", note: "" } }, DEFAULT_RULES);
+    const done = served(record, { replied: null, handled: { at: "2026-11-28T01:02:03.004Z", note: "" }, refund: null }, DEFAULT_RULES);
     expect([cellsOf(done).reply_by, cellsOf(done).resolve_by]).toEqual(["2026-11-09 01:13:29", "2026-11-11 01:13:29"]);
     const noReply = served(record, UNMARKED, { ...DEFAULT_RULES, replyWithinHours: null });
     expect([cellsOf(noReply).reply_by, cellsOf(noReply).resolve_by]).toEqual(["", "2026-11-11 01:13:29"]);

@@ -5,8 +5,8 @@ import { ProductionKv } from "../../test/support/production-kv";
 import { emptyBook, MARKS, type MarkBook, marksIn, withMark } from "../domain/marks";
 import type { Merchant } from "../domain/merchant";
 import { handledKey, Store } from "../store";
-import { changeMarkAndKeep, currentMarks } from "./cache";
-import { isHandled, MarkNotSaved, marksFor } from "./marks";
+import { changeMarksAndKeep, currentMarks } from "./cache";
+import { isHandled, MarkNotSaved, markEdit, marksFor } from "./marks";
 
 const now = Date.parse("2026-05-01T10:00:00Z");
 const mark = { at: "2026-05-01T10:00:00.000Z", note: "called back" };
@@ -21,9 +21,9 @@ function fixture(count = 1) {
 }
 const complaintOf = (mchid: string, id: string) => ({ id, mchid });
 const handle = (kv: KVNamespace, mchid: string, id: string, m: typeof mark | null, at = now) =>
-  changeMarkAndKeep(kv, mchid, { kind: "handled", id, mark: m }, at);
+  changeMarksAndKeep(kv, mchid, markEdit({ kind: "handled", id, mark: m }), at);
 const reply = (kv: KVNamespace, mchid: string, id: string, m: typeof mark | null, at = now) =>
-  changeMarkAndKeep(kv, mchid, { kind: "replied", id, mark: m }, at);
+  changeMarksAndKeep(kv, mchid, markEdit({ kind: "replied", id, mark: m }), at);
 
 async function storedBook(mchid: string): Promise<MarkBook | null> {
   const stored = await new Store(env.COMPLAINTS).load(handledKey(mchid), MARKS);
@@ -37,8 +37,8 @@ describe("currentMarks", () => {
     kv.reads = 0;
     const first = await currentMarks(kv.kv, merchants, now);
     expect(kv.reads).toBe(2);
-    expect(marksFor(first, complaintOf(mchid, "1"))).toEqual({ replied: null, handled: mark });
-    expect(marksFor(first, complaintOf(mchid, "2"))).toEqual({ replied: null, handled: null });
+    expect(marksFor(first, complaintOf(mchid, "1"))).toEqual({ replied: null, handled: mark, refund: null });
+    expect(marksFor(first, complaintOf(mchid, "2"))).toEqual({ replied: null, handled: null, refund: null });
     await currentMarks(kv.kv, merchants, now + 29_000);
     expect(kv.reads).toBe(2);
     const later = await currentMarks(kv.kv, merchants, now + 31_000);
@@ -55,11 +55,11 @@ describe("currentMarks", () => {
     const before = await currentMarks(kv.kv, merchants, now);
     kv.nextInvocation();
     const changed = await reply(kv.kv, mchid, "1", answered);
-    expect(marksIn(changed.book, "1")).toEqual({ replied: answered, handled: null });
+    expect(marksIn(changed.book, "1")).toEqual({ replied: answered, handled: null, refund: null });
     kv.reads = 0;
     const after = await currentMarks(kv.kv, merchants, now + 1);
     expect(kv.reads).toBe(0);
-    expect(marksFor(after, complaintOf(mchid, "1"))).toEqual({ replied: answered, handled: null });
+    expect(marksFor(after, complaintOf(mchid, "1"))).toEqual({ replied: answered, handled: null, refund: null });
     expect(isHandled(after, complaintOf(mchid, "1"))).toBe(false);
     expect(after.revision).not.toBe(before.revision);
   });
@@ -74,7 +74,7 @@ describe("currentMarks", () => {
     );
     expect(marksFor(await currentMarks(kv.kv, merchants, now + 10_000), complaintOf(mchid, "1")).handled).toBeNull();
     const view = await currentMarks(kv.kv, merchants, now + 30_000);
-    expect(marksFor(view, complaintOf(mchid, "1"))).toEqual({ replied: answered, handled: mark });
+    expect(marksFor(view, complaintOf(mchid, "1"))).toEqual({ replied: answered, handled: mark, refund: null });
     expect(isHandled(view, complaintOf(mchid, "1"))).toBe(true);
   });
 
@@ -83,13 +83,13 @@ describe("currentMarks", () => {
     await env.COMPLAINTS.put(handledKey(mchid), JSON.stringify({ format: 2, rev: "old", marks: { "1": mark } }));
     const view = await currentMarks(kv.kv, merchants, now);
     expect(view.byMerchant.get(mchid)?.error).toBeNull();
-    expect(marksFor(view, complaintOf(mchid, "1"))).toEqual({ replied: null, handled: mark });
-    expect(marksFor(view, complaintOf("someone-else", "1"))).toEqual({ replied: null, handled: null });
+    expect(marksFor(view, complaintOf(mchid, "1"))).toEqual({ replied: null, handled: mark, refund: null });
+    expect(marksFor(view, complaintOf("someone-else", "1"))).toEqual({ replied: null, handled: null, refund: null });
     expect(isHandled(view, complaintOf("someone-else", "1"))).toBe(false);
   });
 });
 
-describe("changeMark", () => {
+describe("changeMarks", () => {
   it("Should write once to mark, once to un-mark, and not at all to un-mark an unmarked complaint", async () => {
     const { kv, mchid } = fixture();
     await handle(kv.kv, mchid, "1", mark);
@@ -115,15 +115,15 @@ describe("changeMark", () => {
     await handle(kv.kv, mchid, "1", mark);
     kv.nextInvocation();
     let book = await storedBook(mchid);
-    expect(book && marksIn(book, "1")).toEqual({ replied: answered, handled: mark });
+    expect(book && marksIn(book, "1")).toEqual({ replied: answered, handled: mark, refund: null });
     const changed = await handle(kv.kv, mchid, "1", null);
-    expect(marksIn(changed.book, "1")).toEqual({ replied: answered, handled: null });
+    expect(marksIn(changed.book, "1")).toEqual({ replied: answered, handled: null, refund: null });
     kv.nextInvocation();
     await handle(kv.kv, mchid, "1", mark);
     kv.nextInvocation();
     await reply(kv.kv, mchid, "1", null);
     book = await storedBook(mchid);
-    expect(book && marksIn(book, "1")).toEqual({ replied: null, handled: mark });
+    expect(book && marksIn(book, "1")).toEqual({ replied: null, handled: mark, refund: null });
   });
 
   it("Should add a replied mark to a value stored before replied existed without losing its handled marks", async () => {
@@ -131,8 +131,8 @@ describe("changeMark", () => {
     await env.COMPLAINTS.put(handledKey(mchid), JSON.stringify({ format: 2, rev: "old", marks: { "1": mark } }));
     await reply(kv.kv, mchid, "2", answered);
     const book = await storedBook(mchid);
-    expect(book && marksIn(book, "1")).toEqual({ replied: null, handled: mark });
-    expect(book && marksIn(book, "2")).toEqual({ replied: answered, handled: null });
+    expect(book && marksIn(book, "1")).toEqual({ replied: null, handled: mark, refund: null });
+    expect(book && marksIn(book, "2")).toEqual({ replied: answered, handled: null, refund: null });
     expect(await env.COMPLAINTS.get(`corrupt:${handledKey(mchid)}:${now}`)).toBeNull();
   });
 

@@ -72,23 +72,24 @@ export class MarkNotSaved extends Error {
   override readonly name = "MarkNotSaved";
 }
 
+/** A change of a merchant's marks: the book to write, or null when there is nothing to write. */
+export type MarksEdit = (book: MarkBook) => MarkBook | null;
+
+/** Gives complaint `id` the `kind` mark (`mark`), or takes it off (null; nothing to write when it has none). */
+export function markEdit({ kind, id, mark }: { kind: MarkKind; id: string; mark: Mark | null }): MarksEdit {
+  return (book) => (mark === null && markOf(book[kind], id) === null ? null : withMark(book, kind, id, mark));
+}
+
 /**
- * Gives complaint `id` of merchant `mchid` the `kind` mark (`mark`), or takes it off (null): reads the merchant's marks, applies
- * the change and writes them back, one write. KV refuses a second write of a key within a second (another
- * change of the same merchant's marks, from this isolate or another): then, once, it waits a second, reads
- * again, applies the change to what it finds and writes. Un-marking an unmarked complaint writes nothing.
- * An unreadable value is set aside under `corrupt:handled:{mchid}:{ms}` before it is replaced; a value in a
- * newer layout is never replaced.
+ * Applies `edit` to merchant `mchid`'s marks: reads them, edits and writes them back, one write. KV refuses a
+ * second write of a key within a second (another change of the same merchant's marks, from this isolate or
+ * another): then, once, it waits a second, reads again, applies the edit to what it finds and writes. An edit
+ * with nothing to write writes nothing. An unreadable value is set aside under `corrupt:handled:{mchid}:{ms}`
+ * before it is replaced; a value in a newer layout is never replaced.
  * @returns the merchant's marks as they now stand.
  * @throws MarkNotSaved when neither try was stored.
  */
-export async function changeMark(
-  store: Store,
-  mchid: string,
-  change: { kind: MarkKind; id: string; mark: Mark | null },
-  now: number,
-): Promise<MerchantMarks> {
-  const { kind, id, mark } = change;
+export async function changeMarks(store: Store, mchid: string, edit: MarksEdit, now: number): Promise<MerchantMarks> {
   const key = handledKey(mchid);
   let setAside = false;
   const apply = async (): Promise<MerchantMarks> => {
@@ -97,13 +98,12 @@ export async function changeMark(
     if (current.kind === "unreadable" && current.error.code === "storage_format") {
       throw new MarkNotSaved(`${current.error.message}: a newer version of this Worker wrote it, so it is left as it is`);
     }
-    const book = current.kind === "ok" ? current.value : emptyBook();
-    if (mark === null && markOf(book[kind], id) === null) return fromStored(current);
+    const next = edit(current.kind === "ok" ? current.value : emptyBook());
+    if (next === null) return fromStored(current);
     if (current.kind === "unreadable" && !setAside) {
       await store.setAside(key, current.text, now);
       setAside = true;
     }
-    const next = withMark(book, kind, id, mark);
     const rev = await store.save(key, MARKS, next, now);
     return { book: next, rev, error: null };
   };

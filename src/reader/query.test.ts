@@ -157,8 +157,8 @@ describe("handled marks in a page", () => {
     const [a, e] = page("limit=2");
     expect(a?.handled).toEqual({ at: "2026-11-09T00:00:00.000Z", note: "note a" });
     expect(e?.handled).toBeNull();
-    expect(Object.keys(a ?? {}).slice(-5)).toEqual(["active", "deadlines", "next_due", "replied", "handled"]);
-    expect(Object.keys(page("limit=2&include=raw")[0] ?? {}).slice(-3)).toEqual(["replied", "handled", "raw"]);
+    expect(Object.keys(a ?? {}).slice(-6)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "refund"]);
+    expect(Object.keys(page("limit=2&include=raw")[0] ?? {}).slice(-4)).toEqual(["replied", "handled", "refund", "raw"]);
     expect(listPage(data, query(""), NONE).complaints.every((c) => c.handled === null && c.replied === null)).toBe(true);
   });
 

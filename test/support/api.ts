@@ -6,6 +6,7 @@
 import type { MerchantStatusEntry } from "../../src/domain/notification";
 import type { ListedComplaint, ServedComplaint } from "../../src/domain/served";
 import type { ChannelStatus } from "../../src/notify/outbox";
+import type { PayjsOrder } from "../../src/payjs/order";
 
 /** `GET /api/complaints`: without `raw` unless asked for with `?include=raw`. */
 export interface ListBody {
@@ -16,7 +17,7 @@ export interface ListBody {
   updated_at: string | null;
 }
 
-/** `GET /api/complaints/{id}`, and `PUT` / `DELETE /api/complaints/{id}/replied|handled`. */
+/** `GET /api/complaints/{id}`, `PUT` / `DELETE /api/complaints/{id}/replied|handled`, and a done `POST …/refund`. */
 export interface ComplaintBody {
   complaint: ServedComplaint;
 }
@@ -27,6 +28,14 @@ export interface StatusBody {
     Required<Pick<MerchantStatusEntry, "complaints_unhandled" | "complaints_overdue" | "next_due_at" | "storage_errors">>)[];
   channels: ChannelStatus[];
   deadlines: { reply_within_hours: number | null; resolve_within_hours: number | null; remind_before_hours: number[] };
+  /** `ALLOW_REFUNDS`: whether the admin token may refund. */
+  refunds_allowed: boolean;
+}
+
+/** `GET /api/complaints/{id}/order` (admin): the order as PAYJS's `/check` told it, at `checked_at`. */
+export interface OrderBody {
+  order: PayjsOrder;
+  checked_at: string;
 }
 
 /** `POST /api/notify/test`: one result per channel tried. */

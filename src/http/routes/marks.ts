@@ -10,13 +10,12 @@ import { Hono } from "hono";
 import { MARK_KINDS, MAX_NOTE, type Mark, type MarkKind, marksIn } from "../../domain/marks";
 import { served } from "../../domain/served";
 import { logEvent } from "../../log";
-import { changeMarkAndKeep, currentSnapshot } from "../../reader/cache";
-import { MarkNotSaved } from "../../reader/marks";
-import { findComplaint } from "../../reader/query";
+import { changeMarksAndKeep } from "../../reader/cache";
+import { MarkNotSaved, markEdit } from "../../reader/marks";
 import { HttpError } from "../errors";
-import { mchidSet } from "../merchants";
 import { methodNotAllowed } from "../method-not-allowed";
 import { requireRole } from "../middleware/auth";
+import { requestedComplaint } from "../requested-complaint";
 import type { AppEnv } from "../types";
 
 export const markRoutes = new Hono<AppEnv>();
@@ -62,19 +61,12 @@ async function bodyNote(c: Context<AppEnv>): Promise<string> {
 /** Gives the complaint the `kind` mark (`note`) or takes it off (null), and answers it as the API now shows it. */
 async function change(c: Context<AppEnv>, kind: MarkKind, note: string | null): Promise<Response> {
   const config = c.get("config");
-  const id = c.req.param("id") as string;
-  const mchid = c.req.query("mchid") || null;
-  if (mchid !== null && !mchidSet(config).has(mchid)) {
-    throw new HttpError(404, "not_found", `mchid ${mchid} is not a configured merchant`);
-  }
-  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants, config.channels.length > 0);
-  const complaint = findComplaint(snapshot, id, mchid);
-  if (complaint === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
+  const complaint = await requestedComplaint(c);
   const now = Date.now();
   const mark: Mark | null = note === null ? null : { at: new Date(now).toISOString(), note };
-  let book: Awaited<ReturnType<typeof changeMarkAndKeep>>["book"];
+  let book: Awaited<ReturnType<typeof changeMarksAndKeep>>["book"];
   try {
-    ({ book } = await changeMarkAndKeep(c.env.COMPLAINTS, complaint.mchid, { kind, id: complaint.id, mark }, now));
+    ({ book } = await changeMarksAndKeep(c.env.COMPLAINTS, complaint.mchid, markEdit({ kind, id: complaint.id, mark }), now));
   } catch (error) {
     const message = error instanceof MarkNotSaved ? error.message : "KV could not be read or written";
     logEvent("mark", { mchid: complaint.mchid, kind, outcome: "error", error: "storage", message });

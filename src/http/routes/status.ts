@@ -30,7 +30,8 @@ statusRoutes.get("/status", async (c) => {
   const dueNow = snapshot.merchants
     .map((m, i) => `${m.state === null || isDue(m.state, now) ? 1 : 0}.${counts[i]?.complaints_overdue}`)
     .join(",");
-  return conditional(c, `${revision}:${dueNow}:${config.channels.map((ch) => ch.name).join(",")}`, () =>
+  const settings = `${config.channels.map((ch) => ch.name).join(",")}:${config.allowRefunds}`;
+  return conditional(c, `${revision}:${dueNow}:${settings}`, () =>
     c.json({
       merchants: snapshot.merchants.map(({ merchant, state, complaints, storageErrors }, i) => ({
         ...statusEntry(merchant, state, complaints, now),
@@ -44,6 +45,8 @@ statusRoutes.get("/status", async (c) => {
         config.channels,
         snapshot.merchants.flatMap((m) => (m.outbox === null ? [] : [m.outbox])),
       ),
+      // The dashboard offers a refund only when the Worker would carry it out.
+      refunds_allowed: config.allowRefunds,
       // The dashboard counts down to each complaint's next deadline, red within the smallest reminder threshold.
       deadlines: {
         reply_within_hours: rules.replyWithinHours,

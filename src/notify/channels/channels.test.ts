@@ -95,6 +95,37 @@ const OVERDUE: Notification = {
   items: [{ complaint, deadline: "reply", due_at: "2026-11-09T01:13:29+08:00" }],
 };
 
+/** Refunded at 2026-11-08 10:00:00 in Beijing, through PAYJS, with the handled mark the refund leaves. */
+const REFUNDED_AT = "2026-11-08T02:00:00.000Z";
+const refundedComplaint = served(
+  stored,
+  {
+    replied: null,
+    handled: { at: REFUNDED_AT, note: "退款 ¥29.90 客户同意" },
+    refund: { state: "done", at: REFUNDED_AT, total_fee: 2990 },
+  },
+  DEFAULT_RULES,
+);
+const refundedItem = (c = refundedComplaint) => ({
+  complaint: c,
+  attempt: `att-${c.id}`,
+  at: REFUNDED_AT,
+  total_fee: 2990,
+  note: "客户同意",
+});
+const REFUNDED: Notification & { kind: "refunded" } = {
+  kind: "refunded",
+  event: "complaint.refunded",
+  at: "2026-11-08T02:30:00.000Z",
+  mchid: "100",
+  merchantName: "测试商户",
+  items: [refundedItem()],
+};
+const REFUNDED_TWO: Notification & { kind: "refunded" } = {
+  ...REFUNDED,
+  items: [refundedItem(), refundedItem(served({ ...stored, id: "C2", out_trade_no: "OT-2" }, UNMARKED, DEFAULT_RULES))],
+};
+
 /** A fixed real-clock instant, in ms. */
 const NOW = 1_762_535_609_123;
 const ctx: SendContext = { publicUrl: "https://watch.example.com/", now: NOW };
@@ -253,7 +284,7 @@ describe("webhook", () => {
 
   it("Should carry the complaint's deadlines, next_due and both marks, in the API's order", async () => {
     const { body } = await json("webhook", options, NEW);
-    expect(Object.keys(body.complaint).slice(-6)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "raw"]);
+    expect(Object.keys(body.complaint).slice(-7)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "refund", "raw"]);
     expect(body.complaint.deadlines).toEqual({ reply_by: "2026-11-09T01:13:29+08:00", resolve_by: "2026-11-11T01:13:29+08:00" });
     expect(body.complaint.next_due).toBe("2026-11-09T01:13:29+08:00");
     expect(body.complaint.raw).toEqual(stored.raw);
@@ -285,6 +316,20 @@ describe("webhook", () => {
     const t = channel("webhook");
     await expect(t.request(DUE_TWO, t.parse(options), ctx)).rejects.toThrow(/one deadline/);
     await expect(t.request({ ...DUE_TWO, items: [] }, t.parse(options), ctx)).rejects.toThrow(/one deadline/);
+  });
+
+  it("Should POST {event, at, complaint} for complaint.refunded, the complaint with its refund and handled mark, signed", async () => {
+    const { raw, body, headers } = await json("webhook", options, REFUNDED);
+    expect(body).toEqual({ event: "complaint.refunded", at: REFUNDED.at, complaint: refundedComplaint });
+    expect(Object.keys(body)).toEqual(["event", "at", "complaint"]);
+    expect(body.complaint).toMatchObject({
+      refund: { state: "done", at: REFUNDED_AT, total_fee: 2990 },
+      handled: { note: "退款 ¥29.90 客户同意" },
+      raw: stored.raw,
+    });
+    expect(headers.get("x-signature")).toBe(`sha256=${hex(await hmac(options.secret, raw))}`);
+    const t = channel("webhook");
+    await expect(t.request(REFUNDED_TWO, t.parse(options), ctx)).rejects.toThrow(/one refund/);
   });
 
   it("Should send no signature header without a secret", async () => {
@@ -722,6 +767,35 @@ describe("Deadline messages on chat channels", () => {
   });
 });
 
+// ---- refunds ----------------------------------------------------------------------------------------------------
+
+describe("Refund messages on chat channels", () => {
+  /** The whole message as the platform gets it: Server酱's title and desp, every other platform's JSON. */
+  const textOf = (type: string, raw: string): string => {
+    if (type === "serverchan") return [...new URLSearchParams(raw).values()].join("\n");
+    return JSON.stringify(JSON.parse(raw));
+  };
+
+  it("Should tell every chat channel of a refund: amount, Beijing time, both order numbers, the note and its link", async () => {
+    for (const [type, o] of Object.entries(CHAT_OPTIONS)) {
+      const { raw } = await build(type, o, REFUNDED);
+      const text = textOf(type, raw);
+      for (const part of ["已退款", "29.90 元", "2026-11-08 10:00:00", "OT-1", "2026110812345", "客户同意", LINK]) {
+        expect(text, `${type} ${part}`).toContain(part);
+      }
+    }
+  });
+
+  it("Should list two refunds of a merchant in one message on every chat channel, each with its link", async () => {
+    for (const [type, o] of Object.entries(CHAT_OPTIONS)) {
+      const text = textOf(type, (await build(type, o, REFUNDED_TWO)).raw);
+      expect(text, type).toContain("2 笔");
+      expect(text, type).toContain(LINK);
+      expect(text, type).toContain("https://watch.example.com/#/complaints/100/C2");
+    }
+  });
+});
+
 // ---- PushPlus ---------------------------------------------------------------------------------------------------
 
 /** What NOTIFY_CHANNELS says about one bad item: the ConfigError's message. */
@@ -884,6 +958,8 @@ describe("wxpusher", () => {
       [OVERDUE, LINK],
       [{ ...DUE_TWO, items: DUE_TWO.items.slice(0, 1) }, LINK],
       [DUE_TWO, "https://watch.example.com/"],
+      [REFUNDED, LINK],
+      [REFUNDED_TWO, "https://watch.example.com/"],
       [
         { kind: "resolved_list", event: "complaint.resolved", at: AT, mchid: "100", merchantName: null, complaints: [complaint, other] },
         "https://watch.example.com/",

@@ -1,7 +1,8 @@
 /**
  * `webhook`: the raw event as JSON for the user's own receiver, one request per event, never batched.
  * `{"event","at","complaint"}` (the complaint exactly as the API shows it; `complaint.due` adds `deadline`, `due_at`
- * and `hours_left`, `complaint.overdue` `deadline` and `due_at`),
+ * and `hours_left`, `complaint.overdue` `deadline` and `due_at`; `complaint.refunded`'s carries its `refund` and the
+ * handled mark the refund left),
  * `{"event","at","merchant"}` (the merchant's `/api/status` entry), `{"event":"digest.daily","at","merchants"}`
  * or `{"event":"test","at","message"}`; with a `secret`, the header
  * `X-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>` so the receiver can check it came from us.
@@ -38,6 +39,11 @@ export function webhookPayload(n: Notification, publicUrl: string | null): Recor
     }
     case "resolved":
       return { event: n.event, at: n.at, complaint: n.complaint };
+    case "refunded": {
+      const [item, ...more] = n.items;
+      if (item === undefined || more.length > 0) throw new Error("a webhook tells of one refund a message");
+      return { event: n.event, at: n.at, complaint: item.complaint };
+    }
     case "digest":
       return { event: n.event, at: n.at, merchants: n.merchants };
     case "test":
