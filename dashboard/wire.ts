@@ -5,6 +5,7 @@
  */
 import type { Mark } from "../src/domain/marks";
 import type { MerchantStatusEntry } from "../src/domain/notification";
+import type { PayjsOrder } from "../src/domain/payjs-order";
 import type { Refund } from "../src/domain/refund";
 import type { ServedComplaint } from "../src/domain/served";
 
@@ -33,18 +34,10 @@ export interface ListAnswer {
 
 /**
  * `GET /api/complaints/{id}/order` (admin): the order as PAYJS's `/check` told it, at `checked_at` (the Worker's
- * `PayjsOrder`, src/payjs/order.ts, which the page may not import; its `raw`, with the payer's `openid`, left unread).
+ * `PayjsOrder`; its `raw`, with the payer's `openid`, left unread).
  */
 export interface OrderAnswer {
-  order: {
-    payjs_order_id: string;
-    out_trade_no: string;
-    transaction_id: string;
-    status: "paid" | "unpaid" | null;
-    total_fee: number | null;
-    /** ISO 8601 at +08:00, PAYJS's text when it is no time, or null. */
-    paid_time: string | null;
-  };
+  order: Omit<PayjsOrder, "raw">;
   checked_at: string;
 }
 

@@ -6,21 +6,11 @@
  * @see https://help.payjs.cn/api-lie-biao/ding-dan-cha-xun.html
  */
 import type { Merchant } from "../domain/merchant";
+import type { PayjsOrder } from "../domain/payjs-order";
 import { type ClientOptions, callSigned, type UpstreamError } from "./client";
 import { fen, fieldText, upstreamTime } from "./complaint";
 
-/** An order as the API shows it; `raw` is PAYJS's answer verbatim (its `openid` included), minus its `sign`. */
-export interface PayjsOrder {
-  payjs_order_id: string;
-  out_trade_no: string;
-  transaction_id: string;
-  /** PAYJS's `status`: 1 paid, 0 unpaid; null for anything else. */
-  status: "paid" | "unpaid" | null;
-  total_fee: number | null;
-  /** ISO 8601 at +08:00, PAYJS's text when it is no time, or null when absent. */
-  paid_time: string | null;
-  raw: Record<string, unknown>;
-}
+export type { PayjsOrder };
 
 export type OrderCheck = { ok: true; order: PayjsOrder } | { ok: false; error: UpstreamError };
 
