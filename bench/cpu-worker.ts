@@ -12,13 +12,13 @@
  * @module
  */
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import { COMPLAINTS } from "../src/domain/complaint";
 import { DEFAULT_RULES } from "../src/domain/deadlines";
 import { INITIAL_STATE } from "../src/domain/poll-state";
+import { COMPLAINTS } from "../src/domain/stored-complaints";
 import type { WorkerEnv } from "../src/env";
 import entry from "../src/index";
 import { md5 } from "../src/md5";
-import { parseComplaintResponse } from "../src/payjs/client";
+import { readAnswer } from "../src/payjs/client";
 import { NO_MARKS } from "../src/reader/marks";
 import { listPage, parseListQuery } from "../src/reader/query";
 import { loadSnapshot } from "../src/reader/snapshot";
@@ -83,7 +83,7 @@ function pollCpu(url: URL): Response {
       parse: () => JSON.parse(body),
       md5: () => md5(bytes),
       decode: () => new TextDecoder().decode(bytes),
-      verify: () => parseComplaintResponse(body, KEY, "strict"),
+      verify: () => readAnswer(body, KEY, "strict").result,
       stringify: () => complaintsValue(firstPoll.complaints),
       first: () => pollWork(body, [], nowIso, null),
       again: () => pollWork(body, stored, nowIso, nowIso),

@@ -1,16 +1,17 @@
 /**
  * One poll's own CPU work on a response body, without I/O, through the Worker's real functions: parse and
- * verify ({@link parseComplaintResponse}), normalise, diff ({@link mergeComplaints}) and build the values a
+ * verify ({@link readAnswer}), normalise, diff ({@link mergeComplaints}) and build the values a
  * poll writes. Shared by the polling CPU bench and its checks.
  * @module
  */
 import { generateComplaints } from "../sandbox/fixtures";
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
-import { COMPLAINTS, type StoredComplaint } from "../src/domain/complaint";
+import type { StoredComplaint } from "../src/domain/complaint";
+import { identifyComplaints } from "../src/domain/complaint";
 import { INITIAL_STATE } from "../src/domain/poll-state";
+import { COMPLAINTS } from "../src/domain/stored-complaints";
 import { parseJson } from "../src/json";
-import { parseComplaintResponse } from "../src/payjs/client";
-import { identifyComplaints } from "../src/payjs/complaint";
+import { readAnswer } from "../src/payjs/client";
 import { signParams } from "../src/payjs/sign";
 import { mergeComplaints } from "../src/poller/merge";
 import { FORMAT } from "../src/store";
@@ -56,10 +57,10 @@ export interface PollWork {
  * JSON a poll writes: the complaints value when something changed, the status value always.
  */
 export function pollWork(body: string, stored: readonly StoredComplaint[], nowIso: string, previousSuccessAt: string | null): PollWork {
-  const upstream = parseComplaintResponse(body, KEY, "strict");
+  const upstream = readAnswer(body, KEY, "strict").result;
   if (!upstream.ok) throw new Error(`poll bench: ${upstream.error.code}: ${upstream.error.message}`);
   const fresh = identifyComplaints(upstream.items).sightings;
-  const merge = mergeComplaints(stored, fresh, nowIso, previousSuccessAt);
+  const merge = mergeComplaints(MCHID, stored, fresh, nowIso, previousSuccessAt);
   let written = storedValue({ state: { ...INITIAL_STATE, last_attempt_at: nowIso, last_success_at: nowIso, next_poll_at: nowIso } }).length;
   if (merge.changed) written += complaintsValue(merge.complaints).length;
   return { complaints: merge.complaints, added: merge.added.length, changed: merge.changed, written };

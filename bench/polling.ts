@@ -126,7 +126,7 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
       }),
       notes: [
         "UTF-8 decode: the answer's bytes to text, as a fetch's text() does before anything can be parsed.",
-        "MD5 alone: md5() of the answer's bytes, the floor of any sign check. parse+verify: parseComplaintResponse (parse, and the",
+        "MD5 alone: md5() of the answer's bytes, the floor of any sign check. parse+verify: readAnswer (parse, and the",
         "  sign checked over every field). value JSON: the complaints value a first poll writes. poll work: parse+verify, ids,",
         "  diff and the values' JSON without I/O; diffed again: the same answer diffed against the stored list (a re-poll).",
       ],

@@ -1,12 +1,12 @@
 /**
  * The PAYJS sandbox, inside workerd: it signs what our verifier accepts, checks request signs like PAYJS,
  * and each failure mode and `complaints` shape produces what it says — both as raw HTTP and as seen by
- * our own upstream client (`fetchComplaints`) with `fetch` routed to the sandbox. Then the orders the
+ * our own upstream client (`callComplaints`) with `fetch` routed to the sandbox. Then the orders the
  * complaints name, through `/check` and `/refund`: refunded once, under modes of their own.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Merchant } from "../src/domain/merchant";
-import { fetchComplaints, type UpstreamErrorCode } from "../src/payjs/client";
+import { type ClientOptions, callComplaints, type UpstreamErrorCode } from "../src/payjs/client";
 import { signParams, verifySign } from "../src/payjs/sign";
 import { beijingText, fixtureComplaints, generateComplaints, parseBeijingText, SHARED_COMPLAINT_ID } from "./fixtures";
 import {
@@ -475,14 +475,15 @@ describe("control API", () => {
 });
 
 /** Our own upstream client against the sandbox: `fetch` routed to `sandbox.fetch`. */
-describe("as seen by fetchComplaints", () => {
+describe("as seen by callComplaints", () => {
   const options = { apiBase: BASE, timeoutMs: 200, signaturePolicy: "strict" as const };
+  const complaintsResult = async (merchant: Merchant, o: ClientOptions) => (await callComplaints(merchant, o)).result;
   beforeEach(() => {
     vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => sandbox.fetch(new Request(input, init)));
   });
 
   it("ok: every fixture arrives verbatim", async () => {
-    const result = await fetchComplaints(M1, options);
+    const result = await complaintsResult(M1, options);
     expect(result).toMatchObject({ ok: true, items: fixtureComplaints(M1.mchid, NOW) });
     expect(sandbox.requests).toEqual([{ mchid: M1.mchid, signValid: true, at: expect.any(String), mode: "ok" }]);
   });
@@ -503,25 +504,25 @@ describe("as seen by fetchComplaints", () => {
     ["unsigned", {}, "unsigned", false],
   ] as const)("%s %o → %s", async (mode, modeOptions, code: UpstreamErrorCode, transient) => {
     sandbox.setMode(mode, modeOptions);
-    const result = await fetchComplaints(M1, options);
+    const result = await complaintsResult(M1, options);
     expect(result).toEqual({ ok: false, error: { code, message: expect.any(String), transient } });
     if ("returnMsg" in modeOptions && !result.ok) expect(result.error.message).toContain(modeOptions.returnMsg);
   });
 
   it("unsigned is accepted when ALLOW_UNSIGNED_RESPONSES", async () => {
     sandbox.setMode("unsigned");
-    const result = await fetchComplaints(M1, { ...options, signaturePolicy: "if_present" });
+    const result = await complaintsResult(M1, { ...options, signaturePolicy: "if_present" });
     expect(result.ok && result.items.length).toBe(fixtureComplaints(M1.mchid, NOW).length);
   });
 
   it("a slow answer within the time limit is fine", async () => {
     sandbox.setMode("timeout", { delayMs: 50 });
-    expect((await fetchComplaints(M1, options)).ok).toBe(true);
+    expect((await complaintsResult(M1, options)).ok).toBe(true);
   });
 
   it("huge: all 10 000 arrive", async () => {
     sandbox.setMode("huge");
-    const result = await fetchComplaints(M1, { ...options, timeoutMs: 20_000 });
+    const result = await complaintsResult(M1, { ...options, timeoutMs: 20_000 });
     expect(result.ok && result.items.length).toBe(10_000);
   });
 
@@ -534,15 +535,15 @@ describe("as seen by fetchComplaints", () => {
     ["absent", 0],
   ] as [SandboxShape, number][])("shape %s → %i items", async (shape, count) => {
     sandbox.setShape(shape);
-    const result = await fetchComplaints(M1, options);
+    const result = await complaintsResult(M1, options);
     expect(result.ok && result.items.length).toBe(count === 15 ? fixtureComplaints(M1.mchid, NOW).length : 0);
     if (result.ok && count > 0) expect(result.items).toEqual(fixtureComplaints(M1.mchid, NOW));
   });
 
   it("the second merchant is signed with its own key", async () => {
-    const result = await fetchComplaints(M2, options);
+    const result = await complaintsResult(M2, options);
     expect(result).toMatchObject({ ok: true, items: fixtureComplaints(M2.mchid, NOW) });
-    const wrongKey = await fetchComplaints({ ...M2, key: M1.key }, options);
+    const wrongKey = await complaintsResult({ ...M2, key: M1.key }, options);
     expect(wrongKey).toMatchObject({ ok: false, error: { code: "upstream_error" } });
     expect(!wrongKey.ok && wrongKey.error.message).toContain("签名错误");
   });
@@ -607,6 +608,29 @@ describe("orders: /check", () => {
     expect(verifySign(body, M2.key)).toBe(true);
     expect(await json(await check(order, M1))).toEqual({ return_code: 0, return_msg: "订单不存在" });
     expect(sandbox.orderRequests.map((r) => r.mchid)).toEqual([M2.mchid, M1.mchid]);
+  });
+
+  it("takes mchid posted and signed in, as the PHP SDK sends it: the sign must then verify with that merchant's key", async () => {
+    const signed = (fields: Record<string, string>, key: string) => ({ ...fields, sign: signParams(fields, key) });
+    const withMchid = { mchid: M1.mchid, payjs_order_id: ORDER_ID };
+    const body = await json(await sandbox.fetch(formRequest("check", signed(withMchid, M1.key))));
+    expect(body).toMatchObject({ return_code: 1, mchid: M1.mchid, payjs_order_id: ORDER_ID });
+    // Another merchant's mchid with M1's key, or M1's mchid with M2's key: no merchant's sign.
+    const otherMchid = { mchid: M2.mchid, payjs_order_id: ORDER_ID };
+    expect(await json(await sandbox.fetch(formRequest("check", signed(otherMchid, M1.key))))).toEqual({
+      return_code: 0,
+      return_msg: "签名错误",
+    });
+    expect(await json(await sandbox.fetch(formRequest("refund", signed(withMchid, M2.key))))).toEqual({
+      return_code: 0,
+      return_msg: "签名错误",
+    });
+    expect(sandbox.orderRequests.map((r) => [r.mchid, r.mchid_posted])).toEqual([
+      [M1.mchid, true],
+      [null, true],
+      [null, true],
+    ]);
+    expect(sandbox.getOrder(ORDER_ID)).toMatchObject({ refunded: false, refunds: 0 });
   });
 
   it("answers 订单不存在 for an unknown order or none", async () => {
@@ -843,9 +867,25 @@ describe("orders: state", () => {
     await sandbox.fetch(orderRequest("refund", ORDER_ID));
     await sandbox.fetch(orderRequest("refund", ORDER_ID, M2));
     expect(sandbox.orderRequests).toEqual([
-      { endpoint: "check", payjs_order_id: ORDER_ID, mchid: M1.mchid, at: expect.any(String), mode: "ok" },
-      { endpoint: "refund", payjs_order_id: ORDER_ID, mchid: M1.mchid, at: expect.any(String), mode: "ok", refunded: true },
-      { endpoint: "refund", payjs_order_id: ORDER_ID, mchid: M2.mchid, at: expect.any(String), mode: "ok", refunded: false },
+      { endpoint: "check", payjs_order_id: ORDER_ID, mchid: M1.mchid, mchid_posted: false, at: expect.any(String), mode: "ok" },
+      {
+        endpoint: "refund",
+        payjs_order_id: ORDER_ID,
+        mchid: M1.mchid,
+        mchid_posted: false,
+        at: expect.any(String),
+        mode: "ok",
+        refunded: true,
+      },
+      {
+        endpoint: "refund",
+        payjs_order_id: ORDER_ID,
+        mchid: M2.mchid,
+        mchid_posted: false,
+        at: expect.any(String),
+        mode: "ok",
+        refunded: false,
+      },
     ]);
     expect(Number.isNaN(Date.parse(sandbox.orderRequests[0]!.at))).toBe(false);
   });
@@ -874,7 +914,15 @@ describe("orders: control API", () => {
     const requests = await json(await control("GET", "requests"));
     expect(requests.requests).toEqual([{ mchid: M1.mchid, signValid: true, at: expect.any(String), mode: "ok" }]);
     expect(requests.orders).toEqual([
-      { endpoint: "refund", payjs_order_id: ORDER_ID, mchid: M1.mchid, at: expect.any(String), mode: "refund_refused", refunded: false },
+      {
+        endpoint: "refund",
+        payjs_order_id: ORDER_ID,
+        mchid: M1.mchid,
+        mchid_posted: false,
+        at: expect.any(String),
+        mode: "refund_refused",
+        refunded: false,
+      },
     ]);
     const state = await json(await control("GET", "state"));
     expect(state).toMatchObject({ mode: "ok", requests: 1, orders: { mode: "ok", options: {}, requests: 1 } });

@@ -157,6 +157,8 @@ interface OrderRequestLogBase {
   payjs_order_id: string | null;
   /** The merchant whose key the request's `sign` verified with, or null when none did. */
   mchid: string | null;
+  /** Whether the request posted `mchid` (as the PHP SDK does), or left it out (as PAYJS's API page lists). */
+  mchid_posted: boolean;
   /** When the request arrived, ISO 8601 UTC. */
   at: string;
   /** The order mode it was answered in. */
@@ -440,13 +442,18 @@ export class PayjsSandbox {
     }
   }
 
-  /** Answers `…/check` or `…/refund`. No `mchid` is posted: the merchant is whichever one's key the sign verifies with. */
+  /**
+   * Answers `…/check` or `…/refund`, with `mchid` posted (as the PHP SDK sends it: the sign must verify with that
+   * merchant's key) or without (as PAYJS's API page lists: the merchant is whichever one's key the sign verifies with).
+   */
   private async answerOrder(endpoint: SandboxOrderEndpoint, request: Request): Promise<Response> {
     const params = await formParams(request);
     const payjsOrderId = params.payjs_order_id !== undefined && params.payjs_order_id !== "" ? params.payjs_order_id : null;
-    const mchid = this.merchants.find((m) => verifySign(params, this.keys.get(m) as string)) ?? null;
+    const posted = params.mchid !== undefined && params.mchid !== "";
+    const candidates = posted ? this.merchants.filter((m) => m === params.mchid) : this.merchants;
+    const mchid = candidates.find((m) => verifySign(params, this.keys.get(m) as string)) ?? null;
     const { mode, options } = this.orderModeFor(endpoint);
-    const seen = { payjs_order_id: payjsOrderId, mchid, at: new Date().toISOString(), mode };
+    const seen = { payjs_order_id: payjsOrderId, mchid, mchid_posted: posted, at: new Date().toISOString(), mode };
     const entry: SandboxOrderRequestLog = endpoint === "check" ? { endpoint, ...seen } : { endpoint, ...seen, refunded: false };
     this.orderRequests.push(entry);
 

@@ -108,12 +108,12 @@ async function checkPayjs({ config, settings }: Inputs): Promise<void> {
     throw new SetupError("refused", "Nothing was deployed.");
   }
   for (const j of judged) {
-    say(`    ${verdictLine(j, config.signaturePolicy)}`);
+    say(`    ${verdictLine(j, config.upstream.signaturePolicy)}`);
     if (j.verdict.signature !== "verified") {
       say("    (the Worker will run on answers whose sign it cannot verify; /api/status and the dashboard warn)");
     }
   }
-  if (isLocalApiBase(config.apiBase)) {
+  if (isLocalApiBase(config.upstream.apiBase)) {
     say("    Warning: PAYJS_API_BASE is on this machine; the Worker on Cloudflare cannot reach it (a rehearsal only).");
   }
 }

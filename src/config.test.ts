@@ -20,10 +20,8 @@ describe("parseConfig", () => {
     const config = parseConfig({});
     expect(config).toMatchObject({
       merchants: [],
-      apiBase: "https://payjs.cn/api",
+      upstream: { apiBase: "https://payjs.cn/api", timeoutMs: 10_000, signaturePolicy: "strict" },
       pollIntervalSeconds: 14_400,
-      upstreamTimeoutMs: 10_000,
-      signaturePolicy: "strict",
       readTokens: [],
       adminToken: null,
       corsOrigins: [],
@@ -59,7 +57,7 @@ describe("parseConfig", () => {
   it("Should accept unquoted numbers and booleans from wrangler.toml", () => {
     const config = parseConfig({ POLL_INTERVAL_SECONDS: 3600, ALLOW_UNSIGNED_RESPONSES: true } as unknown as Partial<WorkerEnv>);
     expect(config.pollIntervalSeconds).toBe(3600);
-    expect(config.signaturePolicy).toBe("if_present");
+    expect(config.upstream.signaturePolicy).toBe("if_present");
   });
 
   it.each([
@@ -70,7 +68,7 @@ describe("parseConfig", () => {
     [{ RESPONSE_SIGNATURE: "report", ALLOW_UNSIGNED_RESPONSES: "true" }, "report"],
     [{ RESPONSE_SIGNATURE: "if_present", ALLOW_UNSIGNED_RESPONSES: "true" }, "if_present"],
   ])("Should read the response signature policy from %j as %s", (vars, policy) => {
-    expect(parseConfig(vars as Partial<WorkerEnv>).signaturePolicy).toBe(policy);
+    expect(parseConfig(vars as Partial<WorkerEnv>).upstream.signaturePolicy).toBe(policy);
   });
 
   it("Should ignore a trailing comma in CORS_ORIGINS", () => {

@@ -8,17 +8,16 @@ import type { DeadlineRules } from "./domain/deadlines";
 import type { Merchant } from "./domain/merchant";
 import type { WorkerEnv } from "./env";
 import { type Channel, parseChannels } from "./notify/settings";
-import type { SignaturePolicy } from "./payjs/client";
+import type { ClientOptions, SignaturePolicy } from "./payjs/client";
 
 export type { Merchant };
 export { ConfigError };
 
 export interface Config {
   merchants: Merchant[];
-  apiBase: string;
+  /** How every call to PAYJS is made and its answer taken: `PAYJS_API_BASE`, `UPSTREAM_TIMEOUT_MS`, `RESPONSE_SIGNATURE`. */
+  upstream: ClientOptions;
   pollIntervalSeconds: number;
-  upstreamTimeoutMs: number;
-  signaturePolicy: SignaturePolicy;
   readTokens: string[];
   adminToken: string | null;
   /** `"*"` for any origin; an empty list for no CORS. */
@@ -233,11 +232,13 @@ export function parseConfig(env: Vars): Config {
   const merchants = merchantList(env);
   return {
     merchants,
-    apiBase: httpUrl(env, "PAYJS_API_BASE") ?? "https://payjs.cn/api",
+    upstream: {
+      apiBase: httpUrl(env, "PAYJS_API_BASE") ?? "https://payjs.cn/api",
+      timeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", 10_000, 100, 60_000),
+      signaturePolicy: signaturePolicy(env),
+    },
     // Below 5 minutes the minute of cron jitter the poller allows would make a merchant due right after a success.
     pollIntervalSeconds: integer(env, "POLL_INTERVAL_SECONDS", 14_400, 300, 7 * 86_400),
-    upstreamTimeoutMs: integer(env, "UPSTREAM_TIMEOUT_MS", 10_000, 100, 60_000),
-    signaturePolicy: signaturePolicy(env),
     readTokens: tokens(env, "API_TOKENS"),
     adminToken: admin ?? null,
     corsOrigins: cors(env),

@@ -3,8 +3,8 @@
  * that the sign and the complaint still read as digits.
  */
 import { describe, expect, it } from "vitest";
+import { complaintId } from "./domain/complaint";
 import { parseJson, rawNumberText } from "./json";
-import { normaliseComplaint } from "./payjs/complaint";
 import { signingString } from "./payjs/sign";
 
 describe("parseJson without JSON.rawJSON", () => {
@@ -20,6 +20,6 @@ describe("parseJson without JSON.rawJSON", () => {
   it("Should sign and name the complaint with those digits", () => {
     const value = parseJson('{"complaint_id":9007199254740993}') as Record<string, unknown>;
     expect(signingString(value)).toBe("complaint_id=9007199254740993");
-    expect(normaliseComplaint("100", value).id).toBe("9007199254740993");
+    expect(complaintId(value)).toBe("9007199254740993");
   });
 });

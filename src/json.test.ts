@@ -2,9 +2,9 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateComplaints } from "../sandbox/fixtures";
-import { COMPLAINTS } from "./domain/complaint";
+import { complaintId, type Sighting } from "./domain/complaint";
+import { COMPLAINTS } from "./domain/stored-complaints";
 import { parseJson, parseJsonExact, rawNumberText, sourceKeys, sourceValues } from "./json";
-import { normaliseComplaint } from "./payjs/complaint";
 import { mergeComplaints } from "./poller/merge";
 import { complaintsKey, Store } from "./store";
 
@@ -198,7 +198,7 @@ describe("stored complaints", () => {
   it("Should keep a complaint's digits through KV, and find it unchanged on the next poll", async () => {
     const store = new Store(env.COMPLAINTS);
     const raw = parseJson('{"complaint_id":9007199254740993,"order_id":123456789012345678901,"total_fee":2990}');
-    const fields = normaliseComplaint("100", raw as Record<string, unknown>);
+    const fields: Sighting = { id: complaintId(raw as Record<string, unknown>), raw: raw as Record<string, unknown> };
     const at = "2026-11-08T00:00:00.000Z";
     await store.save(
       complaintsKey("100"),
@@ -214,11 +214,12 @@ describe("stored complaints", () => {
     expect(JSON.stringify(stored?.raw)).toBe('{"complaint_id":9007199254740993,"order_id":123456789012345678901,"total_fee":2990}');
 
     // merge.ts compares raw values field by field: a raw number is an object with one field, its digits.
-    expect(mergeComplaints([stored!], [fields], at, at).changed).toBe(false);
-    const other = normaliseComplaint(
-      "100",
-      parseJson('{"complaint_id":9007199254740993,"order_id":123456789012345678902,"total_fee":2990}') as Record<string, unknown>,
-    );
-    expect(mergeComplaints([stored!], [other], at, at).changed).toBe(true);
+    expect(mergeComplaints("100", [stored!], [fields], at, at).changed).toBe(false);
+    const otherRaw = parseJson('{"complaint_id":9007199254740993,"order_id":123456789012345678902,"total_fee":2990}') as Record<
+      string,
+      unknown
+    >;
+    const other: Sighting = { id: complaintId(otherRaw), raw: otherRaw };
+    expect(mergeComplaints("100", [stored!], [other], at, at).changed).toBe(true);
   });
 });

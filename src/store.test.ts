@@ -1,8 +1,9 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { COMPLAINTS, type StoredComplaint } from "./domain/complaint";
+import type { StoredComplaint } from "./domain/complaint";
 import { noDeliveries } from "./domain/outbox";
 import { INITIAL_STATE, STATUS } from "./domain/poll-state";
+import { COMPLAINTS } from "./domain/stored-complaints";
 import { complaintsKey, FORMAT, Store, statusKey } from "./store";
 
 const kv = env.COMPLAINTS;

@@ -5,10 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
+import { changeMarks } from "../src/actions/marks";
 import { type MarkBook, markOf, withMark } from "../src/domain/marks";
 import { type RefundOutcome, refundNote, withOutcome } from "../src/domain/refund";
 import type { WorkerEnv } from "../src/env";
-import { changeMarks } from "../src/reader/marks";
 import { Store } from "../src/store";
 import { Receiver, routeFetch } from "./support/receiver";
 import { ADMIN_TOKEN, call, clearKv, fireCron, kv, NO_DEADLINES, testEnv } from "./support/worker";

@@ -58,6 +58,8 @@ describe("POST /api/complaints/{id}/refund", () => {
     expect(complaint.refund).toMatchObject({ state: "done", total_fee: target.total_fee });
     expect(complaint.handled?.note).toBe(`退款 ¥${((target.total_fee as number) / 100).toFixed(2)} 商品未发出`);
     expect(sandbox.getOrder(target.order_id)?.refunded).toBe(true);
+    // Signed as the official PHP SDK signs every request: mchid posted and signed in.
+    expect(sandbox.orderRequests.map((r) => [r.endpoint, r.mchid, r.mchid_posted])).toEqual([["refund", M1, true]]);
     const again = await refund(on, { total_fee: target.total_fee });
     expect(again.status).toBe(200);
     expect(refundCalls()).toBe(1);
@@ -113,7 +115,7 @@ describe("GET /api/complaints/{id}/order", () => {
     expect(JSON.stringify(body)).not.toContain('"sign"');
     const second = (await (await order()).json()) as { checked_at: string };
     expect(second.checked_at).toBe(body.checked_at);
-    expect(sandbox.orderRequests.filter((r) => r.endpoint === "check")).toHaveLength(1);
+    expect(sandbox.orderRequests.filter((r) => r.endpoint === "check").map((r) => [r.mchid, r.mchid_posted])).toEqual([[M1, true]]);
     expect((await order(READ_TOKEN)).status).toBe(403);
   });
 

@@ -17,15 +17,11 @@ export async function checkMerchants(config: Config, settings: LoadedSettings): 
   ];
   return Promise.all(
     config.merchants.map(async (merchant) => {
-      const answer = await callComplaints(merchant, {
-        apiBase: config.apiBase,
-        timeoutMs: config.upstreamTimeoutMs,
-        signaturePolicy: config.signaturePolicy,
-      });
+      const answer = await callComplaints(merchant, config.upstream);
       return judge(merchant, answer, {
-        policy: config.signaturePolicy,
-        apiBase: config.apiBase,
-        timeoutMs: config.upstreamTimeoutMs,
+        policy: config.upstream.signaturePolicy,
+        apiBase: config.upstream.apiBase,
+        timeoutMs: config.upstream.timeoutMs,
         settings: merchantSettings(settings, merchant.mchid),
         secretNames,
       });
@@ -35,5 +31,5 @@ export async function checkMerchants(config: Config, settings: LoadedSettings): 
 
 /** The settings line atop the human report. */
 export function reportHeader(config: Config, settings: LoadedSettings): Header {
-  return { apiBase: config.apiBase, policy: config.signaturePolicy, timeoutMs: config.upstreamTimeoutMs, settings };
+  return { apiBase: config.upstream.apiBase, policy: config.upstream.signaturePolicy, timeoutMs: config.upstream.timeoutMs, settings };
 }

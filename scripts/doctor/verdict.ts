@@ -4,10 +4,11 @@
  * Pure: no I/O, so every case can be read here in one place.
  * @module
  */
+
+import { complaintOf, identifyComplaints, keptSighting } from "../../src/domain/complaint";
 import type { Merchant } from "../../src/domain/merchant";
 import { sourceKeys } from "../../src/json";
 import { type Answer, complaintItems, type SignaturePolicy } from "../../src/payjs/client";
-import { normaliseComplaints } from "../../src/payjs/complaint";
 import { SCHEMES } from "../../src/payjs/sign";
 
 /** The client's network message ends with the system's reason code, e.g. `fetch failed (ECONNREFUSED)`. */
@@ -233,7 +234,10 @@ export function judge(merchant: Merchant, answer: Answer, ctx: Context): Judged 
   const list =
     items === null
       ? []
-      : normaliseComplaints(merchant.mchid, items).complaints.map((c) => ({ id: c.id, complaint_at: c.complaint_at, body: c.body }));
+      : identifyComplaints(items).sightings.map((s) => {
+          const c = complaintOf(merchant.mchid, keptSighting(s, "", ""), null);
+          return { id: c.id, complaint_at: c.complaint_at, body: c.body };
+        });
 
   const verdict: Verdict = {
     mchid: merchant.mchid,

@@ -1,9 +1,12 @@
 /**
- * A complaint as this Worker stores and serves it. The upstream item is kept verbatim in `raw`: PAYJS says its
- * fields may change, so nothing is dropped.
+ * A complaint as this Worker stores and serves it, and how PAYJS's record becomes one: its id, and every other field
+ * read from the record (kept verbatim in `raw`: PAYJS says its fields may change, so nothing is dropped).
  * @module
+ * @see https://help.payjs.cn/api-lie-biao/complaint.html
  */
-import type { Shape } from "./shape";
+import { rawNumberText, sourceKeys } from "../json";
+import { md5 } from "../md5";
+import { fen, fieldText, upstreamTime } from "./payjs-fields";
 
 export type RawComplaint = Record<string, unknown>;
 
@@ -23,9 +26,6 @@ export interface Complaint {
   raw: RawComplaint;
 }
 
-/** The fields that come from upstream alone; the rest is the watcher's bookkeeping. */
-export type UpstreamFields = Pick<Complaint, "id" | "mchid" | "complaint_at" | "out_trade_no" | "order_id" | "total_fee" | "body" | "raw">;
-
 /**
  * A complaint as it is kept in KV: the upstream record verbatim and when it was seen. Every other field of a
  * {@link Complaint} is derived from `raw` when read, so the stored value is about the size of PAYJS's answer.
@@ -33,56 +33,91 @@ export type UpstreamFields = Pick<Complaint, "id" | "mchid" | "complaint_at" | "
  */
 export type StoredComplaint = Pick<Complaint, "id" | "raw" | "first_seen_at" | "last_seen_at" | "active">;
 
-/**
- * When one kept complaint was seen, beside its `raw` in a list of their own: `first_seen_at`
- * alone while it is active and `complaint_id` gives its id; else `[first_seen_at, last_seen_at or null while active]`,
- * with a third item, the id, when `complaint_id` alone does not give it (absent, a number past 2^53, a repeat's `~2`).
- */
-type Seen = string | [string, string | null] | [string, string | null, string];
-
-/** The id `complaint_id` gives when it is plain text or a safe integer; undefined when the id must be kept. */
-function plainId(raw: RawComplaint): string | undefined {
-  const given = raw.complaint_id;
-  if (typeof given === "string") return given.trim() === given && given !== "" ? given : undefined;
-  return typeof given === "number" && Number.isSafeInteger(given) ? String(given) : undefined;
-}
-
-function seenOf(k: StoredComplaint): Seen {
-  const last = k.active ? null : k.last_seen_at;
-  if (plainId(k.raw) !== k.id) return [k.first_seen_at, last, k.id];
-  return last === null ? k.first_seen_at : [k.first_seen_at, last];
-}
-
-function fromColumns(raw: unknown, seen: unknown): StoredComplaint | null {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
-  if (typeof seen === "string") {
-    // The common case, taken without unpacking a list.
-    const id = plainId(raw as RawComplaint);
-    return id === undefined ? null : { id, raw: raw as RawComplaint, first_seen_at: seen, last_seen_at: seen, active: true };
-  }
-  const [first, last = null, own] = Array.isArray(seen) && seen.length <= 3 ? (seen as unknown[]) : [];
-  if (typeof first !== "string" || (last !== null && typeof last !== "string")) return null;
-  const id = own === undefined ? plainId(raw as RawComplaint) : own;
-  if (typeof id !== "string") return null;
-  return { id, raw: raw as RawComplaint, first_seen_at: first, last_seen_at: last ?? first, active: last === null };
+/** JSON text with keys in the order PAYJS sent them and numbers as their digits: the same record always gives the same text. */
+function canonical(value: unknown): string {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null";
+  const digits = rawNumberText(value);
+  if (digits !== undefined) return digits;
+  if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
+  const record = value as Record<string, unknown>;
+  return (
+    "{" +
+    sourceKeys(value)
+      .map((k) => JSON.stringify(k) + ":" + canonical(record[k]))
+      .join(",") +
+    "}"
+  );
 }
 
 /**
- * Every complaint ever seen for one merchant, newest first as the poller last wrote them: `seen` (one entry per
- * complaint, small) before `complaints`, PAYJS's records as sent. Two lists rather than one of pairs: `JSON.parse`
- * reads a list of records of one shape markedly faster than a list of pairs wrapping them.
+ * The id PAYJS gave, or one derived from every field of the record when it gave none. Order number and time
+ * alone are not enough: two complaints on one order in one second would share an id, and one would overwrite
+ * the other. The price: when PAYJS changes a field of such a complaint, it gets a new id.
  */
-export const COMPLAINTS: Shape<StoredComplaint[]> = {
-  what: "complaints",
-  read({ complaints, seen }) {
-    if (!Array.isArray(complaints) || !Array.isArray(seen) || seen.length !== complaints.length) return null;
-    const value: StoredComplaint[] = [];
-    for (let i = 0; i < complaints.length; i++) {
-      const k = fromColumns(complaints[i], seen[i]);
-      if (k === null) return null;
-      value.push(k);
+export function complaintId(raw: RawComplaint): string {
+  const given = fieldText(raw.complaint_id).trim();
+  if (given !== "") return given;
+  return "h" + md5(canonical(raw)).slice(0, 20);
+}
+
+/** An upstream record and the id it goes by in this answer. */
+export interface Sighting {
+  id: string;
+  raw: RawComplaint;
+}
+
+/**
+ * One answer's records, each with an id no other one in the answer has. Records whose id repeats (the same
+ * `complaint_id` twice, or identical records without one) are all kept: the second gets `~2`, the third `~3`
+ * (skipping any id already in use), so a repeat keeps its id from poll to poll while the answer stays the same.
+ * `repeatedIds` lists each repeated id once, for the log.
+ */
+export function identifyComplaints(items: readonly RawComplaint[]): { sightings: Sighting[]; repeatedIds: string[] } {
+  const sightings = items.map((raw): Sighting => ({ id: complaintId(raw), raw }));
+  const taken = new Set(sightings.map((c) => c.id));
+  if (taken.size === sightings.length) return { sightings, repeatedIds: [] };
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const sighting of sightings) {
+    const id = sighting.id;
+    if (!seen.has(id)) {
+      seen.add(id);
+      continue;
     }
-    return value;
-  },
-  write: (kept) => ({ seen: kept.map(seenOf), complaints: kept.map((k) => k.raw) }),
-};
+    repeated.add(id);
+    let n = 2;
+    while (taken.has(`${id}~${n}`)) n++;
+    sighting.id = `${id}~${n}`;
+    taken.add(sighting.id);
+  }
+  return { sightings, repeatedIds: [...repeated] };
+}
+
+/** A record of an answer as it is kept: active, first seen at `firstSeenAt`, last seen at `lastSeenAt`. */
+export function keptSighting({ id, raw }: Sighting, firstSeenAt: string, lastSeenAt: string): StoredComplaint {
+  return { id, raw, first_seen_at: firstSeenAt, last_seen_at: lastSeenAt, active: true };
+}
+
+/**
+ * A kept complaint as the API shows it: every field derived from `raw` again, by today's rules, and an active
+ * one last seen by the merchant's last successful poll (`lastSuccessAt`), which had it in its list.
+ */
+export function complaintOf(mchid: string, kept: StoredComplaint, lastSuccessAt: string | null): Complaint {
+  const last = kept.active && lastSuccessAt !== null && lastSuccessAt > kept.last_seen_at ? lastSuccessAt : kept.last_seen_at;
+  const raw = kept.raw;
+  // One object, its fields in the documented order, `raw` last: a fresh isolate's first request derives every
+  // stored complaint.
+  return {
+    id: kept.id,
+    mchid,
+    complaint_at: upstreamTime(raw.complaint_at),
+    out_trade_no: fieldText(raw.out_trade_no),
+    order_id: fieldText(raw.order_id),
+    total_fee: fen(raw.total_fee),
+    body: fieldText(raw.body),
+    first_seen_at: kept.first_seen_at,
+    last_seen_at: last,
+    active: kept.active,
+    raw,
+  };
+}

@@ -15,6 +15,10 @@ describe("Beijing time", () => {
   it("Should read back only what it writes as a complaint_at", () => {
     expect(instantOfComplaintAt("2026-11-08T01:13:29+08:00")).toBe(AT);
     expect(instantOfComplaintAt("2026-11-08 01:13:29")).toBeNull();
+    // Upstream text kept because it names no time a PAYJS time may be: not one when read back either.
+    expect(instantOfComplaintAt("2026-02-30T01:13:29+08:00")).toBeNull();
+    expect(instantOfComplaintAt("2150-11-08T01:13:29+08:00")).toBeNull();
+    expect(instantOfComplaintAt("2026-11-08T01:13:29+09:00")).toBeNull();
   });
 
   it("Should show a stored time in Beijing text and anything else unchanged", () => {

@@ -8,9 +8,6 @@ export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 export const BEIJING_OFFSET_MS = 8 * HOUR_MS;
 
-/** The exact form {@link toBeijingIso} writes: only such text is a time when read back. */
-const BEIJING_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
-
 function pad(n: number, width = 2): string {
   return width === 2 && n >= 0 && n < 10 ? `0${n}` : String(n).padStart(width, "0");
 }
@@ -61,28 +58,45 @@ export function beijingDayStart(y: number, m: number, d: number): number {
   return Date.UTC(y, m - 1, d) - BEIJING_OFFSET_MS;
 }
 
-/** The number the `n` ASCII digits at `i` spell (the caller checked they are digits). */
-function digitsAt(text: string, i: number, n: number): number {
-  let value = 0;
-  for (let k = i; k < i + n; k++) value = value * 10 + text.charCodeAt(k) - 48;
-  return value;
+/** The number of the two ASCII digits at `i`, or -1 when either is no digit. */
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** The first and the last year a PAYJS time may fall in; anything outside is a misread, not a time. */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2100;
+
+/**
+ * The instant of Beijing wall-clock text `YYYY-MM-DD?hh:mm:ss` (its first 19 characters; `?` is the character
+ * `separator`), read digit by digit and allocating nothing: a poll and a list request read every complaint's time,
+ * and a regular expression per complaint costs more than parsing the whole value. Null unless it names a real time
+ * in the years {@link FIRST_YEAR}–{@link LAST_YEAR}.
+ */
+export function wallClockInstant(text: string, separator: string): number | null {
+  if (text.charAt(10) !== separator || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return null;
+  const hi = twoDigits(text, 0);
+  const lo = twoDigits(text, 2);
+  const y = hi * 100 + lo;
+  const mo = twoDigits(text, 5);
+  const d = twoDigits(text, 8);
+  const h = twoDigits(text, 11);
+  const mi = twoDigits(text, 14);
+  const s = twoDigits(text, 17);
+  // A part that is no two digits is -1, which no check below lets through.
+  if (hi < 0 || lo < 0 || y < FIRST_YEAR || y > LAST_YEAR || !isRealTime(y, mo, d, h, mi, s)) return null;
+  return Date.UTC(y, mo - 1, d, h, mi, s) - BEIJING_OFFSET_MS;
 }
 
 /**
- * The instant of a stored `complaint_at`, or null when it holds upstream text that did not parse. Read from
- * its digits rather than by `Date.parse`: a list request reads every complaint's time.
+ * The instant of a stored `complaint_at`, or null when it holds upstream text that did not parse: only the exact
+ * form {@link toBeijingIso} writes is a time.
  */
 export function instantOfComplaintAt(complaintAt: string): number | null {
-  const t = complaintAt;
-  if (t.length !== 25 || !BEIJING_ISO.test(t)) return null;
-  const y = digitsAt(t, 0, 4);
-  const mo = digitsAt(t, 5, 2);
-  const d = digitsAt(t, 8, 2);
-  const h = digitsAt(t, 11, 2);
-  const mi = digitsAt(t, 14, 2);
-  const s = digitsAt(t, 17, 2);
-  // Upstream text in this form that names no real time was kept as text: it stays no time.
-  return isRealTime(y, mo, d, h, mi, s) ? Date.UTC(y, mo - 1, d, h, mi, s) - BEIJING_OFFSET_MS : null;
+  return complaintAt.length === 25 && complaintAt.endsWith("+08:00") ? wallClockInstant(complaintAt, "T") : null;
 }
 
 /** Days in month `mo` (1–12) of year `y`, Gregorian. */

@@ -4,6 +4,8 @@
  */
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ActionError, type ActionErrorCode } from "../actions/errors";
 import { logEvent } from "../log";
 import { QueryError } from "../reader/query";
 import { HttpError } from "./errors";
@@ -19,6 +21,19 @@ import { pollRoutes } from "./routes/poll";
 import { refundRoutes } from "./routes/refund";
 import { statusRoutes } from "./routes/status";
 import type { AppEnv } from "./types";
+
+/** The status each action's refusal is answered with. */
+const ACTION_STATUS: Record<ActionErrorCode, ContentfulStatusCode> = {
+  no_order: 409,
+  refunds_disabled: 403,
+  confirm_mismatch: 400,
+  refund_in_progress: 409,
+  upstream_refused: 502,
+  upstream_unavailable: 502,
+  upstream_invalid: 502,
+  refund_unknown: 504,
+  storage: 503,
+};
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -46,6 +61,10 @@ export function createApp(): Hono<AppEnv> {
     if (err instanceof HttpError) return err.getResponse(c);
     // The reader sits below this layer and cannot throw an HttpError: its bad parameter becomes one here, and only here.
     if (err instanceof QueryError) return new HttpError(400, err.code, err.message, { parameter: err.parameter }).getResponse(c);
+    // So does an action's refusal (actions/ sits below it too).
+    if (err instanceof ActionError) {
+      return new HttpError(ACTION_STATUS[err.code], err.code, err.message, { parameter: err.parameter }).getResponse(c);
+    }
     // Anything else is a bug or a failure nobody answered: logged by name, answered without its message or stack.
     logEvent("http_error", { path: c.req.path, error: err instanceof Error ? err.name : "unknown" });
     return new HttpError(500, "internal", "Internal error").getResponse(c);

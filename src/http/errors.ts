@@ -1,7 +1,7 @@
 /**
  * The one error type of the HTTP layer, and the one JSON shape of every error answer:
  * `{"error":{"code","message","setting"?,"parameter"?}}` with its status. Routes and middleware throw it;
- * `app.onError` answers it (see app.ts, which also turns the reader's `QueryError` into one, and any other error
+ * `app.onError` answers it (see app.ts, which also turns the reader's `QueryError` and an action's `ActionError` into one, and any other error
  * into a 500 `internal`).
  * @module
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Complaint } from "../domain/complaint";
 import { DEFAULT_RULES, type DeadlineRules } from "../domain/deadlines";
 import { emptyBook } from "../domain/marks";
-import { comparePositions, positionOf } from "../domain/order";
+import { comparePositions, positionOf } from "../domain/position";
 import type { MarksView } from "../reader/marks";
 import { type Handling, listPage, pageSlice, parseListQuery } from "../reader/query";
 import type { Snapshot } from "../reader/snapshot";

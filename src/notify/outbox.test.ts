@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { complaintOf } from "../domain/complaint";
 import { DEFAULT_RULES, type DeadlineKind, deadlineKey } from "../domain/deadlines";
 import { UNMARKED } from "../domain/marks";
 import type { DueItem, Notification, OverdueItem, RefundedItem } from "../domain/notification";
-import { emptyOutbox, type Outbox, type OutboxEntry } from "../domain/outbox";
+import { applyDeliveries, emptyOutbox, mergeDeliveries, type Outbox, type OutboxEntry } from "../domain/outbox";
 import { type ServedComplaint, served } from "../domain/served";
-import { complaintOf } from "../payjs/complaint";
 import { CHANNEL_TYPES } from "./channels";
-import { applyDeliveries, channelStatus, dueEntries, mergeDeliveries, progressOf, prune, recordAttempt } from "./outbox";
+import { channelStatus, dueEntries, progressOf, prune, recordAttempt } from "./outbox";
 import { entryId, type News, queueNews } from "./queue";
 import type { Channel } from "./settings";
 

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { ChannelRecord, Deliveries, Outbox, OutboxEntry, Progress } from "../domain/outbox";
+import type { ChannelRecord, Outbox, OutboxEntry, Progress } from "../domain/outbox";
 import type { ErrorAt } from "../domain/shape";
 import { beijingMinutes } from "../domain/time";
 import type { Channel } from "./settings";
@@ -20,51 +20,6 @@ const KEEP_DONE_MS = 7 * 86_400_000;
 
 export function progressOf(e: OutboxEntry): Progress {
   return { state: e.state, attempts: e.attempts, next_attempt_at: e.next_attempt_at, done_at: e.done_at, last_error: e.last_error };
-}
-
-/**
- * Folds recorded deliveries into the outbox they were made from. A record never takes an entry back: one
- * with fewer attempts than the entry (an older status next to a newer outbox, after a failed write) is
- * skipped, so folding twice changes nothing.
- */
-export function applyDeliveries(outbox: Outbox, deliveries: Deliveries): void {
-  for (const e of outbox.entries) {
-    const p = deliveries.entries[e.id];
-    if (p === undefined || p.attempts < e.attempts) continue;
-    e.state = p.state;
-    e.attempts = p.attempts;
-    e.next_attempt_at = p.next_attempt_at;
-    e.done_at = p.done_at;
-    e.last_error = p.last_error;
-    if (e.state !== "pending") e.notification = null;
-  }
-  for (const [name, record] of Object.entries(deliveries.channels)) outbox.channels[name] = mergeChannel(outbox.channels[name], record);
-}
-
-/** Two invocations' deliveries as one: each entry at its furthest attempt, each channel at its latest. */
-export function mergeDeliveries(a: Deliveries, b: Deliveries): Deliveries {
-  const entries = { ...a.entries };
-  for (const [id, p] of Object.entries(b.entries)) {
-    const q = entries[id];
-    if (q === undefined || p.attempts >= q.attempts) entries[id] = p;
-  }
-  const channels = { ...a.channels };
-  for (const [name, record] of Object.entries(b.channels)) channels[name] = mergeChannel(channels[name], record);
-  return { entries, channels };
-}
-
-function mergeChannel(a: ChannelRecord | undefined, b: ChannelRecord): ChannelRecord {
-  if (a === undefined) return { ...b };
-  const delivered = later(a.last_delivery_at, b.last_delivery_at);
-  const error = later(a.last_error, b.last_error);
-  // A delivery after the error clears it, as a successful attempt does.
-  return { last_delivery_at: delivered, last_error: error !== null && delivered !== null && delivered >= error.at ? null : error };
-}
-
-function later<T extends string | ErrorAt>(a: T | null, b: T | null): T | null {
-  if (a === null || b === null) return a ?? b;
-  const at = (x: T) => (typeof x === "string" ? x : x.at);
-  return at(a) >= at(b) ? a : b;
 }
 
 /** Whether `at` falls in the channel's quiet hours (Beijing time). */

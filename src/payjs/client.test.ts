@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { complaintId, complaintOf, keptSighting } from "../domain/complaint";
 import { md5 } from "../md5";
-import { callSigned, parseComplaintResponse, type UpstreamResult } from "./client";
-import { complaintOf, normaliseComplaint } from "./complaint";
+import { callSigned, readAnswer, type UpstreamResult } from "./client";
 import { signParams } from "./sign";
 
 const KEY = "k";
@@ -17,65 +17,63 @@ function accepted(result: UpstreamResult): Extract<UpstreamResult, { ok: true }>
   return result;
 }
 
-describe("parseComplaintResponse: numbers keep their digits", () => {
+describe("readAnswer: numbers keep their digits", () => {
   const sign = signOf(
     "complaints[0][complaint_id]=9007199254740993&complaints[0][order_id]=12345678901234567890123&complaints[0][total_fee]=2990&return_code=1",
   );
   const body = `{"return_code":1,"complaints":[{"complaint_id":9007199254740993,"order_id":12345678901234567890123,"total_fee":2990}],"sign":"${sign}"}`;
 
   it("Should verify a bare complaint_id beyond 2^53 against the digits PAYJS sent", () => {
-    expect(accepted(parseComplaintResponse(body, KEY, "strict")).items).toHaveLength(1);
+    expect(accepted(readAnswer(body, KEY, "strict").result).items).toHaveLength(1);
   });
 
   it("Should keep those digits in the complaint's id, order number and raw", () => {
-    const [item] = accepted(parseComplaintResponse(body, KEY, "strict")).items;
-    const fields = normaliseComplaint("100", item!);
-    expect(fields.id).toBe("9007199254740993");
-    expect(fields.order_id).toBe("12345678901234567890123");
+    const [item] = accepted(readAnswer(body, KEY, "strict").result).items;
     const at = "2026-11-08T00:00:00.000Z";
-    const printed = JSON.stringify(
-      complaintOf("100", { id: fields.id, raw: item!, first_seen_at: at, last_seen_at: at, active: true }, null),
-    );
+    const complaint = complaintOf("100", keptSighting({ id: complaintId(item!), raw: item! }, at, at), null);
+    expect(complaint.id).toBe("9007199254740993");
+    expect(complaint.order_id).toBe("12345678901234567890123");
+    const printed = JSON.stringify(complaint);
     expect(printed).toContain('"raw":{"complaint_id":9007199254740993,"order_id":12345678901234567890123,"total_fee":2990}');
   });
 
   it("Should keep the digits of a complaints list sent as a JSON string", () => {
     const list = '[{"complaint_id":9007199254740993}]';
     const text = `{"return_code":1,"complaints":${JSON.stringify(list)},"sign":"${signOf(`complaints=${list}&return_code=1`)}"}`;
-    const [item] = accepted(parseComplaintResponse(text, KEY, "strict")).items;
-    expect(normaliseComplaint("100", item!).id).toBe("9007199254740993");
+    const [item] = accepted(readAnswer(text, KEY, "strict").result).items;
+    expect(complaintId(item!)).toBe("9007199254740993");
   });
 });
 
-describe("parseComplaintResponse: nested keys in PHP's order", () => {
+describe("readAnswer: nested keys in PHP's order", () => {
   it("Should verify complaints keyed by index in the order sent, and list them in that order", () => {
     const sign = signOf("complaints[1][complaint_id]=B&complaints[0][complaint_id]=A&return_code=1");
     const body = `{"return_code":1,"complaints":{"1":{"complaint_id":"B"},"0":{"complaint_id":"A"}},"sign":"${sign}"}`;
-    const { items } = accepted(parseComplaintResponse(body, KEY, "strict"));
+    const { items } = accepted(readAnswer(body, KEY, "strict").result);
     expect(items.map((c) => c.complaint_id)).toEqual(["B", "A"]);
   });
 
   it('Should verify a complaint with a key "10" after its other keys', () => {
     const sign = signOf("complaints[0][complaint_id]=C&complaints[0][body]=x&complaints[0][10]=y&return_code=1");
     const body = `{"return_code":1,"complaints":[{"complaint_id":"C","body":"x","10":"y"}],"sign":"${sign}"}`;
-    expect(accepted(parseComplaintResponse(body, KEY, "strict")).items).toHaveLength(1);
+    expect(accepted(readAnswer(body, KEY, "strict").result).items).toHaveLength(1);
   });
 });
 
-describe("parseComplaintResponse: ambiguous field names", () => {
+describe("readAnswer: ambiguous field names", () => {
   it("Should refuse a correctly signed answer that hides its list under a field named complaints[0][body]", () => {
     // Signs exactly like {"complaints":[{"body":"x"}]}: with urldecode, both give "complaints[0][body]=x".
     const sign = signOf("complaints[0][body]=x&return_code=1");
     expect(signParams({ return_code: 1, complaints: [{ body: "x" }] }, KEY)).toBe(sign);
-    const result = parseComplaintResponse(`{"return_code":1,"complaints[0][body]":"x","sign":"${sign}"}`, KEY, "strict");
+    const result = readAnswer(`{"return_code":1,"complaints[0][body]":"x","sign":"${sign}"}`, KEY, "strict").result;
     expect(result).toMatchObject({ ok: false, error: { code: "bad_shape", transient: false } });
   });
 
   it.each(["a[b", "a]b", "a&b", "a=b"])("Should refuse a correctly signed answer with a field named %j", (name) => {
     const payload = { return_code: 1, complaints: [], [name]: "1" };
     const text = JSON.stringify({ ...payload, sign: signParams(payload, KEY) });
-    expect(parseComplaintResponse(text, KEY, "strict")).toMatchObject({ ok: false, error: { code: "bad_shape" } });
-    expect(parseComplaintResponse(text, KEY, "report")).toMatchObject({ ok: false, error: { code: "bad_shape" } });
+    expect(readAnswer(text, KEY, "strict").result).toMatchObject({ ok: false, error: { code: "bad_shape" } });
+    expect(readAnswer(text, KEY, "report").result).toMatchObject({ ok: false, error: { code: "bad_shape" } });
   });
 });
 

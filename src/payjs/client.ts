@@ -100,10 +100,6 @@ function transientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-export async function fetchComplaints(merchant: Merchant, options: ClientOptions): Promise<UpstreamResult> {
-  return (await callComplaints(merchant, options)).result;
-}
-
 /** One signed call of `POST {apiBase}/complaint`, and all it showed. */
 export async function callComplaints(merchant: Merchant, options: ClientOptions): Promise<Answer> {
   return withItems(await callSigned("complaint", { mchid: merchant.mchid }, merchant.key, options));
@@ -146,7 +142,7 @@ export async function callSigned(
   const text = utf8.decode(bytes);
   if (response.status < 200 || response.status > 299) {
     const result = fail("http_status", `PAYJS answered HTTP ${response.status}`, transientStatus(response.status));
-    return { httpStatus: response.status, payload: jsonObject(text), signature: null, result };
+    return { httpStatus: response.status, payload: answerObject(text), signature: null, result };
   }
   return checkAnswer(text, key, options.signaturePolicy, response.status);
 }
@@ -157,7 +153,8 @@ function noAnswer(result: { ok: false; error: UpstreamError }): SignedAnswer {
   return { httpStatus: null, payload: null, signature: null, result };
 }
 
-function jsonObject(text: string): Record<string, unknown> | null {
+/** The body of an answer that is no success, when it is a JSON object: what the doctor shows of it. */
+function answerObject(text: string): Record<string, unknown> | null {
   try {
     const parsed = parseJson(text);
     return isRecord(parsed) ? parsed : null;
@@ -166,12 +163,7 @@ function jsonObject(text: string): Record<string, unknown> | null {
   }
 }
 
-/** {@link readAnswer}'s verdict alone. No I/O, so a bench can time it alone. */
-export function parseComplaintResponse(text: string, key: string, policy: SignaturePolicy, status = 200): UpstreamResult {
-  return readAnswer(text, key, policy, status).result;
-}
-
-/** The body of a 2xx complaint answer, checked ({@link checkAnswer}) and its `complaints` a list. */
+/** The body of a 2xx complaint answer, checked ({@link checkAnswer}) and its `complaints` a list. No I/O: a bench times it alone. */
 export function readAnswer(text: string, key: string, policy: SignaturePolicy, status = 200): Answer {
   return withItems(checkAnswer(text, key, policy, status));
 }

@@ -9,13 +9,13 @@
 
 import type { Complaint } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
-import { comparePositions, positionOf } from "../domain/order";
-import { type Deliveries, emptyOutbox, noDeliveries, OUTBOX, type Outbox } from "../domain/outbox";
+import { applyDeliveries, type Deliveries, emptyOutbox, noDeliveries, OUTBOX, type Outbox } from "../domain/outbox";
 import type { PollState } from "../domain/poll-state";
+import { comparePositions, positionOf } from "../domain/position";
 import { statusEntry } from "../domain/status";
 import { logEvent } from "../log";
 import { deliverDue } from "../notify/deliver";
-import { applyDeliveries, dueEntries, progressOf, prune } from "../notify/outbox";
+import { dueEntries, progressOf, prune } from "../notify/outbox";
 import { queueNews, type WatcherNews } from "../notify/queue";
 import { outboxKey, type StorageError, type Store } from "../store";
 import { type FollowUpInput, readFollowUps } from "./follow-ups";

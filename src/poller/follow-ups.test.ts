@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Config } from "../config";
+import { complaintOf } from "../domain/complaint";
 import { DEFAULT_RULES } from "../domain/deadlines";
 import { type ComplaintMarks, UNMARKED } from "../domain/marks";
 import { emptyOutbox } from "../domain/outbox";
 import { served } from "../domain/served";
 import { toBeijingIso } from "../domain/time";
 import type { Channel } from "../notify/settings";
-import { complaintOf } from "../payjs/complaint";
 import { deadlineNews } from "./deadline-news";
 import { digestChannels, digestEntry } from "./follow-ups";
 

@@ -5,19 +5,20 @@
  * {@link readFollowUps}, which reads what they need.
  * @module
  */
+import { readMarks } from "../actions/marks";
 import type { Config, Merchant } from "../config";
-import { COMPLAINTS, type Complaint, type StoredComplaint } from "../domain/complaint";
+import { type Complaint, complaintOf, type StoredComplaint } from "../domain/complaint";
 import { DEADLINE_KINDS, deadlineKey, isOverdue, startOf } from "../domain/deadlines";
-import { emptyBook, MARKS, type MarkBook, marksIn } from "../domain/marks";
+import { type MarkBook, marksIn } from "../domain/marks";
 import type { DigestEntry } from "../domain/notification";
 import type { Outbox } from "../domain/outbox";
 import { outcomeOf } from "../domain/refund";
 import { type ServedComplaint, served } from "../domain/served";
+import { COMPLAINTS } from "../domain/stored-complaints";
 import { beijingDay, beijingMinutes, DAY_MS } from "../domain/time";
 import { hasDigest, type News } from "../notify/queue";
 import type { Channel } from "../notify/settings";
-import { complaintOf } from "../payjs/complaint";
-import { complaintsKey, handledKey, type Store } from "../store";
+import { complaintsKey, type Store } from "../store";
 import { deadlineNews } from "./deadline-news";
 import { refundNews } from "./refund-news";
 import type { Tick } from "./tick-context";
@@ -73,10 +74,9 @@ function digestsFrom(config: Config, merchant: Merchant): (Channel & { digestAt:
   });
 }
 
-/** The merchant's marks (none when they cannot be read: the HTTP side sets such a value aside). */
-async function readMarks(store: Store, mchid: string): Promise<MarkBook> {
-  const loaded = await store.load(handledKey(mchid), MARKS);
-  return loaded.kind === "ok" ? loaded.value : emptyBook();
+/** The merchant's marks as KV holds them now (none when they cannot be read: the next change sets such a value aside). */
+async function marksNow(store: Store, mchid: string): Promise<MarkBook> {
+  return (await readMarks(store, mchid, true)).book;
 }
 
 /** The merchant's stored complaints, as far as they can be read. */
@@ -111,7 +111,7 @@ export async function readFollowUps(tick: Tick, merchant: Merchant, outbox: Outb
   const servedOf = (m: Merchant, stored: readonly StoredComplaint[], book: MarkBook) =>
     stored.map((k) => served(complaintOf(m.mchid, k, input.lastSuccessAt), marksIn(book, k.id), rules));
   const mine = input.complaints ?? (await readComplaints(store, merchant.mchid));
-  const book = await readMarks(store, merchant.mchid);
+  const book = await marksNow(store, merchant.mchid);
   const serve = (c: Complaint) => served(c, marksIn(book, c.id), rules);
   const active = servedOf(
     merchant,
@@ -128,7 +128,7 @@ export async function readFollowUps(tick: Tick, merchant: Merchant, outbox: Outb
       covered.map(async (m) =>
         m.mchid === merchant.mchid
           ? digestEntry(m, servedOf(m, mine, book), now)
-          : digestEntry(m, servedOf(m, await readComplaints(store, m.mchid), await readMarks(store, m.mchid)), now),
+          : digestEntry(m, servedOf(m, await readComplaints(store, m.mchid), await marksNow(store, m.mchid)), now),
       ),
     );
     digest = { days: channels, merchants };

@@ -1,75 +1,81 @@
 import { describe, expect, it } from "vitest";
+import { complaintId, type RawComplaint, type Sighting } from "../domain/complaint";
 import { md5 } from "../md5";
-import { normaliseComplaint } from "../payjs/complaint";
 import { mergeComplaints } from "./merge";
 
-const item = (id: string, body = "body " + id) =>
-  normaliseComplaint("100", { complaint_id: id, complaint_at: "2026-11-08 01:13:29", body });
+const sighting = (raw: RawComplaint): Sighting => ({ id: complaintId(raw), raw });
+const item = (id: string, body = "body " + id) => sighting({ complaint_id: id, complaint_at: "2026-11-08 01:13:29", body });
 const T1 = "2026-11-27T00:00:00.000Z";
 const T2 = "2026-11-27T04:00:00.000Z";
 const T3 = "2026-11-27T08:00:00.000Z";
 
 describe("mergeComplaints", () => {
   it("Should add every complaint on a first poll", () => {
-    const m = mergeComplaints([], [item("a"), item("b")], T1, null);
+    const m = mergeComplaints("100", [], [item("a"), item("b")], T1, null);
     expect(m.added.map((c) => c.id)).toEqual(["a", "b"]);
     expect(m.changed).toBe(true);
     expect(m.complaints[0]).toMatchObject({ first_seen_at: T1, last_seen_at: T1, active: true });
   });
 
   it("Should keep the list newest complaint_at first, times that do not parse last, then by id", () => {
-    const at = (id: string, complaint_at: unknown) => normaliseComplaint("100", { complaint_id: id, complaint_at });
-    const first = mergeComplaints([], [at("b", "2026-11-08 01:00:00"), at("x", "昨天"), at("c", "2026-11-09 01:00:00")], T1, null);
+    const at = (id: string, complaint_at: unknown) => sighting({ complaint_id: id, complaint_at });
+    const first = mergeComplaints("100", [], [at("b", "2026-11-08 01:00:00"), at("x", "昨天"), at("c", "2026-11-09 01:00:00")], T1, null);
     expect(first.complaints.map((c) => c.id)).toEqual(["c", "b", "x"]);
-    const next = mergeComplaints(first.complaints, [...first.complaints, at("a", "2026-11-08 01:00:00"), at("d", 1_794_300_000)], T2, T1);
+    const next = mergeComplaints(
+      "100",
+      first.complaints,
+      [...first.complaints, at("a", "2026-11-08 01:00:00"), at("d", 1_794_300_000)],
+      T2,
+      T1,
+    );
     expect(next.complaints.map((c) => c.id)).toEqual(["d", "c", "a", "b", "x"]);
   });
 
   it("Should report no change when the list is the same", () => {
-    const first = mergeComplaints([], [item("a"), item("b")], T1, null);
-    const m = mergeComplaints(first.complaints, [item("b"), item("a")], T2, T1);
+    const first = mergeComplaints("100", [], [item("a"), item("b")], T1, null);
+    const m = mergeComplaints("100", first.complaints, [item("b"), item("a")], T2, T1);
     expect(m).toMatchObject({ added: [], vanished: [], changed: false });
     expect(m.complaints).toEqual(first.complaints);
   });
 
   it("Should mark a vanished complaint inactive, keep it, and remember when it was last seen", () => {
-    const first = mergeComplaints([], [item("a"), item("b")], T1, null);
-    const m = mergeComplaints(first.complaints, [item("b")], T2, T1);
+    const first = mergeComplaints("100", [], [item("a"), item("b")], T1, null);
+    const m = mergeComplaints("100", first.complaints, [item("b")], T2, T1);
     expect(m.vanished.map((c) => c.id)).toEqual(["a"]);
     expect(m.complaints.find((c) => c.id === "a")).toMatchObject({ active: false, last_seen_at: T1, first_seen_at: T1 });
-    const again = mergeComplaints(m.complaints, [item("b")], T3, T2);
+    const again = mergeComplaints("100", m.complaints, [item("b")], T3, T2);
     expect(again.changed).toBe(false);
     expect(again.vanished).toEqual([]);
   });
 
   it("Should reactivate a complaint that comes back, keeping first_seen_at", () => {
-    const first = mergeComplaints([], [item("a")], T1, null);
-    const gone = mergeComplaints(first.complaints, [], T2, T1);
-    const back = mergeComplaints(gone.complaints, [item("a")], T3, T2);
+    const first = mergeComplaints("100", [], [item("a")], T1, null);
+    const gone = mergeComplaints("100", first.complaints, [], T2, T1);
+    const back = mergeComplaints("100", gone.complaints, [item("a")], T3, T2);
     expect(back.added).toEqual([]);
     expect(back.complaints).toHaveLength(1);
     expect(back.complaints[0]).toMatchObject({ active: true, first_seen_at: T1, last_seen_at: T3 });
   });
 
   it("Should update a complaint whose upstream fields changed, without counting it new", () => {
-    const first = mergeComplaints([], [item("a", "old")], T1, null);
-    const m = mergeComplaints(first.complaints, [item("a", "new")], T2, T1);
+    const first = mergeComplaints("100", [], [item("a", "old")], T1, null);
+    const m = mergeComplaints("100", first.complaints, [item("a", "new")], T2, T1);
     expect(m).toMatchObject({ added: [], changed: true });
     expect(m.complaints[0]).toMatchObject({ raw: { body: "new" }, first_seen_at: T1 });
   });
 
   it("Should count a complaint listed twice in one response once", () => {
-    const m = mergeComplaints([], [item("a", "x"), item("a", "y")], T1, null);
+    const m = mergeComplaints("100", [], [item("a", "x"), item("a", "y")], T1, null);
     expect(m.added).toHaveLength(1);
     expect(m.complaints[0]?.raw.body).toBe("y");
   });
 
   it("Should keep a complaint stored under the old derived id as the same complaint under its new id", () => {
     const raw = { order_id: "O-1", complaint_at: "2026-11-08 01:13:29", body: "没有 complaint_id" };
-    const fresh = normaliseComplaint("100", raw);
+    const fresh = sighting(raw);
     const oldId = "h" + md5(`O-1\n2026-11-08 01:13:29`).slice(0, 20);
     const stored = { id: oldId, raw, first_seen_at: T1, last_seen_at: T1, active: true };
-    const m = mergeComplaints([stored], [fresh], T2, T1);
+    const m = mergeComplaints("100", [stored], [fresh], T2, T1);
     expect(m).toMatchObject({ added: [], vanished: [], changed: true });
     expect(m.complaints).toEqual([expect.objectContaining({ id: fresh.id, first_seen_at: T1, active: true })]);
   });

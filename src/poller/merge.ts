@@ -3,11 +3,11 @@
  * left the upstream list becomes inactive and keeps the time it was last seen.
  * @module
  */
-import type { StoredComplaint } from "../domain/complaint";
-import { complaintId, parseUpstreamTime, type Sighting } from "../payjs/complaint";
+import { complaintId, keptSighting, type Sighting, type StoredComplaint } from "../domain/complaint";
+import { sortKept } from "../domain/position";
 
 export interface Merge {
-  /** Newest `complaint_at` first, as the HTTP side serves them: it then sorts a list already in order. */
+  /** In the one order of complaints (domain/position), as the HTTP side serves them: it then sorts a list already in order. */
   complaints: StoredComplaint[];
   added: StoredComplaint[];
   vanished: StoredComplaint[];
@@ -58,6 +58,7 @@ function renamed(old: StoredComplaint, fresh: ReadonlyMap<string, Sighting>): Si
  *   so an unchanged list needs no write.
  */
 export function mergeComplaints(
+  mchid: string,
   stored: readonly StoredComplaint[],
   upstream: readonly Sighting[],
   nowIso: string,
@@ -89,29 +90,15 @@ export function mergeComplaints(
     if (old.active && old.id === now.id && sameJson(old.raw, now.raw)) {
       complaints.push(old);
     } else {
-      complaints.push(kept(now, old.first_seen_at, nowIso));
+      complaints.push(keptSighting(now, old.first_seen_at, nowIso));
       changed = true;
     }
   }
   for (const item of fresh.values()) {
-    const complaint = kept(item, nowIso, nowIso);
+    const complaint = keptSighting(item, nowIso, nowIso);
     added.push(complaint);
     complaints.push(complaint);
     changed = true;
   }
-  return { complaints: changed ? newestFirst(complaints) : complaints, added, vanished, changed };
-}
-
-function kept(item: Sighting, firstSeenAt: string, nowIso: string): StoredComplaint {
-  return { id: item.id, raw: item.raw, first_seen_at: firstSeenAt, last_seen_at: nowIso, active: true };
-}
-
-/**
- * The list in the order the HTTP side serves (newest `complaint_at` first, times that do not parse last, then
- * by id), so that it only checks the order when it reads. Stable, and near linear on a list already in order.
- */
-export function newestFirst(complaints: StoredComplaint[]): StoredComplaint[] {
-  const at = new Map<StoredComplaint, number>();
-  for (const c of complaints) at.set(c, parseUpstreamTime(c.raw.complaint_at) ?? Number.NEGATIVE_INFINITY);
-  return complaints.sort((a, b) => (at.get(b) as number) - (at.get(a) as number) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { complaints: changed ? sortKept(mchid, complaints) : complaints, added, vanished, changed };
 }

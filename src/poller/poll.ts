@@ -4,15 +4,16 @@
  * @module
  */
 import type { Config } from "../config";
-import { COMPLAINTS, type StoredComplaint } from "../domain/complaint";
+import { complaintOf, identifyComplaints, type Sighting, type StoredComplaint } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
 import { type Deliveries, noDeliveries } from "../domain/outbox";
+import { parseUpstreamTime } from "../domain/payjs-fields";
 import { INITIAL_STATE, isDue, msUntilDue, type PollState, type Rebuilt, type SignatureStatus, STATUS } from "../domain/poll-state";
+import { COMPLAINTS } from "../domain/stored-complaints";
 import { readExactly } from "../json";
 import { logEvent } from "../log";
 import { MERCHANTS_AT_ONCE } from "../outbound";
 import { callComplaints } from "../payjs/client";
-import { complaintOf, identifyComplaints, parseUpstreamTime, type Sighting } from "../payjs/complaint";
 import type { SignCheck } from "../payjs/sign";
 import { complaintsKey, type Store, statusKey } from "../store";
 import {
@@ -82,8 +83,7 @@ type AnswerAndList = { signature: SignCheck | null } & (
 
 async function read(tick: Tick, { merchant }: MerchantRecord): Promise<AnswerAndList> {
   const { config, store } = tick;
-  const options = { apiBase: config.apiBase, timeoutMs: config.upstreamTimeoutMs, signaturePolicy: config.signaturePolicy };
-  const { result: upstream, signature } = await tick.outbound.run(() => callComplaints(merchant, options));
+  const { result: upstream, signature } = await tick.outbound.run(() => callComplaints(merchant, config.upstream));
   if (!upstream.ok) {
     const { code, message, transient } = upstream.error;
     return { ok: false, signature, outcome: { ok: false, transient, error: { code, message } } };
@@ -154,7 +154,9 @@ async function prepare(
 ): Promise<PollWrites | { code: string; message: string }> {
   const { config, store, now } = tick;
   const { merchant, state } = record;
-  const merge = reading.ok ? mergeComplaints(reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at) : null;
+  const merge = reading.ok
+    ? mergeComplaints(merchant.mchid, reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at)
+    : null;
   const unreadable = reading.ok ? reading.unreadable : null;
   const added = (merge?.added ?? []).filter((k) => unreadable === null || madeSince(k, state.last_success_at));
   if (config.channels.length === 0) return { open: null, merge, unreadable, added };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { complaintOf } from "../domain/complaint";
 import { DEFAULT_RULES } from "../domain/deadlines";
 import { emptyBook, type MarkBook, marksIn, withMark } from "../domain/marks";
 import { type RefundOutcome, refundNote, withOutcome } from "../domain/refund";
 import { served } from "../domain/served";
 import { DAY_MS } from "../domain/time";
-import { complaintOf } from "../payjs/complaint";
 import { REFUND_LATE_LIMIT_MS, refundNews } from "./refund-news";
 
 const T0 = Date.parse("2026-12-01T00:00:00Z");

@@ -3,10 +3,9 @@
  * @module
  */
 
-import type { Status } from "../domain/poll-state";
-import { STATUS } from "../domain/poll-state";
+import { mergeDeliveries } from "../domain/outbox";
+import { STATUS, type Status } from "../domain/poll-state";
 import { logEvent } from "../log";
-import { mergeDeliveries } from "../notify/outbox";
 import type { Store } from "../store";
 import { statusKey, writeTwice } from "../store";
 

@@ -9,10 +9,12 @@
  *   request until the next poll, and a poll makes a new one.
  * @module
  */
+
+import { type MerchantMarks, readMarks } from "../actions/marks";
 import type { Merchant } from "../domain/merchant";
 import { HOUR_MS, MINUTE_MS } from "../domain/time";
 import { localWriteCount, Store } from "../store";
-import { changeMarks, loadMarks, type MarksEdit, type MarksView, type MerchantMarks } from "./marks";
+import type { MarksView } from "./marks";
 import { loadSnapshot, type Snapshot } from "./snapshot";
 
 /**
@@ -118,7 +120,7 @@ function merchantMarks(kv: KVNamespace, mchid: string, now: number): Promise<Mer
   const { marks } = tablesOf(kv);
   const cached = marks.get(mchid);
   if (cached !== undefined && isFresh(cached, now)) return cached.value;
-  return keep(marks, mchid, loadMarks(new Store(kv), mchid), now + MARKS_TTL_MS).value;
+  return keep(marks, mchid, readMarks(new Store(kv), mchid, false), now + MARKS_TTL_MS).value;
 }
 
 /** Every merchant's marks, from this isolate's copy while it is younger than {@link MARKS_TTL_MS}. */
@@ -128,11 +130,12 @@ export async function currentMarks(kv: KVNamespace, merchants: readonly Merchant
   return { byMerchant, revision: merchants.map((m) => `${m.mchid}=${byMerchant.get(m.mchid)?.rev}`).join(",") };
 }
 
-/** {@link changeMarks}, and the marks it leaves kept in this isolate, so the change shows here at once. */
-export async function changeMarksAndKeep(kv: KVNamespace, mchid: string, edit: MarksEdit, now: number): Promise<MerchantMarks> {
-  const changed = await changeMarks(new Store(kv), mchid, edit, now);
+/**
+ * Keeps a merchant's marks as a change in this isolate left them, so the change shows here at once: a read would
+ * bring back the edge's copy, which may predate it by 30 s.
+ */
+export function keepMarks(kv: KVNamespace, mchid: string, changed: MerchantMarks, now: number): void {
   keep(tablesOf(kv).marks, mchid, Promise.resolve(changed), now + MARKS_TTL_MS);
-  return changed;
 }
 
 /**

@@ -1,12 +1,13 @@
-/** How long an isolate keeps the marks, what reading them costs, and how a change is written. */
+/** How long an isolate keeps the marks, and what reading them costs. */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ProductionKv } from "../../test/support/production-kv";
-import { emptyBook, MARKS, type MarkBook, marksIn, withMark } from "../domain/marks";
+import { changeMarks, markEdit } from "../actions/marks";
+import { emptyBook, MARKS, marksIn, withMark } from "../domain/marks";
 import type { Merchant } from "../domain/merchant";
 import { handledKey, Store } from "../store";
-import { changeMarksAndKeep, currentMarks } from "./cache";
-import { isHandled, MarkNotSaved, markEdit, marksFor } from "./marks";
+import { currentMarks, keepMarks } from "./cache";
+import { isHandled, marksFor } from "./marks";
 
 const now = Date.parse("2026-05-01T10:00:00Z");
 const mark = { at: "2026-05-01T10:00:00.000Z", note: "called back" };
@@ -20,14 +21,11 @@ function fixture(count = 1) {
   return { kv, merchants, mchid: (merchants[0] as Merchant).mchid };
 }
 const complaintOf = (mchid: string, id: string) => ({ id, mchid });
-const handle = (kv: KVNamespace, mchid: string, id: string, m: typeof mark | null, at = now) =>
-  changeMarksAndKeep(kv, mchid, markEdit({ kind: "handled", id, mark: m }), at);
-const reply = (kv: KVNamespace, mchid: string, id: string, m: typeof mark | null, at = now) =>
-  changeMarksAndKeep(kv, mchid, markEdit({ kind: "replied", id, mark: m }), at);
-
-async function storedBook(mchid: string): Promise<MarkBook | null> {
-  const stored = await new Store(env.COMPLAINTS).load(handledKey(mchid), MARKS);
-  return stored.kind === "ok" ? stored.value : null;
+/** A replied mark made in this isolate, kept as a route keeps it. */
+async function reply(kv: KVNamespace, mchid: string, id: string, m: typeof mark | null, at = now) {
+  const changed = await changeMarks(new Store(kv), mchid, markEdit({ kind: "replied", id, mark: m }), at);
+  keepMarks(kv, mchid, changed, at);
+  return changed;
 }
 
 describe("currentMarks", () => {
@@ -86,86 +84,5 @@ describe("currentMarks", () => {
     expect(marksFor(view, complaintOf(mchid, "1"))).toEqual({ replied: null, handled: mark, refund: null });
     expect(marksFor(view, complaintOf("someone-else", "1"))).toEqual({ replied: null, handled: null, refund: null });
     expect(isHandled(view, complaintOf("someone-else", "1"))).toBe(false);
-  });
-});
-
-describe("changeMarks", () => {
-  it("Should write once to mark, once to un-mark, and not at all to un-mark an unmarked complaint", async () => {
-    const { kv, mchid } = fixture();
-    await handle(kv.kv, mchid, "1", mark);
-    kv.nextInvocation();
-    await handle(kv.kv, mchid, "2", { ...mark, note: "" });
-    kv.nextInvocation();
-    await handle(kv.kv, mchid, "1", null);
-    kv.nextInvocation();
-    await handle(kv.kv, mchid, "1", null);
-    kv.nextInvocation();
-    // Not replied either: taking that off writes nothing.
-    await reply(kv.kv, mchid, "2", null);
-    expect(kv.writes).toEqual([handledKey(mchid), handledKey(mchid), handledKey(mchid)]);
-    const book = await storedBook(mchid);
-    expect(book && { ...book.handled }).toEqual({ "2": { ...mark, note: "" } });
-    expect(book && { ...book.replied }).toEqual({});
-  });
-
-  it("Should keep the two kinds apart: setting or taking off one leaves the other as it was", async () => {
-    const { kv, mchid } = fixture();
-    await reply(kv.kv, mchid, "1", answered);
-    kv.nextInvocation();
-    await handle(kv.kv, mchid, "1", mark);
-    kv.nextInvocation();
-    let book = await storedBook(mchid);
-    expect(book && marksIn(book, "1")).toEqual({ replied: answered, handled: mark, refund: null });
-    const changed = await handle(kv.kv, mchid, "1", null);
-    expect(marksIn(changed.book, "1")).toEqual({ replied: answered, handled: null, refund: null });
-    kv.nextInvocation();
-    await handle(kv.kv, mchid, "1", mark);
-    kv.nextInvocation();
-    await reply(kv.kv, mchid, "1", null);
-    book = await storedBook(mchid);
-    expect(book && marksIn(book, "1")).toEqual({ replied: null, handled: mark, refund: null });
-  });
-
-  it("Should add a replied mark to a value stored before replied existed without losing its handled marks", async () => {
-    const { kv, mchid } = fixture();
-    await env.COMPLAINTS.put(handledKey(mchid), JSON.stringify({ format: 2, rev: "old", marks: { "1": mark } }));
-    await reply(kv.kv, mchid, "2", answered);
-    const book = await storedBook(mchid);
-    expect(book && marksIn(book, "1")).toEqual({ replied: null, handled: mark, refund: null });
-    expect(book && marksIn(book, "2")).toEqual({ replied: answered, handled: null, refund: null });
-    expect(await env.COMPLAINTS.get(`corrupt:${handledKey(mchid)}:${now}`)).toBeNull();
-  });
-
-  it("Should, when KV refuses, wait a second, read again and write the change onto what it finds", async () => {
-    const { kv, mchid } = fixture();
-    await handle(kv.kv, mchid, "1", mark);
-    kv.nextInvocation();
-    kv.failPutsMatching = /^handled:/;
-    kv.failPutsCount = 1;
-    const started = Date.now();
-    await reply(kv.kv, mchid, "2", answered);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
-    const book = await storedBook(mchid);
-    expect(book && Object.keys(book.handled)).toEqual(["1"]);
-    expect(book && Object.keys(book.replied)).toEqual(["2"]);
-  });
-
-  it("Should give up with MarkNotSaved when the second write fails too", async () => {
-    const { kv, mchid } = fixture();
-    kv.failPutsMatching = /^handled:/;
-    await expect(reply(kv.kv, mchid, "1", answered)).rejects.toBeInstanceOf(MarkNotSaved);
-    expect(await env.COMPLAINTS.get(handledKey(mchid))).toBeNull();
-  });
-
-  it("Should keep an unreadable value aside before replacing it, and never replace a newer layout", async () => {
-    const { kv, mchid } = fixture();
-    await env.COMPLAINTS.put(handledKey(mchid), "{not json");
-    await handle(kv.kv, mchid, "1", mark);
-    expect(await env.COMPLAINTS.get(`corrupt:${handledKey(mchid)}:${now}`)).toBe("{not json");
-    const newer = JSON.stringify({ format: 3, marks: {} });
-    await env.COMPLAINTS.put(handledKey(mchid), newer);
-    kv.nextInvocation();
-    await expect(reply(kv.kv, mchid, "2", answered)).rejects.toThrow(/format 3/);
-    expect(await env.COMPLAINTS.get(handledKey(mchid))).toBe(newer);
   });
 });

@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Complaint } from "../domain/complaint";
 import { DEFAULT_RULES, type DeadlineRules } from "../domain/deadlines";
 import { emptyBook, type MarkBook, type MarkKind } from "../domain/marks";
-import type { Merchant } from "../domain/merchant";
-import { comparePositions, positionOf } from "../domain/order";
+import { comparePositions, positionOf } from "../domain/position";
 import { toBeijingIso } from "../domain/time";
 import { md5 } from "../md5";
 import { type MarksView, NO_MARKS } from "./marks";
@@ -33,7 +32,9 @@ function complaint(id: string, mchid: string, at: string, extra: Partial<Complai
 function snapshotOf(complaints: Complaint[]): Snapshot {
   const sorted = [...complaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
   return {
-    merchants: [] as { merchant: Merchant }[] as Snapshot["merchants"],
+    merchants: [...new Set(sorted.map((c) => c.mchid))].map((mchid) => ({
+      merchant: { mchid, key: "k", name: null },
+    })) as Snapshot["merchants"],
     complaints: sorted,
     positions: sorted.map(positionOf),
     revision: "r",
@@ -189,8 +190,8 @@ describe("handled marks in a page", () => {
 
   it("Should find the complaint the detail route shows: the newest with the id, or the merchant's", () => {
     const twice = snapshotOf([complaint("x", "100", "2026-11-01T00:00:00+08:00"), complaint("x", "200", "2026-11-02T00:00:00+08:00")]);
-    expect(findComplaint(twice, "x", null)?.mchid).toBe("200");
-    expect(findComplaint(twice, "x", "100")?.mchid).toBe("100");
+    expect(findComplaint(twice, "x", null)?.complaint.mchid).toBe("200");
+    expect(findComplaint(twice, "x", "100")?.merchant.mchid).toBe("100");
     expect(findComplaint(twice, "y", null)).toBeNull();
   });
 });

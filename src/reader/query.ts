@@ -8,7 +8,8 @@
 import type { Complaint } from "../domain/complaint";
 import { type DeadlineRules, type Deadlines, deadlinesOf, nextDue } from "../domain/deadlines";
 import type { ComplaintMarks } from "../domain/marks";
-import { comparePositions, type Position } from "../domain/order";
+import type { Merchant } from "../domain/merchant";
+import { comparePositions, type Position } from "../domain/position";
 import { type ListedComplaint, lean, type ServedComplaint, served } from "../domain/served";
 import { beijingDayStart, DAY_MS, isRealTime } from "../domain/time";
 import { md5 } from "../md5";
@@ -239,11 +240,13 @@ export function allMatches(snapshot: Snapshot, filter: Filter, h: Handling): Ser
 }
 
 /**
- * The complaint `GET /api/complaints/{id}` shows: the first with that id in the snapshot's order (newest first),
- * of merchant `mchid` when given.
+ * The complaint `GET /api/complaints/{id}` shows, with its merchant: the first with that id in the snapshot's order
+ * (newest first), of merchant `mchid` when given.
  */
-export function findComplaint(snapshot: Snapshot, id: string, mchid: string | null): Complaint | null {
-  return snapshot.complaints.find((x) => x.id === id && (mchid === null || x.mchid === mchid)) ?? null;
+export function findComplaint(snapshot: Snapshot, id: string, mchid: string | null): { complaint: Complaint; merchant: Merchant } | null {
+  const complaint = snapshot.complaints.find((x) => x.id === id && (mchid === null || x.mchid === mchid));
+  const view = complaint === undefined ? undefined : snapshot.merchants.find((m) => m.merchant.mchid === complaint.mchid);
+  return complaint === undefined || view === undefined ? null : { complaint, merchant: view.merchant };
 }
 
 export interface Page {

@@ -4,15 +4,13 @@
  * @module
  */
 
-import type { Complaint } from "../domain/complaint";
-import { COMPLAINTS } from "../domain/complaint";
+import { type Complaint, complaintOf } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
-import { comparePositions, type Position, positionOf } from "../domain/order";
-import { emptyOutbox, OUTBOX, type Outbox } from "../domain/outbox";
+import { applyDeliveries, emptyOutbox, OUTBOX, type Outbox } from "../domain/outbox";
 import { type PollState, STATUS } from "../domain/poll-state";
+import { comparePositions, type Position, positionOf } from "../domain/position";
+import { COMPLAINTS } from "../domain/stored-complaints";
 import { md5 } from "../md5";
-import { applyDeliveries } from "../notify/outbox";
-import { complaintOf } from "../payjs/complaint";
 import { complaintsKey, outboxKey, type StorageError, type Store, type Stored, statusKey } from "../store";
 
 export interface MerchantView {

@@ -4,9 +4,9 @@
  * @module
  */
 import type { MerchantStatusEntry } from "../../src/domain/notification";
+import type { PayjsOrder } from "../../src/domain/payjs-order";
 import type { ListedComplaint, ServedComplaint } from "../../src/domain/served";
 import type { ChannelStatus } from "../../src/notify/outbox";
-import type { PayjsOrder } from "../../src/payjs/order";
 
 /** `GET /api/complaints`: without `raw` unless asked for with `?include=raw`. */
 export interface ListBody {

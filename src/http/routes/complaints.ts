@@ -15,7 +15,7 @@ import { conditional } from "../conditional";
 import { servedData } from "../data";
 import { HttpError } from "../errors";
 import { listBody } from "../list-body";
-import { mchidSet } from "../merchants";
+import { mchidSet, requestedMerchant } from "../merchants";
 import { methodNotAllowed } from "../method-not-allowed";
 import type { AppEnv } from "../types";
 
@@ -55,15 +55,12 @@ complaintsRoutes.get("/complaints.csv", async (c) => {
 complaintsRoutes.all("/complaints.csv", methodNotAllowed("GET, HEAD"));
 
 complaintsRoutes.get("/complaints/:id", async (c) => {
-  const config = c.get("config");
   const id = c.req.param("id");
-  const mchid = c.req.query("mchid") || null;
-  if (mchid !== null && !mchidSet(config).has(mchid)) {
-    throw new HttpError(404, "not_found", `mchid ${mchid} is not a configured merchant`);
-  }
+  const mchid = requestedMerchant(c)?.mchid ?? null;
   const { snapshot, marks, handling, revision } = await servedData(c);
-  const complaint = findComplaint(snapshot, id, mchid);
-  if (complaint === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
+  const found = findComplaint(snapshot, id, mchid);
+  if (found === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
+  const { complaint } = found;
   return conditional(c, revision, () => c.json({ complaint: served(complaint, marksFor(marks, complaint), handling.rules) }));
 });
 complaintsRoutes.all("/complaints/:id", methodNotAllowed("GET, HEAD"));

@@ -8,6 +8,7 @@ import { Outbound } from "../../outbound";
 import { planPoll, pollMerchants } from "../../poller/poll";
 import { Store } from "../../store";
 import { HttpError } from "../errors";
+import { requestedMerchant } from "../merchants";
 import { methodNotAllowed } from "../method-not-allowed";
 import { requireRole } from "../middleware/auth";
 import type { AppEnv } from "../types";
@@ -16,9 +17,7 @@ export const pollRoutes = new Hono<AppEnv>();
 
 pollRoutes.post("/poll", requireRole("admin"), async (c) => {
   const config = c.get("config");
-  const mchid = c.req.query("mchid") || null;
-  const only = mchid === null ? undefined : config.merchants.find((m) => m.mchid === mchid);
-  if (mchid !== null && only === undefined) throw new HttpError(404, "not_found", `mchid ${mchid} is not a configured merchant`);
+  const only = requestedMerchant(c) ?? undefined;
   if (config.merchants.length === 0) {
     throw new HttpError(503, "not_configured", "No PAYJS merchant is configured: set PAYJS_MCHID and PAYJS_KEY, or PAYJS_MERCHANTS");
   }

@@ -1,7 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toBeijingIso } from "../domain/time";
-import { complaintId, normaliseComplaint, normaliseComplaints, parseUpstreamTime } from "./complaint";
+import { type Complaint, complaintId, complaintOf, identifyComplaints, keptSighting, type RawComplaint } from "./complaint";
+import { parseUpstreamTime } from "./payjs-fields";
+import { toBeijingIso } from "./time";
+
+const SEEN = "2026-11-08T00:00:00.000Z";
+/** The complaint one record of an answer becomes, first seen at {@link SEEN}. */
+const complaintFrom = (raw: RawComplaint): Complaint => complaintOf("100", keptSighting({ id: complaintId(raw), raw }, SEEN, SEEN), null);
+/** The complaints one answer's records become, ids as identifyComplaints gives them. */
+function answerOf(items: RawComplaint[]): { complaints: Complaint[]; repeatedIds: string[] } {
+  const { sightings, repeatedIds } = identifyComplaints(items);
+  return { complaints: sightings.map((s) => complaintOf("100", keptSighting(s, SEEN, SEEN), null)), repeatedIds };
+}
 
 /** `JSON.rawJSON`, which workerd has and TypeScript's lib does not declare yet. */
 const rawJSON = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
@@ -46,7 +56,7 @@ describe("Beijing time", () => {
   });
 });
 
-describe("normaliseComplaint", () => {
+describe("complaintOf: a record read into a complaint", () => {
   const raw = {
     complaint_id: "C1",
     complaint_at: "2026-11-08 01:13:29",
@@ -58,7 +68,7 @@ describe("normaliseComplaint", () => {
   };
 
   it("Should map the documented fields and keep raw verbatim", () => {
-    const c = normaliseComplaint("100", raw);
+    const c = complaintFrom(raw);
     expect(c).toEqual({
       id: "C1",
       mchid: "100",
@@ -67,13 +77,16 @@ describe("normaliseComplaint", () => {
       order_id: "2026110812345",
       total_fee: 2990,
       body: "商品未收到",
+      first_seen_at: SEEN,
+      last_seen_at: SEEN,
+      active: true,
       raw,
     });
     expect(c.raw).toBe(raw);
   });
 
   it("Should keep a time it cannot read unchanged and a non-integer fee as null", () => {
-    const c = normaliseComplaint("100", { ...raw, complaint_at: "昨天", total_fee: "29.9元" });
+    const c = complaintFrom({ ...raw, complaint_at: "昨天", total_fee: "29.9元" });
     expect(c.complaint_at).toBe("昨天");
     expect(c.total_fee).toBeNull();
   });
@@ -98,18 +111,18 @@ describe("normaliseComplaint", () => {
   });
 
   it("Should keep complaint_id's digits, and order numbers', when they are numbers too long for a double", () => {
-    const c = normaliseComplaint("100", { complaint_id: rawJSON("9007199254740993"), order_id: rawJSON("12345678901234567890123") });
+    const c = complaintFrom({ complaint_id: rawJSON("9007199254740993"), order_id: rawJSON("12345678901234567890123") });
     expect(c.id).toBe("9007199254740993");
     expect(c.order_id).toBe("12345678901234567890123");
-    expect(normaliseComplaint("100", { complaint_id: 12345 }).id).toBe("12345");
+    expect(complaintFrom({ complaint_id: 12345 }).id).toBe("12345");
   });
 });
 
-describe("normaliseComplaints", () => {
+describe("identifyComplaints: one answer's records", () => {
   const noId = { complaint_at: "2026-11-08 01:13:29", order_id: "O1", body: "x" };
 
   it("Should keep every record whose id repeats in one answer, with a suffix by occurrence, and report the id", () => {
-    const { complaints, repeatedIds } = normaliseComplaints("100", [
+    const { complaints, repeatedIds } = answerOf([
       { complaint_id: "7", body: "a" },
       noId,
       { complaint_id: "7", body: "b" },
@@ -125,10 +138,8 @@ describe("normaliseComplaints", () => {
 
   it("Should give the same ids to the same answer every time", () => {
     const answer = () => [noId, { ...noId }, { ...noId, body: "y" }];
-    expect(normaliseComplaints("100", answer()).complaints.map((c) => c.id)).toEqual(
-      normaliseComplaints("100", answer()).complaints.map((c) => c.id),
-    );
-    expect(normaliseComplaints("100", [{ complaint_id: "1" }, { complaint_id: "2" }])).toMatchObject({
+    expect(answerOf(answer()).complaints.map((c) => c.id)).toEqual(answerOf(answer()).complaints.map((c) => c.id));
+    expect(answerOf([{ complaint_id: "1" }, { complaint_id: "2" }])).toMatchObject({
       complaints: [{ id: "1" }, { id: "2" }],
       repeatedIds: [],
     });
@@ -136,7 +147,7 @@ describe("normaliseComplaints", () => {
 });
 
 describe("complaint_at as a number", () => {
-  const at = (value: unknown): string => normaliseComplaint("100", { complaint_id: "1", complaint_at: value }).complaint_at;
+  const at = (value: unknown): string => complaintFrom({ complaint_id: "1", complaint_at: value }).complaint_at;
 
   it("Should read Unix seconds and milliseconds, as numbers or digits", () => {
     expect(at(1762535609)).toBe("2025-11-08T01:13:29+08:00");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseJson } from "../json";
-import { orderOf } from "./order";
+import { orderOf } from "./payjs-order";
 
 describe("orderOf: a checked /check answer", () => {
   it("Should name the order's state, amount and Beijing paid time, keep raw without its sign, every digit kept", () => {

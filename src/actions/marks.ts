@@ -1,0 +1,105 @@
+/**
+ * A merchant's marks book (`handled:{mchid}`: the replied and handled marks, and the refunds' outcomes): the one way
+ * it is read (by the reader, the poller and the refund) and the one way it is changed (by the mark routes and the
+ * refund). A poll never writes it, so a mark and a poll never overwrite each other.
+ * @module
+ */
+import { emptyBook, MARKS, type Mark, type MarkBook, type MarkKind, markOf, withMark } from "../domain/marks";
+import { logEvent } from "../log";
+import { handledKey, type StorageError, type Store, type Stored, writeTwice } from "../store";
+import { ActionError } from "./errors";
+
+export interface MerchantMarks {
+  book: MarkBook;
+  /** The stored value's revision (`absent` when there is none): part of every ETag. */
+  rev: string;
+  /** The value, or some marks in it, could not be read. */
+  error: StorageError | null;
+}
+
+function fromStored(stored: Stored<MarkBook>): MerchantMarks {
+  if (stored.kind === "absent") return { book: emptyBook(), rev: "absent", error: null };
+  if (stored.kind === "unreadable") return { book: emptyBook(), rev: "unreadable", error: stored.error };
+  return { book: stored.value, rev: stored.rev, error: null };
+}
+
+/**
+ * A merchant's marks: as KV holds them now (`fresh`: what a change or a tick decides on), or as the edge saw them up
+ * to 30 s ago (what answers are served from). An unreadable value reads as no marks, with its error.
+ */
+export async function readMarks(store: Store, mchid: string, fresh: boolean): Promise<MerchantMarks> {
+  const key = handledKey(mchid);
+  return fromStored(fresh ? await store.load(key, MARKS) : await store.loadRecent(key, MARKS));
+}
+
+/** A change of the marks that could not be stored; its message is for the caller (no stack, no key). */
+export class MarkNotSaved extends ActionError {
+  constructor(message: string) {
+    super("storage", message);
+  }
+}
+
+/** A change of a merchant's marks: the book to write, or null when there is nothing to write. */
+export type MarksEdit = (book: MarkBook) => MarkBook | null;
+
+/** Gives complaint `id` the `kind` mark (`mark`), or takes it off (null; nothing to write when it has none). */
+export function markEdit({ kind, id, mark }: { kind: MarkKind; id: string; mark: Mark | null }): MarksEdit {
+  return (book) => (mark === null && markOf(book[kind], id) === null ? null : withMark(book, kind, id, mark));
+}
+
+/**
+ * Applies `edit` to merchant `mchid`'s marks: reads them, edits and writes them back, one write. KV refuses a
+ * second write of a key within a second (another change of the same merchant's marks, from this isolate or
+ * another): then, once, it waits a second, reads again, applies the edit to what it finds and writes. An edit
+ * with nothing to write writes nothing. An unreadable value is set aside under `corrupt:handled:{mchid}:{ms}`
+ * before it is replaced; a value in a newer layout is never replaced.
+ * @returns the merchant's marks as they now stand.
+ * @throws MarkNotSaved when neither try was stored.
+ */
+export async function changeMarks(store: Store, mchid: string, edit: MarksEdit, now: number): Promise<MerchantMarks> {
+  const key = handledKey(mchid);
+  let setAside = false;
+  const apply = async (): Promise<MerchantMarks> => {
+    // Fresh, not the edge's copy: the change is applied to what KV holds now.
+    const current = await store.load(key, MARKS);
+    if (current.kind === "unreadable" && current.error.code === "storage_format") {
+      throw new MarkNotSaved(`${current.error.message}: a newer version of this Worker wrote it, so it is left as it is`);
+    }
+    const next = edit(current.kind === "ok" ? current.value : emptyBook());
+    if (next === null) return fromStored(current);
+    if (current.kind === "unreadable" && !setAside) {
+      await store.setAside(key, current.text, now);
+      setAside = true;
+    }
+    const rev = await store.save(key, MARKS, next, now);
+    return { book: next, rev, error: null };
+  };
+  try {
+    return await writeTwice(apply, (error) => error instanceof MarkNotSaved);
+  } catch (error) {
+    if (error instanceof MarkNotSaved) throw error;
+    throw new MarkNotSaved("KV did not store the change of the marks (twice); try again in a few seconds");
+  }
+}
+
+/**
+ * Gives complaint `id` of merchant `mchid` the `kind` mark with `note`, or takes it off (`note` null).
+ * @throws ActionError `storage` naming the mark when KV did not store it.
+ */
+export async function setMark(
+  store: Store,
+  mchid: string,
+  id: string,
+  kind: MarkKind,
+  note: string | null,
+  now: number,
+): Promise<MerchantMarks> {
+  const mark: Mark | null = note === null ? null : { at: new Date(now).toISOString(), note };
+  try {
+    return await changeMarks(store, mchid, markEdit({ kind, id, mark }), now);
+  } catch (error) {
+    const message = error instanceof MarkNotSaved ? error.message : "KV could not be read or written";
+    logEvent("mark", { mchid, kind, outcome: "error", error: "storage", message });
+    throw new ActionError("storage", `The ${kind} mark was not saved: ${message}`);
+  }
+}
