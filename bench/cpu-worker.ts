@@ -19,9 +19,11 @@ import type { WorkerEnv } from "../src/env";
 import entry from "../src/index";
 import { md5 } from "../src/md5";
 import { readAnswer } from "../src/payjs/client";
+import { listBody } from "../src/reader/list-body";
 import { NO_MARKS } from "../src/reader/marks";
-import { listPage, parseListQuery } from "../src/reader/query";
+import { pageOf, parseListQuery } from "../src/reader/query";
 import { loadSnapshot } from "../src/reader/snapshot";
+import { buildView } from "../src/reader/view";
 import { FORMAT, Store } from "../src/store";
 import { MemoryKv } from "./memory-kv";
 import { complaintsValue, KEY, MCHID, pollWork, reloaded, responseBody, T0 } from "./poll-work";
@@ -176,16 +178,8 @@ async function serveCpu(url: URL): Promise<Response> {
   const merchants = [{ mchid: MCHID, key: SANDBOX_MERCHANT.key, name: null }];
   const snapshot = await loadSnapshot(store, merchants, false);
   const query = parseListQuery(new URLSearchParams("limit=100"), new Set([MCHID]));
-  const page = (): string => {
-    const p = listPage(snapshot, query, { marks: NO_MARKS, rules: DEFAULT_RULES, now: T0 });
-    return JSON.stringify({
-      complaints: p.complaints,
-      count: p.complaints.length,
-      total: p.total,
-      next_cursor: p.next_cursor,
-      updated_at: snapshot.updatedAt,
-    });
-  };
+  // A view built anew each time: the first request after a poll or a mark (later ones reuse the view and its bytes).
+  const page = (): Uint8Array => listBody(pageOf(buildView(snapshot, NO_MARKS, DEFAULT_RULES), query, T0), false, snapshot.updatedAt);
   const runs = numberParam(url, "runs", 7);
   const load: number[] = [];
   const pageMs: number[] = [];

@@ -1,8 +1,9 @@
 /**
  * Serving under load: the real Worker under `wrangler dev` (workerd), its KV filled by a real cron poll of
  * the PAYJS sandbox, loaded with autocannon in alternating rounds so the noisy machine hits every route
- * alike. Each route's requests/s is divided by `/healthz`'s in the same round. The goal (issue 14): the list of
- * 100 (without `raw`, as it is served by default) at least 0.8× `/healthz`, with no error.
+ * alike. Each route's requests/s is divided by `/healthz`'s in the same round. The goals: the list of 100 (without
+ * `raw`, as it is served by default) at least 0.9× `/healthz`, and the active complaints soonest due first (what the
+ * dashboard asks for) at least 0.85×, with no error.
  * @module
  */
 import { readFileSync } from "node:fs";
@@ -19,8 +20,10 @@ const ROUNDS = 3;
 const ROUND_SECONDS = 3;
 const CONNECTIONS = 8;
 const TOKEN = "bench-read-token";
-const GOAL = 0.8;
+const GOAL = 0.9;
+const DUE_GOAL = 0.85;
 const LIST = "GET /api/complaints?limit=100";
+const ACTIVE_DUE = "GET /api/complaints?active=true&sort=due&limit=100";
 
 interface Route {
   name: string;
@@ -104,6 +107,7 @@ export async function benchServing({ rounds: roundCount = ROUNDS }: { rounds?: n
     const routes: Route[] = [
       { name: "GET /healthz", path: "/healthz", headers: {}, status: 200, goal: null },
       { name: LIST, path: "/api/complaints?limit=100", headers: auth, status: 200, goal: GOAL },
+      { name: ACTIVE_DUE, path: "/api/complaints?active=true&sort=due&limit=100", headers: auth, status: 200, goal: DUE_GOAL },
       {
         name: "  same, If-None-Match → 304",
         path: "/api/complaints?limit=100",
@@ -152,7 +156,7 @@ export async function benchServing({ rounds: roundCount = ROUNDS }: { rounds?: n
       const p50 = median(mine.map((x) => x.p50));
       const ratioOk = route.goal === null || ratio >= route.goal;
       ok &&= ratioOk && errors === 0;
-      const goalText = route.goal === null ? "(reported)" : `≥ ${route.goal.toFixed(1)}× ${ratioOk ? "PASS" : "BELOW"}`;
+      const goalText = route.goal === null ? "(reported)" : `≥ ${route.goal.toFixed(2)}× ${ratioOk ? "PASS" : "BELOW"}`;
       return [
         route.name,
         rps.toFixed(0),
@@ -166,6 +170,7 @@ export async function benchServing({ rounds: roundCount = ROUNDS }: { rounds?: n
     });
     const listErrors = rounds.reduce((n, round) => n + round[LIST]!.errors, 0);
     const verdict = checkRatio(ratioOf(LIST), GOAL);
+    const dueVerdict = checkRatio(ratioOf(ACTIVE_DUE), DUE_GOAL);
     const wranglerPackage = createRequire(import.meta.url).resolve("wrangler/package.json");
     const wranglerVersion = (JSON.parse(readFileSync(wranglerPackage, "utf8")) as { version: string }).version;
     return {
@@ -174,6 +179,7 @@ export async function benchServing({ rounds: roundCount = ROUNDS }: { rounds?: n
       rows,
       notes: [
         `The list of 100 ÷ /healthz: ${verdict.text}, ${listErrors} errors (goal 0).`,
+        `The active complaints soonest due first ÷ /healthz: ${dueVerdict.text}.`,
         "",
         "req/s and p50 are medians over the rounds; the ratio is the median of per-round ratios (each route vs /healthz in the",
         "  same round). An error is a transport error, a timeout, or any other status than expected.",

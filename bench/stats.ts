@@ -129,7 +129,7 @@ export interface RatioCheck {
 /** Compares a ratio (ours ÷ peer) with a goal of at least `goal`. */
 export function checkRatio(ratio: number, goal: number): RatioCheck {
   const pass = ratio >= goal;
-  return { ratio, goal, pass, text: `${ratio.toFixed(2)}× (goal ≥ ${goal.toFixed(1)}×) ${pass ? "PASS" : "BELOW"}` };
+  return { ratio, goal, pass, text: `${ratio.toFixed(2)}× (goal ≥ ${goal.toFixed(2)}×) ${pass ? "PASS" : "BELOW"}` };
 }
 
 export interface BenchTable {

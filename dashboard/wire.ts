@@ -4,10 +4,10 @@
  * @module
  */
 import type { Mark } from "../src/domain/marks";
-import type { MerchantStatusEntry } from "../src/domain/notification";
 import type { PayjsOrder } from "../src/domain/payjs-order";
 import type { Refund } from "../src/domain/refund";
 import type { ServedComplaint } from "../src/domain/served";
+import type { MerchantStatusEntry } from "../src/domain/status";
 
 export type { Mark, Refund };
 

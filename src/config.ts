@@ -24,14 +24,14 @@ export interface Config {
   corsOrigins: "*" | string[];
   publicUrl: string | null;
   alertAfterFailures: number;
-  /** The reply and resolve deadlines, and when `complaint.due` goes before them. */
+  /** The reply and resolve deadlines, and when the reminders go before them. */
   deadlines: DeadlineRules;
   channels: Channel[];
   /** `ALLOW_REFUNDS`: the admin token may refund a complaint's order through PAYJS. */
   allowRefunds: boolean;
 }
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; error: ConfigError };
+type ConfigResult = { ok: true; config: Config } | { ok: false; error: ConfigError };
 
 const MCHID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -4,7 +4,7 @@
  * queue a deployment may remove from `wrangler.toml`.
  * @module
  */
-export interface Secrets {
+interface Secrets {
   PAYJS_MCHID?: string;
   PAYJS_KEY?: string;
   PAYJS_MERCHANTS?: string;
@@ -14,7 +14,7 @@ export interface Secrets {
 }
 
 /** Vars that `wrangler.toml` leaves unset: absent unless a deployment sets them. */
-export interface OptionalVars {
+interface OptionalVars {
   RESPONSE_SIGNATURE?: string;
   /** The three below mean "none" when empty, so they are read even when empty. */
   REPLY_WITHIN_HOURS?: string;
@@ -29,7 +29,7 @@ export interface OptionalVars {
 }
 
 /** Bindings a deployment may delete from `wrangler.toml`: the code works without them. */
-export interface OptionalBindings {
+interface OptionalBindings {
   /** The queue of merchants to poll, one per consumer invocation (see src/poller/fan-out.ts); absent: the cron polls them itself. */
   POLL_QUEUE?: Queue;
 }

@@ -14,7 +14,7 @@
  */
 
 /** A number literal kept as its text: `JSON.rawJSON`'s result, or where that is missing a frozen stand-in of the same shape. */
-export interface RawNumber {
+interface RawNumber {
   readonly rawJSON: string;
 }
 

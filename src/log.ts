@@ -3,7 +3,7 @@
  * Callers pass identifiers and counts only: never a key, a token or complaint text.
  * @module
  */
-export type LogFields = Record<string, string | number | boolean | null>;
+type LogFields = Record<string, string | number | boolean | null>;
 
 export function logEvent(event: string, fields: LogFields): void {
   console.log(JSON.stringify({ event, ...fields }));

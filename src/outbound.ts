@@ -6,7 +6,7 @@
  * @module
  * @see https://developers.cloudflare.com/workers/platform/limits/#subrequests
  */
-export const SUBREQUESTS_PER_INVOCATION = 50;
+const SUBREQUESTS_PER_INVOCATION = 50;
 /** Workers allow 6 open connections per invocation; one is left for KV. */
 const OPEN_AT_ONCE = 5;
 /** Merchants polled at once, and alert deliveries sent at once, by one invocation: below {@link OPEN_AT_ONCE}, so neither waits on the other for long. */

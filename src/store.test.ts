@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { rawJSON } from "../test/support/raw-json";
 import type { StoredComplaint } from "./domain/complaint";
 import { noDeliveries } from "./domain/outbox";
 import { INITIAL_STATE, STATUS } from "./domain/poll-state";
@@ -7,8 +8,6 @@ import { COMPLAINTS } from "./domain/stored-complaints";
 import { complaintsKey, FORMAT, Store, statusKey } from "./store";
 
 const kv = env.COMPLAINTS;
-/** `JSON.rawJSON`, which workerd has and TypeScript's lib does not declare yet. */
-const rawJSON = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
 const NOW = Date.parse("2026-11-27T00:00:00Z");
 
 async function clear(): Promise<void> {

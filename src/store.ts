@@ -9,7 +9,9 @@
  * | `complaints:{mchid}` | `{"format":2,"rev","seen":[…],"complaints":[raw,…]}`: every complaint ever seen for one merchant, newest first |
  * | `status:{mchid}` | `{"format":2,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
  * | `outbox:{mchid}` | `{"format":2,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
- * | `handled:{mchid}` | `{"format":2,"rev","marks":{id:{"at","note"}},"replied":{…}}`: handled (`marks`) and replied marks, written only by the HTTP side |
+ * | `handled:{mchid}` | `{"format":2,"rev","marks":{id:{"at","note"}},"replied":{…},"refunds":{…}}`: the marks book (handled marks under `marks`, replied marks, refund outcomes), written only by src/actions/ |
+ * | `refund:{mchid}:{id}` | `{"format":2,"rev","attempt","at","total_fee","note"}`: a refund's attempt, written before PAYJS is called |
+ * | `order:{mchid}:{payjs_order_id}` | `{"format":2,"rev","order","checked_at"}`: an order check, expiring after 11 minutes |
  * | `corrupt:{key}:{ms}` | a value that could not be read, set aside before its key was rebuilt |
  *
  * One value per merchant instead of one per complaint keeps a poll's writes proportional to what changed
@@ -23,7 +25,7 @@ import { parseJson } from "./json";
 export const FORMAT = 2;
 const FORMAT_KEY = "format";
 
-export type StorageErrorCode = "storage_corrupt" | "storage_format";
+type StorageErrorCode = "storage_corrupt" | "storage_format";
 
 export interface StorageError {
   code: StorageErrorCode;
@@ -58,7 +60,8 @@ export async function writeTwice<T>(write: (again: boolean) => Promise<T>, isFin
 export const complaintsKey = (mchid: string): string => `complaints:${mchid}`;
 export const statusKey = (mchid: string): string => `status:${mchid}`;
 export const outboxKey = (mchid: string): string => `outbox:${mchid}`;
-export const handledKey = (mchid: string): string => `handled:${mchid}`;
+/** The marks book: named `handled:` since before replied marks and refund outcomes shared it. */
+export const marksKey = (mchid: string): string => `handled:${mchid}`;
 export const refundAttemptKey = (mchid: string, id: string): string => `refund:${mchid}:${id}`;
 export const orderKey = (mchid: string, payjsOrderId: string): string => `order:${mchid}:${payjsOrderId}`;
 

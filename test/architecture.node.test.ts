@@ -4,8 +4,11 @@
  * An import that runs upward or sideways, or a cycle, fails the build here. `npx tsx test/support/imports.ts`
  * prints the graph.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findCycle, type Graph, importGraph } from "./support/imports";
+import { EVENT_NAMES } from "../src/notify/events";
+import { findCycle, type Graph, importGraph, SRC } from "./support/imports";
 
 /**
  * Bottom to top. A module's layer is the first whose patterns match its path (relative to src/, without `.ts`).
@@ -37,7 +40,8 @@ function violation(from: string, to: string): string | null {
   if (b > a) return `imports upward (${LAYERS[a]?.name} → ${LAYERS[b]?.name})`;
   if (b === a && a >= 2 && folder(from) !== folder(to)) return `imports sideways (${LAYERS[a]?.name})`;
   // The reader only reads what the poller and the actions stored: it never calls PAYJS nor knows the alerts.
-  if (folder(from) === "reader" && (folder(to) === "payjs" || folder(to) === "notify")) return "the reader imports nothing of payjs/ or notify/";
+  if (folder(from) === "reader" && (folder(to) === "payjs" || folder(to) === "notify"))
+    return "the reader imports nothing of payjs/ or notify/";
   return null;
 }
 
@@ -56,6 +60,15 @@ describe("the architecture", () => {
       }),
     );
     expect(bad).toEqual([]);
+  });
+
+  it("Should write each alert event's name in at most two files of src/, its own event file among them", () => {
+    const texts = Object.keys(graph).map((module) => ({ module, text: readFileSync(join(SRC, `${module}.ts`), "utf8") }));
+    for (const name of EVENT_NAMES) {
+      const files = texts.filter((f) => f.text.includes(name)).map((f) => f.module);
+      expect(files.length, `${name} is written in ${files.join(", ")}`).toBeLessThanOrEqual(2);
+      expect(files.some((f) => f.startsWith("notify/events/"))).toBe(true);
+    }
   });
 
   it("Should have no cycle", () => {

@@ -3,6 +3,7 @@
  * and quiet hours, through
  * the outbox with a moving tick clock (sandbox upstream → poller → KV → channel requests to a receiver).
  */
+import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
@@ -172,6 +173,20 @@ describe("deadlines: complaint.due and complaint.overdue", () => {
     expect(chat[0]).not.toContain("回复剩");
     const status = (await (await call(e, "/api/status")).json()) as any;
     expect(status.channels.map((c: { pending: number }) => c.pending)).toEqual([0, 0]);
+  });
+
+  it("Should keep a held complaint.due while the stored complaints cannot be read, and send it at the end of quiet hours", async () => {
+    sandbox.setComplaints(mchid, [made("C1", AT_7)]);
+    // The reply's 12-hour reminder falls at 19:00 Beijing, held until 20:00.
+    const e = alertEnv([{ ...HOOK, quiet_hours: "18:00-20:00" }]);
+    await tickThrough(e, T0, T0 + 11 * H);
+    receiver.received.length = 0;
+    await env.COMPLAINTS.put(`complaints:${mchid}`, "{not json");
+    // 19:30: not due for a poll, so only the outbox is tended; the list it would check the reminder against is gone.
+    await fireCron(e, T0 + 11.5 * H);
+    expect(receiver.received).toHaveLength(0);
+    await fireCron(e, T0 + 12 * H);
+    expect(deadlineEvents()).toEqual([["complaint.due", "reply", 12]]);
   });
 
   it("Should drop a pending complaint.due once the complaint is replied, keeping the other complaints' in the same chat message", async () => {

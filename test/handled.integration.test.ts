@@ -11,7 +11,7 @@ import type { Marks } from "../src/domain/marks";
 import type { ServedComplaint } from "../src/domain/served";
 import { beijingTextOf } from "../src/domain/time";
 import { parseJson } from "../src/json";
-import { complaintsKey, handledKey } from "../src/store";
+import { complaintsKey, marksKey } from "../src/store";
 import type { ComplaintBody, ErrorBody, ListBody, StatusBody } from "./support/api";
 import { ADMIN_TOKEN, call, clearKv, fireCron, kv, READ_TOKEN, routeUpstreamTo, testEnv } from "./support/worker";
 
@@ -70,7 +70,7 @@ async function status(mchid = M1): Promise<StatusBody["merchants"][number] | und
 
 /** The stored handled marks (under `marks`, as before replied marks existed). */
 async function storedMarks(mchid = M1): Promise<Marks> {
-  const text = await env.COMPLAINTS.get(handledKey(mchid));
+  const text = await env.COMPLAINTS.get(marksKey(mchid));
   return text === null ? {} : (parseJson(text) as { marks: Marks }).marks;
 }
 
@@ -166,7 +166,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     expect(reader.status).toBe(403);
     expect((await json<ErrorBody>(reader)).error.code).toBe("forbidden");
     expect((await del(ids[0], { token: READ_TOKEN })).status).toBe(403);
-    expect(await env.COMPLAINTS.get(handledKey(M1))).toBeNull();
+    expect(await env.COMPLAINTS.get(marksKey(M1))).toBeNull();
   });
 
   it("Should answer 404 for an unknown id, an unknown mchid, or an id the merchant does not have", async () => {
@@ -179,8 +179,8 @@ describe("PUT /api/complaints/{id}/handled", () => {
       expect(res.status).toBe(404);
       expect((await json<ErrorBody>(res)).error.code).toBe("not_found");
     }
-    expect(await env.COMPLAINTS.get(handledKey(M1))).toBeNull();
-    expect(await env.COMPLAINTS.get(handledKey(M2))).toBeNull();
+    expect(await env.COMPLAINTS.get(marksKey(M1))).toBeNull();
+    expect(await env.COMPLAINTS.get(marksKey(M2))).toBeNull();
   });
 
   it("Should answer other methods with 405 and Allow: PUT, DELETE", async () => {
@@ -218,7 +218,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     await list();
     kv.resetCounts();
     await put(ids[0], { note: "x" });
-    expect(kv.writes).toEqual([handledKey(M1)]);
+    expect(kv.writes).toEqual([marksKey(M1)]);
     expect(kv.reads).toBe(1);
     await list();
     kv.resetCounts();
@@ -320,7 +320,7 @@ describe("PUT and DELETE /api/complaints/{id}/replied", () => {
     // A handled mark beside it leaves the replied mark as it is, and no deadline open.
     const both = (await json<ComplaintBody>(await put(ids[0], {}))).complaint;
     expect(both).toMatchObject({ replied: complaint.replied, handled: { note: "" }, next_due: null });
-    const stored = parseJson((await env.COMPLAINTS.get(handledKey(M1))) as string) as { replied: Marks; marks: Marks };
+    const stored = parseJson((await env.COMPLAINTS.get(marksKey(M1))) as string) as { replied: Marks; marks: Marks };
     expect(stored.replied).toEqual({ [ids[0]]: complaint.replied });
     const off = (await json<ComplaintBody>(await del(ids[0], { kind: "replied" }))).complaint;
     expect(off).toMatchObject({ replied: null, handled: both.handled, next_due: null });
@@ -390,7 +390,7 @@ describe("marks and polls", () => {
     kv.resetCounts();
     await fireCron(e, t0 + 4 * H);
     expect(kv.writes).toContain(complaintsKey(M1));
-    expect(kv.writes).not.toContain(handledKey(M1));
+    expect(kv.writes).not.toContain(marksKey(M1));
     let c = await detail(ids[0]);
     expect(c).toMatchObject({ body: "补充：仍未退款", active: true, handled: marked.handled });
     expect(c.last_seen_at).toBe(new Date(t0 + 4 * H).toISOString());
@@ -454,7 +454,7 @@ describe("marks and polls", () => {
     const [a, b] = await Promise.all([put(ids[0], { note: "one" }), put(ids[1], { note: "two" })]);
     expect([a.status, b.status]).toEqual([200, 200]);
     // The second write within the second was refused, as production KV would; the route waited and wrote again.
-    expect(kv.violations.splice(0)).toEqual([expect.stringMatching(new RegExp(`^${handledKey(M1)}: 429`))]);
+    expect(kv.violations.splice(0)).toEqual([expect.stringMatching(new RegExp(`^${marksKey(M1)}: 429`))]);
     const stored = await storedMarks();
     expect(Object.fromEntries(Object.entries(stored).map(([id, m]) => [id, m.note]))).toEqual({ [ids[0]]: "one", [ids[1]]: "two" });
     expect((await list("handled=true")).complaints.map((c) => c.handled!.note).sort()).toEqual(["one", "two"]);

@@ -6,7 +6,7 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2, type SandboxMode } from "../sandbox/payjs-sandbox";
-import type { MerchantStatusEntry } from "../src/domain/notification";
+import type { MerchantStatusEntry } from "../src/domain/status";
 import type { ErrorBody, StatusBody } from "./support/api";
 import { Receiver, routeFetch } from "./support/receiver";
 import { call, clearKv, fireCron, testEnv } from "./support/worker";

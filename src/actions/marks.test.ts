@@ -3,7 +3,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ProductionKv } from "../../test/support/production-kv";
 import { MARKS, type MarkBook, marksIn } from "../domain/marks";
-import { handledKey, Store } from "../store";
+import { marksKey, Store } from "../store";
 import { changeMarks, MarkNotSaved, markEdit } from "./marks";
 
 const now = Date.parse("2026-05-01T10:00:00Z");
@@ -21,7 +21,7 @@ const reply = (kv: KVNamespace, mchid: string, id: string, m: typeof mark | null
   changeMarks(new Store(kv), mchid, markEdit({ kind: "replied", id, mark: m }), at);
 
 async function storedBook(mchid: string): Promise<MarkBook | null> {
-  const stored = await new Store(env.COMPLAINTS).load(handledKey(mchid), MARKS);
+  const stored = await new Store(env.COMPLAINTS).load(marksKey(mchid), MARKS);
   return stored.kind === "ok" ? stored.value : null;
 }
 
@@ -38,7 +38,7 @@ describe("changeMarks", () => {
     kv.nextInvocation();
     // Not replied either: taking that off writes nothing.
     await reply(kv.kv, mchid, "2", null);
-    expect(kv.writes).toEqual([handledKey(mchid), handledKey(mchid), handledKey(mchid)]);
+    expect(kv.writes).toEqual([marksKey(mchid), marksKey(mchid), marksKey(mchid)]);
     const book = await storedBook(mchid);
     expect(book && { ...book.handled }).toEqual({ "2": { ...mark, note: "" } });
     expect(book && { ...book.replied }).toEqual({});
@@ -64,12 +64,12 @@ describe("changeMarks", () => {
 
   it("Should add a replied mark to a value stored before replied existed without losing its handled marks", async () => {
     const { kv, mchid } = fixture();
-    await env.COMPLAINTS.put(handledKey(mchid), JSON.stringify({ format: 2, rev: "old", marks: { "1": mark } }));
+    await env.COMPLAINTS.put(marksKey(mchid), JSON.stringify({ format: 2, rev: "old", marks: { "1": mark } }));
     await reply(kv.kv, mchid, "2", answered);
     const book = await storedBook(mchid);
     expect(book && marksIn(book, "1")).toEqual({ replied: null, handled: mark, refund: null });
     expect(book && marksIn(book, "2")).toEqual({ replied: answered, handled: null, refund: null });
-    expect(await env.COMPLAINTS.get(`corrupt:${handledKey(mchid)}:${now}`)).toBeNull();
+    expect(await env.COMPLAINTS.get(`corrupt:${marksKey(mchid)}:${now}`)).toBeNull();
   });
 
   it("Should, when KV refuses, wait a second, read again and write the change onto what it finds", async () => {
@@ -90,18 +90,18 @@ describe("changeMarks", () => {
     const { kv, mchid } = fixture();
     kv.failPutsMatching = /^handled:/;
     await expect(reply(kv.kv, mchid, "1", answered)).rejects.toBeInstanceOf(MarkNotSaved);
-    expect(await env.COMPLAINTS.get(handledKey(mchid))).toBeNull();
+    expect(await env.COMPLAINTS.get(marksKey(mchid))).toBeNull();
   });
 
   it("Should keep an unreadable value aside before replacing it, and never replace a newer layout", async () => {
     const { kv, mchid } = fixture();
-    await env.COMPLAINTS.put(handledKey(mchid), "{not json");
+    await env.COMPLAINTS.put(marksKey(mchid), "{not json");
     await handle(kv.kv, mchid, "1", mark);
-    expect(await env.COMPLAINTS.get(`corrupt:${handledKey(mchid)}:${now}`)).toBe("{not json");
+    expect(await env.COMPLAINTS.get(`corrupt:${marksKey(mchid)}:${now}`)).toBe("{not json");
     const newer = JSON.stringify({ format: 3, marks: {} });
-    await env.COMPLAINTS.put(handledKey(mchid), newer);
+    await env.COMPLAINTS.put(marksKey(mchid), newer);
     kv.nextInvocation();
     await expect(reply(kv.kv, mchid, "2", answered)).rejects.toThrow(/format 3/);
-    expect(await env.COMPLAINTS.get(handledKey(mchid))).toBe(newer);
+    expect(await env.COMPLAINTS.get(marksKey(mchid))).toBe(newer);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { emptyBook, MARKS, type Mark, type MarkBook, type MarkKind, markOf, withMark } from "../domain/marks";
 import { logEvent } from "../log";
-import { handledKey, type StorageError, type Store, type Stored, writeTwice } from "../store";
+import { marksKey, type StorageError, type Store, type Stored, writeTwice } from "../store";
 import { ActionError } from "./errors";
 
 export interface MerchantMarks {
@@ -28,7 +28,7 @@ function fromStored(stored: Stored<MarkBook>): MerchantMarks {
  * to 30 s ago (what answers are served from). An unreadable value reads as no marks, with its error.
  */
 export async function readMarks(store: Store, mchid: string, fresh: boolean): Promise<MerchantMarks> {
-  const key = handledKey(mchid);
+  const key = marksKey(mchid);
   return fromStored(fresh ? await store.load(key, MARKS) : await store.loadRecent(key, MARKS));
 }
 
@@ -40,7 +40,7 @@ export class MarkNotSaved extends ActionError {
 }
 
 /** A change of a merchant's marks: the book to write, or null when there is nothing to write. */
-export type MarksEdit = (book: MarkBook) => MarkBook | null;
+type MarksEdit = (book: MarkBook) => MarkBook | null;
 
 /** Gives complaint `id` the `kind` mark (`mark`), or takes it off (null; nothing to write when it has none). */
 export function markEdit({ kind, id, mark }: { kind: MarkKind; id: string; mark: Mark | null }): MarksEdit {
@@ -57,7 +57,7 @@ export function markEdit({ kind, id, mark }: { kind: MarkKind; id: string; mark:
  * @throws MarkNotSaved when neither try was stored.
  */
 export async function changeMarks(store: Store, mchid: string, edit: MarksEdit, now: number): Promise<MerchantMarks> {
-  const key = handledKey(mchid);
+  const key = marksKey(mchid);
   let setAside = false;
   const apply = async (): Promise<MerchantMarks> => {
     // Fresh, not the edge's copy: the change is applied to what KV holds now.

@@ -17,9 +17,9 @@ import { orderKey, type Store } from "../store";
 import { noOrder, upstreamFailure } from "./errors";
 
 /** How long a check answers for the order: PAYJS's order state changes only with a payment or a refund. */
-export const ORDER_CHECK_MS = 10 * MINUTE_MS;
+const ORDER_CHECK_MS = 10 * MINUTE_MS;
 
-export interface CheckedOrder {
+interface CheckedOrder {
   order: PayjsOrder;
   checked_at: string;
 }

@@ -17,7 +17,7 @@ import { outcomeOf, REFUND_ATTEMPT, type RefundAttempt, type RefundOutcome, refu
 import { logEvent } from "../log";
 import type { ClientOptions } from "../payjs/client";
 import { type RefundCall, refundOrder } from "../payjs/order";
-import { handledKey, refundAttemptKey, type Store } from "../store";
+import { marksKey, refundAttemptKey, type Store } from "../store";
 import { ActionError, noOrder, upstreamFailure } from "./errors";
 import { changeMarks, MarkNotSaved, type MerchantMarks } from "./marks";
 
@@ -28,7 +28,7 @@ export interface RefundRequest {
 }
 
 /** What a refund left: the merchant's marks as they now stand, and why it did not refund (null: it did). */
-export interface RefundDone {
+interface RefundDone {
   marks: MerchantMarks;
   error: ActionError | null;
 }
@@ -88,7 +88,7 @@ async function refundOnce(
   const key = refundAttemptKey(complaint.mchid, complaint.id);
   const now = Date.now();
   // Both fresh, not the edge's copies: what KV holds now decides whether PAYJS is called.
-  const [attempt, marks] = await Promise.all([store.load(key, REFUND_ATTEMPT), store.load(handledKey(complaint.mchid), MARKS)]);
+  const [attempt, marks] = await Promise.all([store.load(key, REFUND_ATTEMPT), store.load(marksKey(complaint.mchid), MARKS)]);
   const lastOutcome = marks.kind === "ok" ? outcomeOf(marks.value.refunds, complaint.id) : null;
   const standing = refundOf(lastOutcome, attempt.kind === "ok" ? attempt.value : null, now);
   if (standing?.state === "done" && marks.kind === "ok") return { marks: { book: marks.value, rev: marks.rev, error: null }, error: null };

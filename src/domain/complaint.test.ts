@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { rawJSON } from "../../test/support/raw-json";
 import { type Complaint, complaintId, complaintOf, identifyComplaints, keptSighting, type RawComplaint } from "./complaint";
 import { parseUpstreamTime } from "./payjs-fields";
 import { toBeijingIso } from "./time";
@@ -12,9 +13,6 @@ function answerOf(items: RawComplaint[]): { complaints: Complaint[]; repeatedIds
   const { sightings, repeatedIds } = identifyComplaints(items);
   return { complaints: sightings.map((s) => complaintOf("100", keptSighting(s, SEEN, SEEN), null)), repeatedIds };
 }
-
-/** `JSON.rawJSON`, which workerd has and TypeScript's lib does not declare yet. */
-const rawJSON = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
 
 describe("Beijing time", () => {
   it("Should read PAYJS wall-clock text as Beijing time", () => {

@@ -13,14 +13,13 @@ export interface DeadlineRules {
   replyWithinHours: number | null;
   /** Hours after the complaint by which it must be finished; null: none. */
   resolveWithinHours: number | null;
-  /** Hours before an open deadline at which `complaint.due` goes, descending; empty: none. */
+  /** Hours before an open deadline at which a reminder goes, descending; empty: none. */
   remindBeforeHours: readonly number[];
 }
 
 export const DEFAULT_RULES: DeadlineRules = { replyWithinHours: 24, resolveWithinHours: 72, remindBeforeHours: [12, 2] };
 
 export type DeadlineKind = "reply" | "resolve";
-export const DEADLINE_KINDS: readonly DeadlineKind[] = ["reply", "resolve"];
 
 /** One deadline of one complaint: what marks its messages as told, and what closes them. */
 export const deadlineKey = (id: string, kind: DeadlineKind): string => `${id}#${kind}`;
@@ -43,7 +42,7 @@ export function deadlinesOf(c: Pick<Complaint, "complaint_at" | "first_seen_at">
 }
 
 /** A deadline nothing has met yet. */
-export interface OpenDeadline {
+interface OpenDeadline {
   kind: DeadlineKind;
   due_at: string;
 }

@@ -1,7 +1,7 @@
 /**
  * A merchant's marks: which complaints someone answered (`replied`) or finished (`handled`), when, and with what
- * note. Kept in a value of its own (`handled:{mchid}`) that only `PUT`/`DELETE /api/complaints/{id}/replied|handled`
- * write, so a mark and a poll never overwrite each other. Neither mark tells PAYJS anything.
+ * note, kept in one book with the outcomes of its refunds (src/actions/marks.ts reads and changes it; a poll never
+ * writes it, so a mark and a poll never overwrite each other). Neither mark tells PAYJS anything.
  * @module
  */
 import { emptyRefunds, outcomeOf, type Refund, type RefundBook, readRefunds, refundOf } from "./refund";
@@ -34,7 +34,7 @@ export const UNMARKED: ComplaintMarks = { replied: null, handled: null, refund: 
 export const MAX_NOTE = 500;
 
 /** No marks at all. */
-export function noMarks(): Marks {
+function noMarks(): Marks {
   return Object.create(null) as Marks;
 }
 

@@ -3,20 +3,29 @@
  * given up on; and the deliveries made since it was last written, which the merchant's status carries.
  * @module
  */
-import type { EventName, Notification } from "./notification";
 import { type ErrorAt, isCount, isErrorAt, isString, isTime, type Shape } from "./shape";
 
 export type { ErrorAt };
+
+/**
+ * What an entry says, as its event wrote it (src/notify/events/): the event, the kind of message (an event may send
+ * several), when it was told, and whatever else its kind holds.
+ */
+export interface Notice {
+  event: string;
+  kind: string;
+  at: string;
+}
 
 export interface OutboxEntry {
   /** `{channel}|{event key}`: the same event for the same channel is never queued twice. */
   id: string;
   channel: string;
-  event: EventName;
+  event: string;
   /** The complaints this message tells of, so a complaint is announced once per channel. */
   complaint_ids: string[];
   /** What to send; dropped once the entry is done. */
-  notification: Notification | null;
+  notification: Notice | null;
   state: "pending" | "delivered" | "given_up";
   attempts: number;
   created_at: string;
@@ -99,8 +108,13 @@ function isEntry(e: unknown): e is OutboxEntry {
     isString(x.created_at) &&
     isTime(x.next_attempt_at) &&
     isTime(x.done_at) &&
-    (x.state !== "pending" || (typeof x.notification === "object" && x.notification !== null))
+    (x.state !== "pending" || isNotice(x.notification))
   );
+}
+
+function isNotice(n: unknown): n is Notice {
+  const x = n as Record<string, unknown>;
+  return typeof n === "object" && n !== null && isString(x.event) && isString(x.kind) && isString(x.at);
 }
 
 export const OUTBOX: Shape<Outbox> = {

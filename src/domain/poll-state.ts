@@ -14,7 +14,7 @@ export interface PollState {
   /** Failures in a row that were transient; drives the backoff. */
   transient_failures: number;
   last_error: ErrorAt | null;
-  /** True once `watcher.failing` was raised for the current run of failures. */
+  /** True once the channels were told of the current run of failures (src/notify/events/watcher-failing.ts). */
   failing_alerted: boolean;
   /** What the check of the last checked answer's `sign` found (null before any). */
   signature: SignatureStatus | null;
@@ -57,7 +57,7 @@ export interface Status {
 }
 
 /** Cron fires a little early or late; a tick this close to `next_poll_at` counts as on time. */
-export const JITTER_MS = 60_000;
+const JITTER_MS = 60_000;
 
 export function isDue(state: PollState, now: number): boolean {
   if (state.next_poll_at === null) return true;

@@ -13,7 +13,7 @@
 import { isCount, isString, type Shape } from "./shape";
 import { MINUTE_MS } from "./time";
 
-export type RefundState = "pending" | "done" | "failed" | "unknown";
+type RefundState = "pending" | "done" | "failed" | "unknown";
 
 /** What the API shows in a complaint's `refund`. */
 export interface Refund {

@@ -3,15 +3,38 @@
  * @module
  */
 
-import type { Complaint, StoredComplaint } from "./complaint";
-import { type DeadlineRules, deadlinesOf, isOverdue, nextDue } from "./deadlines";
-import { type MarkBook, markOf, marksIn } from "./marks";
+import type { StoredComplaint } from "./complaint";
 import type { Merchant } from "./merchant";
-import type { MerchantStatusEntry } from "./notification";
 import { isDue, type PollState } from "./poll-state";
 import { DAY_MS } from "./time";
 
-/** The entry without what needs the marks (see {@link handlingCounts}): what a `watcher.*` alert carries. */
+/** A merchant's entry as GET /api/status shows it. */
+export interface MerchantStatusEntry {
+  mchid: string;
+  name: string | null;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  next_poll_at: string | null;
+  consecutive_failures: number;
+  last_error: { code: string; message: string; at: string } | null;
+  complaints_total: number;
+  complaints_active: number;
+  /**
+   * Active complaints without a handled mark. The status route always shows it; optional so an entry built
+   * without reading the marks still fits (it then leaves the field out rather than guess).
+   */
+  complaints_unhandled?: number;
+  /** Complaints whose `next_due` has passed; like `complaints_unhandled`, only where the marks were read. */
+  complaints_overdue?: number;
+  /** The earliest `next_due` still ahead; null when none is. */
+  next_due_at?: string | null;
+  /** What the check of the last answer's `sign` found, and by which scheme it verified. */
+  signature: { result: "verified" | "absent" | "mismatch" | null; scheme: string | null; checked_at: string | null };
+  /** The status route shows it too; optional so an entry built without the snapshot still fits. */
+  storage_errors?: { code: string; message: string; at?: string }[];
+}
+
+/** The entry without what needs the marks (the status route adds the counts): what a `watcher.*` alert carries. */
 export function statusEntry(
   merchant: Merchant,
   state: PollState | null,
@@ -30,29 +53,6 @@ export function statusEntry(
     complaints_active: complaints.filter((c) => c.active).length,
     signature: state?.signature ?? { result: null, scheme: null, checked_at: null },
   };
-}
-
-export type HandlingCounts = Required<Pick<MerchantStatusEntry, "complaints_unhandled" | "complaints_overdue" | "next_due_at">>;
-
-/**
- * How many active complaints are unhandled and how many overdue, and the earliest `next_due` still ahead. Only the
- * active, unhandled ones can have a `next_due`: their deadlines alone are worked out.
- */
-export function handlingCounts(complaints: readonly Complaint[], book: MarkBook, rules: DeadlineRules, now: number): HandlingCounts {
-  const counts: HandlingCounts = { complaints_unhandled: 0, complaints_overdue: 0, next_due_at: null };
-  let next = Number.POSITIVE_INFINITY;
-  for (const c of complaints) {
-    if (!c.active || markOf(book.handled, c.id) !== null) continue;
-    counts.complaints_unhandled++;
-    const due = nextDue(c, deadlinesOf(c, rules), marksIn(book, c.id));
-    if (due === null) continue;
-    if (isOverdue(due, now)) counts.complaints_overdue++;
-    else if (Date.parse(due) < next) {
-      next = Date.parse(due);
-      counts.next_due_at = due;
-    }
-  }
-  return counts;
 }
 
 /** How long the status tells that a merchant's complaints were rebuilt. */

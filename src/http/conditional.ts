@@ -7,13 +7,13 @@
 import type { Context } from "hono";
 import { md5 } from "../md5";
 
-export const DATA_CACHE_CONTROL = "private, no-cache";
+const DATA_CACHE_CONTROL = "private, no-cache";
 
 /**
  * The shape of the JSON and CSV answers. It is part of every ETag because the data's revision does not
  * change when a Worker upgrade changes the shape: without it, a client holding the old body would get 304
- * and keep it. Bump it with any change to what an answer contains or how it is written.
- * 4: the list leaves out each complaint's `raw` unless asked with `?include=raw`.
+ * and keep it. Bump it with any change to what an answer contains or how it is written (6: every complaint carries
+ * its `refund`).
  */
 export const ANSWER_FORMAT = "6";
 

@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./types";
 
-export interface HttpErrorOptions {
+interface HttpErrorOptions {
   /** The setting a `bad_config` names. */
   setting?: string;
   /** The request parameter (or `body`) a 400 names. */

@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { HttpError } from "./errors";
 import type { AppEnv } from "./types";
 
-export interface BodyRule {
+interface BodyRule {
   /** The largest body read, in bytes: far more than the fields need; a bigger one is refused unread. */
   maxBytes: number;
   /** The fields the body may have. */

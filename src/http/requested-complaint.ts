@@ -12,7 +12,7 @@ import { HttpError } from "./errors";
 import { requestedMerchant } from "./merchants";
 import type { AppEnv } from "./types";
 
-export interface RequestedComplaint {
+interface RequestedComplaint {
   complaint: Complaint;
   merchant: Merchant;
 }

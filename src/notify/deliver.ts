@@ -4,11 +4,10 @@
  * @module
  */
 
-import type { Notification } from "../domain/notification";
-import type { Outbox, OutboxEntry } from "../domain/outbox";
+import type { Notice, Outbox, OutboxEntry } from "../domain/outbox";
 import { logEvent } from "../log";
 import { DELIVERIES_AT_ONCE, type Outbound } from "../outbound";
-import { formatMessage } from "./format";
+import { formatMessage, type HeldNotice } from "./format";
 import { dueEntries, inQuietHours, recordAttempt } from "./outbox";
 import { send } from "./send";
 import type { Channel } from "./settings";
@@ -18,7 +17,7 @@ import type { SendContext } from "./types";
 interface Job {
   channel: Channel;
   entries: OutboxEntry[];
-  notification: Notification;
+  notification: Notice;
 }
 
 /**
@@ -40,8 +39,9 @@ function jobs(due: readonly OutboxEntry[], channels: readonly Channel[], publicU
   }
   for (const job of held.values()) {
     if (job.entries.length < 2) continue;
-    const titles = job.entries.map((e) => formatMessage(e.notification as Notification, publicUrl).title);
-    job.notification = { kind: "held", event: job.entries[0]?.event ?? "complaint.new", at: job.entries.at(-1)?.created_at ?? "", titles };
+    const titles = job.entries.map((e) => formatMessage(e.notification as Notice, publicUrl).title);
+    const heldNotice: HeldNotice = { kind: "held", event: job.entries[0]?.event ?? "", at: job.entries.at(-1)?.created_at ?? "", titles };
+    job.notification = heldNotice;
   }
   return [...single, ...held.values()];
 }

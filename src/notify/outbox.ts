@@ -1,6 +1,6 @@
 /**
  * A merchant's alert outbox: what is to be sent through which channel, what was sent, and what was given
- * up on (what is queued in it is `queue.ts`'s). Pure: the poller loads it, queues news, and writes it *before* the complaints that caused them, so a
+ * up on (what is queued in it is the events' to say: src/notify/events/). Pure: the poller loads it, queues news, and writes it *before* the complaints that caused them, so a
  * crash in between neither loses an alert nor doubles one (the next poll finds the same new complaints, and
  * entries are keyed by channel and complaint). What delivery did afterwards is kept apart as
  * {@link Deliveries}, written with the merchant's status, so no invocation writes the outbox twice (KV takes
@@ -11,10 +11,11 @@
 import type { ChannelRecord, Outbox, OutboxEntry, Progress } from "../domain/outbox";
 import type { ErrorAt } from "../domain/shape";
 import { beijingMinutes } from "../domain/time";
-import type { Channel } from "./settings";
+import { eventNamed } from "./events";
+import type { Channel } from "./types";
 
 /** Waits after the 1st, 2nd, … failed attempt; after the last, the entry is given up: 6 attempts over ~4 h. */
-export const RETRY_DELAYS_MS = [5, 15, 30, 60, 120].map((m) => m * 60_000);
+const RETRY_DELAYS_MS = [5, 15, 30, 60, 120].map((m) => m * 60_000);
 /** Sent and given-up entries are kept this long: long enough to recognise a re-queued event. */
 const KEEP_DONE_MS = 7 * 86_400_000;
 
@@ -32,7 +33,7 @@ export function inQuietHours(channel: Channel, at: number): boolean {
 
 /**
  * Pending entries whose time has come, oldest first, for channels that still exist. During a channel's quiet
- * hours its entries wait, all but `watcher.failing`, which is never held.
+ * hours its entries wait, all but those of an urgent event, which are never held.
  */
 export function dueEntries(outbox: Outbox, channels: readonly Channel[], now: number): OutboxEntry[] {
   const byName = new Map(channels.map((c) => [c.name, c]));
@@ -40,7 +41,7 @@ export function dueEntries(outbox: Outbox, channels: readonly Channel[], now: nu
     .filter((e) => {
       const channel = byName.get(e.channel);
       if (channel === undefined || e.state !== "pending" || e.next_attempt_at === null || Date.parse(e.next_attempt_at) > now) return false;
-      return e.event === "watcher.failing" || !inQuietHours(channel, now);
+      return eventNamed(e.event)?.urgent === true || !inQuietHours(channel, now);
     })
     .sort((a, b) => a.created_at.localeCompare(b.created_at));
 }

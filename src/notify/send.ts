@@ -4,13 +4,13 @@
  * @module
  */
 
-import type { Notification } from "../domain/notification";
+import type { Notice } from "../domain/outbox";
 import { detail } from "./channels/http";
 import type { AttemptResult } from "./outbox";
 import type { Channel } from "./settings";
 import type { SendContext } from "./types";
 
-export const SEND_TIMEOUT_MS = 10_000;
+const SEND_TIMEOUT_MS = 10_000;
 
 /** The secret parts of one option: the value, and for a URL its user info, query values and longer path segments. */
 function secretParts(value: string): string[] {
@@ -35,11 +35,11 @@ function redact(channel: Channel, result: AttemptResult): AttemptResult {
   return { ...result, message };
 }
 
-export async function send(channel: Channel, n: Notification, ctx: SendContext): Promise<AttemptResult> {
+export async function send(channel: Channel, n: Notice, ctx: SendContext): Promise<AttemptResult> {
   return redact(channel, await attempt(channel, n, ctx));
 }
 
-async function attempt(channel: Channel, n: Notification, ctx: SendContext): Promise<AttemptResult> {
+async function attempt(channel: Channel, n: Notice, ctx: SendContext): Promise<AttemptResult> {
   let request: Request;
   try {
     request = await channel.type.request(n, channel.options, ctx);

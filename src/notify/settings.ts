@@ -5,38 +5,18 @@
  * @module
  */
 import { ConfigError } from "../config-error";
-import type { EventName } from "../domain/notification";
 import { CHANNEL_TYPES, OptionError } from "./channels";
-import type { ChannelType } from "./types";
+import { EVENT_NAMES } from "./events";
+import { complaintDue } from "./events/complaint-due";
+import { complaintOverdue } from "./events/complaint-overdue";
+import type { Channel, ChannelType } from "./types";
 
-export const EVENT_NAMES: readonly EventName[] = [
-  "complaint.new",
-  "complaint.due",
-  "complaint.overdue",
-  "complaint.resolved",
-  "complaint.refunded",
-  "digest.daily",
-  "watcher.failing",
-  "watcher.recovered",
-];
+export type { Channel };
+
 const COMMON_KEYS = ["type", "name", "events", "merchants", "digest_at", "quiet_hours"];
 /** A test sends through every channel in one invocation, within its 50 subrequests. */
-export const MAX_CHANNELS = 20;
+const MAX_CHANNELS = 20;
 const SETTING = "NOTIFY_CHANNELS";
-
-export interface Channel {
-  name: string;
-  type: ChannelType<unknown>;
-  options: unknown;
-  /** null: every event. */
-  events: ReadonlySet<EventName> | null;
-  /** null: every merchant. */
-  merchants: ReadonlySet<string> | null;
-  /** Minutes after Beijing midnight of the daily digest; null: no digest. */
-  digestAt: number | null;
-  /** Beijing minutes `[from, to)` in which messages wait (over midnight when from > to); null: none. */
-  quietHours: [number, number] | null;
-}
 
 const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -101,10 +81,10 @@ export function parseChannels(text: string | undefined, mchids: ReadonlySet<stri
     if (Array.isArray(entry.events) && entry.events.includes("complaint.reminder")) {
       fail(
         `${at}.events `,
-        'names "complaint.reminder", which is retired: use "complaint.due" and "complaint.overdue" (reminders before and after the deadlines)',
+        `names "complaint.reminder", which is retired: use ${JSON.stringify(complaintDue.name)} and ${JSON.stringify(complaintOverdue.name)} (reminders before and after the deadlines)`,
       );
     }
-    const events = entry.events === undefined ? null : (stringList(entry.events, `${at}.events `, EVENT_NAMES, "events") as Set<EventName>);
+    const events = entry.events === undefined ? null : stringList(entry.events, `${at}.events `, EVENT_NAMES, "events");
     const merchants = entry.merchants === undefined ? null : stringList(entry.merchants, `${at}.merchants `, mchids, "configured mchids");
 
     const digestAt = entry.digest_at === undefined ? null : clockTime(entry.digest_at, `${at}.digest_at `);

@@ -1,10 +1,8 @@
 /**
- * The shapes shared by the alert formatter, the per-platform channel types and the delivery side.
+ * The shapes shared by the channel types, the settings that configure channels, the events and the delivery side.
  * @module
  */
-import type { Notification } from "../domain/notification";
-
-export type { EventName, MerchantStatusEntry, Notification } from "../domain/notification";
+import type { Notice } from "../domain/outbox";
 
 export interface SendContext {
   publicUrl: string | null;
@@ -18,13 +16,28 @@ export interface ChannelType<O> {
   type: string;
   /** Chat channels (all but webhook) get a summary instead of more than 5 separate messages. */
   chat: boolean;
-  /** Option keys besides the common ones (type, name, events, merchants). */
+  /** Option keys besides the common ones (`type`, `name`, `events`, `merchants`, `digest_at`, `quiet_hours`). */
   required: readonly string[];
   optional: readonly string[];
   /** Validates this type's options (already known to have only allowed keys); throws Error with a message naming the option (never echo a secret value). */
   parse(options: Record<string, unknown>): O;
-  /** The HTTP request for one notification. */
-  request(n: Notification, options: O, ctx: SendContext): Promise<Request>;
+  /** The HTTP request for one message. */
+  request(n: Notice, options: O, ctx: SendContext): Promise<Request>;
   /** Whether the platform accepted it: status and body (already read as text). Never include secrets in messages. */
   check(status: number, body: string): DeliveryCheck;
+}
+
+/** One alert channel of `NOTIFY_CHANNELS`, parsed (src/notify/settings.ts). */
+export interface Channel {
+  name: string;
+  type: ChannelType<unknown>;
+  options: unknown;
+  /** null: every event. */
+  events: ReadonlySet<string> | null;
+  /** null: every merchant. */
+  merchants: ReadonlySet<string> | null;
+  /** Minutes after Beijing midnight of the daily digest; null: no digest. */
+  digestAt: number | null;
+  /** Beijing minutes `[from, to)` in which messages wait (over midnight when from > to); null: none. */
+  quietHours: [number, number] | null;
 }

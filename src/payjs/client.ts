@@ -48,7 +48,7 @@ export interface Answer {
 }
 
 /** One signed call's answer as any endpoint gets it: a success payload taken as `RESPONSE_SIGNATURE` says, or why not. */
-export type SignedAnswer = Omit<Answer, "result"> & {
+type SignedAnswer = Omit<Answer, "result"> & {
   result: { ok: true; payload: Record<string, unknown>; signature: SignCheck } | { ok: false; error: UpstreamError };
 };
 
@@ -181,7 +181,7 @@ function withItems(answer: SignedAnswer): Answer {
  * ambiguous, `sign` checked over every field present and taken as `policy` says.
  * @param status the HTTP status it came with.
  */
-export function checkAnswer(text: string, key: string, policy: SignaturePolicy, status = 200): SignedAnswer {
+function checkAnswer(text: string, key: string, policy: SignaturePolicy, status = 200): SignedAnswer {
   const answer = (payload: Record<string, unknown> | null, signature: SignCheck | null, result: SignedAnswer["result"]): SignedAnswer => ({
     httpStatus: status,
     payload,

@@ -12,7 +12,7 @@ import { fieldText } from "../domain/payjs-fields";
 import { orderOf, type PayjsOrder } from "../domain/payjs-order";
 import { type ClientOptions, callSigned, type UpstreamError } from "./client";
 
-export type OrderCheck = { ok: true; order: PayjsOrder } | { ok: false; error: UpstreamError };
+type OrderCheck = { ok: true; order: PayjsOrder } | { ok: false; error: UpstreamError };
 
 /** An answer about another order (or none) is no answer about this one. */
 function otherOrder(answered: string, what: string): { ok: false; error: UpstreamError } {

@@ -1,12 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateComplaints } from "../../sandbox/fixtures";
+import { rawJSON } from "../../test/support/raw-json";
 import { parseJson } from "../json";
 import { md5 } from "../md5";
 import { checkSign, phpUrldecode, SCHEMES, signingString, signParams, signWith, verifySign } from "./sign";
-
-/** `JSON.rawJSON`, which workerd has and TypeScript's lib does not declare yet. */
-const rawJSON = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
 
 // Every hard-coded hex below is MD5 of the literal expected signing string, computed independently with
 // node:crypto (`createHash('md5').update(str).digest('hex').toUpperCase()`), never by running signParams.

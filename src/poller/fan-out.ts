@@ -14,10 +14,11 @@ import type { WorkerEnv } from "../env";
 import { logEvent } from "../log";
 import { Outbound } from "../outbound";
 import { Store } from "../store";
-import { type MerchantRecord, planPoll, pollMerchants } from "./poll";
+import { type MerchantRecord, planPoll } from "./plan";
+import { pollMerchants } from "./poll";
 
 /** A message's body: which merchant to poll. */
-export interface PollMessage {
+interface PollMessage {
   mchid: string;
 }
 
@@ -27,13 +28,13 @@ const SEND_BATCH_MAX = 100;
  * A message whose poll met a KV failure comes back this much later: past KV's one write per key per second and
  * the minute a write may take to show elsewhere. `max_retries` in wrangler.toml bounds how often.
  */
-export const RETRY_DELAY_SECONDS = 60;
+const RETRY_DELAY_SECONDS = 60;
 /** A message that found this invocation's subrequests spent (a batch of several) comes back at once, in another. */
 const NO_BUDGET_DELAY_SECONDS = 0;
 
 const reason = (error: unknown): string => (error instanceof Error ? error.message : "unknown error").slice(0, 200);
 
-export interface Enqueued {
+interface Enqueued {
   /** How many merchants are in the queue now. */
   sent: number;
   /** Those the queue refused, in order: the tick polls them itself. */

@@ -3,33 +3,22 @@
  * the outcome recorded. Merchants are independent: one failing never stops the others.
  * @module
  */
-import type { Config } from "../config";
 import { complaintOf, identifyComplaints, type Sighting, type StoredComplaint } from "../domain/complaint";
-import type { Merchant } from "../domain/merchant";
-import { type Deliveries, noDeliveries } from "../domain/outbox";
 import { parseUpstreamTime } from "../domain/payjs-fields";
-import { INITIAL_STATE, isDue, msUntilDue, type PollState, type Rebuilt, type SignatureStatus, STATUS } from "../domain/poll-state";
+import { isDue, type PollState, type Rebuilt, type SignatureStatus } from "../domain/poll-state";
 import { COMPLAINTS } from "../domain/stored-complaints";
 import { readExactly } from "../json";
 import { logEvent } from "../log";
 import { MERCHANTS_AT_ONCE } from "../outbound";
 import { callComplaints } from "../payjs/client";
 import type { SignCheck } from "../payjs/sign";
-import { complaintsKey, type Store, statusKey } from "../store";
-import {
-  foldIfLarge,
-  type OpenOutbox,
-  openOutbox,
-  queueAlerts,
-  sendAlerts,
-  type WatcherEvent,
-  watcherTransition,
-  writeOutbox,
-} from "./alerts";
+import { complaintsKey } from "../store";
+import { type AlertSession, openAlerts } from "./alert-session";
 import { exclusive } from "./exclusive";
 import { type Merge, mergeComplaints } from "./merge";
+import { loadRecord, type MerchantRecord } from "./plan";
 import { saveStatus } from "./save-status";
-import { nextState, type Outcome } from "./schedule";
+import { nextState, type Outcome, type WatcherEvent, watcherTransition } from "./schedule";
 import type { Tick } from "./tick-context";
 
 export interface PollResult {
@@ -38,38 +27,6 @@ export interface PollResult {
   new: number;
   vanished: number;
   error: { code: string; message: string } | null;
-}
-
-/** A merchant and what its status holds. */
-export interface MerchantRecord {
-  merchant: Merchant;
-  state: PollState;
-  deliveries: Deliveries;
-  /** The status value's revision as read (null: none was readable), to tell whether another invocation wrote since. */
-  rev: string | null;
-}
-
-export interface Plan {
-  due: MerchantRecord[];
-  /** The merchants not due now: their alerts may still wait for a retry. */
-  waiting: MerchantRecord[];
-  /** Milliseconds until the first merchant that is not due becomes due; null when all are due. */
-  nextDueInMs: number | null;
-}
-
-export async function loadRecord(store: Store, merchant: Merchant, now: number): Promise<MerchantRecord> {
-  const stored = await store.load(statusKey(merchant.mchid), STATUS);
-  if (stored.kind === "ok") return { merchant, ...stored.value, rev: stored.rev };
-  if (stored.kind === "unreadable") await store.setAside(statusKey(merchant.mchid), stored.text, now);
-  return { merchant, state: INITIAL_STATE, deliveries: noDeliveries(), rev: null };
-}
-
-export async function planPoll(config: Config, store: Store, now: number, only?: Merchant): Promise<Plan> {
-  const merchants = only === undefined ? config.merchants : [only];
-  const records = await Promise.all(merchants.map((merchant) => loadRecord(store, merchant, now)));
-  const due = records.filter((r) => isDue(r.state, now));
-  const waiting = records.filter((r) => !isDue(r.state, now));
-  return { due, waiting, nextDueInMs: waiting.length === 0 ? null : Math.min(...waiting.map((r) => msUntilDue(r.state, now))) };
 }
 
 /**
@@ -131,9 +88,9 @@ function madeSince(k: StoredComplaint, lastSuccessAt: string | null): boolean {
   return lastSuccessAt === null || (at !== null && at > Date.parse(lastSuccessAt));
 }
 
-/** What a poll is about to write: the outbox it queued alerts in, the merged list, and an unreadable list's text. */
+/** What a poll is about to write: the alerts it told (the outbox written), the merged list, and an unreadable list's text. */
 interface PollWrites {
-  open: OpenOutbox | null;
+  alerts: AlertSession | null;
   merge: Merge | null;
   unreadable: string | null;
   /** The complaints told of as new: of a rebuilt list, only those made since the last successful poll. */
@@ -141,9 +98,10 @@ interface PollWrites {
 }
 
 /**
- * The diff against what is stored, and the alerts it and the state change call for, queued in the outbox. A list
- * rebuilt because the stored one could not be read is a baseline: of what it finds, only complaints made since the
- * last successful poll are told (anything older was told of before, or would have been).
+ * The diff against what is stored, and the alerts it and the state change call for, told (the outbox written, the
+ * first of a poll's writes: see {@link writeInOrder}). A list rebuilt because the stored one could not be read is a
+ * baseline: of what it finds, only complaints made since the last successful poll are told (anything older was told
+ * of before, or would have been).
  */
 async function prepare(
   tick: Tick,
@@ -151,50 +109,45 @@ async function prepare(
   reading: AnswerAndList,
   next: PollState,
   watcher: WatcherEvent | null,
-): Promise<PollWrites | { code: string; message: string }> {
-  const { config, store, now } = tick;
+): Promise<PollWrites> {
+  const { config, now } = tick;
   const { merchant, state } = record;
   const merge = reading.ok
     ? mergeComplaints(merchant.mchid, reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at)
     : null;
   const unreadable = reading.ok ? reading.unreadable : null;
   const added = (merge?.added ?? []).filter((k) => unreadable === null || madeSince(k, state.last_success_at));
-  if (config.channels.length === 0) return { open: null, merge, unreadable, added };
-  const open = await openOutbox(store, merchant.mchid, record.deliveries);
-  if ("code" in open) return { code: open.code, message: open.message };
+  if (config.channels.length === 0) return { alerts: null, merge, unreadable, added };
+  const alerts = await openAlerts(tick, merchant, record.deliveries);
+  if ("code" in alerts) throw new OtherLayout(alerts);
   const toComplaint = (kept: StoredComplaint) => complaintOf(merchant.mchid, kept, next.last_success_at);
-  await queueAlerts(tick, merchant, open, {
-    newComplaints: added.map(toComplaint),
+  await alerts.tell({
+    added: added.map(toComplaint),
+    vanished: (merge?.vanished ?? []).map(toComplaint),
+    complaints: merge?.complaints ?? null,
     watcher,
     state: next,
-    complaints: merge?.complaints ?? null,
-    resolved: (merge?.vanished ?? []).map(toComplaint),
-    lastSuccessAt: next.last_success_at,
   });
-  return { open, merge, unreadable, added };
+  return { alerts, merge, unreadable, added };
 }
 
 /**
  * A poll's writes, in this order and each key at most once (KV takes one write per key per second):
- * 1. `outbox:` when alerts were queued: before the complaints that cause them, so a crash in between neither
- *    loses an alert (the next poll finds the complaints new again) nor doubles one (entries are keyed);
+ * 1. `outbox:` when alerts were queued, in {@link prepare}: before the complaints that cause them, so a crash in
+ *    between neither loses an alert (the next poll finds the complaints new again) nor doubles one (entries are keyed);
  * 2. `complaints:` when the list changed (an unreadable one set aside first); then the alerts are sent;
  * 3. `status:`, last, in {@link pollOne}: the outcome and what sending did.
  * @returns where an unreadable list was set aside (null: it was readable).
  */
-async function writeInOrder(tick: Tick, mchid: string, { open, merge, unreadable }: PollWrites): Promise<Rebuilt | null> {
+async function writeInOrder(tick: Tick, mchid: string, { alerts, merge, unreadable }: PollWrites): Promise<Rebuilt | null> {
   const { store, now } = tick;
-  if (open?.changed) await writeOutbox(store, open, now);
   const rebuilt =
     unreadable === null ? null : { at: new Date(now).toISOString(), aside: await store.setAside(complaintsKey(mchid), unreadable, now) };
   if (merge !== null && (merge.changed || rebuilt !== null)) {
     const plain = merge.complaints.every((k) => !readExactly(k.raw));
     await store.save(complaintsKey(mchid), COMPLAINTS, merge.complaints, now, plain);
   }
-  if (open !== null) {
-    await sendAlerts(tick, open);
-    await foldIfLarge(store, open, now);
-  }
+  await alerts?.send();
   return rebuilt;
 }
 
@@ -214,39 +167,27 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   const watched = watcherTransition(state, { ...nextState(state, outcome, now, intervalMs), signature }, config.alertAfterFailures);
   let next = watched.state;
   let writes: PollWrites | null = null;
-  let failed: Outcome | null = null;
   try {
-    const prepared = await prepare(tick, record, reading, next, watched.event);
-    if ("code" in prepared) {
-      failed = { ok: false, transient: false, error: prepared };
-    } else {
-      writes = prepared;
-      const rebuilt = await writeInOrder(tick, mchid, writes);
-      if (rebuilt !== null) {
-        next = { ...next, rebuilt };
-        logEvent("poll", { mchid, outcome: "rebuilt", aside: rebuilt.aside, total: writes.merge?.complaints.length ?? 0 });
-      }
+    writes = await prepare(tick, record, reading, next, watched.event);
+    const rebuilt = await writeInOrder(tick, mchid, writes);
+    if (rebuilt !== null) {
+      next = { ...next, rebuilt };
+      logEvent("poll", { mchid, outcome: "rebuilt", aside: rebuilt.aside, total: writes.merge?.complaints.length ?? 0 });
     }
   } catch (error) {
-    failed = storageFailure(error);
-  }
-  if (failed !== null) {
-    outcome = failed;
+    outcome = error instanceof OtherLayout ? { ok: false, transient: false, error: error.stored } : storageFailure(error);
     // Nothing of the watcher's transition is stored: the alert that goes with it may not be.
     next = { ...nextState(state, outcome, now, intervalMs), signature };
   }
-  const saved = await saveStatus(store, mchid, { state: next, deliveries: writes?.open?.deliveries ?? record.deliveries }, record.rev, now);
-
-  const merge = outcome.ok ? (writes?.merge ?? null) : null;
-  const result: PollResult = outcome.ok
-    ? { mchid, outcome: "ok", new: writes?.added.length ?? 0, vanished: merge?.vanished.length ?? 0, error: null }
-    : { mchid, outcome: "error", new: 0, vanished: 0, error: outcome.error };
+  const deliveries = writes?.alerts?.deliveries ?? record.deliveries;
+  const saved = await saveStatus(store, mchid, { state: next, deliveries }, record.rev, now);
+  const result = resultOf(mchid, outcome, writes);
   logEvent("poll", {
     mchid,
     outcome: result.outcome,
     new: result.new,
     vanished: result.vanished,
-    total: merge?.complaints.length ?? null,
+    total: outcome.ok ? (writes?.merge?.complaints.length ?? null) : null,
     error: result.error?.code ?? null,
     // Under RESPONSE_SIGNATURE=report an answer that did not verify is stored: this says so on every poll.
     signature: signature?.result ?? null,
@@ -254,6 +195,18 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
     ms: Date.now() - started,
   });
   return result;
+}
+
+/** The outbox holds another layout: the poll fails on it (not as a KV failure), storing nothing. */
+class OtherLayout extends Error {
+  constructor(readonly stored: { code: string; message: string }) {
+    super(stored.message);
+  }
+}
+
+function resultOf(mchid: string, outcome: Outcome, writes: PollWrites | null): PollResult {
+  if (!outcome.ok) return { mchid, outcome: "error", new: 0, vanished: 0, error: outcome.error };
+  return { mchid, outcome: "ok", new: writes?.added.length ?? 0, vanished: writes?.merge?.vanished.length ?? 0, error: null };
 }
 
 function storageFailure(error: unknown): Outcome {

@@ -1,7 +1,8 @@
 /**
- * When a merchant's next upstream call comes, after an attempt. PAYJS rate-limits the complaint API and asks
- * for one call every 4 hours, so only a success or a hard failure earns the full interval; transient failures
- * retry sooner. (Whether a merchant is due now is the domain's `isDue`.)
+ * A merchant's bookkeeping after an attempt: when its next upstream call comes (PAYJS rate-limits the complaint API
+ * and asks for one call every 4 hours, so only a success or a hard failure earns the full interval; transient failures
+ * retry sooner), and whether the attempt starts or ends a run of failures the channels hear of. (Whether a merchant is
+ * due now is the domain's `isDue`.)
  * @module
  */
 import type { PollState } from "../domain/poll-state";
@@ -44,4 +45,32 @@ export function nextState(previous: PollState, outcome: Outcome, now: number, in
     transient_failures: transientFailures,
     last_error: outcome.error === null ? null : { ...outcome.error, at },
   };
+}
+
+/**
+ * What an attempt tells the channels of the merchant's health: that its polls are failing (a run of failures reached
+ * the threshold) or have recovered, and the run of failures it belongs to (named by the last success before it).
+ */
+export interface WatcherEvent {
+  kind: "failing" | "recovered";
+  run: string;
+}
+
+/**
+ * Failing once per run of failures that reaches the threshold; recovered on the next success after it. Gives the
+ * state after the poll with the transition marked in it.
+ */
+export function watcherTransition(
+  before: PollState,
+  after: PollState,
+  threshold: number,
+): { state: PollState; event: WatcherEvent | null } {
+  const run = before.last_success_at ?? "never";
+  if (after.last_error !== null && after.consecutive_failures >= threshold && !before.failing_alerted) {
+    return { state: { ...after, failing_alerted: true }, event: { kind: "failing", run } };
+  }
+  if (after.last_error === null && before.failing_alerted) {
+    return { state: { ...after, failing_alerted: false }, event: { kind: "recovered", run } };
+  }
+  return { state: after, event: null };
 }

@@ -12,7 +12,8 @@ import { logEvent } from "../log";
 import { Outbound } from "../outbound";
 import { Store } from "../store";
 import { enqueuePolls } from "./fan-out";
-import { type MerchantRecord, type PollResult, planPoll, pollMerchants } from "./poll";
+import { type MerchantRecord, planPoll } from "./plan";
+import { type PollResult, pollMerchants } from "./poll";
 import { tendAlerts } from "./tend-alerts";
 import type { Tick } from "./tick-context";
 

@@ -5,17 +5,21 @@
  * - the snapshot, until the poll schedule says something can change ({@link freshUntil}), or this isolate wrote;
  * - each merchant's marks, {@link MARKS_TTL_MS} at most (a mark made in another isolate shows within a
  *   minute; one made in this isolate at once);
+ * - the view of a snapshot (reader/view.ts: each complaint with its deadlines and marks), until the snapshot, the
+ *   marks' revision or the deadline settings change;
  * - what is worked out from a snapshot or one of its complaints ({@link oncePer}): the same snapshot serves every
  *   request until the next poll, and a poll makes a new one.
  * @module
  */
 
 import { type MerchantMarks, readMarks } from "../actions/marks";
+import type { DeadlineRules } from "../domain/deadlines";
 import type { Merchant } from "../domain/merchant";
 import { HOUR_MS, MINUTE_MS } from "../domain/time";
 import { localWriteCount, Store } from "../store";
 import type { MarksView } from "./marks";
 import { loadSnapshot, type Snapshot } from "./snapshot";
+import { buildView, type View, viewKey } from "./view";
 
 /**
  * How long this isolate keeps its snapshot at least. KV reads may lag writes by 60 s in other locations anyway, and
@@ -136,6 +140,32 @@ export async function currentMarks(kv: KVNamespace, merchants: readonly Merchant
  */
 export function keepMarks(kv: KVNamespace, mchid: string, changed: MerchantMarks, now: number): void {
   keep(tablesOf(kv).marks, mchid, Promise.resolve(changed), now + MARKS_TTL_MS);
+}
+
+/** Each snapshot's latest view, by the key of the marks and settings it was built with. */
+const views = new WeakMap<Snapshot, { key: string; view: View }>();
+
+/** What every answer about complaints is built from (reader/view.ts), and every merchant's marks as they were read. */
+export interface Served {
+  view: View;
+  marks: MarksView;
+}
+
+/** The view of the current snapshot and marks under `rules`, built again only when one of them changed. */
+export async function currentView(
+  kv: KVNamespace,
+  merchants: readonly Merchant[],
+  alerts: boolean,
+  rules: DeadlineRules,
+  now = Date.now(),
+): Promise<Served> {
+  const [snapshot, marks] = await Promise.all([currentSnapshot(kv, merchants, alerts, now), currentMarks(kv, merchants, now)]);
+  const key = viewKey(marks, rules);
+  const kept = views.get(snapshot);
+  if (kept !== undefined && kept.key === key) return { view: kept.view, marks };
+  const view = buildView(snapshot, marks, rules);
+  views.set(snapshot, { key, view });
+  return { view, marks };
 }
 
 /**

@@ -2,8 +2,18 @@ import { describe, expect, it } from "vitest";
 import type { Complaint } from "../domain/complaint";
 import { DEFAULT_RULES } from "../domain/deadlines";
 import { UNMARKED } from "../domain/marks";
-import { served } from "../domain/served";
-import { CSV_COLUMNS, complaintsCsv, csvCell } from "./csv";
+import { positionOf } from "../domain/position";
+import { type ServedComplaint, served } from "../domain/served";
+import { CSV_COLUMNS, csvCell, complaintsCsv as csvOfRows } from "./csv";
+import type { Row } from "./view";
+
+/** A complaint as the API shows it, as a row of a view. */
+function rowOf(c: ServedComplaint): Row {
+  const { deadlines, next_due, replied, handled, refund, ...complaint } = c;
+  const due = next_due === null ? null : Date.parse(next_due);
+  return { complaint, position: positionOf(c), marks: { replied, handled, refund }, deadlines, next_due, due, handled: handled !== null };
+}
+const complaintsCsv = (complaints: ServedComplaint[]): string => csvOfRows(complaints.map(rowOf));
 
 const record: Complaint = {
   id: "C1",

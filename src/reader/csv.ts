@@ -6,8 +6,8 @@
  * @see https://owasp.org/www-community/attacks/CSV_Injection
  */
 import { yuan } from "../domain/money";
-import type { ServedComplaint } from "../domain/served";
 import { beijingTextOf, complaintAtText } from "../domain/time";
+import type { Row } from "./view";
 
 export const CSV_COLUMNS = [
   "id",
@@ -52,15 +52,17 @@ function timeCell(value: string | null | undefined): string {
   return value === null || value === undefined ? "" : beijingTextOf(value, true);
 }
 
-function row(c: ServedComplaint): string {
+function line({ complaint: c, marks, deadlines }: Row): string {
   const text = [c.id, c.mchid, complaintAtText(c.complaint_at, true), c.out_trade_no, c.order_id].map(csvCell);
   const amounts = [amountCell(c.total_fee, String), amountCell(c.total_fee, yuan)];
-  const times = [c.first_seen_at, c.last_seen_at, c.handled?.at, c.replied?.at, c.deadlines.reply_by, c.deadlines.resolve_by].map(timeCell);
+  const times = [c.first_seen_at, c.last_seen_at, marks.handled?.at, marks.replied?.at, deadlines.reply_by, deadlines.resolve_by].map(
+    timeCell,
+  );
   const rest = [c.body, String(c.active), ...times].map(csvCell);
   return [...text, ...amounts, ...rest].join(",");
 }
 
 /** Every time in Beijing time; `handled_at`, `replied_at` and the deadlines are empty when there is none. */
-export function complaintsCsv(complaints: readonly ServedComplaint[]): string {
-  return "\uFEFF" + [CSV_COLUMNS.join(","), ...complaints.map(row)].join("\r\n") + "\r\n";
+export function complaintsCsv(rows: readonly Row[]): string {
+  return "\uFEFF" + [CSV_COLUMNS.join(","), ...rows.map(line)].join("\r\n") + "\r\n";
 }

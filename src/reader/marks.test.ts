@@ -5,7 +5,7 @@ import { ProductionKv } from "../../test/support/production-kv";
 import { changeMarks, markEdit } from "../actions/marks";
 import { emptyBook, MARKS, marksIn, withMark } from "../domain/marks";
 import type { Merchant } from "../domain/merchant";
-import { handledKey, Store } from "../store";
+import { marksKey, Store } from "../store";
 import { currentMarks, keepMarks } from "./cache";
 import { isHandled, marksFor } from "./marks";
 
@@ -31,7 +31,7 @@ async function reply(kv: KVNamespace, mchid: string, id: string, m: typeof mark 
 describe("currentMarks", () => {
   it("Should read each merchant once per 30 s, and again after this isolate writes anything", async () => {
     const { kv, merchants, mchid } = fixture(2);
-    await new Store(kv.kv).save(handledKey(mchid), MARKS, withMark(emptyBook(), "handled", "1", mark), now);
+    await new Store(kv.kv).save(marksKey(mchid), MARKS, withMark(emptyBook(), "handled", "1", mark), now);
     kv.reads = 0;
     const first = await currentMarks(kv.kv, merchants, now);
     expect(kv.reads).toBe(2);
@@ -67,7 +67,7 @@ describe("currentMarks", () => {
     expect(marksFor(await currentMarks(kv.kv, merchants, now), complaintOf(mchid, "1")).handled).toBeNull();
     // Written straight to KV: this isolate's write count does not change.
     await env.COMPLAINTS.put(
-      handledKey(mchid),
+      marksKey(mchid),
       JSON.stringify({ format: 2, rev: "elsewhere", marks: { "1": mark }, replied: { "1": answered } }),
     );
     expect(marksFor(await currentMarks(kv.kv, merchants, now + 10_000), complaintOf(mchid, "1")).handled).toBeNull();
@@ -78,7 +78,7 @@ describe("currentMarks", () => {
 
   it("Should read a value stored before replied existed, and find no marks for a merchant it does not know", async () => {
     const { kv, merchants, mchid } = fixture();
-    await env.COMPLAINTS.put(handledKey(mchid), JSON.stringify({ format: 2, rev: "old", marks: { "1": mark } }));
+    await env.COMPLAINTS.put(marksKey(mchid), JSON.stringify({ format: 2, rev: "old", marks: { "1": mark } }));
     const view = await currentMarks(kv.kv, merchants, now);
     expect(view.byMerchant.get(mchid)?.error).toBeNull();
     expect(marksFor(view, complaintOf(mchid, "1"))).toEqual({ replied: null, handled: mark, refund: null });

@@ -5,7 +5,7 @@
  */
 import type { MerchantMarks } from "../actions/marks";
 import type { Complaint } from "../domain/complaint";
-import { type ComplaintMarks, emptyBook, type MarkBook, markOf, marksIn, UNMARKED } from "../domain/marks";
+import { type ComplaintMarks, markOf, marksIn, UNMARKED } from "../domain/marks";
 
 export interface MarksView {
   /** Each configured merchant's marks. */
@@ -16,13 +16,6 @@ export interface MarksView {
 
 /** No marks read (what the reader's functions assume when given none). */
 export const NO_MARKS: MarksView = { byMerchant: new Map(), revision: "" };
-
-const EMPTY = emptyBook();
-
-/** A merchant's marks in the view (none when it has none). */
-export function marksOf(view: MarksView, mchid: string): MarkBook {
-  return view.byMerchant.get(mchid)?.book ?? EMPTY;
-}
 
 /** The marks of one complaint. */
 export function marksFor(view: MarksView, c: Pick<Complaint, "mchid" | "id">): ComplaintMarks {

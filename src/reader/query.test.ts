@@ -4,11 +4,14 @@ import type { Complaint } from "../domain/complaint";
 import { DEFAULT_RULES, type DeadlineRules } from "../domain/deadlines";
 import { emptyBook, type MarkBook, type MarkKind } from "../domain/marks";
 import { comparePositions, positionOf } from "../domain/position";
+import type { ServedComplaint } from "../domain/served";
 import { toBeijingIso } from "../domain/time";
 import { md5 } from "../md5";
+import { listBody } from "./list-body";
 import { type MarksView, NO_MARKS } from "./marks";
-import { allMatches, findComplaint, type Handling, listPage, pageSlice, parseListQuery, QueryError } from "./query";
+import { type Filter, findComplaint, type ListQuery, matchingRows, pageOf, parseListQuery, QueryError } from "./query";
 import type { Snapshot } from "./snapshot";
+import { buildView, servedRow } from "./view";
 
 const MCHIDS = new Set(["100", "200"]);
 
@@ -45,8 +48,28 @@ function snapshotOf(complaints: Complaint[]): Snapshot {
 const query = (qs: string) => parseListQuery(new URLSearchParams(qs), MCHIDS);
 /** 2026-11-08 12:00 in Beijing. */
 const NOW = Date.parse("2026-11-08T04:00:00Z");
-const handling = (marks: MarksView = NO_MARKS, now = NOW, rules: DeadlineRules = DEFAULT_RULES): Handling => ({ marks, rules, now });
+const handling = (marks: MarksView = NO_MARKS, now = NOW, rules: DeadlineRules = DEFAULT_RULES) => ({ marks, rules, now });
 const NONE = handling();
+
+/** What a list request is answered against: the marks, the deadline settings, and when `overdue` is decided. */
+interface Handling {
+  marks: MarksView;
+  rules: DeadlineRules;
+  now: number;
+}
+/** A page as the list answers it (through its one serializer). */
+function listPage(snapshot: Snapshot, q: ListQuery, h: Handling) {
+  const body = listBody(pageOf(buildView(snapshot, h.marks, h.rules), q, h.now), q.raw, null);
+  return JSON.parse(new TextDecoder().decode(body)) as { complaints: ServedComplaint[]; total: number; next_cursor: string | null };
+}
+/** A page's rows, each with its marks. */
+function pageSlice(snapshot: Snapshot, q: ListQuery, h: Handling) {
+  const page = pageOf(buildView(snapshot, h.marks, h.rules), q, h.now);
+  return { ...page, complaints: page.rows.map((r) => r.complaint), marks: page.rows.map((r) => r.marks) };
+}
+/** Every match, as the CSV gets them. */
+const allMatches = (snapshot: Snapshot, f: Filter, h: Handling) =>
+  matchingRows(buildView(snapshot, h.marks, h.rules), f, h.now).map(servedRow);
 
 function parameterOf(qs: string): string {
   try {

@@ -1,38 +1,18 @@
 /**
  * The query parameters of `/api/complaints` and its CSV: parsed strictly (a 400 names the bad one),
- * then applied to a snapshot. Paging is by the position of the last item served, not by offset, so
+ * then applied to a view (reader/view.ts). Paging is by the position of the last item served, not by offset, so
  * complaints that arrive between pages neither repeat nor push others out of view.
  * @module
  */
 
 import type { Complaint } from "../domain/complaint";
-import { type DeadlineRules, type Deadlines, deadlinesOf, nextDue } from "../domain/deadlines";
-import type { ComplaintMarks } from "../domain/marks";
 import type { Merchant } from "../domain/merchant";
 import { comparePositions, type Position } from "../domain/position";
-import { type ListedComplaint, lean, type ServedComplaint, served } from "../domain/served";
 import { beijingDayStart, DAY_MS, isRealTime } from "../domain/time";
 import { md5 } from "../md5";
 import { oncePer } from "./cache";
-import { isHandled, type MarksView, marksFor } from "./marks";
 import type { Snapshot } from "./snapshot";
-
-/** What a complaint's marks and deadlines are read from when a query is answered. */
-export interface Handling {
-  marks: MarksView;
-  rules: DeadlineRules;
-  /** When `overdue` is decided. */
-  now: number;
-}
-
-/** A snapshot complaint's deadlines under `rules`, worked out once per complaint (and per settings). */
-export const deadlinesFor = oncePer((rules: DeadlineRules) => oncePer((c: Complaint): Deadlines => deadlinesOf(c, rules)));
-
-/** A complaint's `next_due` as epoch ms, or null. */
-function dueOf(c: Complaint, h: Handling): number | null {
-  const due = nextDue(c, deadlinesFor(h.rules)(c), marksFor(h.marks, c));
-  return due === null ? null : Date.parse(due);
-}
+import { compareDue, type Row, type View } from "./view";
 
 export interface Filter {
   mchid: string | null;
@@ -48,7 +28,7 @@ export interface Filter {
 }
 
 /** `newest`: newest `complaint_at` first; `due`: soonest `next_due` first, those without one last (then newest). */
-export type SortOrder = "newest" | "due";
+type SortOrder = "newest" | "due";
 
 export interface ListQuery {
   filter: Filter;
@@ -75,8 +55,8 @@ export class QueryError extends Error {
   }
 }
 
-export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = 500;
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 500;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
@@ -141,9 +121,9 @@ function filterTag(filter: Filter, sort: SortOrder): string {
 }
 
 /** Where a page ended: the last item's position, and with `sort=due` its `next_due` (ms, null: none). */
-export type Cursor = Position & { due?: number | null };
+type Cursor = Position & { due?: number | null };
 
-export function encodeCursor(cursor: Cursor, filter: Filter, sort: SortOrder): string {
+function encodeCursor(cursor: Cursor, filter: Filter, sort: SortOrder): string {
   const fields: unknown[] = [cursor.at, cursor.mchid, cursor.id, filterTag(filter, sort)];
   if (sort === "due") fields.push(cursor.due ?? null);
   const bytes = new TextEncoder().encode(JSON.stringify(fields));
@@ -208,35 +188,30 @@ const SEARCHED = ["body", "out_trade_no", "order_id", "id"] as const;
 /** The searched fields of every complaint, lower-cased once per snapshot (on its first search). */
 const searchFields = oncePer((snapshot: Snapshot): string[] => snapshot.complaints.flatMap((c) => SEARCHED.map((k) => c[k].toLowerCase())));
 
-function matches(snapshot: Snapshot, h: Handling, i: number, f: Filter): boolean {
-  const c = snapshot.complaints[i] as Complaint;
-  const at = (snapshot.positions[i] as Position).at;
-  if (f.mchid !== null && c.mchid !== f.mchid) return false;
-  if (f.active !== null && c.active !== f.active) return false;
-  if (f.handled !== null && isHandled(h.marks, c) !== f.handled) return false;
-  if (f.since !== null && (at === null || at < f.since)) return false;
-  if (f.until !== null && (at === null || at > f.until)) return false;
-  if (f.q !== null) {
-    const fields = searchFields(snapshot);
-    const first = i * SEARCHED.length;
-    let found = false;
-    for (let k = first; k < first + SEARCHED.length && !found; k++) found = (fields[k] as string).includes(f.q);
-    if (!found) return false;
-  }
-  if (f.overdue !== null) {
-    const due = dueOf(c, h);
-    if ((due !== null && due <= h.now) !== f.overdue) return false;
-  }
-  return true;
+function found(snapshot: Snapshot, i: number, q: string): boolean {
+  const fields = searchFields(snapshot);
+  const first = i * SEARCHED.length;
+  for (let k = first; k < first + SEARCHED.length; k++) if ((fields[k] as string).includes(q)) return true;
+  return false;
 }
 
-/** Every complaint of the snapshot that matches, newest first, as the API shows it. */
-export function allMatches(snapshot: Snapshot, filter: Filter, h: Handling): ServedComplaint[] {
-  const found: ServedComplaint[] = [];
-  snapshot.complaints.forEach((c, i) => {
-    if (matches(snapshot, h, i, filter)) found.push(served(c, marksFor(h.marks, c), h.rules));
-  });
-  return found;
+/** Whether row `i` of the view matches; `overdue` is decided at `now`. */
+function matches(view: View, i: number, f: Filter, now: number): boolean {
+  const row = view.rows[i] as Row;
+  const c = row.complaint;
+  const at = row.position.at;
+  if (f.mchid !== null && c.mchid !== f.mchid) return false;
+  if (f.active !== null && c.active !== f.active) return false;
+  if (f.handled !== null && row.handled !== f.handled) return false;
+  if (f.since !== null && (at === null || at < f.since)) return false;
+  if (f.until !== null && (at === null || at > f.until)) return false;
+  if (f.overdue !== null && (row.due !== null && row.due <= now) !== f.overdue) return false;
+  return f.q === null || found(view.snapshot, i, f.q);
+}
+
+/** Every row of the view that matches, newest first. */
+export function matchingRows(view: View, filter: Filter, now: number): Row[] {
+  return view.rows.filter((_, i) => matches(view, i, filter, now));
 }
 
 /**
@@ -249,17 +224,9 @@ export function findComplaint(snapshot: Snapshot, id: string, mchid: string | nu
   return complaint === undefined || view === undefined ? null : { complaint, merchant: view.merchant };
 }
 
+/** One page of the list: its rows, how many match in all, and where the next page starts. */
 export interface Page {
-  complaints: ListedComplaint[];
-  total: number;
-  next_cursor: string | null;
-}
-
-/** A page before it is shown: the snapshot's own complaint objects, each with its marks. */
-export interface PageSlice {
-  complaints: Complaint[];
-  /** `marks[i]` are the marks of `complaints[i]`. */
-  marks: ComplaintMarks[];
+  rows: Row[];
   total: number;
   next_cursor: string | null;
 }
@@ -292,84 +259,54 @@ function firstAfter(positions: readonly Position[], after: Position): number {
  * Without a filter every complaint matches: the page is a run of the snapshot's order, found without looking at
  * the others (the first page, the most asked for, is its first `limit`).
  */
-function unfilteredSlice(snapshot: Snapshot, query: ListQuery, marks: MarksView): PageSlice {
-  const total = snapshot.complaints.length;
-  const start = query.after === null ? 0 : firstAfter(snapshot.positions, query.after);
+function unfilteredPage(view: View, query: ListQuery): Page {
+  const { positions } = view.snapshot;
+  const total = view.rows.length;
+  const start = query.after === null ? 0 : firstAfter(positions, query.after);
   const end = Math.min(total, start + query.limit);
-  const complaints = snapshot.complaints.slice(start, end);
   return {
-    complaints,
-    marks: complaints.map((c) => marksFor(marks, c)),
+    rows: view.rows.slice(start, end),
     total,
-    next_cursor: end < total ? encodeCursor(snapshot.positions[end - 1] as Position, query.filter, "newest") : null,
+    next_cursor: end < total ? encodeCursor(positions[end - 1] as Position, query.filter, "newest") : null,
   };
 }
 
-/** Orders by `next_due` (none last), then by position. */
-function compareDue(a: Cursor, b: Cursor): number {
-  const x = a.due ?? null;
-  const y = b.due ?? null;
-  if (x !== y) {
-    if (x === null) return 1;
-    if (y === null) return -1;
-    return x - y;
-  }
-  return comparePositions(a, b);
+/** Where a row sorts against the cursor, in the query's order. */
+function afterCursor(query: ListQuery): (row: Row) => boolean {
+  const after = query.after;
+  if (after === null) return () => true;
+  if (query.sort === "newest") return (row) => comparePositions(row.position, after) > 0;
+  const cursor = { due: after.due ?? null, position: after };
+  return (row) => compareDue(row, cursor) > 0;
 }
 
-/** `sort=due`: every match ordered by its `next_due`, then the page after the cursor. */
-function dueSlice(snapshot: Snapshot, query: ListQuery, h: Handling): PageSlice {
-  const { filter, limit, after } = query;
-  const found: { c: Complaint; cursor: Cursor }[] = [];
-  snapshot.complaints.forEach((c, i) => {
-    if (matches(snapshot, h, i, filter)) found.push({ c, cursor: { ...(snapshot.positions[i] as Position), due: dueOf(c, h) } });
-  });
-  found.sort((a, b) => compareDue(a.cursor, b.cursor));
-  const start = after === null ? 0 : found.findIndex((f) => compareDue(f.cursor, after) > 0);
-  const page = start < 0 ? [] : found.slice(start, start + limit);
-  const last = page.at(-1);
-  const more = start >= 0 && start + limit < found.length;
-  return {
-    complaints: page.map((f) => f.c),
-    marks: page.map((f) => marksFor(h.marks, f.c)),
-    total: found.length,
-    next_cursor: more && last !== undefined ? encodeCursor(last.cursor, filter, "due") : null,
-  };
+/** The cursor after `row` in the query's order. */
+function cursorAt(row: Row, query: ListQuery): string {
+  return query.sort === "due"
+    ? encodeCursor({ ...row.position, due: row.due }, query.filter, "due")
+    : encodeCursor(row.position, query.filter, "newest");
 }
 
-/** The complaints of the page `query` asks for, as the snapshot holds them (see {@link listPage}). */
-export function pageSlice(snapshot: Snapshot, query: ListQuery, h: Handling): PageSlice {
-  const { filter, limit, after } = query;
-  if (query.sort === "due") return dueSlice(snapshot, query, h);
-  if (unfiltered(filter)) return unfilteredSlice(snapshot, query, h.marks);
-  const page: Complaint[] = [];
-  const pageMarks: ComplaintMarks[] = [];
+/**
+ * The page `query` asks for: the matches in its order (`sort=due`: the view's order by `next_due`) after its cursor.
+ * Every match is counted, so `total` is exact; while nothing changes, paging yields every match exactly once.
+ */
+export function pageOf(view: View, query: ListQuery, now: number): Page {
+  if (query.sort === "newest" && unfiltered(query.filter)) return unfilteredPage(view, query);
+  const order = query.sort === "due" ? view.byDue() : null;
+  const after = afterCursor(query);
+  const rows: Row[] = [];
   let total = 0;
   let more = false;
-  let last: Position | null = null;
-  snapshot.complaints.forEach((c, i) => {
-    const position = snapshot.positions[i] as Position;
-    if (!matches(snapshot, h, i, filter)) return;
+  for (let k = 0; k < view.rows.length; k++) {
+    const i = order === null ? k : (order[k] as number);
+    if (!matches(view, i, query.filter, now)) continue;
     total++;
-    if (after !== null && comparePositions(position, after) <= 0) return;
-    if (page.length < limit) {
-      page.push(c);
-      pageMarks.push(marksFor(h.marks, c));
-      last = position;
-    } else {
-      more = true;
-    }
-  });
-  return { complaints: page, marks: pageMarks, total, next_cursor: more && last !== null ? encodeCursor(last, filter, "newest") : null };
-}
-
-/** The page `query` asks for, each complaint as the list shows it (with `raw` only for `include=raw`). */
-export function listPage(snapshot: Snapshot, query: ListQuery, h: Handling): Page {
-  const slice = pageSlice(snapshot, query, h);
-  const item = query.raw ? served : lean;
-  return {
-    complaints: slice.complaints.map((c, i) => item(c, slice.marks[i] as ComplaintMarks, h.rules)),
-    total: slice.total,
-    next_cursor: slice.next_cursor,
-  };
+    const row = view.rows[i] as Row;
+    if (!after(row)) continue;
+    if (rows.length < query.limit) rows.push(row);
+    else more = true;
+  }
+  const last = rows.at(-1);
+  return { rows, total, next_cursor: more && last !== undefined ? cursorAt(last, query) : null };
 }

@@ -3,9 +3,10 @@
  * read its answers from outside: `(await res.json()) as StatusBody`.
  * @module
  */
-import type { MerchantStatusEntry } from "../../src/domain/notification";
+
 import type { PayjsOrder } from "../../src/domain/payjs-order";
 import type { ListedComplaint, ServedComplaint } from "../../src/domain/served";
+import type { MerchantStatusEntry } from "../../src/domain/status";
 import type { ChannelStatus } from "../../src/notify/outbox";
 
 /** `GET /api/complaints`: without `raw` unless asked for with `?include=raw`. */

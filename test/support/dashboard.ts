@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { STRINGS } from "../../dashboard/strings";
 import { fixtureComplaints } from "../../sandbox/fixtures";
 import { type PayjsComplaintItem, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../../sandbox/payjs-sandbox";
-import type { MerchantStatusEntry } from "../../src/domain/notification";
+import type { MerchantStatusEntry } from "../../src/domain/status";
 import type { ListBody, StatusBody } from "./api";
 import { type DashboardStack, launchChromium, READ_TOKEN, startDashboardStack } from "./browser";
 import { MINUTE } from "./time";

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 export type Graph = Record<string, string[]>;
 
-const SRC = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src");
+export const SRC = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src");
 const IMPORT = /^(?:import|export)\s[^;]*?\sfrom\s+"(\.[^"]+)"/gm;
 
 function sources(dir: string): string[] {

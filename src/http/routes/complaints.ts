@@ -1,20 +1,19 @@
 /**
- * `GET /api/complaints`, `/api/complaints.csv` and `/api/complaints/{id}`: served from the snapshot, each
- * complaint with its deadlines and marks (read apart, see reader/marks). The list leaves out each complaint's `raw`
- * unless asked with `?include=raw` (the detail always has it); the two are two URLs, so two ETags. Its body is
- * put together from each complaint's JSON, kept per snapshot (see list-body).
+ * `GET /api/complaints`, `/api/complaints.csv` and `/api/complaints/{id}`: served from the view of the snapshot
+ * (each complaint with its deadlines and marks, reader/view.ts). The list leaves out each complaint's `raw` unless
+ * asked with `?include=raw` (the detail always has it); the two are two URLs, so two ETags.
  * @module
  */
 import { Hono } from "hono";
 import { served } from "../../domain/served";
 import { MINUTE_MS } from "../../domain/time";
 import { complaintsCsv } from "../../reader/csv";
+import { listBody } from "../../reader/list-body";
 import { marksFor } from "../../reader/marks";
-import { allMatches, type Filter, findComplaint, pageSlice, parseFilter, parseListQuery } from "../../reader/query";
+import { type Filter, findComplaint, matchingRows, pageOf, parseFilter, parseListQuery } from "../../reader/query";
 import { conditional } from "../conditional";
 import { servedData } from "../data";
 import { HttpError } from "../errors";
-import { listBody } from "../list-body";
 import { mchidSet, requestedMerchant } from "../merchants";
 import { methodNotAllowed } from "../method-not-allowed";
 import type { AppEnv } from "../types";
@@ -30,23 +29,19 @@ function tagOf(revision: string, filter: Filter, now: number): string {
 }
 
 complaintsRoutes.get("/complaints", async (c) => {
-  const config = c.get("config");
-  const query = parseListQuery(new URL(c.req.url).searchParams, mchidSet(config));
-  const { snapshot, handling, revision } = await servedData(c);
-  return conditional(c, tagOf(revision, query.filter, handling.now), () =>
-    c.body(listBody(pageSlice(snapshot, query, handling), query.raw, snapshot.updatedAt, handling.rules), 200, {
-      "Content-Type": "application/json",
-    }),
+  const query = parseListQuery(new URL(c.req.url).searchParams, mchidSet(c.get("config")));
+  const { view, now } = await servedData(c);
+  return conditional(c, tagOf(view.revision, query.filter, now), () =>
+    c.body(listBody(pageOf(view, query, now), query.raw, view.snapshot.updatedAt), 200, { "Content-Type": "application/json" }),
   );
 });
 complaintsRoutes.all("/complaints", methodNotAllowed("GET, HEAD"));
 
 complaintsRoutes.get("/complaints.csv", async (c) => {
-  const config = c.get("config");
-  const filter = parseFilter(new URL(c.req.url).searchParams, mchidSet(config));
-  const { snapshot, handling, revision } = await servedData(c);
-  return conditional(c, tagOf(revision, filter, handling.now), () =>
-    c.body(complaintsCsv(allMatches(snapshot, filter, handling)), 200, {
+  const filter = parseFilter(new URL(c.req.url).searchParams, mchidSet(c.get("config")));
+  const { view, now } = await servedData(c);
+  return conditional(c, tagOf(view.revision, filter, now), () =>
+    c.body(complaintsCsv(matchingRows(view, filter, now)), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": 'attachment; filename="complaints.csv"',
     }),
@@ -57,10 +52,12 @@ complaintsRoutes.all("/complaints.csv", methodNotAllowed("GET, HEAD"));
 complaintsRoutes.get("/complaints/:id", async (c) => {
   const id = c.req.param("id");
   const mchid = requestedMerchant(c)?.mchid ?? null;
-  const { snapshot, marks, handling, revision } = await servedData(c);
-  const found = findComplaint(snapshot, id, mchid);
+  const { view, marks } = await servedData(c);
+  const found = findComplaint(view.snapshot, id, mchid);
   if (found === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
   const { complaint } = found;
-  return conditional(c, revision, () => c.json({ complaint: served(complaint, marksFor(marks, complaint), handling.rules) }));
+  return conditional(c, view.revision, () =>
+    c.json({ complaint: served(complaint, marksFor(marks, complaint), c.get("config").deadlines) }),
+  );
 });
 complaintsRoutes.all("/complaints/:id", methodNotAllowed("GET, HEAD"));

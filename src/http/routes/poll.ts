@@ -5,7 +5,8 @@
  */
 import { Hono } from "hono";
 import { Outbound } from "../../outbound";
-import { planPoll, pollMerchants } from "../../poller/poll";
+import { planPoll } from "../../poller/plan";
+import { pollMerchants } from "../../poller/poll";
 import { Store } from "../../store";
 import { HttpError } from "../errors";
 import { requestedMerchant } from "../merchants";

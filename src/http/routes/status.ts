@@ -5,9 +5,10 @@
  */
 import { Hono } from "hono";
 import { isDue } from "../../domain/poll-state";
-import { handlingCounts, rebuiltNotice, statusEntry } from "../../domain/status";
+import { rebuiltNotice, statusEntry } from "../../domain/status";
 import { channelStatus } from "../../notify/outbox";
-import { type MarksView, marksOf } from "../../reader/marks";
+import type { MarksView } from "../../reader/marks";
+import { handlingCounts } from "../../reader/view";
 import { conditional } from "../conditional";
 import { servedData } from "../data";
 import { methodNotAllowed } from "../method-not-allowed";
@@ -23,17 +24,16 @@ function markErrors(marks: MarksView, mchid: string) {
 
 statusRoutes.get("/status", async (c) => {
   const config = c.get("config");
-  const { snapshot, marks, handling, revision } = await servedData(c);
-  const { now, rules } = handling;
-  const counts = snapshot.merchants.map((m) => handlingCounts(m.complaints, marksOf(marks, m.merchant.mchid), rules, now));
+  const { view, marks, now } = await servedData(c);
+  const { merchants } = view.snapshot;
+  const rules = config.deadlines;
+  const counts = merchants.map((m) => handlingCounts(view, m.merchant.mchid, now));
   // The revision alone would keep `next_poll_at: null` (due now), or a deadline that passed, from showing.
-  const dueNow = snapshot.merchants
-    .map((m, i) => `${m.state === null || isDue(m.state, now) ? 1 : 0}.${counts[i]?.complaints_overdue}`)
-    .join(",");
+  const dueNow = merchants.map((m, i) => `${m.state === null || isDue(m.state, now) ? 1 : 0}.${counts[i]?.complaints_overdue}`).join(",");
   const settings = `${config.channels.map((ch) => ch.name).join(",")}:${config.allowRefunds}`;
-  return conditional(c, `${revision}:${dueNow}:${settings}`, () =>
+  return conditional(c, `${view.revision}:${dueNow}:${settings}`, () =>
     c.json({
-      merchants: snapshot.merchants.map(({ merchant, state, complaints, storageErrors }, i) => ({
+      merchants: merchants.map(({ merchant, state, complaints, storageErrors }, i) => ({
         ...statusEntry(merchant, state, complaints, now),
         ...counts[i],
         storage_errors: [
@@ -43,7 +43,7 @@ statusRoutes.get("/status", async (c) => {
       })),
       channels: channelStatus(
         config.channels,
-        snapshot.merchants.flatMap((m) => (m.outbox === null ? [] : [m.outbox])),
+        merchants.flatMap((m) => (m.outbox === null ? [] : [m.outbox])),
       ),
       // The dashboard offers a refund only when the Worker would carry it out.
       refunds_allowed: config.allowRefunds,

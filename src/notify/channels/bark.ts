@@ -9,12 +9,12 @@ import type { ChannelType } from "../types";
 import { describe, jsonCheck, postJson } from "./http";
 import { baseOption, requiredString } from "./options";
 
-export interface BarkOptions {
+interface BarkOptions {
   device_key: string;
   server: string;
 }
 
-export const BARK_SERVER = "https://api.day.app";
+const BARK_SERVER = "https://api.day.app";
 
 export const bark: ChannelType<BarkOptions> = {
   type: "bark",

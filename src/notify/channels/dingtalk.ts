@@ -7,19 +7,20 @@
  * @see https://open.dingtalk.com/document/orgapp/customize-robot-security-settings
  * @see https://open.dingtalk.com/document/orgapp/custom-robot-access
  */
-import { formatMessage, markdownText } from "../format";
+import { formatMessage } from "../format";
 import { hmacSha256, toBase64 } from "../hmac";
+import { markdownText } from "../render";
 import type { ChannelType } from "../types";
 import { errcodeCheck, postJson } from "./http";
 import { stringOption, urlOption } from "./options";
 
-export interface DingtalkOptions {
+interface DingtalkOptions {
   url: string;
   secret: string | null;
 }
 
 /** `url` with `extra` appended to its query (after `&`, or `?` when it has none), before any fragment. */
-export function appendQuery(url: string, extra: string): string {
+function appendQuery(url: string, extra: string): string {
   const hash = url.indexOf("#");
   const head = hash === -1 ? url : url.slice(0, hash);
   const tail = hash === -1 ? "" : url.slice(hash);
@@ -28,7 +29,7 @@ export function appendQuery(url: string, extra: string): string {
 }
 
 /** The signed URL: `timestamp` in ms, `sign` = urlencode(base64(HMAC-SHA256(secret, `${timestamp}\n${secret}`))). */
-export async function dingtalkSignedUrl(url: string, secret: string, nowMs: number): Promise<string> {
+async function dingtalkSignedUrl(url: string, secret: string, nowMs: number): Promise<string> {
   const timestamp = String(Math.floor(nowMs));
   const sign = toBase64(await hmacSha256(secret, `${timestamp}\n${secret}`));
   return appendQuery(url, `timestamp=${timestamp}&sign=${encodeURIComponent(sign)}`);

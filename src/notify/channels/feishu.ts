@@ -7,19 +7,20 @@
  * @module
  * @see https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
  */
-import { formatMessage, plainText } from "../format";
+import { formatMessage } from "../format";
 import { hmacSha256, toBase64 } from "../hmac";
+import { plainText } from "../render";
 import type { ChannelType } from "../types";
 import { describe, jsonCheck, postJson } from "./http";
 import { stringOption, urlOption } from "./options";
 
-export interface FeishuOptions {
+interface FeishuOptions {
   url: string;
   secret: string | null;
 }
 
 /** base64 HMAC-SHA256 keyed by `${timestamp}\n${secret}` over no bytes at all. */
-export async function feishuSign(timestamp: string, secret: string): Promise<string> {
+async function feishuSign(timestamp: string, secret: string): Promise<string> {
   return toBase64(await hmacSha256(`${timestamp}\n${secret}`, ""));
 }
 

@@ -6,7 +6,7 @@
 import type { DeliveryCheck } from "../types";
 
 export const USER_AGENT = "payjs-complaint-watch";
-export const JSON_TYPE = "application/json; charset=utf-8";
+const JSON_TYPE = "application/json; charset=utf-8";
 export const FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
 
 /** A POST with a JSON body that is exactly `body` (the text a signature was computed over). */
@@ -44,12 +44,12 @@ export function detail(text: string): string {
   return points.length <= DETAIL_LIMIT ? line : points.slice(0, DETAIL_LIMIT).join("") + "…";
 }
 
-export function is2xx(status: number): boolean {
+function is2xx(status: number): boolean {
   return status >= 200 && status <= 299;
 }
 
 /** The body as a JSON object, or null when it is not one. */
-export function jsonObject(body: string): Record<string, unknown> | null {
+function jsonObject(body: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(body);
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
@@ -70,7 +70,7 @@ export function describe(label: string, code: unknown, message: unknown): string
   return detail(`${label} ${code === undefined ? "(none)" : scalar(code) || JSON.stringify(code)}${text === "" ? "" : `: ${text}`}`);
 }
 
-export function httpError(status: number, more = ""): DeliveryCheck {
+function httpError(status: number, more = ""): DeliveryCheck {
   return { ok: false, code: "http_error", message: more === "" ? `HTTP ${status}` : `HTTP ${status}: ${more}` };
 }
 

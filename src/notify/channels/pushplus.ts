@@ -6,20 +6,21 @@
  * @module
  * @see https://www.pushplus.plus/doc/guide/api.html
  */
-import { formatMessage, trimText } from "../format";
+import { formatMessage } from "../format";
+import { trimText } from "../text";
 import type { ChannelType } from "../types";
 import { describe, jsonCheck, postJson } from "./http";
 import { baseOption, requiredString, stringOption } from "./options";
 
-export interface PushplusOptions {
+interface PushplusOptions {
   token: string;
   topic: string | null;
   api_base: string;
 }
 
-export const PUSHPLUS_API = "https://www.pushplus.plus";
+const PUSHPLUS_API = "https://www.pushplus.plus";
 /** PushPlus refuses a longer title. */
-export const PUSHPLUS_TITLE_LIMIT = 100;
+const PUSHPLUS_TITLE_LIMIT = 100;
 
 export const pushplus: ChannelType<PushplusOptions> = {
   type: "pushplus",

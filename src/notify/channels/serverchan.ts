@@ -4,19 +4,20 @@
  * @module
  * @see https://sct.ftqq.com/sendkey
  */
-import { formatMessage, trimText } from "../format";
+import { formatMessage } from "../format";
+import { trimText } from "../text";
 import type { ChannelType } from "../types";
 import { describe, FORM_TYPE, jsonCheck, USER_AGENT } from "./http";
 import { baseOption, requiredString } from "./options";
 
-export interface ServerchanOptions {
+interface ServerchanOptions {
   sendkey: string;
   api_base: string;
 }
 
-export const SERVERCHAN_API = "https://sctapi.ftqq.com";
+const SERVERCHAN_API = "https://sctapi.ftqq.com";
 /** Server酱 refuses a longer title. */
-export const SERVERCHAN_TITLE_LIMIT = 32;
+const SERVERCHAN_TITLE_LIMIT = 32;
 
 export const serverchan: ChannelType<ServerchanOptions> = {
   type: "serverchan",

@@ -6,16 +6,17 @@
  * @see https://api.slack.com/messaging/webhooks
  * @see https://api.slack.com/reference/surfaces/formatting#escaping
  */
-import { formatMessage, plainText } from "../format";
+import { formatMessage } from "../format";
+import { plainText } from "../render";
 import type { ChannelType } from "../types";
 import { postJson, statusCheck } from "./http";
 import { urlOption } from "./options";
 
-export interface SlackOptions {
+interface SlackOptions {
   url: string;
 }
 
-export function slackEscape(text: string): string {
+function slackEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 

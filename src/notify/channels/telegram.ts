@@ -5,18 +5,19 @@
  * @module
  * @see https://core.telegram.org/bots/api#sendmessage
  */
-import { formatMessage, plainText } from "../format";
+import { formatMessage } from "../format";
+import { plainText } from "../render";
 import type { ChannelType } from "../types";
 import { describe, jsonCheck, postJson } from "./http";
 import { baseOption, OptionError, requiredString } from "./options";
 
-export interface TelegramOptions {
+interface TelegramOptions {
   bot_token: string;
   chat_id: string | number;
   api_base: string;
 }
 
-export const TELEGRAM_API = "https://api.telegram.org";
+const TELEGRAM_API = "https://api.telegram.org";
 
 export const telegram: ChannelType<TelegramOptions> = {
   type: "telegram",

@@ -4,12 +4,13 @@
  * @module
  * @see https://developer.work.weixin.qq.com/document/path/91770
  */
-import { formatMessage, markdownText } from "../format";
+import { formatMessage } from "../format";
+import { markdownText } from "../render";
 import type { ChannelType } from "../types";
 import { errcodeCheck, postJson } from "./http";
 import { urlOption } from "./options";
 
-export interface WecomOptions {
+interface WecomOptions {
   url: string;
 }
 

@@ -9,25 +9,26 @@
  * @module
  * @see https://wxpusher.zjiecode.com/docs/api-reference.html
  */
-import type { Complaint } from "../../domain/complaint";
-import { complaintLink, dashboardLink, formatMessage, markdownText, trimText } from "../format";
-import type { ChannelType, Notification } from "../types";
+import { formatMessage } from "../format";
+import { markdownText } from "../render";
+import { dashboardLink, trimText } from "../text";
+import type { ChannelType } from "../types";
 import { describe, jsonCheck, postJson } from "./http";
 import { baseOption, OptionError, requiredString } from "./options";
 
-export interface WxpusherOptions {
+interface WxpusherOptions {
   app_token: string;
   uids: string[];
   topic_ids: number[];
   api_base: string;
 }
 
-export const WXPUSHER_API = "https://wxpusher.zjiecode.com";
+const WXPUSHER_API = "https://wxpusher.zjiecode.com";
 /** WxPusher's limits: the summary, the link, and the targets of one message. */
-export const WXPUSHER_SUMMARY_LIMIT = 100;
-export const WXPUSHER_URL_LIMIT = 400;
-export const WXPUSHER_MAX_UIDS = 2000;
-export const WXPUSHER_MAX_TOPICS = 5;
+const WXPUSHER_SUMMARY_LIMIT = 100;
+const WXPUSHER_URL_LIMIT = 400;
+const WXPUSHER_MAX_UIDS = 2000;
+const WXPUSHER_MAX_TOPICS = 5;
 /** contentType 3: markdown. */
 const MARKDOWN = 3;
 
@@ -65,22 +66,8 @@ function topicId(value: unknown): number | undefined {
   return undefined;
 }
 
-/**
- * The one complaint a message is about: a new complaint, a deadline that comes or passed, a resolved one, or a list of exactly
- * one; null for a summary, a list, a status event, a digest or a test. Read by shape, not by kind.
- */
-function singleComplaint(n: Notification): Pick<Complaint, "mchid" | "id"> | null {
-  const m = n as { complaint?: Complaint; items?: readonly { complaint: Complaint }[]; complaints?: readonly Complaint[] };
-  if (m.complaint !== undefined) return m.complaint;
-  if (m.items?.length === 1) return m.items[0]?.complaint ?? null;
-  if (m.complaints?.length === 1) return m.complaints[0] ?? null;
-  return null;
-}
-
-/** The message's link: the complaint it is about, else the dashboard; null without PUBLIC_URL. */
-function messageUrl(n: Notification, publicUrl: string | null): string | null {
-  const complaint = singleComplaint(n);
-  const link = complaint === null ? null : complaintLink(publicUrl, complaint);
+/** What tapping the message opens: the complaint it is about, else the dashboard (WxPusher takes links up to 400 characters). */
+function messageUrl(link: string | null, publicUrl: string | null): string | null {
   return link !== null && link.length < WXPUSHER_URL_LIMIT ? link : dashboardLink(publicUrl);
 }
 
@@ -117,7 +104,7 @@ export const wxpusher: ChannelType<WxpusherOptions> = {
       uids: options.uids,
       topicIds: options.topic_ids,
     };
-    const url = messageUrl(n, ctx.publicUrl);
+    const url = messageUrl(message.link, ctx.publicUrl);
     if (url !== null) body.url = url;
     return postJson(`${options.api_base}/api/send/message`, JSON.stringify(body));
   },

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { rawJSON } from "../../test/support/raw-json";
 import type { Complaint } from "../domain/complaint";
 import { DEFAULT_RULES, type DeadlineRules } from "../domain/deadlines";
 import { emptyBook } from "../domain/marks";
 import { comparePositions, positionOf } from "../domain/position";
-import type { MarksView } from "../reader/marks";
-import { type Handling, listPage, pageSlice, parseListQuery } from "../reader/query";
-import type { Snapshot } from "../reader/snapshot";
+import { lean, served } from "../domain/served";
 import { listBody } from "./list-body";
-
-/** `JSON.rawJSON`, which workerd has and TypeScript's lib does not declare yet. */
-const rawJSON = (digits: string): unknown => (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(digits);
+import { type MarksView, marksFor } from "./marks";
+import { type ListQuery, pageOf, parseListQuery } from "./query";
+import type { Snapshot } from "./snapshot";
+import { buildView } from "./view";
 
 function complaint(id: string, at: string, extra: Partial<Complaint> = {}): Complaint {
   return {
@@ -47,15 +47,16 @@ book.replied.c = { at: "2026-11-08T00:00:00.000Z", note: "" };
 const view: MarksView = { byMerchant: new Map([["100", { book, rev: "1", error: null }]]), revision: "m" };
 /** After a's reply deadline (2026-11-09 01:13:29 in Beijing) and before its resolve deadline. */
 const NOW = Date.parse("2026-11-09T12:00:00Z");
-const handling = (rules: DeadlineRules = DEFAULT_RULES): Handling => ({ marks: view, rules, now: NOW });
+const pageFor = (query: ListQuery, rules: DeadlineRules) => pageOf(buildView(snapshot, view, rules), query, NOW);
 
-/** The answer as `c.json` wrote it before the body was put together from pieces. */
+/** The answer as `c.json` would write it: each complaint of the page as the API shows it (domain/served.ts). */
 function expected(qs: string, updatedAt: string | null, rules: DeadlineRules = DEFAULT_RULES): string {
   const query = parseListQuery(new URLSearchParams(qs), new Set(["100"]));
-  const page = listPage(snapshot, query, handling(rules));
+  const page = pageFor(query, rules);
+  const shown = page.rows.map(({ complaint: c }) => (query.raw ? served : lean)(c, marksFor(view, c), rules));
   return JSON.stringify({
-    complaints: page.complaints,
-    count: page.complaints.length,
+    complaints: shown,
+    count: shown.length,
     total: page.total,
     next_cursor: page.next_cursor,
     updated_at: updatedAt,
@@ -64,7 +65,7 @@ function expected(qs: string, updatedAt: string | null, rules: DeadlineRules = D
 
 function body(qs: string, updatedAt: string | null, rules: DeadlineRules = DEFAULT_RULES): string {
   const query = parseListQuery(new URLSearchParams(qs), new Set(["100"]));
-  return new TextDecoder().decode(listBody(pageSlice(snapshot, query, handling(rules)), query.raw, updatedAt, rules));
+  return new TextDecoder().decode(listBody(pageFor(query, rules), query.raw, updatedAt));
 }
 
 describe("listBody", () => {
@@ -132,7 +133,7 @@ describe("listBody", () => {
     expect(byId.c?.next_due).toBe("2026-11-04T08:00:00+08:00");
   });
 
-  it("Should follow the settings it is given, though each complaint's head is kept once", () => {
+  it("Should follow the settings it is given, though each complaint's raw is kept once", () => {
     const rules: DeadlineRules = { replyWithinHours: 1, resolveWithinHours: null, remindBeforeHours: [] };
     for (const qs of ["", "include=raw", "sort=due"]) expect(body(qs, null, rules)).toBe(expected(qs, null, rules));
     const a = JSON.parse(body("", null, rules)).complaints.find((c: Complaint) => c.id === "a");

@@ -1,0 +1,105 @@
+/**
+ * `complaint.new`: a complaint PAYJS lists that the watcher had not seen (on a merchant's first poll, every one).
+ * A webhook gets each complaint exactly as the API shows it (`{"event","at","complaint"}`); a chat channel one
+ * message a complaint, or one summary when a poll brings more than {@link SUMMARY_AFTER}.
+ * @module
+ */
+import type { Complaint } from "../../domain/complaint";
+import { yuan } from "../../domain/money";
+import type { ServedComplaint } from "../../domain/served";
+import type { Block } from "../render";
+import {
+  amountText,
+  complaintBlocks,
+  complaintLink,
+  dashboardLink,
+  linkBlock,
+  merchantLabel,
+  merchantShort,
+  slim,
+  summaryLine,
+} from "../text";
+import { defineEvent, type Queued } from "./event";
+import type { News } from "./news";
+
+const NAME = "complaint.new";
+
+/** Chat channels get one summary instead of more than this many messages for one poll; it lists this many. */
+const SUMMARY_AFTER = 5;
+
+export type NewComplaintNotice =
+  | { kind: "complaint"; event: typeof NAME; at: string; merchantName: string | null; complaint: ServedComplaint }
+  /** Chat channels only: more than {@link SUMMARY_AFTER} new complaints for one merchant in one poll. */
+  | {
+      kind: "summary";
+      event: typeof NAME;
+      at: string;
+      mchid: string;
+      merchantName: string | null;
+      /** How many complaints are new, and their total in fen. */
+      count: number;
+      totalFee: number;
+      /** The newest few, newest first: only these are listed. */
+      newest: Complaint[];
+    };
+
+const one = (c: ServedComplaint, news: News): Queued<NewComplaintNotice> => ({
+  key: `complaint:${c.id}`,
+  marks: [c.id],
+  notification: { kind: "complaint", event: NAME, at: news.at, merchantName: news.merchantName, complaint: c },
+});
+
+function summary(fresh: readonly ServedComplaint[], news: News): Queued<NewComplaintNotice> {
+  return {
+    key: `summary:${fresh[0]?.id ?? ""}:${fresh.length}`,
+    marks: fresh.map((c) => c.id),
+    notification: {
+      kind: "summary",
+      event: NAME,
+      at: news.at,
+      mchid: news.mchid,
+      merchantName: news.merchantName,
+      count: fresh.length,
+      totalFee: fresh.reduce((sum, c) => sum + (c.total_fee ?? 0), 0),
+      newest: fresh.slice(0, SUMMARY_AFTER).map(slim),
+    },
+  };
+}
+
+export const complaintNew = defineEvent({
+  name: NAME,
+  urgent: false,
+  items: (news) => news.fresh,
+  told: (c) => c.id,
+  webhook: one,
+  chat: (fresh, news) => (fresh.length <= SUMMARY_AFTER ? fresh.map((c) => one(slim(c), news)) : [summary(fresh, news)]),
+  draft(n, publicUrl) {
+    if (n.kind === "complaint") {
+      const c = n.complaint;
+      return {
+        title: `新投诉 · ${merchantShort(c.mchid, n.merchantName)} · ${amountText(c.total_fee)}`,
+        blocks: complaintBlocks(c, n.merchantName, publicUrl, n.at),
+        link: complaintLink(publicUrl, c),
+      };
+    }
+    const shown = n.newest.slice(0, SUMMARY_AFTER);
+    const blocks: Block[] = [
+      { kind: "field", label: "商户", value: merchantLabel(n.mchid, n.merchantName) },
+      { kind: "field", label: "新投诉", value: `${n.count} 条` },
+      { kind: "field", label: "总金额", value: `${yuan(n.totalFee)} 元` },
+      { kind: "note", text: `最新 ${shown.length} 条：` },
+      { kind: "items", items: shown.map(summaryLine) },
+    ];
+    if (n.count > shown.length) blocks.push({ kind: "note", text: `还有 ${n.count - shown.length} 条` });
+    const link = dashboardLink(publicUrl);
+    return {
+      title: `${n.count} 条新投诉 · ${merchantShort(n.mchid, n.merchantName)}`,
+      blocks: [...blocks, ...linkBlock("查看全部", link)],
+      link,
+    };
+  },
+  body(n) {
+    if (n.kind !== "complaint") throw new Error("a webhook gets each new complaint on its own, never a list");
+    return { event: n.event, at: n.at, complaint: n.complaint };
+  },
+});
