@@ -1,7 +1,7 @@
 /**
  * A complaint as a list row (`[data-complaint-id]`, with `data-mchid`, `data-handled="true|false"` and `data-due`,
  * its `next_due` or empty) and as the detail's fields: its state, its marks, its deadlines and the countdown to the
- * next one (`.due`: "回复剩 5 小时", "已超期 3 小时"), amber (`.due.soon`) under the largest threshold of
+ * next one (`.due`, naming its deadline: "回复剩 5 小时", "处理剩 29 小时", "回复已超期 3 小时"), amber (`.due.soon`) under the largest threshold of
  * `REMIND_BEFORE_HOURS`, red (`.due.late`) under the smallest and once passed; its refund (a badge, and the row's
  * `data-refund`: `done`, `pending`, `failed` or `unknown`) and its order as PAYJS's `/check` told it. Complaint text,
  * notes and PAYJS's messages only ever reach the page as text; the order's `raw` (the payer's `openid`) never does.
@@ -49,7 +49,8 @@ export function nextKind(c: ListedComplaint): DeadlineKind {
 }
 
 /**
- * Writes a countdown (`.due[data-at][data-kind]`) for now: the time left or past, and its colour against `remind`,
+ * Writes a countdown (`.due[data-at][data-kind]`) for now: the time left or past, naming the deadline (`data-kind`), and
+ * its colour against `remind`,
  * the reminder thresholds in hours. Run again every minute, so the page counts down without a reload.
  */
 export function paintDue(e: HTMLElement, remind: readonly number[]): void {
@@ -57,8 +58,10 @@ export function paintDue(e: HTMLElement, remind: readonly number[]): void {
   if (at === null) return;
   const left = at - Date.now();
   const hours = left / HOUR;
-  e.textContent =
-    left > 0 ? T(e.dataset.kind === "reply" ? "replyLeft" : "resolveLeft", [duration(left)]) : T("overdue", [duration(-left)]);
+  const reply = e.dataset.kind === "reply";
+  e.textContent = T(left > 0 ? (reply ? "replyLeft" : "resolveLeft") : reply ? "replyOverdue" : "resolveOverdue", [
+    duration(Math.abs(left)),
+  ]);
   const late = left <= 0 || (remind.length > 0 && hours < Math.min(...remind));
   e.className = late ? "due late" : remind.length > 0 && hours < Math.max(...remind) ? "due soon" : "due";
 }

@@ -1,6 +1,7 @@
 /**
- * The status panel `#status`: a row per merchant (last success, next poll, last error, failures in a row,
- * active / all, active and unhandled, overdue, the next deadline still ahead) and per alert channel; above them, in `[data-signature-warning="{mchid}"]`, a warning for each
+ * The status panel `#status`: a row per merchant (last success, next poll, last error ("无" / "None" when there is
+ * none), failures in a row, active / all, active and unhandled, overdue, the next deadline still ahead, and the
+ * signature scheme that verified its last answer) and per alert channel; above them, in `[data-signature-warning="{mchid}"]`, a warning for each
  * merchant running on a PAYJS answer whose `sign` did not verify ("mismatch") or was missing ("absent") and that
  * was stored anyway (RESPONSE_SIGNATURE report or if_present). It also says what belongs in the message bar.
  * @module
@@ -9,6 +10,7 @@ import { cell, el, table } from "./dom";
 import { bj } from "./format";
 import { T } from "./i18n";
 import type { Msg } from "./messages";
+import type { StringKey } from "./strings";
 import type { ChannelEntry, MerchantEntry, StatusAnswer } from "./wire";
 
 /** `mchid` → "name (mchid)", or the mchid alone. */
@@ -34,10 +36,15 @@ function signatureWarning(m: MerchantEntry, label: Label): HTMLElement | null {
   );
 }
 
-/** The merchant's name, and under it, in small text, the scheme its last answer verified by. */
+/** The schemes' names as the page shows them: in Chinese a word a merchant understands, in English as the API names them. */
+const SCHEMES: Record<string, StringKey> = { "php-sdk": "schemePhp", "raw-key": "schemeRaw" };
+
+/** The merchant's name, and under it, in small text, the scheme its last answer verified by (the API's name in the title). */
 function who(m: MerchantEntry, label: Label): Node | string {
   const scheme = signature(m) === "verified" ? m.signature?.scheme : null;
-  return scheme ? el("div", null, label(m.mchid), el("div", { class: "hint" }, T("sigScheme", [scheme]))) : label(m.mchid);
+  if (!scheme) return label(m.mchid);
+  const name = Object.hasOwn(SCHEMES, scheme) ? T(SCHEMES[scheme] as StringKey) : scheme;
+  return el("div", null, label(m.mchid), el("div", { class: "hint", title: scheme }, T("sigScheme", [name])));
 }
 
 function merchantRow(m: MerchantEntry, label: Label): HTMLTableRowElement {

@@ -285,8 +285,8 @@ describe("modes", () => {
   it("return_code_0: return_code 0 with return_msg (default or given)", async () => {
     sandbox.setMode("return_code_0");
     expect(await json(await sandbox.fetch(signedRequest()))).toEqual({ return_code: 0, return_msg: expect.any(String) });
-    sandbox.setMode("return_code_0", { returnMsg: "商户未开通投诉接口" });
-    expect(await json(await sandbox.fetch(signedRequest()))).toEqual({ return_code: 0, return_msg: "商户未开通投诉接口" });
+    sandbox.setMode("return_code_0", { returnMsg: "请求过于频繁" });
+    expect(await json(await sandbox.fetch(signedRequest()))).toEqual({ return_code: 0, return_msg: "请求过于频繁" });
   });
 
   it("return_code_0_msg_only: return_code 0 with msg and no return_msg", async () => {
@@ -498,14 +498,19 @@ describe("as seen by callComplaints", () => {
     ["not_json", {}, "not_json", true],
     ["truncated_json", {}, "not_json", true],
     ["empty_object", {}, "upstream_error", false],
-    ["return_code_0", { returnMsg: "频率过高" }, "upstream_error", false],
+    ["return_code_0", { returnMsg: "频率过高" }, "upstream_error", true],
+    ["return_code_0", { returnMsg: "请求过于频繁，请4小时后再试" }, "upstream_error", true],
+    ["return_code_0", { returnMsg: "商户未开通投诉接口" }, "upstream_error", false],
     ["return_code_0_msg_only", { returnMsg: "商户已禁用" }, "upstream_error", false],
     ["bad_sign", {}, "bad_signature", false],
     ["unsigned", {}, "unsigned", false],
   ] as const)("%s %o → %s", async (mode, modeOptions, code: UpstreamErrorCode, transient) => {
     sandbox.setMode(mode, modeOptions);
     const result = await complaintsResult(M1, options);
-    expect(result).toEqual({ ok: false, error: { code, message: expect.any(String), transient } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code, message: expect.any(String), transient, ...("returnMsg" in modeOptions ? { said: modeOptions.returnMsg } : {}) },
+    });
     if ("returnMsg" in modeOptions && !result.ok) expect(result.error.message).toContain(modeOptions.returnMsg);
   });
 

@@ -422,7 +422,7 @@ export class PayjsSandbox {
       case "empty_object":
         return jsonResponse({});
       case "return_code_0":
-        return jsonResponse({ return_code: 0, return_msg: options.returnMsg ?? "请求过于频繁，请4小时后再试" });
+        return jsonResponse({ return_code: 0, return_msg: options.returnMsg ?? "商户未开通投诉接口" });
       case "return_code_0_msg_only":
         return jsonResponse({ return_code: 0, msg: options.returnMsg ?? "商户号已被禁用" });
       case "truncated_json": {

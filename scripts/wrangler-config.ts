@@ -1,8 +1,9 @@
 /**
- * Copies of wrangler.toml for local runs that differ from what a deployment gets: with the poll queue, which
+ * Copies of wrangler.toml that differ from it in one way: for local runs, with the poll queue, which
  * wrangler.toml ships commented out (a deployment opts in once the queue exists), without the dashboard's build
- * command, or without the dashboard's static assets. Paths in the copy are made absolute, so it works from any
- * directory (`wrangler dev --config PATH`).
+ * command, or without the dashboard's static assets; for `npm run setup -- --domain NAME`, with `workers_dev =
+ * true` (wrangler turns workers.dev off when a deploy has routes or custom domains and the file does not say).
+ * Paths in the copy are made absolute, so it works from any directory (`wrangler … --config PATH`).
  * @module
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -30,14 +31,23 @@ export interface ConfigOptions {
   withoutAssets?: boolean;
   /** Leave out `[build]` only: the caller builds the dashboard itself. */
   withoutBuild?: boolean;
+  /** Say `workers_dev = true`, so the workers.dev address stays on beside a custom domain. */
+  workersDev?: boolean;
 }
 
 /**
  * Writes the copy into `dir` as `wrangler.toml` and answers its path. wrangler reads a `.dev.vars` lying beside
  * the config it is given, so `dir` should hold none unless the caller wants it read.
  */
-export function writeWranglerConfig(dir: string, { queue = false, withoutAssets = false, withoutBuild = false }: ConfigOptions): string {
+export function writeWranglerConfig(dir: string, options: ConfigOptions): string {
+  const { queue = false, withoutAssets = false, withoutBuild = false, workersDev = false } = options;
   let toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  if (workersDev) {
+    if (/^workers_dev\s*=/m.test(toml)) toml = toml.replace(/^workers_dev\s*=.*$/m, "workers_dev = true");
+    // A top-level key: before the first table.
+    else toml = toml.replace(/^(compatibility_date = .*)$/m, "$1\nworkers_dev = true");
+    if (!/^workers_dev = true$/m.test(toml)) throw new Error("wrangler.toml has no compatibility_date to put workers_dev after");
+  }
   if (queue) {
     toml = toml.replace(QUEUE_LINE, "$1");
     if (!/^\[\[queues\.consumers\]\]$/m.test(toml)) throw new Error("wrangler.toml has no poll queue to turn on");

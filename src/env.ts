@@ -11,10 +11,15 @@ interface Secrets {
   API_TOKENS?: string;
   ADMIN_TOKEN?: string;
   NOTIFY_CHANNELS?: string;
+  /** The dashboard's address, set by `npm run setup` as a secret so a later `npm run deploy` keeps it. */
+  PUBLIC_URL?: string;
 }
 
 /** Vars that `wrangler.toml` leaves unset: absent unless a deployment sets them. */
 interface OptionalVars {
+  /** Set by `npm run setup` (as secrets) when it was given them, so the Worker checks answers as setup did. */
+  PAYJS_API_BASE?: string;
+  UPSTREAM_TIMEOUT_MS?: string;
   RESPONSE_SIGNATURE?: string;
   /** The three below mean "none" when empty, so they are read even when empty. */
   REPLY_WITHIN_HOURS?: string;

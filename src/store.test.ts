@@ -1,6 +1,5 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { rawJSON } from "../test/support/raw-json";
 import type { StoredComplaint } from "./domain/complaint";
 import { noDeliveries } from "./domain/outbox";
 import { INITIAL_STATE, STATUS } from "./domain/poll-state";
@@ -68,18 +67,6 @@ describe("Store", () => {
     const text = JSON.stringify({ format: FORMAT, rev: "r", seen: ["a", 1], complaints: [complaint.raw, { complaint_id: "C2" }] });
     await kv.put(complaintsKey("100"), text);
     expect(await store.load(complaintsKey("100"), COMPLAINTS)).toMatchObject({ kind: "unreadable", error: { code: "storage_corrupt" } });
-  });
-
-  it("Should keep an id beside raw only when complaint_id alone does not give it", () => {
-    const big = rawJSON("9007199254740993");
-    const { seen } = COMPLAINTS.write([
-      complaint,
-      { ...complaint, id: "C1~2" },
-      { ...complaint, id: "h0123456789abcdef0123", raw: { body: "没有 complaint_id" } },
-      { ...complaint, id: "9007199254740993", raw: { complaint_id: big } },
-      { ...complaint, id: "42", raw: { complaint_id: 42 }, active: false, last_seen_at: "b" },
-    ]);
-    expect(seen).toEqual(["a", ["a", null, "C1~2"], ["a", null, "h0123456789abcdef0123"], ["a", null, "9007199254740993"], ["a", "b"]]);
   });
 
   it("Should report an unreadable status as unreadable and keep its text", async () => {

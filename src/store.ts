@@ -12,6 +12,7 @@
  * | `handled:{mchid}` | `{"format":2,"rev","marks":{id:{"at","note"}},"replied":{…},"refunds":{…}}`: the marks book (handled marks under `marks`, replied marks, refund outcomes), written only by src/actions/ |
  * | `refund:{mchid}:{id}` | `{"format":2,"rev","attempt","at","total_fee","note"}`: a refund's attempt, written before PAYJS is called |
  * | `order:{mchid}:{payjs_order_id}` | `{"format":2,"rev","order","checked_at"}`: an order check, expiring after 11 minutes |
+ * | `started` | `{"format":2,"rev","fingerprint","at"}`: the settings the channels last heard "监控已启动" for |
  * | `corrupt:{key}:{ms}` | a value that could not be read, set aside before its key was rebuilt |
  *
  * One value per merchant instead of one per complaint keeps a poll's writes proportional to what changed
@@ -64,6 +65,7 @@ export const outboxKey = (mchid: string): string => `outbox:${mchid}`;
 export const marksKey = (mchid: string): string => `handled:${mchid}`;
 export const refundAttemptKey = (mchid: string, id: string): string => `refund:${mchid}:${id}`;
 export const orderKey = (mchid: string, payjsOrderId: string): string => `order:${mchid}:${payjsOrderId}`;
+export const STARTED_KEY = "started";
 
 /** Parses and checks one stored value against its shape. */
 function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T> {

@@ -6,8 +6,9 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
+import type { WorkerEnv } from "../src/env";
 import { Receiver, routeFetch } from "./support/receiver";
-import { ADMIN_TOKEN, call, clearKv, fireCron, kv, NO_DEADLINES, testEnv } from "./support/worker";
+import { ADMIN_TOKEN, alertEnv, call, clearKv, fireCron, kv, NO_DEADLINES, testEnv } from "./support/worker";
 
 const H = 3_600_000;
 const { mchid, key } = SANDBOX_MERCHANT;
@@ -21,18 +22,7 @@ let sandbox: PayjsSandbox;
 let receiver: Receiver;
 let t0: number;
 
-function alertEnv(channels: unknown[] = CHANNELS, vars: Record<string, string> = {}) {
-  return testEnv({
-    PAYJS_MCHID: mchid,
-    PAYJS_KEY: key,
-    NOTIFY_CHANNELS: JSON.stringify(channels),
-    PUBLIC_URL: "https://watch.example",
-    ...NO_DEADLINES,
-    ...vars,
-  });
-}
-
-async function channelsStatus(e: ReturnType<typeof alertEnv>): Promise<any[]> {
+async function channelsStatus(e: WorkerEnv): Promise<any[]> {
   return ((await (await call(e, "/api/status")).json()) as any).channels;
 }
 
@@ -57,7 +47,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("complaint.new", () => {
   it("Should send exactly one message per channel for a new complaint, and none again", async () => {
-    const e = alertEnv();
+    const e = alertEnv(CHANNELS, NO_DEADLINES);
     await fireCron(e, t0);
     expect(receiver.to(/hooks\.test/)).toHaveLength(3);
     expect(receiver.to(/wecom\.test/)).toHaveLength(3);
@@ -80,7 +70,7 @@ describe("complaint.new", () => {
   });
 
   it("Should sign webhook bodies with the channel secret", async () => {
-    await fireCron(alertEnv(), t0);
+    await fireCron(alertEnv(CHANNELS, NO_DEADLINES), t0);
     const r = receiver.to(/hooks\.test/)[0] as { body: string; headers: Headers };
     const cryptoKey = await crypto.subtle.importKey(
       "raw",
@@ -96,7 +86,7 @@ describe("complaint.new", () => {
   it("Should send chat channels one summary when a poll brings more than 5, and the webhook each", async () => {
     sandbox.setComplaints(mchid, fixtureComplaints(mchid));
     const total = fixtureComplaints(mchid).length;
-    await fireCron(alertEnv(), t0);
+    await fireCron(alertEnv(CHANNELS, NO_DEADLINES), t0);
     expect(receiver.to(/hooks\.test/)).toHaveLength(total);
     expect(receiver.to(/wecom\.test/)).toHaveLength(1);
     const text = JSON.parse((receiver.to(/telegram\.test/)[0] as { body: string }).body).text as string;
@@ -124,25 +114,29 @@ describe("complaint.new", () => {
 describe("delivery", () => {
   it("Should not let a failing channel block polling or the other channels, and retry it with backoff", async () => {
     receiver.failing = /wecom\.test/;
-    const e = alertEnv();
+    const e = alertEnv(CHANNELS, NO_DEADLINES);
     await fireCron(e, t0);
     expect(receiver.to(/hooks\.test/)).toHaveLength(3);
     expect(((await (await call(e, "/api/status")).json()) as any).merchants[0].complaints_total).toBe(3);
     let wecom = (await channelsStatus(e)).find((c) => c.type === "wecom");
-    expect(wecom).toMatchObject({ pending: 3, given_up: 0, last_delivery_at: null, last_error: { code: "http_error" } });
+    // The three complaint.new and the first tick's 监控已启动 wait for a retry.
+    expect(receiver.started.filter((r) => /wecom\.test/.test(r.url))).toHaveLength(1);
+    expect(wecom).toMatchObject({ pending: 4, given_up: 0, last_delivery_at: null, last_error: { code: "http_error" } });
     expect(JSON.stringify(wecom)).not.toContain("WECOM-KEY-SECRET");
 
     // Not yet due for a retry: nothing is sent and nothing written.
     kv.resetCounts();
-    const quiet = alertEnv();
+    const quiet = alertEnv(CHANNELS, NO_DEADLINES);
     receiver.received.length = 0;
+    const sentBefore = receiver.all.length;
     await fireCron(quiet, t0 + 60_000);
-    expect(receiver.received).toHaveLength(0);
+    expect(receiver.all).toHaveLength(sentBefore);
     expect(kv.writes).toEqual([]);
 
     receiver.failing = null;
     await fireCron(e, t0 + 30 * 60_000);
     expect(receiver.to(/wecom\.test/)).toHaveLength(3);
+    expect(receiver.started.filter((r) => /wecom\.test/.test(r.url))).toHaveLength(2);
     wecom = (await channelsStatus(e)).find((c) => c.type === "wecom");
     expect(wecom).toMatchObject({ pending: 0, given_up: 0, last_error: null, last_delivery_at: expect.any(String) });
     expect(receiver.to(/hooks\.test/)).toHaveLength(0);
@@ -151,7 +145,7 @@ describe("delivery", () => {
   it("Should give up after 6 attempts over more than an hour and record it", async () => {
     receiver.failing = /wecom\.test/;
     sandbox.setComplaints(mchid, [newComplaint(1)]);
-    const e = alertEnv();
+    const e = alertEnv(CHANNELS, NO_DEADLINES);
     const attemptsAt: number[] = [];
     for (let now = t0; now <= t0 + 8 * H; now += 30 * 60_000) {
       const before = receiver.to(/wecom\.test/).length;
@@ -160,7 +154,9 @@ describe("delivery", () => {
     }
     expect(attemptsAt).toHaveLength(6);
     expect((attemptsAt.at(-1) as number) - t0).toBeGreaterThanOrEqual(H);
-    expect((await channelsStatus(e)).find((c) => c.type === "wecom")).toMatchObject({ pending: 0, given_up: 1 });
+    // The first tick's 监控已启动 failed alike, 6 times, and was given up beside the complaint's message.
+    expect(receiver.started.filter((r) => /wecom\.test/.test(r.url))).toHaveLength(6);
+    expect((await channelsStatus(e)).find((c) => c.type === "wecom")).toMatchObject({ pending: 0, given_up: 2 });
   });
 
   it.each([
@@ -170,7 +166,7 @@ describe("delivery", () => {
     sandbox.setComplaints(mchid, [newComplaint(1)]);
     kv.resetCounts();
     kv.failPutsMatching = failing;
-    const e = alertEnv();
+    const e = alertEnv(CHANNELS, NO_DEADLINES);
     await fireCron(e, t0);
     expect(receiver.received).toHaveLength(0);
     kv.failPutsMatching = null;
@@ -183,9 +179,9 @@ describe("delivery", () => {
   });
 
   it("Should write only the status on a due poll with nothing new and nothing pending", async () => {
-    await fireCron(alertEnv(), t0);
+    await fireCron(alertEnv(CHANNELS, NO_DEADLINES), t0);
     kv.resetCounts();
-    const e = alertEnv();
+    const e = alertEnv(CHANNELS, NO_DEADLINES);
     await fireCron(e, t0 + 4 * H);
     expect(kv.writes).toEqual([`status:${mchid}`]);
   });
@@ -199,10 +195,11 @@ describe("delivery", () => {
       return refuse ? Response.json({ errcode: 93000, errmsg: "invalid webhook url WECOM-KEY-SECRET" }) : Response.json({ errcode: 0 });
     });
     sandbox.setComplaints(mchid, [newComplaint(1)]);
-    const e = alertEnv([CHANNELS[1]]);
+    const e = alertEnv([CHANNELS[1]], NO_DEADLINES);
     await fireCron(e, t0);
     const status = (await channelsStatus(e))[0];
-    expect(status).toMatchObject({ pending: 1, last_error: { code: "platform_error" } });
+    // The complaint's message and the first tick's 监控已启动.
+    expect(status).toMatchObject({ pending: 2, last_error: { code: "platform_error" } });
     expect(JSON.stringify(status)).not.toContain("WECOM-KEY-SECRET");
     refuse = false;
     await fireCron(e, t0 + 5 * 60_000);
@@ -215,9 +212,11 @@ describe("delivery", () => {
       mchid,
       Array.from({ length: 20 }, (_, i) => newComplaint(i)),
     );
-    const e = alertEnv(channels);
+    const e = alertEnv(channels, NO_DEADLINES);
     await fireCron(e, t0);
-    expect(sandbox.requests.length + receiver.received.length).toBe(50);
+    // Every request counts: the poll, 监控已启动 to each of the 4 channels, and as many complaint.new as fit.
+    expect(receiver.started).toHaveLength(4);
+    expect(sandbox.requests.length + receiver.all.length).toBe(50);
     await fireCron(e, t0 + 60_000);
     expect(receiver.received).toHaveLength(80);
     expect(new Set(receiver.received.map((r) => r.url + JSON.parse(r.body).complaint.id)).size).toBe(80);
@@ -226,7 +225,11 @@ describe("delivery", () => {
 
 describe("watcher events", () => {
   it("Should send watcher.failing once after ALERT_AFTER_FAILURES failures and watcher.recovered on the next success", async () => {
-    const e = alertEnv([{ type: "webhook", url: "https://hooks.test/w" }], { ALERT_AFTER_FAILURES: "2", POLL_INTERVAL_SECONDS: "1800" });
+    const e = alertEnv([{ type: "webhook", url: "https://hooks.test/w" }], {
+      ...NO_DEADLINES,
+      ALERT_AFTER_FAILURES: "2",
+      POLL_INTERVAL_SECONDS: "1800",
+    });
     await fireCron(e, t0);
     receiver.received.length = 0;
     sandbox.setMode("http_502");
@@ -252,7 +255,11 @@ describe("watcher events", () => {
 
 describe("watcher events while the failing alert waits for a retry", () => {
   it("Should drop the waiting failing alert and send no recovered", async () => {
-    const e = alertEnv([{ type: "webhook", url: "https://hooks.test/w" }], { ALERT_AFTER_FAILURES: "1", POLL_INTERVAL_SECONDS: "1800" });
+    const e = alertEnv([{ type: "webhook", url: "https://hooks.test/w" }], {
+      ...NO_DEADLINES,
+      ALERT_AFTER_FAILURES: "1",
+      POLL_INTERVAL_SECONDS: "1800",
+    });
     await fireCron(e, t0);
     receiver.received.length = 0;
     receiver.failing = /hooks\.test/;
@@ -269,7 +276,10 @@ describe("watcher events while the failing alert waits for a retry", () => {
 
 describe("POST /api/notify/test", () => {
   it("Should send a test through every channel regardless of filters and report each", async () => {
-    const e = alertEnv([...CHANNELS, { type: "bark", device_key: "BARKKEY", server: "https://bark.test", events: ["watcher.failing"] }]);
+    const e = alertEnv(
+      [...CHANNELS, { type: "bark", device_key: "BARKKEY", server: "https://bark.test", events: ["watcher.failing"] }],
+      NO_DEADLINES,
+    );
     receiver.failing = /telegram\.test/;
     const res = await call(e, "/api/notify/test", { method: "POST", token: ADMIN_TOKEN });
     expect(res.status).toBe(200);
@@ -285,7 +295,7 @@ describe("POST /api/notify/test", () => {
   });
 
   it("Should send through one channel with ?channel=, 404 for an unknown one, 503 with none", async () => {
-    const e = alertEnv();
+    const e = alertEnv(CHANNELS, NO_DEADLINES);
     const one = (await (await call(e, "/api/notify/test?channel=hook", { method: "POST", token: ADMIN_TOKEN })).json()) as any;
     expect(one.results.map((r: any) => r.name)).toEqual(["hook"]);
     expect((await call(e, "/api/notify/test?channel=nope", { method: "POST", token: ADMIN_TOKEN })).status).toBe(404);
@@ -318,7 +328,7 @@ describe("NOTIFY_CHANNELS", () => {
   });
 
   it("Should show every channel in the status with its default name", async () => {
-    expect((await channelsStatus(alertEnv())).map((c) => c.name)).toEqual(["hook", "wecom1", "telegram2"]);
+    expect((await channelsStatus(alertEnv(CHANNELS, NO_DEADLINES))).map((c) => c.name)).toEqual(["hook", "wecom1", "telegram2"]);
   });
 });
 
@@ -330,7 +340,7 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
 
   it("Should send each of 38 new complaints once per channel, writing outbox, complaints and status once each, in that order", async () => {
     sandbox.setComplaints(mchid, []);
-    const e = alertEnv(twoHooks);
+    const e = alertEnv(twoHooks, NO_DEADLINES);
     await fireCron(e, t0);
     sandbox.setComplaints(
       mchid,
@@ -360,7 +370,7 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
   });
 
   it("Should neither send again nor count a failure when KV refuses the status write once after the alerts went out", async () => {
-    const e = alertEnv(twoHooks, { ALERT_AFTER_FAILURES: "1" });
+    const e = alertEnv(twoHooks, { ...NO_DEADLINES, ALERT_AFTER_FAILURES: "1" });
     await fireCron(e, t0);
     receiver.received.length = 0;
     sandbox.addComplaint(mchid, newComplaint(1));
@@ -379,7 +389,7 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
   });
 
   it("Should not alert again the complaints of an unreadable stored value, only one made since the last poll", async () => {
-    const e = alertEnv([twoHooks[0]]);
+    const e = alertEnv([twoHooks[0]], NO_DEADLINES);
     await fireCron(e, t0);
     expect(receiver.received).toHaveLength(3);
     // Eight days on the delivered entries are pruned from the outbox; then the complaints value is damaged.
@@ -406,7 +416,7 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
       mchid,
       Array.from({ length: 300 }, (_, i) => newComplaint(i)),
     );
-    const e = alertEnv([twoHooks[0]]);
+    const e = alertEnv([twoHooks[0]], NO_DEADLINES);
     const largest: number[] = [];
     for (let now = t0; receiver.received.length < 300 && now < t0 + 4 * H; now += 30 * 60_000) {
       kv.resetCounts();
@@ -443,7 +453,7 @@ describe("damaged alert bookkeeping", () => {
   it("Should keep polling and serving when the status holds a garbled delivery record, setting the whole status aside", async () => {
     // The status carried the record of what was delivered since the outbox was written: with it set aside, those
     // messages may go again (delivery is at least once), and nothing is lost.
-    const e = alertEnv([{ type: "webhook", name: "hook", url: "https://hooks.test/in" }]);
+    const e = alertEnv([{ type: "webhook", name: "hook", url: "https://hooks.test/in" }], NO_DEADLINES);
     await fireCron(e, t0);
     const status = JSON.parse((await env.COMPLAINTS.get(`status:${mchid}`)) as string);
     status.deliveries.entries["hook|complaint:x"] = { state: "sent?" };

@@ -1,5 +1,6 @@
 /**
- * Deadlines in the dashboard: each row's countdown to its `next_due` ("回复剩 5 小时", "完成剩 29 小时", "已超期 3 小时"),
+ * Deadlines in the dashboard: each row's countdown to its `next_due`, naming the deadline ("回复剩 5 小时", "处理剩 29 小时",
+ * "回复已超期 3 小时", "处理已超期 2 天"),
  * amber under the largest threshold of REMIND_BEFORE_HOURS, red under the smallest and once passed, counting down
  * without a reload; the overdue filter and the order; the replied mark set and taken back in a complaint's detail,
  * which shows both deadlines, both marks and the help line; a handled complaint counting as replied. In Chinese and
@@ -45,9 +46,9 @@ const FRESH = "20261901000000000001";
 const SOON = "20261901000000000002";
 /** Reply in 1.5 h: "回复剩 1 小时", red (under 2 h). */
 const URGENT = "20261901000000000003";
-/** Reply deadline 3.5 h ago: "已超期 3 小时", red. */
+/** Reply deadline 3.5 h ago: "回复已超期 3 小时", red. */
 const LATE = "20261901000000000004";
-/** Reply deadline 18.5 h ago ("已超期 18 小时"); once replied, resolve in 29.5 h: "完成剩 29 小时". */
+/** Reply deadline 18.5 h ago ("回复已超期 18 小时"); once replied, resolve in 29.5 h: "处理剩 29 小时". */
 const ANSWERED = "20261901000000000005";
 /** Each planted complaint and how many hours before the test began it was made. */
 const PLANTED: [id: string, hoursAgo: number][] = [
@@ -76,7 +77,8 @@ function expectedText(lang: Lang, kind: "replyLeft" | "resolveLeft", dueMs: numb
   const ms = Math.abs(left);
   const [size, unit] = ms < HOUR ? [MINUTE, "durMin" as const] : ms < 72 * HOUR ? [HOUR, "durHour" as const] : [DAY, "durDay" as const];
   if (unit === "durMin" || ms % size < MINUTE || ms % size > size - MINUTE) return null;
-  return dueText(lang, left > 0 ? kind : "overdue", Math.floor(ms / size), unit);
+  const late = kind === "replyLeft" ? "replyOverdue" : "resolveOverdue";
+  return dueText(lang, left > 0 ? kind : late, Math.floor(ms / size), unit);
 }
 
 /** The class the page should give a countdown `left` ms before its deadline under thresholds `remind`, or null near one. */
@@ -218,8 +220,9 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
     expect(byId(FRESH)).toMatchObject({ text: dueText(zh, "replyLeft", 22, "durHour"), cls: "due" });
     expect(byId(SOON)).toMatchObject({ text: "回复剩 5 小时", cls: "due soon" });
     expect(byId(URGENT)).toMatchObject({ text: dueText(zh, "replyLeft", 1, "durHour"), cls: "due late" });
-    expect(byId(LATE)).toMatchObject({ text: "已超期 3 小时", cls: "due late" });
-    expect(byId(ANSWERED)).toMatchObject({ text: dueText(zh, "overdue", 18, "durHour"), cls: "due late" });
+    // Past, the countdown says which deadline passed.
+    expect(byId(LATE)).toMatchObject({ text: "回复已超期 3 小时", cls: "due late" });
+    expect(byId(ANSWERED)).toMatchObject({ text: dueText(zh, "replyOverdue", 18, "durHour"), cls: "due late" });
     const soon = all.find((c) => c.id === SOON);
     expect(await dueOf(page, SOON).getAttribute("title")).toBe(`${zh.replyBy} ${beijingText(Date.parse(String(soon?.next_due)))}`);
 
@@ -234,7 +237,7 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
       }
       expect(c.next_due).toBe(c.deadlines.reply_by);
       const due = Date.parse(c.next_due);
-      if (Math.abs(due - at) > 2 * MINUTE) expect(row?.text).toMatch(whole(due > at ? zh.replyLeft : zh.overdue));
+      if (Math.abs(due - at) > 2 * MINUTE) expect(row?.text).toMatch(whole(due > at ? zh.replyLeft : zh.replyOverdue));
       const text = expectedText(zh, "replyLeft", due, at);
       const cls = expectedClass(due - at, [12, 2]);
       if (text !== null) expect(row?.text, c.id).toBe(text);
@@ -243,17 +246,17 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
     }
     expect(checked).toBeGreaterThan(15);
     // Weeks past: in days.
-    expect(shown.at(0)?.text).toMatch(/^已超期 \d+ 天$/);
+    expect(shown.at(0)?.text).toMatch(/^回复已超期 \d+ 天$/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await page.screenshot({ path: join(RESULTS, "dashboard-deadlines-1280.png"), fullPage: true });
 
     await page.click("#lang");
     await waitDue(page, SOON, "Reply in 5 h");
-    expect(await dueOf(page, LATE).textContent()).toBe("Overdue 3 h");
+    expect(await dueOf(page, LATE).textContent()).toBe("Reply 3 h overdue");
     expect(await dueOf(page, URGENT).textContent()).toBe(dueText(en, "replyLeft", 1, "durHour"));
     expect(await dueOf(page, FRESH).textContent()).toBe(dueText(en, "replyLeft", 22, "durHour"));
     expect(await dueOf(page, SOON).getAttribute("title")).toBe(`${en.replyBy} ${beijingText(Date.parse(String(soon?.next_due)))}`);
-    expect((await rowDues(page)).at(0)?.text).toMatch(/^Overdue \d+ d$/);
+    expect((await rowDues(page)).at(0)?.text).toMatch(/^Reply \d+ d overdue$/);
     expect(await page.locator("#table th", { hasText: en.colDue }).count()).toBe(1);
     await page.click("#lang");
     await waitDue(page, SOON, "回复剩 5 小时");
@@ -303,7 +306,7 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
     const past = Math.floor((Date.now() + 2 * HOUR - replyBy) / MINUTE);
     expect(past).toBeGreaterThanOrEqual(30);
     expect(past).toBeLessThan(60);
-    const wants = [past - 1, past, past + 1].map((m) => dueText(zh, "overdue", m, "durMin"));
+    const wants = [past - 1, past, past + 1].map((m) => dueText(zh, "replyOverdue", m, "durMin"));
     await page.waitForFunction((texts) => texts.includes(document.querySelector("#detail-reply-by .due")?.textContent ?? ""), wants);
     expect(await reply.getAttribute("class")).toBe("due late");
     expect(await resolve.textContent()).toBe(dueText(zh, "resolveLeft", 47, "durHour"));
@@ -322,7 +325,7 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
       page,
       (await served()).map((c) => c.id),
     );
-    await waitDue(page, ANSWERED, dueText(zh, "overdue", 18, "durHour"));
+    await waitDue(page, ANSWERED, dueText(zh, "replyOverdue", 18, "durHour"));
     // On a phone the complaints come first.
     const list = await page.locator("#list").boundingBox();
     const status = await page.locator("#status").boundingBox();
@@ -338,11 +341,12 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
     expect(zh.markHelp).toContain("不会通知 PAYJS 或微信支付");
     const replyText = await page.innerText("#detail-reply-by");
     expect(replyText).toContain(beijingText(Date.parse(replyBy), true));
-    expect(replyText).toContain(dueText(zh, "overdue", 18, "durHour"));
+    expect(replyText).toContain(dueText(zh, "replyOverdue", 18, "durHour"));
     const resolveText = await page.innerText("#detail-resolve-by");
     expect(resolveText).toContain(beijingText(Date.parse(resolveBy), true));
-    expect(resolveText).toContain(dueText(zh, "resolveLeft", 29, "durHour"));
+    expect(resolveText).toContain("处理剩 29 小时"); // the resolve deadline by its name (处理期限), not 完成
     expect(await page.innerText("#detail-dl")).toContain(zh.replyBy);
+    expect(await page.innerText("#detail-dl")).toContain("处理期限");
 
     await page.fill("#handle-note", note);
     await page.click("#replied");
@@ -387,7 +391,7 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
     expect(await page.textContent("#detail-replied")).toBe(zh.unreplied);
     expect((await complaint(ANSWERED)).replied).toBeNull();
     await page.click("#back");
-    await waitDue(page, ANSWERED, dueText(zh, "overdue", 18, "durHour"));
+    await waitDue(page, ANSWERED, dueText(zh, "replyOverdue", 18, "durHour"));
     expect(await row.getAttribute("data-due")).toBe(replyBy);
     expect(await row.locator(".badge.rep").count()).toBe(0);
   });
@@ -463,6 +467,37 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
       const left = await complaint(SOON);
       if (left.replied) await setMark("replied", SOON, null);
       if (left.handled) await setMark("handled", SOON, null);
+    }
+  });
+
+  it("names the resolve deadline once it has passed: a complaint replied days ago shows 处理已超期 (zh and en)", async () => {
+    // The oldest fixture complaint, weeks old, is past both deadlines; marked replied, its next_due is resolve_by.
+    const oldest = (await served()).find((c) => c.next_due !== null);
+    expect(oldest).toBeDefined();
+    const id = String(oldest?.id);
+    const resolveBy = String(oldest?.deadlines.resolve_by);
+    expect(Date.parse(resolveBy)).toBeLessThan(Date.now() - 3 * DAY);
+    await setMark("replied", id, "");
+    try {
+      expect((await complaint(id)).next_due).toBe(resolveBy);
+      const { page } = await rig.ui.open();
+      await signIn(page);
+      const due = dueOf(page, id);
+      await page.locator(`[data-complaint-id="${id}"][data-due="${resolveBy}"] .due`).waitFor();
+      expect(await due.textContent()).toMatch(/^处理已超期 \d+ 天$/);
+      const text = expectedText(zh, "resolveLeft", Date.parse(resolveBy), Date.now());
+      if (text !== null) expect(await due.textContent()).toBe(text);
+      expect(await due.getAttribute("class")).toBe("due late");
+      expect(await due.getAttribute("title")).toBe(`${zh.resolveBy} ${beijingText(Date.parse(resolveBy))}`);
+      expect(zh.resolveBy).toBe("处理期限");
+      await page.click("#lang");
+      await page.waitForFunction(
+        (id) => /^Resolve \d+ d overdue$/.test(document.querySelector(`[data-complaint-id="${id}"] .due`)?.textContent ?? ""),
+        id,
+      );
+      expect(await due.getAttribute("title")).toBe(`${en.resolveBy} ${beijingText(Date.parse(resolveBy))}`);
+    } finally {
+      await setMark("replied", id, null);
     }
   });
 });

@@ -68,7 +68,12 @@ describe("the dashboard in Chromium: the complaint list", () => {
     expect(text).toContain(String(fixtures[0]?.out_trade_no));
     expect(text).toContain(String(fixtures[0]?.order_id));
     expect(text).toContain(zh.active);
-    expect(await page.locator(`[data-complaint-id="${goneId}"]`).innerText()).toContain(zh.gone);
+    // A complaint no longer in PAYJS's list is 已结束 (as the alert says 投诉已结束), beside its marks' 已处理 / 已回复.
+    const gone = page.locator(`[data-complaint-id="${goneId}"]`);
+    expect(await gone.locator(".badge").first().textContent()).toBe("已结束");
+    expect(await gone.locator(".badge").first().getAttribute("title")).toBe(zh.goneHint);
+    expect(await first.locator(".badge").first().textContent()).toBe("进行中");
+    expect(await page.innerText("#rows")).not.toContain("已消失");
     expect(await page.textContent("#range")).toMatch(/第 1–15 条，共 15 条/);
     await Promise.all([page.waitForRequest((r) => r.url().includes("/api/complaints?")), page.click("#refresh")]);
     await waitRows(page, expected);

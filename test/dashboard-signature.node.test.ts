@@ -1,8 +1,9 @@
 /**
  * The status panel's signature warnings: under RESPONSE_SIGNATURE=report the Worker stores answers whose `sign`
  * does not verify, and the page warns of each merchant whose last answer was signed wrongly (`mismatch`) or not at
- * all (`absent`), of that merchant only, in both languages, naming the scheme that verified the others; the warning
- * goes once an answer verifies again.
+ * all (`absent`), of that merchant only, in both languages, naming the scheme that verified the others (in Chinese
+ * by a word a merchant understands, PHP SDK 方式 / 文档示例方式, the API's name in the title; in English by that
+ * name); the warning goes once an answer verifies again.
  *
  * On a stack of its own: the PAYJS sandbox with both merchants' fixtures, the second merchant's answers signed with
  * another key (`bad_sign`), then unsigned, then signed right again, each state polled by a real cron tick of
@@ -85,8 +86,13 @@ describe("the dashboard in Chromium: under RESPONSE_SIGNATURE=report, with answe
     expect(await page.locator(`[data-signature-warning="${M1}"]`).count()).toBe(0);
     expect(await warning.textContent()).toBe(fill(zh.sigMismatch, named));
     expect(await warning.isVisible()).toBe(true);
-    // The verified merchant's row names the scheme that verified it; the warned one's names none.
-    expect(await page.locator("#status tr", { hasText: M1 }).innerText()).toContain(fill(zh.sigScheme, String(verified.scheme)));
+    // The verified merchant's row names the scheme that verified it, in Chinese not by the API's name (that is in
+    // the title); the warned one's names none.
+    expect(verified.scheme).toBe("php-sdk");
+    const m1Row = page.locator("#status tr", { hasText: M1 });
+    expect(await m1Row.innerText()).toContain("签名已校验（PHP SDK 方式）");
+    expect(await m1Row.innerText()).not.toContain("php-sdk");
+    expect(await m1Row.locator(".hint").getAttribute("title")).toBe("php-sdk");
     expect(await page.locator("#status tr", { hasText: M2 }).innerText()).not.toContain(schemeNote(zh.sigScheme));
     await page.locator("#status").screenshot({ path: join(RESULTS, "dashboard-signature-warning.png") });
 
@@ -126,5 +132,23 @@ describe("the dashboard in Chromium: under RESPONSE_SIGNATURE=report, with answe
     await page.click("#refresh");
     await page.waitForFunction(() => document.querySelectorAll("[data-signature-warning]").length === 0);
     expect(await page.locator("#status tr", { hasText: M2 }).innerText()).toContain(schemeNote(zh.sigScheme));
+  });
+
+  it("names the other scheme in words in Chinese and by its name in English", async () => {
+    await sandboxMode("sign_raw_key", M2); // the second merchant's key holds + and %: the schemes differ
+    try {
+      await sig.fireCronAt(Date.now() + 30 * MINUTE);
+      expect((await merchantStatus(sig.worker.url, M2)).signature).toMatchObject({ result: "verified", scheme: "raw-key" });
+      const page = await openStatus();
+      const scheme = page.locator("#status tr", { hasText: M2 }).locator(".hint");
+      await scheme.filter({ hasText: "签名已校验（文档示例方式）" }).waitFor();
+      expect(await scheme.getAttribute("title")).toBe("raw-key");
+      expect(await page.locator("#status tr", { hasText: M1 }).innerText()).toContain(fill(zh.sigScheme, zh.schemePhp));
+      expect(await page.locator("[data-signature-warning]").count()).toBe(0);
+      await page.click("#lang");
+      await scheme.filter({ hasText: fill(en.sigScheme, "raw-key") }).waitFor();
+    } finally {
+      await sandboxMode("ok");
+    }
   });
 });

@@ -32,6 +32,11 @@ describe("the dashboard in Chromium: signing in and out, and its language", () =
     const { page, requests, allow } = await rig.ui.open();
     await waitMsg(page, pattern(zh.msgNoToken));
     expect(await page.getAttribute("#msg", "role")).toBe("alert");
+    // The two tokens npm run setup prints, by their names: no "API 令牌".
+    expect(await page.textContent("label[for=token]")).toBe("只读令牌或管理令牌");
+    expect(await page.textContent("#token-hint")).toContain("npm run setup");
+    expect(await page.innerText("#login")).not.toContain("API 令牌");
+    expect(await page.textContent("#msg")).toContain("只读令牌或管理令牌");
     expect(await page.isVisible("#token")).toBe(true);
     expect(await page.isVisible("#status")).toBe(false);
     expect(await page.isVisible("#signout")).toBe(false);

@@ -47,16 +47,23 @@ describe("the dashboard in Chromium: the status panel and what to do", () => {
     expect(text).toContain(`${SECOND_NAME} (${M2})`);
     expect(text).toContain("http_status: PAYJS answered HTTP 500");
     expect(text).toMatch(/\b2\b/); // two failed polls in a row
-    const healthy = await status.locator("tr", { hasText: M1 }).first().innerText();
-    expect(healthy).toContain(zh.ok);
+    const healthyRow = status.locator("tr", { hasText: M1 }).first();
+    const healthy = await healthyRow.innerText();
+    // No error: "无" (nothing wrong) under the error label, not 正常.
+    expect(await healthyRow.locator(`td[data-label="${zh.lastError}"]`).textContent()).toBe("无");
+    expect(await failing.locator(`td[data-label="${zh.lastError}"]`).textContent()).toContain("http_status");
     expect(healthy).toContain("14 / 15");
-    const msg = await waitMsg(page, /二号店 \(1500000002\) 的 PAYJS 轮询失败（连续 2 次）/);
+    expect(await page.innerText("#status-h")).toBe("查询状态");
+    const msg = await waitMsg(page, /二号店 \(1500000002\) 的 PAYJS 查询失败（连续 2 次）/);
     expect(msg).toContain("http_status");
     // The healthy merchant's answers verified, the failing one's were never checked: no signature warning.
     expect(await status.locator("[data-signature-warning]").count()).toBe(0);
     const scheme = (await merchantStatus(rig.base, M1)).signature.scheme;
-    expect(scheme).toEqual(expect.any(String));
-    expect(healthy).toContain(zh.sigScheme.replace("{0}", String(scheme)));
+    expect(scheme).toBe("php-sdk");
+    // In Chinese the scheme is a word a merchant understands; the API's name stays in the title.
+    expect(healthy).toContain("签名已校验（PHP SDK 方式）");
+    expect(healthy).not.toContain("php-sdk");
+    expect(await healthyRow.locator(".hint").getAttribute("title")).toBe("php-sdk");
   });
 
   it("shows each merchant's overdue complaints and next deadline, in both languages", async () => {
@@ -155,7 +162,8 @@ describe("the dashboard in Chromium: the status panel and what to do", () => {
     await waitMsg(page, pattern(zh.msgNeverPolled));
     const status = await page.innerText("#status");
     expect(status).toContain(zh.dueNow);
-    expect(status).toContain(zh.channelsTitle);
+    expect(status).toContain("提醒渠道");
+    expect(status).not.toMatch(/告警|通道|轮询/);
     const channel = await page.locator("#status tr", { hasText: "ops" }).innerText();
     for (const s of ["wecom", "2026-11-27 16:00", "http_status: HTTP 502 · 2026-11-27 16:30", "2", "1"]) expect(channel).toContain(s);
     expect(await rowIds(page)).toEqual([]);

@@ -17,13 +17,15 @@ import { type SandboxServer, startSandboxServer } from "../sandbox/server";
 import { DOCTOR_SETTINGS } from "../scripts/doctor/settings";
 import type { ShownComplaint, Verdict } from "../scripts/doctor/verdict";
 import { phpUrldecode } from "../src/payjs/sign";
+import { englishSentences } from "./support/english-check";
+import { payjsCalls, sandboxControl } from "./support/sandbox-control";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const DOCTOR = join(ROOT, "scripts", "doctor.ts");
 
-/** Every setting the doctor reads: removed from the inherited environment of each run. */
-const SETTINGS = DOCTOR_SETTINGS;
+/** Every setting the doctor reads, and the locale it speaks by: removed from the inherited environment of each run. */
+const SETTINGS = [...DOCTOR_SETTINGS, "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"];
 
 interface Run {
   code: number | null;
@@ -54,22 +56,8 @@ let cwd: string;
 let complaintValues: string[] = [];
 const fixtures = new Map<string, PayjsComplaintItem[]>();
 
-async function control(path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${server.url}/__sandbox/${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { "content-type": "application/json" },
-  });
-  if (!response.ok) throw new Error(`sandbox control ${path}: HTTP ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
 async function setMode(mode: string, options: Record<string, unknown> = {}): Promise<void> {
-  await control("mode", { mode, ...options });
-}
-
-async function requestCount(): Promise<number> {
-  return ((await control("requests")) as { requests: unknown[] }).requests.length;
+  await sandboxControl(server, "mode", { mode, ...options });
 }
 
 /** A port nothing listens on (free a moment ago). */
@@ -89,7 +77,8 @@ async function deadPort(): Promise<number> {
 function doctor(settings: Record<string, string>, args: string[] = ["--json"], dir: string = cwd): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of SETTINGS) delete env[name];
-  Object.assign(env, settings);
+  // English unless the test says otherwise.
+  Object.assign(env, { LANG: "C.UTF-8" }, settings);
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [DOCTOR, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -154,7 +143,7 @@ beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), "doctor-test-"));
   const values = new Set<string>();
   for (const m of [ONE, TWO]) {
-    const items = ((await control(`complaints/${m.mchid}`)) as { complaints: PayjsComplaintItem[] }).complaints;
+    const items = ((await sandboxControl(server, `complaints/${m.mchid}`)) as { complaints: PayjsComplaintItem[] }).complaints;
     fixtures.set(m.mchid, items);
     for (const item of items) {
       for (const name of ["body", "out_trade_no", "order_id", "complaint_id"]) {
@@ -174,7 +163,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await control("reset", {});
+  await sandboxControl(server, "reset", {});
 });
 
 describe("npm run doctor --json: accepted answers", () => {
@@ -212,7 +201,7 @@ describe("npm run doctor --json: accepted answers", () => {
     expect(adviceText(v)).toContain("npm run setup`: it sets PAYJS_MCHID and PAYJS_KEY as secrets");
     expectNoSecrets(run);
 
-    const requests = ((await control("requests")) as { requests: { mchid: string; signValid: boolean }[] }).requests;
+    const requests = ((await sandboxControl(server, "requests")) as { requests: { mchid: string; signValid: boolean }[] }).requests;
     expect(requests).toEqual([expect.objectContaining({ mchid: ONE.mchid, signValid: true })]);
     expect(readdirSync(cwd)).toEqual([]);
   });
@@ -396,7 +385,7 @@ describe("npm run doctor --json: PAYJS refuses, or cannot be reached", () => {
       [TWO.mchid, false, "mismatch"],
     ]);
     expect(merchants[1]?.advice.join("\n")).toContain("PAYJS_MERCHANTS");
-    expect(await requestCount()).toBe(2);
+    expect(await payjsCalls(server)).toBe(2);
     expectNoSecrets(run);
   });
 });
@@ -429,7 +418,7 @@ describe("npm run doctor: settings", () => {
     expect(json.json).toMatchObject({ error: { code: "bad_config", setting } });
     expect(json.json?.error?.message).toContain(setting);
     expectNoSecrets(json);
-    expect(await requestCount()).toBe(0);
+    expect(await payjsCalls(server)).toBe(0);
   });
 
   it("reads .dev.vars in the current directory (quotes, comments); the environment wins per name", async () => {
@@ -518,5 +507,88 @@ describe("npm run doctor: what a person reads", () => {
     expect(list[0]).toMatchObject({ id: String(first.complaint_id), body: first.body });
     expect(list.map((c) => c.body)).toEqual(fixtures.get(ONE.mchid)?.map((c) => c.body));
     expectNoSecrets(json, { show: true });
+  });
+});
+
+describe("npm run doctor in Chinese (--lang zh, or a zh locale)", () => {
+  const ZH = { LANG: "zh_CN.UTF-8" };
+
+  it("the human report of a refused answer: verdict, what the answer showed and the advice, no English sentence", async () => {
+    await setMode("mismatch");
+    const run = await doctor(several([{ mchid: TWO.mchid, key: TWO.key, name: "Shop B" }], ZH), []);
+    expect(run.code, run.all).toBe(1);
+    expect(run.stdout).toContain(`商户 Shop B (${TWO.mchid})`);
+    expect(run.stdout).toContain("结论：Worker 不会接受（bad_signature）：PAYJS 回答的签名对不上");
+    expect(run.stdout).toContain("签名：对不上");
+    expect(run.stdout).toContain(`先检查 PAYJS_MERCHANTS 里商户号 ${TWO.mchid} 的 "key"`);
+    expect(run.stdout).toContain("RESPONSE_SIGNATURE=report");
+    expect(run.stdout).toContain("（退出码 1）");
+    expect(englishSentences(run.all)).toEqual([]);
+    expectNoSecrets(run);
+
+    const english = await doctor(several([{ mchid: TWO.mchid, key: TWO.key, name: "Shop B" }]), []);
+    expect(englishSentences(english.all).length).toBeGreaterThan(5);
+  });
+
+  it.each([
+    ["sign_php_sdk", {}, "Worker 会接受：签名验证通过（php-sdk）"],
+    ["unsigned", { RESPONSE_SIGNATURE: "if_present" }, "Worker 会接受：没有签名，因为 RESPONSE_SIGNATURE=if_present 允许"],
+    ["return_code_0", {}, "PAYJS 拒绝了查询：「商户号已被禁用」"],
+    ["http_502", {}, "PAYJS 回答了 HTTP 502"],
+    ["html_200", {}, "回答不是 JSON"],
+  ])("%s: the verdict in Chinese, no English sentence", async (mode, more, verdict) => {
+    await setMode(mode, { returnMsg: "商户号已被禁用" });
+    const run = await doctor(single(ONE, { ...ZH, ...more }), ["--lang", "zh"]);
+    expect(run.stdout).toContain(verdict);
+    expect(englishSentences(run.all)).toEqual([]);
+  });
+
+  it("--json keeps its field names and values; its advice is in Chinese", async () => {
+    await setMode("unsigned");
+    const run = await doctor(single(ONE, ZH), ["--json"]);
+    expect(run.code, run.all).toBe(1);
+    const v = only(run);
+    expect(Object.keys(v).sort()).toEqual(
+      [
+        "accepted",
+        "advice",
+        "complaints",
+        "fields",
+        "http_status",
+        "message",
+        "mchid",
+        "name",
+        "return_code",
+        "scheme",
+        "signature",
+      ].sort(),
+    );
+    expect(v).toMatchObject({ accepted: false, signature: "absent", return_code: 1 });
+    expect(v.advice).toEqual([
+      "PAYJS 的回答没有签名，RESPONSE_SIGNATURE=strict 不接受。",
+      expect.stringContaining("在 .dev.vars 里设 RESPONSE_SIGNATURE=if_present"),
+    ]);
+    expect(englishSentences(v.advice.join("\n"))).toEqual([]);
+  });
+
+  it("a settings error, an unknown argument and --help: in Chinese; --lang en over a zh locale", async () => {
+    const bad = await doctor({ ...ZH, PAYJS_MERCHANTS: '[{"mchid":"1","key":"k","shop":"x"}]' }, []);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("PAYJS_MERCHANTS 第 1 项：有不认识的字段 shop");
+    expect(bad.stderr).toContain("再运行 `npm run doctor`");
+    const json = await doctor({ ...ZH, RESPONSE_SIGNATURE: "lenient", PAYJS_MCHID: ONE.mchid, PAYJS_KEY: ONE.key });
+    expect(json.json?.error).toEqual({
+      code: "bad_config",
+      setting: "RESPONSE_SIGNATURE",
+      message: "RESPONSE_SIGNATURE：只能是 strict、if_present 或 report",
+    });
+    const unknown = await doctor(ZH, ["--force"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("不认识的参数 --force");
+    const help = await doctor({ LC_ALL: "zh_CN.UTF-8" }, ["--help"]);
+    expect(help.stdout).toContain("用法：npm run doctor");
+    for (const run of [bad, json, unknown, help]) expect(englishSentences(run.all)).toEqual([]);
+    const english = await doctor({ LC_ALL: "zh_CN.UTF-8" }, ["--help", "--lang", "en"]);
+    expect(english.stdout).toContain("Usage: npm run doctor");
   });
 });

@@ -9,7 +9,7 @@ import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import type { WorkerEnv } from "../src/env";
 import { Receiver, routeFetch } from "./support/receiver";
-import { ADMIN_TOKEN, call, clearKv, fireCron, kv, testEnv } from "./support/worker";
+import { ADMIN_TOKEN, alertEnv, call, clearKv, fireCron, kv, testEnv, tickThrough } from "./support/worker";
 
 const H = 3_600_000;
 const MIN = 60_000;
@@ -21,23 +21,8 @@ const WECOM = { type: "wecom", name: "chat", url: "https://wecom.test/send" };
 let sandbox: PayjsSandbox;
 let receiver: Receiver;
 
-function alertEnv(channels: unknown[], vars: Record<string, string> = {}) {
-  return testEnv({
-    PAYJS_MCHID: mchid,
-    PAYJS_KEY: key,
-    NOTIFY_CHANNELS: JSON.stringify(channels),
-    PUBLIC_URL: "https://watch.example",
-    ...vars,
-  });
-}
-
 const bodies = (pattern: RegExp) => receiver.to(pattern).map((r) => JSON.parse(r.body));
 const events = (pattern: RegExp) => bodies(pattern).map((b) => b.event as string);
-
-/** Ticks every 30 minutes from `from` to `to` (inclusive). */
-async function tickThrough(e: ReturnType<typeof alertEnv>, from: number, to: number): Promise<void> {
-  for (let now = from; now <= to; now += 30 * MIN) await fireCron(e, now);
-}
 
 beforeEach(async () => {
   await clearKv();
@@ -80,7 +65,7 @@ describe("deadlines: complaint.due and complaint.overdue", () => {
     await fireCron(e, T0);
     expect(events(/hooks\.test/)).toEqual(["complaint.new"]);
     // complaint.new says how long is left for the answer: 23 hours, due 12月2日 07:00.
-    expect(bodies(/wecom\.test/)[0].markdown.content).toContain("请在 12月2日 07:00 前回复，还剩 23 小时");
+    expect(bodies(/wecom\.test/)[0].markdown.content).toContain("### 新投诉：请在 12月2日 07:00 前回复（剩 23 小时）");
     receiver.received.length = 0;
     await tickThrough(e, T0 + 30 * MIN, T0 + 23.5 * H);
     expect(deadlineEvents()).toEqual([
@@ -131,8 +116,8 @@ describe("deadlines: complaint.due and complaint.overdue", () => {
     await fireCron(e, T0);
     const news = bodies(/wecom\.test/).map((b) => b.markdown.content as string);
     // LATE: made 30 h ago, its reply deadline passed 6 h ago; PAST: both passed.
-    expect(news.find((m) => m.includes("O-LATE"))).toContain("回复期限（12月1日 02:00）已过；请在 12月3日 02:00 前完成，还剩 42 小时");
-    expect(news.find((m) => m.includes("O-PAST"))).toContain("完成期限（11月30日 08:00）已过");
+    expect(news.find((m) => m.includes("O-LATE"))).toContain("已超过回复期限 6 小时；请在 12月3日 02:00 前处理完毕（剩 42 小时）");
+    expect(news.find((m) => m.includes("O-PAST"))).toContain("已超过回复期限 3 天；已超过处理期限 24 小时");
     receiver.received.length = 0;
     await tickThrough(e, T0 + 30 * MIN, T0 + 100 * H);
     const told = bodies(/hooks\.test/).map((b) => [b.event, b.complaint.id, b.deadline]);
@@ -169,7 +154,8 @@ describe("deadlines: complaint.due and complaint.overdue", () => {
     expect(deadlineEvents()).toEqual([["complaint.overdue", "reply", null]]);
     const chat = bodies(/wecom\.test/).map((b) => b.markdown.content as string);
     expect(chat).toHaveLength(1);
-    expect(chat[0]).toContain("回复期限已到");
+    // Sent at 08:00, when the quiet hours end: how long ago the 07:00 deadline passed is counted then.
+    expect(chat[0]).toContain("### 投诉回复已超期 1 小时（12月2日 07:00）");
     expect(chat[0]).not.toContain("回复剩");
     const status = (await (await call(e, "/api/status")).json()) as any;
     expect(status.channels.map((c: { pending: number }) => c.pending)).toEqual([0, 0]);
@@ -295,7 +281,9 @@ describe("quiet_hours", () => {
     sandbox.setMode("http_502");
     await fireCron(e, night + 2 * H);
     // watcher.failing goes out at once, quiet hours or not.
-    expect(bodies(/wecom\.test/).map((b) => b.markdown.content as string)).toEqual([expect.stringContaining("投诉监控异常")]);
+    expect(bodies(/wecom\.test/).map((b) => b.markdown.content as string)).toEqual([
+      expect.stringContaining("### 投诉查询连续失败 1 次：请运行 npm run doctor 检查"),
+    ]);
     sandbox.setMode("ok");
     receiver.received.length = 0;
     await tickThrough(e, night + 3 * H, T0 + 30 * MIN);
@@ -303,7 +291,7 @@ describe("quiet_hours", () => {
     expect(chat).toHaveLength(1);
     expect(chat[0]).toContain("免打扰期间");
     expect(chat[0]).toContain("新投诉");
-    expect(chat[0]).toContain("投诉监控已恢复");
+    expect(chat[0]).toContain("投诉查询已恢复");
   });
 });
 
@@ -418,8 +406,11 @@ describe("what a tick with nothing due reads", () => {
   const handledPath = (id: string) => markPath(id, "handled");
   /** Polls every 5 h, so that the ticks at 11 h (the reply's 12-hour reminder) and at midnight poll nothing. */
   const FIVE_HOURS = { POLL_INTERVAL_SECONDS: "18000" };
-  /** What a tick reads of a merchant it does not poll, to find what is due: every value of the merchant, once. */
-  const IDLE = [`status:${mchid}`, `outbox:${mchid}`, `complaints:${mchid}`, `handled:${mchid}`];
+  /**
+   * What a tick reads of a merchant it does not poll, to find what is due: whether the settings were told
+   * (`watcher.started`'s fingerprint), then every value of the merchant, once.
+   */
+  const IDLE = ["started", `status:${mchid}`, `outbox:${mchid}`, `complaints:${mchid}`, `handled:${mchid}`];
   beforeEach(() => sandbox.setComplaints(mchid, [made("A", AT_7), made("B", AT_7)]));
 
   it("Should read each of the merchant's values once on a tick that polls nothing, write nothing, and remind at the threshold", async () => {

@@ -148,6 +148,18 @@ describe("an upstream failure", () => {
     expect((await status(e)).last_error).toBeNull();
   });
 
+  it("Should poll again within 30 minutes when PAYJS refuses for being asked too often (频繁), not in 4 hours", async () => {
+    const e = merchantEnv();
+    sandbox.setMode("return_code_0", { returnMsg: "请求过于频繁，请4小时后再试", times: 1 });
+    await fireCron(e, t0);
+    const s = await status(e);
+    expect(s.last_error).toMatchObject({ code: "upstream_error", message: "PAYJS refused: 请求过于频繁，请4小时后再试" });
+    const next = Date.parse(((await env.COMPLAINTS.get(statusKey(mchid), "json")) as any).state.next_poll_at);
+    expect(next - t0).toBe(0.5 * H);
+    await fireCron(e, t0 + 0.5 * H);
+    expect((await status(e)).last_error).toBeNull();
+  });
+
   it("Should record a refused connection as network, transient", async () => {
     const e = merchantEnv();
     await fireCron(e, t0);

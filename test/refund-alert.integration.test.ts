@@ -8,36 +8,26 @@ import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/p
 import { changeMarks } from "../src/actions/marks";
 import { type MarkBook, markOf, withMark } from "../src/domain/marks";
 import { type RefundOutcome, refundNote, withOutcome } from "../src/domain/refund";
-import type { WorkerEnv } from "../src/env";
 import { Store } from "../src/store";
 import { Receiver, routeFetch } from "./support/receiver";
-import { ADMIN_TOKEN, call, clearKv, fireCron, kv, NO_DEADLINES, testEnv } from "./support/worker";
+import { ADMIN_TOKEN, alertEnv, call, clearKv, fireCron, kv, NO_DEADLINES, testEnv, tickThrough } from "./support/worker";
 
 const H = 3_600_000;
 const MIN = 60_000;
 const DAY = 24 * H;
 /** 2026-12-01 08:00 in Beijing. */
 const T0 = Date.parse("2026-12-01T00:00:00Z");
-const { mchid, key } = SANDBOX_MERCHANT;
+const { mchid } = SANDBOX_MERCHANT;
 const HOOK = { type: "webhook", name: "hook", url: "https://hooks.test/in" };
 const WECOM = { type: "wecom", name: "chat", url: "https://wecom.test/send" };
 /** A channel that takes every event but this one. */
 const NEW_ONLY = { type: "webhook", name: "new-only", url: "https://other.test/in", events: ["complaint.new", "complaint.resolved"] };
 /** A channel that takes this event alone. */
 const REFUNDS_ONLY = { type: "webhook", name: "refunds-only", url: "https://refunds.test/in", events: ["complaint.refunded"] };
+/** Every channel of these tests: two that take every event, one that does not take this one, one that takes it alone. */
+const EVERY_CHANNEL = [HOOK, WECOM, NEW_ONLY, REFUNDS_ONLY];
 let sandbox: PayjsSandbox;
 let receiver: Receiver;
-
-function alertEnv(channels: unknown[] = [HOOK, WECOM, NEW_ONLY, REFUNDS_ONLY], vars: Record<string, string> = {}): WorkerEnv {
-  return testEnv({
-    PAYJS_MCHID: mchid,
-    PAYJS_KEY: key,
-    NOTIFY_CHANNELS: JSON.stringify(channels),
-    PUBLIC_URL: "https://watch.example",
-    ...NO_DEADLINES,
-    ...vars,
-  });
-}
 
 const made = (id: string, total_fee = 2990) => ({
   complaint_id: id,
@@ -52,11 +42,6 @@ const bodies = (pattern: RegExp) => receiver.to(pattern).map((r) => JSON.parse(r
 const refundedTo = (pattern: RegExp) => bodies(pattern).filter((b) => b.event === "complaint.refunded");
 /** What the chat channel got, as text. */
 const chat = () => bodies(/wecom\.test/).map((b) => b.markdown.content as string);
-
-/** Ticks every 30 minutes from `from` to `to` (inclusive). */
-async function tickThrough(e: WorkerEnv, from: number, to: number): Promise<void> {
-  for (let now = from; now <= to; now += 30 * MIN) await fireCron(e, now);
-}
 
 /**
  * Records refund outcomes in merchant `m`'s marks book as the route does: in one write, each outcome under
@@ -109,7 +94,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("complaint.refunded", () => {
   it("Should send a done refund once to each channel that takes it, the webhook the complaint as the API shows it, then nothing", async () => {
-    const e = alertEnv();
+    const e = alertEnv(EVERY_CHANNEL, NO_DEADLINES);
     await fireCron(e, T0);
     expect(bodies(/hooks\.test/).map((b) => b.event)).toEqual(["complaint.new", "complaint.new"]);
     receiver.received.length = 0;
@@ -164,7 +149,7 @@ describe("complaint.refunded", () => {
   });
 
   it("Should tell a refund of the days the Worker was down on its first tick, and never again, before or after its message is pruned", async () => {
-    const e = alertEnv([HOOK], { POLL_INTERVAL_SECONDS: String(12 * 3600) });
+    const e = alertEnv([HOOK], { ...NO_DEADLINES, POLL_INTERVAL_SECONDS: String(12 * 3600) });
     await fireCron(e, T0);
     receiver.received.length = 0;
     await recordRefunds({ A: {} }, T0 + H);
@@ -177,7 +162,7 @@ describe("complaint.refunded", () => {
   });
 
   it("Should send nothing for a failed or unknown refund, and the refund done after a failed try once", async () => {
-    const e = alertEnv();
+    const e = alertEnv(EVERY_CHANNEL, NO_DEADLINES);
     await fireCron(e, T0);
     receiver.received.length = 0;
     await recordRefunds(
@@ -200,7 +185,7 @@ describe("complaint.refunded", () => {
 
   it("Should send two refunds of one merchant in one tick as two webhook messages and one chat message listing both", async () => {
     sandbox.setComplaints(mchid, [made("A"), made("B", 1000)]);
-    const e = alertEnv();
+    const e = alertEnv(EVERY_CHANNEL, NO_DEADLINES);
     await fireCron(e, T0);
     receiver.received.length = 0;
     await recordRefunds({ A: {}, B: { total_fee: 1000, note: "部分商品缺货" } }, T0 + 10 * MIN);
@@ -250,10 +235,13 @@ describe("complaint.refunded", () => {
   it("Should hold a refund in a channel's quiet hours, as complaint.resolved is, and send it once at their end", async () => {
     // T0 is 08:00 in Beijing, inside 07:00-09:30.
     const quiet = "07:00-09:30";
-    const e = alertEnv([
-      { ...HOOK, quiet_hours: quiet },
-      { ...WECOM, quiet_hours: quiet },
-    ]);
+    const e = alertEnv(
+      [
+        { ...HOOK, quiet_hours: quiet },
+        { ...WECOM, quiet_hours: quiet },
+      ],
+      NO_DEADLINES,
+    );
     await fireCron(e, T0);
     await recordRefunds({ A: {} }, T0 + 10 * MIN);
     await tickThrough(e, T0 + 30 * MIN, T0 + 1 * H);
@@ -273,7 +261,7 @@ describe("complaint.refunded", () => {
       mchid,
       ids.map((id) => made(id)),
     );
-    const e = alertEnv([HOOK]);
+    const e = alertEnv([HOOK], NO_DEADLINES);
     await tickThrough(e, T0, T0 + H);
     expect(bodies(/hooks\.test/).filter((b) => b.event === "complaint.new")).toHaveLength(60);
     receiver.received.length = 0;
@@ -295,7 +283,7 @@ describe("complaint.refunded", () => {
 describe("complaint.refunded after the refund route", () => {
   it("Should send the refund POST /api/complaints/{id}/refund made once, with the complaint the route answered", async () => {
     const t0 = Date.now();
-    const e = alertEnv([HOOK], { ALLOW_REFUNDS: "true" });
+    const e = alertEnv([HOOK], { ...NO_DEADLINES, ALLOW_REFUNDS: "true" });
     await fireCron(e, t0);
     receiver.received.length = 0;
     const res = await call(e, `/api/complaints/A/refund?mchid=${mchid}`, {

@@ -1,192 +1,56 @@
 /**
- * `npm run setup` as a user runs it: `tsx scripts/setup.ts` as a child process, against the bundled PAYJS sandbox
- * on a real HTTP server, with a stand-in for wrangler (`$WRANGLER`, test/support/stand-in-wrangler.mjs) that
- * records how it was called and what the secrets file held while it ran. Each run has its own empty directory as
- * cwd (for `.dev.vars` and setup's record), its own TMPDIR (where the secrets file must appear and vanish), and
- * an environment without the developer's settings. Every run is checked for leaked keys.
- * The pure parts (arguments, tokens, missing settings, wrangler's output) are tested directly at the end.
+ * `npm run setup` as a user runs it (test/support/setup-run.ts: a child process against the bundled PAYJS sandbox,
+ * with the stand-in wrangler): the deploy, its secrets file, the tokens, PUBLIC_URL, refusals and failures. Every
+ * run is checked for leaked keys. The pure parts (arguments, tokens, missing settings, the deploy's secrets and
+ * arguments, wrangler's output, the final block) are tested directly at the end. Alert channels are in
+ * setup-channels.node.test.ts, --domain in setup-domain.node.test.ts, the language in setup-language.node.test.ts.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
-import { type SandboxServer, startSandboxServer } from "../sandbox/server";
-import { DOCTOR_SETTINGS } from "../scripts/doctor/settings";
+import { describe, expect, it } from "vitest";
+import { messagesFor } from "../scripts/i18n";
 import { parseArgs } from "../scripts/setup/args";
 import * as deploy from "../scripts/setup/deploy";
 import { SetupError } from "../scripts/setup/errors";
 import { chooseTokens, missingCredentials, missingError } from "../scripts/setup/inputs";
 import { doneReport, tokensNote } from "../scripts/setup/report";
 import { workerAddress } from "../scripts/setup/wrangler-output";
-import { phpUrldecode } from "../src/payjs/sign";
+import { writeWranglerConfig } from "../scripts/wrangler-config";
+import {
+  api,
+  type Call,
+  control,
+  count,
+  expectNoKeys,
+  newDir,
+  ONE,
+  payjsCalls,
+  ROOT,
+  SCRIPT,
+  STAND_IN,
+  secretsOf,
+  setup,
+  setupOnTerminal,
+  shown,
+  single,
+  TOKEN,
+  TWO,
+  useSetupRuns,
+  WORKERS_DEV,
+} from "./support/setup-run";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
-const SETUP = join(ROOT, "scripts", "setup.ts");
-const STAND_IN = join(ROOT, "test", "support", "stand-in-wrangler.mjs");
-const WORKERS_DEV = "https://payjs-complaint-watch.example.workers.dev";
+const en = messagesFor("en");
 
-const ONE = SANDBOX_MERCHANT;
-const TWO = SANDBOX_MERCHANT_2;
-const KEYS = [ONE.key, TWO.key];
-/** Whatever setup or the stand-in reads: removed from the inherited environment of each run. */
-const STAND_IN_SETTINGS = ["STAND_IN_EXIT", "STAND_IN_TARGETS", "STAND_IN_ECHO_SECRETS", "STAND_IN_SLEEP_MS"];
-const CLEARED = [...DOCTOR_SETTINGS, ...deploy.SECRET_NAMES, "WRANGLER", ...STAND_IN_SETTINGS];
-const TOKEN = /^[A-Za-z0-9_-]{32,}$/;
-
-interface Call {
-  argv: string[];
-  cwd: string;
-  envKeys: string[];
-  secretsPath: string | null;
-  secrets: { mode: number; dirMode: number; text: string } | null;
-}
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  all: string;
-  /** The stand-in's calls (none: it never ran). */
-  calls: Call[];
-  /** The run's cwd. */
-  dir: string;
-  /** What remains in the run's TMPDIR of setup's own (`payjs-setup-*`). */
-  leftovers: string[];
-}
-
-interface Options {
-  env?: Record<string, string>;
-  args?: string[];
-  /** The cwd; default a new empty directory. */
-  dir?: string;
-  /** Called once the stand-in has recorded its call (it is still running when STAND_IN_SLEEP_MS is set). */
-  whileDeploying?: (pid: number) => void;
-  /** Close setup's stdout once the stand-in has recorded its call, as `npm run setup | head` would. */
-  closeStdoutWhileDeploying?: boolean;
-}
-
-let server: SandboxServer;
-let api: string;
-const scratch: string[] = [];
-
-function newDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratch.push(dir);
-  return dir;
-}
-
-async function control(path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${server.url}/__sandbox/${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { "content-type": "application/json" },
-  });
-  if (!response.ok) throw new Error(`sandbox control ${path}: HTTP ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-async function payjsCalls(): Promise<number> {
-  return ((await control("requests")) as { requests: unknown[] }).requests.length;
-}
-
-function readCalls(path: string): Call[] {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Call[]) : [];
-}
-
-/** Runs setup with exactly these settings (plus PATH and the like) and the stand-in as wrangler. */
-function setup(options: Options = {}): Promise<Run> {
-  const dir = options.dir ?? newDir("setup-test-");
-  const temp = newDir("setup-tmp-");
-  const record = join(temp, "stand-in-calls.json");
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of CLEARED) delete env[name];
-  Object.assign(env, { WRANGLER: `node ${STAND_IN}`, STAND_IN_RECORD: record, TMPDIR: temp, TMP: temp, TEMP: temp }, options.env);
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [SETUP, ...(options.args ?? [])], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const watch =
-      options.whileDeploying === undefined && options.closeStdoutWhileDeploying !== true
-        ? undefined
-        : setInterval(() => {
-            if (readCalls(record).length === 0 || child.pid === undefined) return;
-            clearInterval(watch);
-            if (options.closeStdoutWhileDeploying === true) child.stdout.destroy();
-            options.whileDeploying?.(child.pid);
-          }, 50);
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(child.pid, "SIGKILL");
-      reject(new Error(`setup did not finish within 40 s\n${stdout}\n${stderr}`));
-    }, 40_000);
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      clearInterval(watch);
-      const leftovers = readdirSync(temp).filter((name) => name.startsWith("payjs-setup-"));
-      resolve({ code, signal, stdout, stderr, all: `${stdout}\n${stderr}`, calls: readCalls(record), dir, leftovers });
-    });
-  });
-}
-
-function single(more: Record<string, string> = {}): Record<string, string> {
-  return { PAYJS_API_BASE: api, PAYJS_MCHID: ONE.mchid, PAYJS_KEY: ONE.key, ...more };
-}
-
-function count(text: string, part: string): number {
-  return text.split(part).length - 1;
-}
-
-/** No key in any form anywhere in stdout+stderr. */
-function expectNoKeys(run: Run): void {
-  for (const key of KEYS) {
-    for (const form of [key, phpUrldecode(key), encodeURIComponent(key)]) {
-      expect(run.all.includes(form), `a key (${form.length} characters) was printed`).toBe(false);
-    }
-  }
-  expect(run.all).not.toContain("not-a-secret");
-}
-
-function secretsOf(call: Call | undefined): Record<string, string> {
-  expect(call?.secrets, "the stand-in found no secrets file").not.toBeNull();
-  return JSON.parse(call?.secrets?.text ?? "null") as Record<string, string>;
-}
-
-/** The single line `label value` of the final block. */
-function shown(run: Run, label: string): string | undefined {
-  return new RegExp(`^\\s+${label}:?\\s+(\\S+)`, "m").exec(run.stdout)?.[1];
-}
-
-beforeAll(async () => {
-  server = await startSandboxServer({ port: 0, host: "127.0.0.1" });
-  api = `${server.url}/api`;
-});
-
-afterEach(async () => {
-  await control("reset", {});
-});
-
-afterAll(async () => {
-  await server?.close();
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+useSetupRuns();
 
 describe("npm run setup", () => {
   it("deploys once, a 0600 secrets file outside the repository removed after; the address and each token once", async () => {
     const run = await setup({ env: single() });
     expect(run.code, run.all).toBe(0);
-    expect(run.calls).toHaveLength(1);
+    expect(run.calls).toHaveLength(2);
     const call = run.calls[0] as Call;
-    expect(call.argv.slice(0, 2)).toEqual(["deploy", "--secrets-file"]);
-    expect(call.argv[2]).toBe(call.secretsPath);
-    expect(call.argv).toContain(`PAYJS_API_BASE:${api}`);
-    expect(call.argv[call.argv.indexOf(`PAYJS_API_BASE:${api}`) - 1]).toBe("--var");
+    expect(call.argv).toEqual(["deploy", "--secrets-file", call.secretsPath]);
     expect(call.cwd.replace(/\/$/, "")).toBe(ROOT);
 
     const path = call.secretsPath as string;
@@ -194,7 +58,8 @@ describe("npm run setup", () => {
     expect(call.secrets?.mode).toBe(0o600);
     expect(call.secrets?.dirMode).toBe(0o700);
     const secrets = secretsOf(call);
-    expect(Object.keys(secrets).sort()).toEqual(["ADMIN_TOKEN", "API_TOKENS", "PAYJS_KEY", "PAYJS_MCHID"]);
+    expect(Object.keys(secrets).sort()).toEqual(["ADMIN_TOKEN", "API_TOKENS", "PAYJS_API_BASE", "PAYJS_KEY", "PAYJS_MCHID"]);
+    expect(secrets.PAYJS_API_BASE).toBe(api());
     expect(secrets.PAYJS_MCHID).toBe(ONE.mchid);
     expect(secrets.PAYJS_KEY).toBe(ONE.key);
     expect(existsSync(path)).toBe(false);
@@ -211,11 +76,15 @@ describe("npm run setup", () => {
     expect(shown(run, "Read token")).toBe(read);
     expect(shown(run, "Admin token")).toBe(admin);
     expect(run.stdout).toContain(`curl -H "Authorization: Bearer <read token>" ${WORKERS_DEV}/api/complaints`);
-    expect(run.stdout).toContain("Set PUBLIC_URL to this address");
-    expect(run.stdout).toContain("docs/deploy.md#custom-domain");
+    expect(run.stdout).toContain("PAYJS_API_BASE and PUBLIC_URL are kept on the Worker as secrets");
     expect(run.stdout).toContain("If this Worker was deployed before, its old tokens stop working");
     expect(run.stdout).toContain("Warning: PAYJS_API_BASE is on this machine");
     expectNoKeys(run);
+    const last = run.stdout.trimEnd().split("\n").slice(-2).join("\n");
+    expect(last).toContain("No alert channel was set by this setup");
+    expect(last).toContain("within 25 minutes");
+    expect(last).toContain("Alerts arrive even where *.workers.dev cannot be opened (mainland China)");
+    expect(last).toContain("npm run setup -- --domain watch.example.com (docs/deploy.md#custom-domain)");
 
     for (const name of ["PAYJS_KEY", "PAYJS_MCHID", "PAYJS_MERCHANTS", "API_TOKENS", "ADMIN_TOKEN", "NOTIFY_CHANNELS"]) {
       expect(call.envKeys).not.toContain(name);
@@ -250,7 +119,7 @@ describe("npm run setup", () => {
 
   it("--yes with nothing set (no .dev.vars): exit 2 naming PAYJS_MCHID, PAYJS_KEY, PAYJS_MERCHANTS; no PAYJS call", async () => {
     const before = await payjsCalls();
-    const run = await setup({ env: { PAYJS_API_BASE: api }, args: ["--", "--yes"] });
+    const run = await setup({ env: { PAYJS_API_BASE: api() }, args: ["--", "--yes"] });
     expect(run.code, run.all).toBe(2);
     expect(run.stderr).toContain("missing PAYJS_MCHID and PAYJS_KEY (or PAYJS_MERCHANTS)");
     expect(run.stderr).toContain("run without --yes to be asked");
@@ -259,13 +128,13 @@ describe("npm run setup", () => {
   });
 
   it("without a terminal it cannot ask either: exit 2; a half pair in .dev.vars names the other half", async () => {
-    const none = await setup({ env: { PAYJS_API_BASE: api } });
+    const none = await setup({ env: { PAYJS_API_BASE: api() } });
     expect(none.code, none.all).toBe(2);
     expect(none.stderr).toContain("run setup in a terminal to be asked");
 
     const dir = newDir("setup-test-");
     writeFileSync(join(dir, ".dev.vars"), `PAYJS_MCHID="${ONE.mchid}"\n`);
-    const half = await setup({ env: { PAYJS_API_BASE: api }, args: ["--yes"], dir });
+    const half = await setup({ env: { PAYJS_API_BASE: api() }, args: ["--yes"], dir });
     expect(half.code, half.all).toBe(2);
     expect(half.stderr).toContain("missing PAYJS_KEY (PAYJS_MCHID is set)");
     expect(half.calls).toEqual([]);
@@ -274,7 +143,7 @@ describe("npm run setup", () => {
   it("reads the credentials from .dev.vars in the current directory", async () => {
     const dir = newDir("setup-test-");
     writeFileSync(join(dir, ".dev.vars"), `# local\nPAYJS_MCHID="${ONE.mchid}"\nPAYJS_KEY='${ONE.key}'\n`);
-    const run = await setup({ env: { PAYJS_API_BASE: api }, dir });
+    const run = await setup({ env: { PAYJS_API_BASE: api() }, dir });
     expect(run.code, run.all).toBe(0);
     expect(secretsOf(run.calls[0]).PAYJS_KEY).toBe(ONE.key);
     expectNoKeys(run);
@@ -282,7 +151,7 @@ describe("npm run setup", () => {
 
   it("a wrong setting: exit 2 naming it, no key printed, nothing called", async () => {
     const before = await payjsCalls();
-    const run = await setup({ env: { PAYJS_API_BASE: api, PAYJS_MERCHANTS: `[{"mchid":"${ONE.mchid}","key":"${ONE.key}"` } });
+    const run = await setup({ env: { PAYJS_API_BASE: api(), PAYJS_MERCHANTS: `[{"mchid":"${ONE.mchid}","key":"${ONE.key}"` } });
     expect(run.code, run.all).toBe(2);
     expect(run.stderr).toContain("PAYJS_MERCHANTS: is not valid JSON");
     expect(run.stderr).toContain("Fix PAYJS_MERCHANTS");
@@ -313,18 +182,6 @@ describe("npm run setup", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("nowhere.json: cannot be read (ENOENT)");
     expect(await payjsCalls()).toBe(before);
-  });
-
-  it("a good --channels file goes into the secrets file as NOTIFY_CHANNELS, verbatim", async () => {
-    const dir = newDir("setup-test-");
-    const text = `[\n  {"type": "webhook", "url": "https://example.com/hook", "merchants": ["${ONE.mchid}"]}\n]\n`;
-    writeFileSync(join(dir, "channels.json"), text);
-    const run = await setup({ env: single(), args: ["--channels", "channels.json"], dir });
-    expect(run.code, run.all).toBe(0);
-    const secrets = secretsOf(run.calls[0]);
-    expect(Object.keys(secrets).sort()).toEqual(["ADMIN_TOKEN", "API_TOKENS", "NOTIFY_CHANNELS", "PAYJS_KEY", "PAYJS_MCHID"]);
-    expect(secrets.NOTIFY_CHANNELS).toBe(text);
-    expect(run.all).not.toContain("https://example.com/hook");
   });
 
   it("wrangler failing: exit 1, the secrets file removed anyway, no tokens shown, no record", async () => {
@@ -444,30 +301,33 @@ describe("npm run setup", () => {
       { mchid: ONE.mchid, key: ONE.key, name: "one" },
       { mchid: TWO.mchid, key: TWO.key },
     ]);
-    const run = await setup({ env: { PAYJS_API_BASE: api, PAYJS_MERCHANTS: merchants, RESPONSE_SIGNATURE: "strict" } });
+    const run = await setup({ env: { PAYJS_API_BASE: api(), PAYJS_MERCHANTS: merchants, RESPONSE_SIGNATURE: "strict" } });
     expect(run.code, run.all).toBe(0);
-    const call = run.calls[0] as Call;
-    const secrets = secretsOf(call);
-    expect(Object.keys(secrets).sort()).toEqual(["ADMIN_TOKEN", "API_TOKENS", "PAYJS_MERCHANTS"]);
+    const secrets = secretsOf(run.calls[0]);
+    const names = ["ADMIN_TOKEN", "API_TOKENS", "PAYJS_API_BASE", "PAYJS_MERCHANTS", "RESPONSE_SIGNATURE"];
+    expect(Object.keys(secrets).sort()).toEqual(names);
     expect(secrets.PAYJS_MERCHANTS).toBe(merchants);
-    expect(call.argv).toContain("RESPONSE_SIGNATURE:strict");
+    expect(secrets.RESPONSE_SIGNATURE).toBe("strict");
     expect(run.stdout).toContain(`one (${ONE.mchid}): accepted`);
     expect(run.stdout).toContain(`${TWO.mchid}: accepted`);
     expectNoKeys(run);
   });
 
-  it("prefers a custom domain wrangler reported, and still succeeds when it reported none", async () => {
+  it("prefers a custom domain wrangler reported (and PUBLIC_URL follows it); no address: tokens shown, exit 1 naming PUBLIC_URL", async () => {
     const custom = await setup({ env: single({ STAND_IN_TARGETS: "custom_domain" }) });
     expect(custom.code, custom.all).toBe(0);
     expect(shown(custom, "Worker")).toBe("https://watch.example.com");
     expect(shown(custom, "Dashboard")).toBe("https://watch.example.com/");
-    expect(custom.stdout).not.toContain("often unreachable from mainland China");
+    expect(custom.worker?.secrets.PUBLIC_URL).toBe("https://watch.example.com");
+    expect(custom.stdout).toContain("open the dashboard, sign-in codes and view links at https://watch.example.com.");
 
     const none = await setup({ env: single({ STAND_IN_TARGETS: "none" }) });
-    expect(none.code, none.all).toBe(0);
+    expect(none.code, none.all).toBe(1);
+    expect(none.calls.map((c) => c.argv[0])).toEqual(["deploy"]);
     expect(none.stdout).toContain("wrangler printed no address");
     expect(none.stdout).toContain("Cloudflare dashboard");
     expect(shown(none, "Read token")).toMatch(TOKEN);
+    expect(none.stderr).toContain("PUBLIC_URL is not set (wrangler printed no address): run `npx wrangler secret put PUBLIC_URL`");
   });
 
   it("an unknown argument: exit 2 with the usage; --help: exit 0", async () => {
@@ -479,48 +339,87 @@ describe("npm run setup", () => {
     const help = await setup({ args: ["--help"] });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--channels FILE");
+    expect(help.stdout).toContain("--domain NAME");
+    expect(help.stdout).toContain("--lang en|zh");
   });
 });
 
-/** util-linux `script` gives setup a terminal (a pty) whose input the test types into; other systems skip. */
-const SCRIPT = ["/usr/bin/script", "/bin/script"].find((path) => process.platform === "linux" && existsSync(path));
-
-/** Runs setup on a terminal, typing each answer once its question shows. */
-function setupOnTerminal(dir: string, answers: [question: string, answer: string][]): Promise<Run & { questions: number }> {
-  const temp = newDir("setup-tmp-");
-  const record = join(temp, "stand-in-calls.json");
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of CLEARED) delete env[name];
-  Object.assign(env, { PAYJS_API_BASE: api, WRANGLER: `node ${STAND_IN}`, STAND_IN_RECORD: record, TMPDIR: temp });
-  const command = ["-qfec", `${TSX} ${SETUP}`, "/dev/null"];
-  const child = spawn(SCRIPT as string, command, { cwd: dir, env, stdio: ["pipe", "pipe", "pipe"] });
-  let output = "";
-  let asked = 0;
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: string): void => {
-      output += chunk;
-      const next = answers[asked];
-      if (next !== undefined && output.includes(next[0])) {
-        asked++;
-        // A moment for readline to take the terminal before the answer arrives, as a person would.
-        setTimeout(() => child.stdin.write(`${next[1]}\r`), 100);
-      }
-    };
-    child.stdout.setEncoding("utf8").on("data", onData);
-    child.stderr.setEncoding("utf8").on("data", onData);
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(child.pid, "SIGKILL");
-      reject(new Error(`setup on a terminal did not finish within 40 s\n${output}`));
-    }, 40_000);
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      const leftovers = readdirSync(temp).filter((name) => name.startsWith("payjs-setup-"));
-      const calls = readCalls(record);
-      resolve({ code, signal, stdout: output, stderr: "", all: output, calls, dir, leftovers, questions: asked });
-    });
+/** `npm run deploy`, as package.json runs it (`wrangler deploy`, no secrets file), against the Worker of a setup. */
+function plainDeploy(workerPath: string): { code: number | null; worker: Record<string, unknown> } {
+  const run = spawnSync("node", [STAND_IN, "deploy"], {
+    cwd: ROOT,
+    env: { ...process.env, STAND_IN_WORKER: workerPath, STAND_IN_RECORD: "" },
   });
+  return { code: run.status, worker: JSON.parse(readFileSync(workerPath, "utf8")) as Record<string, unknown> };
 }
+
+describe("npm run setup: PUBLIC_URL, and what a later npm run deploy keeps", () => {
+  it("no PUBLIC_URL given: set after the deploy to wrangler's address, by secret put with the value on stdin only", async () => {
+    const run = await setup({ env: single() });
+    expect(run.code, run.all).toBe(0);
+    const [deployCall, put] = run.calls as [Call, Call];
+    expect(secretsOf(deployCall).PUBLIC_URL).toBeUndefined();
+    expect(put.argv).toEqual(["secret", "put", "PUBLIC_URL"]);
+    expect(put.stdin).toBe(WORKERS_DEV);
+    expect(put.cwd.replace(/\/$/, "")).toBe(ROOT);
+    expect(run.worker?.secrets.PUBLIC_URL).toBe(WORKERS_DEV);
+    expect(run.worker?.vars).toEqual({});
+    expect(run.stdout).toContain(`PUBLIC_URL: node ${STAND_IN} secret put PUBLIC_URL (${WORKERS_DEV}, on its standard input)`);
+  });
+
+  it("a later wrangler deploy without a secrets file (npm run deploy) keeps PUBLIC_URL and the settings setup deployed", async () => {
+    const run = await setup({ env: single({ RESPONSE_SIGNATURE: "if_present", UPSTREAM_TIMEOUT_MS: "5000" }) });
+    expect(run.code, run.all).toBe(0);
+    const later = plainDeploy(run.workerPath);
+    expect(later.code).toBe(0);
+    expect(later.worker.vars).toEqual({});
+    expect(later.worker.secrets).toMatchObject({
+      PUBLIC_URL: WORKERS_DEV,
+      PAYJS_API_BASE: api(),
+      RESPONSE_SIGNATURE: "if_present",
+      UPSTREAM_TIMEOUT_MS: "5000",
+    });
+    expect(run.stdout).toContain(
+      "PAYJS_API_BASE, RESPONSE_SIGNATURE, UPSTREAM_TIMEOUT_MS and PUBLIC_URL are kept on the Worker as secrets",
+    );
+  });
+
+  it("PUBLIC_URL in .dev.vars, or the environment (which wins): in the secrets file, no secret put", async () => {
+    const dir = newDir("setup-test-");
+    writeFileSync(join(dir, ".dev.vars"), 'PUBLIC_URL="https://watch.shop.example/"\n');
+    const fromFile = await setup({ env: single(), dir });
+    expect(fromFile.code, fromFile.all).toBe(0);
+    expect(fromFile.calls.map((c) => c.argv[0])).toEqual(["deploy"]);
+    expect(secretsOf(fromFile.calls[0]).PUBLIC_URL).toBe("https://watch.shop.example");
+    expect(fromFile.worker?.secrets.PUBLIC_URL).toBe("https://watch.shop.example");
+    expect(fromFile.stdout).toContain("PUBLIC_URL: https://watch.shop.example (from .dev.vars), as a secret");
+    expect(fromFile.stdout).toContain("open the dashboard, sign-in codes and view links at https://watch.shop.example.");
+
+    const fromEnv = await setup({ env: single({ PUBLIC_URL: "https://env.shop.example" }), dir });
+    expect(fromEnv.code, fromEnv.all).toBe(0);
+    expect(secretsOf(fromEnv.calls[0]).PUBLIC_URL).toBe("https://env.shop.example");
+    expect(fromEnv.stdout).toContain("(from the environment)");
+  });
+
+  it("a PUBLIC_URL that is no URL: exit 2 naming it, before PAYJS or wrangler is called", async () => {
+    const before = await payjsCalls();
+    const run = await setup({ env: single({ PUBLIC_URL: "watch.shop.example" }) });
+    expect(run.code, run.all).toBe(2);
+    expect(run.stderr).toContain("PUBLIC_URL: must be an absolute http(s) URL");
+    expect(run.calls).toEqual([]);
+    expect(await payjsCalls()).toBe(before);
+  });
+
+  it("secret put failing: the Worker is deployed and the tokens shown, then exit 1 with the command to run", async () => {
+    const run = await setup({ env: single({ STAND_IN_SECRET_EXIT: "1" }) });
+    expect(run.code, run.all).toBe(1);
+    expect(run.calls.map((c) => c.argv[0])).toEqual(["deploy", "secret"]);
+    expect(shown(run, "Admin token")).toMatch(TOKEN);
+    expect(run.stderr).toContain("wrangler secret put PUBLIC_URL failed (exit 1)");
+    expect(run.stderr).toContain(`Run \`npx wrangler secret put PUBLIC_URL\` and type ${WORKERS_DEV}.`);
+    expect(run.stdout).not.toContain("PUBLIC_URL are kept");
+  });
+});
 
 describe.skipIf(SCRIPT === undefined)("npm run setup on a terminal", () => {
   it("asks for PAYJS_MCHID, then PAYJS_KEY without echo; a re-run asks before replacing the tokens", async () => {
@@ -529,9 +428,15 @@ describe.skipIf(SCRIPT === undefined)("npm run setup on a terminal", () => {
       ["PAYJS_MCHID (the merchant id): ", ONE.mchid],
       ["not shown as you type): ", ONE.key],
     ];
-    const first = await setupOnTerminal(dir, credentials);
+    // No alert channel: the channel questions are answered no (Enter).
+    const noChannels: [string, string][] = [
+      ["Add a WeCom group robot? [y/N] ", ""],
+      ["Add PushPlus (messages to your personal WeChat)? [y/N] ", ""],
+      ["Add WxPusher (messages to your personal WeChat)? [y/N] ", ""],
+    ];
+    const first = await setupOnTerminal(dir, [...credentials, ...noChannels]);
     expect(first.code, first.all).toBe(0);
-    expect(first.questions).toBe(2);
+    expect(first.questions).toBe(5);
     expect(first.all).toContain(ONE.mchid);
     expectNoKeys(first);
     const secrets = secretsOf(first.calls[0]);
@@ -548,12 +453,19 @@ describe.skipIf(SCRIPT === undefined)("npm run setup on a terminal", () => {
 });
 
 describe("setup's pure parts", () => {
-  it("arguments: --yes, --channels FILE or =FILE, npm's --, anything else refused", () => {
-    expect(parseArgs(["--", "--yes", "--channels", "c.json"])).toEqual({ yes: true, channels: "c.json", help: false });
-    expect(parseArgs(["--channels=c.json"]).channels).toBe("c.json");
-    expect(() => parseArgs(["--channels"])).toThrow(SetupError);
-    expect(() => parseArgs(["--channels", "--yes"])).toThrow("--channels needs a FILE");
-    expect(() => parseArgs(["deploy"])).toThrow("unknown argument deploy");
+  it("arguments: --yes, --channels FILE or =FILE, --domain, --replace-dns, --lang, npm's --, anything else refused", () => {
+    const parsed = parseArgs(["--", "--yes", "--channels", "c.json", "--domain", "Watch.Example.com", "--replace-dns", "--lang", "zh"], en);
+    expect(parsed).toEqual({ yes: true, channels: "c.json", domain: "watch.example.com", replaceDns: true, help: false });
+    expect(parseArgs(["--channels=c.json", "--lang=en"], en).channels).toBe("c.json");
+    expect(() => parseArgs(["--channels"], en)).toThrow(SetupError);
+    expect(() => parseArgs(["--channels", "--yes"], en)).toThrow("--channels needs a FILE");
+    expect(() => parseArgs(["--domain"], en)).toThrow("--domain needs a NAME");
+    for (const bad of ["https://watch.example.com", "watch", "watch.example.com/", "-a.example.com", "a..example.com"]) {
+      expect(() => parseArgs(["--domain", bad], en), bad).toThrow("--domain takes a host name");
+    }
+    expect(() => parseArgs(["--replace-dns"], en)).toThrow("--replace-dns goes with --domain NAME");
+    expect(() => parseArgs(["--lang", "fr"], en)).toThrow('--lang takes en or zh, not "fr"');
+    expect(() => parseArgs(["deploy"], en)).toThrow("unknown argument deploy");
   });
 
   it("missing credentials: both, one half, or none when PAYJS_MERCHANTS is set", () => {
@@ -561,7 +473,7 @@ describe("setup's pure parts", () => {
     expect(missingCredentials({ PAYJS_MCHID: "1" })).toEqual(["PAYJS_KEY"]);
     expect(missingCredentials({ PAYJS_KEY: "k" })).toEqual(["PAYJS_MCHID"]);
     expect(missingCredentials({ PAYJS_MERCHANTS: "[]" })).toEqual([]);
-    const error = missingError(["PAYJS_MCHID", "PAYJS_KEY"], "yes");
+    const error = missingError(["PAYJS_MCHID", "PAYJS_KEY"], "yes", en);
     expect([error.code, error.status, error.setting]).toEqual(["missing", 2, "PAYJS_MCHID"]);
   });
 
@@ -575,39 +487,67 @@ describe("setup's pure parts", () => {
   });
 
   it("tokens: new ones 43 URL-safe characters and different; given ones kept; clashes and spaces refused", () => {
-    const made = chooseTokens({});
+    const made = chooseTokens({}, en);
     expect(made.read).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(made.admin).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(made.read).not.toBe(made.admin);
     expect(made.generated).toEqual(["API_TOKENS", "ADMIN_TOKEN"]);
     // A generator that repeats itself is asked again until the two differ.
     const values = ["same", "same", "other"];
-    expect(chooseTokens({}, () => values.shift() as string)).toMatchObject({ read: "same", admin: "other" });
-    expect(chooseTokens({ API_TOKENS: "a,b", ADMIN_TOKEN: "c" })).toEqual({ read: "a,b", admin: "c", generated: [] });
-    expect(() => chooseTokens({ API_TOKENS: "a, b", ADMIN_TOKEN: "b" })).toThrow("ADMIN_TOKEN must differ");
-    expect(() => chooseTokens({ ADMIN_TOKEN: "a b" })).toThrow("ADMIN_TOKEN holds a space");
-    expect(() => chooseTokens({ API_TOKENS: " , " })).toThrow("API_TOKENS holds no token");
+    expect(chooseTokens({}, en, () => values.shift() as string)).toMatchObject({ read: "same", admin: "other" });
+    expect(chooseTokens({ API_TOKENS: "a,b", ADMIN_TOKEN: "c" }, en)).toEqual({ read: "a,b", admin: "c", generated: [] });
+    expect(() => chooseTokens({ API_TOKENS: "a, b", ADMIN_TOKEN: "b" }, en)).toThrow("ADMIN_TOKEN must differ");
+    expect(() => chooseTokens({ ADMIN_TOKEN: "a b" }, en)).toThrow("ADMIN_TOKEN holds a space");
+    expect(() => chooseTokens({ API_TOKENS: " , " }, en)).toThrow("API_TOKENS holds no token");
   });
 
-  it("the deploy: secrets by name, the doctor's non-secret settings as --var, $WRANGLER split, no secret in the env", () => {
+  it("the deploy: credentials, tokens, channels, the checked settings and PUBLIC_URL as secrets; no --var; no secret in the env", () => {
     const tokens = { read: "r", admin: "a", generated: [] };
-    expect(deploy.deploySecrets({ PAYJS_MCHID: " 1 ", PAYJS_KEY: "k", PAYJS_API_BASE: "x" }, tokens, null)).toEqual({
+    const values = { PAYJS_MCHID: " 1 ", PAYJS_KEY: "k", PAYJS_API_BASE: " http://h:1/api ", UPSTREAM_TIMEOUT_MS: "500" };
+    const secrets = deploy.deploySecrets(values, { tokens, channels: "[]", publicUrl: "https://w.example" });
+    expect(secrets).toEqual({
       PAYJS_MCHID: "1",
       PAYJS_KEY: "k",
       API_TOKENS: "r",
       ADMIN_TOKEN: "a",
+      NOTIFY_CHANNELS: "[]",
+      PAYJS_API_BASE: "http://h:1/api",
+      UPSTREAM_TIMEOUT_MS: "500",
+      PUBLIC_URL: "https://w.example",
     });
-    expect(deploy.deployVars({ PAYJS_KEY: "k", PAYJS_API_BASE: "http://h:1/api", UPSTREAM_TIMEOUT_MS: "500" })).toEqual([
-      "PAYJS_API_BASE:http://h:1/api",
-      "UPSTREAM_TIMEOUT_MS:500",
+    expect(deploy.keptNames(secrets)).toEqual(["PAYJS_API_BASE", "UPSTREAM_TIMEOUT_MS", "PUBLIC_URL"]);
+    expect(deploy.deploySecrets({}, { tokens, channels: null, publicUrl: null })).toEqual({ API_TOKENS: "r", ADMIN_TOKEN: "a" });
+    expect(deploy.deployArgs("/t/s.json")).toEqual(["deploy", "--secrets-file", "/t/s.json"]);
+    const custom = { config: "/t/wrangler.toml", domain: "w.example" };
+    expect(deploy.deployArgs("/t/s.json", custom)).toEqual([
+      "deploy",
+      "--secrets-file",
+      "/t/s.json",
+      "--config",
+      "/t/wrangler.toml",
+      "--domains",
+      "w.example",
     ]);
-    const args = ["deploy", "--secrets-file", "/t/s.json", "--var", "A:1", "--var", "B:2"];
-    expect(deploy.deployArgs("/t/s.json", ["A:1", "B:2"])).toEqual(args);
     expect(deploy.wranglerCommand({})).toEqual({ file: "npx", args: ["wrangler"], shown: "npx wrangler" });
     const split = { file: "node", args: ["/x/w.mjs"], shown: "node /x/w.mjs" };
     expect(deploy.wranglerCommand({ WRANGLER: " node  /x/w.mjs " })).toEqual(split);
     const env = deploy.childEnv({ PATH: "/bin", PAYJS_KEY: "k", NOTIFY_CHANNELS: "[]", PAYJS_API_BASE: "x" });
     expect(Object.keys(env).sort()).toEqual(["PATH", "PAYJS_API_BASE"]);
+  });
+
+  it("the config copy for --domain: workers_dev = true at the top level, paths absolute, wrangler.toml untouched", () => {
+    const before = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+    const path = writeWranglerConfig(newDir("setup-config-"), { workersDev: true });
+    const copy = readFileSync(path, "utf8");
+    expect(copy).toMatch(/^workers_dev = true$/m);
+    expect(copy.indexOf("workers_dev = true")).toBeLessThan(copy.indexOf("\n["));
+    expect(copy).toContain(`main = ${JSON.stringify(join(ROOT, "src/index.ts"))}`);
+    expect(copy).toContain(`directory = ${JSON.stringify(join(ROOT, "dist/dashboard"))}`);
+    // Line for line the same but the new one and the paths.
+    const pathLine = /^(main|directory|command) = /;
+    const others = (text: string): string[] => text.split("\n").filter((line) => !pathLine.test(line) && line !== "workers_dev = true");
+    expect(others(copy)).toEqual(others(before));
+    expect(readFileSync(join(ROOT, "wrangler.toml"), "utf8")).toBe(before);
   });
 
   it("wrangler's output: a workers.dev target, a custom domain preferred, colours ignored, none", () => {
@@ -631,16 +571,12 @@ describe("setup's pure parts", () => {
 
   it("the final block shows each token once; the token note names the earlier setup", () => {
     const tokens = { read: "R".repeat(43), admin: "A".repeat(43), generated: ["API_TOKENS" as const, "ADMIN_TOKEN" as const] };
-    const text = doneReport({
-      address: { url: "https://w.workers.dev", kind: "workers_dev" },
-      tokens,
-      vars: [],
-      replaced: null,
-      workerName: "w",
-    });
+    const done = { tokens, kept: [], replaced: null, workerName: "w", publicUrl: null, keepDomain: null, channels: true };
+    const text = doneReport({ ...done, address: { url: "https://w.workers.dev", kind: "workers_dev" } }, en);
     expect(count(text, tokens.read)).toBe(1);
     expect(count(text, tokens.admin)).toBe(1);
-    const note = tokensNote(tokens, { deployed_at: "2026-05-01T08:30:12.345Z", worker_url: "https://w.workers.dev" }).join("\n");
+    expect(text).toContain('The first alert, "监控已启动" (watcher started), reaches your alert channels within 25 minutes');
+    const note = tokensNote(tokens, { deployed_at: "2026-05-01T08:30:12.345Z", worker_url: "https://w.workers.dev" }, en).join("\n");
     expect(note).toContain("The tokens from the setup of 2026-05-01 08:30 UTC (https://w.workers.dev) stop working");
   });
 });

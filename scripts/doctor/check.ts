@@ -5,12 +5,13 @@
  */
 import type { Config } from "../../src/config";
 import { callComplaints } from "../../src/payjs/client";
+import type { Messages } from "../i18n";
 import type { Header } from "./render";
 import { type LoadedSettings, merchantSettings } from "./settings";
 import { type Judged, judge } from "./verdict";
 
 /** Calls PAYJS once per merchant of `config` (validated from `settings`), all at once; stores nothing. */
-export async function checkMerchants(config: Config, settings: LoadedSettings): Promise<Judged[]> {
+export async function checkMerchants(config: Config, settings: LoadedSettings, m: Messages): Promise<Judged[]> {
   const secretNames = [
     ...(settings.values.PAYJS_MCHID !== undefined ? ["PAYJS_MCHID", "PAYJS_KEY"] : []),
     ...(settings.values.PAYJS_MERCHANTS !== undefined ? ["PAYJS_MERCHANTS"] : []),
@@ -22,8 +23,9 @@ export async function checkMerchants(config: Config, settings: LoadedSettings): 
         policy: config.upstream.signaturePolicy,
         apiBase: config.upstream.apiBase,
         timeoutMs: config.upstream.timeoutMs,
-        settings: merchantSettings(settings, merchant.mchid),
+        settings: merchantSettings(settings, merchant.mchid, m),
         secretNames,
+        m,
       });
     }),
   );

@@ -5,7 +5,8 @@
  */
 import type { SignaturePolicy } from "../../src/payjs/client";
 import { phpUrldecode } from "../../src/payjs/sign";
-import type { DoctorSetting, LoadedSettings } from "./settings";
+import type { Messages } from "../i18n";
+import type { DoctorSetting, LoadedSettings, Source } from "./settings";
 import { type Judged, shownBase } from "./verdict";
 
 export interface Header {
@@ -19,60 +20,60 @@ function label(j: Judged): string {
   return j.verdict.name === null ? j.verdict.mchid : `${j.verdict.name} (${j.verdict.mchid})`;
 }
 
-function why(j: Judged, policy: SignaturePolicy): string {
+function why(j: Judged, policy: SignaturePolicy, timeoutMs: number, m: Messages): string {
   const v = j.verdict;
-  if (!v.accepted) return `NOT accepted (${j.code ?? "error"}): ${v.message ?? ""}`;
-  if (v.signature === "verified") return `accepted: the sign verifies (${v.scheme ?? "?"})`;
-  if (v.signature === "absent") return `accepted: no sign, allowed by RESPONSE_SIGNATURE=${policy}`;
-  return `accepted, with a warning: the sign does not verify, allowed only by RESPONSE_SIGNATURE=${policy}`;
+  if (!v.accepted) {
+    const refusal = { code: j.code ?? "error", message: v.message ?? "", returnMsg: j.returnMsg, httpStatus: v.http_status, timeoutMs };
+    return m.doctor.refused(refusal);
+  }
+  if (v.signature === "verified") return m.doctor.verified(v.scheme ?? "?");
+  if (v.signature === "absent") return m.doctor.absent(policy);
+  return m.doctor.mismatch(policy);
 }
 
-function sources(settings: LoadedSettings): string {
-  const by = new Map<string, DoctorSetting[]>();
-  for (const [name, source] of Object.entries(settings.sources) as [DoctorSetting, string][]) {
+function sources(settings: LoadedSettings, m: Messages): string {
+  const by = new Map<Source, DoctorSetting[]>();
+  for (const [name, source] of Object.entries(settings.sources) as [DoctorSetting, Source][]) {
     by.set(source, [...(by.get(source) ?? []), name]);
   }
-  const from: Record<string, string> = { ".dev.vars": ".dev.vars", typed: "what was typed" };
-  const parts = [...by].map(([source, names]) => `${names.join(", ")} from ${from[source] ?? "the environment"}`);
-  return parts.length === 0 ? "none set" : parts.join("; ");
+  return by.size === 0 ? m.doctor.sourcesNone : m.doctor.sources([...by].map(([source, names]) => [names, source]));
 }
 
 /** One merchant's verdict on one line, e.g. `1500000001: accepted: the sign verifies (php-sdk)`. */
-export function verdictLine(j: Judged, policy: SignaturePolicy): string {
-  return oneLine(`${label(j)}: ${why(j, policy)}`);
+export function verdictLine(j: Judged, header: Pick<Header, "policy" | "timeoutMs">, m: Messages): string {
+  return oneLine(`${label(j)}: ${why(j, header.policy, header.timeoutMs, m)}`);
+}
+
+/** What the answer showed of one merchant: status, return code, complaints, sign, fields. */
+function answerLines(j: Judged, m: Messages): string[] {
+  const v = j.verdict;
+  const d = m.doctor;
+  const out = [`${d.httpLabel}${v.http_status ?? d.httpNone}`];
+  if (v.return_code !== null || j.returnMsg !== null) {
+    out.push(`${d.returnCodeLabel}${v.return_code ?? d.returnCodeNotInteger}${j.returnMsg === null ? "" : d.returnMsg(j.returnMsg)}`);
+  }
+  out.push(`${d.complaintsLabel}${v.complaints ?? d.complaintsUnknown}`);
+  out.push(`${d.signatureLabel}${d.signature(v.signature, v.scheme)}`);
+  if (j.topFields.length > 0) out.push(`${d.fieldsLabel}${j.topFields.join(", ")}`);
+  if (j.complaintFields.length > 0) out.push(`${d.complaintFieldsLabel}${j.complaintFields.join(", ")}`);
+  return out;
 }
 
 /** The whole human report. */
-export function renderHuman(header: Header, judged: Judged[], show: boolean): string {
-  const out: string[] = [];
-  out.push(`PAYJS doctor: one call per merchant to ${shownBase(header.apiBase)}/complaint, as the Worker makes it; nothing is stored.`);
-  out.push(`Settings: RESPONSE_SIGNATURE=${header.policy}, UPSTREAM_TIMEOUT_MS=${header.timeoutMs} (${sources(header.settings)}).`);
+export function renderHuman(header: Header, judged: Judged[], show: boolean, m: Messages): string {
+  const d = m.doctor;
+  const out: string[] = [d.header(shownBase(header.apiBase)), d.settingsLine(header.policy, header.timeoutMs, sources(header.settings, m))];
   for (const j of judged) {
     const v = j.verdict;
-    out.push("", `Merchant ${label(j)}`);
-    out.push(`  verdict:     ${why(j, header.policy)}`);
-    out.push(`  HTTP status: ${v.http_status ?? "none (no HTTP answer)"}`);
-    if (v.return_code !== null || j.returnMsg !== null) {
-      out.push(`  return_code: ${v.return_code ?? "(not an integer)"}${j.returnMsg === null ? "" : ` (return_msg: ${j.returnMsg})`}`);
-    }
-    out.push(`  complaints:  ${v.complaints ?? "unknown (no complaint list in the answer)"}`);
-    out.push(`  signature:   ${v.signature === null ? "not checked" : v.signature}${v.scheme === null ? "" : `, scheme ${v.scheme}`}`);
-    if (j.topFields.length > 0) out.push(`  fields:      ${j.topFields.join(", ")}`);
-    if (j.complaintFields.length > 0) out.push(`  complaint fields: ${j.complaintFields.join(", ")}`);
+    out.push("", d.merchant(label(j)), `${d.verdictLabel}${why(j, header.policy, header.timeoutMs, m)}`, ...answerLines(j, m));
     if (show && j.list.length > 0) {
-      out.push(`  complaint list${v.accepted ? "" : " (NOT accepted by the Worker)"}:`);
+      out.push(d.complaintList(v.accepted));
       for (const c of j.list) out.push(`    - ${c.id}  ${c.complaint_at}  ${JSON.stringify(c.body)}`);
     }
-    out.push("  what to do:");
-    for (const line of v.advice) out.push(`    - ${line}`);
+    out.push(d.whatToDo, ...v.advice.map((line) => `    - ${line}`));
   }
   const refused = judged.filter((j) => !j.verdict.accepted).length;
-  out.push("");
-  out.push(
-    refused === 0
-      ? `All ${judged.length} merchant(s): the Worker would accept PAYJS's answer (exit 0).`
-      : `${refused} of ${judged.length} merchant(s): the Worker would NOT accept PAYJS's answer (exit 1).`,
-  );
+  out.push("", refused === 0 ? d.allAccepted(judged.length) : d.someRefused(refused, judged.length));
   return out.map(oneLine).join("\n") + "\n";
 }
 
@@ -89,7 +90,7 @@ function oneLine(line: string): string {
  * A last guard on everything printed: each key (as given, URL-decoded the PHP way, and URL-encoded) is
  * replaced, should it ever reach the output by some path nobody foresaw.
  */
-export function scrubber(keys: readonly string[]): (text: string) => string {
+export function scrubber(keys: readonly string[], hidden: string): (text: string) => string {
   const forms = new Set<string>();
   for (const key of keys) {
     for (const form of [key, phpUrldecode(key), encodeURIComponent(key)]) if (form.length >= 4) forms.add(form);
@@ -97,7 +98,7 @@ export function scrubber(keys: readonly string[]): (text: string) => string {
   const sorted = [...forms].sort((a, b) => b.length - a.length);
   return (text) => {
     let result = text;
-    for (const form of sorted) result = result.split(form).join("[key hidden]");
+    for (const form of sorted) result = result.split(form).join(hidden);
     return result;
   };
 }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Config, ConfigError, parseConfig } from "../../src/config";
 import { parseDevVars } from "../dev-vars";
+import type { Messages } from "../i18n";
 
 /** Every setting the doctor reads; the others (tokens, channels, …) play no part in a call to PAYJS. */
 export const DOCTOR_SETTINGS = [
@@ -74,18 +75,16 @@ export function loadSettings<N extends string = DoctorSetting>(
  * The Worker's own validation of these settings, plus the doctor's one extra demand: at least one merchant.
  * @throws ConfigError naming the setting.
  */
-export function checkSettings(settings: LoadedSettings): Config {
+export function checkSettings(settings: LoadedSettings, m: Messages): Config {
   const config = parseConfig(settings.values);
-  if (config.merchants.length === 0) {
-    throw new ConfigError("PAYJS_MCHID", "no merchant is configured: set PAYJS_MCHID and PAYJS_KEY, or PAYJS_MERCHANTS");
-  }
+  if (config.merchants.length === 0) throw new ConfigError("PAYJS_MCHID", m.doctor.noMerchant);
   return config;
 }
 
 /** Which settings hold this merchant's id and key, for advice: the single pair, or its entry in PAYJS_MERCHANTS. */
-export function merchantSettings(settings: LoadedSettings, mchid: string): { mchid: string; key: string } {
-  if (settings.values.PAYJS_MCHID?.trim() === mchid) return { mchid: "PAYJS_MCHID", key: `PAYJS_KEY (the key of mchid ${mchid})` };
-  return { mchid: `the "mchid" ${mchid} in PAYJS_MERCHANTS`, key: `the "key" of mchid ${mchid} in PAYJS_MERCHANTS` };
+export function merchantSettings(settings: LoadedSettings, mchid: string, m: Messages): { mchid: string; key: string } {
+  const single = settings.values.PAYJS_MCHID?.trim() === mchid;
+  return { mchid: m.doctor.mchidSetting(single, mchid), key: m.doctor.keySetting(single, mchid) };
 }
 
 /** The keys that must never be printed: every one found in the settings, even when they did not validate. */

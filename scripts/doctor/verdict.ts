@@ -8,24 +8,13 @@
 import { complaintOf, identifyComplaints, keptSighting } from "../../src/domain/complaint";
 import type { Merchant } from "../../src/domain/merchant";
 import { sourceKeys } from "../../src/json";
-import { type Answer, complaintItems, type SignaturePolicy } from "../../src/payjs/client";
-import { SCHEMES } from "../../src/payjs/sign";
+import { type Answer, complaintItems, type SignaturePolicy, type UpstreamError } from "../../src/payjs/client";
+import { SCHEMES, type SignCheck } from "../../src/payjs/sign";
+import type { Messages } from "../i18n";
 
 /** The client's network message ends with the system's reason code, e.g. `fetch failed (ECONNREFUSED)`. */
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNREFUSED: "the connection was refused: nothing listens on that host and port",
-  ENOTFOUND: "the host name does not resolve (DNS)",
-  EAI_AGAIN: "DNS lookup failed for now",
-  ECONNRESET: "the connection was reset",
-  EHOSTUNREACH: "the host is unreachable",
-  ENETUNREACH: "the network is unreachable",
-  ETIMEDOUT: "connecting timed out",
-};
-
-function networkReason(message: string): string {
-  const code = /\(([A-Z_]+)\)$/.exec(message)?.[1];
-  if (code === undefined) return "";
-  return `: ${NETWORK_REASONS[code] ?? "the connection failed"} (${code})`;
+function networkCode(message: string): string | null {
+  return /\(([A-Z_]+)\)$/.exec(message)?.[1] ?? null;
 }
 
 /** One merchant's verdict; the `--json` output is exactly these fields (plus `complaint_list` with `--show`). */
@@ -72,6 +61,8 @@ export interface Context {
   settings: { mchid: string; key: string };
   /** The secrets that hold the credentials: PAYJS_MCHID and PAYJS_KEY, PAYJS_MERCHANTS, or all three. */
   secretNames: string[];
+  /** The words, in the run's language. */
+  m: Messages;
 }
 
 const SCHEME_LIST = SCHEMES.map((s) => s.name).join(", ");
@@ -99,111 +90,53 @@ export function shownBase(apiBase: string): string {
   }
 }
 
-function deployLine(ctx: Context, prefix: string): string {
-  const names = ctx.secretNames;
-  const secrets = names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-  return `${prefix} run \`npm run setup\`: it sets ${secrets} as secrets (never in wrangler.toml), makes the tokens and deploys.`;
+/** What to do after an accepted answer: deploy, and what its sign means. */
+function adviseAccepted(sig: SignCheck | null, ctx: Context): string[] {
+  const a = ctx.m.advice;
+  if (sig?.result === "verified") {
+    const other = sig.scheme !== "php-sdk" ? [a.otherScheme(sig.scheme, SCHEME_LIST)] : [];
+    return [...other, a.deploy(true, ctx.secretNames)];
+  }
+  if (sig?.result === "absent") return [a.absent(ctx.policy), a.policy(ctx.policy), a.deploy(false, ctx.secretNames)];
+  // mismatch, taken because RESPONSE_SIGNATURE=report
+  return [
+    a.mismatchWarning(SCHEME_LIST),
+    a.keyCheck(ctx.settings.key),
+    a.unpublishedRisk,
+    a.policy("report"),
+    a.deploy(false, ctx.secretNames),
+  ];
 }
 
-function policyLine(policy: SignaturePolicy): string {
-  return `Set RESPONSE_SIGNATURE = "${policy}" under [vars] in wrangler.toml too, so the deployed Worker decides as the doctor did.`;
-}
-
-function keyCheck(ctx: Context): string {
-  return `First check ${ctx.settings.key}: a wrong key gives exactly this. Copy it again from the PAYJS merchant console.`;
-}
-
-function transientTail(ctx: Context): string {
-  return `Check PAYJS_API_BASE (now ${shownBase(ctx.apiBase)}), and try again later; the Worker retries such failures with backoff.`;
+/** What to set or check after a refused answer, by the client's error code. */
+function adviseRefused(answer: Answer, error: UpstreamError, ctx: Context, returnMsg: string | null): string[] {
+  const a = ctx.m.advice;
+  const base = shownBase(ctx.apiBase);
+  switch (error.code) {
+    case "bad_signature":
+      return [a.badSignature(SCHEME_LIST, ctx.policy), a.keyCheck(ctx.settings.key), a.reportOption];
+    case "unsigned":
+      return [a.unsigned, a.allowUnsigned];
+    case "upstream_error":
+      if ((returnMsg ?? error.message).includes(SIGN_ERROR)) return [a.signError(SIGN_ERROR, ctx.settings.key, ctx.settings.mchid)];
+      return [returnMsg === null ? a.refusedSilently(error.message) : a.refusedSaying(returnMsg), a.fixRefusal(ctx.settings.mchid)];
+    case "http_status": {
+      const status = answer.httpStatus ?? 0;
+      return error.transient ? [a.httpTransient(status), a.transientTail(base)] : [a.httpOther(base, status)];
+    }
+    case "timeout":
+      return [a.timeout(ctx.timeoutMs), a.transientTail(base), a.raiseTimeout];
+    case "network":
+      return [a.network(base, networkCode(error.message)), a.transientTail(base)];
+    case "not_json":
+      return [a.notJson, a.transientTail(base)];
+    case "bad_shape":
+      return [a.badShape(error.message)];
+  }
 }
 
 function advise(answer: Answer, ctx: Context, returnMsg: string | null): string[] {
-  const result = answer.result;
-  const sig = answer.signature;
-  if (result.ok) {
-    if (sig?.result === "verified") {
-      const lines: string[] = [];
-      if (sig.scheme !== "php-sdk") {
-        lines.push(
-          `The sign verifies by the ${sig.scheme} scheme (not the PHP SDK's php-sdk): fine, the Worker checks every known scheme (${SCHEME_LIST}) and /api/status shows the one that matched.`,
-        );
-      }
-      lines.push(deployLine(ctx, "ready: deploy —"));
-      return lines;
-    }
-    if (sig?.result === "absent") {
-      return [
-        `PAYJS's answer carries no sign; it is accepted only because RESPONSE_SIGNATURE=${ctx.policy}. The Worker cannot tell a changed answer from a real one: /api/status reports "absent" and the dashboard warns.`,
-        policyLine(ctx.policy),
-        deployLine(ctx, "Then"),
-      ];
-    }
-    // mismatch, taken because RESPONSE_SIGNATURE=report
-    return [
-      `Warning: the sign verifies by none of the known schemes (${SCHEME_LIST}); the answer is accepted only because RESPONSE_SIGNATURE=report.`,
-      keyCheck(ctx),
-      "If the key is right, PAYJS signs its answers in a way it has not published. Running on unverified answers is a conscious risk: a changed answer would be stored as real. /api/status and the dashboard warn while it lasts.",
-      policyLine("report"),
-      deployLine(ctx, "Then"),
-    ];
-  }
-
-  const error = result.error;
-  switch (error.code) {
-    case "bad_signature":
-      return [
-        `The sign of PAYJS's answer verifies by none of the known schemes (${SCHEME_LIST}), so the Worker with RESPONSE_SIGNATURE=${ctx.policy} refuses it.`,
-        keyCheck(ctx),
-        "If the key is right, PAYJS signs its answers in a way it has not published: you can run on unverified answers with RESPONSE_SIGNATURE=report (in .dev.vars and under [vars] in wrangler.toml); /api/status and the dashboard then warn. That is a conscious risk: a changed answer would be stored as real.",
-      ];
-    case "unsigned":
-      return [
-        "PAYJS answered without a sign, and RESPONSE_SIGNATURE=strict refuses that.",
-        "To accept answers without a sign (a wrong sign is still refused), set RESPONSE_SIGNATURE=if_present (or report, which also takes wrong signs) in .dev.vars and under [vars] in wrangler.toml.",
-      ];
-    case "upstream_error":
-      if ((returnMsg ?? error.message).includes(SIGN_ERROR)) {
-        return [
-          `PAYJS refused the sign of our request (${SIGN_ERROR}): check ${ctx.settings.key} and ${ctx.settings.mchid}. The key must be the one PAYJS shows for this mchid.`,
-        ];
-      }
-      return [
-        returnMsg === null
-          ? `PAYJS's answer has no return_code 1 and no message (${error.message}); its field names are listed above.`
-          : `PAYJS refused the call and said: ${returnMsg}`,
-        `Fix what it names (the merchant's account at PAYJS, or ${ctx.settings.mchid}), then run the doctor again. PAYJS asks for at most one call per 4 hours; if it says the calls are too frequent, wait.`,
-      ];
-    case "http_status": {
-      const status = answer.httpStatus ?? 0;
-      if (error.transient) {
-        return [
-          `PAYJS (or something in front of it) answered HTTP ${status}: PAYJS or the network is failing from here.`,
-          transientTail(ctx),
-        ];
-      }
-      return [`${shownBase(ctx.apiBase)}/complaint answered HTTP ${status}: check PAYJS_API_BASE (the default is https://payjs.cn/api).`];
-    }
-    case "timeout":
-      return [
-        `No answer within UPSTREAM_TIMEOUT_MS=${ctx.timeoutMs} ms: PAYJS or the network is failing or slow from here.`,
-        transientTail(ctx),
-        "If PAYJS is merely slow, raise UPSTREAM_TIMEOUT_MS (at most 60000).",
-      ];
-    case "network":
-      return [
-        `Could not connect to ${shownBase(ctx.apiBase)}${networkReason(error.message)}. PAYJS or the network is failing from here (DNS, firewall, proxy).`,
-        transientTail(ctx),
-      ];
-    case "not_json":
-      return [
-        "The answer is not JSON (an HTML page: a proxy, captive portal or firewall, not PAYJS's API): PAYJS or the network is failing from here.",
-        transientTail(ctx),
-      ];
-    case "bad_shape":
-      return [
-        `PAYJS's answer has a shape the Worker refuses (${error.message}). Nothing to set: try again later, and report it if it persists (the field names above help).`,
-      ];
-  }
+  return answer.result.ok ? adviseAccepted(answer.signature, ctx) : adviseRefused(answer, answer.result.error, ctx, returnMsg);
 }
 
 /** The verdict on one merchant's answer. */

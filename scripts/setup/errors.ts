@@ -1,7 +1,7 @@
 /**
  * How `npm run setup` stops short: a typed error whose code says why and whose status is the exit status
  * (2: the input is wrong and nothing was tried; 1: a check or the deploy said no; 128+n: stopped by a signal).
- * Its message is printed as it is, so it never holds a key or a token.
+ * Its message, in the run's language, is printed as it is, so it never holds a key or a token.
  * @module
  */
 
@@ -11,9 +11,13 @@ export type SetupErrorCode =
   | "bad_config"
   | "bad_tokens"
   | "bad_channels"
+  | "domain_taken"
+  | "dns_unchecked"
   | "refused"
+  | "channel_failed"
   | "cancelled"
   | "deploy_failed"
+  | "public_url_failed"
   | "interrupted";
 
 const STATUS: Record<SetupErrorCode, number> = {
@@ -22,9 +26,13 @@ const STATUS: Record<SetupErrorCode, number> = {
   bad_config: 2,
   bad_tokens: 2,
   bad_channels: 2,
+  domain_taken: 2,
+  dns_unchecked: 2,
   refused: 1,
+  channel_failed: 1,
   cancelled: 1,
   deploy_failed: 1,
+  public_url_failed: 1,
   interrupted: 130,
 };
 

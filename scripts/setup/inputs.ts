@@ -8,6 +8,7 @@ import { ConfigError } from "../../src/config";
 import { parseChannels } from "../../src/notify/settings";
 import { DEV_ADMIN_TOKEN, DEV_READ_TOKEN } from "../dev-vars";
 import type { LoadedSettings } from "../doctor/settings";
+import { configProblem, type Messages } from "../i18n";
 import { SetupError } from "./errors";
 
 /** The tokens setup reads by the doctor's rules (environment, then `.dev.vars`), besides the doctor's settings. */
@@ -30,15 +31,8 @@ export function missingCredentials(values: LoadedSettings["values"]): Credential
 /**
  * Why setup cannot go on without asking. `why`: `--yes` was given, or stdin is no terminal to ask on.
  */
-export function missingError(missing: readonly Credential[], why: "yes" | "no_terminal"): SetupError {
-  const [first] = missing;
-  const what =
-    missing.length === 2
-      ? "PAYJS_MCHID and PAYJS_KEY (or PAYJS_MERCHANTS)"
-      : `${first} (${first === "PAYJS_KEY" ? "PAYJS_MCHID" : "PAYJS_KEY"} is set)`;
-  const where = `set ${missing.length === 2 ? "them" : "it"} in the environment or .dev.vars`;
-  const how = why === "yes" ? "run without --yes to be asked" : "run setup in a terminal to be asked";
-  return new SetupError("missing", `missing ${what}: ${where}, or ${how}`, { setting: first });
+export function missingError(missing: readonly Credential[], why: "yes" | "no_terminal", m: Messages): SetupError {
+  return new SetupError("missing", m.setup.missing(missing, why === "yes"), { setting: missing[0] as string });
 }
 
 /** The settings with the typed values added (marked as typed, so the doctor's header says where they came from). */
@@ -74,33 +68,30 @@ function tokenList(value: string): string[] {
     .filter((t) => t !== "");
 }
 
+/** The given read tokens, checked. @throws SetupError `bad_tokens`. */
+function checkReadTokens(read: string, m: Messages): void {
+  if (tokenList(read).length === 0) throw new SetupError("bad_tokens", m.setup.readTokensEmpty, { setting: "API_TOKENS" });
+  // The Worker matches a whole Authorization header value, which never holds a space.
+  if (tokenList(read).some((t) => /\s/.test(t))) throw new SetupError("bad_tokens", m.setup.readTokenSpace, { setting: "API_TOKENS" });
+}
+
 /**
  * The tokens given (used as they are), the others made new. The admin token must differ from every read token:
  * the Worker takes a token that is both as the admin's, so a "read" token handed out would mark and refund.
  * @throws SetupError `bad_tokens` naming the setting.
  */
-export function chooseTokens(given: Partial<Record<TokenSetting, string>>, make: () => string = newToken): Tokens {
+export function chooseTokens(given: Partial<Record<TokenSetting, string>>, m: Messages, make: () => string = newToken): Tokens {
   const generated: TokenSetting[] = [];
   let read = given.API_TOKENS?.trim();
   let admin = given.ADMIN_TOKEN?.trim();
-  if (read !== undefined) {
-    if (tokenList(read).length === 0) throw new SetupError("bad_tokens", "API_TOKENS holds no token", { setting: "API_TOKENS" });
-    // The Worker matches a whole Authorization header value, which never holds a space.
-    if (tokenList(read).some((t) => /\s/.test(t))) {
-      const message = "API_TOKENS: a token holds a space; separate tokens with commas";
-      throw new SetupError("bad_tokens", message, { setting: "API_TOKENS" });
-    }
-  }
+  if (read !== undefined) checkReadTokens(read, m);
   // `npm run dev`'s tokens are printed in the README: deployed, they would let anyone read the complaints.
   const published = [...(read === undefined ? [] : tokenList(read)), admin].find((t) => t === DEV_READ_TOKEN || t === DEV_ADMIN_TOKEN);
   if (published !== undefined) {
     const setting = published === admin ? "ADMIN_TOKEN" : "API_TOKENS";
-    const message = `${setting} holds ${published}, npm run dev's published token; remove it from .dev.vars and setup makes new ones`;
-    throw new SetupError("bad_tokens", message, { setting });
+    throw new SetupError("bad_tokens", m.setup.publishedToken(setting, published), { setting });
   }
-  if (admin !== undefined && /[\s,]/.test(admin)) {
-    throw new SetupError("bad_tokens", "ADMIN_TOKEN holds a space or comma; it is one token", { setting: "ADMIN_TOKEN" });
-  }
+  if (admin !== undefined && /[\s,]/.test(admin)) throw new SetupError("bad_tokens", m.setup.adminTokenSpace, { setting: "ADMIN_TOKEN" });
   if (read === undefined) {
     do read = make();
     while (read === admin);
@@ -112,7 +103,7 @@ export function chooseTokens(given: Partial<Record<TokenSetting, string>>, make:
     while (reads.includes(admin));
     generated.push("ADMIN_TOKEN");
   } else if (reads.includes(admin)) {
-    throw new SetupError("bad_tokens", "ADMIN_TOKEN must differ from every read token in API_TOKENS", { setting: "ADMIN_TOKEN" });
+    throw new SetupError("bad_tokens", m.setup.adminTokenClash, { setting: "ADMIN_TOKEN" });
   }
   return { read, admin, generated };
 }
@@ -121,13 +112,13 @@ export function chooseTokens(given: Partial<Record<TokenSetting, string>>, make:
  * The `--channels` file's text, checked by the Worker's own parser against the configured merchants.
  * @throws SetupError `bad_channels` naming the problem (never a value: URLs and secrets stay out of messages).
  */
-export function checkChannels(text: string, file: string, mchids: ReadonlySet<string>): void {
-  if (text.trim() === "") throw new SetupError("bad_channels", `${file}: the file is empty`, { setting: "NOTIFY_CHANNELS" });
+export function checkChannels(text: string, file: string, mchids: ReadonlySet<string>, m: Messages): void {
+  if (text.trim() === "") throw new SetupError("bad_channels", m.setup.channelsEmpty(file), { setting: "NOTIFY_CHANNELS" });
   try {
     parseChannels(text, mchids);
   } catch (error) {
     if (error instanceof ConfigError) {
-      throw new SetupError("bad_channels", `${file}: ${error.message}`, { setting: "NOTIFY_CHANNELS" });
+      throw new SetupError("bad_channels", m.setup.channelsBad(file, configProblem(m, error)), { setting: "NOTIFY_CHANNELS" });
     }
     throw error;
   }

@@ -5,10 +5,11 @@
  */
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
+import type { Messages } from "../i18n";
 import { SetupError } from "./errors";
 
 /** One line typed by the user; `hidden` shows nothing of what is typed. */
-export async function ask(question: string, hidden = false): Promise<string> {
+export async function ask(question: string, m: Messages, hidden = false): Promise<string> {
   let muted = false;
   const output = new Writable({
     write(chunk, encoding, callback) {
@@ -20,9 +21,9 @@ export async function ask(question: string, hidden = false): Promise<string> {
   try {
     return await new Promise<string>((resolve, reject) => {
       // Ctrl-C in raw mode reaches readline, not the process: stop as the signal would have.
-      rl.once("SIGINT", () => reject(new SetupError("interrupted", "stopped at a question; nothing was deployed")));
+      rl.once("SIGINT", () => reject(new SetupError("interrupted", m.setup.stoppedAtQuestion)));
       // Also fires after an answer, by the close below; a settled promise ignores it.
-      rl.once("close", () => reject(new SetupError("cancelled", "no answer (end of input); nothing was deployed")));
+      rl.once("close", () => reject(new SetupError("cancelled", m.setup.endOfInput)));
       rl.question(question, resolve);
       muted = hidden;
     });
@@ -34,6 +35,6 @@ export async function ask(question: string, hidden = false): Promise<string> {
 }
 
 /** A yes/no question whose default is no. */
-export async function confirm(question: string): Promise<boolean> {
-  return /^\s*y(es)?\s*$/i.test(await ask(`${question} [y/N] `));
+export async function confirm(question: string, m: Messages): Promise<boolean> {
+  return m.cli.yes.test(await ask(`${question}${m.cli.yesNo}`, m));
 }

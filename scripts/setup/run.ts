@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import type { Messages } from "../i18n";
 import type { WranglerCommand } from "./deploy";
 import { SetupError } from "./errors";
 
@@ -51,6 +52,10 @@ export interface RunOptions {
   scrub: Filter;
   /** Called on SIGINT/SIGTERM/SIGHUP while wrangler runs, before the signal is forwarded. */
   onSignal: () => void;
+  /** Written to wrangler's standard input, which is then closed (a secret's value); else wrangler shares ours. */
+  input?: string;
+  /** For the errors of starting wrangler. */
+  m: Messages;
 }
 
 type Filter = (text: string) => string;
@@ -100,13 +105,16 @@ export function runWrangler(command: WranglerCommand, args: string[], options: R
       child = spawn(windows ? forCmd(command.file) : command.file, windows ? all.map(forCmd) : all, {
         cwd: options.cwd,
         env: options.env,
-        stdio: ["inherit", "pipe", "pipe"],
+        stdio: [options.input === undefined ? "inherit" : "pipe", "pipe", "pipe"],
         shell: windows,
       });
     } catch (error) {
-      reject(new SetupError("deploy_failed", `could not start ${command.shown}: ${(error as Error).message}`));
+      reject(new SetupError("deploy_failed", options.m.setup.cannotStart(command.shown, (error as Error).message)));
       return;
     }
+    // A wrangler that ends before reading it closes the pipe: that is its exit status's business, not a crash.
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(options.input);
     let stdout = "";
     let stderr = "";
     let stoppedBy: NodeJS.Signals | null = null;
@@ -131,8 +139,8 @@ export function runWrangler(command: WranglerCommand, args: string[], options: R
     };
     child.once("error", (error: NodeJS.ErrnoException) => {
       done();
-      const why = error.code === "ENOENT" ? `${command.file} was not found` : error.message;
-      reject(new SetupError("deploy_failed", `could not start ${command.shown}: ${why}`));
+      const why = error.code === "ENOENT" ? options.m.setup.notFound(command.file) : error.message;
+      reject(new SetupError("deploy_failed", options.m.setup.cannotStart(command.shown, why)));
     });
     child.once("close", (code, signal) => {
       done();

@@ -42,7 +42,7 @@ export function deadlinesOf(c: Pick<Complaint, "complaint_at" | "first_seen_at">
 }
 
 /** A deadline nothing has met yet. */
-interface OpenDeadline {
+export interface OpenDeadline {
   kind: DeadlineKind;
   due_at: string;
 }

@@ -21,6 +21,8 @@ export interface ErrorAt {
   code: string;
   message: string;
   at: string;
+  /** PAYJS's own words when it refused (its `return_msg`), kept apart from the message for Chinese alerts. */
+  said?: string;
 }
 
 export function isErrorAt(e: unknown): e is ErrorAt | null {

@@ -6,6 +6,7 @@
 import type { StoredComplaint } from "./complaint";
 import type { Merchant } from "./merchant";
 import { isDue, type PollState } from "./poll-state";
+import type { ErrorAt } from "./shape";
 import { DAY_MS } from "./time";
 
 /** A merchant's entry as GET /api/status shows it. */
@@ -16,7 +17,7 @@ export interface MerchantStatusEntry {
   last_success_at: string | null;
   next_poll_at: string | null;
   consecutive_failures: number;
-  last_error: { code: string; message: string; at: string } | null;
+  last_error: ErrorAt | null;
   complaints_total: number;
   complaints_active: number;
   /**

@@ -24,7 +24,7 @@ interface Job {
  * A chat channel whose due entries include more than one that quiet hours held gets them all as one message;
  * every other entry goes on its own.
  */
-function jobs(due: readonly OutboxEntry[], channels: readonly Channel[], publicUrl: string | null): Job[] {
+function jobs(due: readonly OutboxEntry[], channels: readonly Channel[], ctx: SendContext): Job[] {
   const byName = new Map(channels.map((c) => [c.name, c]));
   const single: Job[] = [];
   const held = new Map<Channel, Job>();
@@ -39,7 +39,7 @@ function jobs(due: readonly OutboxEntry[], channels: readonly Channel[], publicU
   }
   for (const job of held.values()) {
     if (job.entries.length < 2) continue;
-    const titles = job.entries.map((e) => formatMessage(e.notification as Notice, publicUrl).title);
+    const titles = job.entries.map((e) => formatMessage(e.notification as Notice, ctx).title);
     const heldNotice: HeldNotice = { kind: "held", event: job.entries[0]?.event ?? "", at: job.entries.at(-1)?.created_at ?? "", titles };
     job.notification = heldNotice;
   }
@@ -57,7 +57,7 @@ export async function deliverDue(
   ctx: SendContext,
   now: number,
 ): Promise<OutboxEntry[]> {
-  const queue = jobs(dueEntries(outbox, channels, now), channels, ctx.publicUrl);
+  const queue = jobs(dueEntries(outbox, channels, now), channels, ctx);
   const attempted: OutboxEntry[] = [];
   const worker = async (): Promise<void> => {
     for (let job = queue.shift(); job !== undefined; job = queue.shift()) {

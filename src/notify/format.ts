@@ -7,6 +7,7 @@ import type { Notice } from "../domain/outbox";
 import { eventNamed } from "./events";
 import { type Block, type Draft, type Message, oneLine, render } from "./render";
 import { beijingTime, dashboardLink, linkBlock, listed } from "./text";
+import type { SendContext } from "./types";
 
 /** Chat channels: the messages quiet hours held, as one (their titles). */
 export interface HeldNotice {
@@ -24,30 +25,30 @@ export interface TestNotice {
   at: string;
 }
 
-function heldDraft(n: HeldNotice, publicUrl: string | null): Draft {
+function heldDraft(n: HeldNotice, { publicUrl }: SendContext): Draft {
   const link = dashboardLink(publicUrl);
   const blocks: Block[] = [{ kind: "note", text: `免打扰时段内的 ${n.titles.length} 条消息：` }, ...listed(n.titles.map(oneLine))];
   return { title: `免打扰期间 ${n.titles.length} 条消息`, blocks: [...blocks, ...linkBlock("查看", link)], link };
 }
 
-function testDraft(n: TestNotice, publicUrl: string | null): Draft {
+function testDraft(n: TestNotice, { publicUrl }: SendContext): Draft {
   const link = dashboardLink(publicUrl);
   const blocks: Block[] = [
-    { kind: "note", text: "这是一条测试消息：告警通道配置正确。" },
+    { kind: "note", text: "这是一条测试消息：这个提醒渠道配置正确。" },
     { kind: "field", label: "时间", value: beijingTime(n.at) },
   ];
   return { title: "测试消息 · PAYJS 投诉监控", blocks: [...blocks, ...linkBlock("查看", link)], link };
 }
 
-function draftOf(n: Notice, publicUrl: string | null): Draft {
-  if (n.kind === "held") return heldDraft(n as HeldNotice, publicUrl);
-  if (n.kind === "test") return testDraft(n as TestNotice, publicUrl);
+function draftOf(n: Notice, ctx: SendContext): Draft {
+  if (n.kind === "held") return heldDraft(n as HeldNotice, ctx);
+  if (n.kind === "test") return testDraft(n as TestNotice, ctx);
   const event = eventNamed(n.event);
   if (event === undefined) throw new Error(`no event named ${JSON.stringify(n.event)}`);
-  return event.draft(n, publicUrl);
+  return event.draft(n, ctx);
 }
 
-/** A message's title, plain-text body, markdown body and link. */
-export function formatMessage(n: Notice, publicUrl: string | null): Message {
-  return render(draftOf(n, publicUrl));
+/** A message's title, plain-text body, markdown body and link, as it reads when sent at `ctx.now`. */
+export function formatMessage(n: Notice, ctx: SendContext): Message {
+  return render(draftOf(n, ctx));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newComplaintNotice, PUBLIC_URL, servedComplaint } from "../../test/support/alerts";
-import { formatMessage } from "./format";
+import { messageOf } from "../../test/support/messages";
+import { UNMARKED } from "../domain/marks";
 import { type Draft, markdownText, mdEscape, oneLine, plainText, render } from "./render";
 
 /** One block of each kind, outside text in every place it may come. */
@@ -84,25 +85,31 @@ describe("Markdown escaping", () => {
 
   it("Should keep HTML and a markdown link in a body inert in markdown", () => {
     const body = "<img src=x onerror=alert(1)>\n[x](http://evil)\n# 大标题\n> 假引用\n![](http://evil/p.png)";
-    const hostile = servedComplaint({ body, out_trade_no: "[点我](http://evil)", order_id: "<font color=red>1</font>" });
-    const md = markdownText(formatMessage(newComplaintNotice(hostile, "## <b>商户</b>"), PUBLIC_URL));
+    const fields = { body, out_trade_no: "[点我](http://evil)", order_id: "<font color=red>1</font>" };
+    const hostile = servedComplaint(fields);
+    const md = markdownText(messageOf(newComplaintNotice(hostile, "## <b>商户</b>"), PUBLIC_URL));
     expect(md).not.toMatch(/</);
     expect(md).not.toContain("[x]");
     expect(md).not.toContain("(http://evil");
     // The only link is ours, and the only heading is the title.
     expect(md.match(/\]\(/g)).toHaveLength(1);
-    expect(md.split("\n").filter((line) => /^\s*#/.test(line))).toEqual(["### 新投诉 · ## ＜b＞商户＜/b＞ · 29.90 元"]);
+    expect(md.split("\n").filter((line) => /^\s*#/.test(line))).toEqual(["### 新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）"]);
+    expect(md).toContain("**商户**：＃# ＜b＞商户＜/b＞（100）");
+    // Without a deadline the title names the merchant: inert there too.
+    const noDeadline = servedComplaint(fields, UNMARKED, { replyWithinHours: null, resolveWithinHours: null, remindBeforeHours: [] });
+    const titled = markdownText(messageOf(newComplaintNotice(noDeadline, "## <b>商户</b>"), PUBLIC_URL));
+    expect(titled.split("\n").filter((line) => /^\s*#/.test(line))).toEqual(["### 新投诉 · ## ＜b＞商户＜/b＞ · 29.90 元"]);
     // The body lines stay inside the quote, readable.
     expect(md).toContain(
       "> ＜img src=x onerror=alert（1）＞  \n> ［x］（http://evil）  \n> ＃ 大标题  \n> ＞ 假引用  \n> !［］（http://evil/p.png）",
     );
     expect(md).toContain("**商户订单号**：［点我］（http://evil）");
     // Plain text shows the body as it is.
-    expect(formatMessage(newComplaintNotice(hostile), null).text).toContain("内容：<img src=x onerror=alert(1)>\n[x](http://evil)");
+    expect(messageOf(newComplaintNotice(hostile), null).text).toContain("内容：<img src=x onerror=alert(1)>\n[x](http://evil)");
   });
 
   it("Should keep a field on one line so it cannot start a heading", () => {
-    const md = markdownText(formatMessage(newComplaintNotice(servedComplaint({ out_trade_no: "OT\n# x" })), null));
+    const md = markdownText(messageOf(newComplaintNotice(servedComplaint({ out_trade_no: "OT\n# x" })), null));
     expect(md).toContain("**商户订单号**：OT # x  \n");
     expect(md.split("\n").filter((line) => /^\s*#/.test(line))).toHaveLength(1);
   });

@@ -94,42 +94,45 @@ describe("Alert wording: deadlines", () => {
   });
 
   it("Should tell a new complaint's message how long is left to reply, as the issue words it", () => {
-    expect(deadlineNote(made, beijingAt("2026-12-06T02:13:00"))).toBe("请在 12月6日 22:13 前回复，还剩 20 小时");
+    expect(deadlineNote(made, Date.parse(beijingAt("2026-12-06T02:13:00")))).toBe("请在 12月6日 22:13 前回复（剩 20 小时）");
     // Under an hour, in minutes.
-    expect(deadlineNote(made, beijingAt("2026-12-06T21:30:00"))).toBe("请在 12月6日 22:13 前回复，还剩 43 分钟");
+    expect(deadlineNote(made, Date.parse(beijingAt("2026-12-06T21:30:00")))).toBe("请在 12月6日 22:13 前回复（剩 43 分钟）");
   });
 
   it("Should say the reply deadline passed and how long is left to finish", () => {
-    expect(deadlineNote(made, beijingAt("2026-12-07T01:00:00"))).toBe(
-      "回复期限（12月6日 22:13）已过；请在 12月8日 22:13 前完成，还剩 45 小时",
+    expect(deadlineNote(made, Date.parse(beijingAt("2026-12-07T01:00:00")))).toBe(
+      "已超过回复期限 2 小时；请在 12月8日 22:13 前处理完毕（剩 45 小时 13 分）",
     );
-    // The moment it comes, it has passed.
-    expect(deadlineNote(made, beijingAt("2026-12-06T22:13:00"))).toMatch(/^回复期限（12月6日 22:13）已过；/);
+    // The moment it comes, it has passed, and in the minute after it is "come", not "passed by 0 minutes".
+    expect(deadlineNote(made, Date.parse(beijingAt("2026-12-06T22:13:00")))).toMatch(/^回复期限已到；请在 12月8日 22:13 前处理完毕/);
+    expect(deadlineNote(made, Date.parse(beijingAt("2026-12-06T22:14:00")))).toMatch(/^已超过回复期限 1 分钟；/);
   });
 
   it("Should say both deadlines passed when it is first seen after both", () => {
-    expect(deadlineNote(made, beijingAt("2026-12-10T00:00:00"))).toBe("回复期限（12月6日 22:13）已过；完成期限（12月8日 22:13）已过");
+    expect(deadlineNote(made, Date.parse(beijingAt("2026-12-10T00:00:00")))).toBe("已超过回复期限 3 天 1 小时；已超过处理期限 25 小时");
   });
 
   it("Should count only the deadlines still open: the resolve one once replied, none once handled or gone", () => {
     const mark = { at: "2026-12-06T00:00:00.000Z", note: "" };
     const replied = served(made, { replied: mark, handled: null, refund: null }, DEFAULT_RULES);
-    expect(deadlineNote(replied, beijingAt("2026-12-07T01:00:00"))).toBe("请在 12月8日 22:13 前完成，还剩 45 小时");
+    expect(deadlineNote(replied, Date.parse(beijingAt("2026-12-07T01:00:00")))).toBe("请在 12月8日 22:13 前处理完毕（剩 45 小时 13 分）");
     const handled = served(made, { replied: null, handled: mark, refund: null }, DEFAULT_RULES);
-    expect(deadlineNote(handled, beijingAt("2026-12-06T02:13:00"))).toBeNull();
-    expect(deadlineNote(served({ ...made, active: false }, UNMARKED, DEFAULT_RULES), beijingAt("2026-12-06T02:13:00"))).toBeNull();
+    expect(deadlineNote(handled, Date.parse(beijingAt("2026-12-06T02:13:00")))).toBeNull();
+    expect(
+      deadlineNote(served({ ...made, active: false }, UNMARKED, DEFAULT_RULES), Date.parse(beijingAt("2026-12-06T02:13:00"))),
+    ).toBeNull();
   });
 
   it("Should say nothing when the settings set no deadline, nor for a complaint queued before deadlines existed", () => {
     const none = served(made, UNMARKED, { replyWithinHours: null, resolveWithinHours: null, remindBeforeHours: [] });
-    expect(deadlineNote(none, beijingAt("2026-12-06T02:13:00"))).toBeNull();
+    expect(deadlineNote(none, Date.parse(beijingAt("2026-12-06T02:13:00")))).toBeNull();
     const { deadlines: _, next_due: __, ...older } = made;
-    expect(deadlineNote(older as ServedComplaint, beijingAt("2026-12-06T02:13:00"))).toBeNull();
+    expect(deadlineNote(older as ServedComplaint, Date.parse(beijingAt("2026-12-06T02:13:00")))).toBeNull();
   });
 
   it("Should count from first_seen_at when complaint_at is no time", () => {
     // First seen 2026-11-08 01:20 in Beijing.
     const text = servedComplaint({ complaint_at: "昨天下午" });
-    expect(deadlineNote(text, "2026-11-07T18:20:00.000Z")).toBe("请在 11月9日 01:20 前回复，还剩 23 小时");
+    expect(deadlineNote(text, Date.parse("2026-11-07T18:20:00.000Z"))).toBe("请在 11月9日 01:20 前回复（剩 23 小时）");
   });
 });

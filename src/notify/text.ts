@@ -4,7 +4,7 @@
  * @module
  */
 import type { Complaint } from "../domain/complaint";
-import { type DeadlineKind, openDeadlines } from "../domain/deadlines";
+import { type DeadlineKind, type OpenDeadline, openDeadlines } from "../domain/deadlines";
 import { yuan } from "../domain/money";
 import type { ServedComplaint } from "../domain/served";
 import { beijingTextOf, complaintAtText, HOUR_MS, MINUTE_MS, toBeijingIso } from "../domain/time";
@@ -93,12 +93,53 @@ export function ageText(ms: number): string {
   return rest === 0 ? `${Math.floor(hours / 24)} 天` : `${Math.floor(hours / 24)} 天 ${rest} 小时`;
 }
 
-/** "20 小时", "2 天 3 小时" or, under an hour, "45 分钟": how long until (or since) a deadline. */
+/** "20 小时", "2 天 3 小时" or, under an hour, "45 分钟": how long since a deadline (rounded down). */
 export function spanText(ms: number): string {
   return ms < HOUR_MS ? `${Math.max(0, Math.floor(ms / MINUTE_MS))} 分钟` : ageText(ms);
 }
 
-export const DEADLINE_WORD: Record<DeadlineKind, string> = { reply: "回复", resolve: "完成" };
+/** "20 小时 5 分", "40 分钟", over two days "2 天 3 小时": how long is left, to the minute (rounded down). */
+export function leftText(ms: number): string {
+  if (ms < HOUR_MS || ms >= 48 * HOUR_MS) return spanText(ms);
+  const minutes = Math.floor(ms / MINUTE_MS);
+  const rest = minutes % 60;
+  const hours = Math.floor(minutes / 60);
+  return rest === 0 ? `${hours} 小时` : `${hours} 小时 ${rest} 分`;
+}
+
+/** What meeting each deadline means, as a person is asked to: 请在 … 前回复 / 前处理完毕. */
+export const DEADLINE_WORD: Record<DeadlineKind, string> = { reply: "回复", resolve: "处理完毕" };
+/** Each deadline's name (glossary): 回复期限, 处理期限. */
+export const DEADLINE_NAME: Record<DeadlineKind, string> = { reply: "回复期限", resolve: "处理期限" };
+/** The short word before 已超期 / 剩: 回复已超期 3 小时, 处理剩 2 小时. */
+export const DEADLINE_SHORT: Record<DeadlineKind, string> = { reply: "回复", resolve: "处理" };
+
+/** What each error code of a poll means, in words a merchant reads (the code stays beside it, for a developer). */
+const ERROR_WORDS: Record<string, string> = {
+  timeout: "PAYJS 没有在时限内回答",
+  network: "连不上 PAYJS（网络或域名解析出错）",
+  http_status: "PAYJS 的服务器出错",
+  not_json: "PAYJS 的回答无法读取（可能正在维护）",
+  upstream_error: "PAYJS 拒绝了查询",
+  bad_signature: "PAYJS 回答的签名对不上：请核对 PAYJS 通信密钥",
+  unsigned: "PAYJS 的回答没有签名",
+  bad_shape: "PAYJS 回答的格式不对",
+  storage: "Cloudflare KV 读写失败",
+  storage_format: "存储的数据是另一个版本写的",
+  storage_corrupt: "存储的数据无法读取",
+};
+
+/** Code points of PAYJS's own words an alert quotes. */
+const SAID_LIMIT = 200;
+
+/** An error of a poll in Chinese: what its code means, PAYJS's own words when it refused, and the code. */
+export function errorText(error: { code: string; said?: string }): string {
+  const words = ERROR_WORDS[error.code] ?? "查询失败";
+  return error.said === undefined ? `${words}（${error.code}）` : `${words}：${trimText(oneLine(error.said), SAID_LIMIT)}（${error.code}）`;
+}
+
+/** Where a merchant answers a customer: WeChat Pay's own tools, never the watcher. */
+export const WHERE_TO_ANSWER: Block = { kind: "note", text: "去回复：微信支付商家助手 → 消费者投诉" };
 
 /** The first {@link LIST_SHOWN} lines as items, and how many more there are. */
 export function listed(lines: readonly string[]): Block[] {
@@ -115,40 +156,30 @@ export function summaryLine(c: Complaint): string {
     .join(" · ");
 }
 
-/**
- * What a new complaint's message says of its deadlines at `at`: the first open one ahead and how long is left, after
- * any that passed; null when it has none open.
- */
-export function deadlineNote(c: ServedComplaint, at: string): string | null {
-  // Messages queued by an older version carry no deadlines.
-  if (c.deadlines === undefined) return null;
-  const now = Date.parse(at);
-  const parts: string[] = [];
-  for (const d of openDeadlines(c, c.deadlines, c)) {
-    const due = Date.parse(d.due_at);
-    if (due <= now) {
-      parts.push(`${DEADLINE_WORD[d.kind]}期限（${shortTime(d.due_at)}）已过`);
-      continue;
-    }
-    parts.push(`请在 ${shortTime(d.due_at)} 前${DEADLINE_WORD[d.kind]}，还剩 ${spanText(due - now)}`);
-    break;
-  }
-  return parts.length === 0 ? null : parts.join("；");
+/** A deadline's state at `now`: 请在 12月6日 22:13 前回复（剩 20 小时 5 分）, or 已超过回复期限 3 小时. */
+export function deadlineState(d: OpenDeadline, now: number): string {
+  const due = Date.parse(d.due_at);
+  // In the minute after a deadline, "passed by 0 minutes" would read as a glitch.
+  if (due <= now) return now - due < MINUTE_MS ? `${DEADLINE_NAME[d.kind]}已到` : `已超过${DEADLINE_NAME[d.kind]} ${spanText(now - due)}`;
+  return `请在 ${shortTime(d.due_at)} 前${DEADLINE_WORD[d.kind]}（剩 ${leftText(due - now)}）`;
 }
 
-/** A complaint field by field: merchant, amount, time, its deadlines at `at` (when given), order numbers, body, link. */
-export function complaintBlocks(c: Complaint, merchantName: string | null, publicUrl: string | null, at?: string): Block[] {
-  const blocks: Block[] = [
-    { kind: "field", label: "商户", value: merchantLabel(c.mchid, merchantName) },
-    { kind: "field", label: "金额", value: amountText(c.total_fee) },
-    { kind: "field", label: "时间", value: oneLine(complaintAtText(c.complaint_at, true)) },
-    { kind: "field", label: "商户订单号", value: oneLine(c.out_trade_no) },
-    { kind: "field", label: "PAYJS订单号", value: oneLine(c.order_id) },
-    { kind: "quote", label: "内容", text: trimBody(c.body) || "（无）" },
-  ];
-  const note = at === undefined ? null : deadlineNote(c as ServedComplaint, at);
-  if (note !== null) blocks.splice(3, 0, { kind: "field", label: "期限", value: note });
-  return [...blocks, ...linkBlock("查看", complaintLink(publicUrl, c))];
+/** A complaint's open deadlines at `now` (none for a message queued before deadlines existed). */
+export function openAt(c: ServedComplaint): OpenDeadline[] {
+  return c.deadlines === undefined ? [] : openDeadlines(c, c.deadlines, c);
+}
+
+/**
+ * What a new complaint's message says of its deadlines at `now`: the first open one ahead and how long is left,
+ * after any that passed; null when it has none open.
+ */
+export function deadlineNote(c: ServedComplaint, now: number): string | null {
+  const parts: string[] = [];
+  for (const d of openAt(c)) {
+    parts.push(deadlineState(d, now));
+    if (Date.parse(d.due_at) > now) break;
+  }
+  return parts.length === 0 ? null : parts.join("；");
 }
 
 /** A chat message shows a few fields: the verbatim upstream item is for webhooks only. */

@@ -6,8 +6,10 @@ import type { Notice } from "../domain/outbox";
 
 export interface SendContext {
   publicUrl: string | null;
-  /** real clock, ms */
+  /** The real clock, ms: what a platform's signature timestamps. */
   now: number;
+  /** When it is sent as the tick counts time, ms: what a message's "time left" is counted from. */
+  at: number;
 }
 
 export type DeliveryCheck = { ok: true } | { ok: false; code: string; message: string };

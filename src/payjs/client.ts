@@ -24,6 +24,8 @@ export interface UpstreamError {
   message: string;
   /** A transient failure is retried sooner, with backoff; any other waits the full interval. */
   transient: boolean;
+  /** PAYJS's own words (`return_msg` or `msg`) when it refused: what a Chinese message quotes. */
+  said?: string;
 }
 
 /**
@@ -59,6 +61,8 @@ export interface ClientOptions {
 }
 
 const MAX_MESSAGE = 200;
+/** PAYJS's words for a caller that asks too often. */
+const FREQUENCY = /频繁|频率/;
 
 function fail(code: UpstreamErrorCode, message: string, transient = false): { ok: false; error: UpstreamError } {
   return { ok: false, error: { code, message: message.slice(0, MAX_MESSAGE), transient } };
@@ -199,7 +203,11 @@ function checkAnswer(text: string, key: string, policy: SignaturePolicy, status 
 
   if (Number(payload.return_code) !== 1) {
     const said = [payload.return_msg, payload.msg].find((m) => typeof m === "string" && m.trim() !== "");
-    return answer(payload, null, fail("upstream_error", `PAYJS refused: ${typeof said === "string" ? said : "return_code is not 1"}`));
+    const message = `PAYJS refused: ${typeof said === "string" ? said : "return_code is not 1"}`;
+    // "请求过于频繁": asked too soon (right after setup's own check, say), which passes; tried again soon, not in 4 hours.
+    const refused = fail("upstream_error", message, typeof said === "string" && FREQUENCY.test(said));
+    if (typeof said === "string") refused.error.said = said.slice(0, MAX_MESSAGE);
+    return answer(payload, null, refused);
   }
   // With urldecode in the signing string, `complaints[0][body]` as a field name signs exactly like a `complaints`
   // list: a signed answer could hide its list under such a name and make every stored complaint look gone.

@@ -66,10 +66,19 @@ export async function openAlerts(tick: Tick, merchant: Merchant, recorded: Deliv
       const queued = news !== null && queueNews(outbox, news, config.channels);
       const pruned = prune(outbox, config.channels, now);
       if (queued || pruned || unreadable !== null) await write();
+      if (news !== null && news.started !== null) tick.started?.told.add(merchant.mchid);
     },
     async send() {
+      // On the tick that tells "监控已启动", the merchants polled before its homes wait, so nothing comes before it.
+      if (tick.started?.hold.has(merchant.mchid)) return false;
       if (dueEntries(outbox, config.channels, now).length === 0 || tick.outbound.remaining === 0) return false;
-      const attempted = await deliverDue(outbox, config.channels, tick.outbound, { publicUrl: config.publicUrl, now: Date.now() }, now);
+      const attempted = await deliverDue(
+        outbox,
+        config.channels,
+        tick.outbound,
+        { publicUrl: config.publicUrl, now: Date.now(), at: now },
+        now,
+      );
       if (attempted.length === 0) return false;
       deliveries = { entries: { ...deliveries.entries }, channels: structuredClone(outbox.channels) };
       for (const e of attempted) deliveries.entries[e.id] = progressOf(e);

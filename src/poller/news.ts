@@ -1,25 +1,25 @@
 /**
  * What a tick knows of one merchant, gathered for the events to work out what they tell (src/notify/events/news.ts):
- * its complaints as the API shows them (the active ones, those new and gone in this poll, those with a refund), and
- * the daily digest of the channels whose digest goes out from its outbox now. Reads the merchant's marks, its stored
- * complaints unless the poll gives them, and, only when a digest goes out, every merchant the digest covers.
+ * its complaints as the API shows them (the active ones, those new and gone in this poll, those with a refund), the
+ * daily digest of the channels whose digest goes out from its outbox now, and "监控已启动" when this tick tells it
+ * from here. Reads the merchant's marks, its stored complaints unless the poll gives them, and, only for a digest or
+ * "监控已启动", the other merchants they cover.
  * @module
  */
 import { readMarks } from "../actions/marks";
 import type { Merchant } from "../config";
-import { type Complaint, complaintOf, type StoredComplaint } from "../domain/complaint";
-import { type MarkBook, marksIn } from "../domain/marks";
+import type { Complaint, StoredComplaint } from "../domain/complaint";
+import { marksIn } from "../domain/marks";
 import type { Outbox } from "../domain/outbox";
 import type { PollState } from "../domain/poll-state";
 import { comparePositions, positionOf } from "../domain/position";
 import { outcomeOf } from "../domain/refund";
-import { type ServedComplaint, served } from "../domain/served";
+import { served } from "../domain/served";
 import { statusEntry } from "../domain/status";
-import { COMPLAINTS } from "../domain/stored-complaints";
 import { digestChannels, digestEntry } from "../notify/events/digest-daily";
 import type { News, WatcherNews } from "../notify/events/news";
-import { complaintsKey, type Store } from "../store";
-import { loadRecord } from "./plan";
+import { startedChannels } from "../notify/events/watcher-started";
+import { type MerchantNow, readComplaints, readMerchant, server, startedEntry } from "./merchant-now";
 import type { WatcherEvent } from "./schedule";
 import type { Tick } from "./tick-context";
 
@@ -37,34 +37,26 @@ export interface Findings {
   state: PollState;
 }
 
-/** The merchant's stored complaints (none yet when absent); null when they cannot be read. */
-async function readComplaints(store: Store, mchid: string): Promise<readonly StoredComplaint[] | null> {
-  const loaded = await store.load(complaintsKey(mchid), COMPLAINTS);
-  return loaded.kind === "ok" ? loaded.value : loaded.kind === "absent" ? [] : null;
+/** Every merchant as it stands, `mine` read already, the others read from KV (their polls of this tick are done). */
+function allMerchants(tick: Tick, mine: MerchantNow): Promise<MerchantNow[]> {
+  return Promise.all(tick.config.merchants.map((m) => (m.mchid === mine.merchant.mchid ? mine : readMerchant(tick, m))));
 }
 
-/** How a merchant's stored complaints are shown: with its marks, active ones last seen by its last success. */
-function server(merchant: Merchant, book: MarkBook, lastSuccessAt: string | null, tick: Tick): (k: StoredComplaint) => ServedComplaint {
-  return (k) => served(complaintOf(merchant.mchid, k, lastSuccessAt), marksIn(book, k.id), tick.config.deadlines);
+async function digestOf(tick: Tick, outbox: Outbox, mine: MerchantNow): Promise<News["digest"]> {
+  const { config, now } = tick;
+  const days = digestChannels(config.channels, config.merchants, mine.merchant.mchid, outbox, now);
+  if (days.size === 0) return null;
+  const covered = (m: Merchant) => config.channels.some((ch) => days.has(ch.name) && (ch.merchants === null || ch.merchants.has(m.mchid)));
+  const merchants = (await allMerchants(tick, mine)).filter((m) => covered(m.merchant));
+  return { days, merchants: merchants.map((m) => digestEntry(m.merchant, m.complaints(), now)) };
 }
 
-/** The digest's lines, each merchant's complaints read with its own marks and its own last success. */
-async function digestMerchants(tick: Tick, merchant: Merchant, mine: () => ServedComplaint[], days: ReadonlyMap<string, string>) {
-  const { config, store, now } = tick;
-  const covered = config.merchants.filter((m) =>
-    config.channels.some((ch) => days.has(ch.name) && (ch.merchants === null || ch.merchants.has(m.mchid))),
-  );
-  return Promise.all(
-    covered.map(async (m) => {
-      if (m.mchid === merchant.mchid) return digestEntry(m, mine(), now);
-      const [stored, marks, record] = await Promise.all([
-        readComplaints(store, m.mchid),
-        readMarks(store, m.mchid, true),
-        loadRecord(store, m, now),
-      ]);
-      return digestEntry(m, (stored ?? []).map(server(m, marks.book, record.state.last_success_at, tick)), now);
-    }),
-  );
+async function startedOf(tick: Tick, mine: MerchantNow): Promise<News["started"]> {
+  const { config, now, started } = tick;
+  if (started === undefined || !started.homes.has(mine.merchant.mchid)) return null;
+  const channels = startedChannels(config.channels, config.merchants, mine.merchant.mchid);
+  const merchants = (await allMerchants(tick, mine)).map((m) => startedEntry(m, now));
+  return { fingerprint: started.fingerprint, channels, merchants };
 }
 
 /**
@@ -73,13 +65,12 @@ async function digestMerchants(tick: Tick, merchant: Merchant, mine: () => Serve
  */
 export async function gatherNews(tick: Tick, merchant: Merchant, outbox: Outbox, findings: Findings): Promise<News | null> {
   const { config, store, now } = tick;
-  const lastSuccessAt = findings.state.last_success_at;
   const stored = findings.complaints ?? (await readComplaints(store, merchant.mchid));
   if (stored === null) return null;
   const { book } = await readMarks(store, merchant.mchid, true);
   const serve = (c: Complaint) => served(c, marksIn(book, c.id), config.deadlines);
-  const serveKept = server(merchant, book, lastSuccessAt, tick);
-  const days = digestChannels(config.channels, config.merchants, merchant.mchid, outbox, now);
+  const serveKept = server(merchant, book, findings.state.last_success_at, tick);
+  const mine: MerchantNow = { merchant, state: findings.state, complaints: () => stored.map(serveKept) };
   const watcher: WatcherNews | null =
     findings.watcher === null ? null : { ...findings.watcher, merchant: statusEntry(merchant, findings.state, stored, now) };
   return {
@@ -93,6 +84,7 @@ export async function gatherNews(tick: Tick, merchant: Merchant, outbox: Outbox,
     // Only the few complaints with a refund on record, active or gone.
     refunds: { book: book.refunds, complaints: stored.filter((k) => outcomeOf(book.refunds, k.id) !== null).map(serveKept) },
     watcher,
-    digest: days.size === 0 ? null : { days, merchants: await digestMerchants(tick, merchant, () => stored.map(serveKept), days) },
+    digest: await digestOf(tick, outbox, mine),
+    started: await startedOf(tick, mine),
   };
 }

@@ -42,8 +42,9 @@ async function read(tick: Tick, { merchant }: MerchantRecord): Promise<AnswerAnd
   const { config, store } = tick;
   const { result: upstream, signature } = await tick.outbound.run(() => callComplaints(merchant, config.upstream));
   if (!upstream.ok) {
-    const { code, message, transient } = upstream.error;
-    return { ok: false, signature, outcome: { ok: false, transient, error: { code, message } } };
+    const { code, message, transient, said } = upstream.error;
+    const error = said === undefined ? { code, message } : { code, message, said };
+    return { ok: false, signature, outcome: { ok: false, transient, error } };
   }
   const list = await store.load(complaintsKey(merchant.mchid), COMPLAINTS);
   if (list.kind === "unreadable" && list.error.code === "storage_format") {

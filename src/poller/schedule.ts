@@ -18,7 +18,7 @@ export function backoffMs(transientFailures: number, intervalMs: number): number
 export interface Outcome {
   ok: boolean;
   transient: boolean;
-  error: { code: string; message: string } | null;
+  error: { code: string; message: string; said?: string } | null;
 }
 
 /** The bookkeeping after one attempt. `failing_alerted` is left for the alerting side to set. */

@@ -14,8 +14,9 @@ import { Store } from "../store";
 import { enqueuePolls } from "./fan-out";
 import { type MerchantRecord, planPoll } from "./plan";
 import { type PollResult, pollMerchants } from "./poll";
+import { recordStarted, startedOf } from "./started";
 import { tendAlerts } from "./tend-alerts";
-import type { Tick } from "./tick-context";
+import type { StartedTick, Tick } from "./tick-context";
 
 export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
   const loaded = loadConfig(env);
@@ -31,11 +32,15 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
   }
   const store = new Store(env.COMPLAINTS);
   try {
-    const tick: Tick = { config, store, now, outbound: new Outbound() };
+    const started = await startedOf(store, config);
+    const tick: Tick = { config, store, now, outbound: new Outbound(), ...(started === null ? {} : { started }) };
     const plan = await planPoll(config, store, now);
-    const results = await pollDue(tick, plan.due, env.POLL_QUEUE);
+    const results = started === null ? await pollDue(tick, plan.due, env.POLL_QUEUE) : await pollBeforeHomes(tick, plan.due, started);
     // Merchants not due only: a due one was polled just now or sent to the queue (its poll sends its alerts), or waits for budget.
     await tendAlerts(tick, plan.waiting);
+    if (started !== null && (await recordStarted(store, started, now))) {
+      logEvent("tick", { outcome: "started_told", homes: started.homes.size });
+    }
     if (plan.due.length === 0) {
       logEvent("tick", { outcome: "idle", merchants: config.merchants.length, next_due_in_s: Math.ceil((plan.nextDueInMs ?? 0) / 1000) });
     }
@@ -45,6 +50,23 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
     logEvent("tick", { outcome: "error", error: "storage", message: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
     return [];
   }
+}
+
+/**
+ * On the tick that tells "监控已启动": every due merchant polled here (never sent to the queue), those that tell no
+ * channel first with their messages held for the next tick, then the homes, whose news then reports this tick's polls.
+ */
+async function pollBeforeHomes(tick: Tick, due: MerchantRecord[], started: StartedTick): Promise<PollResult[]> {
+  const others = due.filter((r) => !started.homes.has(r.merchant.mchid));
+  for (const r of others) started.hold.add(r.merchant.mchid);
+  const first = await pollMerchants(tick, others);
+  return [
+    ...first,
+    ...(await pollMerchants(
+      tick,
+      due.filter((r) => started.homes.has(r.merchant.mchid)),
+    )),
+  ];
 }
 
 /**

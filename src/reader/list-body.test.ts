@@ -1,45 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { rawJSON } from "../../test/support/raw-json";
+import { complaintAt, snapshotOf } from "../../test/support/snapshot";
 import type { Complaint } from "../domain/complaint";
 import { DEFAULT_RULES, type DeadlineRules } from "../domain/deadlines";
 import { emptyBook } from "../domain/marks";
-import { comparePositions, positionOf } from "../domain/position";
 import { lean, served } from "../domain/served";
 import { listBody } from "./list-body";
 import { type MarksView, marksFor } from "./marks";
 import { type ListQuery, pageOf, parseListQuery } from "./query";
-import type { Snapshot } from "./snapshot";
 import { buildView } from "./view";
 
-function complaint(id: string, at: string, extra: Partial<Complaint> = {}): Complaint {
-  return {
-    id,
-    mchid: "100",
-    complaint_at: at,
-    out_trade_no: `OT-${id}`,
-    order_id: `ORD-${id}`,
+/** A complaint of merchant 100 whose body and raw hold what JSON must escape, and a number past 2^53. */
+const complaint = (id: string, at: string, extra: Partial<Complaint> = {}): Complaint =>
+  complaintAt(id, "100", at, {
     total_fee: 2990,
     body: `商品未收到 "${id}" \\ \n 😀 \u2028`,
-    first_seen_at: "2026-11-01T00:00:00.000Z",
     last_seen_at: "2026-11-02T00:00:00.000Z",
-    active: true,
     raw: { complaint_id: id, body: "原文 <img>", nested: [null, { "0": 1, z: "" }], big: rawJSON("9007199254740993") },
     ...extra,
-  } as Complaint;
-}
+  });
 
-const complaints = [
+const snapshot = snapshotOf([
   complaint("a", "2026-11-08T01:13:29+08:00"),
   complaint("b", "2026-11-07T01:13:29+08:00", { active: false, total_fee: null, out_trade_no: "" }),
   complaint("c", "not a time", { raw: {} }),
-].sort((x, y) => comparePositions(positionOf(x), positionOf(y)));
-const snapshot: Snapshot = {
-  merchants: [],
-  complaints,
-  positions: complaints.map(positionOf),
-  revision: "r",
-  updatedAt: "2026-11-02T00:00:00.000Z",
-};
+]);
 const book = emptyBook();
 book.handled.b = { at: "2026-11-09T00:00:00.000Z", note: '已退款 "全额" \\ </script>' };
 book.replied.b = { at: "2026-11-08T00:00:00.000Z", note: "回复了 \u2028 😀" };

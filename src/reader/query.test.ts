@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Complaint } from "../domain/complaint";
+import { complaintAt, snapshotOf } from "../../test/support/snapshot";
 import { DEFAULT_RULES, type DeadlineRules } from "../domain/deadlines";
 import { emptyBook, type MarkBook, type MarkKind } from "../domain/marks";
-import { comparePositions, positionOf } from "../domain/position";
 import type { ServedComplaint } from "../domain/served";
 import { toBeijingIso } from "../domain/time";
 import { md5 } from "../md5";
@@ -14,36 +13,6 @@ import type { Snapshot } from "./snapshot";
 import { buildView, servedRow } from "./view";
 
 const MCHIDS = new Set(["100", "200"]);
-
-function complaint(id: string, mchid: string, at: string, extra: Partial<Complaint> = {}): Complaint {
-  return {
-    id,
-    mchid,
-    complaint_at: at,
-    out_trade_no: `OT-${id}`,
-    order_id: `ORD-${id}`,
-    total_fee: 100,
-    body: `body ${id}`,
-    first_seen_at: "2026-11-01T00:00:00.000Z",
-    last_seen_at: "2026-11-01T00:00:00.000Z",
-    active: true,
-    raw: {},
-    ...extra,
-  };
-}
-
-function snapshotOf(complaints: Complaint[]): Snapshot {
-  const sorted = [...complaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
-  return {
-    merchants: [...new Set(sorted.map((c) => c.mchid))].map((mchid) => ({
-      merchant: { mchid, key: "k", name: null },
-    })) as Snapshot["merchants"],
-    complaints: sorted,
-    positions: sorted.map(positionOf),
-    revision: "r",
-    updatedAt: null,
-  };
-}
 
 const query = (qs: string) => parseListQuery(new URLSearchParams(qs), MCHIDS);
 /** 2026-11-08 12:00 in Beijing. */
@@ -82,11 +51,11 @@ function parameterOf(qs: string): string {
 }
 
 const data = snapshotOf([
-  complaint("a", "100", "2026-11-08T01:13:29+08:00", { body: "商品未收到 Refund" }),
-  complaint("b", "200", "2026-11-07T23:59:59+08:00", { active: false }),
-  complaint("c", "100", "2026-11-07T00:00:00+08:00"),
-  complaint("d", "100", "not a time"),
-  complaint("e", "200", "2026-11-08T01:13:29+08:00"),
+  complaintAt("a", "100", "2026-11-08T01:13:29+08:00", { body: "商品未收到 Refund" }),
+  complaintAt("b", "200", "2026-11-07T23:59:59+08:00", { active: false }),
+  complaintAt("c", "100", "2026-11-07T00:00:00+08:00"),
+  complaintAt("d", "100", "not a time"),
+  complaintAt("e", "200", "2026-11-08T01:13:29+08:00"),
 ]);
 const ids = (qs: string, h: Handling = NONE) => listPage(data, query(qs), h).complaints.map((c) => c.id);
 
@@ -212,7 +181,7 @@ describe("handled marks in a page", () => {
   });
 
   it("Should find the complaint the detail route shows: the newest with the id, or the merchant's", () => {
-    const twice = snapshotOf([complaint("x", "100", "2026-11-01T00:00:00+08:00"), complaint("x", "200", "2026-11-02T00:00:00+08:00")]);
+    const twice = snapshotOf([complaintAt("x", "100", "2026-11-01T00:00:00+08:00"), complaintAt("x", "200", "2026-11-02T00:00:00+08:00")]);
     expect(findComplaint(twice, "x", null)?.complaint.mchid).toBe("200");
     expect(findComplaint(twice, "x", "100")?.merchant.mchid).toBe("100");
     expect(findComplaint(twice, "y", null)).toBeNull();
@@ -282,7 +251,7 @@ describe("listPage", () => {
         fc.integer({ min: 1, max: 41 }),
         (rows, limit, firstLimit) => {
           const at = (n: number) => (n === 0 ? "not a time" : toBeijingIso(Date.UTC(2026, 10, 1) + n * 3_600_000));
-          const snapshot = snapshotOf(rows.map(([n, m, active], i) => complaint(`x${i}`, m, at(n), { active })));
+          const snapshot = snapshotOf(rows.map(([n, m, active], i) => complaintAt(`x${i}`, m, at(n), { active })));
           const pages = ["", "handled=false"].map((filter) => {
             const first = pageSlice(snapshot, query(`${filter}&limit=${firstLimit}`), NONE);
             const cursor = first.next_cursor === null ? "" : `&cursor=${first.next_cursor}`;
@@ -308,7 +277,7 @@ describe("listPage", () => {
         fc.constantFrom("", "active=true", "mchid=100"),
         (rows, arrivals, limit, filter) => {
           const at = (n: number) => toBeijingIso(Date.UTC(2026, 10, 1) + n * 3_600_000);
-          let all = rows.map(([n, m, active], i) => complaint(`x${i}`, m, at(n), { active }));
+          let all = rows.map(([n, m, active], i) => complaintAt(`x${i}`, m, at(n), { active }));
           const expected = listPage(snapshotOf(all), query(`${filter}&limit=500`), NONE).complaints.map((c) => c.id);
           const seen: string[] = [];
           let cursor: string | null = null;
@@ -319,7 +288,7 @@ describe("listPage", () => {
             seen.push(...page.complaints.map((c) => c.id));
             cursor = page.next_cursor;
             const n = arrivals[pages];
-            if (n !== undefined) all = [...all, complaint(`new${pages}`, "100", at(n))];
+            if (n !== undefined) all = [...all, complaintAt(`new${pages}`, "100", at(n))];
             pages++;
           } while (cursor !== null && pages < 200);
           const original = seen.filter((id) => !id.startsWith("new"));
@@ -443,7 +412,7 @@ describe("deadlines in a page", () => {
           let all = rows.map(([n, m, active, mark], i) => {
             if (mark === "replied") replied[m]?.push(`x${i}`);
             if (mark === "handled") handled[m]?.push(`x${i}`);
-            return complaint(`x${i}`, m, at(n), { active });
+            return complaintAt(`x${i}`, m, at(n), { active });
           });
           const h = handling(marksView(handled, "handled", replied), Date.UTC(2026, 10, 1) + hoursAfter * 3_600_000);
           const whole = listPage(snapshotOf(all), query(`${filter}&sort=due&limit=500`), h).complaints;
@@ -459,7 +428,7 @@ describe("deadlines in a page", () => {
             seen.push(...page.complaints.map((c) => c.id));
             cursor = page.next_cursor;
             const n = arrivals[pages];
-            if (n !== undefined) all = [...all, complaint(`new${pages}`, "100", at(n))];
+            if (n !== undefined) all = [...all, complaintAt(`new${pages}`, "100", at(n))];
             pages++;
           } while (cursor !== null && pages < 200);
           expect(seen.filter((id) => !id.startsWith("new"))).toEqual(whole.map((c) => c.id));

@@ -106,6 +106,7 @@ export function newsOf(at: string, more: Partial<News> = {}): News {
     refunds: { book: emptyBook().refunds, complaints: [] },
     watcher: null,
     digest: null,
+    started: null,
     ...more,
   };
 }

@@ -122,7 +122,10 @@ export const REFUNDED_TWO: RefundedNotice = {
 
 /** A fixed real-clock instant, in ms. */
 export const NOW = 1_762_535_609_123;
-export const ctx: SendContext = { publicUrl: "https://watch.example.com/", now: NOW };
+/** Sent at the moment the messages were told (their `at`): the time left reads as when they were queued. */
+export const ctx: SendContext = { publicUrl: "https://watch.example.com/", now: NOW, at: Date.parse(AT) };
+/** {@link ctx}, sent at the moment `n` was told (its `at`): for the messages told at another time than {@link AT}. */
+export const sentWhenTold = (n: Notice): SendContext => ({ ...ctx, at: Date.parse(n.at) });
 /** The dashboard's page of {@link complaint} under `ctx.publicUrl`. */
 export const LINK = "https://watch.example.com/#/complaints/100/C1";
 

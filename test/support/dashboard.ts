@@ -203,10 +203,13 @@ export async function rowIds(page: Page): Promise<string[]> {
   return page.$$eval("[data-complaint-id]", (rows) => rows.map((r) => r.getAttribute("data-complaint-id") ?? ""));
 }
 
-/** A countdown's text as the page writes it, e.g. `dueText(zh, "replyLeft", 5, "durHour")` → "回复剩 5 小时". */
+/**
+ * A countdown's text as the page writes it, naming its deadline, e.g. `dueText(zh, "replyLeft", 5, "durHour")` →
+ * "回复剩 5 小时", `dueText(zh, "replyOverdue", 3, "durHour")` → "回复已超期 3 小时".
+ */
 export function dueText(
   lang: typeof zh,
-  key: "replyLeft" | "resolveLeft" | "overdue",
+  key: "replyLeft" | "resolveLeft" | "replyOverdue" | "resolveOverdue",
   n: number,
   unit: "durMin" | "durHour" | "durDay",
 ): string {

@@ -11,10 +11,11 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { vi } from "vitest";
-import type { PayjsSandbox } from "../../sandbox/payjs-sandbox";
+import { type PayjsSandbox, SANDBOX_MERCHANT } from "../../sandbox/payjs-sandbox";
 import type { WorkerEnv } from "../../src/env";
 import entry from "../../src/index";
 import { ProductionKv } from "./production-kv";
+import { MINUTE } from "./time";
 
 const worker: Required<Pick<ExportedHandler<WorkerEnv>, "fetch" | "scheduled" | "queue">> = entry;
 
@@ -26,16 +27,19 @@ export const ADMIN_TOKEN = "admin-token-for-tests";
 export const kv = new ProductionKv(env.COMPLAINTS);
 
 /**
- * The env a test Worker gets: without `POLL_QUEUE`, as wrangler.toml ships (the queue commented out), so the tick
- * polls in its own invocation; a test of the queue adds a {@link recordingQueue}'s binding.
- */
-/**
  * No reply or resolve deadline: for tests of delivery, whose fixture complaints are made relative to the real clock
  * and would otherwise fall due (and announce it) while the test's ticks move on. Deadlines have their own tests.
  */
 export const NO_DEADLINES = { REPLY_WITHIN_HOURS: "", RESOLVE_WITHIN_HOURS: "" } as const;
 
-export function testEnv(vars: Partial<Record<keyof WorkerEnv, string>> = {}): WorkerEnv {
+/** Settings of a test Worker, over those {@link testEnv} gives. */
+type Vars = Partial<Record<keyof WorkerEnv, string>>;
+
+/**
+ * The env a test Worker gets: without `POLL_QUEUE`, as wrangler.toml ships (the queue commented out), so the tick
+ * polls in its own invocation; a test of the queue adds a {@link recordingQueue}'s binding.
+ */
+export function testEnv(vars: Vars = {}): WorkerEnv {
   return {
     ...env,
     COMPLAINTS: kv.kv,
@@ -45,6 +49,20 @@ export function testEnv(vars: Partial<Record<keyof WorkerEnv, string>> = {}): Wo
     CORS_ORIGINS: "",
     ...vars,
   } as WorkerEnv;
+}
+
+/**
+ * The env of a test of alerts: the sandbox merchant alone, these `NOTIFY_CHANNELS`, messages linking to the dashboard
+ * at `https://watch.example`, and `vars` over them (deadlines are on unless `vars` holds {@link NO_DEADLINES}).
+ */
+export function alertEnv(channels: readonly unknown[], vars: Vars = {}): WorkerEnv {
+  return testEnv({
+    PAYJS_MCHID: SANDBOX_MERCHANT.mchid,
+    PAYJS_KEY: SANDBOX_MERCHANT.key,
+    NOTIFY_CHANNELS: JSON.stringify(channels),
+    PUBLIC_URL: "https://watch.example",
+    ...vars,
+  });
 }
 
 /** Empties the namespace and forgets the production rules' bookkeeping. */
@@ -71,6 +89,11 @@ export async function fireCron(e: WorkerEnv, scheduledTime: number): Promise<voi
   const ctx = createExecutionContext();
   await worker.scheduled(controller, e, ctx);
   await waitOnExecutionContext(ctx);
+}
+
+/** Fires the cron every 30 minutes from `from` to `to`, both included. */
+export async function tickThrough(e: WorkerEnv, from: number, to: number): Promise<void> {
+  for (let now = from; now <= to; now += 30 * MINUTE) await fireCron(e, now);
 }
 
 export async function call(e: WorkerEnv, path: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> {

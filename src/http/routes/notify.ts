@@ -26,7 +26,7 @@ notifyRoutes.post("/notify/test", requireRole("admin"), async (c) => {
       const result = await send(
         channel,
         { kind: "test", event: "test", at: new Date(now).toISOString() },
-        { publicUrl: config.publicUrl, now },
+        { publicUrl: config.publicUrl, now, at: now },
       );
       return {
         name: channel.name,

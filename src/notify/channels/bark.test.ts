@@ -10,8 +10,9 @@ describe("bark", () => {
     expect(Object.keys(body)).toEqual(["device_key", "title", "body", "group"]);
     expect(body.device_key).toBe(device_key);
     expect(body.group).toBe("payjs");
-    expect(body.title).toBe("新投诉 · 测试商户 · 29.90 元");
+    expect(body.title).toBe("新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）");
     expect(body.body.split("\n")[0]).toBe("商户：测试商户（100）");
+    expect(body.body).toContain("金额：29.90 元");
     expect(body.body).toContain("商户订单号：OT-1");
     expect(body.body).toContain(`查看：${LINK}`);
   });
@@ -19,8 +20,8 @@ describe("bark", () => {
   it("Should describe a status event on its own server", async () => {
     const { req, body } = await json("bark", { device_key, server: "https://bark.example.com/" }, RECOVERED);
     expect(req.url).toBe("https://bark.example.com/push");
-    expect(body.title).toBe("投诉监控已恢复 · 测试商户");
-    expect(body.body).toContain("投诉拉取已恢复正常。");
+    expect(body.title).toBe("投诉查询已恢复 · 测试商户");
+    expect(body.body).toContain("投诉查询已恢复正常。");
   });
 
   it("Should succeed on code 200 only and never show the device key", () => {

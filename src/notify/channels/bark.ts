@@ -28,7 +28,7 @@ export const bark: ChannelType<BarkOptions> = {
     };
   },
   async request(n, options, ctx) {
-    const message = formatMessage(n, ctx.publicUrl);
+    const message = formatMessage(n, ctx);
     return postJson(
       `${options.server}/push`,
       JSON.stringify({ device_key: options.device_key, title: message.title, body: message.text, group: "payjs" }),

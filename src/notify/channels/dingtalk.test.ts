@@ -33,8 +33,9 @@ describe("dingtalk", () => {
     expect(Object.keys(body)).toEqual(["msgtype", "markdown"]);
     expect(body.msgtype).toBe("markdown");
     expect(Object.keys(body.markdown)).toEqual(["title", "text"]);
-    expect(body.markdown.title).toBe("新投诉 · 测试商户 · 29.90 元");
-    expect(body.markdown.text).toContain("### 新投诉 · 测试商户 · 29.90 元");
+    expect(body.markdown.title).toBe("新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）");
+    expect(body.markdown.text).toContain("### 新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）");
+    expect(body.markdown.text).toContain("**商户**：测试商户（100）");
     expect(body.markdown.text).toContain("**金额**：29.90 元");
     expect(body.markdown.text).toContain(`[查看](${LINK})`);
     expect(body.markdown.text).not.toContain("<");
@@ -46,7 +47,7 @@ describe("dingtalk", () => {
     expect(signed.url).toBe(`${bare}?timestamp=${NOW}&sign=${encodeURIComponent(b64(await hmac(secret, `${NOW}\n${secret}`)))}`);
     const unsigned = await json("dingtalk", { url: base }, FAILING);
     expect(unsigned.url).toBe(base);
-    expect(unsigned.body.markdown.title).toBe("投诉监控异常 · 测试商户");
+    expect(unsigned.body.markdown.title).toBe("投诉查询连续失败 3 次：请运行 npm run doctor 检查 · 测试商户");
     expect(unsigned.body.markdown.text).toContain("**上次成功**：2026-11-07 09:00:00");
   });
 

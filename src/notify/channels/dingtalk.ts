@@ -44,7 +44,7 @@ export const dingtalk: ChannelType<DingtalkOptions> = {
     return { url: urlOption(options, "url"), secret: stringOption(options, "secret", { optional: true }) };
   },
   async request(n, options, ctx) {
-    const message = formatMessage(n, ctx.publicUrl);
+    const message = formatMessage(n, ctx);
     const url = options.secret === null ? options.url : await dingtalkSignedUrl(options.url, options.secret, ctx.now);
     return postJson(url, JSON.stringify({ msgtype: "markdown", markdown: { title: message.title, text: markdownText(message) } }));
   },

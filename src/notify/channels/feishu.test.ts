@@ -27,11 +27,11 @@ describe("feishu", () => {
     expect(Object.keys(body.content)).toEqual(["text"]);
     const text: string = body.content.text;
     expect(text.split("\n").slice(0, 7)).toEqual([
-      "新投诉 · 测试商户 · 29.90 元",
+      "新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）",
       "商户：测试商户（100）",
       "金额：29.90 元",
       "时间：2026-11-08 01:13:29",
-      "期限：请在 11月9日 01:13 前回复，还剩 23 小时",
+      "期限：请在 11月9日 01:13 前回复（剩 23 小时 53 分）",
       "商户订单号：OT-1",
       "PAYJS订单号：2026110812345",
     ]);
@@ -44,7 +44,7 @@ describe("feishu", () => {
   it("Should send no timestamp or sign without a secret", async () => {
     const { body } = await json("feishu", { url }, RECOVERED);
     expect(Object.keys(body)).toEqual(["msg_type", "content"]);
-    expect(body.content.text).toContain("投诉监控已恢复 · 测试商户");
+    expect(body.content.text).toContain("投诉查询已恢复 · 测试商户");
   });
 
   it("Should succeed on code 0 or StatusCode 0", () => {

@@ -33,7 +33,7 @@ export const feishu: ChannelType<FeishuOptions> = {
     return { url: urlOption(options, "url"), secret: stringOption(options, "secret", { optional: true }) };
   },
   async request(n, options, ctx) {
-    const text = plainText(formatMessage(n, ctx.publicUrl)).replace(/</g, "＜");
+    const text = plainText(formatMessage(n, ctx)).replace(/</g, "＜");
     const content = { msg_type: "text", content: { text } };
     if (options.secret === null) return postJson(options.url, JSON.stringify(content));
     const timestamp = String(Math.floor(ctx.now / 1000));

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { build, DUE_TWO, LINK, OVERDUE, REFUNDED, REFUNDED_TWO, SUMMARY } from "../../../test/support/channel-fixtures";
+import {
+  build,
+  ctx,
+  DUE_TWO,
+  LINK,
+  NEW,
+  OVERDUE,
+  REFUNDED,
+  REFUNDED_TWO,
+  SUMMARY,
+  sentWhenTold,
+} from "../../../test/support/channel-fixtures";
 import { CHANNEL_TYPES } from "./index";
 
 describe("Channel types", () => {
@@ -82,9 +93,9 @@ describe("Deadline messages on chat channels", () => {
 
   it("Should tell every chat channel of each coming deadline, soonest first, with the time left and its link", async () => {
     for (const [type, o] of Object.entries(opts)) {
-      const text = textOf(type, (await build(type, o, DUE_TWO)).raw);
+      const text = textOf(type, (await build(type, o, DUE_TWO, sentWhenTold(DUE_TWO))).raw);
       const reply = text.indexOf("回复剩 10 小时");
-      const resolve = text.indexOf("完成剩 18 小时");
+      const resolve = text.indexOf("处理剩 18 小时 46 分");
       expect(reply, type).toBeGreaterThan(-1);
       expect(resolve, type).toBeGreaterThan(reply);
       expect(text, type).toContain("11月9日 01:13");
@@ -93,9 +104,19 @@ describe("Deadline messages on chat channels", () => {
     }
   });
 
+  it("Should count the time left when the message is sent (the tick's time), not when it was queued nor by the real clock", async () => {
+    // Told at 01:20 with 23 h 53 min left; sent an hour and a half later, the real clock yet another hour on.
+    const later = { ...ctx, at: ctx.at + 90 * 60_000, now: ctx.now + 150 * 60_000 };
+    for (const [type, o] of Object.entries(opts)) {
+      const text = textOf(type, (await build(type, o, NEW, later)).raw);
+      expect(text, type).toContain("请在 11月9日 01:13 前回复（剩 22 小时 23 分）");
+      expect(text, type).not.toContain("23 小时 53 分");
+    }
+  });
+
   it("Should tell every chat channel of a passed deadline and how long ago", async () => {
     for (const [type, o] of Object.entries(opts)) {
-      const text = textOf(type, (await build(type, o, OVERDUE)).raw);
+      const text = textOf(type, (await build(type, o, OVERDUE, sentWhenTold(OVERDUE))).raw);
       expect(text, type).toContain("回复已超期 3 小时");
       expect(text, type).toContain(LINK);
     }

@@ -10,7 +10,7 @@ describe("pushplus", () => {
     expect(Object.keys(body)).toEqual(["token", "title", "content", "template"]);
     expect(body.token).toBe(token);
     expect(body.template).toBe("markdown");
-    expect(body.title).toBe("新投诉 · 测试商户 · 29.90 元");
+    expect(body.title).toBe("新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）");
     const content: string = body.content;
     for (const part of [
       "**商户**：测试商户（100）",
@@ -33,13 +33,13 @@ describe("pushplus", () => {
     expect(failing.req.url).toBe("http://127.0.0.1:9999/pp/send");
     expect(Object.keys(failing.body)).toEqual(["token", "title", "content", "template", "topic"]);
     expect(failing.body.topic).toBe("payjs-ops");
-    expect(failing.body.title).toBe("投诉监控异常 · 测试商户");
+    expect(failing.body.title).toBe("投诉查询连续失败 3 次：请运行 npm run doctor 检查 · 测试商户");
     expect(failing.body.content).toContain("**连续失败**：3 次");
-    expect(failing.body.content).toContain("**最近错误**：upstream_error：签名错误");
+    expect(failing.body.content).toContain("**最近错误**：PAYJS 拒绝了查询（upstream_error）");
     expect(failing.body.content).toContain("[查看](https://watch.example.com/)");
     const recovered = await json("pushplus", options, RECOVERED);
-    expect(recovered.body.title).toBe("投诉监控已恢复 · 测试商户");
-    expect(recovered.body.content).toContain("投诉拉取已恢复正常。");
+    expect(recovered.body.title).toBe("投诉查询已恢复 · 测试商户");
+    expect(recovered.body.content).toContain("投诉查询已恢复正常。");
     const test = await json("pushplus", { token }, TEST, { ...ctx, publicUrl: null });
     expect(test.body.title).toBe("测试消息 · PAYJS 投诉监控");
     expect(test.body.content).toContain("这是一条测试消息");
@@ -55,7 +55,8 @@ describe("pushplus", () => {
   });
 
   it("Should keep the title within PushPlus's 100 characters", async () => {
-    const { body } = await json("pushplus", { token }, { ...NEW, merchantName: "名".repeat(120) });
+    // watcher.failing's first line ends with the merchant's name: a long one makes it too long.
+    const { body } = await json("pushplus", { token }, { ...FAILING, merchant: { ...FAILING.merchant, name: "名".repeat(120) } });
     expect(Array.from(body.title as string)).toHaveLength(100);
     expect((body.title as string).endsWith("…")).toBe(true);
   });

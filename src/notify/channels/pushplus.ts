@@ -35,7 +35,7 @@ export const pushplus: ChannelType<PushplusOptions> = {
     };
   },
   async request(n, options, ctx) {
-    const message = formatMessage(n, ctx.publicUrl);
+    const message = formatMessage(n, ctx);
     const body: Record<string, string> = {
       token: options.token,
       title: trimText(message.title, PUSHPLUS_TITLE_LIMIT - 1),

@@ -11,8 +11,11 @@ describe("serverchan", () => {
     expect(req.headers.get("content-type")).toBe("application/x-www-form-urlencoded; charset=utf-8");
     const form = new URLSearchParams(raw);
     expect([...form.keys()]).toEqual(["title", "desp"]);
-    expect(form.get("title")).toBe("新投诉 · 测试商户 · 29.90 元");
+    // Server酱 keeps 32 characters of a title: what to do and by when come first.
+    expect(form.get("title")).toBe("新投诉：请在 11月9日 01:13 前回复（剩 23 小时 …");
     const desp = form.get("desp") ?? "";
+    expect(desp).toContain("**商户**：测试商户（100）");
+    expect(desp).toContain("**期限**：请在 11月9日 01:13 前回复（剩 23 小时 53 分）");
     expect(desp).toContain("**金额**：29.90 元");
     expect(desp).toContain("**时间**：2026-11-08 01:13:29");
     expect(desp).toContain(`[查看](${LINK})`);
@@ -30,7 +33,8 @@ describe("serverchan", () => {
     const { req, raw } = await build("serverchan", { sendkey, api_base: "http://127.0.0.1:9999/" }, FAILING);
     expect(req.url).toBe(`http://127.0.0.1:9999/${sendkey}.send`);
     const form = new URLSearchParams(raw);
-    expect(form.get("title")).toBe("投诉监控异常 · 测试商户");
+    expect(form.get("title")).toBe("投诉查询连续失败 3 次：请运行 npm run doctor…");
+    expect(form.get("desp")).toContain("**商户**：测试商户（100）");
     expect(form.get("desp")).toContain("**连续失败**：3 次");
   });
 

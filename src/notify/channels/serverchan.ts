@@ -31,7 +31,7 @@ export const serverchan: ChannelType<ServerchanOptions> = {
     };
   },
   async request(n, options, ctx) {
-    const message = formatMessage(n, ctx.publicUrl);
+    const message = formatMessage(n, ctx);
     const form = new URLSearchParams({ title: trimText(message.title, SERVERCHAN_TITLE_LIMIT - 1), desp: message.markdown });
     return new Request(`${options.api_base}/${options.sendkey}.send`, {
       method: "POST",

@@ -8,7 +8,8 @@ describe("slack", () => {
     const { req, body } = await json("slack", { url }, NEW);
     expect(req.url).toBe(url);
     expect(Object.keys(body)).toEqual(["text"]);
-    expect(body.text.split("\n")[0]).toBe("新投诉 · 测试商户 · 29.90 元");
+    expect(body.text.split("\n")[0]).toBe("新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）");
+    expect(body.text).toContain("商户：测试商户（100）");
     expect(body.text).toContain("金额：29.90 元");
     expect(body.text).toContain(`查看：${LINK}`);
     expect(body.text).toContain('&lt;at user_id="all"&gt;');

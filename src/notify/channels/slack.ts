@@ -29,7 +29,7 @@ export const slack: ChannelType<SlackOptions> = {
     return { url: urlOption(options, "url") };
   },
   async request(n, options, ctx) {
-    return postJson(options.url, JSON.stringify({ text: slackEscape(plainText(formatMessage(n, ctx.publicUrl))) }));
+    return postJson(options.url, JSON.stringify({ text: slackEscape(plainText(formatMessage(n, ctx))) }));
   },
   check(status, body) {
     const word = body.trim();

@@ -9,7 +9,9 @@ describe("telegram", () => {
     expect(req.url).toBe(`https://api.telegram.org/bot${token}/sendMessage`);
     expect(body).toEqual({ chat_id: -1001234567890, text: expect.any(String) });
     expect(Object.keys(body)).toEqual(["chat_id", "text"]);
-    expect(body.text.split("\n")[0]).toBe("新投诉 · 测试商户 · 29.90 元");
+    expect(body.text.split("\n")[0]).toBe("新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）");
+    expect(body.text).toContain("商户：测试商户（100）");
+    expect(body.text).toContain("金额：29.90 元");
     expect(body.text).toContain("时间：2026-11-08 01:13:29");
     expect(body.text).toContain(`查看：${LINK}`);
   });
@@ -22,7 +24,7 @@ describe("telegram", () => {
     );
     expect(req.url).toBe(`http://127.0.0.1:9999/tg/bot${token}/sendMessage`);
     expect(body.chat_id).toBe("@payjs_alerts");
-    expect(body.text).toContain("投诉监控异常 · 测试商户");
+    expect(body.text).toContain("投诉查询连续失败 3 次：请运行 npm run doctor 检查 · 测试商户");
   });
 
   it("Should succeed on ok true, and never show the token", () => {

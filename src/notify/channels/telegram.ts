@@ -35,7 +35,7 @@ export const telegram: ChannelType<TelegramOptions> = {
     return { bot_token, chat_id, api_base: baseOption(options, "api_base", TELEGRAM_API) };
   },
   async request(n, options, ctx) {
-    const text = plainText(formatMessage(n, ctx.publicUrl));
+    const text = plainText(formatMessage(n, ctx));
     return postJson(`${options.api_base}/bot${options.bot_token}/sendMessage`, JSON.stringify({ chat_id: options.chat_id, text }));
   },
   check(status, body) {

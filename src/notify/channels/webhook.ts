@@ -12,7 +12,7 @@ import { eventNamed } from "../events";
 import { formatMessage } from "../format";
 import { hmacSha256, toHex } from "../hmac";
 import { plainText } from "../render";
-import type { ChannelType } from "../types";
+import type { ChannelType, SendContext } from "../types";
 import { postJson, statusCheck } from "./http";
 import { stringOption, urlOption } from "./options";
 
@@ -22,8 +22,8 @@ interface WebhookOptions {
 }
 
 /** The JSON a webhook receiver gets: the event's body, or for a test the test message's text. */
-function webhookPayload(n: Notice, publicUrl: string | null): Record<string, unknown> {
-  if (n.kind === "test") return { event: n.event, at: n.at, message: plainText(formatMessage(n, publicUrl)) };
+function webhookPayload(n: Notice, ctx: SendContext): Record<string, unknown> {
+  if (n.kind === "test") return { event: n.event, at: n.at, message: plainText(formatMessage(n, ctx)) };
   const event = eventNamed(n.event);
   // Only chat channels get lists and the messages quiet hours held: the delivery side sends each event on its own here.
   if (event === undefined || n.kind === "held") throw new Error("the webhook channel sends every event on its own, never a list");
@@ -39,7 +39,7 @@ export const webhook: ChannelType<WebhookOptions> = {
     return { url: urlOption(options, "url"), secret: stringOption(options, "secret", { optional: true }) };
   },
   async request(n, options, ctx) {
-    const body = JSON.stringify(webhookPayload(n, ctx.publicUrl));
+    const body = JSON.stringify(webhookPayload(n, ctx));
     const headers: Record<string, string> = {};
     if (options.secret !== null) headers["x-signature"] = `sha256=${toHex(await hmacSha256(options.secret, body))}`;
     return postJson(options.url, body, headers);

@@ -11,7 +11,7 @@ describe("wecom", () => {
     expect(body.msgtype).toBe("markdown");
     expect(Object.keys(body.markdown)).toEqual(["content"]);
     const content: string = body.markdown.content;
-    expect(content.startsWith("### 新投诉 · 测试商户 · 29.90 元\n")).toBe(true);
+    expect(content.startsWith("### 新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）\n")).toBe(true);
     for (const part of [
       "**商户**：测试商户（100）",
       "**金额**：29.90 元",
@@ -29,9 +29,9 @@ describe("wecom", () => {
 
   it("Should describe a status event", async () => {
     const { body } = await json("wecom", { url }, FAILING);
-    expect(body.markdown.content).toContain("### 投诉监控异常 · 测试商户");
+    expect(body.markdown.content).toContain("### 投诉查询连续失败 3 次：请运行 npm run doctor 检查 · 测试商户");
     expect(body.markdown.content).toContain("**连续失败**：3 次");
-    expect(body.markdown.content).toContain("**最近错误**：upstream_error：签名错误");
+    expect(body.markdown.content).toContain("**最近错误**：PAYJS 拒绝了查询（upstream_error）");
   });
 
   it("Should succeed on errcode 0 only", () => {

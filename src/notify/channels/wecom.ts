@@ -23,7 +23,7 @@ export const wecom: ChannelType<WecomOptions> = {
     return { url: urlOption(options, "url") };
   },
   async request(n, options, ctx) {
-    const content = markdownText(formatMessage(n, ctx.publicUrl));
+    const content = markdownText(formatMessage(n, ctx));
     return postJson(options.url, JSON.stringify({ msgtype: "markdown", markdown: { content } }));
   },
   check: errcodeCheck,

@@ -95,7 +95,7 @@ export const wxpusher: ChannelType<WxpusherOptions> = {
     return { app_token, uids, topic_ids, api_base: baseOption(options, "api_base", WXPUSHER_API) };
   },
   async request(n, options, ctx) {
-    const message = formatMessage(n, ctx.publicUrl);
+    const message = formatMessage(n, ctx);
     const body: Record<string, unknown> = {
       appToken: options.app_token,
       content: markdownText(message),

@@ -10,11 +10,11 @@ import {
   servedComplaint,
   testChannel,
 } from "../../../test/support/alerts";
-import { HOUR } from "../../../test/support/time";
+import { messageOf } from "../../../test/support/messages";
+import { HOUR, MINUTE } from "../../../test/support/time";
 import type { DeadlineKind } from "../../domain/deadlines";
 import { emptyOutbox, type Outbox } from "../../domain/outbox";
 import type { ServedComplaint } from "../../domain/served";
-import { formatMessage } from "../format";
 import { recordAttempt } from "../outbox";
 import { markdownText, plainText } from "../render";
 import { LIST_SHOWN } from "../text";
@@ -219,22 +219,23 @@ describe("complaint.due: text", () => {
       complaint_at: "2026-12-04T09:00:00+08:00",
     });
     const items = [dueItem(made, "reply", "2026-12-06T22:13:00+08:00", at), dueItem(second, "resolve", "2026-12-07T09:00:00+08:00", at)];
-    const m = formatMessage(notice(at, items, "测试商户"), PUBLIC_URL);
-    expect(m.title).toBe("投诉即将到期 · 测试商户 · 2 条");
+    const m = messageOf(notice(at, items, "测试商户"), PUBLIC_URL);
+    expect(m.title).toBe("2 条投诉期限将至：最近一条回复期限剩 5 小时（12月6日 22:13）");
     expect(plainText(m)).toBe(
       [
-        "投诉即将到期 · 测试商户 · 2 条",
+        "2 条投诉期限将至：最近一条回复期限剩 5 小时（12月6日 22:13）",
         "商户：测试商户（100）",
-        "2 条投诉的处理期限将至（最近的在前），请尽快在微信支付的投诉处理工具中回复用户：",
+        "2 条投诉的期限将至（最近的在前），请尽快回复用户：",
         "- 回复剩 5 小时（12月6日 22:13）· 2026-12-05 22:13:00 · 29.90 元 · OT-1 · 商品未收到，请退款 · https://watch.example.com/#/complaints/100/C1",
-        "- 完成剩 15 小时（12月7日 09:00）· 2026-12-04 09:00:00 · 1.00 元 · OT-2 · 第二条 投诉 · https://watch.example.com/#/complaints/100/C2",
+        "- 处理剩 15 小时 47 分（12月7日 09:00）· 2026-12-04 09:00:00 · 1.00 元 · OT-2 · 第二条 投诉 · https://watch.example.com/#/complaints/100/C2",
+        "去回复：微信支付商家助手 → 消费者投诉",
         "去处理：https://watch.example.com/",
       ].join("\n"),
     );
     expect(markdownText(m)).toContain("[去处理](https://watch.example.com/)");
     // Tapping a message of several opens the dashboard; of one, its complaint.
     expect(m.link).toBe("https://watch.example.com/");
-    expect(formatMessage(notice(at, items.slice(0, 1)), PUBLIC_URL).link).toBe("https://watch.example.com/#/complaints/100/C1");
+    expect(messageOf(notice(at, items.slice(0, 1)), PUBLIC_URL).link).toBe("https://watch.example.com/#/complaints/100/C1");
   });
 
   it("Should list at most LIST_SHOWN deadlines and say how many more", () => {
@@ -242,23 +243,35 @@ describe("complaint.due: text", () => {
     const items = Array.from({ length: LIST_SHOWN + 3 }, (_, i) =>
       dueItem(servedComplaint({ ...made, id: `C${i}`, out_trade_no: `OT-${i}` }), "reply", "2026-12-06T22:13:00+08:00", at),
     );
-    const m = formatMessage(notice(at, items), null);
+    const m = messageOf(notice(at, items), null);
     expect(m.text.split("\n").filter((line) => line.startsWith("- "))).toHaveLength(LIST_SHOWN);
     expect(m.text).toContain("还有 3 条");
-    expect(m.title).toBe(`投诉即将到期 · 100 · ${LIST_SHOWN + 3} 条`);
+    expect(m.title).toBe(`${LIST_SHOWN + 3} 条投诉期限将至：最近一条回复期限剩 10 小时 13 分（12月6日 22:13）`);
+    expect(m.text).toContain("商户：100\n");
     expect(m.link).toBeNull();
   });
 
   it("Should say how many minutes are left under an hour", () => {
     const at = beijingAt("2026-12-06T21:30:00");
-    const m = formatMessage(notice(at, [dueItem(made, "reply", "2026-12-06T22:13:00+08:00", at)]), null);
+    const m = messageOf(notice(at, [dueItem(made, "reply", "2026-12-06T22:13:00+08:00", at)]), null);
     expect(m.text).toContain("- 回复剩 43 分钟（12月6日 22:13）· ");
+  });
+
+  it("Should count the time left when the message is sent, not when it was queued", () => {
+    // Told at 17:13 with 5 hours left; sent at 18:43, after quiet hours or retries: an hour and a half less.
+    const told = beijingAt("2026-12-06T17:13:00");
+    const n = notice(told, [dueItem(made, "reply", "2026-12-06T22:13:00+08:00", told)], "测试商户");
+    expect(messageOf(n, null).title).toBe("投诉回复期限剩 5 小时（12月6日 22:13）");
+    const later = messageOf(n, null, Date.parse(told) + 90 * MINUTE);
+    expect(later.title).toBe("投诉回复期限剩 3 小时 30 分（12月6日 22:13）");
+    expect(later.text).toContain("- 回复剩 3 小时 30 分（12月6日 22:13）· ");
+    expect(later.text).toContain("商户：测试商户（100）\n");
   });
 
   it("Should keep a hostile body inert in a deadline message's markdown", () => {
     const at = beijingAt("2026-12-06T12:00:00");
     const hostile = servedComplaint({ ...made, body: "[x](http://evil) <b>", out_trade_no: "# h" });
-    const md = markdownText(formatMessage(notice(at, [dueItem(hostile, "reply", "2026-12-06T22:13:00+08:00", at)]), PUBLIC_URL));
+    const md = markdownText(messageOf(notice(at, [dueItem(hostile, "reply", "2026-12-06T22:13:00+08:00", at)]), PUBLIC_URL));
     expect(md).not.toContain("<");
     expect(md).not.toContain("[x]");
     expect(md.match(/\]\(/g)).toHaveLength(1);

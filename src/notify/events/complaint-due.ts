@@ -56,7 +56,7 @@ export const complaintDue = defineEvent({
     const now = Date.parse(news.at);
     return keepItems(entry, (d) => open.has(deadlineKey(d.complaint.id, d.deadline)) && Date.parse(d.due_at) > now, mark);
   },
-  draft: (n, publicUrl) => deadlineDraft(n, false, publicUrl),
+  draft: (n, ctx) => deadlineDraft(n, false, ctx),
   body(n) {
     const [item, ...more] = n.items;
     if (item === undefined || more.length > 0) throw new Error("a webhook tells of one deadline a message");

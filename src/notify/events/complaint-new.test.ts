@@ -3,12 +3,15 @@ import {
   beijingAt,
   complaintsNamed,
   DECEMBER_COMPLAINT,
+  madeComplaint,
   newComplaintNotice,
   newsOf,
   PUBLIC_URL,
   servedComplaint,
   testChannel,
 } from "../../../test/support/alerts";
+import { messageOf } from "../../../test/support/messages";
+import { HOUR, MINUTE } from "../../../test/support/time";
 import { UNMARKED } from "../../domain/marks";
 import { emptyOutbox } from "../../domain/outbox";
 import { type ServedComplaint, served } from "../../domain/served";
@@ -99,18 +102,20 @@ describe("complaint.new: one complaint's text", () => {
   const complaint = servedComplaint();
 
   it("Should say merchant, amount in yuan, Beijing time, both order numbers, the body and the link", () => {
-    const m = formatMessage(newComplaintNotice(complaint), PUBLIC_URL);
-    expect(m.title).toBe("新投诉 · 测试商户 · 29.90 元");
+    const m = messageOf(newComplaintNotice(complaint), PUBLIC_URL);
+    // The first line says what to do and by when; the merchant and the amount follow in the body.
+    expect(m.title).toBe("新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）");
     expect(plainText(m)).toBe(
       [
-        "新投诉 · 测试商户 · 29.90 元",
+        "新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）",
         "商户：测试商户（100）",
         "金额：29.90 元",
         "时间：2026-11-08 01:13:29",
-        "期限：请在 11月9日 01:13 前回复，还剩 23 小时",
+        "期限：请在 11月9日 01:13 前回复（剩 23 小时 53 分）",
         "商户订单号：OT-1",
         "PAYJS订单号：2026110812345",
         "内容：商品未收到，请退款",
+        "去回复：微信支付商家助手 → 消费者投诉",
         "查看：https://watch.example.com/#/complaints/100/C1",
       ].join("\n"),
     );
@@ -118,20 +123,22 @@ describe("complaint.new: one complaint's text", () => {
   });
 
   it("Should render the same fields as markdown, the body in a quote and the link as a markdown link", () => {
-    const md = markdownText(formatMessage(newComplaintNotice(complaint), PUBLIC_URL));
+    const md = markdownText(messageOf(newComplaintNotice(complaint), PUBLIC_URL));
     expect(md).toBe(
       [
-        "### 新投诉 · 测试商户 · 29.90 元",
+        "### 新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）",
         "",
         "**商户**：测试商户（100）  ",
         "**金额**：29.90 元  ",
         "**时间**：2026-11-08 01:13:29  ",
-        "**期限**：请在 11月9日 01:13 前回复，还剩 23 小时  ",
+        "**期限**：请在 11月9日 01:13 前回复（剩 23 小时 53 分）  ",
         "**商户订单号**：OT-1  ",
         "**PAYJS订单号**：2026110812345  ",
         "**内容**：",
         "",
         "> 商品未收到，请退款",
+        "",
+        "去回复：微信支付商家助手 → 消费者投诉",
         "",
         "[查看](https://watch.example.com/#/complaints/100/C1)",
       ].join("\n"),
@@ -139,50 +146,72 @@ describe("complaint.new: one complaint's text", () => {
   });
 
   it("Should name the merchant by mchid when it has no name", () => {
-    const m = formatMessage(newComplaintNotice(complaint, null), null);
-    expect(m.title).toBe("新投诉 · 100 · 29.90 元");
+    const m = messageOf(newComplaintNotice(complaint, null), null);
+    expect(m.title).toBe("新投诉：请在 11月9日 01:13 前回复（剩 23 小时 53 分）");
     expect(m.text).toContain("商户：100\n");
+    // Without a deadline to name, the first line says who and how much: by mchid when there is no name.
+    const none = served(complaint, UNMARKED, { replyWithinHours: null, resolveWithinHours: null, remindBeforeHours: [] });
+    expect(messageOf(newComplaintNotice(none, null), null).title).toBe("新投诉 · 100 · 29.90 元");
   });
 
   it("Should show a complaint time that is no time as it is", () => {
-    const m = formatMessage(newComplaintNotice(servedComplaint({ complaint_at: "昨天下午" })), null);
+    const m = messageOf(newComplaintNotice(servedComplaint({ complaint_at: "昨天下午" })), null);
     expect(m.text).toContain("时间：昨天下午\n");
   });
 
   it("Should say 未知 when upstream sent no amount", () => {
-    expect(formatMessage(newComplaintNotice(servedComplaint({ total_fee: null })), null).text).toContain("金额：未知\n");
+    expect(messageOf(newComplaintNotice(servedComplaint({ total_fee: null })), null).text).toContain("金额：未知\n");
   });
 
   it("Should add the link only when PUBLIC_URL is set, without a doubled slash", () => {
-    const without = formatMessage(newComplaintNotice(complaint), null);
+    const without = messageOf(newComplaintNotice(complaint), null);
     expect(plainText(without)).not.toContain("查看");
     expect(plainText(without)).not.toContain("http");
     expect(markdownText(without)).not.toContain("](");
     expect(without.link).toBeNull();
-    expect(plainText(formatMessage(newComplaintNotice(complaint), "https://watch.example.com"))).toContain(
+    expect(plainText(messageOf(newComplaintNotice(complaint), "https://watch.example.com"))).toContain(
       "查看：https://watch.example.com/#/complaints/100/C1",
     );
-    expect(plainText(formatMessage(newComplaintNotice(complaint), "https://watch.example.com//"))).toContain(
+    expect(plainText(messageOf(newComplaintNotice(complaint), "https://watch.example.com//"))).toContain(
       "https://watch.example.com/#/complaints/100/C1",
     );
   });
 
   it("Should trim a 300-character body to 200 code points and add …", () => {
-    const m = formatMessage(newComplaintNotice(servedComplaint({ body: "投".repeat(300) })), null);
-    expect(m.text.endsWith(`\n内容：${"投".repeat(200)}…`)).toBe(true);
+    const m = messageOf(newComplaintNotice(servedComplaint({ body: "投".repeat(300) })), null);
+    expect(m.text).toContain(`\n内容：${"投".repeat(200)}…\n`);
     expect(m.text).not.toContain("投".repeat(201));
   });
 
   it("Should tell how long is left to reply, as the issue words it", () => {
-    const m = formatMessage(newComplaintNotice(DECEMBER_COMPLAINT, "测试商户", beijingAt("2026-12-06T02:13:00")), null);
-    expect(m.text.split("\n")).toContain("期限：请在 12月6日 22:13 前回复，还剩 20 小时");
+    const m = messageOf(newComplaintNotice(DECEMBER_COMPLAINT, "测试商户", beijingAt("2026-12-06T02:13:00")), null);
+    expect(m.text.split("\n")).toContain("期限：请在 12月6日 22:13 前回复（剩 20 小时）");
+  });
+
+  it("Should count the time left when the message is sent, not when it was queued", () => {
+    // Told at 10:00; quiet hours or retries send it at 11:30: an hour and a half less is left.
+    const told = beijingAt("2026-12-06T10:00:00");
+    const n = newComplaintNotice(DECEMBER_COMPLAINT, "测试商户", told);
+    const atOnce = messageOf(n, null);
+    expect(atOnce.title).toBe("新投诉：请在 12月6日 22:13 前回复（剩 12 小时 13 分）");
+    expect(atOnce.text.split("\n")).toContain("期限：请在 12月6日 22:13 前回复（剩 12 小时 13 分）");
+    const later = messageOf(n, null, Date.parse(told) + 90 * MINUTE);
+    expect(later.title).toBe("新投诉：请在 12月6日 22:13 前回复（剩 10 小时 43 分）");
+    expect(later.text.split("\n")).toContain("期限：请在 12月6日 22:13 前回复（剩 10 小时 43 分）");
+    // Counted from the tick's time (`at`), never from the real clock that signs the request (`now`).
+    const signedLater = formatMessage(n, { publicUrl: null, now: Date.parse(told) + 5 * HOUR, at: Date.parse(told) + 90 * MINUTE });
+    expect(signedLater.title).toBe(later.title);
+    // Sent after the reply deadline: it says so, and names the resolve deadline still ahead.
+    const late = messageOf(n, null, Date.parse(beijingAt("2026-12-07T01:00:00")));
+    expect(late.title).toBe("新投诉：已超过回复期限 2 小时");
+    expect(late.text.split("\n")).toContain("期限：已超过回复期限 2 小时；请在 12月8日 22:13 前处理完毕（剩 45 小时 13 分）");
   });
 
   it("Should leave the deadline out when the settings set none, and for a message queued before deadlines existed", () => {
     const none = served(DECEMBER_COMPLAINT, UNMARKED, { replyWithinHours: null, resolveWithinHours: null, remindBeforeHours: [] });
-    expect(formatMessage(newComplaintNotice(none), null).text).not.toContain("期限");
+    expect(messageOf(newComplaintNotice(none), null).text).not.toContain("期限");
     const { deadlines: _, next_due: __, ...older } = DECEMBER_COMPLAINT;
-    const m = formatMessage(newComplaintNotice(older as ServedComplaint, null, beijingAt("2026-12-06T02:13:00")), null);
+    const m = messageOf(newComplaintNotice(older as ServedComplaint, null, beijingAt("2026-12-06T02:13:00")), null);
     expect(m.text).not.toContain("期限");
     expect(m.text).toContain("时间：2026-12-05 22:13:00\n商户订单号：OT-1");
   });
@@ -190,7 +219,7 @@ describe("complaint.new: one complaint's text", () => {
 
 describe("complaint.new: a summary's text", () => {
   it("Should give the count, the total, the 5 newest one line each, 还有 1 条 and the dashboard for 6", () => {
-    const m = formatMessage(summary(6), PUBLIC_URL);
+    const m = messageOf(summary(6), PUBLIC_URL);
     expect(m.title).toBe("6 条新投诉 · 测试商户");
     expect(plainText(m)).toBe(
       [
@@ -205,14 +234,38 @@ describe("complaint.new: a summary's text", () => {
         "- 2026-11-08 17:00:00 · 4.00 元 · OT-3 · 第3条 投诉",
         "- 2026-11-08 16:00:00 · 5.00 元 · OT-4 · 第4条 投诉",
         "还有 1 条",
+        "去回复：微信支付商家助手 → 消费者投诉",
         "查看全部：https://watch.example.com/",
       ].join("\n"),
     );
     expect(m.link).toBe("https://watch.example.com/");
   });
 
+  it("Should name the soonest deadline of them all on the first line, counted when it is sent", () => {
+    const T = Date.parse(at);
+    // Made 1 to 6 hours before the tick: the oldest's reply deadline is the soonest, 18 hours away.
+    const made = Array.from({ length: 6 }, (_, i) => madeComplaint(`m${i}`, T - (i + 1) * HOUR, T));
+    const outbox = emptyOutbox();
+    queueNews(outbox, newsOf(at, { merchantName: "测试商户", fresh: made }), [chat]);
+    const n = outbox.entries[0]?.notification as NewComplaintNotice;
+    expect(n).toMatchObject({ kind: "summary", soonest: { kind: "reply", due_at: made[5]?.deadlines?.reply_by } });
+    const m = messageOf(n, PUBLIC_URL);
+    expect(m.title).toBe("6 条新投诉：最早一条请在 11月28日 02:00 前回复（剩 18 小时）");
+    // Who it is about stays in the body.
+    expect(m.text.split("\n").slice(0, 2)).toEqual(["商户：测试商户（100）", "新投诉：6 条"]);
+    expect(messageOf(n, PUBLIC_URL, T + 90 * MINUTE).title).toBe("6 条新投诉：最早一条请在 11月28日 02:00 前回复（剩 16 小时 30 分）");
+  });
+
+  it("Should fall back to the count and the merchant on the first line of a summary queued without its soonest deadline", () => {
+    // Queued by a version that kept no soonest deadline (the fixture has none), or with none open.
+    const older = summary(6);
+    expect(older).not.toHaveProperty("soonest");
+    expect(messageOf(older, PUBLIC_URL).title).toBe("6 条新投诉 · 测试商户");
+    expect(messageOf({ ...older, soonest: null } as NewComplaintNotice, PUBLIC_URL).title).toBe("6 条新投诉 · 测试商户");
+  });
+
   it("Should list 5 and say 还有 7 条 for 12, with the total of all 12", () => {
-    const m = formatMessage(summary(12), PUBLIC_URL);
+    const m = messageOf(summary(12), PUBLIC_URL);
     const items = m.text.split("\n").filter((line) => line.startsWith("- "));
     expect(items).toHaveLength(5);
     expect(items[0]).toContain("OT-0");
@@ -230,7 +283,7 @@ describe("complaint.new: a summary's text", () => {
     const s = summary(6);
     if (s.kind !== "summary") throw new Error("fixture");
     s.newest[0] = servedComplaint({ body: "长".repeat(100) });
-    const m = formatMessage(s, null);
+    const m = messageOf(s, null);
     expect(m.text).not.toContain("查看");
     expect(m.text).toContain(`${"长".repeat(40)}…`);
     expect(m.text).not.toContain("长".repeat(41));

@@ -5,19 +5,25 @@
  * @module
  */
 import type { Complaint } from "../../domain/complaint";
+import type { OpenDeadline } from "../../domain/deadlines";
 import { yuan } from "../../domain/money";
 import type { ServedComplaint } from "../../domain/served";
-import type { Block } from "../render";
+import { complaintAtText } from "../../domain/time";
+import { type Block, oneLine } from "../render";
 import {
   amountText,
-  complaintBlocks,
   complaintLink,
   dashboardLink,
+  deadlineNote,
+  deadlineState,
   linkBlock,
   merchantLabel,
   merchantShort,
+  openAt,
   slim,
   summaryLine,
+  trimBody,
+  WHERE_TO_ANSWER,
 } from "../text";
 import { defineEvent, type Queued } from "./event";
 import type { News } from "./news";
@@ -41,6 +47,8 @@ export type NewComplaintNotice =
       totalFee: number;
       /** The newest few, newest first: only these are listed. */
       newest: Complaint[];
+      /** The soonest open deadline of them all (absent in messages queued before it was kept). */
+      soonest?: OpenDeadline | null;
     };
 
 const one = (c: ServedComplaint, news: News): Queued<NewComplaintNotice> => ({
@@ -62,8 +70,40 @@ function summary(fresh: readonly ServedComplaint[], news: News): Queued<NewCompl
       count: fresh.length,
       totalFee: fresh.reduce((sum, c) => sum + (c.total_fee ?? 0), 0),
       newest: fresh.slice(0, SUMMARY_AFTER).map(slim),
+      soonest: fresh.flatMap((c) => openAt(c)).sort((a, b) => Date.parse(a.due_at) - Date.parse(b.due_at))[0] ?? null,
     },
   };
+}
+
+/** The complaint field by field: merchant, amount, time, its deadlines at `now`, order numbers, body; where to answer, its link. */
+function complaintBlocks(c: ServedComplaint, merchantName: string | null, publicUrl: string | null, now: number): Block[] {
+  const note = deadlineNote(c, now);
+  return [
+    { kind: "field", label: "商户", value: merchantLabel(c.mchid, merchantName) },
+    { kind: "field", label: "金额", value: amountText(c.total_fee) },
+    { kind: "field", label: "时间", value: oneLine(complaintAtText(c.complaint_at, true)) },
+    ...(note === null ? [] : [{ kind: "field" as const, label: "期限", value: note }]),
+    { kind: "field", label: "商户订单号", value: oneLine(c.out_trade_no) },
+    { kind: "field", label: "PAYJS订单号", value: oneLine(c.order_id) },
+    { kind: "quote", label: "内容", text: trimBody(c.body) || "（无）" },
+    WHERE_TO_ANSWER,
+    ...linkBlock("查看", complaintLink(publicUrl, c)),
+  ];
+}
+
+/** The first line, read on a lock screen: what to do and by when (the first open deadline), else who and how much. */
+function title(c: ServedComplaint, merchantName: string | null, now: number): string {
+  const [first] = openAt(c);
+  return first === undefined
+    ? `新投诉 · ${merchantShort(c.mchid, merchantName)} · ${amountText(c.total_fee)}`
+    : `新投诉：${deadlineState(first, now)}`;
+}
+
+function summaryTitle(n: Extract<NewComplaintNotice, { kind: "summary" }>, now: number): string {
+  const soonest = n.soonest ?? null;
+  return soonest === null
+    ? `${n.count} 条新投诉 · ${merchantShort(n.mchid, n.merchantName)}`
+    : `${n.count} 条新投诉：最早一条${deadlineState(soonest, now)}`;
 }
 
 export const complaintNew = defineEvent({
@@ -73,12 +113,12 @@ export const complaintNew = defineEvent({
   told: (c) => c.id,
   webhook: one,
   chat: (fresh, news) => (fresh.length <= SUMMARY_AFTER ? fresh.map((c) => one(slim(c), news)) : [summary(fresh, news)]),
-  draft(n, publicUrl) {
+  draft(n, { publicUrl, at: now }) {
     if (n.kind === "complaint") {
       const c = n.complaint;
       return {
-        title: `新投诉 · ${merchantShort(c.mchid, n.merchantName)} · ${amountText(c.total_fee)}`,
-        blocks: complaintBlocks(c, n.merchantName, publicUrl, n.at),
+        title: title(c, n.merchantName, now),
+        blocks: complaintBlocks(c, n.merchantName, publicUrl, now),
         link: complaintLink(publicUrl, c),
       };
     }
@@ -92,11 +132,7 @@ export const complaintNew = defineEvent({
     ];
     if (n.count > shown.length) blocks.push({ kind: "note", text: `还有 ${n.count - shown.length} 条` });
     const link = dashboardLink(publicUrl);
-    return {
-      title: `${n.count} 条新投诉 · ${merchantShort(n.mchid, n.merchantName)}`,
-      blocks: [...blocks, ...linkBlock("查看全部", link)],
-      link,
-    };
+    return { title: summaryTitle(n, now), blocks: [...blocks, WHERE_TO_ANSWER, ...linkBlock("查看全部", link)], link };
   },
   body(n) {
     if (n.kind !== "complaint") throw new Error("a webhook gets each new complaint on its own, never a list");

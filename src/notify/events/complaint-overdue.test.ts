@@ -9,10 +9,10 @@ import {
   PUBLIC_URL,
   testChannel,
 } from "../../../test/support/alerts";
+import { messageOf } from "../../../test/support/messages";
 import { HOUR } from "../../../test/support/time";
 import { emptyOutbox } from "../../domain/outbox";
 import type { ServedComplaint } from "../../domain/served";
-import { formatMessage } from "../format";
 import { recordAttempt } from "../outbox";
 import type { OverdueNotice } from "./complaint-overdue";
 import type { OverdueItem } from "./deadlines";
@@ -96,28 +96,30 @@ describe("complaint.overdue: text", () => {
   });
 
   it("Should list passed deadlines with how long ago, and say what WeChat Pay may do", () => {
-    const m = formatMessage(notice(beijingAt("2026-12-07T01:13:00")), null);
-    expect(m.title).toBe("投诉已超期 · 100 · 1 条");
-    expect(m.text).toContain("已过微信支付的处理期限");
+    const m = messageOf(notice(beijingAt("2026-12-07T01:13:00")), null);
+    expect(m.title).toBe("投诉回复已超期 3 小时（12月6日 22:13）");
+    expect(m.text).toContain("商户：100\n");
+    expect(m.text).toContain("已过微信支付的期限");
     expect(m.text).toContain("- 回复已超期 3 小时（12月6日 22:13）· 2026-12-05 22:13:00 · 29.90 元 · OT-1 ·");
     expect(m.text).not.toContain("http");
     expect(m.link).toBeNull();
   });
 
   it("Should say it all with the merchant's name and links when PUBLIC_URL is set", () => {
-    const m = formatMessage(notice(beijingAt("2026-12-07T01:13:00"), "测试商户"), PUBLIC_URL);
+    const m = messageOf(notice(beijingAt("2026-12-07T01:13:00"), "测试商户"), PUBLIC_URL);
     expect(m.text.split("\n")).toEqual([
       "商户：测试商户（100）",
-      "1 条投诉已过微信支付的处理期限，微信支付可能介入并从商户扣款退给用户：",
+      "1 条投诉已过微信支付的期限，微信支付可能介入并从商户扣款退给用户：",
       "- 回复已超期 3 小时（12月6日 22:13）· 2026-12-05 22:13:00 · 29.90 元 · OT-1 · 商品未收到，请退款 · https://watch.example.com/#/complaints/100/C1",
+      "去回复：微信支付商家助手 → 消费者投诉",
       "去处理：https://watch.example.com/",
     ]);
-    expect(m.title).toBe("投诉已超期 · 测试商户 · 1 条");
+    expect(m.title).toBe("投诉回复已超期 3 小时（12月6日 22:13）");
     expect(m.link).toBe("https://watch.example.com/#/complaints/100/C1");
   });
 
   it("Should say the deadline has come, not that it is overdue by 0 minutes, in the minute after it", () => {
-    const text = (at: string) => formatMessage(notice(at), null).text;
+    const text = (at: string) => messageOf(notice(at), null).text;
     expect(text(beijingAt("2026-12-06T22:13:00"))).toContain("- 回复期限已到（12月6日 22:13）");
     expect(text(beijingAt("2026-12-06T22:13:59"))).toContain("- 回复期限已到（12月6日 22:13）");
     expect(text(beijingAt("2026-12-06T22:14:00"))).toContain("- 回复已超期 1 分钟（12月6日 22:13）");

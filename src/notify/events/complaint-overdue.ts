@@ -54,7 +54,7 @@ export const complaintOverdue = defineEvent({
     const { open } = deadlinesOfNews(news);
     return keepItems(entry, (d) => open.has(mark(d)), mark);
   },
-  draft: (n, publicUrl) => deadlineDraft(n, true, publicUrl),
+  draft: (n, ctx) => deadlineDraft(n, true, ctx),
   body(n) {
     const [item, ...more] = n.items;
     if (item === undefined || more.length > 0) throw new Error("a webhook tells of one deadline a message");

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { itemsOf, keptComplaint, newsOf, PUBLIC_URL, servedComplaint, testChannel } from "../../../test/support/alerts";
+import { messageOf } from "../../../test/support/messages";
 import { DAY, MINUTE } from "../../../test/support/time";
 import { emptyBook, type MarkBook, marksIn, withMark } from "../../domain/marks";
 import { emptyOutbox, type OutboxEntry } from "../../domain/outbox";
 import { type RefundOutcome, refundNote, withOutcome } from "../../domain/refund";
 import type { ServedComplaint } from "../../domain/served";
-import { formatMessage } from "../format";
 import { recordAttempt } from "../outbox";
 import { markdownText, plainText } from "../render";
 import { LIST_SHOWN } from "../text";
@@ -185,7 +185,7 @@ describe("complaint.refunded: text", () => {
   });
 
   it("Should tell one refund field by field: merchant, amount, Beijing time, both order numbers, the note and its link", () => {
-    const m = formatMessage(message([item()]), PUBLIC_URL);
+    const m = messageOf(message([item()]), PUBLIC_URL);
     expect(plainText(m)).toBe(
       [
         "已退款 · 测试商户 · 29.90 元",
@@ -204,7 +204,7 @@ describe("complaint.refunded: text", () => {
   });
 
   it("Should leave out an empty note, and the link without PUBLIC_URL", () => {
-    const m = formatMessage(message([item(refunded, "  ")], null), null);
+    const m = messageOf(message([item(refunded, "  ")], null), null);
     expect(m.title).toBe("已退款 · 100 · 29.90 元");
     expect(m.text).not.toContain("备注");
     expect(plainText(m)).not.toContain("http");
@@ -216,7 +216,7 @@ describe("complaint.refunded: text", () => {
       { id: "C2", out_trade_no: "OT-2", order_id: "2026110899999", total_fee: 100 },
       { replied: null, handled: mark, refund: { state: "done", at: "2026-11-08T02:10:00.000Z", total_fee: 100 } },
     );
-    const m = formatMessage(message([item(), item(second, "")]), PUBLIC_URL);
+    const m = messageOf(message([item(), item(second, "")]), PUBLIC_URL);
     expect(plainText(m)).toBe(
       [
         "已退款 · 测试商户 · 2 笔 · 30.90 元",
@@ -231,7 +231,7 @@ describe("complaint.refunded: text", () => {
   });
 
   it("Should keep a hostile note inert in markdown and on one line", () => {
-    const m = formatMessage(message([item(refunded, "[点我](https://evil.example)\n# 标题 <font>")]), null);
+    const m = messageOf(message([item(refunded, "[点我](https://evil.example)\n# 标题 <font>")]), null);
     const md = markdownText(m);
     expect(md).toContain("**备注**：［点我］（https://evil.example） # 标题 ＜font＞");
     expect(md).not.toContain("](https://evil");
@@ -241,7 +241,7 @@ describe("complaint.refunded: text", () => {
     const many = Array.from({ length: LIST_SHOWN + 3 }, (_, i) =>
       item(servedComplaint({ id: `R${i}`, out_trade_no: `OT-R${i}` }, { replied: null, handled: mark, refund: refunded.refund })),
     );
-    const m = formatMessage(message(many), null);
+    const m = messageOf(message(many), null);
     expect(m.title).toBe(`已退款 · 测试商户 · ${LIST_SHOWN + 3} 笔 · ${(29.9 * (LIST_SHOWN + 3)).toFixed(2)} 元`);
     expect(m.text.match(/^- /gm)).toHaveLength(LIST_SHOWN);
     expect(m.text).toContain("还有 3 条");

@@ -140,7 +140,7 @@ export const complaintRefunded = defineEvent({
       ),
     },
   ],
-  draft(n, publicUrl) {
+  draft(n, { publicUrl }) {
     const who = merchantShort(n.mchid, n.merchantName);
     const [only] = n.items;
     if (only !== undefined && n.items.length === 1) {

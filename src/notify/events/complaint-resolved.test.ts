@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { complaintsNamed, newsOf, PUBLIC_URL, servedComplaint, testChannel } from "../../../test/support/alerts";
+import { messageOf } from "../../../test/support/messages";
 import { emptyOutbox } from "../../domain/outbox";
-import { formatMessage } from "../format";
 import { markdownText, plainText } from "../render";
 import { LIST_SHOWN } from "../text";
 import { type EventNotice, queueNews } from "./index";
@@ -56,7 +56,7 @@ describe("complaint.resolved: text", () => {
   it("Should tell one complaint gone: the merchant, the complaint on one line, and its link", () => {
     const [gone] = goneOnes("C1");
     const n: ResolvedNotice = { kind: "resolved", event: "complaint.resolved", at, merchantName: "测试商户", complaint: gone! };
-    const m = formatMessage(n, PUBLIC_URL);
+    const m = messageOf(n, PUBLIC_URL);
     expect(plainText(m)).toBe(
       [
         "投诉已结束 · 测试商户 · 1 条",
@@ -72,12 +72,12 @@ describe("complaint.resolved: text", () => {
   it("Should list at most LIST_SHOWN of a poll's complaints gone, say how many more, and keep their text inert", () => {
     const complaints = Array.from({ length: LIST_SHOWN + 2 }, (_, i) => servedComplaint({ id: `C${i}`, body: "[x](http://evil)" }));
     const n: ResolvedNotice = { kind: "resolved_list", event: "complaint.resolved", at, mchid: "100", merchantName: null, complaints };
-    const m = formatMessage(n, null);
+    const m = messageOf(n, null);
     expect(m.title).toBe(`投诉已结束 · 100 · ${LIST_SHOWN + 2} 条`);
     expect(m.text.match(/^- /gm)).toHaveLength(LIST_SHOWN);
     expect(m.text).toContain("还有 2 条");
     expect(markdownText(m)).not.toContain("](");
     expect(m.link).toBeNull();
-    expect(formatMessage(n, PUBLIC_URL).link).toBe("https://watch.example.com/");
+    expect(messageOf(n, PUBLIC_URL).link).toBe("https://watch.example.com/");
   });
 });

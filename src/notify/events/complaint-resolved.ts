@@ -46,7 +46,7 @@ export const complaintResolved = defineEvent<typeof NAME, ServedComplaint, Resol
       },
     },
   ],
-  draft(n, publicUrl) {
+  draft(n, { publicUrl }) {
     const complaints = n.kind === "resolved" ? [n.complaint] : n.complaints;
     const mchid = n.kind === "resolved" ? n.complaint.mchid : n.mchid;
     const blocks: Block[] = [

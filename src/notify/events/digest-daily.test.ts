@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { madeComplaint, newsOf, PUBLIC_URL, pendingEntry, testChannel } from "../../../test/support/alerts";
+import { messageOf } from "../../../test/support/messages";
 import { HOUR, MINUTE } from "../../../test/support/time";
 import { UNMARKED } from "../../domain/marks";
 import type { Merchant } from "../../domain/merchant";
 import { emptyOutbox, type Outbox } from "../../domain/outbox";
-import { formatMessage } from "../format";
 import { plainText } from "../render";
 import type { Channel } from "../types";
 import { type DigestNotice, digestChannels, digestEntry } from "./digest-daily";
@@ -132,9 +132,9 @@ describe("digest.daily: queued", () => {
 describe("digest.daily: text", () => {
   it("Should give the digest's due within 24 hours and overdue counts per merchant", () => {
     const n: DigestNotice = { kind: "digest", event: "digest.daily", at: "2026-12-06T01:00:00.000Z", merchants: [ENTRY] };
-    const m = formatMessage(n, null);
+    const m = messageOf(n, null);
     expect(m.title).toBe("投诉日报 · 未处理 4 条");
-    expect(m.text).toContain("- 测试商户：24 小时新增 2 · 进行中 5 · 未处理 4 · 24 小时内到期 3 · 已超期 1 · 最早未处理 2 天 1 小时前");
+    expect(m.text).toContain("- 测试商户：24 小时新增 2 · 进行中 5 · 未处理 4 · 24 小时内期限将至 3 · 已超期 1 · 最早未处理 2 天 1 小时前");
     expect(m.link).toBeNull();
   });
 
@@ -151,13 +151,13 @@ describe("digest.daily: text", () => {
       oldest_unhandled_at: null,
     };
     const n: DigestNotice = { kind: "digest", event: "digest.daily", at: "2026-12-06T01:00:00.000Z", merchants: [ENTRY, quiet] };
-    const m = formatMessage(n, PUBLIC_URL);
+    const m = messageOf(n, PUBLIC_URL);
     expect(plainText(m)).toBe(
       [
         "投诉日报 · 未处理 4 条",
         "2026-12-06 09:00:00 投诉日报：",
-        "- 测试商户：24 小时新增 2 · 进行中 5 · 未处理 4 · 24 小时内到期 3 · 已超期 1 · 最早未处理 2 天 1 小时前",
-        "- 200：24 小时新增 0 · 进行中 0 · 未处理 0 · 24 小时内到期 0 · 已超期 0",
+        "- 测试商户：24 小时新增 2 · 进行中 5 · 未处理 4 · 24 小时内期限将至 3 · 已超期 1 · 最早未处理 2 天 1 小时前",
+        "- 200：24 小时新增 0 · 进行中 0 · 未处理 0 · 24 小时内期限将至 0 · 已超期 0",
         "查看：https://watch.example.com/",
       ].join("\n"),
     );

@@ -94,11 +94,11 @@ export const digestDaily = defineEvent({
   told: () => null,
   webhook: message,
   chat: (items, news, channel) => items.map((merchants) => message(merchants, news, channel)),
-  draft(n, publicUrl) {
+  draft(n, { publicUrl }) {
     const now = Date.parse(n.at);
     const lines = n.merchants.map((m) => {
       const oldest = m.oldest_unhandled_at === null ? "" : ` · 最早未处理 ${ageText(now - Date.parse(m.oldest_unhandled_at))}前`;
-      return `${merchantShort(m.mchid, m.name)}：24 小时新增 ${m.new_24h} · 进行中 ${m.active} · 未处理 ${m.unhandled} · 24 小时内到期 ${m.due_24h} · 已超期 ${m.overdue}${oldest}`;
+      return `${merchantShort(m.mchid, m.name)}：24 小时新增 ${m.new_24h} · 进行中 ${m.active} · 未处理 ${m.unhandled} · 24 小时内期限将至 ${m.due_24h} · 已超期 ${m.overdue}${oldest}`;
     });
     const unhandled = n.merchants.reduce((sum, m) => sum + m.unhandled, 0);
     const link = dashboardLink(publicUrl);

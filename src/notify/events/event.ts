@@ -7,7 +7,7 @@
  */
 import type { Notice, Outbox, OutboxEntry } from "../../domain/outbox";
 import type { Draft } from "../render";
-import type { Channel } from "../types";
+import type { Channel, SendContext } from "../types";
 import type { News } from "./news";
 
 /** One message about a group of items: what it is about (its entry's key), the marks of what it tells, what it says. */
@@ -34,8 +34,8 @@ interface AlertEvent<Name extends string, Item, N extends Notice & { event: Name
   admit?(outbox: Outbox, channel: string, item: Item): boolean;
   /** A pending entry of this event as the news leaves it: trimmed of what need not be said any more, or null. */
   settle?(entry: OutboxEntry & { notification: N }, news: News): OutboxEntry | null;
-  /** The text of a message. */
-  draft(n: N, publicUrl: string | null): Draft;
+  /** The text of a message, as it reads when it is sent (`ctx.now`: time left is counted then, not when queued). */
+  draft(n: N, ctx: SendContext): Draft;
   /** The JSON a webhook receiver gets for a message. */
   body(n: N): Record<string, unknown>;
 }
@@ -51,7 +51,7 @@ export interface EventEntry<Name extends string = string, N extends Notice = Not
   queue(outbox: Outbox, channel: Channel, news: News, ids: Set<string>): void;
   /** A pending entry as the news leaves it (null: dropped). */
   settle(entry: OutboxEntry, news: News): OutboxEntry | null;
-  draft(n: N, publicUrl: string | null): Draft;
+  draft(n: N, ctx: SendContext): Draft;
   body(n: N): Record<string, unknown>;
 }
 
@@ -116,7 +116,7 @@ export function defineEvent<const Name extends string, Item, N extends Notice & 
       event.settle === undefined || entry.state !== "pending" || entry.notification === null
         ? entry
         : event.settle(entry as OutboxEntry & { notification: N }, news),
-    draft: (n, publicUrl) => event.draft(n, publicUrl),
+    draft: (n, ctx) => event.draft(n, ctx),
     body: (n) => event.body(n),
   };
 }

@@ -39,6 +39,7 @@ const WATCHER = { kind: "failing", run: "2026-11-26T00:00:00.000Z", merchant: FA
 describe("The events", () => {
   it("Should list every event a channel's events may name, in the order a tick queues them", () => {
     expect(EVENT_NAMES).toEqual([
+      "watcher.started",
       "complaint.new",
       "watcher.failing",
       "watcher.recovered",
@@ -48,7 +49,7 @@ describe("The events", () => {
       "complaint.refunded",
       "digest.daily",
     ]);
-    expect(EVENT_NAMES.filter((name) => eventNamed(name)?.urgent)).toEqual(["watcher.failing"]);
+    expect(EVENT_NAMES.filter((name) => eventNamed(name)?.urgent)).toEqual(["watcher.started", "watcher.failing"]);
   });
 
   it("Should find an event by its name, and none by a name this version does not know", () => {

@@ -15,8 +15,10 @@ import type { EventEntry } from "./event";
 import type { News } from "./news";
 import { watcherFailing } from "./watcher-failing";
 import { watcherRecovered } from "./watcher-recovered";
+import { watcherStarted } from "./watcher-started";
 
 const EVENTS = [
+  watcherStarted,
   complaintNew,
   watcherFailing,
   watcherRecovered,

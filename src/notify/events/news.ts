@@ -34,6 +34,22 @@ export interface DigestEntry {
   oldest_unhandled_at: string | null;
 }
 
+/** One merchant's line of "监控已启动": how its last poll went, its complaints now, and when it is polled next. */
+export interface StartedEntry {
+  mchid: string;
+  name: string | null;
+  /** Whether its last poll succeeded (false before its first). */
+  ok: boolean;
+  complaints_active: number;
+  complaints_unhandled: number;
+  /** The earliest `next_due` still ahead of its active complaints. */
+  next_due_at: string | null;
+  /** What its last poll met when it failed (PAYJS's own words in `said` when it refused). */
+  error: { code: string; message: string; said?: string } | null;
+  /** When it is polled next; null: at the next tick. */
+  next_poll_at: string | null;
+}
+
 export interface News {
   mchid: string;
   merchantName: string | null;
@@ -51,4 +67,9 @@ export interface News {
   watcher: WatcherNews | null;
   /** The digest of the channels whose digest goes out from this merchant's outbox now (channel → the day it covers). */
   digest: { days: ReadonlyMap<string, string>; merchants: readonly DigestEntry[] } | null;
+  /**
+   * "监控已启动" of settings whose `fingerprint` the channels have not heard yet, for the `channels` whose message goes
+   * out from this merchant's outbox; every configured merchant's line. Null on every other tick.
+   */
+  started: { fingerprint: string; channels: ReadonlySet<string>; merchants: readonly StartedEntry[] } | null;
 }

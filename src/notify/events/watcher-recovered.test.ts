@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FAILING_MERCHANT, newsOf, PUBLIC_URL, testChannel } from "../../../test/support/alerts";
+import { messageOf } from "../../../test/support/messages";
 import { emptyOutbox, type Outbox } from "../../domain/outbox";
-import { formatMessage } from "../format";
 import { recordAttempt } from "../outbox";
 import { plainText } from "../render";
 import { queueNews } from "./index";
@@ -58,11 +58,11 @@ describe("watcher.recovered: queued", () => {
 describe("watcher.recovered: text", () => {
   it("Should say the merchant recovered for watcher.recovered", () => {
     const n: RecoveredNotice = { kind: "status", event: "watcher.recovered", at: later, merchant: RECOVERED };
-    const m = formatMessage(n, null);
+    const m = messageOf(n, null);
     expect(plainText(m)).toBe(
-      ["投诉监控已恢复 · 测试商户", "商户：测试商户（100）", "投诉拉取已恢复正常。", "恢复时间：2026-11-08 16:00:00"].join("\n"),
+      ["投诉查询已恢复 · 测试商户", "商户：测试商户（100）", "投诉查询已恢复正常。", "恢复时间：2026-11-08 16:00:00"].join("\n"),
     );
     expect(m.link).toBeNull();
-    expect(plainText(formatMessage(n, PUBLIC_URL))).toContain("\n查看：https://watch.example.com/");
+    expect(plainText(messageOf(n, PUBLIC_URL))).toContain("\n查看：https://watch.example.com/");
   });
 });

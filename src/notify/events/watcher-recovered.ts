@@ -41,14 +41,14 @@ export const watcherRecovered = defineEvent({
   webhook: message,
   chat: (items, news) => items.map((w) => message(w, news)),
   admit: (outbox, channel, w) => settleFailing(outbox, channel, w.run),
-  draft(n, publicUrl) {
+  draft(n, { publicUrl }) {
     const m = n.merchant;
     const link = dashboardLink(publicUrl);
     return {
-      title: `投诉监控已恢复 · ${merchantShort(m.mchid, m.name)}`,
+      title: `投诉查询已恢复 · ${merchantShort(m.mchid, m.name)}`,
       blocks: [
         { kind: "field", label: "商户", value: merchantLabel(m.mchid, m.name) },
-        { kind: "note", text: "投诉拉取已恢复正常。" },
+        { kind: "note", text: "投诉查询已恢复正常。" },
         { kind: "field", label: "恢复时间", value: m.last_success_at === null ? "从未成功" : beijingTime(m.last_success_at) },
         ...linkBlock("查看", link),
       ],

@@ -1,0 +1,43 @@
+/**
+ * Fixtures for the unit tests of the reader (src/reader/): a complaint as stored and a snapshot of complaints in the
+ * one order, as `loadSnapshot` would make of them. Pure: no Worker, no KV.
+ */
+import type { Complaint } from "../../src/domain/complaint";
+import { comparePositions, positionOf } from "../../src/domain/position";
+import type { Snapshot } from "../../src/reader/snapshot";
+
+/** Complaint `id` of merchant `mchid` made at `at` (`complaint_at` as stored: ISO at +08:00, or text that is no time). */
+export function complaintAt(id: string, mchid: string, at: string, extra: Partial<Complaint> = {}): Complaint {
+  return {
+    id,
+    mchid,
+    complaint_at: at,
+    out_trade_no: `OT-${id}`,
+    order_id: `ORD-${id}`,
+    total_fee: 100,
+    body: `body ${id}`,
+    first_seen_at: "2026-11-01T00:00:00.000Z",
+    last_seen_at: "2026-11-01T00:00:00.000Z",
+    active: true,
+    raw: {},
+    ...extra,
+  };
+}
+
+/** The snapshot of these complaints: sorted into the one order, each with its position, its merchants in that order. */
+export function snapshotOf(complaints: readonly Complaint[]): Snapshot {
+  const sorted = [...complaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
+  return {
+    merchants: [...new Set(sorted.map((c) => c.mchid))].map((mchid) => ({
+      merchant: { mchid, key: "k", name: null },
+      state: null,
+      complaints: sorted.filter((c) => c.mchid === mchid),
+      outbox: null,
+      storageErrors: [],
+    })),
+    complaints: sorted,
+    positions: sorted.map(positionOf),
+    revision: "r",
+    updatedAt: null,
+  };
+}
