@@ -9,7 +9,7 @@ import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
 import { STARTED_KEY } from "../src/store";
 import { Receiver, routeFetch } from "./support/receiver";
-import { alertEnv, clearKv, fireCron, kv, NO_DEADLINES } from "./support/worker";
+import { alertEnv, clearKv, fireCron, kv, NO_DEADLINES, recordingQueue } from "./support/worker";
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -119,6 +119,22 @@ describe("watcher.started", () => {
     expect(receiver.to(/hooks\.test/).map((r) => JSON.parse(r.body).complaint.mchid)).toEqual([M1, M1]);
     await fireCron(e, T0 + 10 * MIN);
     expect(receiver.to(/hooks\.test/).map((r) => JSON.parse(r.body).complaint.mchid)).toEqual([M1, M1, M2]);
+  });
+
+  it("Should, with the poll queue, poll the merchant it goes out from itself and send the others to the queue", async () => {
+    const queue = recordingQueue();
+    const e = {
+      ...alertEnv([HOOK], { ...NO_DEADLINES, PAYJS_MCHID: "", PAYJS_KEY: "", PAYJS_MERCHANTS: BOTH }),
+      POLL_QUEUE: queue.binding,
+    };
+    await fireCron(e, T0);
+    expect(sandbox.requests.map((r) => r.mchid)).toEqual([M1]);
+    expect(queue.sent).toEqual([{ mchid: M2 }]);
+    // The other merchant, not polled yet, is reported as such.
+    expect(startedBodies()[0].merchants.map((m: { mchid: string; ok: boolean; error: unknown }) => [m.mchid, m.ok, m.error])).toEqual([
+      [M1, true, null],
+      [M2, false, null],
+    ]);
   });
 
   it("Should follow each channel's events and merchants, tell the merchants it covers from its first one, and never wait for quiet hours", async () => {

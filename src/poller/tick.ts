@@ -35,7 +35,7 @@ export async function tick(env: WorkerEnv, now: number): Promise<PollResult[]> {
     const started = await startedOf(store, config);
     const tick: Tick = { config, store, now, outbound: new Outbound(), ...(started === null ? {} : { started }) };
     const plan = await planPoll(config, store, now);
-    const results = started === null ? await pollDue(tick, plan.due, env.POLL_QUEUE) : await pollBeforeHomes(tick, plan.due, started);
+    const results = await pollDue(tick, plan.due, env.POLL_QUEUE);
     // Merchants not due only: a due one was polled just now or sent to the queue (its poll sends its alerts), or waits for budget.
     await tendAlerts(tick, plan.waiting);
     if (started !== null && (await recordStarted(store, started, now))) {
@@ -70,12 +70,15 @@ async function pollBeforeHomes(tick: Tick, due: MerchantRecord[], started: Start
 }
 
 /**
- * The due merchants: all polled here without a queue; with one, the first here and the others to the queue
- * (those it refuses polled here too).
+ * The due merchants: all polled here without a queue; with one, the first here (on the tick that tells
+ * "监控已启动", its homes) and the others sent to the queue, each polled in an invocation of its own (those the queue
+ * refuses are polled here too).
  */
 async function pollDue(tick: Tick, due: MerchantRecord[], queue: Queue | undefined): Promise<PollResult[]> {
-  if (queue === undefined || due.length <= 1) return pollMerchants(tick, due);
-  const [first, ...others] = due as [MerchantRecord, ...MerchantRecord[]];
+  const started = tick.started;
+  if (queue === undefined || due.length <= 1) return started === undefined ? pollMerchants(tick, due) : pollBeforeHomes(tick, due, started);
+  const here = started === undefined ? due.slice(0, 1) : due.filter((r) => started.homes.has(r.merchant.mchid));
+  const others = due.filter((r) => !here.includes(r));
   // The layout check (which may write the `format` key) before the consumers start, so they only read it.
   await tick.store.checkFormat();
   const { sent, unsent, error } = await enqueuePolls(queue, others);
@@ -87,5 +90,7 @@ async function pollDue(tick: Tick, due: MerchantRecord[], queue: Queue | undefin
       message: `The poll queue refused them (${error}); polling them in this invocation instead`,
     });
   }
-  return pollMerchants(tick, [first, ...unsent]);
+  // What the queue refused is polled here, before the homes, its news held like theirs would be.
+  for (const r of unsent) started?.hold.add(r.merchant.mchid);
+  return pollMerchants(tick, [...unsent, ...here]);
 }
