@@ -113,7 +113,7 @@ const zh = {
   sigScheme: "签名已校验（{0}）",
   schemePhp: "PHP SDK 方式",
   schemeRaw: "文档示例方式",
-  msgNeverPolled: "还没有成功查询过 PAYJS。定时任务每 30 分钟运行一次，首次查询成功后投诉会显示在这里。",
+  msgNeverPolled: "还没有成功查询过 PAYJS。定时任务每 10 分钟运行一次，首次查询成功后投诉会显示在这里。",
   msgEmpty: "暂无投诉。",
   msgNoMatch: "没有符合筛选条件的投诉。请放宽日期范围或点击“清除筛选”。",
   msgNotFound: "找不到这条投诉，请检查链接中的商户号和投诉号。",
@@ -258,7 +258,7 @@ const en: Record<StringKey, string> = {
   schemePhp: "php-sdk",
   schemeRaw: "raw-key",
   msgNeverPolled:
-    "PAYJS has not been polled successfully yet. The cron runs every 30 minutes; complaints show here after the first successful poll.",
+    "PAYJS has not been polled successfully yet. The cron runs every 10 minutes; complaints show here after the first successful poll.",
   msgEmpty: "No complaints.",
   msgNoMatch: "No complaint matches these filters. Widen the dates or press Clear filters.",
   msgNotFound: "This complaint was not found: check the merchant id and complaint id in the link.",

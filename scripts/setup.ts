@@ -19,6 +19,7 @@ import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Config, ConfigError } from "../src/config";
+import { askedTooOften } from "../src/payjs/client";
 import { finish, settingsErrorText, unexpectedText } from "./cli";
 import { checkMerchants, reportHeader } from "./doctor/check";
 import { renderHuman, scrubber, verdictLine } from "./doctor/render";
@@ -131,11 +132,17 @@ async function checkPayjs({ config, settings }: Inputs): Promise<void> {
   say(m.setup.step1);
   const judged = await checkMerchants(config, settings, m);
   const header = reportHeader(config, settings);
-  if (!judged.every((j) => j.verdict.accepted)) {
+  // PAYJS refusing for being asked too often (setup run again soon after, say) says nothing of the settings.
+  const tooFrequent = (j: (typeof judged)[number]) => j.code === "upstream_error" && j.returnMsg !== null && askedTooOften(j.returnMsg);
+  if (!judged.every((j) => j.verdict.accepted || tooFrequent(j))) {
     process.stdout.write(scrub(renderHuman(header, judged, false, m)));
     throw new SetupError("refused", m.setup.nothingDeployed);
   }
   for (const j of judged) {
+    if (!j.verdict.accepted) {
+      say(m.setup.tooFrequent(j.verdict.mchid, j.returnMsg ?? ""));
+      continue;
+    }
     say(`    ${verdictLine(j, header, m)}`);
     if (j.verdict.signature !== "verified") say(m.setup.unverified);
   }

@@ -117,6 +117,17 @@ describe("npm run setup", () => {
     expectNoKeys(run);
   });
 
+  it("deploys anyway when PAYJS only says it was asked too often (setup run again soon), saying the check told nothing", async () => {
+    await control("mode", { mode: "return_code_0", returnMsg: "请求过于频繁，请4小时后再试" });
+    const run = await setup({ env: single() });
+    expect(run.code, run.all).toBe(0);
+    expect(run.calls.map((c) => c.argv[0])).toContain("deploy");
+    expect(run.stdout).toContain(
+      'PAYJS said it was asked too often ("请求过于频繁，请4小时后再试"), so this check tells nothing; deploying anyway',
+    );
+    expectNoKeys(run);
+  });
+
   it("--yes with nothing set (no .dev.vars): exit 2 naming PAYJS_MCHID, PAYJS_KEY, PAYJS_MERCHANTS; no PAYJS call", async () => {
     const before = await payjsCalls();
     const run = await setup({ env: { PAYJS_API_BASE: api() }, args: ["--", "--yes"] });
@@ -319,7 +330,7 @@ describe("npm run setup", () => {
     expect(shown(custom, "Worker")).toBe("https://watch.example.com");
     expect(shown(custom, "Dashboard")).toBe("https://watch.example.com/");
     expect(custom.worker?.secrets.PUBLIC_URL).toBe("https://watch.example.com");
-    expect(custom.stdout).toContain("open the dashboard, sign-in codes and view links at https://watch.example.com.");
+    expect(custom.stdout).toContain("open the dashboard at https://watch.example.com.");
 
     const none = await setup({ env: single({ STAND_IN_TARGETS: "none" }) });
     expect(none.code, none.all).toBe(1);
@@ -393,7 +404,7 @@ describe("npm run setup: PUBLIC_URL, and what a later npm run deploy keeps", () 
     expect(secretsOf(fromFile.calls[0]).PUBLIC_URL).toBe("https://watch.shop.example");
     expect(fromFile.worker?.secrets.PUBLIC_URL).toBe("https://watch.shop.example");
     expect(fromFile.stdout).toContain("PUBLIC_URL: https://watch.shop.example (from .dev.vars), as a secret");
-    expect(fromFile.stdout).toContain("open the dashboard, sign-in codes and view links at https://watch.shop.example.");
+    expect(fromFile.stdout).toContain("open the dashboard at https://watch.shop.example.");
 
     const fromEnv = await setup({ env: single({ PUBLIC_URL: "https://env.shop.example" }), dir });
     expect(fromEnv.code, fromEnv.all).toBe(0);

@@ -59,7 +59,7 @@ describe("npm run setup --domain NAME", () => {
     expect(run.stdout).toContain(`${FREE} has no A, AAAA or CNAME record`);
     expect(run.stdout).toContain(`PUBLIC_URL: https://${FREE} (--domain), as a secret`);
     expect(run.stdout).toContain(`Put PUBLIC_URL="https://${FREE}" in .dev.vars`);
-    expect(run.stdout).toContain(`open the dashboard, sign-in codes and view links at https://${FREE}.`);
+    expect(run.stdout).toContain(`open the dashboard at https://${FREE}.`);
   });
 
   it("--domain wins over PUBLIC_URL in .dev.vars; the same address there needs no advice to keep it", async () => {
@@ -106,7 +106,7 @@ describe("npm run setup --domain NAME", () => {
   it("in Chinese: the check and the refusal, with no English sentence", async () => {
     const ok = await setup({ env: domainEnv({ LANG: "zh_CN.UTF-8" }), args: ["--domain", FREE] });
     expect(ok.code, ok.all).toBe(0);
-    expect(ok.stdout).toContain(`看板、登录码和查看链接请用 https://${FREE} 打开。`);
+    expect(ok.stdout).toContain(`看板请用 https://${FREE} 打开。`);
     expect(englishSentences(ok.all)).toEqual([]);
     const taken = await setup({ env: domainEnv({ LANG: "zh_CN.UTF-8" }), args: ["--domain", TAKEN] });
     expect(taken.code, taken.all).toBe(2);

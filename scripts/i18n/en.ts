@@ -195,6 +195,8 @@ Exit 0: deployed; 1: a merchant's answer would be refused, a channel's test fail
   step1: "1/5 The doctor's check: one call per merchant to PAYJS, as the Worker makes it.",
   unverified: "    (the Worker will run on answers whose sign it cannot verify; /api/status and the dashboard warn)",
   localApiBase: "    Warning: PAYJS_API_BASE is on this machine; the Worker on Cloudflare cannot reach it (a rehearsal only).",
+  tooFrequent: (mchid: string, said: string) =>
+    `    ${mchid}: PAYJS said it was asked too often ("${said}"), so this check tells nothing; deploying anyway. The Worker tries again within 30 minutes, and "watcher started" says what PAYJS answered.`,
   nothingDeployed: "Nothing was deployed.",
   step2: "2/5 Tokens.",
   usingGiven: (names: TokenSetting[]) => `Using ${names.map((n) => `${n} as given`).join(" and ")}.`,
@@ -295,8 +297,8 @@ const report = {
     'No alert channel was set by this setup, so nothing tells you the watcher started. Add one (--channels FILE, or setup in a terminal) and "监控已启动" (watcher started) comes within 25 minutes of that deploy.',
   mainland: (customUrl: string | null) =>
     customUrl === null
-      ? "Alerts arrive even where *.workers.dev cannot be opened (mainland China). There, the dashboard, sign-in codes and view links need a custom domain: npm run setup -- --domain watch.example.com (docs/deploy.md#custom-domain)."
-      : `Alerts arrive even where *.workers.dev cannot be opened (mainland China); there, open the dashboard, sign-in codes and view links at ${customUrl}.`,
+      ? "Alerts arrive even where *.workers.dev cannot be opened (mainland China). There, the dashboard needs a custom domain: npm run setup -- --domain watch.example.com (docs/deploy.md#custom-domain)."
+      : `Alerts arrive even where *.workers.dev cannot be opened (mainland China); there, open the dashboard at ${customUrl}.`,
 };
 
 export const en = { cli, doctor, advice, setup, domain, channels, publicUrl, report };

@@ -179,6 +179,8 @@ const setup: Messages["setup"] = {
   step1: "1/5 PAYJS 检查：按 Worker 的方式，每个商户向 PAYJS 查询一次。",
   unverified: "    （Worker 会在签名验证不了的情况下运行；/api/status 和看板会提示）",
   localApiBase: "    注意：PAYJS_API_BASE 在本机上，Cloudflare 上的 Worker 连不到它（只能用来演练）。",
+  tooFrequent: (mchid: string, said: string) =>
+    `    ${mchid}：PAYJS 说查询太频繁（「${said}」），这次检查看不出问题，照样部署。Worker 会在 30 分钟内再查，「监控已启动」会说 PAYJS 怎么回答的。`,
   nothingDeployed: "什么都没有部署。",
   step2: "2/5 令牌。",
   usingGiven: (names) => `使用已设置的 ${names.join(" 和 ")}。`,
@@ -276,8 +278,8 @@ const report: Messages["report"] = {
     "这次 setup 没有设置提醒渠道，所以收不到「监控已启动」。添加提醒渠道（--channels 文件，或在终端里运行 setup）后，部署后 25 分钟内会收到。",
   mainland: (customUrl) =>
     customUrl === null
-      ? "在中国大陆，*.workers.dev 常常打不开，但提醒照常送达。看板、登录码和查看链接在那里需要自定义域名：`npm run setup -- --domain 你的域名`（见 docs/deploy.md#custom-domain）。"
-      : `在中国大陆，*.workers.dev 常常打不开，但提醒照常送达。看板、登录码和查看链接请用 ${customUrl} 打开。`,
+      ? "在中国大陆，*.workers.dev 常常打不开，但提醒照常送达。看板在那里需要自定义域名：`npm run setup -- --domain 你的域名`（见 docs/zh-CN/deploy.md#自定义域名）。"
+      : `在中国大陆，*.workers.dev 常常打不开，但提醒照常送达。看板请用 ${customUrl} 打开。`,
 };
 
 export const zh: Messages = { cli, doctor, advice, setup, domain, channels, publicUrl, report };

@@ -61,8 +61,10 @@ export interface ClientOptions {
 }
 
 const MAX_MESSAGE = 200;
-/** PAYJS's words for a caller that asks too often. */
-const FREQUENCY = /频繁|频率/;
+/** PAYJS's words for a caller that asks too often (频繁, 频率): a refusal that passes, tried again soon. */
+export function askedTooOften(said: string): boolean {
+  return /频繁|频率/.test(said);
+}
 
 function fail(code: UpstreamErrorCode, message: string, transient = false): { ok: false; error: UpstreamError } {
   return { ok: false, error: { code, message: message.slice(0, MAX_MESSAGE), transient } };
@@ -205,7 +207,7 @@ function checkAnswer(text: string, key: string, policy: SignaturePolicy, status 
     const said = [payload.return_msg, payload.msg].find((m) => typeof m === "string" && m.trim() !== "");
     const message = `PAYJS refused: ${typeof said === "string" ? said : "return_code is not 1"}`;
     // "请求过于频繁": asked too soon (right after setup's own check, say), which passes; tried again soon, not in 4 hours.
-    const refused = fail("upstream_error", message, typeof said === "string" && FREQUENCY.test(said));
+    const refused = fail("upstream_error", message, typeof said === "string" && askedTooOften(said));
     if (typeof said === "string") refused.error.said = said.slice(0, MAX_MESSAGE);
     return answer(payload, null, refused);
   }

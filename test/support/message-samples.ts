@@ -94,7 +94,12 @@ function setup(m: Messages): Samples["setup"] {
     missing: [s.missing(["PAYJS_MCHID", "PAYJS_KEY"], true), s.missing(["PAYJS_KEY"], false), s.missing(["PAYJS_MCHID"], true)],
     ...{ channelsUnreadable: s.channelsUnreadable("c.json", "ENOENT"), channelsEmpty: s.channelsEmpty("c.json") },
     ...{ channelsBad: s.channelsBad("c.json", "NOTIFY_CHANNELS"), step1: s.step1, unverified: s.unverified },
-    ...{ localApiBase: s.localApiBase, nothingDeployed: s.nothingDeployed, step2: s.step2 },
+    ...{
+      localApiBase: s.localApiBase,
+      tooFrequent: s.tooFrequent("1500000001", "请求过于频繁"),
+      nothingDeployed: s.nothingDeployed,
+      step2: s.step2,
+    },
     ...{ step4: s.step4("npx wrangler", s.domainArgs("w.example")), domainArgs: s.domainArgs("w.example") },
     ...{ step4Secrets: s.step4Secrets(["PAYJS_KEY", "PUBLIC_URL"]), interrupted: s.interrupted("SIGINT") },
     ...{ deployFailed: s.deployFailed(1), cannotStart: s.cannotStart("npx wrangler", s.notFound("npx")), notFound: s.notFound("npx") },
