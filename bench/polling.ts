@@ -33,6 +33,8 @@ interface TickCpu {
 interface ServeCpu {
   n: number;
   load: number;
+  /** Building the view of a snapshot: each complaint's deadlines and marks, once per snapshot and marks revision. */
+  view: number;
   page: number;
   /** A bare `JSON.parse` of the stored complaints value: the floor of any load. */
   parse: number;
@@ -156,7 +158,7 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
     let httpOver: ServeCpu | null = null;
     for (const n of PROBES) {
       const s = serves.find((x) => x.n === n) ?? (await getJson<ServeCpu>(`${base}/serve-cpu?n=${n}&runs=5`));
-      if (s.load + s.page > FREE_CPU_MS) {
+      if (s.load + s.view + s.page > FREE_CPU_MS) {
         httpOver = s;
         break;
       }
@@ -167,7 +169,7 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
     facts.maxComplaintsHttp = httpMax?.n ?? 0;
     const over = (x: number): string => `${ms(x)}${x > FREE_CPU_MS ? " > 10" : ""}`;
     const fresh10k = serves.find((s) => s.n === 10_000)!;
-    const freshOk = fresh10k.load + fresh10k.page <= FREE_CPU_MS;
+    const freshOk = fresh10k.load + fresh10k.view + fresh10k.page <= FREE_CPU_MS;
     const cpuTable: BenchTable = {
       title: `CPU per invocation in workerd against the free plan's ${FREE_CPU_MS} ms (cron: median of 5 rounds; HTTP: median of 7 batches)`,
       columns: ["invocation", ...SIZES.map((n) => `${count(n)} complaints`), `largest list ≤ ${FREE_CPU_MS} ms`, "goal"],
@@ -181,20 +183,22 @@ export async function benchPolling(facts: Facts): Promise<BenchTable[]> {
         ],
         [
           "HTTP, a fresh isolate's first list request",
-          ...serves.map((s) => over(s.load + s.page)),
+          ...serves.map((s) => over(s.load + s.view + s.page)),
           httpMax === null ? "< 500" : `≈ ${count(httpMax.n)}`,
           `≤ 10 ms at 10,000 ${verdict(freshOk)}`,
         ],
+        ["HTTP, the first list request after a mark", ...serves.map((s) => over(s.view + s.page)), "", ""],
         ["HTTP, a list request on a warm isolate", ...serves.map((s) => over(s.page)), "", ""],
       ],
       notes: [
-        "HTTP: loading the snapshot (parse the stored value, derive every complaint's fields from raw, order them) and one",
-        "  ?limit=100 page's JSON; the warm row is what every later request costs until the snapshot is reloaded.",
+        "HTTP: loading the snapshot (parse the stored value, derive every complaint's fields from raw, order them), its view",
+        "  (each complaint's deadlines and marks) and one ?limit=100 page's JSON; the warm row is what every later request",
+        "  costs until the snapshot is reloaded or a mark changes the view (then the view is built again, without a load).",
         `  Of that, a bare JSON.parse of the stored value alone takes ${serves.map((s) => `${ms(s.parse)} at ${count(s.n)}`).join(", ")}.`,
         `Probed ${PROBES.map(count).join(", ")}: the cron fits up to ${cronMax === null ? "none" : count(cronMax.n)}` +
           (cronOver === null ? "." : `; ${count(cronOver.n)} takes ${ms(worst(cronOver))}.`) +
           ` A fresh isolate's first request fits up to ${httpMax === null ? "none" : count(httpMax.n)}` +
-          (httpOver === null ? "." : `; ${count(httpOver.n)} takes ${ms(httpOver.load + httpOver.page)}.`),
+          (httpOver === null ? "." : `; ${count(httpOver.n)} takes ${ms(httpOver.load + httpOver.view + httpOver.page)}.`),
         "workerd's clock here is wall time on a shared machine; Cloudflare's machines are likely faster: treat the limits as",
         "  conservative. With the poll queue each merchant has its own 10 ms (see the queue table).",
       ],

@@ -16,7 +16,7 @@ import { startWranglerDev } from "../test/support/wrangler-dev";
 import { type BenchTable, checkRatio, median } from "./stats";
 
 const COMPLAINTS = 1200;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const ROUND_SECONDS = 3;
 const CONNECTIONS = 8;
 const TOKEN = "bench-read-token";
