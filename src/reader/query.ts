@@ -197,21 +197,27 @@ function found(snapshot: Snapshot, i: number, q: string): boolean {
 
 /** Whether row `i` of the view matches; `overdue` is decided at `now`. */
 function matches(view: View, i: number, f: Filter, now: number): boolean {
-  const row = view.rows[i] as Row;
-  const c = row.complaint;
-  const at = row.position.at;
+  const c = view.snapshot.complaints[i] as Complaint;
+  const at = (view.snapshot.positions[i] as Position).at;
   if (f.mchid !== null && c.mchid !== f.mchid) return false;
   if (f.active !== null && c.active !== f.active) return false;
-  if (f.handled !== null && row.handled !== f.handled) return false;
   if (f.since !== null && (at === null || at < f.since)) return false;
   if (f.until !== null && (at === null || at > f.until)) return false;
-  if (f.overdue !== null && (row.due !== null && row.due <= now) !== f.overdue) return false;
-  return f.q === null || found(view.snapshot, i, f.q);
+  if (f.q !== null && !found(view.snapshot, i, f.q)) return false;
+  // What the marks and deadlines decide last: only a complaint that got this far has its row worked out.
+  if (f.handled !== null && view.row(i).handled !== f.handled) return false;
+  if (f.overdue !== null) {
+    const due = view.row(i).due;
+    if ((due !== null && due <= now) !== f.overdue) return false;
+  }
+  return true;
 }
 
 /** Every row of the view that matches, newest first. */
 export function matchingRows(view: View, filter: Filter, now: number): Row[] {
-  return view.rows.filter((_, i) => matches(view, i, filter, now));
+  const rows: Row[] = [];
+  for (let i = 0; i < view.size; i++) if (matches(view, i, filter, now)) rows.push(view.row(i));
+  return rows;
 }
 
 /**
@@ -261,11 +267,11 @@ function firstAfter(positions: readonly Position[], after: Position): number {
  */
 function unfilteredPage(view: View, query: ListQuery): Page {
   const { positions } = view.snapshot;
-  const total = view.rows.length;
+  const total = view.size;
   const start = query.after === null ? 0 : firstAfter(positions, query.after);
   const end = Math.min(total, start + query.limit);
   return {
-    rows: view.rows.slice(start, end),
+    rows: Array.from({ length: end - start }, (_, k) => view.row(start + k)),
     total,
     next_cursor: end < total ? encodeCursor(positions[end - 1] as Position, query.filter, "newest") : null,
   };
@@ -298,11 +304,11 @@ export function pageOf(view: View, query: ListQuery, now: number): Page {
   const rows: Row[] = [];
   let total = 0;
   let more = false;
-  for (let k = 0; k < view.rows.length; k++) {
+  for (let k = 0; k < view.size; k++) {
     const i = order === null ? k : (order[k] as number);
     if (!matches(view, i, query.filter, now)) continue;
     total++;
-    const row = view.rows[i] as Row;
+    const row = view.row(i);
     if (!after(row)) continue;
     if (rows.length < query.limit) rows.push(row);
     else more = true;

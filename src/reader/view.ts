@@ -1,8 +1,8 @@
 /**
  * What every answer about complaints is built from: each complaint of a snapshot as the API shows it (its deadlines,
- * `next_due` and marks worked out once), in the snapshot's order, with the order by `next_due` worked out on first
- * use. One view serves every request until a poll makes a new snapshot, a mark changes the marks' revision, or the
- * deadline settings change (reader/cache.ts keeps it). Pure.
+ * `next_due` and marks worked out once, on first use: a page of 100 works out 100), in the snapshot's order, with the
+ * order by `next_due` worked out on first use. One view serves every request until a poll makes a new snapshot, a mark
+ * changes the marks' revision, or the deadline settings change (reader/cache.ts keeps it). Pure.
  * @module
  */
 import type { Complaint } from "../domain/complaint";
@@ -28,7 +28,10 @@ export interface Row {
 
 export interface View {
   snapshot: Snapshot;
-  rows: readonly Row[];
+  /** How many complaints (rows) it has, in the snapshot's order. */
+  size: number;
+  /** Row `i`, worked out on first use. */
+  row(i: number): Row;
   /** Row indices soonest `next_due` first, those without one last, then in the snapshot's order. */
   byDue(): readonly number[];
   /** Changes whenever the stored complaints, poll states, marks or deadline settings do: the base of every ETag. */
@@ -65,13 +68,23 @@ const rulesKey = (rules: DeadlineRules): string =>
   `${rules.replyWithinHours}/${rules.resolveWithinHours}/${rules.remindBeforeHours.join(",")}`;
 
 export function buildView(snapshot: Snapshot, marks: MarksView, rules: DeadlineRules): View {
-  const rows = snapshot.complaints.map((c, i) => rowOf(c, snapshot.positions[i] as Position, marks, rules));
+  const size = snapshot.complaints.length;
+  const rows: (Row | undefined)[] = new Array(size);
+  const row = (i: number): Row => {
+    let r = rows[i];
+    if (r === undefined) {
+      r = rowOf(snapshot.complaints[i] as Complaint, snapshot.positions[i] as Position, marks, rules);
+      rows[i] = r;
+    }
+    return r;
+  };
   let byDue: number[] | null = null;
   return {
     snapshot,
-    rows,
+    size,
+    row,
     byDue() {
-      byDue ??= rows.map((_, i) => i).sort((a, b) => compareDue(rows[a] as Row, rows[b] as Row));
+      byDue ??= Array.from({ length: size }, (_, i) => i).sort((a, b) => compareDue(row(a), row(b)));
       return byDue;
     },
     revision: `${snapshot.revision}|${marks.revision}|${rulesKey(rules)}`,
@@ -100,8 +113,12 @@ interface HandlingCounts {
 export function handlingCounts(view: View, mchid: string, now: number): HandlingCounts {
   const counts: HandlingCounts = { complaints_unhandled: 0, complaints_overdue: 0, next_due_at: null };
   let next = Number.POSITIVE_INFINITY;
-  for (const row of view.rows) {
-    if (row.complaint.mchid !== mchid || !row.complaint.active || row.handled) continue;
+  for (let i = 0; i < view.size; i++) {
+    const c = view.snapshot.complaints[i] as Complaint;
+    // Only an active complaint of the merchant can count: the others' deadlines and marks are not worked out.
+    if (c.mchid !== mchid || !c.active) continue;
+    const row = view.row(i);
+    if (row.handled) continue;
     counts.complaints_unhandled++;
     if (row.due === null) continue;
     if (row.due <= now) counts.complaints_overdue++;
