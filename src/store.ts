@@ -5,25 +5,34 @@
  *
  * | key | value |
  * |---|---|
- * | `format` | the layout version (`"2"`): a Worker of another layout refuses the namespace rather than misread it |
- * | `complaints:{mchid}` | `{"format":2,"rev","seen":[…],"complaints":[raw,…]}`: every complaint ever seen for one merchant, newest first |
- * | `status:{mchid}` | `{"format":2,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
- * | `outbox:{mchid}` | `{"format":2,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
- * | `handled:{mchid}` | `{"format":2,"rev","marks":{id:{"at","note"}},"replied":{…},"refunds":{…}}`: the marks book (handled marks under `marks`, replied marks, refund outcomes), written only by src/actions/ |
- * | `refund:{mchid}:{id}` | `{"format":2,"rev","attempt","at","total_fee","note"}`: a refund's attempt, written before PAYJS is called |
- * | `order:{mchid}:{payjs_order_id}` | `{"format":2,"rev","order","checked_at"}`: an order check, expiring after 11 minutes |
- * | `started` | `{"format":2,"rev","fingerprint","at"}`: the settings the channels last heard "监控已启动" for |
+ * | `format` | the layout version (`"3"`): a Worker of another layout refuses the namespace rather than misread it; this one moves layout 2 over (poller/upgrade.ts) |
+ * | `present:{mchid}` | `{"format":3,"rev","mchid","history","days","seen":[…],"complaints":[raw,…]}`: what a poll reads and writes: the complaints PAYJS lists and those that left it in the last 7 days, newest first; what each part of the history holds; complaints per day |
+ * | `history:{mchid}:{part}` | `{"format":3,"rev","seen":[…],"complaints":[raw,…]}`: at most 1,000 complaints of one Beijing month that left PAYJS's list earlier, newest first (domain/history.ts) |
+ * | `ids:{mchid}` | `{"format":3,"rev","parts":{part:hashes}}`: which part may hold an id: how a complaint of the history is found by id |
+ * | `status:{mchid}` | `{"format":3,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
+ * | `outbox:{mchid}` | `{"format":3,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
+ * | `marks:{mchid}:{month}` | `{"format":3,"rev","marks":{id:{"at","note"}},"replied":{…},"refunds":{…}}`: the marks book of the complaints of one Beijing month of `complaint_at` (`none`: of no time): handled marks (under `marks`), replied marks, refund outcomes; written only by src/actions/ |
+ * | `refund:{mchid}:{id}` | `{"format":3,"rev","attempt","at","total_fee","note"}`: a refund's attempt, written before PAYJS is called |
+ * | `order:{mchid}:{payjs_order_id}` | `{"format":3,"rev","order","checked_at"}`: an order check, expiring after 11 minutes |
+ * | `started` | `{"format":3,"rev","fingerprint","at"}`: the settings the channels last heard "监控已启动" for |
+ * | `upgrade:{mchid}` | how far the move of a layout 2 merchant has come (poller/upgrade.ts); gone once it is done |
  * | `corrupt:{key}:{ms}` | a value that could not be read, set aside before its key was rebuilt |
  *
- * One value per merchant instead of one per complaint keeps a poll's writes proportional to what changed
- * and a list request at 2 reads per merchant. A KV put is atomic: a value is read whole or not at all.
+ * Layout 2 kept every complaint ever seen in `complaints:{mchid}` and every mark in `handled:{mchid}`: read only to
+ * move them over, then deleted. Values of layout 2 under keys layout 3 kept are read as they are (their shapes did not
+ * change) and written as layout 3.
+ *
+ * A poll reads and writes the present, not the past: its cost follows what PAYJS lists, not the merchant's history.
+ * A list request of active complaints reads 2 values per merchant (3 with alerts) and the marks of the present's months. A KV put is atomic: a value is read whole or not at all.
  * @module
  * @see https://developers.cloudflare.com/kv/platform/limits/
  */
 import type { Shape } from "./domain/shape";
 import { parseJson } from "./json";
 
-export const FORMAT = 2;
+export const FORMAT = 3;
+/** The layout this version moves over from; its values under keys layout 3 kept read as they are. */
+export const LEGACY_FORMAT = 2;
 const FORMAT_KEY = "format";
 
 type StorageErrorCode = "storage_corrupt" | "storage_format";
@@ -37,7 +46,7 @@ export interface StorageError {
 /** A value read from KV: absent, readable, or unreadable (kept as raw text so it can be set aside). */
 export type Stored<T> =
   | { kind: "absent" }
-  | { kind: "ok"; value: T; rev: string }
+  | { kind: "ok"; value: T; rev: string /** The layout that wrote it. */; format: number }
   | { kind: "unreadable"; error: StorageError; text: string };
 
 /** KV takes one write per key per second and refuses a second with a 429: such a write is tried once more after this. */
@@ -58,11 +67,16 @@ export async function writeTwice<T>(write: (again: boolean) => Promise<T>, isFin
   return write(true);
 }
 
-export const complaintsKey = (mchid: string): string => `complaints:${mchid}`;
+export const presentKey = (mchid: string): string => `present:${mchid}`;
+export const historyPartKey = (mchid: string, part: string): string => `history:${mchid}:${part}`;
+export const idIndexKey = (mchid: string): string => `ids:${mchid}`;
 export const statusKey = (mchid: string): string => `status:${mchid}`;
 export const outboxKey = (mchid: string): string => `outbox:${mchid}`;
-/** The marks book: named `handled:` since before replied marks and refund outcomes shared it. */
-export const marksKey = (mchid: string): string => `handled:${mchid}`;
+export const marksKey = (mchid: string, month: string): string => `marks:${mchid}:${month}`;
+export const upgradeKey = (mchid: string): string => `upgrade:${mchid}`;
+/** Layout 2's keys: every complaint ever seen, and every mark, of one merchant. */
+export const legacyComplaintsKey = (mchid: string): string => `complaints:${mchid}`;
+export const legacyMarksKey = (mchid: string): string => `handled:${mchid}`;
 export const refundAttemptKey = (mchid: string, id: string): string => `refund:${mchid}:${id}`;
 export const orderKey = (mchid: string, payjsOrderId: string): string => `order:${mchid}:${payjsOrderId}`;
 export const STARTED_KEY = "started";
@@ -73,7 +87,7 @@ function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T>
   let parsed: unknown;
   try {
     // A large list costs as much again to check as to parse; a value its writer marked plain needs no check.
-    parsed = PLAIN.test(text.slice(0, 100)) ? JSON.parse(text) : parseJson(text);
+    parsed = isPlainText(text) ? JSON.parse(text) : parseJson(text);
   } catch {
     return unreadable(key, text, "storage_corrupt", "is not JSON");
   }
@@ -81,22 +95,26 @@ function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T>
     return unreadable(key, text, "storage_corrupt", "is not a JSON object");
   }
   const record = parsed as Record<string, unknown>;
-  if (record.format !== FORMAT) {
+  if (record.format !== FORMAT && record.format !== LEGACY_FORMAT) {
     return unreadable(key, text, "storage_format", `has format ${JSON.stringify(record.format)}, expected ${FORMAT}`);
   }
   const value = shape.read(record);
   if (value === null) return unreadable(key, text, "storage_corrupt", `has no valid ${shape.what}`);
-  return { kind: "ok", value, rev: typeof record.rev === "string" ? record.rev : "" };
+  return { kind: "ok", value, rev: typeof record.rev === "string" ? record.rev : "", format: record.format as number };
 }
 
 /** How a value {@link Store.save} wrote as plain begins. */
 const PLAIN = /^\{"format":\d+,"rev":"[^"\\]*","plain":true,/;
 
+/** Whether a stored value's text says `JSON.parse` reads it whole (see {@link Store.save}'s `plain`). */
+export const isPlainText = (text: string): boolean => PLAIN.test(text.slice(0, 100));
+
 function unreadable<T>(key: string, text: string, code: StorageErrorCode, what: string): Stored<T> {
   return { kind: "unreadable", text, error: { code, key, message: `Stored value ${key} ${what}` } };
 }
 
-function newRev(now: number): string {
+/** A new revision: what a value written at `now` carries. */
+export function newRev(now: number): string {
   return `${now.toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
 }
 
@@ -133,10 +151,18 @@ export class Store {
    * @param plain the caller knows `JSON.parse` reads the value back whole (no number beyond a double, no key order
    *   it would change, see `readExactly`): the text then says so, and {@link load} skips the checks for those.
    * @param expiresInSeconds KV forgets the value after this long (at least 60); kept for good when absent.
+   * @param rev its revision, when the caller had to know it before writing (a value that describes this one is written first).
    */
-  async save<T>(key: string, shape: Shape<T>, value: T, now: number, plain = false, expiresInSeconds?: number): Promise<string> {
+  async save<T>(
+    key: string,
+    shape: Shape<T>,
+    value: T,
+    now: number,
+    plain = false,
+    expiresInSeconds?: number,
+    rev = newRev(now),
+  ): Promise<string> {
     writes++;
-    const rev = newRev(now);
     const text = JSON.stringify({ format: FORMAT, rev, ...(plain ? { plain: true } : {}), ...shape.write(value) });
     await this.kv.put(key, text, expiresInSeconds === undefined ? undefined : { expirationTtl: expiresInSeconds });
     return rev;
@@ -157,7 +183,8 @@ export class Store {
   private async readFormat(): Promise<StorageError | null> {
     const text = (await this.kv.get(FORMAT_KEY))?.trim() ?? null;
     if (text === String(FORMAT)) return null;
-    if (text === null) {
+    // Layout 2 is moved over merchant by merchant (poller/upgrade.ts); from now on a Worker of layout 2 refuses it.
+    if (text === null || text === String(LEGACY_FORMAT)) {
       await this.kv.put(FORMAT_KEY, String(FORMAT));
       return null;
     }
@@ -166,6 +193,24 @@ export class Store {
       key: FORMAT_KEY,
       message: `KV holds layout format ${JSON.stringify(text.slice(0, 20))}; this version reads format ${FORMAT}`,
     };
+  }
+
+  /** A value's text as KV holds it now, unchecked: for a value read in slices (poller/upgrade.ts). */
+  loadText(key: string): Promise<string | null> {
+    return this.kv.get(key, "text");
+  }
+
+  /** Whether KV holds a value under `key`, without reading it (a value of layout 2 may be megabytes). */
+  async exists(key: string): Promise<boolean> {
+    const stream = await this.kv.get(key, "stream");
+    if (stream === null) return false;
+    await stream.cancel();
+    return true;
+  }
+
+  async delete(key: string): Promise<void> {
+    writes++;
+    await this.kv.delete(key);
   }
 
   /** Sets an unreadable value aside under its own key before its key is rebuilt, so nothing is lost; gives that key. */

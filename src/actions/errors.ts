@@ -23,7 +23,11 @@ export type ActionErrorCode =
   /** No answer from PAYJS to a refund: it may or may not have happened. */
   | "refund_unknown"
   /** KV did not store the change. */
-  | "storage";
+  | "storage"
+  /** The merchant's stored complaints are being moved to the new layout: marks wait until that is done. */
+  | "upgrading"
+  /** The complaint left PAYJS's list over a week ago and is kept in history: it is not refunded from here. */
+  | "in_history";
 
 export class ActionError extends Error {
   override readonly name = "ActionError";

@@ -1,12 +1,14 @@
 /**
- * A merchant's marks book (`handled:{mchid}`: the replied and handled marks, and the refunds' outcomes): the one way
- * it is read (by the reader, the poller and the refund) and the one way it is changed (by the mark routes and the
- * refund). A poll never writes it, so a mark and a poll never overwrite each other.
+ * A merchant's marks books (`marks:{mchid}:{month}`, one per Beijing month of `complaint_at`: the replied and handled
+ * marks, and the refunds' outcomes): the one way they are read (by the reader, the poller and the refund) and the one
+ * way one is changed (by the mark routes and the refund). A poll never writes them, so a mark and a poll never
+ * overwrite each other; and a complaint keeps its book when it moves into history, so the present's marks are the
+ * books of the present's months.
  * @module
  */
-import { emptyBook, MARKS, type Mark, type MarkBook, type MarkKind, markOf, withMark } from "../domain/marks";
+import { emptyBook, MARKS, type Mark, type MarkBook, type MarkKind, markOf, mergeBooks, withMark } from "../domain/marks";
 import { logEvent } from "../log";
-import { marksKey, type StorageError, type Store, type Stored, writeTwice } from "../store";
+import { legacyMarksKey, marksKey, type StorageError, type Store, type Stored, writeTwice } from "../store";
 import { ActionError } from "./errors";
 
 export interface MerchantMarks {
@@ -24,12 +26,32 @@ function fromStored(stored: Stored<MarkBook>): MerchantMarks {
 }
 
 /**
- * A merchant's marks: as KV holds them now (`fresh`: what a change or a tick decides on), or as the edge saw them up
- * to 30 s ago (what answers are served from). An unreadable value reads as no marks, with its error.
+ * One month's book of a merchant's marks: as KV holds it now (`fresh`: what a change or a tick decides on), or as the
+ * edge saw it up to 30 s ago (what answers are served from). An unreadable value reads as no marks, with its error.
  */
-export async function readMarks(store: Store, mchid: string, fresh: boolean): Promise<MerchantMarks> {
-  const key = marksKey(mchid);
+export async function readMonthMarks(store: Store, mchid: string, month: string, fresh: boolean): Promise<MerchantMarks> {
+  const key = marksKey(mchid, month);
   return fromStored(fresh ? await store.load(key, MARKS) : await store.loadRecent(key, MARKS));
+}
+
+/** Layout 2's one book of every mark of a merchant (`handled:{mchid}`): read while the merchant is moved over. */
+export async function readLegacyMarks(store: Store, mchid: string, fresh: boolean): Promise<MerchantMarks> {
+  const key = legacyMarksKey(mchid);
+  return fromStored(fresh ? await store.load(key, MARKS) : await store.loadRecent(key, MARKS));
+}
+
+/** Books of one merchant read as one: their marks together, a revision of them all, the first error. */
+export function joinMarks(months: readonly string[], books: readonly MerchantMarks[]): MerchantMarks {
+  return {
+    book: books.length === 0 ? emptyBook() : mergeBooks(books.map((b) => b.book)),
+    rev: months.map((m, i) => `${m}=${books[i]?.rev}`).join(";"),
+    error: books.find((b) => b.error !== null)?.error ?? null,
+  };
+}
+
+/** The marks of a merchant's complaints of `months`, as KV holds them now. */
+export async function readMarks(store: Store, mchid: string, months: readonly string[]): Promise<MerchantMarks> {
+  return joinMarks(months, await Promise.all(months.map((m) => readMonthMarks(store, mchid, m, true))));
 }
 
 /** A change of the marks that could not be stored; its message is for the caller (no stack, no key). */
@@ -48,16 +70,16 @@ export function markEdit({ kind, id, mark }: { kind: MarkKind; id: string; mark:
 }
 
 /**
- * Applies `edit` to merchant `mchid`'s marks: reads them, edits and writes them back, one write. KV refuses a
+ * Applies `edit` to merchant `mchid`'s book of `month`: reads it, edits and writes it back, one write. KV refuses a
  * second write of a key within a second (another change of the same merchant's marks, from this isolate or
  * another): then, once, it waits a second, reads again, applies the edit to what it finds and writes. An edit
- * with nothing to write writes nothing. An unreadable value is set aside under `corrupt:handled:{mchid}:{ms}`
+ * with nothing to write writes nothing. An unreadable value is set aside under `corrupt:marks:{mchid}:{month}:{ms}`
  * before it is replaced; a value in a newer layout is never replaced.
  * @returns the merchant's marks as they now stand.
  * @throws MarkNotSaved when neither try was stored.
  */
-export async function changeMarks(store: Store, mchid: string, edit: MarksEdit, now: number): Promise<MerchantMarks> {
-  const key = marksKey(mchid);
+export async function changeMarks(store: Store, mchid: string, month: string, edit: MarksEdit, now: number): Promise<MerchantMarks> {
+  const key = marksKey(mchid, month);
   let setAside = false;
   const apply = async (): Promise<MerchantMarks> => {
     // Fresh, not the edge's copy: the change is applied to what KV holds now.
@@ -82,21 +104,28 @@ export async function changeMarks(store: Store, mchid: string, edit: MarksEdit, 
   }
 }
 
+/** A complaint a mark is given to: its merchant, its id, and the month of its book. */
+export interface MarkedComplaint {
+  mchid: string;
+  id: string;
+  month: string;
+}
+
 /**
- * Gives complaint `id` of merchant `mchid` the `kind` mark with `note`, or takes it off (`note` null).
+ * Gives a complaint the `kind` mark with `note`, or takes it off (`note` null).
+ * @returns the book of the complaint's month as it now stands.
  * @throws ActionError `storage` naming the mark when KV did not store it.
  */
 export async function setMark(
   store: Store,
-  mchid: string,
-  id: string,
+  { mchid, id, month }: MarkedComplaint,
   kind: MarkKind,
   note: string | null,
   now: number,
 ): Promise<MerchantMarks> {
   const mark: Mark | null = note === null ? null : { at: new Date(now).toISOString(), note };
   try {
-    return await changeMarks(store, mchid, markEdit({ kind, id, mark }), now);
+    return await changeMarks(store, mchid, month, markEdit({ kind, id, mark }), now);
   } catch (error) {
     const message = error instanceof MarkNotSaved ? error.message : "KV could not be read or written";
     logEvent("mark", { mchid, kind, outcome: "error", error: "storage", message });

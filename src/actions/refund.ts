@@ -11,6 +11,7 @@
  * @module
  */
 import type { Complaint } from "../domain/complaint";
+import { monthOfComplaint } from "../domain/history";
 import { MARKS, markOf, withMark } from "../domain/marks";
 import type { Merchant } from "../domain/merchant";
 import { outcomeOf, REFUND_ATTEMPT, type RefundAttempt, type RefundOutcome, refundNote, refundOf, withOutcome } from "../domain/refund";
@@ -88,7 +89,10 @@ async function refundOnce(
   const key = refundAttemptKey(complaint.mchid, complaint.id);
   const now = Date.now();
   // Both fresh, not the edge's copies: what KV holds now decides whether PAYJS is called.
-  const [attempt, marks] = await Promise.all([store.load(key, REFUND_ATTEMPT), store.load(marksKey(complaint.mchid), MARKS)]);
+  const [attempt, marks] = await Promise.all([
+    store.load(key, REFUND_ATTEMPT),
+    store.load(marksKey(complaint.mchid, monthOfComplaint(complaint)), MARKS),
+  ]);
   const lastOutcome = marks.kind === "ok" ? outcomeOf(marks.value.refunds, complaint.id) : null;
   const standing = refundOf(lastOutcome, attempt.kind === "ok" ? attempt.value : null, now);
   if (standing?.state === "done" && marks.kind === "ok") return { marks: { book: marks.value, rev: marks.rev, error: null }, error: null };
@@ -142,6 +146,7 @@ async function recordOutcome(store: Store, complaint: Complaint, outcome: Refund
     return await changeMarks(
       store,
       complaint.mchid,
+      monthOfComplaint(complaint),
       (current) => {
         const recorded = { ...current, refunds: withOutcome(current.refunds, complaint.id, outcome) };
         if (outcome.state !== "done" || markOf(current.handled, complaint.id) !== null) return recorded;

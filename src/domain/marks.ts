@@ -57,6 +57,30 @@ export function marksIn(book: MarkBook, id: string): ComplaintMarks {
   return { replied, handled, refund: refundOf(outcome, null, 0) };
 }
 
+/** One book of the marks of several (the month books of one merchant: no complaint is in two). */
+export function mergeBooks(books: readonly MarkBook[]): MarkBook {
+  if (books.length === 1) return books[0] as MarkBook;
+  const merged = emptyBook();
+  for (const b of books) {
+    Object.assign(merged.replied, b.replied);
+    Object.assign(merged.handled, b.handled);
+    Object.assign(merged.refunds, b.refunds);
+  }
+  return merged;
+}
+
+/** The marks and refund outcomes of `book` that belong to complaints `ids`. */
+export function marksOfIds(book: MarkBook, ids: ReadonlySet<string>): MarkBook {
+  const picked = emptyBook();
+  for (const kind of MARK_KINDS) for (const [id, mark] of Object.entries(book[kind])) if (ids.has(id)) picked[kind][id] = mark;
+  for (const [id, outcome] of Object.entries(book.refunds)) if (ids.has(id)) picked.refunds[id] = outcome;
+  return picked;
+}
+
+/** Whether a book holds no mark and no refund outcome. */
+export const isEmptyBook = (book: MarkBook): boolean =>
+  Object.keys(book.replied).length === 0 && Object.keys(book.handled).length === 0 && Object.keys(book.refunds).length === 0;
+
 /** A copy of `book` with complaint `id` given the `kind` mark (`mark`) or without it (null). */
 export function withMark(book: MarkBook, kind: MarkKind, id: string, mark: Mark | null): MarkBook {
   const next = noMarks();

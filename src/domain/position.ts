@@ -30,9 +30,14 @@ export function comparePositions(a: Position, b: Position): number {
   return 0;
 }
 
+/** Where one of merchant `mchid`'s kept complaints sorts. */
+export function keptPosition(mchid: string, k: StoredComplaint): Position {
+  return positionOf({ complaint_at: upstreamTime(k.raw.complaint_at), mchid, id: k.id });
+}
+
 /** One merchant's kept complaints in place, in {@link comparePositions}'s order. Stable, and near linear on a list in order. */
 export function sortKept(mchid: string, kept: StoredComplaint[]): StoredComplaint[] {
   const positions = new Map<StoredComplaint, Position>();
-  for (const k of kept) positions.set(k, positionOf({ complaint_at: upstreamTime(k.raw.complaint_at), mchid, id: k.id }));
+  for (const k of kept) positions.set(k, keptPosition(mchid, k));
   return kept.sort((a, b) => comparePositions(positions.get(a) as Position, positions.get(b) as Position));
 }

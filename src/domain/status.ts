@@ -4,10 +4,11 @@
  */
 
 import type { StoredComplaint } from "./complaint";
+import { type History, historyTotal } from "./history";
 import type { Merchant } from "./merchant";
 import { isDue, type PollState } from "./poll-state";
 import type { ErrorAt } from "./shape";
-import { DAY_MS } from "./time";
+import { DAY_MS, toBeijingIso } from "./time";
 
 /** A merchant's entry as GET /api/status shows it. */
 export interface MerchantStatusEntry {
@@ -18,8 +19,11 @@ export interface MerchantStatusEntry {
   next_poll_at: string | null;
   consecutive_failures: number;
   last_error: ErrorAt | null;
+  /** In the present and in history. */
   complaints_total: number;
   complaints_active: number;
+  /** What the merchant's history holds (domain/history.ts): how many complaints, in how many parts, the oldest's time. */
+  history: { complaints: number; parts: number; oldest_complaint_at: string | null };
   /**
    * Active complaints without a handled mark. The status route always shows it; optional so an entry built
    * without reading the marks still fits (it then leaves the field out rather than guess).
@@ -40,8 +44,14 @@ export function statusEntry(
   merchant: Merchant,
   state: PollState | null,
   complaints: readonly StoredComplaint[],
+  history: History,
   now: number,
 ): MerchantStatusEntry {
+  const inHistory = historyTotal(history);
+  const oldest = history.parts.reduce<number | null>(
+    (min, p) => (p.oldest.at !== null && (min === null || p.oldest.at < min) ? p.oldest.at : min),
+    null,
+  );
   return {
     mchid: merchant.mchid,
     name: merchant.name,
@@ -50,8 +60,9 @@ export function statusEntry(
     next_poll_at: state === null || isDue(state, now) ? null : state.next_poll_at,
     consecutive_failures: state?.consecutive_failures ?? 0,
     last_error: state?.last_error ?? null,
-    complaints_total: complaints.length,
+    complaints_total: complaints.length + inHistory,
     complaints_active: complaints.filter((c) => c.active).length,
+    history: { complaints: inHistory, parts: history.parts.length, oldest_complaint_at: oldest === null ? null : toBeijingIso(oldest) },
     signature: state?.signature ?? { result: null, scheme: null, checked_at: null },
   };
 }

@@ -1,10 +1,14 @@
 /**
- * How a merchant's complaints are kept in KV (`complaints:{mchid}`): PAYJS's records as sent, beside when each was
- * seen.
+ * How a merchant's complaints are kept in KV: PAYJS's records as sent, beside when each was seen, in the present
+ * (`present:{mchid}`, with what its history holds and the day counts) and in each part of its history
+ * (`history:{mchid}:{part}`), and the id index of the history (`ids:{mchid}`).
  * @module
  */
 import type { RawComplaint, StoredComplaint } from "./complaint";
-import type { Shape } from "./shape";
+import { type DayCounts, isDayCounts } from "./days";
+import type { History, Part } from "./history";
+import type { Position } from "./position";
+import { isCount, isString, type Shape } from "./shape";
 
 /**
  * When one kept complaint was seen, beside its `raw` in a list of their own: `first_seen_at`
@@ -26,7 +30,8 @@ function seenOf(k: StoredComplaint): Seen {
   return last === null ? k.first_seen_at : [k.first_seen_at, last];
 }
 
-function fromColumns(raw: unknown, seen: unknown): StoredComplaint | null {
+/** A kept complaint from its record and its `seen` entry; null when either is not valid. */
+export function keptFromColumns(raw: unknown, seen: unknown): StoredComplaint | null {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
   if (typeof seen === "string") {
     // The common case, taken without unpacking a list.
@@ -41,9 +46,10 @@ function fromColumns(raw: unknown, seen: unknown): StoredComplaint | null {
 }
 
 /**
- * Every complaint ever seen for one merchant, newest first as the poller last wrote them: `seen` (one entry per
- * complaint, small) before `complaints`, PAYJS's records as sent. Two lists rather than one of pairs: `JSON.parse`
- * reads a list of records of one shape markedly faster than a list of pairs wrapping them.
+ * Complaints of one merchant in the one order: `seen` (one entry per complaint, small) before `complaints`, PAYJS's
+ * records as sent. Two lists rather than one of pairs: `JSON.parse` reads a list of records of one shape markedly
+ * faster than a list of pairs wrapping them. A part of the history is this; so was `complaints:{mchid}` of layout 2,
+ * every complaint ever seen.
  */
 export const COMPLAINTS: Shape<StoredComplaint[]> = {
   what: "complaints",
@@ -51,11 +57,74 @@ export const COMPLAINTS: Shape<StoredComplaint[]> = {
     if (!Array.isArray(complaints) || !Array.isArray(seen) || seen.length !== complaints.length) return null;
     const value: StoredComplaint[] = [];
     for (let i = 0; i < complaints.length; i++) {
-      const k = fromColumns(complaints[i], seen[i]);
+      const k = keptFromColumns(complaints[i], seen[i]);
       if (k === null) return null;
       value.push(k);
     }
     return value;
   },
   write: (kept) => ({ seen: kept.map(seenOf), complaints: kept.map((k) => k.raw) }),
+};
+
+/** What a poll reads and writes of one merchant: the complaints of the present, what its history holds, the day counts. */
+export interface Present {
+  complaints: StoredComplaint[];
+  history: History;
+  days: DayCounts;
+}
+
+/** A part as the present keeps it: `[name, count, rev, newest at, newest id, oldest at, oldest id]`. */
+type StoredPart = [string, number, string, number | null, string, number | null, string];
+
+const isAt = (v: unknown): v is number | null => v === null || Number.isSafeInteger(v);
+
+function partOfStored(mchid: string, p: unknown): Part | null {
+  if (!Array.isArray(p) || p.length !== 7) return null;
+  const [name, count, rev, newestAt, newestId, oldestAt, oldestId] = p as StoredPart;
+  if (!isString(name) || !/^[^.:]+\.\d+$/.test(name) || !isCount(count) || count === 0 || !isString(rev)) return null;
+  if (!isAt(newestAt) || !isAt(oldestAt) || !isString(newestId) || !isString(oldestId)) return null;
+  const at = (a: number | null, id: string): Position => ({ at: a, mchid, id });
+  return { name, count, rev, newest: at(newestAt, newestId), oldest: at(oldestAt, oldestId) };
+}
+
+function historyOf(mchid: string, h: unknown): History | null {
+  if (h === undefined) return { parts: [], next: 0 };
+  const { parts, next } = (typeof h === "object" && h !== null ? h : {}) as Record<string, unknown>;
+  if (!Array.isArray(parts) || typeof next !== "number" || !isCount(next)) return null;
+  const read = parts.map((p) => partOfStored(mchid, p));
+  return read.every((p): p is Part => p !== null) ? { parts: read, next } : null;
+}
+
+const storedPart = (p: Part): StoredPart => [p.name, p.count, p.rev, p.newest.at, p.newest.id, p.oldest.at, p.oldest.id];
+
+/** The present of merchant `mchid` (`present:{mchid}`): the value names its merchant, which its history's positions need. */
+export function presentShape(mchid: string): Shape<Present> {
+  return {
+    what: "present complaints",
+    read(record) {
+      if (record.mchid !== mchid) return null;
+      const complaints = COMPLAINTS.read(record);
+      const history = historyOf(mchid, record.history);
+      const days = record.days ?? {};
+      if (complaints === null || history === null || !isDayCounts(days)) return null;
+      return { complaints, history, days };
+    },
+    write: ({ complaints, history, days }) => ({
+      mchid,
+      history: { next: history.next, parts: history.parts.map(storedPart) },
+      days,
+      ...COMPLAINTS.write(complaints),
+    }),
+  };
+}
+
+/** The id index of a merchant's history (`ids:{mchid}`): per part, its complaints' id hashes (domain/history.ts). */
+export const ID_INDEX: Shape<Map<string, string>> = {
+  what: "id index",
+  read({ parts }) {
+    if (typeof parts !== "object" || parts === null || Array.isArray(parts)) return null;
+    const entries = Object.entries(parts);
+    return entries.every(([, v]) => isString(v) && v.length % 8 === 0) ? new Map(entries as [string, string][]) : null;
+  },
+  write: (index) => ({ parts: Object.fromEntries(index) }),
 };

@@ -33,6 +33,8 @@ const ACTION_STATUS: Record<ActionErrorCode, ContentfulStatusCode> = {
   upstream_invalid: 502,
   refund_unknown: 504,
   storage: 503,
+  upgrading: 503,
+  in_history: 409,
 };
 
 export function createApp(): Hono<AppEnv> {

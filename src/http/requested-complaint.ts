@@ -1,12 +1,14 @@
 /**
  * The complaint a `/api/complaints/{id}/…` route acts on: `{id}` in the path, and `?mchid=` when two merchants
- * could share an id; with its merchant. A 404 names what was not found.
+ * could share an id; with its merchant, and where it is kept. A 404 names what was not found.
  * @module
  */
 import type { Context } from "hono";
+import { ActionError } from "../actions/errors";
 import type { Complaint } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
-import { currentSnapshot } from "../reader/cache";
+import { currentView } from "../reader/cache";
+import { historyComplaint } from "../reader/history";
 import { findComplaint } from "../reader/query";
 import { HttpError } from "./errors";
 import { requestedMerchant } from "./merchants";
@@ -15,14 +17,29 @@ import type { AppEnv } from "./types";
 interface RequestedComplaint {
   complaint: Complaint;
   merchant: Merchant;
+  /** `present`: PAYJS lists it, or did in the last week; `history`: kept in a part of the history. */
+  kept: "present" | "history";
 }
 
+/**
+ * @throws ActionError `upgrading` while the merchant's stored complaints are moved to the new layout: a change made
+ *   now could be lost in the move.
+ */
 export async function requestedComplaint(c: Context<AppEnv>): Promise<RequestedComplaint> {
   const config = c.get("config");
   const id = c.req.param("id") as string;
   const mchid = requestedMerchant(c)?.mchid ?? null;
-  const snapshot = await currentSnapshot(c.env.COMPLAINTS, config.merchants, config.channels.length > 0);
-  const found = findComplaint(snapshot, id, mchid);
+  const now = Date.now();
+  const served = await currentView(c.env.COMPLAINTS, config.merchants, config.channels.length > 0, config.deadlines, now);
+  const snapshot = served.view.snapshot;
+  const inPresent = findComplaint(snapshot, id, mchid);
+  const found = inPresent ?? (await historyComplaint(c.env.COMPLAINTS, served, id, mchid, now));
   if (found === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
-  return found;
+  const view = snapshot.merchants.find((m) => m.merchant.mchid === found.complaint.mchid);
+  if (view === undefined) throw new HttpError(404, "not_found", `No complaint ${id}`);
+  if (view.upgrading !== null) {
+    const message = `Merchant ${view.merchant.mchid}'s stored complaints are being moved to the new layout (${view.upgrading.done} done); try again after the next tick or two`;
+    throw new ActionError("upgrading", message);
+  }
+  return { complaint: found.complaint, merchant: view.merchant, kept: inPresent === null ? "history" : "present" };
 }

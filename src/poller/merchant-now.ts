@@ -6,12 +6,12 @@
 import { readMarks } from "../actions/marks";
 import type { Merchant } from "../config";
 import { complaintOf, type StoredComplaint } from "../domain/complaint";
+import { monthsOfKept } from "../domain/history";
 import { type MarkBook, marksIn } from "../domain/marks";
 import { isDue, type PollState } from "../domain/poll-state";
 import { type ServedComplaint, served } from "../domain/served";
-import { COMPLAINTS } from "../domain/stored-complaints";
+import { currentPresent } from "../history/present";
 import type { StartedEntry } from "../notify/events/news";
-import { complaintsKey, type Store } from "../store";
 import { loadRecord } from "./plan";
 import type { Tick } from "./tick-context";
 
@@ -20,12 +20,6 @@ export interface MerchantNow {
   state: PollState;
   /** Its complaints as the API shows them, worked out when asked. */
   complaints(): ServedComplaint[];
-}
-
-/** The merchant's stored complaints (none yet when absent); null when they cannot be read. */
-export async function readComplaints(store: Store, mchid: string): Promise<readonly StoredComplaint[] | null> {
-  const loaded = await store.load(complaintsKey(mchid), COMPLAINTS);
-  return loaded.kind === "ok" ? loaded.value : loaded.kind === "absent" ? [] : null;
 }
 
 /** How a merchant's stored complaints are shown: with its marks, active ones last seen by its last success. */
@@ -38,16 +32,14 @@ export function server(
   return (k) => served(complaintOf(merchant.mchid, k, lastSuccessAt), marksIn(book, k.id), tick.config.deadlines);
 }
 
-/** Another merchant as KV holds it now: its status, complaints and marks (an unreadable list counts as none). */
+/** Another merchant as KV holds it now: its status, present complaints and their marks (an unreadable present counts as none). */
 export async function readMerchant(tick: Tick, merchant: Merchant): Promise<MerchantNow> {
   const { store, now } = tick;
-  const [stored, marks, record] = await Promise.all([
-    readComplaints(store, merchant.mchid),
-    readMarks(store, merchant.mchid, true),
-    loadRecord(store, merchant, now),
-  ]);
+  const [present, record] = await Promise.all([currentPresent(store, merchant.mchid), loadRecord(store, merchant, now)]);
+  const complaints = present?.complaints ?? [];
+  const marks = await readMarks(store, merchant.mchid, monthsOfKept(merchant.mchid, complaints));
   const serve = server(merchant, marks.book, record.state.last_success_at, tick);
-  return { merchant, state: record.state, complaints: () => (stored ?? []).map(serve) };
+  return { merchant, state: record.state, complaints: () => complaints.map(serve) };
 }
 
 /** A merchant's line of "监控已启动" at `now`. */

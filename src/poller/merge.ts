@@ -3,7 +3,7 @@
  * left the upstream list becomes inactive and keeps the time it was last seen.
  * @module
  */
-import { complaintId, keptSighting, type Sighting, type StoredComplaint } from "../domain/complaint";
+import { keptSighting, type Sighting, type StoredComplaint } from "../domain/complaint";
 import { sortKept } from "../domain/position";
 
 export interface Merge {
@@ -42,17 +42,6 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The upstream item an active stored complaint now goes by, when its id was derived (PAYJS gave no
- * `complaint_id`) by an earlier rule than {@link complaintId}'s: the same record must not turn into a
- * vanished complaint and a new one.
- */
-function renamed(old: StoredComplaint, fresh: ReadonlyMap<string, Sighting>): Sighting | undefined {
-  if (!old.active || !old.id.startsWith("h")) return undefined;
-  const id = complaintId(old.raw);
-  return id === old.id ? undefined : fresh.get(id);
-}
-
-/**
  * @param previousSuccessAt the last poll that saw the stored active complaints: their `last_seen_at`
  *   when they vanish now. Active complaints' `last_seen_at` is served from the merchant's last success,
  *   so an unchanged list needs no write.
@@ -73,7 +62,7 @@ export function mergeComplaints(
   let changed = false;
 
   for (const old of stored) {
-    const now = fresh.get(old.id) ?? renamed(old, fresh);
+    const now = fresh.get(old.id);
     if (now === undefined) {
       if (old.active) {
         const gone = { ...old, active: false, last_seen_at: previousSuccessAt ?? old.last_seen_at };
@@ -87,7 +76,7 @@ export function mergeComplaints(
     }
     fresh.delete(now.id);
     // Every other field derives from `raw`: the same record is the same complaint.
-    if (old.active && old.id === now.id && sameJson(old.raw, now.raw)) {
+    if (old.active && sameJson(old.raw, now.raw)) {
       complaints.push(old);
     } else {
       complaints.push(keptSighting(now, old.first_seen_at, nowIso));

@@ -8,7 +8,8 @@
  */
 import { readMarks } from "../actions/marks";
 import type { Merchant } from "../config";
-import type { Complaint, StoredComplaint } from "../domain/complaint";
+import type { Complaint } from "../domain/complaint";
+import { monthsOfKept } from "../domain/history";
 import { marksIn } from "../domain/marks";
 import type { Outbox } from "../domain/outbox";
 import type { PollState } from "../domain/poll-state";
@@ -16,10 +17,12 @@ import { comparePositions, positionOf } from "../domain/position";
 import { outcomeOf } from "../domain/refund";
 import { served } from "../domain/served";
 import { statusEntry } from "../domain/status";
+import type { Present } from "../domain/stored-complaints";
+import { currentPresent } from "../history/present";
 import { digestChannels, digestEntry } from "../notify/events/digest-daily";
 import type { News, WatcherNews } from "../notify/events/news";
 import { startedChannels } from "../notify/events/watcher-started";
-import { type MerchantNow, readComplaints, readMerchant, server, startedEntry } from "./merchant-now";
+import { type MerchantNow, readMerchant, server, startedEntry } from "./merchant-now";
 import type { WatcherEvent } from "./schedule";
 import type { Tick } from "./tick-context";
 
@@ -29,8 +32,8 @@ export interface Findings {
   added: readonly Complaint[];
   /** The complaints the poll found gone. */
   vanished: readonly Complaint[];
-  /** The merchant's complaints as the poll left them (null: read them). */
-  complaints: readonly StoredComplaint[] | null;
+  /** The merchant's present as the poll left it (null: read it). */
+  present: Present | null;
   watcher: WatcherEvent | null;
   /** The merchant's state after the poll: its last success (when its active complaints were last seen), and what the
    * status entry a watcher event carries says. */
@@ -65,14 +68,17 @@ async function startedOf(tick: Tick, mine: MerchantNow): Promise<News["started"]
  */
 export async function gatherNews(tick: Tick, merchant: Merchant, outbox: Outbox, findings: Findings): Promise<News | null> {
   const { config, store, now } = tick;
-  const stored = findings.complaints ?? (await readComplaints(store, merchant.mchid));
-  if (stored === null) return null;
-  const { book } = await readMarks(store, merchant.mchid, true);
+  const present = findings.present ?? (await currentPresent(store, merchant.mchid));
+  if (present === null) return null;
+  const stored = present.complaints;
+  const { book } = await readMarks(store, merchant.mchid, monthsOfKept(merchant.mchid, stored));
   const serve = (c: Complaint) => served(c, marksIn(book, c.id), config.deadlines);
   const serveKept = server(merchant, book, findings.state.last_success_at, tick);
   const mine: MerchantNow = { merchant, state: findings.state, complaints: () => stored.map(serveKept) };
   const watcher: WatcherNews | null =
-    findings.watcher === null ? null : { ...findings.watcher, merchant: statusEntry(merchant, findings.state, stored, now) };
+    findings.watcher === null
+      ? null
+      : { ...findings.watcher, merchant: statusEntry(merchant, findings.state, stored, present.history, now) };
   return {
     mchid: merchant.mchid,
     merchantName: merchant.name,

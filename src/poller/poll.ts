@@ -4,15 +4,18 @@
  * @module
  */
 import { complaintOf, identifyComplaints, type Sighting, type StoredComplaint } from "../domain/complaint";
+import { countArrivals } from "../domain/days";
+import { dueToMove } from "../domain/history";
 import { parseUpstreamTime } from "../domain/payjs-fields";
 import { isDue, type PollState, type Rebuilt, type SignatureStatus } from "../domain/poll-state";
-import { COMPLAINTS } from "../domain/stored-complaints";
-import { readExactly } from "../json";
+import type { Present } from "../domain/stored-complaints";
+import { findReturning, movesIntoHistory, type PartChanges, type PartRead, takenOutOfHistory, writePartChanges } from "../history/parts";
+import { loadPresent, NOTHING_YET, type PresentRead, savePresent } from "../history/present";
 import { logEvent } from "../log";
 import { MERCHANTS_AT_ONCE } from "../outbound";
 import { callComplaints } from "../payjs/client";
 import type { SignCheck } from "../payjs/sign";
-import { complaintsKey } from "../store";
+import { legacyComplaintsKey, upgradeKey } from "../store";
 import { type AlertSession, openAlerts } from "./alert-session";
 import { exclusive } from "./exclusive";
 import { type Merge, mergeComplaints } from "./merge";
@@ -20,6 +23,7 @@ import { loadRecord, type MerchantRecord } from "./plan";
 import { saveStatus } from "./save-status";
 import { nextState, type Outcome, type WatcherEvent, watcherTransition } from "./schedule";
 import type { Tick } from "./tick-context";
+import { upgradeSlice } from "./upgrade";
 
 export interface PollResult {
   mchid: string;
@@ -30,26 +34,34 @@ export interface PollResult {
 }
 
 /**
- * What the upstream call and the stored list gave, before the diff; `signature` as the answer's check found it.
- * `unreadable` is the stored list's text when it could not be read: it is set aside and the list rebuilt.
+ * What the upstream call and the present gave, before the diff; `signature` as the answer's check found it.
+ * `unreadable` is the stored present when it could not be read: it is set aside and the present rebuilt.
+ * `returning`: the complaints of the answer the history holds (PAYJS lists them again), and the parts they are in.
  */
 type AnswerAndList = { signature: SignCheck | null } & (
   | { ok: false; outcome: Outcome }
-  | { ok: true; fresh: Sighting[]; stored: StoredComplaint[]; unreadable: string | null }
+  | {
+      ok: true;
+      fresh: Sighting[];
+      present: Present;
+      /** False when KV holds no present yet (it is written even when it holds nothing). */
+      kept: boolean;
+      returning: { complaints: StoredComplaint[]; parts: PartRead[] };
+      unreadable: { key: string; text: string } | null;
+    }
 );
 
-async function read(tick: Tick, { merchant }: MerchantRecord): Promise<AnswerAndList> {
+async function read(tick: Tick, { merchant }: MerchantRecord, stored: PresentRead): Promise<AnswerAndList> {
   const { config, store } = tick;
+  if (stored.kind === "unreadable" && stored.error.code === "storage_format") {
+    const { code, message } = stored.error;
+    return { ok: false, signature: null, outcome: { ok: false, transient: false, error: { code, message } } };
+  }
   const { result: upstream, signature } = await tick.outbound.run(() => callComplaints(merchant, config.upstream));
   if (!upstream.ok) {
     const { code, message, transient, said } = upstream.error;
     const error = said === undefined ? { code, message } : { code, message, said };
     return { ok: false, signature, outcome: { ok: false, transient, error } };
-  }
-  const list = await store.load(complaintsKey(merchant.mchid), COMPLAINTS);
-  if (list.kind === "unreadable" && list.error.code === "storage_format") {
-    const { code, message } = list.error;
-    return { ok: false, signature, outcome: { ok: false, transient: false, error: { code, message } } };
   }
   const { sightings: fresh, repeatedIds } = identifyComplaints(upstream.items);
   if (repeatedIds.length > 0) {
@@ -61,8 +73,11 @@ async function read(tick: Tick, { merchant }: MerchantRecord): Promise<AnswerAnd
       ids: repeatedIds.slice(0, 10).join(","),
     });
   }
-  const stored = list.kind === "ok" ? list.value : [];
-  return { ok: true, signature, fresh, stored, unreadable: list.kind === "unreadable" ? list.text : null };
+  const present = stored.kind === "ok" ? stored.present : NOTHING_YET;
+  const ids = new Set(present.complaints.map((k) => k.id));
+  const { returning: complaints, parts } = await findReturning(store, merchant.mchid, present.history, fresh, ids);
+  const unreadable = stored.kind === "unreadable" ? { key: stored.error.key, text: stored.text } : null;
+  return { ok: true, signature, fresh, present, kept: stored.kind === "ok", returning: { complaints, parts }, unreadable };
 }
 
 /**
@@ -89,18 +104,51 @@ function madeSince(k: StoredComplaint, lastSuccessAt: string | null): boolean {
   return lastSuccessAt === null || (at !== null && at > Date.parse(lastSuccessAt));
 }
 
-/** What a poll is about to write: the alerts it told (the outbox written), the merged list, and an unreadable list's text. */
+/** What a poll is about to write: the alerts it told (the outbox written), the present after it, the history's changes. */
 interface PollWrites {
   alerts: AlertSession | null;
   merge: Merge | null;
-  unreadable: string | null;
-  /** The complaints told of as new: of a rebuilt list, only those made since the last successful poll. */
+  /** The present to write, null when it stays as it is. */
+  present: Present | null;
+  /** Complaints moving into history (written before the present), or coming back out of it (after). */
+  movingIn: PartChanges | null;
+  comingOut: PartChanges | null;
+  unreadable: { key: string; text: string } | null;
+  /** The complaints told of as new: of a rebuilt present, only those made since the last successful poll. */
   added: StoredComplaint[];
 }
 
+const NO_WRITES = { present: null, movingIn: null, comingOut: null };
+
 /**
- * The diff against what is stored, and the alerts it and the state change call for, told (the outbox written, the
- * first of a poll's writes: see {@link writeInOrder}). A list rebuilt because the stored one could not be read is a
+ * The present after a successful poll, and what changes in history: complaints PAYJS lists again come out of it (they
+ * are then merged as kept, first seen and marks as they were), and, in a poll where none does, the present's
+ * complaints gone long enough move into it. Null when nothing is to be written.
+ */
+async function nextPresent(tick: Tick, mchid: string, reading: AnswerAndList & { ok: true }, merge: Merge) {
+  const { store, now } = tick;
+  const { present, returning } = reading;
+  const days = countArrivals(present.days, merge.added, now);
+  if (returning.complaints.length > 0) {
+    const out = takenOutOfHistory(mchid, present.history, returning.parts, new Set(returning.complaints.map((k) => k.id)), now);
+    return { present: { complaints: merge.complaints, history: out.history, days }, movingIn: null, comingOut: out };
+  }
+  const moving = dueToMove(merge.complaints, now);
+  if (moving.length === 0) {
+    const unchanged = !merge.changed && reading.kept && reading.unreadable === null;
+    return unchanged
+      ? NO_WRITES
+      : { present: { complaints: merge.complaints, history: present.history, days }, movingIn: null, comingOut: null };
+  }
+  const movingIn = await movesIntoHistory(store, mchid, present.history, moving, now);
+  const moved = new Set(moving);
+  const complaints = merge.complaints.filter((k) => !moved.has(k));
+  return { present: { complaints, history: movingIn.history, days }, movingIn, comingOut: null };
+}
+
+/**
+ * The diff against the present, and the alerts it and the state change call for, told (the outbox written, the
+ * first of a poll's writes: see {@link writeInOrder}). A present rebuilt because the stored one could not be read is a
  * baseline: of what it finds, only complaints made since the last successful poll are told (anything older was told
  * of before, or would have been).
  */
@@ -113,46 +161,63 @@ async function prepare(
 ): Promise<PollWrites> {
   const { config, now } = tick;
   const { merchant, state } = record;
-  const merge = reading.ok
-    ? mergeComplaints(merchant.mchid, reading.stored, reading.fresh, new Date(now).toISOString(), state.last_success_at)
-    : null;
-  const unreadable = reading.ok ? reading.unreadable : null;
-  const added = (merge?.added ?? []).filter((k) => unreadable === null || madeSince(k, state.last_success_at));
-  if (config.channels.length === 0) return { alerts: null, merge, unreadable, added };
+  if (!reading.ok) return { alerts: await tellOnly(tick, record, next, watcher), merge: null, ...NO_WRITES, unreadable: null, added: [] };
+  const stored = reading.present.complaints.concat(reading.returning.complaints);
+  const merge = mergeComplaints(merchant.mchid, stored, reading.fresh, new Date(now).toISOString(), state.last_success_at);
+  const writes = await nextPresent(tick, merchant.mchid, reading, merge);
+  const unreadable = reading.unreadable;
+  const added = merge.added.filter((k) => unreadable === null || madeSince(k, state.last_success_at));
+  if (config.channels.length === 0) return { alerts: null, merge, ...writes, unreadable, added };
   const alerts = await openAlerts(tick, merchant, record.deliveries);
   if ("code" in alerts) throw new OtherLayout(alerts);
   const toComplaint = (kept: StoredComplaint) => complaintOf(merchant.mchid, kept, next.last_success_at);
   await alerts.tell({
     added: added.map(toComplaint),
-    vanished: (merge?.vanished ?? []).map(toComplaint),
-    complaints: merge?.complaints ?? null,
+    vanished: merge.vanished.map(toComplaint),
+    present: writes.present ?? reading.present,
     watcher,
     state: next,
   });
-  return { alerts, merge, unreadable, added };
+  return { alerts, merge, ...writes, unreadable, added };
+}
+
+/** A failed poll's alerts (`watcher.failing`, reminders): told from the present as KV holds it. */
+async function tellOnly(tick: Tick, record: MerchantRecord, next: PollState, watcher: WatcherEvent | null): Promise<AlertSession | null> {
+  if (tick.config.channels.length === 0) return null;
+  const alerts = await openAlerts(tick, record.merchant, record.deliveries);
+  if ("code" in alerts) throw new OtherLayout(alerts);
+  await alerts.tell({ added: [], vanished: [], present: null, watcher, state: next });
+  return alerts;
 }
 
 /**
  * A poll's writes, in this order and each key at most once (KV takes one write per key per second):
  * 1. `outbox:` when alerts were queued, in {@link prepare}: before the complaints that cause them, so a crash in
  *    between neither loses an alert (the next poll finds the complaints new again) nor doubles one (entries are keyed);
- * 2. `complaints:` when the list changed (an unreadable one set aside first); then the alerts are sent;
+ * 2. the parts complaints move into, then `present:` when it changed (an unreadable one set aside first), then the
+ *    parts complaints came out of (history/parts.ts: never a complaint in neither place); then the alerts are sent;
  * 3. `status:`, last, in {@link pollOne}: the outcome and what sending did.
- * @returns where an unreadable list was set aside (null: it was readable).
+ * @returns where an unreadable present was set aside (null: it was readable).
  */
-async function writeInOrder(tick: Tick, mchid: string, { alerts, merge, unreadable }: PollWrites): Promise<Rebuilt | null> {
+async function writeInOrder(tick: Tick, mchid: string, writes: PollWrites): Promise<Rebuilt | null> {
   const { store, now } = tick;
+  const { unreadable, movingIn, present, comingOut, alerts } = writes;
   const rebuilt =
-    unreadable === null ? null : { at: new Date(now).toISOString(), aside: await store.setAside(complaintsKey(mchid), unreadable, now) };
-  if (merge !== null && (merge.changed || rebuilt !== null)) {
-    const plain = merge.complaints.every((k) => !readExactly(k.raw));
-    await store.save(complaintsKey(mchid), COMPLAINTS, merge.complaints, now, plain);
-  }
+    unreadable === null ? null : { at: new Date(now).toISOString(), aside: await store.setAside(unreadable.key, unreadable.text, now) };
+  if (movingIn !== null) await writePartChanges(store, mchid, movingIn, now);
+  if (present !== null) await savePresent(store, mchid, present, now);
+  // Layout 2's list that could not be moved over: set aside above, and rebuilt as this present.
+  if (unreadable !== null && unreadable.key === legacyComplaintsKey(mchid))
+    await Promise.all([store.delete(unreadable.key), store.delete(upgradeKey(mchid))]);
+  if (comingOut !== null) await writePartChanges(store, mchid, comingOut, now);
   await alerts?.send();
   return rebuilt;
 }
 
-/** One merchant's poll: read, prepare, write in order, then the status; every failure becomes its outcome. */
+/**
+ * One merchant's poll: read, prepare, write in order, then the status; every failure becomes its outcome. A merchant
+ * layout 2 still holds is not polled: its invocation moves a slice of it over instead (poller/upgrade.ts).
+ */
 async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> {
   const { config, store, now } = tick;
   const { merchant, state } = record;
@@ -160,9 +225,19 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   const started = Date.now();
   const intervalMs = config.pollIntervalSeconds * 1000;
 
-  const reading = await read(tick, record).catch(
-    (error: unknown): AnswerAndList => ({ ok: false, signature: null, outcome: storageFailure(error) }),
-  );
+  let stored = await loadPresent(store, mchid, false).catch((error: unknown) => error);
+  if (isPresentRead(stored) && stored.kind === "upgrading") {
+    const slice = await upgradeSlice(tick, mchid, stored.upgrade).catch((error: unknown) => error);
+    if (!isUnreadableOld(slice)) return isPollResult(slice) ? slice : resultOf(mchid, storageFailure(slice), null);
+    const key = legacyComplaintsKey(mchid);
+    stored = {
+      kind: "unreadable",
+      error: { code: "storage_corrupt", key, message: `Stored value ${key} is not layout 2's list` },
+      text: slice.unreadable,
+    };
+  }
+  const failed = (error: unknown): AnswerAndList => ({ ok: false, signature: null, outcome: storageFailure(error) });
+  const reading = isPresentRead(stored) ? await read(tick, record, stored).catch(failed) : failed(stored);
   let outcome: Outcome = reading.ok ? { ok: true, transient: false, error: null } : reading.outcome;
   const signature = signatureAfter(mchid, state.signature, reading.signature, now);
   const watched = watcherTransition(state, { ...nextState(state, outcome, now, intervalMs), signature }, config.alertAfterFailures);
@@ -197,6 +272,10 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   });
   return result;
 }
+
+const isPresentRead = (v: unknown): v is PresentRead => typeof v === "object" && v !== null && "kind" in v;
+const isPollResult = (v: unknown): v is PollResult => typeof v === "object" && v !== null && "outcome" in v;
+const isUnreadableOld = (v: unknown): v is { unreadable: string } => typeof v === "object" && v !== null && "unreadable" in v;
 
 /** The outbox holds another layout: the poll fails on it (not as a KV failure), storing nothing. */
 class OtherLayout extends Error {

@@ -25,7 +25,7 @@ export async function tendAlerts(tick: Tick, records: readonly MerchantRecord[])
           logEvent("retry", { mchid, outcome: "error", error: alerts.code, message: alerts.message });
           return;
         }
-        await alerts.tell({ added: [], vanished: [], complaints: null, watcher: null, state: record.state });
+        await alerts.tell({ added: [], vanished: [], present: null, watcher: null, state: record.state });
         if (await alerts.send()) await saveStatus(store, mchid, { state: record.state, deliveries: alerts.deliveries }, record.rev, now);
       });
     } catch (error) {

@@ -3,8 +3,8 @@
  * front-end asks every few seconds, PAYJS is polled every 4 hours, and the free plan allows 100,000 KV reads a day;
  * an answer built from the isolate's copy costs no read and little CPU. What is kept, and for how long:
  * - the snapshot, until the poll schedule says something can change ({@link freshUntil}), or this isolate wrote;
- * - each merchant's marks, {@link MARKS_TTL_MS} at most (a mark made in another isolate shows within a
- *   minute; one made in this isolate at once);
+ * - each merchant's marks books (one per month of `complaint_at`), {@link MARKS_TTL_MS} at most (a mark made in
+ *   another isolate shows within a minute; one made in this isolate at once);
  * - the view of a snapshot (reader/view.ts: each complaint with its deadlines and marks), until the snapshot, the
  *   marks' revision or the deadline settings change;
  * - what is worked out from a snapshot or one of its complaints ({@link oncePer}): the same snapshot serves every
@@ -12,7 +12,7 @@
  * @module
  */
 
-import { type MerchantMarks, readMarks } from "../actions/marks";
+import { joinMarks, type MerchantMarks, readLegacyMarks, readMonthMarks } from "../actions/marks";
 import type { DeadlineRules } from "../domain/deadlines";
 import type { Merchant } from "../domain/merchant";
 import { HOUR_MS, MINUTE_MS } from "../domain/time";
@@ -88,7 +88,7 @@ function keep<T>(table: Map<string, Copy<T>>, key: string, value: Promise<T>, ex
   return copy;
 }
 
-/** Each namespace's copies (tests run many namespaces in one isolate): snapshots by settings, marks by merchant. */
+/** Each namespace's copies (tests run many namespaces in one isolate): snapshots by settings, marks books by merchant and month. */
 const tables = new WeakMap<KVNamespace, { snapshots: Map<string, Copy<Snapshot>>; marks: Map<string, Copy<MerchantMarks>> }>();
 
 function tablesOf(kv: KVNamespace) {
@@ -120,26 +120,46 @@ export function currentSnapshot(kv: KVNamespace, merchants: readonly Merchant[],
 
 const ignore = (): void => {};
 
-function merchantMarks(kv: KVNamespace, mchid: string, now: number): Promise<MerchantMarks> {
-  const { marks } = tablesOf(kv);
-  const cached = marks.get(mchid);
-  if (cached !== undefined && isFresh(cached, now)) return cached.value;
-  return keep(marks, mchid, readMarks(new Store(kv), mchid, false), now + MARKS_TTL_MS).value;
-}
+/** Layout 2's one book stands for every month while a merchant is moved over (reader/snapshot.ts). */
+const LEGACY = "*";
 
-/** Every merchant's marks, from this isolate's copy while it is younger than {@link MARKS_TTL_MS}. */
-export async function currentMarks(kv: KVNamespace, merchants: readonly Merchant[], now = Date.now()): Promise<MarksView> {
-  const loaded = await Promise.all(merchants.map((m) => merchantMarks(kv, m.mchid, now)));
-  const byMerchant = new Map(merchants.map((m, i) => [m.mchid, loaded[i] as MerchantMarks]));
-  return { byMerchant, revision: merchants.map((m) => `${m.mchid}=${byMerchant.get(m.mchid)?.rev}`).join(",") };
+function monthMarks(kv: KVNamespace, mchid: string, month: string, now: number): Promise<MerchantMarks> {
+  const { marks } = tablesOf(kv);
+  const key = `${mchid}:${month}`;
+  const cached = marks.get(key);
+  if (cached !== undefined && isFresh(cached, now)) return cached.value;
+  const store = new Store(kv);
+  const read = month === LEGACY ? readLegacyMarks(store, mchid, false) : readMonthMarks(store, mchid, month, false);
+  return keep(marks, key, read, now + MARKS_TTL_MS).value;
 }
 
 /**
- * Keeps a merchant's marks as a change in this isolate left them, so the change shows here at once: a read would
- * bring back the edge's copy, which may predate it by 30 s.
+ * Every merchant's marks of the present's months (and of `also`'s, for answers that read parts of the history), from
+ * this isolate's copies while they are younger than {@link MARKS_TTL_MS}.
  */
-export function keepMarks(kv: KVNamespace, mchid: string, changed: MerchantMarks, now: number): void {
-  keep(tablesOf(kv).marks, mchid, Promise.resolve(changed), now + MARKS_TTL_MS);
+export async function currentMarks(
+  kv: KVNamespace,
+  snapshot: Snapshot,
+  now = Date.now(),
+  also?: ReadonlyMap<string, readonly string[]>,
+): Promise<MarksView> {
+  const loaded = await Promise.all(
+    snapshot.merchants.map(async ({ merchant, months, upgrading }) => {
+      const wanted = upgrading !== null ? [LEGACY] : [...new Set([...months, ...(also?.get(merchant.mchid) ?? [])])].sort();
+      const books = await Promise.all(wanted.map((m) => monthMarks(kv, merchant.mchid, m, now)));
+      return [merchant.mchid, joinMarks(wanted, books)] as const;
+    }),
+  );
+  const byMerchant = new Map(loaded);
+  return { byMerchant, revision: loaded.map(([mchid, m]) => `${mchid}=${m.rev}`).join(",") };
+}
+
+/**
+ * Keeps a merchant's book of `month` as a change in this isolate left it, so the change shows here at once: a read
+ * would bring back the edge's copy, which may predate it by 30 s.
+ */
+export function keepMarks(kv: KVNamespace, mchid: string, month: string, changed: MerchantMarks, now: number): void {
+  keep(tablesOf(kv).marks, `${mchid}:${month}`, Promise.resolve(changed), now + MARKS_TTL_MS);
 }
 
 /** Each snapshot's latest view, by the key of the marks and settings it was built with. */
@@ -159,7 +179,8 @@ export async function currentView(
   rules: DeadlineRules,
   now = Date.now(),
 ): Promise<Served> {
-  const [snapshot, marks] = await Promise.all([currentSnapshot(kv, merchants, alerts, now), currentMarks(kv, merchants, now)]);
+  const snapshot = await currentSnapshot(kv, merchants, alerts, now);
+  const marks = await currentMarks(kv, snapshot, now);
   const key = viewKey(marks, rules);
   const kept = views.get(snapshot);
   if (kept !== undefined && kept.key === key) return { view: kept.view, marks };

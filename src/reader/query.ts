@@ -46,10 +46,11 @@ export interface ListQuery {
  */
 export class QueryError extends Error {
   override readonly name = "QueryError";
-  readonly code = "bad_request";
   constructor(
     readonly parameter: string,
     message: string,
+    /** `span_too_large`: the request would read more of the history than one request may (reader/history.ts). */
+    readonly code: "bad_request" | "span_too_large" = "bad_request",
   ) {
     super(message);
   }
@@ -123,7 +124,7 @@ function filterTag(filter: Filter, sort: SortOrder): string {
 /** Where a page ended: the last item's position, and with `sort=due` its `next_due` (ms, null: none). */
 type Cursor = Position & { due?: number | null };
 
-function encodeCursor(cursor: Cursor, filter: Filter, sort: SortOrder): string {
+export function encodeCursor(cursor: Cursor, filter: Filter, sort: SortOrder): string {
   const fields: unknown[] = [cursor.at, cursor.mchid, cursor.id, filterTag(filter, sort)];
   if (sort === "due") fields.push(cursor.due ?? null);
   const bytes = new TextEncoder().encode(JSON.stringify(fields));

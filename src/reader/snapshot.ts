@@ -1,22 +1,33 @@
 /**
- * What the HTTP side serves: every configured merchant's complaints and poll state, read from KV with
- * 2 reads per merchant (3 with alerts) and sorted once. How long an isolate keeps one is `cache.ts`'s.
+ * What the HTTP side serves: every configured merchant's present complaints, what its history holds, and its poll
+ * state, read from KV with 2 reads per merchant (3 with alerts) and sorted once. The history's parts are read only by
+ * answers that reach into it (reader/history.ts). How long an isolate keeps a snapshot is `cache.ts`'s.
  * @module
  */
 
 import { type Complaint, complaintOf } from "../domain/complaint";
+import type { DayCounts } from "../domain/days";
+import { type History, monthsOfKept } from "../domain/history";
 import type { Merchant } from "../domain/merchant";
 import { applyDeliveries, emptyOutbox, OUTBOX, type Outbox } from "../domain/outbox";
 import { type PollState, STATUS } from "../domain/poll-state";
 import { comparePositions, type Position, positionOf } from "../domain/position";
-import { COMPLAINTS } from "../domain/stored-complaints";
+import type { Present } from "../domain/stored-complaints";
+import { loadLegacy, loadPresent, NOTHING_YET } from "../history/present";
 import { md5 } from "../md5";
-import { complaintsKey, outboxKey, type StorageError, type Store, type Stored, statusKey } from "../store";
+import { outboxKey, type StorageError, type Store, type Stored, statusKey } from "../store";
 
 export interface MerchantView {
   merchant: Merchant;
   state: PollState | null;
+  /** The present's complaints (while layout 2 is moved over: its whole list). */
   complaints: Complaint[];
+  history: History;
+  days: DayCounts;
+  /** The months whose marks books hold the present's marks. */
+  months: string[];
+  /** While layout 2 is moved over: how many of its complaints have moved (its marks are then layout 2's one book). */
+  upgrading: { done: number } | null;
   /** Null when no alert channel is configured (then it is not read). */
   outbox: Outbox | null;
   storageErrors: StorageError[];
@@ -34,22 +45,33 @@ export interface Snapshot {
   updatedAt: string | null;
 }
 
+/** The present as answers see it: a merchant being moved over is read whole from layout 2, as before. */
+async function servedPresent(store: Store, mchid: string): Promise<{ stored: Stored<Present>; upgrading: { done: number } | null }> {
+  const read = await loadPresent(store, mchid, true);
+  if (read.kind === "ok") return { stored: { kind: "ok", value: read.present, rev: read.rev, format: 3 }, upgrading: null };
+  if (read.kind === "absent" || read.kind === "unreadable") return { stored: read, upgrading: null };
+  return { stored: await loadLegacy(store, mchid, true), upgrading: { done: read.upgrade.done } };
+}
+
 async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): Promise<{ view: MerchantView; revs: string[] }> {
-  const [stored, state, outbox] = await Promise.all([
-    store.loadRecent(complaintsKey(merchant.mchid), COMPLAINTS),
+  const [{ stored, upgrading }, state, outbox] = await Promise.all([
+    servedPresent(store, merchant.mchid),
     store.loadRecent(statusKey(merchant.mchid), STATUS),
     alerts ? store.loadRecent(outboxKey(merchant.mchid), OUTBOX) : null,
   ]);
   const storageErrors = [outbox, stored, state].flatMap((v) => (v?.kind === "unreadable" ? [v.error] : []));
   const pollState = state.kind === "ok" ? state.value.state : null;
   const lastSuccess = pollState?.last_success_at ?? null;
-  const complaints = stored.kind === "ok" ? stored.value.map((kept) => complaintOf(merchant.mchid, kept, lastSuccess)) : [];
+  const present = stored.kind === "ok" ? stored.value : NOTHING_YET;
+  const complaints = present.complaints.map((kept) => complaintOf(merchant.mchid, kept, lastSuccess));
+  const months = upgrading === null ? monthsOfKept(merchant.mchid, present.complaints) : [];
   const rev = (v: Stored<unknown> | null) => (v === null ? "" : v.kind === "ok" ? v.rev : v.kind);
-  const revs = [merchant.mchid, merchant.name ?? "", rev(stored), rev(state), rev(outbox)];
+  const revs = [merchant.mchid, merchant.name ?? "", rev(stored), rev(state), rev(outbox), upgrading === null ? "" : "upgrading"];
   const outboxValue = outbox === null ? null : outbox.kind === "ok" ? outbox.value : emptyOutbox();
   // What delivery did since the outbox was written is recorded with the status.
   if (outboxValue !== null && state.kind === "ok") applyDeliveries(outboxValue, state.value.deliveries);
-  return { view: { merchant, state: pollState, complaints, outbox: outboxValue, storageErrors }, revs };
+  const { history, days } = present;
+  return { view: { merchant, state: pollState, complaints, history, days, months, upgrading, outbox: outboxValue, storageErrors }, revs };
 }
 
 /**

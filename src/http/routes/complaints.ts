@@ -1,16 +1,19 @@
 /**
  * `GET /api/complaints`, `/api/complaints.csv` and `/api/complaints/{id}`: served from the view of the snapshot
- * (each complaint with its deadlines and marks, reader/view.ts). The list leaves out each complaint's `raw` unless
- * asked with `?include=raw` (the detail always has it); the two are two URLs, so two ETags.
+ * (each complaint with its deadlines and marks, reader/view.ts), and the parts of the history an answer reaches into
+ * (reader/history.ts). The list leaves out each complaint's `raw` unless asked with `?include=raw` (the detail always
+ * has it); the two are two URLs, so two ETags.
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { served } from "../../domain/served";
 import { MINUTE_MS } from "../../domain/time";
 import { complaintsCsv } from "../../reader/csv";
+import { allMatches, historyComplaint, listPage } from "../../reader/history";
 import { listBody } from "../../reader/list-body";
 import { marksFor } from "../../reader/marks";
-import { type Filter, findComplaint, matchingRows, pageOf, parseFilter, parseListQuery } from "../../reader/query";
+import { type Filter, findComplaint, parseFilter, parseListQuery } from "../../reader/query";
+import type { StorageError } from "../../store";
 import { conditional } from "../conditional";
 import { servedData } from "../data";
 import { HttpError } from "../errors";
@@ -28,20 +31,31 @@ function tagOf(revision: string, filter: Filter, now: number): string {
   return filter.overdue === null ? revision : `${revision}:${Math.floor(now / MINUTE_MS)}`;
 }
 
+/** A part of the history that could not be read is left out of the answer, which says so in a header. */
+function unread(c: Context<AppEnv>, errors: readonly StorageError[]): void {
+  if (errors.length > 0) c.header("X-History-Unreadable", errors.map((e) => e.key).join(", "));
+}
+
 complaintsRoutes.get("/complaints", async (c) => {
-  const query = parseListQuery(new URL(c.req.url).searchParams, mchidSet(c.get("config")));
-  const { view, now } = await servedData(c);
-  return conditional(c, tagOf(view.revision, query.filter, now), () =>
-    c.body(listBody(pageOf(view, query, now), query.raw, view.snapshot.updatedAt), 200, { "Content-Type": "application/json" }),
+  const config = c.get("config");
+  const query = parseListQuery(new URL(c.req.url).searchParams, mchidSet(config));
+  const data = await servedData(c);
+  const { value: page, revision, errors } = await listPage(c.env.COMPLAINTS, data, query, config.deadlines, data.now);
+  unread(c, errors);
+  return conditional(c, tagOf(revision, query.filter, data.now), () =>
+    c.body(listBody(page, query.raw, data.view.snapshot.updatedAt), 200, { "Content-Type": "application/json" }),
   );
 });
 complaintsRoutes.all("/complaints", methodNotAllowed("GET, HEAD"));
 
 complaintsRoutes.get("/complaints.csv", async (c) => {
-  const filter = parseFilter(new URL(c.req.url).searchParams, mchidSet(c.get("config")));
-  const { view, now } = await servedData(c);
-  return conditional(c, tagOf(view.revision, filter, now), () =>
-    c.body(complaintsCsv(matchingRows(view, filter, now)), 200, {
+  const config = c.get("config");
+  const filter = parseFilter(new URL(c.req.url).searchParams, mchidSet(config));
+  const data = await servedData(c);
+  const { value: rows, revision, errors } = await allMatches(c.env.COMPLAINTS, data, filter, config.deadlines, data.now);
+  unread(c, errors);
+  return conditional(c, tagOf(revision, filter, data.now), () =>
+    c.body(complaintsCsv(rows), 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": 'attachment; filename="complaints.csv"',
     }),
@@ -52,11 +66,15 @@ complaintsRoutes.all("/complaints.csv", methodNotAllowed("GET, HEAD"));
 complaintsRoutes.get("/complaints/:id", async (c) => {
   const id = c.req.param("id");
   const mchid = requestedMerchant(c)?.mchid ?? null;
-  const { view, marks } = await servedData(c);
-  const found = findComplaint(view.snapshot, id, mchid);
+  const data = await servedData(c);
+  const inPresent = findComplaint(data.view.snapshot, id, mchid);
+  const found =
+    inPresent === null
+      ? await historyComplaint(c.env.COMPLAINTS, data, id, mchid, data.now)
+      : { complaint: inPresent.complaint, marks: data.marks };
   if (found === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
-  const { complaint } = found;
-  return conditional(c, view.revision, () =>
+  const { complaint, marks } = found;
+  return conditional(c, `${data.view.revision}:${marks.revision}`, () =>
     c.json({ complaint: served(complaint, marksFor(marks, complaint), c.get("config").deadlines) }),
   );
 });

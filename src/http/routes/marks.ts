@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { setMark } from "../../actions/marks";
+import { monthOfComplaint } from "../../domain/history";
 import { MARK_KINDS, MAX_NOTE, type MarkKind, marksIn } from "../../domain/marks";
 import { served } from "../../domain/served";
 import { keepMarks } from "../../reader/cache";
@@ -34,8 +35,9 @@ async function bodyNote(c: Context<AppEnv>): Promise<string> {
 async function change(c: Context<AppEnv>, kind: MarkKind, note: string | null): Promise<Response> {
   const { complaint } = await requestedComplaint(c);
   const now = Date.now();
-  const marks = await setMark(new Store(c.env.COMPLAINTS), complaint.mchid, complaint.id, kind, note, now);
-  keepMarks(c.env.COMPLAINTS, complaint.mchid, marks, now);
+  const month = monthOfComplaint(complaint);
+  const marks = await setMark(new Store(c.env.COMPLAINTS), { mchid: complaint.mchid, id: complaint.id, month }, kind, note, now);
+  keepMarks(c.env.COMPLAINTS, complaint.mchid, month, marks, now);
   c.header("Cache-Control", "no-store");
   return c.json({ complaint: served(complaint, marksIn(marks.book, complaint.id), c.get("config").deadlines) });
 }

@@ -6,7 +6,9 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { ActionError } from "../../actions/errors";
 import { checkRefundsAllowed, type RefundRequest, refundComplaint } from "../../actions/refund";
+import { monthOfComplaint } from "../../domain/history";
 import { marksIn } from "../../domain/marks";
 import { served } from "../../domain/served";
 import { keepMarks } from "../../reader/cache";
@@ -41,10 +43,13 @@ async function readRequest(c: Context<AppEnv>): Promise<RefundRequest> {
 refundRoutes.post("/complaints/:id/refund", requireRole("admin"), async (c) => {
   const config = c.get("config");
   checkRefundsAllowed(config.allowRefunds);
-  const { complaint, merchant } = await requestedComplaint(c);
+  const { complaint, merchant, kept } = await requestedComplaint(c);
+  // Its `complaint.refunded` would never be told: ticks read the marks of the present only.
+  if (kept === "history")
+    throw new ActionError("in_history", `Complaint ${complaint.id} left PAYJS's list over a week ago; refund it in PAYJS's own dashboard`);
   const request = await readRequest(c);
   const { marks, error } = await refundComplaint(new Store(c.env.COMPLAINTS), config, merchant, complaint, request);
-  keepMarks(c.env.COMPLAINTS, complaint.mchid, marks, Date.now());
+  keepMarks(c.env.COMPLAINTS, complaint.mchid, monthOfComplaint(complaint), marks, Date.now());
   if (error !== null) throw error;
   c.header("Cache-Control", "no-store");
   return c.json({ complaint: served(complaint, marksIn(marks.book, complaint.id), config.deadlines) });

@@ -33,8 +33,10 @@ statusRoutes.get("/status", async (c) => {
   const settings = `${config.channels.map((ch) => ch.name).join(",")}:${config.allowRefunds}`;
   return conditional(c, `${view.revision}:${dueNow}:${settings}`, () =>
     c.json({
-      merchants: merchants.map(({ merchant, state, complaints, storageErrors }, i) => ({
-        ...statusEntry(merchant, state, complaints, now),
+      merchants: merchants.map(({ merchant, state, complaints, history, upgrading, storageErrors }, i) => ({
+        ...statusEntry(merchant, state, complaints, history, now),
+        // While layout 2 is moved over (a tick or a few after the upgrade): how many complaints have moved.
+        upgrading,
         ...counts[i],
         storage_errors: [
           ...[...storageErrors, ...markErrors(marks, merchant.mchid)].map(({ code, message }) => ({ code, message })),

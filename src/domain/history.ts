@@ -1,0 +1,205 @@
+/**
+ * A merchant's history: the complaints PAYJS no longer lists and that left it more than {@link KEEP_PRESENT_MS} ago,
+ * kept in parts of at most {@link PART_SIZE} complaints, each part holding complaints of one Beijing month of
+ * `complaint_at` (its name begins with the month: `2026-11.4`; `none.0` for complaints whose time is no time), in the
+ * one order. What each part holds (its count, its newest and oldest position, its revision) is kept with the present
+ * (`present:{mchid}`), so a poll or a request knows which parts it needs without reading any. Pure: the parts are
+ * read and written by src/history/.
+ * @module
+ */
+import type { Complaint, StoredComplaint } from "./complaint";
+import { comparePositions, keptPosition, type Position } from "./position";
+import { DAY_MS, instantOfComplaintAt, toBeijingIso } from "./time";
+
+/** At most this many complaints a part: reading one fits a free invocation. */
+export const PART_SIZE = 1_000;
+
+/** A complaint that left PAYJS's list stays in the present this long: `complaint.resolved`, the digest and recent marks need it. */
+export const KEEP_PRESENT_MS = 7 * DAY_MS;
+
+/**
+ * Complaints move into history once the first of them left this long ago (then every one past {@link KEEP_PRESENT_MS}
+ * moves): a move every week or so, not at every poll.
+ */
+export const MOVE_AFTER_MS = 14 * DAY_MS;
+
+/** At most this many complaints move in one poll: the rest move at the next. */
+export const MOVE_AT_ONCE = 1_000;
+
+/** One part of a merchant's history, as the present describes it. */
+export interface Part {
+  /** `{month}.{n}`: the key's last segment. */
+  name: string;
+  count: number;
+  /** The stored part's revision: a reader's copy of the part is good while it matches. */
+  rev: string;
+  newest: Position;
+  oldest: Position;
+}
+
+export interface History {
+  /** Newest first (by `newest`). */
+  parts: Part[];
+  /** The number the next new part's name gets. */
+  next: number;
+}
+
+export const NO_HISTORY: History = { parts: [], next: 0 };
+
+export function historyTotal(history: History): number {
+  let total = 0;
+  for (const part of history.parts) total += part.count;
+  return total;
+}
+
+/** The Beijing month (`YYYY-MM`) of a position's time, `none` when it has none: the first half of a part's name. */
+export function monthOf(at: number | null): string {
+  return at === null ? "none" : toBeijingIso(at).slice(0, 7);
+}
+
+/** The month of a complaint as the API shows it: whose marks book holds its marks (`marks:{mchid}:{month}`). */
+export const monthOfComplaint = (c: Pick<Complaint, "complaint_at">): string => monthOf(instantOfComplaintAt(c.complaint_at));
+
+/** The months of complaints as they are kept, each once. */
+export function monthsOfKept(mchid: string, kept: readonly StoredComplaint[]): string[] {
+  const months = new Set<string>();
+  for (const k of kept) months.add(monthOf(keptPosition(mchid, k).at));
+  return [...months].sort();
+}
+
+const monthOfPart = (name: string): string => name.slice(0, name.indexOf("."));
+
+/** Whether a part may hold complaints whose `complaint_at` falls within `since`…`until` (epoch ms, null: open). */
+export function mayHold(part: Part, since: number | null, until: number | null): boolean {
+  if (since === null && until === null) return true;
+  // A part of no time holds none that a time bound lets through.
+  if (part.newest.at === null || part.oldest.at === null) return false;
+  return (until === null || part.oldest.at <= until) && (since === null || part.newest.at >= since);
+}
+
+/** Whether every complaint of a part falls within `since`…`until`: its count then counts whole. */
+export function holdsOnly(part: Part, since: number | null, until: number | null): boolean {
+  if (since === null && until === null) return true;
+  if (part.newest.at === null || part.oldest.at === null) return false;
+  return (since === null || part.oldest.at >= since) && (until === null || part.newest.at <= until);
+}
+
+/** The parts whose range holds `position`: where a complaint at that position would be, if it is in history. */
+export function partsHolding(history: History, position: Position): Part[] {
+  return history.parts.filter((p) => comparePositions(p.newest, position) <= 0 && comparePositions(position, p.oldest) <= 0);
+}
+
+/**
+ * Which part each complaint moving into history goes to: the part of its month whose range holds it, else the part
+ * of its month with room whose range is nearest, else a new part (named here, `next` counting on). A part may end up
+ * over {@link PART_SIZE}: {@link splitFull} cuts it when written.
+ * @returns complaints by part name, and the history with the new parts' numbers taken.
+ */
+export function placeMoves(
+  history: History,
+  mchid: string,
+  moving: readonly StoredComplaint[],
+): { targets: Map<string, StoredComplaint[]>; next: number } {
+  const targets = new Map<string, StoredComplaint[]>();
+  const room = new Map(history.parts.map((p) => [p.name, PART_SIZE - p.count]));
+  const fresh = new Map<string, string>(); // month → the new part this call opened for it
+  let next = history.next;
+  for (const k of moving) {
+    const position = keptPosition(mchid, k);
+    const month = monthOf(position.at);
+    const own = history.parts.filter((p) => monthOfPart(p.name) === month);
+    const holding = own.find((p) => comparePositions(p.newest, position) <= 0 && comparePositions(position, p.oldest) <= 0);
+    const nearest = holding ?? nearestWithRoom(own, position, room);
+    let name = nearest?.name ?? fresh.get(month);
+    if (name === undefined || (nearest === undefined && (room.get(name) ?? 0) <= 0)) {
+      name = `${month}.${next++}`;
+      fresh.set(month, name);
+      room.set(name, PART_SIZE);
+    }
+    room.set(name, (room.get(name) ?? 0) - 1);
+    const list = targets.get(name);
+    if (list === undefined) targets.set(name, [k]);
+    else list.push(k);
+  }
+  return { targets, next };
+}
+
+/**
+ * The part of the month just older or just newer than `position`, when it has room: adding the position to it keeps the
+ * month's parts apart. (When they do overlap, after a crash between writes, readers read both: ranges are bounds.)
+ */
+function nearestWithRoom(parts: readonly Part[], position: Position, room: ReadonlyMap<string, number>): Part | undefined {
+  const older = parts.filter((p) => comparePositions(position, p.newest) < 0).sort((a, b) => comparePositions(a.newest, b.newest))[0];
+  const newer = parts.filter((p) => comparePositions(p.oldest, position) < 0).sort((a, b) => comparePositions(b.oldest, a.oldest))[0];
+  return [older, newer].find((p) => p !== undefined && (room.get(p.name) ?? 0) > 0);
+}
+
+/**
+ * A part's complaints cut into runs of at most {@link PART_SIZE}, in the one order: the first keeps the part's name,
+ * each other gets a new one (`next` counting on).
+ */
+export function splitFull(
+  name: string,
+  complaints: readonly StoredComplaint[],
+  next: number,
+): { parts: Map<string, StoredComplaint[]>; next: number } {
+  const parts = new Map<string, StoredComplaint[]>();
+  if (complaints.length <= PART_SIZE) return { parts: parts.set(name, [...complaints]), next };
+  const runs = Math.ceil(complaints.length / PART_SIZE);
+  const size = Math.ceil(complaints.length / runs);
+  const month = monthOfPart(name);
+  for (let i = 0; i < runs; i++) parts.set(i === 0 ? name : `${month}.${next++}`, complaints.slice(i * size, (i + 1) * size));
+  return { parts, next };
+}
+
+/** How the present describes a part holding `complaints` (one merchant's, in the one order, at least one). */
+export function partOf(name: string, mchid: string, complaints: readonly StoredComplaint[], rev: string): Part {
+  return {
+    name,
+    count: complaints.length,
+    rev,
+    newest: keptPosition(mchid, complaints[0] as StoredComplaint),
+    oldest: keptPosition(mchid, complaints[complaints.length - 1] as StoredComplaint),
+  };
+}
+
+/** The history with the parts just written (replacing those of the same name) and without those just emptied. */
+export function withParts(history: History, written: readonly Part[], emptied: ReadonlySet<string>, next: number): History {
+  const names = new Set(written.map((p) => p.name));
+  const parts = history.parts.filter((p) => !names.has(p.name) && !emptied.has(p.name)).concat(written);
+  parts.sort((a, b) => comparePositions(a.newest, b.newest) || comparePositions(a.oldest, b.oldest));
+  return { parts, next };
+}
+
+/**
+ * Which complaints of the present have been gone from PAYJS's list long enough to move into history at `now`: none
+ * until the first left {@link MOVE_AFTER_MS} ago, then every one that left {@link KEEP_PRESENT_MS} ago, at most
+ * {@link MOVE_AT_ONCE}, oldest departure first.
+ */
+export function dueToMove(present: readonly StoredComplaint[], now: number): StoredComplaint[] {
+  const gone = present.filter((k) => !k.active && Date.parse(k.last_seen_at) <= now - KEEP_PRESENT_MS);
+  if (gone.length === 0) return [];
+  gone.sort((a, b) => Date.parse(a.last_seen_at) - Date.parse(b.last_seen_at));
+  if (Date.parse((gone[0] as StoredComplaint).last_seen_at) > now - MOVE_AFTER_MS) return [];
+  return gone.slice(0, MOVE_AT_ONCE);
+}
+
+/** An id's 32-bit FNV-1a hash as 8 hex digits: what the id index keeps of it. */
+export function idHash(id: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/** A part's entry of the id index (`ids:{mchid}`): its complaints' {@link idHash}es, one after another. */
+export const idHashes = (complaints: readonly StoredComplaint[]): string => complaints.map((k) => idHash(k.id)).join("");
+
+/** Whether a part's entry of the id index may hold `id` (a hash shared by two ids makes a part read for nothing). */
+export function mayHoldId(hashes: string, id: string): boolean {
+  const h = idHash(id);
+  for (let i = hashes.indexOf(h); i !== -1; i = hashes.indexOf(h, i + 1)) if (i % 8 === 0) return true;
+  return false;
+}

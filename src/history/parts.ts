@@ -1,0 +1,198 @@
+/**
+ * The parts of a merchant's history (`history:{mchid}:{part}`) and its id index (`ids:{mchid}`): read by a request
+ * that reaches past the present, and by a poll when a complaint PAYJS lists again may be in one; written by a poll
+ * that moves complaints in or takes one out. What the parts are is in the present (domain/history.ts), with each
+ * part's revision, chosen before either is written: a poll writes the parts before the present that describes them
+ * when complaints move in, after it when they come out, so a crash in between leaves a complaint in both places
+ * (readers keep the present's), never in neither.
+ * @module
+ */
+import type { Sighting, StoredComplaint } from "../domain/complaint";
+import { type History, idHashes, mayHoldId, type Part, partOf, partsHolding, placeMoves, splitFull, withParts } from "../domain/history";
+import { upstreamTime } from "../domain/payjs-fields";
+import { comparePositions, keptPosition, positionOf } from "../domain/position";
+import { COMPLAINTS, ID_INDEX } from "../domain/stored-complaints";
+import { logEvent } from "../log";
+import { historyPartKey, idIndexKey, newRev, type StorageError, type Store } from "../store";
+import { plainComplaints } from "./present";
+
+/** A part as read: its complaints, or why it could not be read. */
+export type PartRead =
+  | { ok: true; part: Part; complaints: StoredComplaint[] }
+  /** `text`: what KV holds instead, null when it holds nothing. */
+  | { ok: false; part: Part; error: StorageError; text: string | null };
+
+/** Reads parts of one merchant's history, all at once; `recent`: the edge's copy will do. */
+export function loadParts(store: Store, mchid: string, parts: readonly Part[], recent: boolean): Promise<PartRead[]> {
+  return Promise.all(
+    parts.map(async (part): Promise<PartRead> => {
+      const key = historyPartKey(mchid, part.name);
+      const stored = recent ? await store.loadRecent(key, COMPLAINTS) : await store.load(key, COMPLAINTS);
+      if (stored.kind === "ok") return { ok: true, part, complaints: stored.value };
+      if (stored.kind === "unreadable") return { ok: false, part, error: stored.error, text: stored.text };
+      return { ok: false, part, error: { code: "storage_corrupt", key, message: `Stored value ${key} is missing` }, text: null };
+    }),
+  );
+}
+
+/**
+ * The complaints PAYJS lists again that the history holds: for each sighting not in the present whose position falls
+ * within a part's range, that part is read. A new complaint falls within none (the history holds only complaints that
+ * left PAYJS's list a week or more ago), so a poll reads no part unless one comes back.
+ */
+export async function findReturning(
+  store: Store,
+  mchid: string,
+  history: History,
+  fresh: readonly Sighting[],
+  present: ReadonlySet<string>,
+): Promise<{ returning: StoredComplaint[]; parts: PartRead[] }> {
+  if (history.parts.length === 0) return { returning: [], parts: [] };
+  const wanted = new Map<string, Part>();
+  const ids = new Set<string>();
+  for (const s of fresh) {
+    if (present.has(s.id)) continue;
+    const holding = partsHolding(history, positionOf({ complaint_at: upstreamTime(s.raw.complaint_at), mchid, id: s.id }));
+    for (const part of holding) wanted.set(part.name, part);
+    if (holding.length > 0) ids.add(s.id);
+  }
+  if (wanted.size === 0) return { returning: [], parts: [] };
+  const parts = await loadParts(store, mchid, [...wanted.values()], false);
+  const returning = parts.flatMap((p) => (p.ok ? p.complaints.filter((k) => ids.has(k.id)) : []));
+  return { returning, parts };
+}
+
+/** What a poll changes of a merchant's history: each part's complaints (none: deleted) and revision, and the history after. */
+export interface PartChanges {
+  contents: Map<string, StoredComplaint[]>;
+  revs: Map<string, string>;
+  history: History;
+}
+
+/** The changes with their revisions, and the history that describes the parts once written. */
+function changesOf(mchid: string, history: History, contents: Map<string, StoredComplaint[]>, next: number, now: number): PartChanges {
+  const revs = new Map<string, string>();
+  const written: Part[] = [];
+  const emptied = new Set<string>();
+  for (const [name, complaints] of contents) {
+    if (complaints.length === 0) {
+      emptied.add(name);
+      continue;
+    }
+    const rev = newRev(now);
+    revs.set(name, rev);
+    written.push(partOf(name, mchid, complaints, rev));
+  }
+  return { contents, revs, history: withParts(history, written, emptied, next) };
+}
+
+/**
+ * Writes the parts as the changes give them (a part with no complaints is deleted), then the id index. A part is
+ * written whole, never merged with what KV holds: the poll read it, and only polls of this merchant (one at a time)
+ * write parts.
+ */
+export async function writePartChanges(store: Store, mchid: string, { contents, revs }: PartChanges, now: number): Promise<void> {
+  if (contents.size === 0) return;
+  await Promise.all(
+    [...contents].map(([name, complaints]) => {
+      const key = historyPartKey(mchid, name);
+      if (complaints.length === 0) return store.delete(key);
+      return store.save(key, COMPLAINTS, complaints, now, plainComplaints(complaints), undefined, revs.get(name));
+    }),
+  );
+  const stored = await store.load(idIndexKey(mchid), ID_INDEX);
+  // An unreadable index is written anew: a part missing from it is read whenever an id is looked for.
+  const index = stored.kind === "ok" ? stored.value : new Map<string, string>();
+  for (const [name, complaints] of contents) {
+    if (complaints.length === 0) index.delete(name);
+    else index.set(name, idHashes(complaints));
+  }
+  await store.save(idIndexKey(mchid), ID_INDEX, index, now, true);
+}
+
+const byPosition = (mchid: string) => (a: StoredComplaint, b: StoredComplaint) =>
+  comparePositions(keptPosition(mchid, a), keptPosition(mchid, b));
+
+/**
+ * What moving complaints into history changes: each goes into the part domain/history.ts places it in (read here,
+ * unless new), a part grown past its size cut in two. A part that cannot be read is set aside (`corrupt:…`) and
+ * written anew with what moves in.
+ */
+export async function movesIntoHistory(
+  store: Store,
+  mchid: string,
+  history: History,
+  moving: readonly StoredComplaint[],
+  now: number,
+): Promise<PartChanges> {
+  const { targets, next: placed } = placeMoves(history, mchid, moving);
+  const read = await loadParts(
+    store,
+    mchid,
+    history.parts.filter((p) => targets.has(p.name)),
+    false,
+  );
+  const contents = new Map<string, StoredComplaint[]>();
+  let next = placed;
+  for (const [name, adding] of targets) {
+    const before = read.find((r) => r.part.name === name);
+    let kept: StoredComplaint[] = [];
+    if (before?.ok === true) kept = before.complaints;
+    else if (before !== undefined && before.text !== null) {
+      const aside = await store.setAside(before.error.key, before.text, now);
+      logEvent("history", { mchid, outcome: "rebuilt", part: name, aside });
+    }
+    // A complaint already there (a move repeated after a crash) is replaced, not doubled.
+    const ids = new Set(adding.map((k) => k.id));
+    const merged = kept
+      .filter((k) => !ids.has(k.id))
+      .concat(adding)
+      .sort(byPosition(mchid));
+    const split = splitFull(name, merged, next);
+    next = split.next;
+    for (const [part, complaints] of split.parts) contents.set(part, complaints);
+  }
+  return changesOf(mchid, history, contents, next, now);
+}
+
+/** What taking the complaints PAYJS lists again out of the parts {@link findReturning} read changes. */
+export function takenOutOfHistory(
+  mchid: string,
+  history: History,
+  parts: readonly PartRead[],
+  ids: ReadonlySet<string>,
+  now: number,
+): PartChanges {
+  const contents = new Map<string, StoredComplaint[]>();
+  for (const p of parts) {
+    if (!p.ok) continue;
+    const left = p.complaints.filter((k) => !ids.has(k.id));
+    if (left.length !== p.complaints.length) contents.set(p.part.name, left);
+  }
+  return changesOf(mchid, history, contents, history.next, now);
+}
+
+/**
+ * Complaint `id` of the history, found through the id index (a part the index does not know is read too), or null.
+ * `recent`: the edge's copies will do.
+ */
+export async function findInHistory(
+  store: Store,
+  mchid: string,
+  history: History,
+  id: string,
+  recent: boolean,
+): Promise<{ complaint: StoredComplaint; part: Part } | null> {
+  if (history.parts.length === 0) return null;
+  const stored = recent ? await store.loadRecent(idIndexKey(mchid), ID_INDEX) : await store.load(idIndexKey(mchid), ID_INDEX);
+  const index = stored.kind === "ok" ? stored.value : new Map<string, string>();
+  const candidates = history.parts.filter((p) => {
+    const hashes = index.get(p.name);
+    return hashes === undefined || mayHoldId(hashes, id);
+  });
+  for (const read of await loadParts(store, mchid, candidates, recent)) {
+    const complaint = read.ok ? read.complaints.find((k) => k.id === id) : undefined;
+    if (complaint !== undefined) return { complaint, part: read.part };
+  }
+  return null;
+}

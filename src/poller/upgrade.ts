@@ -1,0 +1,181 @@
+/**
+ * Moving a merchant from layout 2 to layout 3, a slice per invocation. Layout 2 kept every complaint ever seen in one
+ * value (`complaints:{mchid}`, newest first) and every mark in one book (`handled:{mchid}`); reading it whole costs
+ * more than a free invocation once it holds a few thousand. So each invocation that would poll the merchant instead:
+ * 1. reads the old value as text, parses its small `seen` list and only the next {@link SLICE} records of its
+ *    `complaints` list (cut at a record boundary, checked by the parse itself);
+ * 2. keeps the complaints PAYJS still lists or that left it in the last week for the present (gathered in
+ *    `upgrade:{mchid}`) and moves the others into the parts of its history (history/parts.ts), their marks into the
+ *    books of their months, each id as it was;
+ * 3. writes what it did to `upgrade:{mchid}`, last: a slice cut short is done again, and a part or a book written
+ *    twice holds each complaint or mark once.
+ * After the last slice the present is written (from then on the merchant is polled as any other), then the marks no
+ * complaint of the list had go to the `none` book, and the old values and `upgrade:{mchid}` are deleted. Nothing is
+ * told: the move is no news. Until the present is written, answers read the old values whole, as layout 2 did, and
+ * marks cannot be changed (`upgrading`).
+ * @module
+ */
+import { changeMarks, readLegacyMarks, readMonthMarks } from "../actions/marks";
+import type { StoredComplaint } from "../domain/complaint";
+import { countArrivals } from "../domain/days";
+import { KEEP_PRESENT_MS, monthOf } from "../domain/history";
+import { isEmptyBook, type MarkBook, marksOfIds, mergeBooks } from "../domain/marks";
+import { keptPosition, sortKept } from "../domain/position";
+import { keptFromColumns } from "../domain/stored-complaints";
+import { type Upgrade, upgradeShape } from "../domain/upgrade";
+import { movesIntoHistory, writePartChanges } from "../history/parts";
+import { savePresent } from "../history/present";
+import { parseJson } from "../json";
+import { logEvent } from "../log";
+import { isPlainText, legacyComplaintsKey, legacyMarksKey, type Store, upgradeKey } from "../store";
+import type { PollResult } from "./poll";
+import type { Tick } from "./tick-context";
+
+/** Complaints of the old list one invocation moves: reading and writing them fits a free invocation's CPU. */
+export const SLICE = 1_000;
+
+const LIST = '],"complaints":[';
+
+/** Where the old value's lists lie in its text; null when it is not the value layout 2 wrote. */
+function listsOf(text: string): { seen: unknown[]; start: number; end: number } | null {
+  const seenAt = text.indexOf('"seen":[');
+  // `seen` holds only strings (or lists of them), in which `"` is escaped: the first `],"complaints":[` ends it.
+  const listAt = seenAt === -1 ? -1 : text.indexOf(LIST, seenAt);
+  const end = text.lastIndexOf("]}");
+  if (listAt === -1 || end < listAt) return null;
+  try {
+    const seen = JSON.parse(text.slice(seenAt + 7, listAt + 1)) as unknown;
+    return Array.isArray(seen) ? { seen, start: listAt + LIST.length, end } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The next records of the old list from `offset`, about `wanted` of them, and where the ones after begin. A record
+ * boundary is `},{"` outside any string (inside one, `"` is escaped); one inside a record (a nested list of objects)
+ * leaves the text before it unbalanced, which the parse refuses: the next boundary is tried.
+ */
+function sliceAt(
+  text: string,
+  offset: number,
+  end: number,
+  wanted: number,
+  perRecord: number,
+  plain: boolean,
+): { records: unknown[]; next: number } | null {
+  const parse = (body: string): unknown[] | null => {
+    try {
+      const value = plain ? JSON.parse(body) : parseJson(body);
+      return Array.isArray(value) ? value : null;
+    } catch {
+      return null;
+    }
+  };
+  for (
+    let at = text.indexOf('},{"', offset + Math.max(1, wanted * perRecord - 2));
+    at !== -1 && at < end;
+    at = text.indexOf('},{"', at + 1)
+  ) {
+    const records = parse(`[${text.slice(offset, at + 1)}]`);
+    if (records !== null) return { records, next: at + 2 };
+  }
+  const rest = parse(`[${text.slice(offset, end)}]`);
+  return rest === null ? null : { records: rest, next: end };
+}
+
+/** The present of the move so far: still listed, or left in the last week. */
+const staysPresent = (k: StoredComplaint, now: number): boolean => k.active || Date.parse(k.last_seen_at) > now - KEEP_PRESENT_MS;
+
+/** Moves the marks of `moved` from the old book into the books of their months (merged with what a repeat wrote). */
+async function moveMarks(store: Store, mchid: string, old: MarkBook, moved: readonly StoredComplaint[], now: number): Promise<void> {
+  const byMonth = new Map<string, Set<string>>();
+  for (const k of moved) {
+    const month = monthOf(keptPosition(mchid, k).at);
+    const ids = byMonth.get(month) ?? new Set<string>();
+    byMonth.set(month, ids.add(k.id));
+  }
+  await Promise.all(
+    [...byMonth].map(([month, ids]) => {
+      const picked = marksOfIds(old, ids);
+      return isEmptyBook(picked) ? null : changeMarks(store, mchid, month, (book) => mergeBooks([book, picked]), now);
+    }),
+  );
+}
+
+/** What an invocation reports of a merchant being moved over (no poll: no status is written). */
+function moving(mchid: string, message: string): PollResult {
+  return { mchid, outcome: "error", new: 0, vanished: 0, error: { code: "upgrading", message } };
+}
+
+/**
+ * One slice of the move of merchant `mchid` (see the module's comment).
+ * @returns null when the old value cannot be read as layout 2 wrote it: the poll then rebuilds the present from PAYJS's
+ *   answer, as for any unreadable present, with the old value set aside.
+ */
+export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade): Promise<PollResult | { unreadable: string }> {
+  const { store, now } = tick;
+  const text = await store.loadText(legacyComplaintsKey(mchid));
+  if (text === null) return finish(tick, mchid, upgrade);
+  const lists = listsOf(text);
+  if (lists === null) return { unreadable: text };
+  const offset = upgrade.offset === 0 ? lists.start : upgrade.offset;
+  const total = lists.seen.length;
+  if (upgrade.done >= total || offset >= lists.end) return finish(tick, mchid, upgrade);
+  const perRecord = (lists.end - lists.start) / Math.max(1, total);
+  const slice = sliceAt(text, offset, lists.end, SLICE, perRecord, isPlainText(text));
+  const kept = slice?.records.map((raw, i) => keptFromColumns(raw, lists.seen[upgrade.done + i]));
+  if (slice === null || kept === undefined || !kept.every((k): k is StoredComplaint => k !== null)) return { unreadable: text };
+
+  const present = kept.filter((k) => staysPresent(k, now));
+  const past = kept.filter((k) => !staysPresent(k, now));
+  const changes = await movesIntoHistory(store, mchid, upgrade.history, past, now);
+  await writePartChanges(store, mchid, changes, now);
+  const old = await readLegacyMarks(store, mchid, true);
+  await moveMarks(store, mchid, old.book, past, now);
+  const done = upgrade.done + kept.length;
+  const next: Upgrade = {
+    complaints: upgrade.complaints.concat(present),
+    history: changes.history,
+    days: countArrivals(upgrade.days, kept, now),
+    done,
+    offset: slice.next,
+  };
+  logEvent("upgrade", { mchid, outcome: "slice", done, total, present: next.complaints.length, parts: next.history.parts.length });
+  if (done >= total || slice.next >= lists.end) return finish(tick, mchid, next);
+  await store.save(upgradeKey(mchid), upgradeShape(mchid), next, now, true);
+  return moving(mchid, `moving stored complaints to layout 3: ${done} of ${total} done; polls resume when the move is done`);
+}
+
+/**
+ * The move's last step: the present written, the marks of the present and those of no complaint moved into their
+ * books, then layout 2's values and the progress deleted.
+ */
+async function finish(tick: Tick, mchid: string, upgrade: Upgrade): Promise<PollResult> {
+  const { store, now } = tick;
+  const complaints = sortKept(mchid, upgrade.complaints);
+  await savePresent(store, mchid, { complaints, history: upgrade.history, days: upgrade.days }, now);
+  const old = await readLegacyMarks(store, mchid, true);
+  if (!isEmptyBook(old.book)) {
+    await moveMarks(store, mchid, old.book, complaints, now);
+    await moveOrphanMarks(store, mchid, old.book, upgrade, now);
+  }
+  await Promise.all([store.delete(legacyComplaintsKey(mchid)), store.delete(legacyMarksKey(mchid)), store.delete(upgradeKey(mchid))]);
+  logEvent("upgrade", { mchid, outcome: "done", present: complaints.length, parts: upgrade.history.parts.length });
+  return moving(mchid, "moved to layout 3; polls resume at the next tick");
+}
+
+/** Marks of ids no moved complaint had, kept in the `none` book rather than lost with the old one. */
+async function moveOrphanMarks(store: Store, mchid: string, old: MarkBook, upgrade: Upgrade, now: number): Promise<void> {
+  const months = new Set([
+    ...upgrade.history.parts.map((p) => p.name.slice(0, p.name.indexOf("."))),
+    ...upgrade.complaints.map((k) => monthOf(keptPosition(mchid, k).at)),
+  ]);
+  const books = await Promise.all([...months].map((m) => readMonthMarks(store, mchid, m, true)));
+  const moved = mergeBooks(books.map((b) => b.book));
+  const all = new Set([...Object.keys(old.replied), ...Object.keys(old.handled), ...Object.keys(old.refunds)]);
+  const orphans = new Set([...all].filter((id) => !(id in moved.replied || id in moved.handled || id in moved.refunds)));
+  if (orphans.size === 0) return;
+  const picked = marksOfIds(old, orphans);
+  await changeMarks(store, mchid, "none", (book) => mergeBooks([book, picked]), now);
+}
