@@ -6,7 +6,7 @@ import { complaintId, type Sighting } from "./domain/complaint";
 import { COMPLAINTS } from "./domain/stored-complaints";
 import { parseJson, parseJsonExact, rawNumberText, sourceKeys, sourceValues } from "./json";
 import { mergeComplaints } from "./poller/merge";
-import { complaintsKey, Store } from "./store";
+import { historyPartKey, Store } from "./store";
 
 const isRawJSON = (v: unknown): boolean => (JSON as unknown as { isRawJSON(v: unknown): boolean }).isRawJSON(v);
 
@@ -201,13 +201,13 @@ describe("stored complaints", () => {
     const fields: Sighting = { id: complaintId(raw as Record<string, unknown>), raw: raw as Record<string, unknown> };
     const at = "2026-11-08T00:00:00.000Z";
     await store.save(
-      complaintsKey("100"),
+      historyPartKey("100", "2026-11.0"),
       COMPLAINTS,
       [{ id: fields.id, raw: fields.raw, first_seen_at: at, last_seen_at: at, active: true }],
       Date.parse(at),
     );
 
-    const loaded = await store.load(complaintsKey("100"), COMPLAINTS);
+    const loaded = await store.load(historyPartKey("100", "2026-11.0"), COMPLAINTS);
     expect(loaded.kind).toBe("ok");
     const [stored] = loaded.kind === "ok" ? loaded.value : [];
     expect(stored?.id).toBe("9007199254740993");

@@ -160,7 +160,7 @@ describe("delivery", () => {
   });
 
   it.each([
-    ["the complaints write fails after the outbox was written", /^complaints:/],
+    ["the complaints write fails after the outbox was written", /^present:/],
     ["the outbox write fails", /^outbox:/],
   ])("Should neither lose nor double an alert when %s", async (_, failing) => {
     sandbox.setComplaints(mchid, [newComplaint(1)]);
@@ -353,7 +353,7 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
     expect(receiver.to(/hooks\.test\/b/)).toHaveLength(38);
     expect(new Set(receiver.received.map((r) => r.url + JSON.parse(r.body).complaint.id)).size).toBe(76);
     // The poll wrote each key once, the retry tick after it only the status, the third tick nothing.
-    expect(kv.writes).toEqual([`outbox:${mchid}`, `complaints:${mchid}`, `status:${mchid}`, `status:${mchid}`]);
+    expect(kv.writes).toEqual([`outbox:${mchid}`, `present:${mchid}`, `status:${mchid}`, `status:${mchid}`]);
     expect(await channelsStatus(e)).toEqual(twoHooks.map((h) => expect.objectContaining({ name: h.name, pending: 0, last_error: null })));
   });
 
@@ -363,7 +363,7 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
     kv.resetCounts();
     sandbox.addComplaint(mchid, newComplaint(1));
     await fireCron(e, t0 + 4 * H);
-    expect(kv.writes).toEqual([`complaints:${mchid}`, `status:${mchid}`]);
+    expect(kv.writes).toEqual([`present:${mchid}`, `status:${mchid}`]);
     kv.resetCounts();
     await fireCron(e, t0 + 8 * H);
     expect(kv.writes).toEqual([`status:${mchid}`]);
@@ -395,7 +395,7 @@ describe("Cloudflare's production rules (one write per key per second)", () => {
     // Eight days on the delivered entries are pruned from the outbox; then the complaints value is damaged.
     await fireCron(e, t0 + 8 * 24 * H);
     const before = (await (await call(e, "/api/complaints")).json()) as any;
-    await env.COMPLAINTS.put(`complaints:${mchid}`, "{not json");
+    await env.COMPLAINTS.put(`present:${mchid}`, "{not json");
     sandbox.addComplaint(mchid, { ...newComplaint(2), complaint_at: new Date(t0 + 9 * 24 * H).toISOString() });
     receiver.received.length = 0;
     await fireCron(e, t0 + 9 * 24 * H);

@@ -167,7 +167,7 @@ describe("deadlines: complaint.due and complaint.overdue", () => {
     const e = alertEnv([{ ...HOOK, quiet_hours: "18:00-20:00" }]);
     await tickThrough(e, T0, T0 + 11 * H);
     receiver.received.length = 0;
-    await env.COMPLAINTS.put(`complaints:${mchid}`, "{not json");
+    await env.COMPLAINTS.put(`present:${mchid}`, "{not json");
     // 19:30: not due for a poll, so only the outbox is tended; the list it would check the reminder against is gone.
     await fireCron(e, T0 + 11.5 * H);
     expect(receiver.received).toHaveLength(0);
@@ -359,7 +359,7 @@ describe("what the review of follow-ups found", () => {
     const gone = (fixtureComplaints(mchid)[0] as { complaint_id: string }).complaint_id;
     sandbox.removeComplaint(mchid, gone);
     receiver.failing = /hooks\.test/;
-    kv.failPutsMatching = /^complaints:/;
+    kv.failPutsMatching = /^present:/;
     kv.failPutsCount = 1;
     await fireCron(e, T0 + 4 * H);
     receiver.failing = null;
@@ -410,7 +410,7 @@ describe("what a tick with nothing due reads", () => {
    * What a tick reads of a merchant it does not poll, to find what is due: whether the settings were told
    * (`watcher.started`'s fingerprint), then every value of the merchant, once.
    */
-  const IDLE = ["started", `status:${mchid}`, `outbox:${mchid}`, `complaints:${mchid}`, `handled:${mchid}`];
+  const IDLE = ["started", `status:${mchid}`, `outbox:${mchid}`, `present:${mchid}`, `marks:${mchid}:2026-12`];
   beforeEach(() => sandbox.setComplaints(mchid, [made("A", AT_7), made("B", AT_7)]));
 
   it("Should read each of the merchant's values once on a tick that polls nothing, write nothing, and remind at the threshold", async () => {

@@ -7,11 +7,12 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints, SHARED_COMPLAINT_ID } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../sandbox/payjs-sandbox";
+import { monthOfComplaint } from "../src/domain/history";
 import type { Marks } from "../src/domain/marks";
 import type { ServedComplaint } from "../src/domain/served";
 import { beijingTextOf } from "../src/domain/time";
 import { parseJson } from "../src/json";
-import { complaintsKey, marksKey } from "../src/store";
+import { marksKey, presentKey } from "../src/store";
 import type { ComplaintBody, ErrorBody, ListBody, StatusBody } from "./support/api";
 import { ADMIN_TOKEN, call, clearKv, fireCron, kv, READ_TOKEN, routeUpstreamTo, testEnv } from "./support/worker";
 
@@ -68,14 +69,20 @@ async function status(mchid = M1): Promise<StatusBody["merchants"][number] | und
   return body.merchants.find((m) => m.mchid === mchid);
 }
 
-/** The stored handled marks (under `marks`, as before replied marks existed). */
+/** The stored handled marks of all a merchant's books (under `marks`, as before replied marks existed). */
 async function storedMarks(mchid = M1): Promise<Marks> {
-  const text = await env.COMPLAINTS.get(marksKey(mchid));
-  return text === null ? {} : (parseJson(text) as { marks: Marks }).marks;
+  const texts = await Promise.all((await books(mchid)).map((key) => env.COMPLAINTS.get(key)));
+  return Object.assign({}, ...texts.map((text) => (text === null ? {} : (parseJson(text) as { marks: Marks }).marks)));
 }
 
-/** Two complaints of merchant 1 that no other merchant shares, in the list's order. */
+/** Two complaints of merchant 1 that no other merchant shares, of one month, in the list's order; the key of their marks. */
 let ids: [string, string];
+let book1: string;
+
+/** The keys of a merchant's marks books. */
+async function books(mchid: string): Promise<string[]> {
+  return (await env.COMPLAINTS.list({ prefix: `marks:${mchid}:` })).keys.map((k) => k.name);
+}
 
 beforeEach(async () => {
   await clearKv();
@@ -85,8 +92,11 @@ beforeEach(async () => {
   routeUpstreamTo(sandbox);
   t0 = Date.now();
   await fireCron(e, t0);
-  const own = (await list(`mchid=${M1}`)).complaints.map((c) => c.id).filter((id) => id !== SHARED_COMPLAINT_ID);
-  ids = [own[0] as string, own[1] as string];
+  // Two of one month: their marks share a book (one key), whatever day the tests run.
+  const own = (await list(`mchid=${M1}`)).complaints.filter((c) => c.id !== SHARED_COMPLAINT_ID);
+  const i = own.findIndex((c, k) => k > 0 && monthOfComplaint(c) === monthOfComplaint(own[k - 1] as ServedComplaint));
+  ids = [own[i - 1]?.id as string, own[i]?.id as string];
+  book1 = marksKey(M1, monthOfComplaint(own[i] as ServedComplaint));
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -166,7 +176,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     expect(reader.status).toBe(403);
     expect((await json<ErrorBody>(reader)).error.code).toBe("forbidden");
     expect((await del(ids[0], { token: READ_TOKEN })).status).toBe(403);
-    expect(await env.COMPLAINTS.get(marksKey(M1))).toBeNull();
+    expect(await books(M1)).toEqual([]);
   });
 
   it("Should answer 404 for an unknown id, an unknown mchid, or an id the merchant does not have", async () => {
@@ -179,8 +189,8 @@ describe("PUT /api/complaints/{id}/handled", () => {
       expect(res.status).toBe(404);
       expect((await json<ErrorBody>(res)).error.code).toBe("not_found");
     }
-    expect(await env.COMPLAINTS.get(marksKey(M1))).toBeNull();
-    expect(await env.COMPLAINTS.get(marksKey(M2))).toBeNull();
+    expect(await books(M1)).toEqual([]);
+    expect(await books(M2)).toEqual([]);
   });
 
   it("Should answer other methods with 405 and Allow: PUT, DELETE", async () => {
@@ -218,7 +228,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     await list();
     kv.resetCounts();
     await put(ids[0], { note: "x" });
-    expect(kv.writes).toEqual([marksKey(M1)]);
+    expect(kv.writes).toEqual([book1]);
     expect(kv.reads).toBe(1);
     await list();
     kv.resetCounts();
@@ -320,7 +330,7 @@ describe("PUT and DELETE /api/complaints/{id}/replied", () => {
     // A handled mark beside it leaves the replied mark as it is, and no deadline open.
     const both = (await json<ComplaintBody>(await put(ids[0], {}))).complaint;
     expect(both).toMatchObject({ replied: complaint.replied, handled: { note: "" }, next_due: null });
-    const stored = parseJson((await env.COMPLAINTS.get(marksKey(M1))) as string) as { replied: Marks; marks: Marks };
+    const stored = parseJson((await env.COMPLAINTS.get(book1)) as string) as { replied: Marks; marks: Marks };
     expect(stored.replied).toEqual({ [ids[0]]: complaint.replied });
     const off = (await json<ComplaintBody>(await del(ids[0], { kind: "replied" }))).complaint;
     expect(off).toMatchObject({ replied: null, handled: both.handled, next_due: null });
@@ -389,8 +399,8 @@ describe("marks and polls", () => {
     sandbox.setComplaints(M1, items);
     kv.resetCounts();
     await fireCron(e, t0 + 4 * H);
-    expect(kv.writes).toContain(complaintsKey(M1));
-    expect(kv.writes).not.toContain(marksKey(M1));
+    expect(kv.writes).toContain(presentKey(M1));
+    expect(kv.writes.filter((k) => k.startsWith("marks:"))).toEqual([]);
     let c = await detail(ids[0]);
     expect(c).toMatchObject({ body: "补充：仍未退款", active: true, handled: marked.handled });
     expect(c.last_seen_at).toBe(new Date(t0 + 4 * H).toISOString());
@@ -454,14 +464,14 @@ describe("marks and polls", () => {
     const [a, b] = await Promise.all([put(ids[0], { note: "one" }), put(ids[1], { note: "two" })]);
     expect([a.status, b.status]).toEqual([200, 200]);
     // The second write within the second was refused, as production KV would; the route waited and wrote again.
-    expect(kv.violations.splice(0)).toEqual([expect.stringMatching(new RegExp(`^${marksKey(M1)}: 429`))]);
+    expect(kv.violations.splice(0)).toEqual([expect.stringMatching(new RegExp(`^${book1}: 429`))]);
     const stored = await storedMarks();
     expect(Object.fromEntries(Object.entries(stored).map(([id, m]) => [id, m.note]))).toEqual({ [ids[0]]: "one", [ids[1]]: "two" });
     expect((await list("handled=true")).complaints.map((c) => c.handled!.note).sort()).toEqual(["one", "two"]);
   });
 
   it("Should answer 503 storage, without a stack, when KV refuses the write twice", async () => {
-    kv.failPutsMatching = /^handled:/;
+    kv.failPutsMatching = /^marks:/;
     const res = await put(ids[0], { note: "lost" });
     expect(res.status).toBe(503);
     const text = await res.text();

@@ -355,10 +355,12 @@ describe("GET /api/status", () => {
       last_error: null,
       complaints_total: total(),
       complaints_active: total(),
+      history: { complaints: 0, parts: 0, oldest_complaint_at: null },
+      signature: { result: "verified", scheme: "php-sdk", checked_at: expect.any(String) },
+      upgrading: null,
       complaints_unhandled: total(),
       complaints_overdue: expect.any(Number),
       next_due_at: expect.toBeOneOf([null, expect.any(String)]),
-      signature: { result: "verified", scheme: "php-sdk", checked_at: expect.any(String) },
       storage_errors: [],
     });
   });

@@ -7,7 +7,7 @@ import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { parseJson } from "../src/json";
 import { signParams } from "../src/payjs/sign";
-import { complaintsKey, statusKey } from "../src/store";
+import { presentKey, statusKey } from "../src/store";
 import { call, clearKv, fireCron, kv, routeUpstreamTo, testEnv } from "./support/worker";
 
 const H = 3_600_000;
@@ -25,7 +25,7 @@ async function status(e = merchantEnv()) {
 }
 
 async function stored(): Promise<string | null> {
-  return env.COMPLAINTS.get(complaintsKey(mchid));
+  return env.COMPLAINTS.get(presentKey(mchid));
 }
 
 beforeEach(async () => {
@@ -44,7 +44,7 @@ describe("a cron tick", () => {
     const e = merchantEnv();
     await fireCron(e, t0);
     // Nothing JSON.parse would lose: the value says so, and its readers skip the checks.
-    expect(await stored()).toMatch(/^\{"format":2,"rev":"[^"]*","plain":true,/);
+    expect(await stored()).toMatch(/^\{"format":3,"rev":"[^"]*","plain":true,/);
     const body = (await (await call(e, "/api/complaints?limit=500")).json()) as any;
     expect(body.total).toBe(fixtureComplaints(mchid).length);
     expect(body.complaints.every((c: any) => c.active && c.mchid === mchid)).toBe(true);
@@ -86,7 +86,7 @@ describe("a cron tick", () => {
     });
     kv.writes = [];
     await fireCron(e, t0 + 8 * H);
-    expect(kv.writes.sort()).toEqual([complaintsKey(mchid), statusKey(mchid)].sort());
+    expect(kv.writes.sort()).toEqual([presentKey(mchid), statusKey(mchid)].sort());
   });
 
   it("Should follow the merchant's list as it changes: new, vanished, back again", async () => {
@@ -321,7 +321,7 @@ describe("several merchants", () => {
 describe("stored values that cannot be read", () => {
   it("Should report a corrupt value in the status, set it aside, and rebuild on the next poll, saying so", async () => {
     const e = merchantEnv();
-    await env.COMPLAINTS.put(complaintsKey(mchid), "{not json");
+    await env.COMPLAINTS.put(presentKey(mchid), "{not json");
     const s = await status(e);
     expect(s.storage_errors).toEqual([expect.objectContaining({ code: "storage_corrupt" })]);
     expect((await call(e, "/api/complaints")).status).toBe(200);
@@ -345,7 +345,7 @@ describe("stored values that cannot be read", () => {
     const value = JSON.parse((await stored()) as string);
     value.complaints.push({ id: 42, garbage: true });
     const damaged = JSON.stringify(value);
-    await env.COMPLAINTS.put(complaintsKey(mchid), damaged);
+    await env.COMPLAINTS.put(presentKey(mchid), damaged);
 
     expect((await status(e)).storage_errors).toEqual([expect.objectContaining({ code: "storage_corrupt" })]);
     const lines: string[] = [];
@@ -355,8 +355,8 @@ describe("stored values that cannot be read", () => {
     expect(polls).toContainEqual(expect.objectContaining({ outcome: "rebuilt" }));
     expect(polls.at(-1)).toMatchObject({ outcome: "ok", new: 0 });
     const { keys } = await env.COMPLAINTS.list({ prefix: "corrupt:" });
-    expect(keys.map((k) => k.name)).toEqual([`corrupt:${complaintsKey(mchid)}:${t0 + 8 * H}`]);
-    expect(await env.COMPLAINTS.get(`corrupt:${complaintsKey(mchid)}:${t0 + 8 * H}`)).toBe(damaged);
+    expect(keys.map((k) => k.name)).toEqual([`corrupt:${presentKey(mchid)}:${t0 + 8 * H}`]);
+    expect(await env.COMPLAINTS.get(`corrupt:${presentKey(mchid)}:${t0 + 8 * H}`)).toBe(damaged);
     // What PAYJS no longer lists is lost with the damaged value (kept aside); what it lists is first seen now.
     const after = await status(e);
     expect(after).toMatchObject({ complaints_total: fixtureComplaints(mchid).length - 1, last_error: null });
@@ -366,7 +366,7 @@ describe("stored values that cannot be read", () => {
 
   it("Should not overwrite a value from a newer layout", async () => {
     const newer = JSON.stringify({ format: 99, complaints: [] });
-    await env.COMPLAINTS.put(complaintsKey(mchid), newer);
+    await env.COMPLAINTS.put(presentKey(mchid), newer);
     await fireCron(merchantEnv(), t0);
     expect(await stored()).toBe(newer);
     expect((await status()).last_error).toMatchObject({ code: "storage_format" });
@@ -388,7 +388,7 @@ describe("stored values that cannot be read", () => {
 
   it("Should change nothing when KV refuses the complaints write, and repair on the next tick", async () => {
     kv.resetCounts();
-    kv.failPutsMatching = /^complaints:/;
+    kv.failPutsMatching = /^present:/;
     const e = merchantEnv();
     await fireCron(e, t0);
     expect(await stored()).toBeNull();

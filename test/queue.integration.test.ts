@@ -8,10 +8,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { changeMarks } from "../src/actions/marks";
+import { monthOf } from "../src/domain/history";
 import { withMark } from "../src/domain/marks";
+import { parseUpstreamTime } from "../src/domain/payjs-fields";
 import { refundNote, withOutcome } from "../src/domain/refund";
 import type { WorkerEnv } from "../src/env";
-import { complaintsKey, Store, statusKey } from "../src/store";
+import { presentKey, Store, statusKey } from "../src/store";
 import { Receiver, routeFetch } from "./support/receiver";
 import { call, clearKv, fireCron, fireQueue, kv, NO_DEADLINES, type RecordingQueue, recordingQueue, testEnv } from "./support/worker";
 
@@ -109,7 +111,7 @@ describe("the cron tick with the poll queue", () => {
     expect(e.POLL_QUEUE).toBeUndefined();
     await fireCron(e, t0);
     expect(sandbox.requests.map((r) => r.mchid).sort()).toEqual([A.mchid, B.mchid, C.mchid]);
-    expect(await env.COMPLAINTS.get(complaintsKey(B.mchid))).not.toBeNull();
+    expect(await env.COMPLAINTS.get(presentKey(B.mchid))).not.toBeNull();
     expect(queue.batches).toBe(0);
     expect(logged("tick", "enqueued")).toEqual([]);
   });
@@ -233,7 +235,8 @@ describe("the queue consumer", () => {
     await fireCron(e, t0);
     await drain(e, t0);
     receiver.received.length = 0;
-    const id = (fixtureComplaints(B.mchid)[0] as { complaint_id: string }).complaint_id;
+    const first = fixtureComplaints(B.mchid)[0] as { complaint_id: string; complaint_at: string };
+    const id = first.complaint_id;
     // A done refund of one of B's complaints, as the refund route records it.
     const at = new Date(t0 + 60_000).toISOString();
     const outcome = { attempt: "attempt-1", state: "done" as const, at, total_fee: 990, note: "", message: null };
@@ -241,6 +244,7 @@ describe("the queue consumer", () => {
     await changeMarks(
       new Store(kv.kv),
       B.mchid,
+      monthOf(parseUpstreamTime(first.complaint_at)),
       (book) => withMark({ ...book, refunds: withOutcome(book.refunds, id, outcome) }, "handled", id, { at, note: refundNote(990, "") }),
       t0 + 60_000,
     );

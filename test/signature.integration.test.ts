@@ -121,6 +121,6 @@ describe("RESPONSE_SIGNATURE", () => {
     sandbox.setMode("http_502");
     await fireCron(e, t0 + 4 * H);
     expect(await statusOf(e)).toMatchObject({ last_error: { code: "http_status" }, signature: { result: "mismatch", scheme: null } });
-    expect(await env.COMPLAINTS.get(`complaints:${M1.mchid}`)).not.toBeNull();
+    expect(await env.COMPLAINTS.get(`present:${M1.mchid}`)).not.toBeNull();
   });
 });

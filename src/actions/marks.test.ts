@@ -7,6 +7,8 @@ import { marksKey, Store } from "../store";
 import { changeMarks, MarkNotSaved, markEdit } from "./marks";
 
 const now = Date.parse("2026-05-01T10:00:00Z");
+/** The month of the complaints marked: one book. */
+const M = "2026-05";
 const mark = { at: "2026-05-01T10:00:00.000Z", note: "called back" };
 const answered = { at: "2026-05-01T09:00:00.000Z", note: "answered in WeChat Pay" };
 let n = 0;
@@ -16,12 +18,12 @@ function fixture() {
   return { kv: new ProductionKv(env.COMPLAINTS), mchid: `am${n}` };
 }
 const handle = (kv: KVNamespace, mchid: string, id: string, m: typeof mark | null, at = now) =>
-  changeMarks(new Store(kv), mchid, markEdit({ kind: "handled", id, mark: m }), at);
+  changeMarks(new Store(kv), mchid, M, markEdit({ kind: "handled", id, mark: m }), at);
 const reply = (kv: KVNamespace, mchid: string, id: string, m: typeof mark | null, at = now) =>
-  changeMarks(new Store(kv), mchid, markEdit({ kind: "replied", id, mark: m }), at);
+  changeMarks(new Store(kv), mchid, M, markEdit({ kind: "replied", id, mark: m }), at);
 
 async function storedBook(mchid: string): Promise<MarkBook | null> {
-  const stored = await new Store(env.COMPLAINTS).load(marksKey(mchid), MARKS);
+  const stored = await new Store(env.COMPLAINTS).load(marksKey(mchid, M), MARKS);
   return stored.kind === "ok" ? stored.value : null;
 }
 
@@ -38,7 +40,7 @@ describe("changeMarks", () => {
     kv.nextInvocation();
     // Not replied either: taking that off writes nothing.
     await reply(kv.kv, mchid, "2", null);
-    expect(kv.writes).toEqual([marksKey(mchid), marksKey(mchid), marksKey(mchid)]);
+    expect(kv.writes).toEqual([marksKey(mchid, M), marksKey(mchid, M), marksKey(mchid, M)]);
     const book = await storedBook(mchid);
     expect(book && { ...book.handled }).toEqual({ "2": { ...mark, note: "" } });
     expect(book && { ...book.replied }).toEqual({});
@@ -64,19 +66,19 @@ describe("changeMarks", () => {
 
   it("Should add a replied mark to a value stored before replied existed without losing its handled marks", async () => {
     const { kv, mchid } = fixture();
-    await env.COMPLAINTS.put(marksKey(mchid), JSON.stringify({ format: 2, rev: "old", marks: { "1": mark } }));
+    await env.COMPLAINTS.put(marksKey(mchid, M), JSON.stringify({ format: 2, rev: "old", marks: { "1": mark } }));
     await reply(kv.kv, mchid, "2", answered);
     const book = await storedBook(mchid);
     expect(book && marksIn(book, "1")).toEqual({ replied: null, handled: mark, refund: null });
     expect(book && marksIn(book, "2")).toEqual({ replied: answered, handled: null, refund: null });
-    expect(await env.COMPLAINTS.get(`corrupt:${marksKey(mchid)}:${now}`)).toBeNull();
+    expect(await env.COMPLAINTS.get(`corrupt:${marksKey(mchid, M)}:${now}`)).toBeNull();
   });
 
   it("Should, when KV refuses, wait a second, read again and write the change onto what it finds", async () => {
     const { kv, mchid } = fixture();
     await handle(kv.kv, mchid, "1", mark);
     kv.nextInvocation();
-    kv.failPutsMatching = /^handled:/;
+    kv.failPutsMatching = /^marks:/;
     kv.failPutsCount = 1;
     const started = Date.now();
     await reply(kv.kv, mchid, "2", answered);
@@ -88,20 +90,20 @@ describe("changeMarks", () => {
 
   it("Should give up with MarkNotSaved when the second write fails too", async () => {
     const { kv, mchid } = fixture();
-    kv.failPutsMatching = /^handled:/;
+    kv.failPutsMatching = /^marks:/;
     await expect(reply(kv.kv, mchid, "1", answered)).rejects.toBeInstanceOf(MarkNotSaved);
-    expect(await env.COMPLAINTS.get(marksKey(mchid))).toBeNull();
+    expect(await env.COMPLAINTS.get(marksKey(mchid, M))).toBeNull();
   });
 
   it("Should keep an unreadable value aside before replacing it, and never replace a newer layout", async () => {
     const { kv, mchid } = fixture();
-    await env.COMPLAINTS.put(marksKey(mchid), "{not json");
+    await env.COMPLAINTS.put(marksKey(mchid, M), "{not json");
     await handle(kv.kv, mchid, "1", mark);
-    expect(await env.COMPLAINTS.get(`corrupt:${marksKey(mchid)}:${now}`)).toBe("{not json");
-    const newer = JSON.stringify({ format: 3, marks: {} });
-    await env.COMPLAINTS.put(marksKey(mchid), newer);
+    expect(await env.COMPLAINTS.get(`corrupt:${marksKey(mchid, M)}:${now}`)).toBe("{not json");
+    const newer = JSON.stringify({ format: 4, marks: {} });
+    await env.COMPLAINTS.put(marksKey(mchid, M), newer);
     kv.nextInvocation();
-    await expect(reply(kv.kv, mchid, "2", answered)).rejects.toThrow(/format 3/);
-    expect(await env.COMPLAINTS.get(marksKey(mchid))).toBe(newer);
+    await expect(reply(kv.kv, mchid, "2", answered)).rejects.toThrow(/format 4/);
+    expect(await env.COMPLAINTS.get(marksKey(mchid, M))).toBe(newer);
   });
 });

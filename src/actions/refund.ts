@@ -4,7 +4,7 @@
  *
  * Exactly once: the attempt is written to `refund:{mchid}:{id}` before PAYJS is called; requests in this isolate
  * wait for none and share none (a second one while the first runs is refused), and a request in another isolate
- * finds the attempt in KV. Its outcome is written with the merchant's marks (`handled:{mchid}`), together with the
+ * finds the attempt in KV. Its outcome is written with the merchant's marks (`marks:{mchid}:{month}`), together with the
  * handled mark a done refund leaves. KV reaches other locations up to a minute late, so two requests at the same
  * moment from two far-apart places could both find no attempt: PAYJS refunds an order once, and the second then
  * gets its "already refunded", which is recorded as the done refund it is.

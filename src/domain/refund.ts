@@ -3,7 +3,7 @@
  * never written to the same key (KV takes one write per key per second), and the attempt never to a key a poll or a
  * mark writes:
  * - the attempt, `refund:{mchid}:{id}`, written before PAYJS is called: which attempt, when, what amount;
- * - the outcome, kept with the merchant's marks (`handled:{mchid}`, under `refunds`) in the one write that also marks
+ * - the outcome, kept with the merchant's marks (`marks:{mchid}:{month}`, under `refunds`) in the one write that also marks
  *   a refunded complaint handled, so every reader of the marks (the list, the poller's reminders) sees both at once.
  * An attempt with no outcome of its own is in flight for {@link PENDING_MS}, and of unknown outcome after: a crash
  * between the two writes leaves that, and PAYJS refunds an order only once, so it may be tried again.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DAY, MINUTE } from "../../test/support/time";
 import type { StoredComplaint } from "./complaint";
+import { type History, NO_HISTORY } from "./history";
 import type { Merchant } from "./merchant";
 import { INITIAL_STATE, type PollState } from "./poll-state";
 import { rebuiltNotice, statusEntry } from "./status";
@@ -27,9 +28,19 @@ const STATE: PollState = {
   signature: { result: "verified", scheme: "php-sdk", checked_at: "2026-11-08T02:00:00.000Z" },
 };
 
+/** Two parts: 1,000 complaints of October, 250 of September, the oldest made 2026-09-01 08:00 Beijing. */
+const at = (iso: string) => ({ at: Date.parse(iso), mchid: "100", id: "x" });
+const HISTORY: History = {
+  next: 2,
+  parts: [
+    { name: "2026-10.0", count: 1_000, rev: "a", newest: at("2026-10-31T10:00:00+08:00"), oldest: at("2026-10-01T10:00:00+08:00") },
+    { name: "2026-09.1", count: 250, rev: "b", newest: at("2026-09-30T10:00:00+08:00"), oldest: at("2026-09-01T08:00:00+08:00") },
+  ],
+};
+
 describe("statusEntry", () => {
   it("Should show the merchant, its poll state and its counts, in the documented order", () => {
-    const entry = statusEntry(MERCHANT, STATE, COMPLAINTS, NOW);
+    const entry = statusEntry(MERCHANT, STATE, COMPLAINTS, HISTORY, NOW);
     expect(Object.keys(entry)).toEqual([
       "mchid",
       "name",
@@ -40,6 +51,7 @@ describe("statusEntry", () => {
       "last_error",
       "complaints_total",
       "complaints_active",
+      "history",
       "signature",
     ]);
     expect(entry).toEqual({
@@ -50,14 +62,15 @@ describe("statusEntry", () => {
       next_poll_at: "2026-11-08T04:30:00.000Z",
       consecutive_failures: 2,
       last_error: STATE.last_error,
-      complaints_total: 5,
+      complaints_total: 5 + 1_250,
       complaints_active: 2,
+      history: { complaints: 1_250, parts: 2, oldest_complaint_at: "2026-09-01T08:00:00+08:00" },
       signature: STATE.signature,
     });
   });
 
   it("Should show a merchant never polled (or whose state could not be read) with nothing but its counts", () => {
-    expect(statusEntry({ ...MERCHANT, name: null }, null, [], NOW)).toEqual({
+    expect(statusEntry({ ...MERCHANT, name: null }, null, [], NO_HISTORY, NOW)).toEqual({
       mchid: "100",
       name: null,
       last_attempt_at: null,
@@ -67,9 +80,10 @@ describe("statusEntry", () => {
       last_error: null,
       complaints_total: 0,
       complaints_active: 0,
+      history: { complaints: 0, parts: 0, oldest_complaint_at: null },
       signature: { result: null, scheme: null, checked_at: null },
     });
-    expect(statusEntry(MERCHANT, { ...STATE, signature: null }, COMPLAINTS, NOW).signature).toEqual({
+    expect(statusEntry(MERCHANT, { ...STATE, signature: null }, COMPLAINTS, NO_HISTORY, NOW).signature).toEqual({
       result: null,
       scheme: null,
       checked_at: null,
@@ -78,9 +92,9 @@ describe("statusEntry", () => {
 
   it("Should show no next poll once the merchant is due, 60 s early counting as due", () => {
     const due = Date.parse("2026-11-08T04:30:00.000Z");
-    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, due - MINUTE - 1).next_poll_at).toBe("2026-11-08T04:30:00.000Z");
-    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, due - MINUTE).next_poll_at).toBeNull();
-    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, due + MINUTE).next_poll_at).toBeNull();
+    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, NO_HISTORY, due - MINUTE - 1).next_poll_at).toBe("2026-11-08T04:30:00.000Z");
+    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, NO_HISTORY, due - MINUTE).next_poll_at).toBeNull();
+    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, NO_HISTORY, due + MINUTE).next_poll_at).toBeNull();
   });
 });
 

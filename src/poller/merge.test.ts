@@ -69,14 +69,4 @@ describe("mergeComplaints", () => {
     expect(m.added).toHaveLength(1);
     expect(m.complaints[0]?.raw.body).toBe("y");
   });
-
-  it("Should keep a complaint stored under the old derived id as the same complaint under its new id", () => {
-    const raw = { order_id: "O-1", complaint_at: "2026-11-08 01:13:29", body: "没有 complaint_id" };
-    const fresh = sighting(raw);
-    const oldId = "h" + md5(`O-1\n2026-11-08 01:13:29`).slice(0, 20);
-    const stored = { id: oldId, raw, first_seen_at: T1, last_seen_at: T1, active: true };
-    const m = mergeComplaints("100", [stored], [fresh], T2, T1);
-    expect(m).toMatchObject({ added: [], vanished: [], changed: true });
-    expect(m.complaints).toEqual([expect.objectContaining({ id: fresh.id, first_seen_at: T1, active: true })]);
-  });
 });

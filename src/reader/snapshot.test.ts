@@ -2,10 +2,12 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ProductionKv } from "../../test/support/production-kv";
+import { merchantView } from "../../test/support/snapshot";
 import { HOUR, MINUTE } from "../../test/support/time";
 import type { Merchant } from "../domain/merchant";
 import { noDeliveries, type Outbox, type OutboxEntry } from "../domain/outbox";
 import { INITIAL_STATE, type PollState, STATUS } from "../domain/poll-state";
+import { NOTHING_YET, savePresent } from "../history/present";
 import { Store, statusKey } from "../store";
 import { currentSnapshot, freshUntil } from "./cache";
 import type { MerchantView, Snapshot } from "./snapshot";
@@ -20,7 +22,7 @@ function polled(lastAttempt: number, nextPoll: number): PollState {
 
 function snapshotOf(...views: Array<Partial<MerchantView>>): Snapshot {
   return {
-    merchants: views.map((v) => ({ merchant, state: null, complaints: [], outbox: null, storageErrors: [], ...v })),
+    merchants: views.map((v) => merchantView(merchant.mchid, [], v)),
     complaints: [],
     positions: [],
     revision: "r",
@@ -82,6 +84,7 @@ describe("currentSnapshot", () => {
       { state: polled(now - HOUR, now + 3 * HOUR), deliveries: noDeliveries() },
       now - HOUR,
     );
+    await savePresent(store, merchant.mchid, NOTHING_YET, now - HOUR);
     kv.reads = 0;
     await currentSnapshot(kv.kv, [merchant], false, now);
     expect(kv.reads).toBe(2);

@@ -83,6 +83,7 @@ export const FAILING_MERCHANT: MerchantStatusEntry = {
   last_error: { code: "upstream_error", message: "签名错误", at: "2026-11-08T04:00:00.000Z" },
   complaints_total: 4,
   complaints_active: 2,
+  history: { complaints: 0, parts: 0, oldest_complaint_at: null },
   signature: { result: "verified", scheme: "php-sdk", checked_at: "2026-11-07T17:00:00.000Z" },
 };
 

@@ -3,8 +3,9 @@
  * one order, as `loadSnapshot` would make of them. Pure: no Worker, no KV.
  */
 import type { Complaint } from "../../src/domain/complaint";
+import { monthOfComplaint, NO_HISTORY } from "../../src/domain/history";
 import { comparePositions, positionOf } from "../../src/domain/position";
-import type { Snapshot } from "../../src/reader/snapshot";
+import type { MerchantView, Snapshot } from "../../src/reader/snapshot";
 
 /** Complaint `id` of merchant `mchid` made at `at` (`complaint_at` as stored: ISO at +08:00, or text that is no time). */
 export function complaintAt(id: string, mchid: string, at: string, extra: Partial<Complaint> = {}): Complaint {
@@ -24,17 +25,32 @@ export function complaintAt(id: string, mchid: string, at: string, extra: Partia
   };
 }
 
+/** A merchant's part of a snapshot: its complaints, no history, the months of its complaints. */
+export function merchantView(mchid: string, complaints: readonly Complaint[], extra: Partial<MerchantView> = {}): MerchantView {
+  return {
+    merchant: { mchid, key: "k", name: null },
+    state: null,
+    complaints: [...complaints],
+    history: NO_HISTORY,
+    days: {},
+    months: [...new Set(complaints.map(monthOfComplaint))].sort(),
+    upgrading: null,
+    outbox: null,
+    storageErrors: [],
+    ...extra,
+  };
+}
+
 /** The snapshot of these complaints: sorted into the one order, each with its position, its merchants in that order. */
-export function snapshotOf(complaints: readonly Complaint[]): Snapshot {
+export function snapshotOf(complaints: readonly Complaint[], merchants?: readonly string[]): Snapshot {
   const sorted = [...complaints].sort((a, b) => comparePositions(positionOf(a), positionOf(b)));
   return {
-    merchants: [...new Set(sorted.map((c) => c.mchid))].map((mchid) => ({
-      merchant: { mchid, key: "k", name: null },
-      state: null,
-      complaints: sorted.filter((c) => c.mchid === mchid),
-      outbox: null,
-      storageErrors: [],
-    })),
+    merchants: (merchants ?? [...new Set(sorted.map((c) => c.mchid))]).map((mchid) =>
+      merchantView(
+        mchid,
+        sorted.filter((c) => c.mchid === mchid),
+      ),
+    ),
     complaints: sorted,
     positions: sorted.map(positionOf),
     revision: "r",
