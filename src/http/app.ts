@@ -14,6 +14,7 @@ import { requireRole } from "./middleware/auth";
 import { withConfig } from "./middleware/config";
 import { cors } from "./middleware/cors";
 import { complaintsRoutes } from "./routes/complaints";
+import { dailyRoutes } from "./routes/daily";
 import { markRoutes } from "./routes/marks";
 import { notifyRoutes } from "./routes/notify";
 import { orderRoutes } from "./routes/order";
@@ -50,6 +51,7 @@ export function createApp(): Hono<AppEnv> {
   app.use("/api/*", cors);
   app.use("/api/*", requireRole("read"));
   app.route("/api", complaintsRoutes);
+  app.route("/api", dailyRoutes);
   app.route("/api", markRoutes);
   app.route("/api", orderRoutes);
   app.route("/api", refundRoutes);
