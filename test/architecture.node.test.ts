@@ -18,6 +18,7 @@ const LAYERS: { name: string; modules: RegExp }[] = [
   { name: "base", modules: /^(md5|json|constant-time|log|env|config-error|outbound)$/ },
   { name: "domain", modules: /^domain\// },
   { name: "upstream, storage, alerts", modules: /^(payjs\/|store$|notify\/)/ },
+  { name: "present and history", modules: /^history\// },
   { name: "settings", modules: /^config$/ },
   { name: "actions", modules: /^actions\// },
   { name: "poller, reader", modules: /^(poller|reader)\// },

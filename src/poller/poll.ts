@@ -228,7 +228,8 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   let stored = await loadPresent(store, mchid, false).catch((error: unknown) => error);
   if (isPresentRead(stored) && stored.kind === "upgrading") {
     const slice = await upgradeSlice(tick, mchid, stored.upgrade).catch((error: unknown) => error);
-    if (!isUnreadableOld(slice)) return isPollResult(slice) ? slice : resultOf(mchid, storageFailure(slice), null);
+    if (isMoved(slice)) return { mchid, outcome: "error", new: 0, vanished: 0, error: { code: "upgrading", message: slice.moved } };
+    if (!isUnreadableOld(slice)) return resultOf(mchid, storageFailure(slice), null);
     const key = legacyComplaintsKey(mchid);
     stored = {
       kind: "unreadable",
@@ -274,7 +275,7 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
 }
 
 const isPresentRead = (v: unknown): v is PresentRead => typeof v === "object" && v !== null && "kind" in v;
-const isPollResult = (v: unknown): v is PollResult => typeof v === "object" && v !== null && "outcome" in v;
+const isMoved = (v: unknown): v is { moved: string } => typeof v === "object" && v !== null && "moved" in v;
 const isUnreadableOld = (v: unknown): v is { unreadable: string } => typeof v === "object" && v !== null && "unreadable" in v;
 
 /** The outbox holds another layout: the poll fails on it (not as a KV failure), storing nothing. */

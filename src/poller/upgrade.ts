@@ -28,7 +28,6 @@ import { savePresent } from "../history/present";
 import { parseJson } from "../json";
 import { logEvent } from "../log";
 import { isPlainText, legacyComplaintsKey, legacyMarksKey, type Store, upgradeKey } from "../store";
-import type { PollResult } from "./poll";
 import type { Tick } from "./tick-context";
 
 /** Complaints of the old list one invocation moves: reading and writing them fits a free invocation's CPU. */
@@ -103,17 +102,18 @@ async function moveMarks(store: Store, mchid: string, old: MarkBook, moved: read
   );
 }
 
-/** What an invocation reports of a merchant being moved over (no poll: no status is written). */
-function moving(mchid: string, message: string): PollResult {
-  return { mchid, outcome: "error", new: 0, vanished: 0, error: { code: "upgrading", message } };
-}
+/**
+ * What a slice did: moved some (`message` says how far the move has come; no poll: no status is written), or found
+ * the old value unreadable (its `text`).
+ */
+export type Slice = { moved: string } | { unreadable: string };
 
 /**
  * One slice of the move of merchant `mchid` (see the module's comment).
  * @returns null when the old value cannot be read as layout 2 wrote it: the poll then rebuilds the present from PAYJS's
  *   answer, as for any unreadable present, with the old value set aside.
  */
-export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade): Promise<PollResult | { unreadable: string }> {
+export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade): Promise<Slice> {
   const { store, now } = tick;
   const text = await store.loadText(legacyComplaintsKey(mchid));
   if (text === null) return finish(tick, mchid, upgrade);
@@ -144,14 +144,14 @@ export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade):
   logEvent("upgrade", { mchid, outcome: "slice", done, total, present: next.complaints.length, parts: next.history.parts.length });
   if (done >= total || slice.next >= lists.end) return finish(tick, mchid, next);
   await store.save(upgradeKey(mchid), upgradeShape(mchid), next, now, true);
-  return moving(mchid, `moving stored complaints to layout 3: ${done} of ${total} done; polls resume when the move is done`);
+  return { moved: `moving stored complaints to layout 3: ${done} of ${total} done; polls resume when the move is done` };
 }
 
 /**
  * The move's last step: the present written, the marks of the present and those of no complaint moved into their
  * books, then layout 2's values and the progress deleted.
  */
-async function finish(tick: Tick, mchid: string, upgrade: Upgrade): Promise<PollResult> {
+async function finish(tick: Tick, mchid: string, upgrade: Upgrade): Promise<Slice> {
   const { store, now } = tick;
   const complaints = sortKept(mchid, upgrade.complaints);
   await savePresent(store, mchid, { complaints, history: upgrade.history, days: upgrade.days }, now);
@@ -162,7 +162,7 @@ async function finish(tick: Tick, mchid: string, upgrade: Upgrade): Promise<Poll
   }
   await Promise.all([store.delete(legacyComplaintsKey(mchid)), store.delete(legacyMarksKey(mchid)), store.delete(upgradeKey(mchid))]);
   logEvent("upgrade", { mchid, outcome: "done", present: complaints.length, parts: upgrade.history.parts.length });
-  return moving(mchid, "moved to layout 3; polls resume at the next tick");
+  return { moved: "moved to layout 3; polls resume at the next tick" };
 }
 
 /** Marks of ids no moved complaint had, kept in the `none` book rather than lost with the old one. */
