@@ -126,7 +126,8 @@ export function placeMoves(
 
 /**
  * The part of the month just older or just newer than `position`, when it has room: adding the position to it keeps the
- * month's parts apart. (When they do overlap, after a crash between writes, readers read both: ranges are bounds.)
+ * month's parts mostly apart. They may overlap (complaints on both sides of a full part go to one new part; a crash
+ * between writes): readers then read both, since ranges are only bounds.
  */
 function nearestWithRoom(parts: readonly Part[], position: Position, room: ReadonlyMap<string, number>): Part | undefined {
   const older = parts.filter((p) => comparePositions(position, p.newest) < 0).sort((a, b) => comparePositions(a.newest, b.newest))[0];

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { rawJSON } from "../../test/support/raw-json";
 import { parseJson } from "../json";
 import type { StoredComplaint } from "./complaint";
-import { COMPLAINTS } from "./stored-complaints";
+import { type History, idHash, idHashes, partOf } from "./history";
+import type { Shape } from "./shape";
+import { COMPLAINTS, ID_INDEX, type Present, presentShape } from "./stored-complaints";
 
 const FIRST = "2026-11-08T00:00:00.000Z";
 const LAST = "2026-11-09T00:00:00.000Z";
@@ -101,6 +103,149 @@ describe("COMPLAINTS: how a merchant's complaints are kept", () => {
     const { seen, complaints } = record as { seen: unknown; complaints: unknown };
     if (Array.isArray(seen) && Array.isArray(complaints) && seen.length === 1 && complaints.length === 1) {
       expect(COMPLAINTS.read({ seen: [FIRST, ...seen], complaints: [complaint.raw, ...complaints] })).toBeNull();
+    }
+  });
+});
+
+/** What a value of `shape` reads as after a trip through KV's text. */
+const throughKv = <T>(shape: Shape<T>, value: T): T | null =>
+  shape.read(parseJson(JSON.stringify(shape.write(value))) as Record<string, unknown>);
+
+const M = "100";
+/** Complaint `id` of merchant {@link M}, made at `complaintAt` (absent: no time), gone from PAYJS's list. */
+const made = (id: string, complaintAt?: string): StoredComplaint => ({
+  ...complaint,
+  id,
+  raw: { complaint_id: id, complaint_at: complaintAt },
+  active: false,
+  last_seen_at: LAST,
+});
+const H1 = made("H1", "2026-11-08 01:13:29");
+const H2 = made("H2", "2026-11-01 00:00:00");
+const H3 = made("H3");
+const HISTORY: History = { parts: [partOf("2026-11.0", M, [H1, H2], "rev-a"), partOf("none.1", M, [H3], "rev-b")], next: 2 };
+const PRESENT: Present = {
+  complaints: [complaint, { ...complaint, id: "C2", raw: { complaint_id: "C2" }, active: false, last_seen_at: LAST }],
+  history: HISTORY,
+  days: { "2026-11-08": [2, 1000], "2026-11-07": [1, -5] },
+};
+/** 2026-11-08 01:13:29 and 2026-11-01 00:00:00 in Beijing. */
+const [AT1, AT2] = [Date.parse("2026-11-07T17:13:29Z"), Date.parse("2026-10-31T16:00:00Z")];
+/** How the present keeps the November part: `[name, count, rev, newest at, newest id, oldest at, oldest id]`. */
+const STORED_PART = ["2026-11.0", 2, "rev-a", AT1, "H1", AT2, "H2"];
+
+describe("presentShape: a merchant's present, its history's parts and its day counts", () => {
+  it("Should read back what it writes: complaints, parts with their positions, next and the day counts", () => {
+    const read = throughKv(presentShape(M), PRESENT);
+    expect(read).toEqual(PRESENT);
+    expect(read?.history.parts[0]?.newest).toEqual({ at: AT1, mchid: M, id: "H1" });
+    expect(read?.history.parts[1]?.oldest).toEqual({ at: null, mchid: M, id: "H3" });
+  });
+
+  it("Should write the merchant it belongs to and each part as a list, its positions without their merchant", () => {
+    const record = presentShape(M).write(PRESENT);
+    expect(record.mchid).toBe(M);
+    expect(record.history).toEqual({ next: 2, parts: [STORED_PART, ["none.1", 1, "rev-b", null, "H3", null, "H3"]] });
+    expect(record.days).toEqual(PRESENT.days);
+    expect(record.seen).toEqual(COMPLAINTS.write(PRESENT.complaints).seen);
+  });
+
+  it("Should refuse the present of another merchant", () => {
+    const record = parseJson(JSON.stringify(presentShape(M).write(PRESENT))) as Record<string, unknown>;
+    expect(presentShape("200").read(record)).toBeNull();
+    expect(presentShape(M).read({ ...record, mchid: undefined })).toBeNull();
+  });
+
+  it("Should read a present kept without history or day counts as having none", () => {
+    const record = { mchid: M, ...COMPLAINTS.write([complaint]) };
+    expect(presentShape(M).read(record)).toEqual({ complaints: [complaint], history: { parts: [], next: 0 }, days: {} });
+  });
+
+  it("Should refuse a present whose complaints are not valid", () => {
+    const record = presentShape(M).write(PRESENT);
+    expect(presentShape(M).read({ ...record, seen: [FIRST] })).toBeNull();
+  });
+
+  const part = (i: number, v: unknown) => STORED_PART.map((x, j) => (j === i ? v : x));
+  it.each([
+    ["a history that is null", null],
+    ["a history that is a list", []],
+    ["parts that are no list", { parts: {}, next: 1 }],
+    ["no next", { parts: [] }],
+    ["a next that is negative", { parts: [], next: -1 }],
+    ["a next that is a fraction", { parts: [], next: 1.5 }],
+    ["a next that is text", { parts: [], next: "1" }],
+    ["a part that is no list", { parts: [{ name: "2026-11.0" }], next: 1 }],
+    ["a part of six items", { parts: [STORED_PART.slice(0, 6)], next: 1 }],
+    ["a part of eight items", { parts: [[...STORED_PART, "x"]], next: 1 }],
+    ["a part named without its number", { parts: [part(0, "2026-11")], next: 1 }],
+    ["a part named with a colon", { parts: [part(0, "2026:11.0")], next: 1 }],
+    ["a part named with two dots", { parts: [part(0, "2026.11.0")], next: 1 }],
+    ["a part whose number is no number", { parts: [part(0, "2026-11.x")], next: 1 }],
+    ["a part of no complaints", { parts: [part(1, 0)], next: 1 }],
+    ["a part of a fraction of complaints", { parts: [part(1, 1.5)], next: 1 }],
+    ["a part whose count is text", { parts: [part(1, "2")], next: 1 }],
+    ["a part whose revision is no text", { parts: [part(2, 7)], next: 1 }],
+    ["a part whose newest time is text", { parts: [part(3, "2026-11-08")], next: 1 }],
+    ["a part whose oldest time is a fraction", { parts: [part(5, 1.5)], next: 1 }],
+    ["a part whose newest id is no text", { parts: [part(4, null)], next: 1 }],
+    ["a part whose oldest id is no text", { parts: [part(6, 2)], next: 1 }],
+  ])("Should refuse %s, whole", (_, history) => {
+    const record = presentShape(M).write(PRESENT);
+    expect(presentShape(M).read({ ...record, history })).toBeNull();
+    const { parts, next } = (history ?? {}) as { parts?: unknown; next?: unknown };
+    // One damaged part among good ones refuses the whole present.
+    if (Array.isArray(parts) && parts.length === 1 && next === 1) {
+      expect(presentShape(M).read({ ...record, history: { parts: [STORED_PART, ...parts], next } })).toBeNull();
+    }
+  });
+
+  it.each([
+    ["day counts that are a list", []],
+    ["day counts that are text", "2026-11-08"],
+    ["a day not written YYYY-MM-DD", { "2026-11-8": [1, 0] }],
+    ["a negative count", { "2026-11-08": [-1, 0] }],
+    ["counts of one item", { "2026-11-08": [1] }],
+  ])("Should refuse %s", (_, days) => {
+    const record = presentShape(M).write(PRESENT);
+    expect(presentShape(M).read({ ...record, days })).toBeNull();
+  });
+});
+
+describe("ID_INDEX: the id hashes of a merchant's history, by part", () => {
+  const index = new Map([
+    ["2026-11.0", idHashes([H1, H2])],
+    ["none.1", idHash("H3")],
+  ]);
+
+  it("Should read back what it writes, each part's hashes one after another", () => {
+    expect(ID_INDEX.write(index)).toEqual({ parts: { "2026-11.0": idHash("H1") + idHash("H2"), "none.1": idHash("H3") } });
+    expect(throughKv(ID_INDEX, index)).toEqual(index);
+  });
+
+  it("Should read an index of no parts, and a part of no hashes", () => {
+    expect(throughKv(ID_INDEX, new Map())).toEqual(new Map());
+    expect(throughKv(ID_INDEX, new Map([["none.1", ""]]))).toEqual(new Map([["none.1", ""]]));
+  });
+
+  it.each([
+    ["no parts", {}],
+    ["parts that are null", { parts: null }],
+    ["parts that are a list", { parts: ["e40c292c"] }],
+    ["parts that are text", { parts: "e40c292c" }],
+    ["an entry one digit short", { parts: { "2026-11.0": "e40c292" } }],
+    ["an entry one digit long", { parts: { "2026-11.0": "e40c292c0" } }],
+    ["an entry that is a number", { parts: { "2026-11.0": 12345678 } }],
+    ["an entry that is null", { parts: { "2026-11.0": null } }],
+    // An entry no hash can match would hide its part from every lookup; refused, every part is read.
+    ["an entry that is not hex", { parts: { "2026-11.0": "zzzzzzzz" } }],
+    ["an entry in uppercase", { parts: { "2026-11.0": "E40C292C" } }],
+  ])("Should refuse %s", (_, record) => {
+    expect(ID_INDEX.read(record)).toBeNull();
+    const { parts } = record as { parts?: unknown };
+    // One damaged entry among good ones refuses the whole index.
+    if (typeof parts === "object" && parts !== null && !Array.isArray(parts)) {
+      expect(ID_INDEX.read({ parts: { "none.1": idHash("H3"), ...parts } })).toBeNull();
     }
   });
 });

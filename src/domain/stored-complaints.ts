@@ -105,7 +105,7 @@ export function presentShape(mchid: string): Shape<Present> {
       if (record.mchid !== mchid) return null;
       const complaints = COMPLAINTS.read(record);
       const history = historyOf(mchid, record.history);
-      const days = record.days ?? {};
+      const days = record.days === undefined ? {} : record.days;
       if (complaints === null || history === null || !isDayCounts(days)) return null;
       return { complaints, history, days };
     },
@@ -119,12 +119,15 @@ export function presentShape(mchid: string): Shape<Present> {
 }
 
 /** The id index of a merchant's history (`ids:{mchid}`): per part, its complaints' id hashes (domain/history.ts). */
+/** A part's entry: 8 lowercase hex digits per id (domain/history.ts idHash). */
+const HASHES = /^(?:[0-9a-f]{8})*$/;
+
 export const ID_INDEX: Shape<Map<string, string>> = {
   what: "id index",
   read({ parts }) {
     if (typeof parts !== "object" || parts === null || Array.isArray(parts)) return null;
     const entries = Object.entries(parts);
-    return entries.every(([, v]) => isString(v) && v.length % 8 === 0) ? new Map(entries as [string, string][]) : null;
+    return entries.every(([, v]) => isString(v) && HASHES.test(v)) ? new Map(entries as [string, string][]) : null;
   },
   write: (index) => ({ parts: Object.fromEntries(index) }),
 };

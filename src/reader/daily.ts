@@ -5,7 +5,7 @@
  * @module
  */
 import { KEEP_DAYS } from "../domain/days";
-import { beijingDay, DAY_MS, isRealTime } from "../domain/time";
+import { beijingDay, DAY_MS, FIRST_YEAR, isRealTime, LAST_YEAR } from "../domain/time";
 import { QueryError } from "./query";
 import type { Snapshot } from "./snapshot";
 
@@ -29,7 +29,8 @@ function dateParam(params: URLSearchParams, name: "since" | "until"): string | n
   const value = params.get(name) || null;
   if (value === null) return null;
   const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (parts === null || !isRealTime(Number(parts[1]), Number(parts[2]), Number(parts[3]))) {
+  const year = Number(parts?.[1]);
+  if (parts === null || year < FIRST_YEAR || year > LAST_YEAR || !isRealTime(year, Number(parts[2]), Number(parts[3]))) {
     throw new QueryError(name, `${name} must be a Beijing date YYYY-MM-DD, not ${value}`);
   }
   return value;

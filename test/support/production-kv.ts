@@ -25,6 +25,8 @@ function byteLength(value: unknown): number {
 export class ProductionKv {
   readonly kv: KVNamespace;
   reads = 0;
+  /** Keys read (a `list`: its prefix, as `list:{prefix}`), in order, since the last {@link resetCounts}. */
+  readKeys: string[] = [];
   /** Keys written (and deleted), in order, since the last {@link resetCounts}. */
   writes: string[] = [];
   /** Every write refused by a production rule; the test setup fails any test that leaves one here. */
@@ -57,6 +59,7 @@ export class ProductionKv {
 
   resetCounts(): void {
     this.reads = 0;
+    this.readKeys = [];
     this.writes = [];
   }
 
@@ -77,6 +80,7 @@ export class ProductionKv {
   private read(method: "get" | "getWithMetadata" | "list", args: unknown[]): Promise<unknown> {
     if (method !== "list" && this.failGetsMatching?.test(String(args[0]))) return Promise.reject(new Error("KV GET failed (injected)"));
     this.reads++;
+    this.readKeys.push(method === "list" ? `list:${(args[0] as { prefix?: string } | undefined)?.prefix ?? ""}` : String(args[0]));
     return (this.inner[method] as (...a: unknown[]) => Promise<unknown>).apply(this.inner, args);
   }
 
