@@ -1,8 +1,8 @@
 /**
- * The page's addresses, all in the fragment so the page itself is one static file: `#/` the list, soonest
- * deadline first; `#/?mchid=…&since=…&until=…&active=…&handled=…&overdue=…&q=…&sort=newest&size=…` a filtered list
- * (`sort`: `due`, the default, or `newest`; `size`: the page size, 1–500, default 50); `#/complaints/{mchid}/{id}`
- * one complaint (alert messages link there).
+ * The page's addresses, all in the fragment so the page itself is one static file: `#/` the list of active
+ * complaints, soonest deadline first; `#/?mchid=…&since=…&until=…&active=…&handled=…&overdue=…&q=…&sort=newest&size=…`
+ * a filtered list (`active`: `true`, the default, `false` or `all`; `sort`: `due`, the default, or `newest`; `size`:
+ * the page size, 1–500, default 50); `#/complaints/{mchid}/{id}` one complaint (alert messages link there).
  * @module
  */
 import type { Complaint } from "./wire";
@@ -17,13 +17,21 @@ export function hashParams(): URLSearchParams {
   return new URLSearchParams(i < 0 ? "" : h.slice(i + 1));
 }
 
-/** The filters of the address, as the API's query. */
+/**
+ * A filter's value in the address ("" for none); `active` is `true` (active complaints only) unless it says `false`
+ * or `all`: the page asks for active complaints unless the person asks for others.
+ */
+export function filterValue(f: Filter): string {
+  const v = hashParams().get(f) ?? "";
+  return f === "active" ? v || "true" : v;
+}
+
+/** The filters of the address, as the API's query (`active=all` is the API's absent `active`). */
 export function filterParams(): URLSearchParams {
-  const h = hashParams();
   const p = new URLSearchParams();
   for (const f of FILTERS) {
-    const v = h.get(f);
-    if (v) p.set(f, v);
+    const v = filterValue(f);
+    if (v && !(f === "active" && v === "all")) p.set(f, v);
   }
   return p;
 }

@@ -1,6 +1,7 @@
 /**
- * The complaint list `#rows`: one page at a time from `GET /api/complaints` with the address's filters and order
- * (soonest deadline first unless it says `sort=newest`), paged
+ * The complaint list `#rows`: one page at a time from `GET /api/complaints` with the address's filters (active
+ * complaints unless it says `active=all` or `active=false`) and order (soonest deadline first unless it says
+ * `sort=newest`), paged
  * by `next_cursor` (the cursors of the pages seen are kept for going back), the range line `#range`, and the
  * empty states in the message bar.
  * @module
@@ -133,13 +134,16 @@ export class ComplaintList {
     );
   }
 
-  /** Why the list is empty: the filters, no poll yet, or no complaint at all. */
+  /** Why the list is empty: the filters, no poll yet, no active complaint (the default), or no complaint at all. */
   private emptyMessage(): Msg[] | null {
     const status = this.session.status();
     const ms = status?.merchants ?? [];
-    if (String(filterParams())) return one("info", "msgNoMatch");
+    const p = filterParams();
+    const active = p.get("active");
+    p.delete("active");
+    if (String(p) || active === "false") return one("info", "msgNoMatch");
     if (ms.length && !ms.some((m) => m.last_success_at)) return one("info", "msgNeverPolled");
-    if (!status || ms.length) return one("info", "msgEmpty");
+    if (!status || ms.length) return one("info", active ? "msgNoActive" : "msgEmpty");
     return null; // no merchant: the status says so
   }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { beijingDay } from "../src/domain/time";
-import { detailRoute, FILTERS, type Filter, filterParams, hashParams, sortOrder } from "./address";
+import { detailRoute, FILTERS, type Filter, filterParams, filterValue, hashParams, sortOrder } from "./address";
 import { ApiError, api } from "./api";
 import { ChartPanel } from "./chart";
 import { repaintDue } from "./complaint-view";
@@ -102,20 +102,22 @@ function route(): void {
   }
   detail.leave();
   lastList = location.hash || "#/";
-  const p = hashParams();
-  for (const f of FILTERS) if (document.activeElement !== field(f)) field(f).value = p.get(f) ?? "";
+  for (const f of FILTERS) if (document.activeElement !== field(f)) field(f).value = filterValue(f);
   $<HTMLSelectElement>("sort").value = sortOrder();
   list.show();
-  const mchid = p.get("mchid") ?? "";
+  const mchid = filterValue("mchid");
   if (!chart.shows(mchid)) void chart.load(mchid);
 }
 
-/** Puts the filter controls and the order into the address (and so into the list); the default order, `due`, unsaid. */
+/**
+ * Puts the filter controls and the order into the address (and so into the list); the defaults, active complaints
+ * (`active=true`) and the order `due`, unsaid.
+ */
 function applyFilters(): void {
   const p = new URLSearchParams();
   for (const f of FILTERS) {
     const v = field(f).value.trim();
-    if (v) p.set(f, v);
+    if (v && !(f === "active" && v === "true")) p.set(f, v);
   }
   if ($<HTMLSelectElement>("sort").value === "newest") p.set("sort", "newest");
   const size = hashParams().get("size");
@@ -150,7 +152,7 @@ function fillMerchants(): void {
     el("option", { value: "", "data-t": "allMerchants" }, T("allMerchants")),
     ...(status?.merchants ?? []).map((m) => el("option", { value: m.mchid }, session.label(m.mchid))),
   );
-  sel.value = hashParams().get("mchid") ?? "";
+  sel.value = filterValue("mchid");
 }
 
 async function refresh(): Promise<void> {
@@ -162,7 +164,7 @@ async function refresh(): Promise<void> {
   if (detailRoute()) return route();
   chart.forget();
   void list.load();
-  void chart.load(hashParams().get("mchid") ?? "");
+  void chart.load(filterValue("mchid"));
 }
 
 async function exportCsv(): Promise<void> {

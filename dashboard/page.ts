@@ -17,7 +17,8 @@
  * order in `#order`, and `#refund` (once that check succeeded, which only the admin token's can, with refunds
  * allowed) opens `#refund-dialog`, whose `#refund-go` waits for the amount typed in `#refund-amount`; a refund's badge
  * shows in `#detail-state` and the row (`data-refund`: `done`, `pending`, `failed`, `unknown`). The list's filters
- * `#f-handled` and `#f-overdue` put `handled=` and `overdue=` in the address. The list comes before the status
+ * `#f-handled` and `#f-overdue` put `handled=` and `overdue=` in the address; `#f-active` (进行中, the default, 全部,
+ * 已结束) puts `active=all` or `active=false` there. The list comes before the status
  * panel and the chart, so on a phone the complaints are what shows first.
  * @module
  */
@@ -89,7 +90,7 @@ export function renderPage(assets: PageAssets): string {
 <div><label for="f-mchid" ${k("merchant")}</label><select id="f-mchid" name="mchid"><option value="" ${k("allMerchants")}</option></select></div>
 <div><label for="f-since" ${k("since")}</label><input id="f-since" name="since" type="date"></div>
 <div><label for="f-until" ${k("until")}</label><input id="f-until" name="until" type="date"></div>
-<div><label for="f-active" ${k("state")}</label><select id="f-active" name="active"><option value="" ${k("any")}</option><option value="true" ${k("active")}</option><option value="false" ${k("gone")}</option></select></div>
+<div><label for="f-active" ${k("state")}</label><select id="f-active" name="active"><option value="true" ${k("active")}</option><option value="all" ${k("any")}</option><option value="false" ${k("gone")}</option></select></div>
 <div><label for="f-handled" ${k("handling")}</label><select id="f-handled" name="handled"><option value="" ${k("any")}</option><option value="false" ${k("unhandled")}</option><option value="true" ${k("handledBadge")}</option></select></div>
 <div><label for="f-overdue" ${k("colDue")}</label><select id="f-overdue" name="overdue"><option value="" ${k("any")}</option><option value="true" ${k("overdueYes")}</option><option value="false" ${k("overdueNo")}</option></select></div>
 <div><label for="sort" ${k("sort")}</label><select id="sort" name="sort"><option value="due" ${t("sortDue")}</option><option value="newest" ${t("sortNewest")}</option></select></div>

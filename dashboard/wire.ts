@@ -32,6 +32,19 @@ export interface ListAnswer {
   updated_at: string | null;
 }
 
+/** A Beijing day of `GET /api/daily`: the complaints that arrived for it and their `total_fee` (fen). */
+export interface DayCount {
+  day: string;
+  complaints: number;
+  total_fee: number;
+}
+
+/** `GET /api/daily`: every day of the range, oldest first, days without complaints as 0. */
+export interface DailyAnswer {
+  days: DayCount[];
+  updated_at: string | null;
+}
+
 /**
  * `GET /api/complaints/{id}/order` (admin): the order as PAYJS's `/check` told it, at `checked_at` (the Worker's
  * `PayjsOrder`; its `raw`, with the payer's `openid`, left unread).

@@ -113,9 +113,9 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
 
   const call = <T = unknown>(path: string, init?: Parameters<typeof callApi>[2]) => callApi<T>(rig.base, path, init);
 
-  /** Every complaint, soonest deadline first, as the page lists them by default; `query` adds filters. */
+  /** Every active complaint, soonest deadline first, as the page lists them by default; `query` adds filters. */
   async function served(query = ""): Promise<ListedComplaint[]> {
-    return (await api(rig.base, `sort=due&limit=100${query}`)).complaints;
+    return (await api(rig.base, `active=true&sort=due&limit=100${query}`)).complaints;
   }
 
   async function complaint(id: string): Promise<ServedComplaint> {
@@ -172,7 +172,7 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
       overdue.map((c) => c.id),
     );
     expect(page.url()).toContain("overdue=true");
-    expect(requests.some((r) => r.url.includes("/api/complaints?overdue=true&sort=due"))).toBe(true);
+    expect(requests.some((r) => r.url.includes("/api/complaints?active=true&overdue=true&sort=due"))).toBe(true);
     const overdueIds = overdue.map((c) => c.id);
     for (const id of [ANSWERED, LATE]) expect(overdueIds).toContain(id);
     for (const id of [URGENT, SOON, FRESH]) expect(overdueIds).not.toContain(id);
@@ -180,7 +180,7 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
 
     // With the filter, newest first; both kept through a reload.
     await page.selectOption("#sort", "newest");
-    const overdueNewest = (await api(rig.base, "overdue=true&limit=100")).complaints.map((c) => c.id);
+    const overdueNewest = (await api(rig.base, "active=true&overdue=true&limit=100")).complaints.map((c) => c.id);
     expect(overdueNewest).not.toEqual(overdueIds);
     await waitRows(page, overdueNewest);
     expect(page.url()).toMatch(/overdue=true.*sort=newest/);

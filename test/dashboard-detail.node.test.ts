@@ -63,6 +63,8 @@ describe("the dashboard in Chromium: a complaint's detail", () => {
     expect(await page.evaluate(() => document.activeElement?.closest("tr")?.getAttribute("data-complaint-id"))).toBe(
       String(first.complaint_id),
     );
+    // The gone complaint, listed once 全部 (all) is chosen.
+    await page.selectOption("#f-active", "all");
     await page.focus(`[data-complaint-id="${goneId}"] a`);
     await page.keyboard.press("Enter");
     await page.waitForFunction((id) => location.hash.endsWith(`/${id}`), goneId);

@@ -51,9 +51,12 @@ describe("the dashboard in Chromium: handling complaints, the first poll 3 h ago
 
   const call = <T = unknown>(path: string, init?: Parameters<typeof callApi>[2]) => callApi<T>(hbase, path, init);
 
-  /** Every complaint of the first merchant, as the API serves them, soonest deadline first (as the page lists them). */
+  /**
+   * The active complaints of the first merchant, as the API serves them, soonest deadline first (as the page lists
+   * them by default).
+   */
   async function served(): Promise<ListedComplaint[]> {
-    const { status, body } = await call<ListBody>(`/api/complaints?mchid=${M1}&sort=due&limit=500`);
+    const { status, body } = await call<ListBody>(`/api/complaints?mchid=${M1}&active=true&sort=due&limit=500`);
     expect(status).toBe(200);
     return body.complaints;
   }
@@ -295,7 +298,7 @@ describe("the dashboard in Chromium: handling complaints, the first poll 3 h ago
       await page.selectOption("#f-handled", "false");
       await waitRows(page, unhandled);
       expect(page.url()).toContain("handled=false");
-      expect(requests.some((r) => r.url.includes("/api/complaints?handled=false"))).toBe(true);
+      expect(requests.some((r) => r.url.includes("/api/complaints?active=true&handled=false"))).toBe(true);
       expect(new Set(await page.$$eval("[data-complaint-id]", (rows) => rows.map((r) => r.getAttribute("data-handled"))))).toEqual(
         new Set(["false"]),
       );

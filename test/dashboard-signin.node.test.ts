@@ -62,15 +62,19 @@ describe("the dashboard in Chromium: signing in and out, and its language", () =
     expect(await page.textContent("label[for=token]")).toBe(en.tokenLabel);
     await signIn(page);
     await page.locator("[data-complaint-id]").first().waitFor();
-    expect(await page.textContent("#range")).toMatch(/1–15 of 15/);
-    expect(await page.locator(`[data-complaint-id="${goneId}"]`).innerText()).toContain(en.gone);
+    // The active complaints, by default: the gone one is not listed.
+    expect(await page.textContent("#range")).toMatch(/1–14 of 14/);
+    expect(await page.locator(`[data-complaint-id="${goneId}"]`).count()).toBe(0);
+    expect(await page.locator("[data-complaint-id]").first().innerText()).toContain(en.active);
+    expect(await page.$$eval("#f-active option", (os) => os.map((o) => o.textContent))).toEqual([en.active, en.any, en.gone]);
     expect(await page.textContent("#status")).toContain(en.lastSuccess);
 
     await page.click("#lang");
     expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
     expect(await page.textContent("#signout")).toBe(zh.signout);
     expect(await page.textContent("#status")).toContain(zh.lastSuccess);
-    expect(await page.textContent("#range")).toMatch(/第 1–15 条/);
+    expect(await page.textContent("#range")).toMatch(/第 1–14 条/);
+    expect(await page.textContent("#f-active option:checked")).toBe(zh.active);
     expect(await page.getAttribute("#q", "placeholder")).toBe(zh.searchHint);
     await page.reload();
     await page.locator("[data-complaint-id]").first().waitFor();
