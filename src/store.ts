@@ -8,7 +8,7 @@
  * | `format` | the layout version (`"3"`): a Worker of another layout refuses the namespace rather than misread it; this one moves layout 2 over (poller/upgrade.ts) |
  * | `present:{mchid}` | `{"format":3,"rev","mchid","history","days","seen":[…],"complaints":[raw,…]}`: what a poll reads and writes: the complaints PAYJS lists and those that left it in the last 7 days, newest first; what each part of the history holds; complaints per day |
  * | `history:{mchid}:{part}` | `{"format":3,"rev","seen":[…],"complaints":[raw,…]}`: at most 1,000 complaints of one Beijing month that left PAYJS's list earlier, newest first (domain/history.ts) |
- * | `ids:{mchid}` | `{"format":3,"rev","parts":{part:hashes}}`: which part may hold an id: how a complaint of the history is found by id |
+ * | `ids:{mchid}` | `{"format":3,"rev","parts":{part:hashes},"history"}`: which part may hold an id: how a complaint of the history is found by id; and the history as the parts were last written (what a rebuilt present keeps) |
  * | `status:{mchid}` | `{"format":3,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
  * | `outbox:{mchid}` | `{"format":3,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
  * | `marks:{mchid}:{month}` | `{"format":3,"rev","marks":{id:{"at","note"}},"replied":{…},"refunds":{…}}`: the marks book of the complaints of one Beijing month of `complaint_at` (`none`: of no time): handled marks (under `marks`), replied marks, refund outcomes; written only by src/actions/ |

@@ -9,12 +9,14 @@ import { beijingText, generateComplaints, type PayjsComplaintItem } from "../san
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import type { RawComplaint, StoredComplaint } from "../src/domain/complaint";
 import { PART_SIZE } from "../src/domain/history";
+import { noDeliveries } from "../src/domain/outbox";
+import { INITIAL_STATE, STATUS } from "../src/domain/poll-state";
 import { sortKept } from "../src/domain/position";
 import { COMPLAINTS } from "../src/domain/stored-complaints";
 import type { WorkerEnv } from "../src/env";
 import { parseJson } from "../src/json";
 import { SLICE } from "../src/poller/upgrade";
-import { legacyComplaintsKey, legacyMarksKey, presentKey, Store, upgradeKey } from "../src/store";
+import { legacyComplaintsKey, legacyMarksKey, presentKey, Store, statusKey, upgradeKey } from "../src/store";
 import { Receiver, routeFetch } from "./support/receiver";
 import { ADMIN_TOKEN, alertEnv, call, clearKv, fireCron, kv, NO_DEADLINES } from "./support/worker";
 
@@ -62,6 +64,11 @@ async function seedLayout2(): Promise<void> {
       refunds: {},
     }),
   );
+  // Its last poll an hour ago: by its status, not due for three hours more.
+  const polled = { ...INITIAL_STATE, last_attempt_at: iso(t0 - H), last_success_at: iso(t0 - H), next_poll_at: iso(t0 + 3 * H) };
+  await store.save(statusKey(mchid), STATUS, { state: polled, deliveries: noDeliveries() }, t0);
+  const status = (await env.COMPLAINTS.get(statusKey(mchid))) as string;
+  await env.COMPLAINTS.put(statusKey(mchid), status.replace('{"format":3,', '{"format":2,'));
   await env.COMPLAINTS.put("format", "2");
 }
 
@@ -96,7 +103,7 @@ async function storedIds(): Promise<{ present: string[]; parts: { key: string; i
 }
 
 describe("the move from layout 2", () => {
-  it("Should move 20,000 complaints over its first ticks, each once with its id and marks, telling nothing", {
+  it("Should move 20,000 complaints over its first ticks (not waiting for its next poll), each once with its id and marks, telling nothing", {
     timeout: 120_000,
   }, async () => {
     await fireCron(e, t0);

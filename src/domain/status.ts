@@ -77,7 +77,7 @@ export function rebuiltNotice(state: PollState | null, now: number): { code: "st
   return [
     {
       code: "storage_rebuilt",
-      message: `The stored complaints could not be read: set aside as ${rebuilt.aside} and rebuilt from PAYJS's answer; complaints PAYJS no longer lists were lost with it`,
+      message: `The stored complaints could not be read: set aside as ${rebuilt.aside} and rebuilt from PAYJS's answer, its history kept; complaints that left PAYJS's list in the week before were lost with it`,
       at: rebuilt.at,
     },
   ];

@@ -4,7 +4,7 @@ import { parseJson } from "../json";
 import type { StoredComplaint } from "./complaint";
 import { type History, idHash, idHashes, partOf } from "./history";
 import type { Shape } from "./shape";
-import { COMPLAINTS, ID_INDEX, type Present, presentShape } from "./stored-complaints";
+import { COMPLAINTS, idIndexShape, type Present, presentShape } from "./stored-complaints";
 
 const FIRST = "2026-11-08T00:00:00.000Z";
 const LAST = "2026-11-09T00:00:00.000Z";
@@ -212,20 +212,33 @@ describe("presentShape: a merchant's present, its history's parts and its day co
   });
 });
 
-describe("ID_INDEX: the id hashes of a merchant's history, by part", () => {
-  const index = new Map([
+describe("the id index: the id hashes of a merchant's history, by part, and the history they were written with", () => {
+  const ID_INDEX = idIndexShape(M);
+  const hashes = new Map([
     ["2026-11.0", idHashes([H1, H2])],
     ["none.1", idHash("H3")],
   ]);
+  const index = { hashes, history: null };
 
   it("Should read back what it writes, each part's hashes one after another", () => {
     expect(ID_INDEX.write(index)).toEqual({ parts: { "2026-11.0": idHash("H1") + idHash("H2"), "none.1": idHash("H3") } });
     expect(throughKv(ID_INDEX, index)).toEqual(index);
   });
 
+  it("Should keep the history it was written with, as the present keeps it", () => {
+    const withHistory = { hashes, history: PRESENT.history };
+    expect(PRESENT.history.parts.length).toBeGreaterThan(0);
+    expect(throughKv(ID_INDEX, withHistory)).toEqual(withHistory);
+    expect(ID_INDEX.write(withHistory).history).toEqual(presentShape(M).write(PRESENT).history);
+    expect(ID_INDEX.read({ parts: {}, history: { parts: "none", next: 0 } })).toBeNull();
+    // Another merchant's positions are not this one's.
+    expect(idIndexShape("other").read(ID_INDEX.write(withHistory))?.history?.parts[0]?.newest.mchid).toBe("other");
+  });
+
   it("Should read an index of no parts, and a part of no hashes", () => {
-    expect(throughKv(ID_INDEX, new Map())).toEqual(new Map());
-    expect(throughKv(ID_INDEX, new Map([["none.1", ""]]))).toEqual(new Map([["none.1", ""]]));
+    expect(throughKv(ID_INDEX, { hashes: new Map(), history: null })).toEqual({ hashes: new Map(), history: null });
+    const empty = { hashes: new Map([["none.1", ""]]), history: null };
+    expect(throughKv(ID_INDEX, empty)).toEqual(empty);
   });
 
   it.each([

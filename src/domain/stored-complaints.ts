@@ -96,6 +96,7 @@ function historyOf(mchid: string, h: unknown): History | null {
 }
 
 const storedPart = (p: Part): StoredPart => [p.name, p.count, p.rev, p.newest.at, p.newest.id, p.oldest.at, p.oldest.id];
+const storedHistory = (h: History) => ({ next: h.next, parts: h.parts.map(storedPart) });
 
 /** The present of merchant `mchid` (`present:{mchid}`): the value names its merchant, which its history's positions need. */
 export function presentShape(mchid: string): Shape<Present> {
@@ -111,23 +112,40 @@ export function presentShape(mchid: string): Shape<Present> {
     },
     write: ({ complaints, history, days }) => ({
       mchid,
-      history: { next: history.next, parts: history.parts.map(storedPart) },
+      history: storedHistory(history),
       days,
       ...COMPLAINTS.write(complaints),
     }),
   };
 }
 
-/** The id index of a merchant's history (`ids:{mchid}`): per part, its complaints' id hashes (domain/history.ts). */
-/** A part's entry: 8 lowercase hex digits per id (domain/history.ts idHash). */
+/** A part's entry of the id index: 8 lowercase hex digits per id (domain/history.ts idHash). */
 const HASHES = /^(?:[0-9a-f]{8})*$/;
 
-export const ID_INDEX: Shape<Map<string, string>> = {
-  what: "id index",
-  read({ parts }) {
-    if (typeof parts !== "object" || parts === null || Array.isArray(parts)) return null;
-    const entries = Object.entries(parts);
-    return entries.every(([, v]) => isString(v) && HASHES.test(v)) ? new Map(entries as [string, string][]) : null;
-  },
-  write: (index) => ({ parts: Object.fromEntries(index) }),
-};
+/**
+ * The id index of a merchant's history (`ids:{mchid}`): per part, its complaints' id hashes (domain/history.ts); and
+ * the history as the parts were last written, from which a present that could not be read gets its history back.
+ */
+export interface IdIndex {
+  hashes: Map<string, string>;
+  /** Null in an index written before it kept the history. */
+  history: History | null;
+}
+
+export function idIndexShape(mchid: string): Shape<IdIndex> {
+  return {
+    what: "id index",
+    read({ parts, history }) {
+      if (typeof parts !== "object" || parts === null || Array.isArray(parts)) return null;
+      const entries = Object.entries(parts);
+      if (!entries.every(([, v]) => isString(v) && HASHES.test(v))) return null;
+      const described = history === undefined ? null : historyOf(mchid, history);
+      if (history !== undefined && described === null) return null;
+      return { hashes: new Map(entries as [string, string][]), history: described };
+    },
+    write: ({ hashes, history }) => ({
+      parts: Object.fromEntries(hashes),
+      ...(history === null ? {} : { history: storedHistory(history) }),
+    }),
+  };
+}

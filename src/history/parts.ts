@@ -8,10 +8,21 @@
  * @module
  */
 import type { Sighting, StoredComplaint } from "../domain/complaint";
-import { type History, idHashes, mayHoldId, type Part, partOf, partsHolding, placeMoves, splitFull, withParts } from "../domain/history";
+import {
+  type History,
+  idHashes,
+  mayHoldId,
+  NO_HISTORY,
+  type Part,
+  partOf,
+  partsHolding,
+  placeMoves,
+  splitFull,
+  withParts,
+} from "../domain/history";
 import { upstreamTime } from "../domain/payjs-fields";
 import { comparePositions, keptPosition, positionOf } from "../domain/position";
-import { COMPLAINTS, ID_INDEX } from "../domain/stored-complaints";
+import { COMPLAINTS, idIndexShape } from "../domain/stored-complaints";
 import { logEvent } from "../log";
 import { historyPartKey, idIndexKey, newRev, type StorageError, type Store } from "../store";
 import { plainComplaints } from "./present";
@@ -87,11 +98,11 @@ function changesOf(mchid: string, history: History, contents: Map<string, Stored
 }
 
 /**
- * Writes the parts as the changes give them (a part with no complaints is deleted), then the id index. A part is
- * written whole, never merged with what KV holds: the poll read it, and only polls of this merchant (one at a time)
- * write parts.
+ * Writes the parts as the changes give them (a part with no complaints is deleted), then the id index with the history
+ * that describes them. A part is written whole, never merged with what KV holds: the poll read it, and only polls of
+ * this merchant (one at a time) write parts.
  */
-export async function writePartChanges(store: Store, mchid: string, { contents, revs }: PartChanges, now: number): Promise<void> {
+export async function writePartChanges(store: Store, mchid: string, { contents, revs, history }: PartChanges, now: number): Promise<void> {
   if (contents.size === 0) return;
   await Promise.all(
     [...contents].map(([name, complaints]) => {
@@ -100,14 +111,24 @@ export async function writePartChanges(store: Store, mchid: string, { contents, 
       return store.save(key, COMPLAINTS, complaints, now, plainComplaints(complaints), undefined, revs.get(name));
     }),
   );
-  const stored = await store.load(idIndexKey(mchid), ID_INDEX);
+  const shape = idIndexShape(mchid);
+  const stored = await store.load(idIndexKey(mchid), shape);
   // An unreadable index is written anew: a part missing from it is read whenever an id is looked for.
-  const index = stored.kind === "ok" ? stored.value : new Map<string, string>();
+  const hashes = stored.kind === "ok" ? stored.value.hashes : new Map<string, string>();
   for (const [name, complaints] of contents) {
-    if (complaints.length === 0) index.delete(name);
-    else index.set(name, idHashes(complaints));
+    if (complaints.length === 0) hashes.delete(name);
+    else hashes.set(name, idHashes(complaints));
   }
-  await store.save(idIndexKey(mchid), ID_INDEX, index, now, true);
+  await store.save(idIndexKey(mchid), shape, { hashes, history }, now, true);
+}
+
+/**
+ * The history as the id index last described it: what a present rebuilt because it could not be read keeps, so its
+ * parts stay named. None when the index cannot be read or predates keeping it.
+ */
+export async function historyOfIndex(store: Store, mchid: string): Promise<History> {
+  const stored = await store.load(idIndexKey(mchid), idIndexShape(mchid));
+  return stored.kind === "ok" && stored.value.history !== null ? stored.value.history : NO_HISTORY;
 }
 
 const byPosition = (mchid: string) => (a: StoredComplaint, b: StoredComplaint) =>
@@ -184,8 +205,9 @@ export async function findInHistory(
   recent: boolean,
 ): Promise<{ complaint: StoredComplaint; part: Part } | null> {
   if (history.parts.length === 0) return null;
-  const stored = recent ? await store.loadRecent(idIndexKey(mchid), ID_INDEX) : await store.load(idIndexKey(mchid), ID_INDEX);
-  const index = stored.kind === "ok" ? stored.value : new Map<string, string>();
+  const shape = idIndexShape(mchid);
+  const stored = recent ? await store.loadRecent(idIndexKey(mchid), shape) : await store.load(idIndexKey(mchid), shape);
+  const index = stored.kind === "ok" ? stored.value.hashes : new Map<string, string>();
   const candidates = history.parts.filter((p) => {
     const hashes = index.get(p.name);
     return hashes === undefined || mayHoldId(hashes, id);

@@ -7,7 +7,7 @@ import type { Config } from "../config";
 import type { Merchant } from "../domain/merchant";
 import { type Deliveries, noDeliveries } from "../domain/outbox";
 import { INITIAL_STATE, isDue, msUntilDue, type PollState, STATUS } from "../domain/poll-state";
-import { type Store, statusKey } from "../store";
+import { LEGACY_FORMAT, type Store, statusKey } from "../store";
 
 /** A merchant and what its status holds. */
 export interface MerchantRecord {
@@ -29,6 +29,11 @@ interface Plan {
 /** A merchant's status as KV holds it now; an unreadable one is set aside and read as a merchant never polled. */
 export async function loadRecord(store: Store, merchant: Merchant, now: number): Promise<MerchantRecord> {
   const stored = await store.load(statusKey(merchant.mchid), STATUS);
+  if (stored.kind === "ok" && stored.format === LEGACY_FORMAT) {
+    // Written by a Worker of layout 2: due now, so the move over begins at the first tick. Slices write no status,
+    // so it stays due, a slice a tick, until the move is done and a poll writes it anew.
+    return { merchant, ...stored.value, state: { ...stored.value.state, next_poll_at: null }, rev: stored.rev };
+  }
   if (stored.kind === "ok") return { merchant, ...stored.value, rev: stored.rev };
   if (stored.kind === "unreadable") await store.setAside(statusKey(merchant.mchid), stored.text, now);
   return { merchant, state: INITIAL_STATE, deliveries: noDeliveries(), rev: null };

@@ -9,7 +9,15 @@ import { dueToMove } from "../domain/history";
 import { parseUpstreamTime } from "../domain/payjs-fields";
 import { isDue, type PollState, type Rebuilt, type SignatureStatus } from "../domain/poll-state";
 import type { Present } from "../domain/stored-complaints";
-import { findReturning, movesIntoHistory, type PartChanges, type PartRead, takenOutOfHistory, writePartChanges } from "../history/parts";
+import {
+  findReturning,
+  historyOfIndex,
+  movesIntoHistory,
+  type PartChanges,
+  type PartRead,
+  takenOutOfHistory,
+  writePartChanges,
+} from "../history/parts";
 import { loadPresent, NOTHING_YET, type PresentRead, savePresent } from "../history/present";
 import { logEvent } from "../log";
 import { MERCHANTS_AT_ONCE } from "../outbound";
@@ -73,7 +81,13 @@ async function read(tick: Tick, { merchant }: MerchantRecord, stored: PresentRea
       ids: repeatedIds.slice(0, 10).join(","),
     });
   }
-  const present = stored.kind === "ok" ? stored.present : NOTHING_YET;
+  // A present rebuilt keeps the history its parts' index describes.
+  const present =
+    stored.kind === "ok"
+      ? stored.present
+      : stored.kind === "unreadable"
+        ? { ...NOTHING_YET, history: await historyOfIndex(store, merchant.mchid) }
+        : NOTHING_YET;
   const ids = new Set(present.complaints.map((k) => k.id));
   const { returning: complaints, parts } = await findReturning(store, merchant.mchid, present.history, fresh, ids);
   const unreadable = stored.kind === "unreadable" ? { key: stored.error.key, text: stored.text } : null;

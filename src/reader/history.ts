@@ -1,6 +1,6 @@
 /**
  * Answers that reach past the present into the merchants' history (domain/history.ts), read in parts:
- * - a list newest first without `q` or `handled` reads only the parts its page needs (the first page of all
+ * - a list newest first without `q`, `handled` or `overdue` reads only the parts its page needs (the first page of all
  *   complaints: the newest part or none), and takes `total` from the counts the present keeps, reading only the parts
  *   `since`/`until` cut through;
  * - any other list, and the CSV, read every part of the span they ask for: of the merchants they name, of the months
@@ -130,7 +130,8 @@ export interface Answer<T> {
 }
 
 /** Whether a list's page can be found reading only the parts it needs: newest first, every filter decided by position. */
-const byPosition = (query: ListQuery): boolean => query.sort === "newest" && query.filter.q === null && query.filter.handled === null;
+const byPosition = ({ sort, filter }: ListQuery): boolean =>
+  sort === "newest" && filter.q === null && filter.handled === null && filter.overdue === null;
 
 /** Whether a row of the present or a part matches a filter decided by position alone (`mchid`, `since`, `until`, `active`). */
 function inFilter(position: Position, active: boolean, f: Filter): boolean {
