@@ -10,13 +10,16 @@
  *   the answer in the same rounds: `{"n","bytes","storedBytes","ms":{"parse","first","again":[ms per tick, per round]}}`.
  * - `GET /serve-cpu?n=1200` — the HTTP side's work: `{"n","load","view","page","parse"}` in ms: loading the snapshot,
  *   building its view (once per snapshot and marks revision), and one page's body from a kept view.
+ * - `GET /history-cpu?h=0,1000,10000,100000` — a poll of 20 listed with a history of each size (history-worker.ts).
  * @module
  */
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { countArrivals } from "../src/domain/days";
 import { DEFAULT_RULES } from "../src/domain/deadlines";
+import { NO_HISTORY } from "../src/domain/history";
 import { INITIAL_STATE } from "../src/domain/poll-state";
-import { COMPLAINTS } from "../src/domain/stored-complaints";
 import type { WorkerEnv } from "../src/env";
+import { savePresent } from "../src/history/present";
 import entry from "../src/index";
 import { md5 } from "../src/md5";
 import { readAnswer } from "../src/payjs/client";
@@ -26,6 +29,7 @@ import { pageOf, parseListQuery } from "../src/reader/query";
 import { loadSnapshot } from "../src/reader/snapshot";
 import { buildView } from "../src/reader/view";
 import { FORMAT, Store } from "../src/store";
+import { historyCpu } from "./history-worker";
 import { MemoryKv } from "./memory-kv";
 import { complaintsValue, KEY, MCHID, pollWork, reloaded, responseBody, T0 } from "./poll-work";
 
@@ -146,8 +150,8 @@ async function tickCpu(url: URL): Promise<Response> {
   };
   try {
     await first();
-    const stored = (await kv.binding.get(`complaints:${MCHID}`)) as string;
-    if (stored === null) throw new Error("the tick stored no complaints");
+    const stored = (await kv.binding.get(`present:${MCHID}`)) as string;
+    if (stored === null) throw new Error("the tick stored no present");
     const ms: Record<string, number[]> = { parse: [], first: [], again: [] };
     for (let r = 0; r <= rounds; r++) {
       const parse = timeBatch(() => JSON.parse(text), minMs);
@@ -172,8 +176,8 @@ async function serveCpu(url: URL): Promise<Response> {
   const nowIso = new Date(T0).toISOString();
   const complaints = pollWork(responseBody(n), [], nowIso, null).complaints;
   const store = new Store(kv.binding);
-  // As a poll writes it: generated records hold nothing JSON.parse would lose.
-  await store.save(`complaints:${MCHID}`, COMPLAINTS, complaints, T0, true);
+  // As a poll writes it (the present: every complaint is listed, so none is in history).
+  await savePresent(store, MCHID, { complaints, history: NO_HISTORY, days: countArrivals({}, complaints, T0) }, T0);
   const state = { ...INITIAL_STATE, last_attempt_at: nowIso, last_success_at: nowIso, next_poll_at: nowIso };
   await kv.put(`status:${MCHID}`, JSON.stringify({ format: FORMAT, rev: "b", state }));
   const merchants = [{ mchid: MCHID, key: SANDBOX_MERCHANT.key, name: null }];
@@ -204,7 +208,7 @@ async function serveCpu(url: URL): Promise<Response> {
       pageMs.push(perPage);
     }
   }
-  const text = (await kv.get(`complaints:${MCHID}`)) as string;
+  const text = (await kv.get(`present:${MCHID}`)) as string;
   const parseMs = timeBatch(() => JSON.parse(text), 60);
   return Response.json({ n, load: median(load), view: median(viewMs), page: median(pageMs), parse: parseMs });
 }
@@ -215,6 +219,7 @@ export default {
     if (url.pathname === "/poll-cpu") return pollCpu(url);
     if (url.pathname === "/tick-cpu") return tickCpu(url);
     if (url.pathname === "/serve-cpu") return serveCpu(url);
+    if (url.pathname === "/history-cpu") return historyCpu(url);
     return new Response("not found", { status: 404 });
   },
 };

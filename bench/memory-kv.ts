@@ -1,5 +1,5 @@
 /**
- * An in-memory stand-in for a Workers KV binding, for benches that drive the Worker in Node: `get`, `put`,
+ * An in-memory stand-in for a Workers KV binding, for benches that drive the Worker in Node: `get` (text, json, stream), `put`,
  * `delete`, `list`, counted. Every `get` counts as a read whether or not the key exists (KV bills it so),
  * whatever its `cacheTtl`.
  * @module
@@ -16,8 +16,10 @@ export function writeBytes(write: KvWrite): number {
 }
 
 export class MemoryKv {
-  private readonly data = new Map<string, string>();
+  private data = new Map<string, string>();
   reads = 0;
+  /** When set, every read's key and the value it found (absent: not logged), for a bench counting bytes read; null while timing. */
+  readLog: KvWrite[] | null = null;
   /** Reads per key. */
   readonly readKeys = new Map<string, number>();
   writes: KvWrite[] = [];
@@ -38,9 +40,11 @@ export class MemoryKv {
     this.reads++;
     this.readKeys.set(key, (this.readKeys.get(key) ?? 0) + 1);
     const text = this.data.get(key) ?? null;
+    if (this.readLog !== null && text !== null) this.readLog.push({ key, value: text });
     const type = typeof options === "string" ? options : ((options as { type?: string } | undefined)?.type ?? "text");
     if (text === null || type === "text") return text;
     if (type === "json") return JSON.parse(text);
+    if (type === "stream") return new Response(text).body;
     throw new Error(`MemoryKv: get type ${type} is not supported`);
   }
 
@@ -48,6 +52,16 @@ export class MemoryKv {
     if (typeof value !== "string") throw new Error("MemoryKv: only string values are supported");
     this.writes.push({ key, value });
     this.data.set(key, value);
+  }
+
+  /** What it holds now, to {@link restore} later (the values are shared, not copied). */
+  snapshot(): ReadonlyMap<string, string> {
+    return new Map(this.data);
+  }
+
+  /** Holds again exactly what {@link snapshot} gave (not the counters). */
+  restore(snapshot: ReadonlyMap<string, string>): void {
+    this.data = new Map(snapshot);
   }
 
   /** Drops every key (not the counters). */

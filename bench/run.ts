@@ -4,7 +4,8 @@
  * reported, not fatal, since timings on a shared machine are noisy.
  *
  * Sections: MD5 (Node), serving under load (wrangler dev + autocannon), polling CPU and CPU per invocation
- * (workerd), KV reads and writes (the Worker in Node over a counted KV), the free-plan budget computed
+ * (workerd), a poll with 0 to 100,000 complaints in history against none (workerd, Node, wrangler dev; runs alone with
+ * `npx tsx bench/history.ts`), KV reads and writes (the Worker in Node over a counted KV), the free-plan budget computed
  * from those counts, and the dashboard's size. Every server a section starts (the PAYJS sandbox, wrangler dev) it stops by its PID. The tables
  * also go to docs/performance.md (bench/report.ts), the only page that states these figures.
  *
@@ -13,6 +14,7 @@
 import { benchBudget } from "./budget";
 import { benchDashboardSize } from "./dashboard-size";
 import type { Facts } from "./facts";
+import { benchHistory } from "./history";
 import { benchKvReads } from "./kv-reads";
 import { benchKvWrites } from "./kv-writes";
 import { benchMd5 } from "./md5";
@@ -28,6 +30,7 @@ const sections: Array<[string, () => Promise<BenchTable | BenchTable[]> | BenchT
   ["MD5", benchMd5],
   ["Serving", benchServing],
   ["Polling CPU", () => benchPolling(facts)],
+  ["Poll with history", benchHistory],
   ["KV reads", () => benchKvReads(facts)],
   ["KV writes", () => benchKvWrites(facts)],
   ["Queue", () => benchQueue(facts)],
