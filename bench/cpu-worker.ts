@@ -16,7 +16,7 @@
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { countArrivals } from "../src/domain/days";
 import { DEFAULT_RULES } from "../src/domain/deadlines";
-import { NO_HISTORY } from "../src/domain/history";
+import { NO_SUMMARY } from "../src/domain/history";
 import { INITIAL_STATE } from "../src/domain/poll-state";
 import type { WorkerEnv } from "../src/env";
 import { savePresent } from "../src/history/present";
@@ -177,7 +177,7 @@ async function serveCpu(url: URL): Promise<Response> {
   const complaints = pollWork(responseBody(n), [], nowIso, null).complaints;
   const store = new Store(kv.binding);
   // As a poll writes it (the present: every complaint is listed, so none is in history).
-  await savePresent(store, MCHID, { complaints, history: NO_HISTORY, days: countArrivals({}, complaints, T0) }, T0);
+  await savePresent(store, MCHID, { complaints, history: NO_SUMMARY, days: countArrivals({}, complaints, T0) }, T0);
   const state = { ...INITIAL_STATE, last_attempt_at: nowIso, last_success_at: nowIso, next_poll_at: nowIso };
   await kv.put(`status:${MCHID}`, JSON.stringify({ format: FORMAT, rev: "b", state }));
   const merchants = [{ mchid: MCHID, key: SANDBOX_MERCHANT.key, name: null }];

@@ -13,7 +13,7 @@ import { beijingText, generateComplaints, type PayjsComplaintItem, parseBeijingT
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { identifyComplaints, type StoredComplaint } from "../src/domain/complaint";
 import { countArrivals } from "../src/domain/days";
-import { type History, MOVE_AT_ONCE, NO_HISTORY } from "../src/domain/history";
+import { type History, MOVE_AT_ONCE, NO_HISTORY, summaryOf } from "../src/domain/history";
 import { DAY_MS, HOUR_MS } from "../src/domain/time";
 import { movesIntoHistory, writePartChanges } from "../src/history/parts";
 import { savePresent } from "../src/history/present";
@@ -73,6 +73,7 @@ export async function seedHistory(kv: MemoryKv, h: number): Promise<History> {
   const store = new Store(kv.binding);
   const items = historyItems(h);
   let history = NO_HISTORY;
+  let rev = "";
   const gone: StoredComplaint[] = [];
   let movedAt = T0 - 30 * DAY_MS;
   for (let end = items.length; end > 0; end -= MOVE_AT_ONCE) {
@@ -86,9 +87,10 @@ export async function seedHistory(kv: MemoryKv, h: number): Promise<History> {
     const changes = await movesIntoHistory(store, MCHID, history, left, movedAt);
     await writePartChanges(store, MCHID, changes, movedAt);
     history = changes.history;
+    rev = changes.rev;
     for (const k of left) gone.push(k);
   }
   const days = countArrivals({}, gone, T0);
-  await savePresent(store, MCHID, { complaints: [], history, days }, Math.min(movedAt, T0 - HOUR_MS));
+  await savePresent(store, MCHID, { complaints: [], history: summaryOf(history, rev), days }, Math.min(movedAt, T0 - HOUR_MS));
   return history;
 }

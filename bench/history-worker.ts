@@ -21,7 +21,7 @@ import { countArrivals } from "../src/domain/days";
 import { sortKept } from "../src/domain/position";
 import { COMPLAINTS, presentShape } from "../src/domain/stored-complaints";
 import type { WorkerEnv } from "../src/env";
-import { loadParts } from "../src/history/parts";
+import { loadHistory, loadParts } from "../src/history/parts";
 import { loadPresent } from "../src/history/present";
 import entry from "../src/index";
 import { mergeComplaints } from "../src/poller/merge";
@@ -175,7 +175,8 @@ export async function historyCpu(url: URL): Promise<Response> {
       const store = new Store(s.kv.binding);
       const present = await loadPresent(store, MCHID, false);
       if (present.kind !== "ok") throw new Error(`history ${h}: no present`);
-      const parts = await loadParts(store, MCHID, present.present.history.parts, false);
+      const described = await loadHistory(store, MCHID, false);
+      const parts = await loadParts(store, MCHID, described?.history.parts ?? [], false);
       const all = present.present.complaints.concat(parts.flatMap((p) => (p.ok ? p.complaints : [])));
       if (all.length !== h + LISTED) throw new Error(`history ${h}: ${all.length} complaints kept`);
       const oldKv = new MemoryKv();

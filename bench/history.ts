@@ -23,7 +23,7 @@ import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { startSandboxServer } from "../sandbox/server";
 import { sortKept } from "../src/domain/position";
 import { COMPLAINTS } from "../src/domain/stored-complaints";
-import { loadParts } from "../src/history/parts";
+import { loadHistory, loadParts } from "../src/history/parts";
 import { loadPresent } from "../src/history/present";
 import { legacyComplaintsKey, Store } from "../src/store";
 import { configWithoutAssets, startWranglerDev, type WranglerDev } from "../test/support/wrangler-dev";
@@ -153,7 +153,8 @@ async function legacyBytes(kv: MemoryKv): Promise<number> {
   const store = new Store(kv.binding);
   const present = await loadPresent(store, MCHID, false);
   if (present.kind !== "ok") throw new Error("the seeded KV holds no present");
-  const parts = await loadParts(store, MCHID, present.present.history.parts, false);
+  const described = await loadHistory(store, MCHID, false);
+  const parts = await loadParts(store, MCHID, described?.history.parts ?? [], false);
   const all = present.present.complaints.concat(parts.flatMap((p) => (p.ok ? p.complaints : [])));
   const scratch = new MemoryKv();
   await new Store(scratch.binding).save(legacyComplaintsKey(MCHID), COMPLAINTS, sortKept(MCHID, all), T0, true);

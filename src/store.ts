@@ -6,9 +6,10 @@
  * | key | value |
  * |---|---|
  * | `format` | the layout version (`"3"`): a Worker of another layout refuses the namespace rather than misread it; this one moves layout 2 over (poller/upgrade.ts) |
- * | `present:{mchid}` | `{"format":3,"rev","mchid","history","days","seen":[…],"complaints":[raw,…]}`: what a poll reads and writes: the complaints PAYJS lists and those that left it in the last 7 days, newest first; what each part of the history holds; complaints per day |
+ * | `present:{mchid}` | `{"format":3,"rev","mchid","history","days","seen":[…],"complaints":[raw,…]}`: what a poll reads and writes: the complaints PAYJS lists and those that left it in the last 7 days, newest first; the summary of the history (counts, newest position, the description's revision); complaints per day |
+ * | `parts:{mchid}` | `{"format":3,"rev","history":{"next","parts":[…]}}`: the description of the history: each part's name, count, revision and range |
  * | `history:{mchid}:{part}` | `{"format":3,"rev","seen":[…],"complaints":[raw,…]}`: at most 1,000 complaints of one Beijing month that left PAYJS's list earlier, newest first (domain/history.ts) |
- * | `ids:{mchid}` | `{"format":3,"rev","parts":{part:hashes},"history"}`: which part may hold an id: how a complaint of the history is found by id; and the history as the parts were last written (what a rebuilt present keeps) |
+ * | `ids:{mchid}` | `{"format":3,"rev","parts":{part:hashes},"history"}`: which part may hold an id: how a complaint of the history is found by id; and a copy of the description (read when `parts:{mchid}` cannot be) |
  * | `status:{mchid}` | `{"format":3,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
  * | `outbox:{mchid}` | `{"format":3,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
  * | `marks:{mchid}:{month}` | `{"format":3,"rev","marks":{id:{"at","note"}},"replied":{…},"refunds":{…}}`: the marks book of the complaints of one Beijing month of `complaint_at` (`none`: of no time): handled marks (under `marks`), replied marks, refund outcomes; written only by src/actions/ |
@@ -70,6 +71,7 @@ export async function writeTwice<T>(write: (again: boolean) => Promise<T>, isFin
 export const presentKey = (mchid: string): string => `present:${mchid}`;
 export const historyPartKey = (mchid: string, part: string): string => `history:${mchid}:${part}`;
 export const idIndexKey = (mchid: string): string => `ids:${mchid}`;
+export const partsKey = (mchid: string): string => `parts:${mchid}`;
 export const statusKey = (mchid: string): string => `status:${mchid}`;
 export const outboxKey = (mchid: string): string => `outbox:${mchid}`;
 export const marksKey = (mchid: string, month: string): string => `marks:${mchid}:${month}`;

@@ -65,7 +65,7 @@ async function historyValues(): Promise<{ key: string; ids: string[] }[]> {
   );
 }
 
-const historyKeysRead = () => kv.readKeys.filter((k) => k.startsWith("history:") || k.startsWith("ids:"));
+const historyKeysRead = () => kv.readKeys.filter((k) => k.startsWith("history:") || k.startsWith("ids:") || k.startsWith("parts:"));
 const webhookEvents = () => receiver.to(/hooks\.test/).map((r) => JSON.parse(r.body) as { event: string; complaint?: { id: string } });
 
 describe("moving into history", () => {
@@ -111,7 +111,7 @@ describe("moving into history", () => {
     receiver.received.length = 0;
     await fireCron(e, moved + 4 * H);
     expect(historyKeysRead()).toEqual([]);
-    expect(kv.writes.filter((k) => k.startsWith("history:") || k.startsWith("ids:"))).toEqual([]);
+    expect(kv.writes.filter((k) => k.startsWith("history:") || k.startsWith("ids:") || k.startsWith("parts:"))).toEqual([]);
     expect(kv.writes).toContain(presentKey(mchid));
     expect(webhookEvents().map((m) => [m.event, m.complaint?.id])).toEqual([["complaint.new", "NEW-1"]]);
   });

@@ -6,7 +6,7 @@ import { DAY_MS } from "./time";
 /** 2026-11-08 12:00 in Beijing. */
 const NOW = Date.parse("2026-11-08T04:00:00Z");
 /** The first day kept at {@link NOW}: {@link KEEP_DAYS} days before it. */
-const FIRST_KEPT = "2025-10-04";
+const FIRST_KEPT = "2026-08-10";
 const SEEN = "2026-11-08T04:00:00.000Z";
 /** A complaint just seen for the first time, made at `complaintAt`, of `fee` (PAYJS's `total_fee`, as sent). */
 const arrived = (id: string, complaintAt: unknown, fee?: unknown): StoredComplaint =>
@@ -60,9 +60,9 @@ describe("countArrivals", () => {
   });
 
   it("Should drop days older than KEEP_DAYS before now, and not count arrivals on them", () => {
-    expect(KEEP_DAYS).toBe(400);
-    const days: DayCounts = { "2025-10-03": [4, 40], [FIRST_KEPT]: [1, 10], "2026-11-08": [1, 1] };
-    const counts = countArrivals(days, [arrived("old", "2025-10-03 23:59:59", 5), arrived("edge", "2025-10-04 00:00:00", 5)], NOW);
+    expect(KEEP_DAYS).toBe(90);
+    const days: DayCounts = { "2026-08-09": [4, 40], [FIRST_KEPT]: [1, 10], "2026-11-08": [1, 1] };
+    const counts = countArrivals(days, [arrived("old", "2026-08-09 23:59:59", 5), arrived("edge", "2026-08-10 00:00:00", 5)], NOW);
     expect(counts).toEqual({ [FIRST_KEPT]: [2, 15], "2026-11-08": [1, 1] });
   });
 

@@ -10,8 +10,8 @@ import { beijingDay, DAY_MS } from "./time";
 /** Beijing day (`YYYY-MM-DD`) → [complaints, their `total_fee` in fen]. */
 export type DayCounts = Record<string, [number, number]>;
 
-/** How many days back the counts are kept. */
-export const KEEP_DAYS = 400;
+/** How many days back the counts are kept: the chart shows 30; more would grow the present every poll reads. */
+export const KEEP_DAYS = 90;
 
 /**
  * The counts with `arrived` added, each on the day of its `complaint_at` (one of no time is not counted), and days

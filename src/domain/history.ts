@@ -2,9 +2,9 @@
  * A merchant's history: the complaints PAYJS no longer lists and that left it more than {@link KEEP_PRESENT_MS} ago,
  * kept in parts of at most {@link PART_SIZE} complaints, each part holding complaints of one Beijing month of
  * `complaint_at` (its name begins with the month: `2026-11.4`; `none.0` for complaints whose time is no time), in the
- * one order. What each part holds (its count, its newest and oldest position, its revision) is kept with the present
- * (`present:{mchid}`), so a poll or a request knows which parts it needs without reading any. Pure: the parts are
- * read and written by src/history/.
+ * one order. What each part holds (its count, its newest and oldest position, its revision) is the history's
+ * description (`parts:{mchid}`), so a poll or a request knows which parts it needs without reading any; the present
+ * keeps only its {@link HistorySummary}. Pure: the parts are read and written by src/history/.
  * @module
  */
 import type { Complaint, StoredComplaint } from "./complaint";
@@ -45,6 +45,36 @@ export interface History {
 }
 
 export const NO_HISTORY: History = { parts: [], next: 0 };
+
+/**
+ * What the present keeps of its history: its counts for the status, and its newest position, which tells a poll
+ * whether a complaint PAYJS lists may be in it, so the parts' description (`parts:{mchid}`, about 110 bytes a part)
+ * is read only when one may be, when complaints move in, and by answers that reach into the history.
+ */
+export interface HistorySummary {
+  complaints: number;
+  parts: number;
+  /** The newest position any part holds; null: no history. */
+  newest: Position | null;
+  /** The oldest `complaint_at` (epoch ms) of any part that has a time. */
+  oldestAt: number | null;
+  /** The description's revision: a reader's copy of it is good while it matches. */
+  rev: string;
+}
+
+export const NO_SUMMARY: HistorySummary = { complaints: 0, parts: 0, newest: null, oldestAt: null, rev: "" };
+
+/** The summary of a history whose description was written as revision `rev`. */
+export function summaryOf(history: History, rev: string): HistorySummary {
+  if (history.parts.length === 0) return NO_SUMMARY;
+  let oldestAt: number | null = null;
+  for (const { oldest } of history.parts) if (oldest.at !== null && (oldestAt === null || oldest.at < oldestAt)) oldestAt = oldest.at;
+  return { complaints: historyTotal(history), parts: history.parts.length, newest: (history.parts[0] as Part).newest, oldestAt, rev };
+}
+
+/** Whether a complaint at `position` may be in the history: it is not newer than the newest complaint there. */
+export const mayBeInHistory = (summary: HistorySummary, position: Position): boolean =>
+  summary.newest !== null && comparePositions(summary.newest, position) <= 0;
 
 export function historyTotal(history: History): number {
   let total = 0;

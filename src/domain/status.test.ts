@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DAY, MINUTE } from "../../test/support/time";
 import type { StoredComplaint } from "./complaint";
-import { type History, NO_HISTORY } from "./history";
+import { type History, NO_SUMMARY, summaryOf } from "./history";
 import type { Merchant } from "./merchant";
 import { INITIAL_STATE, type PollState } from "./poll-state";
 import { rebuiltNotice, statusEntry } from "./status";
@@ -40,7 +40,7 @@ const HISTORY: History = {
 
 describe("statusEntry", () => {
   it("Should show the merchant, its poll state and its counts, in the documented order", () => {
-    const entry = statusEntry(MERCHANT, STATE, COMPLAINTS, HISTORY, NOW);
+    const entry = statusEntry(MERCHANT, STATE, COMPLAINTS, summaryOf(HISTORY, "r"), NOW);
     expect(Object.keys(entry)).toEqual([
       "mchid",
       "name",
@@ -70,7 +70,7 @@ describe("statusEntry", () => {
   });
 
   it("Should show a merchant never polled (or whose state could not be read) with nothing but its counts", () => {
-    expect(statusEntry({ ...MERCHANT, name: null }, null, [], NO_HISTORY, NOW)).toEqual({
+    expect(statusEntry({ ...MERCHANT, name: null }, null, [], NO_SUMMARY, NOW)).toEqual({
       mchid: "100",
       name: null,
       last_attempt_at: null,
@@ -83,7 +83,7 @@ describe("statusEntry", () => {
       history: { complaints: 0, parts: 0, oldest_complaint_at: null },
       signature: { result: null, scheme: null, checked_at: null },
     });
-    expect(statusEntry(MERCHANT, { ...STATE, signature: null }, COMPLAINTS, NO_HISTORY, NOW).signature).toEqual({
+    expect(statusEntry(MERCHANT, { ...STATE, signature: null }, COMPLAINTS, NO_SUMMARY, NOW).signature).toEqual({
       result: null,
       scheme: null,
       checked_at: null,
@@ -92,9 +92,9 @@ describe("statusEntry", () => {
 
   it("Should show no next poll once the merchant is due, 60 s early counting as due", () => {
     const due = Date.parse("2026-11-08T04:30:00.000Z");
-    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, NO_HISTORY, due - MINUTE - 1).next_poll_at).toBe("2026-11-08T04:30:00.000Z");
-    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, NO_HISTORY, due - MINUTE).next_poll_at).toBeNull();
-    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, NO_HISTORY, due + MINUTE).next_poll_at).toBeNull();
+    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, NO_SUMMARY, due - MINUTE - 1).next_poll_at).toBe("2026-11-08T04:30:00.000Z");
+    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, NO_SUMMARY, due - MINUTE).next_poll_at).toBeNull();
+    expect(statusEntry(MERCHANT, STATE, COMPLAINTS, NO_SUMMARY, due + MINUTE).next_poll_at).toBeNull();
   });
 });
 

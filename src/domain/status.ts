@@ -4,7 +4,7 @@
  */
 
 import type { StoredComplaint } from "./complaint";
-import { type History, historyTotal } from "./history";
+import type { HistorySummary } from "./history";
 import type { Merchant } from "./merchant";
 import { isDue, type PollState } from "./poll-state";
 import type { ErrorAt } from "./shape";
@@ -44,14 +44,9 @@ export function statusEntry(
   merchant: Merchant,
   state: PollState | null,
   complaints: readonly StoredComplaint[],
-  history: History,
+  history: HistorySummary,
   now: number,
 ): MerchantStatusEntry {
-  const inHistory = historyTotal(history);
-  const oldest = history.parts.reduce<number | null>(
-    (min, p) => (p.oldest.at !== null && (min === null || p.oldest.at < min) ? p.oldest.at : min),
-    null,
-  );
   return {
     mchid: merchant.mchid,
     name: merchant.name,
@@ -60,9 +55,13 @@ export function statusEntry(
     next_poll_at: state === null || isDue(state, now) ? null : state.next_poll_at,
     consecutive_failures: state?.consecutive_failures ?? 0,
     last_error: state?.last_error ?? null,
-    complaints_total: complaints.length + inHistory,
+    complaints_total: complaints.length + history.complaints,
     complaints_active: complaints.filter((c) => c.active).length,
-    history: { complaints: inHistory, parts: history.parts.length, oldest_complaint_at: oldest === null ? null : toBeijingIso(oldest) },
+    history: {
+      complaints: history.complaints,
+      parts: history.parts,
+      oldest_complaint_at: history.oldestAt === null ? null : toBeijingIso(history.oldestAt),
+    },
     signature: state?.signature ?? { result: null, scheme: null, checked_at: null },
   };
 }

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { rawJSON } from "../../test/support/raw-json";
 import { parseJson } from "../json";
 import type { StoredComplaint } from "./complaint";
-import { type History, idHash, idHashes, partOf } from "./history";
+import { type History, idHash, idHashes, NO_SUMMARY, partOf, summaryOf } from "./history";
 import type { Shape } from "./shape";
-import { COMPLAINTS, idIndexShape, type Present, presentShape } from "./stored-complaints";
+import { COMPLAINTS, historyShape, idIndexShape, type Present, presentShape } from "./stored-complaints";
 
 const FIRST = "2026-11-08T00:00:00.000Z";
 const LAST = "2026-11-09T00:00:00.000Z";
@@ -126,7 +126,7 @@ const H3 = made("H3");
 const HISTORY: History = { parts: [partOf("2026-11.0", M, [H1, H2], "rev-a"), partOf("none.1", M, [H3], "rev-b")], next: 2 };
 const PRESENT: Present = {
   complaints: [complaint, { ...complaint, id: "C2", raw: { complaint_id: "C2" }, active: false, last_seen_at: LAST }],
-  history: HISTORY,
+  history: summaryOf(HISTORY, "rev-d"),
   days: { "2026-11-08": [2, 1000], "2026-11-07": [1, -5] },
 };
 /** 2026-11-08 01:13:29 and 2026-11-01 00:00:00 in Beijing. */
@@ -134,20 +134,21 @@ const [AT1, AT2] = [Date.parse("2026-11-07T17:13:29Z"), Date.parse("2026-10-31T1
 /** How the present keeps the November part: `[name, count, rev, newest at, newest id, oldest at, oldest id]`. */
 const STORED_PART = ["2026-11.0", 2, "rev-a", AT1, "H1", AT2, "H2"];
 
-describe("presentShape: a merchant's present, its history's parts and its day counts", () => {
-  it("Should read back what it writes: complaints, parts with their positions, next and the day counts", () => {
+describe("presentShape: a merchant's present, the summary of its history and its day counts", () => {
+  it("Should read back what it writes: complaints, the history's counts, newest position and revision, the day counts", () => {
     const read = throughKv(presentShape(M), PRESENT);
     expect(read).toEqual(PRESENT);
-    expect(read?.history.parts[0]?.newest).toEqual({ at: AT1, mchid: M, id: "H1" });
-    expect(read?.history.parts[1]?.oldest).toEqual({ at: null, mchid: M, id: "H3" });
+    expect(read?.history).toEqual({ complaints: 3, parts: 2, newest: { at: AT1, mchid: M, id: "H1" }, oldestAt: AT2, rev: "rev-d" });
   });
 
-  it("Should write the merchant it belongs to and each part as a list, its positions without their merchant", () => {
+  it("Should write the merchant it belongs to and the summary as a list, its position without its merchant", () => {
     const record = presentShape(M).write(PRESENT);
     expect(record.mchid).toBe(M);
-    expect(record.history).toEqual({ next: 2, parts: [STORED_PART, ["none.1", 1, "rev-b", null, "H3", null, "H3"]] });
+    expect(record.history).toEqual([3, 2, AT1, "H1", AT2, "rev-d"]);
     expect(record.days).toEqual(PRESENT.days);
     expect(record.seen).toEqual(COMPLAINTS.write(PRESENT.complaints).seen);
+    // No history: no summary written.
+    expect(presentShape(M).write({ ...PRESENT, history: NO_SUMMARY }).history).toBeUndefined();
   });
 
   it("Should refuse the present of another merchant", () => {
@@ -158,12 +159,53 @@ describe("presentShape: a merchant's present, its history's parts and its day co
 
   it("Should read a present kept without history or day counts as having none", () => {
     const record = { mchid: M, ...COMPLAINTS.write([complaint]) };
-    expect(presentShape(M).read(record)).toEqual({ complaints: [complaint], history: { parts: [], next: 0 }, days: {} });
+    expect(presentShape(M).read(record)).toEqual({ complaints: [complaint], history: NO_SUMMARY, days: {} });
   });
 
   it("Should refuse a present whose complaints are not valid", () => {
     const record = presentShape(M).write(PRESENT);
     expect(presentShape(M).read({ ...record, seen: [FIRST] })).toBeNull();
+  });
+
+  it.each([
+    ["a summary that is null", null],
+    ["a summary that is an object", { complaints: 3 }],
+    ["a summary of five items", [3, 2, AT1, "H1", AT2]],
+    ["a negative count", [-3, 2, AT1, "H1", AT2, "r"]],
+    ["parts that are a fraction", [3, 1.5, AT1, "H1", AT2, "r"]],
+    ["a newest time that is text", [3, 2, "2026-11-08", "H1", AT2, "r"]],
+    ["a newest id that is no text", [3, 2, AT1, 1, AT2, "r"]],
+    ["an oldest time that is a fraction", [3, 2, AT1, "H1", 1.5, "r"]],
+    ["a revision that is no text", [3, 2, AT1, "H1", AT2, null]],
+  ])("Should refuse %s", (_, history) => {
+    const record = presentShape(M).write(PRESENT);
+    expect(presentShape(M).read({ ...record, history })).toBeNull();
+  });
+
+  it.each([
+    ["day counts that are a list", []],
+    ["day counts that are text", "2026-11-08"],
+    ["a day not written YYYY-MM-DD", { "2026-11-8": [1, 0] }],
+    ["a negative count", { "2026-11-08": [-1, 0] }],
+    ["counts of one item", { "2026-11-08": [1] }],
+  ])("Should refuse %s", (_, days) => {
+    const record = presentShape(M).write(PRESENT);
+    expect(presentShape(M).read({ ...record, days })).toBeNull();
+  });
+});
+
+describe("historyShape: the description of a merchant's history parts", () => {
+  it("Should read back what it writes: parts with their positions, and next", () => {
+    const read = throughKv(historyShape(M), HISTORY);
+    expect(read).toEqual(HISTORY);
+    expect(read?.parts[0]?.newest).toEqual({ at: AT1, mchid: M, id: "H1" });
+    expect(read?.parts[1]?.oldest).toEqual({ at: null, mchid: M, id: "H3" });
+  });
+
+  it("Should write each part as a list, its positions without their merchant", () => {
+    expect(historyShape(M).write(HISTORY)).toEqual({
+      history: { next: 2, parts: [STORED_PART, ["none.1", 1, "rev-b", null, "H3", null, "H3"]] },
+    });
   });
 
   const part = (i: number, v: unknown) => STORED_PART.map((x, j) => (j === i ? v : x));
@@ -191,24 +233,12 @@ describe("presentShape: a merchant's present, its history's parts and its day co
     ["a part whose newest id is no text", { parts: [part(4, null)], next: 1 }],
     ["a part whose oldest id is no text", { parts: [part(6, 2)], next: 1 }],
   ])("Should refuse %s, whole", (_, history) => {
-    const record = presentShape(M).write(PRESENT);
-    expect(presentShape(M).read({ ...record, history })).toBeNull();
+    expect(historyShape(M).read({ history })).toBeNull();
     const { parts, next } = (history ?? {}) as { parts?: unknown; next?: unknown };
-    // One damaged part among good ones refuses the whole present.
+    // One damaged part among good ones refuses the whole description.
     if (Array.isArray(parts) && parts.length === 1 && next === 1) {
-      expect(presentShape(M).read({ ...record, history: { parts: [STORED_PART, ...parts], next } })).toBeNull();
+      expect(historyShape(M).read({ history: { parts: [STORED_PART, ...parts], next } })).toBeNull();
     }
-  });
-
-  it.each([
-    ["day counts that are a list", []],
-    ["day counts that are text", "2026-11-08"],
-    ["a day not written YYYY-MM-DD", { "2026-11-8": [1, 0] }],
-    ["a negative count", { "2026-11-08": [-1, 0] }],
-    ["counts of one item", { "2026-11-08": [1] }],
-  ])("Should refuse %s", (_, days) => {
-    const record = presentShape(M).write(PRESENT);
-    expect(presentShape(M).read({ ...record, days })).toBeNull();
   });
 });
 
@@ -218,26 +248,26 @@ describe("the id index: the id hashes of a merchant's history, by part, and the 
     ["2026-11.0", idHashes([H1, H2])],
     ["none.1", idHash("H3")],
   ]);
-  const index = { hashes, history: null };
+  const index = { hashes, history: HISTORY };
 
   it("Should read back what it writes, each part's hashes one after another", () => {
-    expect(ID_INDEX.write(index)).toEqual({ parts: { "2026-11.0": idHash("H1") + idHash("H2"), "none.1": idHash("H3") } });
+    expect(ID_INDEX.write(index)).toEqual({
+      parts: { "2026-11.0": idHash("H1") + idHash("H2"), "none.1": idHash("H3") },
+      history: historyShape(M).write(HISTORY).history,
+    });
     expect(throughKv(ID_INDEX, index)).toEqual(index);
   });
 
-  it("Should keep the history it was written with, as the present keeps it", () => {
-    const withHistory = { hashes, history: PRESENT.history };
-    expect(PRESENT.history.parts.length).toBeGreaterThan(0);
-    expect(throughKv(ID_INDEX, withHistory)).toEqual(withHistory);
-    expect(ID_INDEX.write(withHistory).history).toEqual(presentShape(M).write(PRESENT).history);
-    expect(ID_INDEX.read({ parts: {}, history: { parts: "none", next: 0 } })).toBeNull();
-    // Another merchant's positions are not this one's.
-    expect(idIndexShape("other").read(ID_INDEX.write(withHistory))?.history?.parts[0]?.newest.mchid).toBe("other");
+  it("Should refuse an index without a valid copy of the description", () => {
+    const record = ID_INDEX.write(index);
+    expect(ID_INDEX.read({ ...record, history: undefined })).toBeNull();
+    expect(ID_INDEX.read({ ...record, history: { parts: "none", next: 0 } })).toBeNull();
   });
 
   it("Should read an index of no parts, and a part of no hashes", () => {
-    expect(throughKv(ID_INDEX, { hashes: new Map(), history: null })).toEqual({ hashes: new Map(), history: null });
-    const empty = { hashes: new Map([["none.1", ""]]), history: null };
+    const none = { hashes: new Map<string, string>(), history: { parts: [], next: 0 } };
+    expect(throughKv(ID_INDEX, none)).toEqual(none);
+    const empty = { hashes: new Map([["none.1", ""]]), history: HISTORY };
     expect(throughKv(ID_INDEX, empty)).toEqual(empty);
   });
 
@@ -254,11 +284,12 @@ describe("the id index: the id hashes of a merchant's history, by part, and the 
     ["an entry that is not hex", { parts: { "2026-11.0": "zzzzzzzz" } }],
     ["an entry in uppercase", { parts: { "2026-11.0": "E40C292C" } }],
   ])("Should refuse %s", (_, record) => {
-    expect(ID_INDEX.read(record)).toBeNull();
+    const { history } = ID_INDEX.write(index);
+    expect(ID_INDEX.read({ history, ...record })).toBeNull();
     const { parts } = record as { parts?: unknown };
     // One damaged entry among good ones refuses the whole index.
     if (typeof parts === "object" && parts !== null && !Array.isArray(parts)) {
-      expect(ID_INDEX.read({ parts: { "none.1": idHash("H3"), ...parts } })).toBeNull();
+      expect(ID_INDEX.read({ history, parts: { "none.1": idHash("H3"), ...parts } })).toBeNull();
     }
   });
 });

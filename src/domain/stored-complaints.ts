@@ -1,12 +1,12 @@
 /**
  * How a merchant's complaints are kept in KV: PAYJS's records as sent, beside when each was seen, in the present
- * (`present:{mchid}`, with what its history holds and the day counts) and in each part of its history
- * (`history:{mchid}:{part}`), and the id index of the history (`ids:{mchid}`).
+ * (`present:{mchid}`, with the summary of its history and the day counts) and in each part of its history
+ * (`history:{mchid}:{part}`); the description of the parts (`parts:{mchid}`) and the id index (`ids:{mchid}`).
  * @module
  */
 import type { RawComplaint, StoredComplaint } from "./complaint";
 import { type DayCounts, isDayCounts } from "./days";
-import type { History, Part } from "./history";
+import { type History, type HistorySummary, NO_SUMMARY, type Part } from "./history";
 import type { Position } from "./position";
 import { isCount, isString, type Shape } from "./shape";
 
@@ -69,11 +69,11 @@ export const COMPLAINTS: Shape<StoredComplaint[]> = {
 /** What a poll reads and writes of one merchant: the complaints of the present, what its history holds, the day counts. */
 export interface Present {
   complaints: StoredComplaint[];
-  history: History;
+  history: HistorySummary;
   days: DayCounts;
 }
 
-/** A part as the present keeps it: `[name, count, rev, newest at, newest id, oldest at, oldest id]`. */
+/** A part as the description keeps it: `[name, count, rev, newest at, newest id, oldest at, oldest id]`. */
 type StoredPart = [string, number, string, number | null, string, number | null, string];
 
 const isAt = (v: unknown): v is number | null => v === null || Number.isSafeInteger(v);
@@ -88,7 +88,6 @@ function partOfStored(mchid: string, p: unknown): Part | null {
 }
 
 function historyOf(mchid: string, h: unknown): History | null {
-  if (h === undefined) return { parts: [], next: 0 };
   const { parts, next } = (typeof h === "object" && h !== null ? h : {}) as Record<string, unknown>;
   if (!Array.isArray(parts) || typeof next !== "number" || !isCount(next)) return null;
   const read = parts.map((p) => partOfStored(mchid, p));
@@ -98,6 +97,27 @@ function historyOf(mchid: string, h: unknown): History | null {
 const storedPart = (p: Part): StoredPart => [p.name, p.count, p.rev, p.newest.at, p.newest.id, p.oldest.at, p.oldest.id];
 const storedHistory = (h: History) => ({ next: h.next, parts: h.parts.map(storedPart) });
 
+/** The description of merchant `mchid`'s history (`parts:{mchid}`): each part's name, count, revision and range. */
+export function historyShape(mchid: string): Shape<History> {
+  return {
+    what: "history description",
+    read: ({ history }) => historyOf(mchid, history),
+    write: (history) => ({ history: storedHistory(history) }),
+  };
+}
+
+/** The summary as the present keeps it: `[complaints, parts, newest at, newest id, oldest at, rev]`, or none. */
+type StoredSummary = [number, number, number | null, string, number | null, string];
+
+function summaryOfStored(mchid: string, v: unknown): HistorySummary | null {
+  if (v === undefined) return NO_SUMMARY;
+  if (!Array.isArray(v) || v.length !== 6) return null;
+  const [complaints, parts, newestAt, newestId, oldestAt, rev] = v as StoredSummary;
+  if (!isCount(complaints) || !isCount(parts) || !isAt(newestAt) || !isString(newestId) || !isAt(oldestAt) || !isString(rev)) return null;
+  if (parts === 0) return NO_SUMMARY;
+  return { complaints, parts, newest: { at: newestAt, mchid, id: newestId }, oldestAt, rev };
+}
+
 /** The present of merchant `mchid` (`present:{mchid}`): the value names its merchant, which its history's positions need. */
 export function presentShape(mchid: string): Shape<Present> {
   return {
@@ -105,14 +125,14 @@ export function presentShape(mchid: string): Shape<Present> {
     read(record) {
       if (record.mchid !== mchid) return null;
       const complaints = COMPLAINTS.read(record);
-      const history = historyOf(mchid, record.history);
+      const history = summaryOfStored(mchid, record.history);
       const days = record.days === undefined ? {} : record.days;
       if (complaints === null || history === null || !isDayCounts(days)) return null;
       return { complaints, history, days };
     },
-    write: ({ complaints, history, days }) => ({
+    write: ({ complaints, history: h, days }) => ({
       mchid,
-      history: storedHistory(history),
+      ...(h.newest === null ? {} : { history: [h.complaints, h.parts, h.newest.at, h.newest.id, h.oldestAt, h.rev] }),
       days,
       ...COMPLAINTS.write(complaints),
     }),
@@ -123,13 +143,12 @@ export function presentShape(mchid: string): Shape<Present> {
 const HASHES = /^(?:[0-9a-f]{8})*$/;
 
 /**
- * The id index of a merchant's history (`ids:{mchid}`): per part, its complaints' id hashes (domain/history.ts); and
- * the history as the parts were last written, from which a present that could not be read gets its history back.
+ * The id index of a merchant's history (`ids:{mchid}`): per part, its complaints' id hashes (domain/history.ts); and a
+ * copy of the description as the parts were last written, from which a damaged `parts:{mchid}` is read instead.
  */
 export interface IdIndex {
   hashes: Map<string, string>;
-  /** Null in an index written before it kept the history. */
-  history: History | null;
+  history: History;
 }
 
 export function idIndexShape(mchid: string): Shape<IdIndex> {
@@ -139,13 +158,9 @@ export function idIndexShape(mchid: string): Shape<IdIndex> {
       if (typeof parts !== "object" || parts === null || Array.isArray(parts)) return null;
       const entries = Object.entries(parts);
       if (!entries.every(([, v]) => isString(v) && HASHES.test(v))) return null;
-      const described = history === undefined ? null : historyOf(mchid, history);
-      if (history !== undefined && described === null) return null;
-      return { hashes: new Map(entries as [string, string][]), history: described };
+      const described = historyOf(mchid, history);
+      return described === null ? null : { hashes: new Map(entries as [string, string][]), history: described };
     },
-    write: ({ hashes, history }) => ({
-      parts: Object.fromEntries(hashes),
-      ...(history === null ? {} : { history: storedHistory(history) }),
-    }),
+    write: ({ hashes, history }) => ({ parts: Object.fromEntries(hashes), history: storedHistory(history) }),
   };
 }

@@ -1,16 +1,18 @@
 /**
- * The parts of a merchant's history (`history:{mchid}:{part}`) and its id index (`ids:{mchid}`): read by a request
- * that reaches past the present, and by a poll when a complaint PAYJS lists again may be in one; written by a poll
- * that moves complaints in or takes one out. What the parts are is in the present (domain/history.ts), with each
- * part's revision, chosen before either is written: a poll writes the parts before the present that describes them
- * when complaints move in, after it when they come out, so a crash in between leaves a complaint in both places
- * (readers keep the present's), never in neither.
+ * The parts of a merchant's history (`history:{mchid}:{part}`), their description (`parts:{mchid}`) and the id index
+ * (`ids:{mchid}`): read by a request that reaches past the present, and by a poll when a complaint PAYJS lists again
+ * may be in a part or when complaints move in; written by a poll that moves complaints in or takes one out. Each part's
+ * revision and the description's are chosen before any is written; a poll writes the parts, the index and the
+ * description before the present that sums them up when complaints move in, after it when they come out, so a crash
+ * in between leaves a complaint in both places (readers keep the present's), never in neither.
  * @module
  */
 import type { Sighting, StoredComplaint } from "../domain/complaint";
 import {
   type History,
+  type HistorySummary,
   idHashes,
+  mayBeInHistory,
   mayHoldId,
   NO_HISTORY,
   type Part,
@@ -22,9 +24,10 @@ import {
 } from "../domain/history";
 import { upstreamTime } from "../domain/payjs-fields";
 import { comparePositions, keptPosition, positionOf } from "../domain/position";
-import { COMPLAINTS, idIndexShape } from "../domain/stored-complaints";
+import type { Shape } from "../domain/shape";
+import { COMPLAINTS, historyShape, idIndexShape } from "../domain/stored-complaints";
 import { logEvent } from "../log";
-import { historyPartKey, idIndexKey, newRev, type StorageError, type Store } from "../store";
+import { historyPartKey, idIndexKey, newRev, partsKey, type StorageError, type Store } from "../store";
 import { plainComplaints } from "./present";
 
 /** A part as read: its complaints, or why it could not be read. */
@@ -46,38 +49,70 @@ export function loadParts(store: Store, mchid: string, parts: readonly Part[], r
   );
 }
 
+/** A history's description as read, and its revision. */
+export interface HistoryRead {
+  history: History;
+  rev: string;
+}
+
 /**
- * The complaints PAYJS lists again that the history holds: for each sighting not in the present whose position falls
- * within a part's range, that part is read. A new complaint falls within none (the history holds only complaints that
- * left PAYJS's list a week or more ago), so a poll reads no part unless one comes back.
+ * A merchant's history description: `parts:{mchid}`, else (damaged) the id index's copy; none when neither exists;
+ * null when neither can be read. `recent`: the edge's copy will do.
+ */
+export async function loadHistory(store: Store, mchid: string, recent: boolean): Promise<HistoryRead | null> {
+  const load = <T>(key: string, shape: Shape<T>) => (recent ? store.loadRecent(key, shape) : store.load(key, shape));
+  const stored = await load(partsKey(mchid), historyShape(mchid));
+  if (stored.kind === "ok") return { history: stored.value, rev: stored.rev };
+  const copy = await load(idIndexKey(mchid), idIndexShape(mchid));
+  if (copy.kind === "ok") return { history: copy.value.history, rev: copy.rev };
+  if (stored.kind === "absent" && copy.kind === "absent") return { history: NO_HISTORY, rev: "" };
+  logEvent("history", { mchid, outcome: "unreadable", key: partsKey(mchid) });
+  return null;
+}
+
+/**
+ * The complaints PAYJS lists again that the history holds. Only a sighting not in the present and not newer than the
+ * history's newest complaint may be there (a new complaint is newer: parts hold only complaints that left PAYJS's list a
+ * week or more ago), so a poll reads nothing of the history unless one may come back; then the description, and each
+ * part whose range holds such a sighting. An unreadable description finds none.
  */
 export async function findReturning(
   store: Store,
   mchid: string,
-  history: History,
+  summary: HistorySummary,
   fresh: readonly Sighting[],
   present: ReadonlySet<string>,
-): Promise<{ returning: StoredComplaint[]; parts: PartRead[] }> {
-  if (history.parts.length === 0) return { returning: [], parts: [] };
+): Promise<{ returning: StoredComplaint[]; parts: PartRead[]; history: HistoryRead | null }> {
+  const none = { returning: [], parts: [], history: null };
+  const maybe = fresh
+    .filter((s) => !present.has(s.id))
+    .map((s) => ({ id: s.id, position: positionOf({ complaint_at: upstreamTime(s.raw.complaint_at), mchid, id: s.id }) }))
+    .filter((s) => mayBeInHistory(summary, s.position));
+  if (maybe.length === 0) return none;
+  const history = await loadHistory(store, mchid, false);
+  if (history === null) return none;
   const wanted = new Map<string, Part>();
   const ids = new Set<string>();
-  for (const s of fresh) {
-    if (present.has(s.id)) continue;
-    const holding = partsHolding(history, positionOf({ complaint_at: upstreamTime(s.raw.complaint_at), mchid, id: s.id }));
+  for (const s of maybe) {
+    const holding = partsHolding(history.history, s.position);
     for (const part of holding) wanted.set(part.name, part);
     if (holding.length > 0) ids.add(s.id);
   }
-  if (wanted.size === 0) return { returning: [], parts: [] };
+  if (wanted.size === 0) return { ...none, history };
   const parts = await loadParts(store, mchid, [...wanted.values()], false);
   const returning = parts.flatMap((p) => (p.ok ? p.complaints.filter((k) => ids.has(k.id)) : []));
-  return { returning, parts };
+  return { returning, parts, history };
 }
 
-/** What a poll changes of a merchant's history: each part's complaints (none: deleted) and revision, and the history after. */
+/**
+ * What a poll changes of a merchant's history: each part's complaints (none: deleted) and revision, the history after
+ * and its description's revision.
+ */
 export interface PartChanges {
   contents: Map<string, StoredComplaint[]>;
   revs: Map<string, string>;
   history: History;
+  rev: string;
 }
 
 /** The changes with their revisions, and the history that describes the parts once written. */
@@ -94,15 +129,16 @@ function changesOf(mchid: string, history: History, contents: Map<string, Stored
     revs.set(name, rev);
     written.push(partOf(name, mchid, complaints, rev));
   }
-  return { contents, revs, history: withParts(history, written, emptied, next) };
+  return { contents, revs, history: withParts(history, written, emptied, next), rev: newRev(now) };
 }
 
 /**
- * Writes the parts as the changes give them (a part with no complaints is deleted), then the id index with the history
- * that describes them. A part is written whole, never merged with what KV holds: the poll read it, and only polls of
- * this merchant (one at a time) write parts.
+ * Writes the parts as the changes give them (a part with no complaints is deleted), then the id index, then the
+ * description. A part is written whole, never merged with what KV holds: the poll read it, and only polls of this
+ * merchant (one at a time) write parts.
  */
-export async function writePartChanges(store: Store, mchid: string, { contents, revs, history }: PartChanges, now: number): Promise<void> {
+export async function writePartChanges(store: Store, mchid: string, changes: PartChanges, now: number): Promise<void> {
+  const { contents, revs, history, rev } = changes;
   if (contents.size === 0) return;
   await Promise.all(
     [...contents].map(([name, complaints]) => {
@@ -120,15 +156,7 @@ export async function writePartChanges(store: Store, mchid: string, { contents, 
     else hashes.set(name, idHashes(complaints));
   }
   await store.save(idIndexKey(mchid), shape, { hashes, history }, now, true);
-}
-
-/**
- * The history as the id index last described it: what a present rebuilt because it could not be read keeps, so its
- * parts stay named. None when the index cannot be read or predates keeping it.
- */
-export async function historyOfIndex(store: Store, mchid: string): Promise<History> {
-  const stored = await store.load(idIndexKey(mchid), idIndexShape(mchid));
-  return stored.kind === "ok" && stored.value.history !== null ? stored.value.history : NO_HISTORY;
+  await store.save(partsKey(mchid), historyShape(mchid), history, now, true, undefined, rev);
 }
 
 const byPosition = (mchid: string) => (a: StoredComplaint, b: StoredComplaint) =>

@@ -5,7 +5,7 @@
  * @module
  */
 import type { StoredComplaint } from "../domain/complaint";
-import { NO_HISTORY } from "../domain/history";
+import { NO_SUMMARY } from "../domain/history";
 import type { Shape } from "../domain/shape";
 import { COMPLAINTS, type Present, presentShape } from "../domain/stored-complaints";
 import { type Upgrade, upgradeBegun, upgradeShape } from "../domain/upgrade";
@@ -46,11 +46,11 @@ export async function loadPresent(store: Store, mchid: string, recent: boolean):
 export async function loadLegacy(store: Store, mchid: string, recent: boolean): Promise<Stored<Present>> {
   const stored = await loader(store, recent)(legacyComplaintsKey(mchid), COMPLAINTS);
   if (stored.kind !== "ok") return stored;
-  return { ...stored, value: { complaints: stored.value, history: NO_HISTORY, days: {} } };
+  return { ...stored, value: { complaints: stored.value, history: NO_SUMMARY, days: {} } };
 }
 
 /** The present empty: a merchant never polled. */
-export const NOTHING_YET: Present = { complaints: [], history: NO_HISTORY, days: {} };
+export const NOTHING_YET: Present = { complaints: [], history: NO_SUMMARY, days: {} };
 
 /**
  * A merchant's present as KV holds it now, for what a tick tells of it (a merchant being moved over: layout 2's list);

@@ -5,13 +5,14 @@
  */
 import { complaintOf, identifyComplaints, type Sighting, type StoredComplaint } from "../domain/complaint";
 import { countArrivals } from "../domain/days";
-import { dueToMove } from "../domain/history";
+import { dueToMove, summaryOf } from "../domain/history";
 import { parseUpstreamTime } from "../domain/payjs-fields";
 import { isDue, type PollState, type Rebuilt, type SignatureStatus } from "../domain/poll-state";
 import type { Present } from "../domain/stored-complaints";
 import {
   findReturning,
-  historyOfIndex,
+  type HistoryRead,
+  loadHistory,
   movesIntoHistory,
   type PartChanges,
   type PartRead,
@@ -44,7 +45,8 @@ export interface PollResult {
 /**
  * What the upstream call and the present gave, before the diff; `signature` as the answer's check found it.
  * `unreadable` is the stored present when it could not be read: it is set aside and the present rebuilt.
- * `returning`: the complaints of the answer the history holds (PAYJS lists them again), and the parts they are in.
+ * `returning`: the complaints of the answer the history holds (PAYJS lists them again), the parts they are in, and the
+ * history's description when it was read.
  */
 type AnswerAndList = { signature: SignCheck | null } & (
   | { ok: false; outcome: Outcome }
@@ -54,7 +56,7 @@ type AnswerAndList = { signature: SignCheck | null } & (
       present: Present;
       /** False when KV holds no present yet (it is written even when it holds nothing). */
       kept: boolean;
-      returning: { complaints: StoredComplaint[]; parts: PartRead[] };
+      returning: { complaints: StoredComplaint[]; parts: PartRead[]; history: HistoryRead | null };
       unreadable: { key: string; text: string } | null;
     }
 );
@@ -81,17 +83,18 @@ async function read(tick: Tick, { merchant }: MerchantRecord, stored: PresentRea
       ids: repeatedIds.slice(0, 10).join(","),
     });
   }
-  // A present rebuilt keeps the history its parts' index describes.
   const present =
-    stored.kind === "ok"
-      ? stored.present
-      : stored.kind === "unreadable"
-        ? { ...NOTHING_YET, history: await historyOfIndex(store, merchant.mchid) }
-        : NOTHING_YET;
+    stored.kind === "ok" ? stored.present : stored.kind === "unreadable" ? await rebuiltPresent(tick, merchant.mchid) : NOTHING_YET;
   const ids = new Set(present.complaints.map((k) => k.id));
-  const { returning: complaints, parts } = await findReturning(store, merchant.mchid, present.history, fresh, ids);
+  const { returning: complaints, parts, history } = await findReturning(store, merchant.mchid, present.history, fresh, ids);
   const unreadable = stored.kind === "unreadable" ? { key: stored.error.key, text: stored.text } : null;
-  return { ok: true, signature, fresh, present, kept: stored.kind === "ok", returning: { complaints, parts }, unreadable };
+  return { ok: true, signature, fresh, present, kept: stored.kind === "ok", returning: { complaints, parts, history }, unreadable };
+}
+
+/** The present a poll rebuilds when the stored one cannot be read: empty, its history summed up from the description. */
+async function rebuiltPresent({ store }: Tick, mchid: string): Promise<Present> {
+  const read = await loadHistory(store, mchid, false);
+  return read === null ? NOTHING_YET : { ...NOTHING_YET, history: summaryOf(read.history, read.rev) };
 }
 
 /**
@@ -142,22 +145,25 @@ const NO_WRITES = { present: null, movingIn: null, comingOut: null };
 async function nextPresent(tick: Tick, mchid: string, reading: AnswerAndList & { ok: true }, merge: Merge) {
   const { store, now } = tick;
   const { present, returning } = reading;
-  const days = countArrivals(present.days, merge.added, now);
-  if (returning.complaints.length > 0) {
-    const out = takenOutOfHistory(mchid, present.history, returning.parts, new Set(returning.complaints.map((k) => k.id)), now);
-    return { present: { complaints: merge.complaints, history: out.history, days }, movingIn: null, comingOut: out };
+  const days = merge.added.length === 0 ? present.days : countArrivals(present.days, merge.added, now);
+  if (returning.complaints.length > 0 && returning.history !== null) {
+    const ids = new Set(returning.complaints.map((k) => k.id));
+    const out = takenOutOfHistory(mchid, returning.history.history, returning.parts, ids, now);
+    return { present: { complaints: merge.complaints, history: summaryOf(out.history, out.rev), days }, movingIn: null, comingOut: out };
   }
   const moving = dueToMove(merge.complaints, now);
-  if (moving.length === 0) {
+  // An unreadable description: nothing moves (a part named anew could overwrite one it no longer names).
+  const described = moving.length === 0 ? null : await loadHistory(store, mchid, false);
+  if (described === null) {
     const unchanged = !merge.changed && reading.kept && reading.unreadable === null;
     return unchanged
       ? NO_WRITES
       : { present: { complaints: merge.complaints, history: present.history, days }, movingIn: null, comingOut: null };
   }
-  const movingIn = await movesIntoHistory(store, mchid, present.history, moving, now);
+  const movingIn = await movesIntoHistory(store, mchid, described.history, moving, now);
   const moved = new Set(moving);
   const complaints = merge.complaints.filter((k) => !moved.has(k));
-  return { present: { complaints, history: movingIn.history, days }, movingIn, comingOut: null };
+  return { present: { complaints, history: summaryOf(movingIn.history, movingIn.rev), days }, movingIn, comingOut: null };
 }
 
 /**

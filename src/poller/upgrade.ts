@@ -18,7 +18,7 @@
 import { changeMarks, readLegacyMarks, readMonthMarks } from "../actions/marks";
 import type { StoredComplaint } from "../domain/complaint";
 import { countArrivals } from "../domain/days";
-import { KEEP_PRESENT_MS, monthOf } from "../domain/history";
+import { KEEP_PRESENT_MS, monthOf, summaryOf } from "../domain/history";
 import { isEmptyBook, type MarkBook, marksOfIds, mergeBooks } from "../domain/marks";
 import { keptPosition, sortKept } from "../domain/position";
 import { keptFromColumns } from "../domain/stored-complaints";
@@ -137,6 +137,7 @@ export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade):
   const next: Upgrade = {
     complaints: upgrade.complaints.concat(present),
     history: changes.history,
+    rev: changes.contents.size === 0 ? upgrade.rev : changes.rev,
     days: countArrivals(upgrade.days, kept, now),
     done,
     offset: slice.next,
@@ -154,7 +155,7 @@ export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade):
 async function finish(tick: Tick, mchid: string, upgrade: Upgrade): Promise<Slice> {
   const { store, now } = tick;
   const complaints = sortKept(mchid, upgrade.complaints);
-  await savePresent(store, mchid, { complaints, history: upgrade.history, days: upgrade.days }, now);
+  await savePresent(store, mchid, { complaints, history: summaryOf(upgrade.history, upgrade.rev), days: upgrade.days }, now);
   const old = await readLegacyMarks(store, mchid, true);
   if (!isEmptyBook(old.book)) {
     await moveMarks(store, mchid, old.book, complaints, now);

@@ -77,11 +77,11 @@ describe("parseDailyQuery", () => {
   });
 
   it("Should take a span of KEEP_DAYS days and refuse one day more", () => {
-    expect(KEEP_DAYS).toBe(400);
-    expect(query("since=2025-10-05&until=2026-11-08")).toMatchObject({ since: "2025-10-05", until: "2026-11-08" });
-    const { parameter, message } = refusal("since=2025-10-04&until=2026-11-08");
+    expect(KEEP_DAYS).toBe(90);
+    expect(query("since=2026-08-11&until=2026-11-08")).toMatchObject({ since: "2026-08-11", until: "2026-11-08" });
+    const { parameter, message } = refusal("since=2026-08-10&until=2026-11-08");
     expect(parameter).toBe("since");
-    expect(message).toContain("401");
+    expect(message).toContain("91");
   });
 
   it("Should refuse a merchant that is not configured, without looking at the dates", () => {
@@ -137,7 +137,7 @@ describe("dailyRows", () => {
   });
 
   it("Should give KEEP_DAYS rows for the longest range", () => {
-    const rows = dailyRows(snapshot, query("since=2025-10-05&until=2026-11-08"));
+    const rows = dailyRows(snapshot, query("since=2026-08-11&until=2026-11-08"));
     expect(rows).toHaveLength(KEEP_DAYS);
     expect(new Set(rows.map((r) => r.day)).size).toBe(KEEP_DAYS);
     expect(rows.at(-1)?.day).toBe("2026-11-08");

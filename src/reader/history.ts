@@ -13,10 +13,10 @@
  */
 import { type Complaint, complaintOf } from "../domain/complaint";
 import type { DeadlineRules } from "../domain/deadlines";
-import { holdsOnly, mayHold, monthOf, type Part } from "../domain/history";
+import { type HistorySummary, holdsOnly, mayHold, monthOf, type Part } from "../domain/history";
 import { comparePositions, type Position, positionOf } from "../domain/position";
-import { findInHistory, loadParts } from "../history/parts";
-import { type StorageError, Store } from "../store";
+import { findInHistory, type HistoryRead, loadHistory, loadParts } from "../history/parts";
+import { partsKey, type StorageError, Store } from "../store";
 import { currentMarks, type Served } from "./cache";
 import type { MarksView } from "./marks";
 import { encodeCursor, type Filter, type ListQuery, matchingRows, type Page, pageOf, QueryError } from "./query";
@@ -34,15 +34,43 @@ interface SpanPart {
   part: Part;
 }
 
-/** The parts a filter may need, newest first; none when it asks only for active or overdue complaints. */
-function spanOf(snapshot: Snapshot, filter: Filter): SpanPart[] {
-  if (filter.active === true || filter.overdue === true) return [];
-  const parts: SpanPart[] = [];
-  for (const { merchant, history } of snapshot.merchants) {
-    if (filter.mchid !== null && merchant.mchid !== filter.mchid) continue;
-    for (const part of history.parts) if (mayHold(part, filter.since, filter.until)) parts.push({ mchid: merchant.mchid, part });
+/** A merchant's history description as an isolate keeps it, by the revision its present names (one per merchant). */
+const descriptions = new WeakMap<KVNamespace, Map<string, { rev: string; read: Promise<HistoryRead | null> }>>();
+
+function describedHistory(kv: KVNamespace, mchid: string, summary: HistorySummary): Promise<HistoryRead | null> {
+  let table = descriptions.get(kv);
+  if (table === undefined) {
+    table = new Map();
+    descriptions.set(kv, table);
   }
-  return parts.sort((a, b) => comparePositions(a.part.newest, b.part.newest));
+  const kept = table.get(mchid);
+  if (kept !== undefined && kept.rev === summary.rev) return kept.read;
+  const read = loadHistory(new Store(kv), mchid, true);
+  table.set(mchid, { rev: summary.rev, read });
+  return read;
+}
+
+/**
+ * The parts a filter may need, newest first, and the descriptions that could not be read; none when it asks only for
+ * active or overdue complaints.
+ */
+async function spanOf(kv: KVNamespace, snapshot: Snapshot, filter: Filter): Promise<{ span: SpanPart[]; errors: StorageError[] }> {
+  if (filter.active === true || filter.overdue === true) return { span: [], errors: [] };
+  const span: SpanPart[] = [];
+  const errors: StorageError[] = [];
+  for (const { merchant, history } of snapshot.merchants) {
+    if (history.parts === 0 || (filter.mchid !== null && merchant.mchid !== filter.mchid)) continue;
+    const described = await describedHistory(kv, merchant.mchid, history);
+    if (described === null) {
+      const key = partsKey(merchant.mchid);
+      errors.push({ code: "storage_corrupt", key, message: `Stored value ${key} cannot be read` });
+      continue;
+    }
+    for (const part of described.history.parts) {
+      if (mayHold(part, filter.since, filter.until)) span.push({ mchid: merchant.mchid, part });
+    }
+  }
+  return { span: span.sort((a, b) => comparePositions(a.part.newest, b.part.newest)), errors };
 }
 
 /** A part's complaints as the API shows them, kept by revision. */
@@ -204,12 +232,15 @@ export async function listPage(
   rules: DeadlineRules,
   now: number,
 ): Promise<Answer<Page>> {
-  const span = spanOf(served.view.snapshot, query.filter);
-  if (span.length === 0) return { value: pageOf(served.view, query, now), revision: served.view.revision, errors: [] };
-  if (byPosition(query)) return pageByPosition(kv, served, span, query, rules, now);
+  const { span, errors: undescribed } = await spanOf(kv, served.view.snapshot, query.filter);
+  if (span.length === 0) return { value: pageOf(served.view, query, now), revision: served.view.revision, errors: undescribed };
+  if (byPosition(query)) {
+    const page = await pageByPosition(kv, served, span, query, rules, now);
+    return { ...page, errors: undescribed.concat(page.errors) };
+  }
   checkSpan(span, query.filter);
   const { view, errors } = await viewWith(kv, served, span, rules, now);
-  return { value: pageOf(view, query, now), revision: view.revision, errors };
+  return { value: pageOf(view, query, now), revision: view.revision, errors: undescribed.concat(errors) };
 }
 
 /** Every row that matches, across the present and the history (the CSV). */
@@ -220,10 +251,10 @@ export async function allMatches(
   rules: DeadlineRules,
   now: number,
 ): Promise<Answer<Row[]>> {
-  const span = spanOf(served.view.snapshot, filter);
+  const { span, errors: undescribed } = await spanOf(kv, served.view.snapshot, filter);
   checkSpan(span, filter);
   const { view, errors } = await viewWith(kv, served, span, rules, now);
-  return { value: matchingRows(view, filter, now), revision: view.revision, errors };
+  return { value: matchingRows(view, filter, now), revision: view.revision, errors: undescribed.concat(errors) };
 }
 
 /**
@@ -239,8 +270,10 @@ export async function historyComplaint(
 ): Promise<{ complaint: Complaint; marks: MarksView } | null> {
   const store = new Store(kv);
   for (const { merchant, history } of served.view.snapshot.merchants) {
-    if (mchid !== null && merchant.mchid !== mchid) continue;
-    const found = await findInHistory(store, merchant.mchid, history, id, true);
+    if (history.parts === 0 || (mchid !== null && merchant.mchid !== mchid)) continue;
+    const described = await describedHistory(kv, merchant.mchid, history);
+    if (described === null) continue;
+    const found = await findInHistory(store, merchant.mchid, described.history, id, true);
     if (found === null) continue;
     const complaint = complaintOf(merchant.mchid, found.complaint, null);
     const marks = await currentMarks(kv, served.view.snapshot, now, new Map([[merchant.mchid, [monthOf(found.part.newest.at)]]]));

@@ -7,7 +7,7 @@
 
 import { type Complaint, complaintOf } from "../domain/complaint";
 import type { DayCounts } from "../domain/days";
-import { type History, monthsOfKept } from "../domain/history";
+import { type HistorySummary, monthsOfKept } from "../domain/history";
 import type { Merchant } from "../domain/merchant";
 import { applyDeliveries, emptyOutbox, OUTBOX, type Outbox } from "../domain/outbox";
 import { type PollState, STATUS } from "../domain/poll-state";
@@ -22,7 +22,7 @@ export interface MerchantView {
   state: PollState | null;
   /** The present's complaints (while layout 2 is moved over: its whole list). */
   complaints: Complaint[];
-  history: History;
+  history: HistorySummary;
   days: DayCounts;
   /** The months whose marks books hold the present's marks. */
   months: string[];

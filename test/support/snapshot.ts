@@ -3,7 +3,7 @@
  * one order, as `loadSnapshot` would make of them. Pure: no Worker, no KV.
  */
 import type { Complaint } from "../../src/domain/complaint";
-import { monthOfComplaint, NO_HISTORY } from "../../src/domain/history";
+import { monthOfComplaint, NO_SUMMARY } from "../../src/domain/history";
 import { comparePositions, positionOf } from "../../src/domain/position";
 import type { MerchantView, Snapshot } from "../../src/reader/snapshot";
 
@@ -31,7 +31,7 @@ export function merchantView(mchid: string, complaints: readonly Complaint[], ex
     merchant: { mchid, key: "k", name: null },
     state: null,
     complaints: [...complaints],
-    history: NO_HISTORY,
+    history: NO_SUMMARY,
     days: {},
     months: [...new Set(complaints.map(monthOfComplaint))].sort(),
     upgrading: null,
