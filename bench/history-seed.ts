@@ -84,7 +84,7 @@ export async function seedHistory(kv: MemoryKv, h: number): Promise<History> {
     movedAt = leftAt + 15 * DAY_MS;
     const seen = mergeComplaints(MCHID, [], sightings, iso(seenAt), null).complaints;
     const left = mergeComplaints(MCHID, seen, [], iso(leftAt), iso(leftAt)).complaints;
-    const changes = await movesIntoHistory(store, MCHID, history, left, movedAt);
+    const changes = await movesIntoHistory(store, MCHID, { history, rev }, left, movedAt);
     await writePartChanges(store, MCHID, changes, movedAt);
     history = changes.history;
     rev = changes.rev;

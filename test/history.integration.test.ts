@@ -117,6 +117,39 @@ describe("moving into history", () => {
   });
 });
 
+describe("a move cut short", () => {
+  it("Should lose nothing when the present is not written after the parts, even where a part overflows", async () => {
+    const october = Date.parse("2026-10-01T00:00:00+08:00");
+    const month = Array.from({ length: 1_005 }, (_, i) => ({
+      ...items[0],
+      complaint_id: `OCT-${String(i).padStart(4, "0")}`,
+      complaint_at: beijingText(october + i * 40 * 60_000),
+    }));
+    const late = month.filter((_, i) => i % 100 === 50);
+    sandbox.setComplaints(mchid, month);
+    await fireCron(e, t0);
+    sandbox.setComplaints(mchid, late);
+    await fireCron(e, t0 + 4 * H);
+    await fireCron(e, t0 + 15 * DAY);
+    expect((await historyValues()).flatMap((p) => p.ids)).toHaveLength(995);
+    sandbox.setComplaints(mchid, []);
+    await fireCron(e, t0 + 15 * DAY + 4 * H);
+
+    // The ten fall within the full part's range: five fit, five go to a new part; then the present is refused.
+    kv.failPutsMatching = /^present:/;
+    kv.failPutsCount = 1;
+    await fireCron(e, t0 + 30 * DAY);
+    expect((await json("/api/status")).merchants[0].last_error).toMatchObject({ code: "storage" });
+    await fireCron(e, t0 + 30 * DAY + 31 * 60_000);
+
+    const stored = (await historyValues()).flatMap((p) => p.ids);
+    expect(stored.sort()).toEqual(month.map(idOf).sort());
+    for (const part of await historyValues()) expect(part.ids.length).toBeLessThanOrEqual(1_000);
+    const status = (await json("/api/status")).merchants[0];
+    expect(status).toMatchObject({ last_error: null, complaints_total: 1_005, history: { complaints: 1_005 } });
+  });
+});
+
 describe("a present that cannot be read", () => {
   it("Should be rebuilt from PAYJS's answer keeping the history its id index describes, the damaged text set aside", async () => {
     const moved = await settle();

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { keptSighting, type StoredComplaint } from "./complaint";
 import {
   dueToMove,
+  fillPart,
   type History,
   historyTotal,
   holdsOnly,
@@ -19,7 +20,6 @@ import {
   partOf,
   partsHolding,
   placeMoves,
-  splitFull,
   withParts,
 } from "./history";
 import { DAY_MS } from "./time";
@@ -241,7 +241,7 @@ describe("placeMoves", () => {
     expect(next).toBe(8);
   });
 
-  it("Should still put a complaint within a full part's range into it: splitFull cuts the part when written", () => {
+  it("Should still put a complaint within a full part's range into it: fillPart puts what does not fit into a new part", () => {
     const full = { ...NOV, count: PART_SIZE };
     const { targets, next } = placeMoves({ parts: [full], next: 1 }, M, [kept("m", "2026-11-10 00:00:00")]);
     expect(targetIds(targets)).toEqual([["2026-11.0", ["m"]]]);
@@ -291,36 +291,44 @@ describe("placeMoves", () => {
   });
 });
 
-describe("splitFull", () => {
-  it("Should leave a part of at most PART_SIZE complaints whole, under its name, taking no number", () => {
-    const complaints = many(PART_SIZE, "2026-11-10 00:00:00");
-    const { parts, next } = splitFull("2026-11.0", complaints, 5);
+describe("fillPart", () => {
+  const ids = (list: readonly StoredComplaint[] | undefined) => (list ?? []).map((k) => k.id);
+
+  it("Should put every complaint moving in beside what the part kept, in the one order, taking no number", () => {
+    const kept = many(PART_SIZE - 10, "2026-11-10 00:00:00");
+    const adding = many(10, "2026-11-20 00:00:00").map((k) => ({ ...k, id: `new-${k.id}` }));
+    const { parts, next } = fillPart("2026-11.0", M, kept, adding, 5);
     expect([...parts.keys()]).toEqual(["2026-11.0"]);
-    expect(parts.get("2026-11.0")).toEqual(complaints);
-    expect(parts.get("2026-11.0")).not.toBe(complaints);
+    expect(ids(parts.get("2026-11.0"))).toEqual(ids(adding).concat(ids(kept)));
     expect(next).toBe(5);
   });
 
-  it("Should cut 2,500 complaints into 3 runs of at most PART_SIZE, in order, the first keeping the name", () => {
-    const complaints = many(2_500, "2026-11-10 00:00:00");
-    const { parts, next } = splitFull("2026-11.4", complaints, 7);
-    expect([...parts.keys()]).toEqual(["2026-11.4", "2026-11.7", "2026-11.8"]);
-    const runs = [...parts.values()];
-    for (const run of runs) expect(run.length).toBeLessThanOrEqual(PART_SIZE);
-    expect(runs.map((r) => r.length)).toEqual([834, 834, 832]);
-    expect(runs.flat()).toEqual(complaints);
-    expect(next).toBe(9);
+  it("Should never move what the part kept: the ones that do not fit go to new parts of at most PART_SIZE", () => {
+    const kept = many(PART_SIZE - 5, "2026-11-10 00:00:00");
+    const adding = many(2_010, "2026-11-20 00:00:00").map((k) => ({ ...k, id: `new-${k.id}` }));
+    const { parts, next } = fillPart("2026-11.4", M, kept, adding, 7);
+    expect([...parts.keys()]).toEqual(["2026-11.4", "2026-11.7", "2026-11.8", "2026-11.9"]);
+    expect([...parts.values()].map((p) => p.length)).toEqual([PART_SIZE, PART_SIZE, PART_SIZE, 5]);
+    for (const k of kept) expect(ids(parts.get("2026-11.4"))).toContain(k.id);
+    expect(new Set([...parts.values()].flat().map((k) => k.id)).size).toBe(kept.length + adding.length);
+    expect(next).toBe(10);
   });
 
-  it("Should cut a part one over PART_SIZE into two near halves, and keep a part of no time's month", () => {
-    const complaints = many(PART_SIZE + 1, "昨天");
-    const { parts, next } = splitFull("none.2", complaints, 3);
+  it("Should give the same parts when a move is repeated after a crash wrote the part but not its description", () => {
+    const kept = many(PART_SIZE - 3, "2026-11-10 00:00:00");
+    const adding = many(8, "2026-11-20 00:00:00").map((k) => ({ ...k, id: `new-${k.id}` }));
+    const first = fillPart("2026-11.0", M, kept, adding, 2);
+    const again = fillPart("2026-11.0", M, first.parts.get("2026-11.0") ?? [], adding, 2);
+    expect([...again.parts].map(([n, p]) => [n, ids(p)])).toEqual([...first.parts].map(([n, p]) => [n, ids(p)]));
+    expect(again.next).toBe(first.next);
+  });
+
+  it("Should keep a part of no time in its month", () => {
+    const { parts } = fillPart("none.2", M, many(PART_SIZE, "昨天"), [kept("x", "前天")], 3);
     expect([...parts].map(([name, run]) => [name, run.length])).toEqual([
-      ["none.2", 501],
-      ["none.3", 500],
+      ["none.2", PART_SIZE],
+      ["none.3", 1],
     ]);
-    expect([...parts.values()].flat()).toEqual(complaints);
-    expect(next).toBe(4);
   });
 });
 

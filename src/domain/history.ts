@@ -121,8 +121,8 @@ export function partsHolding(history: History, position: Position): Part[] {
 
 /**
  * Which part each complaint moving into history goes to: the part of its month whose range holds it, else the part
- * of its month with room whose range is nearest, else a new part (named here, `next` counting on). A part may end up
- * over {@link PART_SIZE}: {@link splitFull} cuts it when written.
+ * of its month with room whose range is nearest, else a new part (named here, `next` counting on). A part may be
+ * given more than it has room for: {@link fillPart} puts the rest into new parts.
  * @returns complaints by part name, and the history with the new parts' numbers taken.
  */
 export function placeMoves(
@@ -166,20 +166,26 @@ function nearestWithRoom(parts: readonly Part[], position: Position, room: Reado
 }
 
 /**
- * A part's complaints cut into runs of at most {@link PART_SIZE}, in the one order: the first keeps the part's name,
- * each other gets a new one (`next` counting on).
+ * What part `name` holds once `adding` moves into it, in the one order: what it `kept` (less any of `adding`: a move
+ * repeated after a crash replaces, never doubles) and as many of `adding` as fit in {@link PART_SIZE}; the rest in new
+ * parts of at most PART_SIZE each, named on from `next`. What a part kept never leaves it, so a part written before a
+ * crash still holds all it held, whichever description the next attempt starts from.
  */
-export function splitFull(
+export function fillPart(
   name: string,
-  complaints: readonly StoredComplaint[],
+  mchid: string,
+  kept: readonly StoredComplaint[],
+  adding: readonly StoredComplaint[],
   next: number,
 ): { parts: Map<string, StoredComplaint[]>; next: number } {
-  const parts = new Map<string, StoredComplaint[]>();
-  if (complaints.length <= PART_SIZE) return { parts: parts.set(name, [...complaints]), next };
-  const runs = Math.ceil(complaints.length / PART_SIZE);
-  const size = Math.ceil(complaints.length / runs);
+  const byPosition = (a: StoredComplaint, b: StoredComplaint) => comparePositions(keptPosition(mchid, a), keptPosition(mchid, b));
+  const ids = new Set(adding.map((k) => k.id));
+  const stays = kept.filter((k) => !ids.has(k.id));
+  const sorted = [...adding].sort(byPosition);
+  const fits = Math.max(0, PART_SIZE - stays.length);
+  const parts = new Map([[name, stays.concat(sorted.slice(0, fits)).sort(byPosition)]]);
   const month = monthOfPart(name);
-  for (let i = 0; i < runs; i++) parts.set(i === 0 ? name : `${month}.${next++}`, complaints.slice(i * size, (i + 1) * size));
+  for (let at = fits; at < sorted.length; at += PART_SIZE) parts.set(`${month}.${next++}`, sorted.slice(at, at + PART_SIZE));
   return { parts, next };
 }
 

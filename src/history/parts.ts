@@ -9,6 +9,7 @@
  */
 import type { Sighting, StoredComplaint } from "../domain/complaint";
 import {
+  fillPart,
   type History,
   type HistorySummary,
   idHashes,
@@ -19,16 +20,26 @@ import {
   partOf,
   partsHolding,
   placeMoves,
-  splitFull,
   withParts,
 } from "../domain/history";
 import { upstreamTime } from "../domain/payjs-fields";
-import { comparePositions, keptPosition, positionOf } from "../domain/position";
+import { keptPosition, positionOf } from "../domain/position";
 import type { Shape } from "../domain/shape";
 import { COMPLAINTS, historyShape, idIndexShape } from "../domain/stored-complaints";
 import { logEvent } from "../log";
 import { historyPartKey, idIndexKey, newRev, partsKey, type StorageError, type Store } from "../store";
 import { plainComplaints } from "./present";
+
+/** Why a move into history could not be made now: tried again at the next poll, nothing written. */
+export class HistoryError extends Error {
+  override readonly name = "HistoryError";
+  constructor(
+    readonly code: "part_missing",
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** A part as read: its complaints, or why it could not be read. */
 export type PartRead =
@@ -159,47 +170,44 @@ export async function writePartChanges(store: Store, mchid: string, changes: Par
   await store.save(partsKey(mchid), historyShape(mchid), history, now, true, undefined, rev);
 }
 
-const byPosition = (mchid: string) => (a: StoredComplaint, b: StoredComplaint) =>
-  comparePositions(keptPosition(mchid, a), keptPosition(mchid, b));
-
 /**
  * What moving complaints into history changes: each goes into the part domain/history.ts places it in (read here,
- * unless new), a part grown past its size cut in two. A part that cannot be read is set aside (`corrupt:…`) and
+ * unless new), what does not fit into new parts. A complaint a part already holds (a move whose parts and description
+ * were written but not the present) is not placed again. A part that cannot be read is set aside (`corrupt:…`) and
  * written anew with what moves in.
  */
 export async function movesIntoHistory(
   store: Store,
   mchid: string,
-  history: History,
+  described: HistoryRead,
   moving: readonly StoredComplaint[],
   now: number,
 ): Promise<PartChanges> {
-  const { targets, next: placed } = placeMoves(history, mchid, moving);
-  const read = await loadParts(
-    store,
-    mchid,
-    history.parts.filter((p) => targets.has(p.name)),
-    false,
-  );
+  const { history } = described;
+  const holding = new Map<string, Part>();
+  for (const k of moving) for (const part of partsHolding(history, keptPosition(mchid, k))) holding.set(part.name, part);
+  const read = await loadParts(store, mchid, [...holding.values()], false);
+  const movingIds = new Set(moving.map((k) => k.id));
+  const already = new Set(read.flatMap((r) => (r.ok ? r.complaints.filter((k) => movingIds.has(k.id)).map((k) => k.id) : [])));
+  const { targets, next: placed } = placeMoves(history, mchid, already.size === 0 ? moving : moving.filter((k) => !already.has(k.id)));
+  if (targets.size === 0) return { contents: new Map(), revs: new Map(), history, rev: described.rev };
+  const unread = history.parts.filter((p) => targets.has(p.name) && !holding.has(p.name));
+  read.push(...(await loadParts(store, mchid, unread, false)));
   const contents = new Map<string, StoredComplaint[]>();
   let next = placed;
   for (const [name, adding] of targets) {
     const before = read.find((r) => r.part.name === name);
     let kept: StoredComplaint[] = [];
     if (before?.ok === true) kept = before.complaints;
-    else if (before !== undefined && before.text !== null) {
+    else if (before !== undefined) {
+      // A part the description names but KV does not hold (yet, as seen here): written anew, it would lose what it held.
+      if (before.text === null) throw new HistoryError("part_missing", `Stored value ${before.error.key} is missing`);
       const aside = await store.setAside(before.error.key, before.text, now);
       logEvent("history", { mchid, outcome: "rebuilt", part: name, aside });
     }
-    // A complaint already there (a move repeated after a crash) is replaced, not doubled.
-    const ids = new Set(adding.map((k) => k.id));
-    const merged = kept
-      .filter((k) => !ids.has(k.id))
-      .concat(adding)
-      .sort(byPosition(mchid));
-    const split = splitFull(name, merged, next);
-    next = split.next;
-    for (const [part, complaints] of split.parts) contents.set(part, complaints);
+    const filled = fillPart(name, mchid, kept, adding, next);
+    next = filled.next;
+    for (const [part, complaints] of filled.parts) contents.set(part, complaints);
   }
   return changesOf(mchid, history, contents, next, now);
 }

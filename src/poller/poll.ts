@@ -11,6 +11,7 @@ import { isDue, type PollState, type Rebuilt, type SignatureStatus } from "../do
 import type { Present } from "../domain/stored-complaints";
 import {
   findReturning,
+  HistoryError,
   type HistoryRead,
   loadHistory,
   movesIntoHistory,
@@ -160,7 +161,7 @@ async function nextPresent(tick: Tick, mchid: string, reading: AnswerAndList & {
       ? NO_WRITES
       : { present: { complaints: merge.complaints, history: present.history, days }, movingIn: null, comingOut: null };
   }
-  const movingIn = await movesIntoHistory(store, mchid, described.history, moving, now);
+  const movingIn = await movesIntoHistory(store, mchid, described, moving, now);
   const moved = new Set(moving);
   const complaints = merge.complaints.filter((k) => !moved.has(k));
   return { present: { complaints, history: summaryOf(movingIn.history, movingIn.rev), days }, movingIn, comingOut: null };
@@ -272,7 +273,7 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
       logEvent("poll", { mchid, outcome: "rebuilt", aside: rebuilt.aside, total: writes.merge?.complaints.length ?? 0 });
     }
   } catch (error) {
-    outcome = error instanceof OtherLayout ? { ok: false, transient: false, error: error.stored } : storageFailure(error);
+    outcome = failureOf(error);
     // Nothing of the watcher's transition is stored: the alert that goes with it may not be.
     next = { ...nextState(state, outcome, now, intervalMs), signature };
   }
@@ -308,6 +309,13 @@ class OtherLayout extends Error {
 function resultOf(mchid: string, outcome: Outcome, writes: PollWrites | null): PollResult {
   if (!outcome.ok) return { mchid, outcome: "error", new: 0, vanished: 0, error: outcome.error };
   return { mchid, outcome: "ok", new: writes?.added.length ?? 0, vanished: writes?.merge?.vanished.length ?? 0, error: null };
+}
+
+/** A failure while preparing or writing a poll: another layout, a move to try again, or KV failing. */
+function failureOf(error: unknown): Outcome {
+  if (error instanceof OtherLayout) return { ok: false, transient: false, error: error.stored };
+  if (error instanceof HistoryError) return { ok: false, transient: true, error: { code: error.code, message: error.message } };
+  return storageFailure(error);
 }
 
 function storageFailure(error: unknown): Outcome {

@@ -129,7 +129,7 @@ export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade):
 
   const present = kept.filter((k) => staysPresent(k, now));
   const past = kept.filter((k) => !staysPresent(k, now));
-  const changes = await movesIntoHistory(store, mchid, upgrade.history, past, now);
+  const changes = await movesIntoHistory(store, mchid, { history: upgrade.history, rev: upgrade.rev }, past, now);
   await writePartChanges(store, mchid, changes, now);
   const old = await readLegacyMarks(store, mchid, true);
   await moveMarks(store, mchid, old.book, past, now);
@@ -137,7 +137,7 @@ export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade):
   const next: Upgrade = {
     complaints: upgrade.complaints.concat(present),
     history: changes.history,
-    rev: changes.contents.size === 0 ? upgrade.rev : changes.rev,
+    rev: changes.rev,
     days: countArrivals(upgrade.days, kept, now),
     done,
     offset: slice.next,
