@@ -89,7 +89,7 @@ describe("monthsOfKept", () => {
       kept("e", "昨天"),
       kept("f", "2026-12-01 00:00:00"),
     ];
-    expect(monthsOfKept(M, list)).toEqual(["2026-10", "2026-11", "2026-12", "none"]);
+    expect(monthsOfKept(list)).toEqual(["2026-10", "2026-11", "2026-12", "none"]);
   });
 
   it("Should read PAYJS's other time forms as Beijing times", () => {
@@ -99,11 +99,11 @@ describe("monthsOfKept", () => {
       keptSighting({ id: "s", raw: { complaint_id: "s", complaint_at: seconds } }, SEEN, SEEN),
       kept("z", "2026-11-30T16:30:00Z"),
     ];
-    expect(monthsOfKept(M, list)).toEqual(["2026-12"]);
+    expect(monthsOfKept(list)).toEqual(["2026-12"]);
   });
 
   it("Should list no months for no complaints", () => {
-    expect(monthsOfKept(M, [])).toEqual([]);
+    expect(monthsOfKept([])).toEqual([]);
   });
 });
 

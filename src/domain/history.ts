@@ -8,6 +8,7 @@
  * @module
  */
 import type { Complaint, StoredComplaint } from "./complaint";
+import { upstreamTime } from "./payjs-fields";
 import { comparePositions, keptPosition, type Position } from "./position";
 import { DAY_MS, instantOfComplaintAt, toBeijingIso } from "./time";
 
@@ -87,15 +88,24 @@ export function monthOf(at: number | null): string {
   return at === null ? "none" : toBeijingIso(at).slice(0, 7);
 }
 
-/** The month of a complaint as the API shows it: whose marks book holds its marks (`marks:{mchid}:{month}`). */
-export const monthOfComplaint = (c: Pick<Complaint, "complaint_at">): string => monthOf(instantOfComplaintAt(c.complaint_at));
+/**
+ * The month of a complaint as the API shows it: whose marks book holds its marks (`marks:{mchid}:{month}`). A
+ * `complaint_at` that is a time is Beijing ISO text already, so its month is its first 7 characters (what
+ * {@link monthOf} of its instant gives, without formatting the instant again: a snapshot takes it of every complaint).
+ */
+export const monthOfComplaint = (c: Pick<Complaint, "complaint_at">): string =>
+  instantOfComplaintAt(c.complaint_at) === null ? "none" : c.complaint_at.slice(0, 7);
 
-/** The months of complaints as they are kept, each once. */
-export function monthsOfKept(mchid: string, kept: readonly StoredComplaint[]): string[] {
+/** The months of complaints, each once. */
+export function monthsOfComplaints(complaints: readonly Pick<Complaint, "complaint_at">[]): string[] {
   const months = new Set<string>();
-  for (const k of kept) months.add(monthOf(keptPosition(mchid, k).at));
+  for (const c of complaints) months.add(monthOfComplaint(c));
   return [...months].sort();
 }
+
+/** The months of complaints as they are kept, each once. */
+export const monthsOfKept = (kept: readonly StoredComplaint[]): string[] =>
+  monthsOfComplaints(kept.map((k) => ({ complaint_at: upstreamTime(k.raw.complaint_at) })));
 
 const monthOfPart = (name: string): string => name.slice(0, name.indexOf("."));
 

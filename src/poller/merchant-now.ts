@@ -37,7 +37,7 @@ export async function readMerchant(tick: Tick, merchant: Merchant): Promise<Merc
   const { store, now } = tick;
   const [present, record] = await Promise.all([currentPresent(store, merchant.mchid), loadRecord(store, merchant, now)]);
   const complaints = present?.complaints ?? [];
-  const marks = await readMarks(store, merchant.mchid, monthsOfKept(merchant.mchid, complaints));
+  const marks = await readMarks(store, merchant.mchid, monthsOfKept(complaints));
   const serve = server(merchant, marks.book, record.state.last_success_at, tick);
   return { merchant, state: record.state, complaints: () => complaints.map(serve) };
 }

@@ -71,7 +71,7 @@ export async function gatherNews(tick: Tick, merchant: Merchant, outbox: Outbox,
   const present = findings.present ?? (await currentPresent(store, merchant.mchid));
   if (present === null) return null;
   const stored = present.complaints;
-  const { book } = await readMarks(store, merchant.mchid, monthsOfKept(merchant.mchid, stored));
+  const { book } = await readMarks(store, merchant.mchid, monthsOfKept(stored));
   const serve = (c: Complaint) => served(c, marksIn(book, c.id), config.deadlines);
   const serveKept = server(merchant, book, findings.state.last_success_at, tick);
   const mine: MerchantNow = { merchant, state: findings.state, complaints: () => stored.map(serveKept) };

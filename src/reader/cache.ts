@@ -123,19 +123,19 @@ const ignore = (): void => {};
 /** Layout 2's one book stands for every month while a merchant is moved over (reader/snapshot.ts). */
 const LEGACY = "*";
 
-function monthMarks(kv: KVNamespace, mchid: string, month: string, now: number): Promise<MerchantMarks> {
+function monthMarks(kv: KVNamespace, mchid: string, month: string, now: number, ttl: number): Promise<MerchantMarks> {
   const { marks } = tablesOf(kv);
   const key = `${mchid}:${month}`;
   const cached = marks.get(key);
   if (cached !== undefined && isFresh(cached, now)) return cached.value;
   const store = new Store(kv);
   const read = month === LEGACY ? readLegacyMarks(store, mchid, false) : readMonthMarks(store, mchid, month, false);
-  return keep(marks, key, read, now + MARKS_TTL_MS).value;
+  return keep(marks, key, read, now + ttl).value;
 }
 
 /**
  * Every merchant's marks of the present's months (and of `also`'s, for answers that read parts of the history), from
- * this isolate's copies while they are younger than {@link MARKS_TTL_MS}.
+ * this isolate's copies while they are younger than {@link MARKS_TTL_MS} times the merchant's number of books.
  */
 export async function currentMarks(
   kv: KVNamespace,
@@ -146,7 +146,9 @@ export async function currentMarks(
   const loaded = await Promise.all(
     snapshot.merchants.map(async ({ merchant, months, upgrading }) => {
       const wanted = upgrading !== null ? [LEGACY] : [...new Set([...months, ...(also?.get(merchant.mchid) ?? [])])].sort();
-      const books = await Promise.all(wanted.map((m) => monthMarks(kv, merchant.mchid, m, now)));
+      // A merchant's books cost one read per MARKS_TTL_MS together, as layout 2's one book did: each is kept that long per book.
+      const ttl = MARKS_TTL_MS * wanted.length;
+      const books = await Promise.all(wanted.map((m) => monthMarks(kv, merchant.mchid, m, now, ttl)));
       return [merchant.mchid, joinMarks(wanted, books)] as const;
     }),
   );

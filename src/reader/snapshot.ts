@@ -7,7 +7,7 @@
 
 import { type Complaint, complaintOf } from "../domain/complaint";
 import type { DayCounts } from "../domain/days";
-import { type HistorySummary, monthsOfKept } from "../domain/history";
+import { type HistorySummary, monthsOfComplaints } from "../domain/history";
 import type { Merchant } from "../domain/merchant";
 import { applyDeliveries, emptyOutbox, OUTBOX, type Outbox } from "../domain/outbox";
 import { type PollState, STATUS } from "../domain/poll-state";
@@ -64,7 +64,7 @@ async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): 
   const lastSuccess = pollState?.last_success_at ?? null;
   const present = stored.kind === "ok" ? stored.value : NOTHING_YET;
   const complaints = present.complaints.map((kept) => complaintOf(merchant.mchid, kept, lastSuccess));
-  const months = upgrading === null ? monthsOfKept(merchant.mchid, present.complaints) : [];
+  const months = upgrading === null ? monthsOfComplaints(complaints) : [];
   const rev = (v: Stored<unknown> | null) => (v === null ? "" : v.kind === "ok" ? v.rev : v.kind);
   const revs = [merchant.mchid, merchant.name ?? "", rev(stored), rev(state), rev(outbox), upgrading === null ? "" : "upgrading"];
   const outboxValue = outbox === null ? null : outbox.kind === "ok" ? outbox.value : emptyOutbox();
