@@ -9,7 +9,7 @@
  * | `present:{mchid}` | `{"format":3,"rev","mchid","history","days","seen":[…],"complaints":[raw,…]}`: what a poll reads and writes: the complaints PAYJS lists and those that left it in the last 7 days, newest first; the summary of the history (counts, newest position, the description's revision); complaints per day |
  * | `parts:{mchid}` | `{"format":3,"rev","history":{"next","parts":[…]}}`: the description of the history: each part's name, count, revision and range |
  * | `history:{mchid}:{part}` | `{"format":3,"rev","seen":[…],"complaints":[raw,…]}`: at most 1,000 complaints of one Beijing month that left PAYJS's list earlier, newest first (domain/history.ts) |
- * | `ids:{mchid}` | `{"format":3,"rev","parts":{part:hashes},"history"}`: which part may hold an id: how a complaint of the history is found by id; and a copy of the description (read when `parts:{mchid}` cannot be) |
+ * | `ids:{mchid}:{month}` | `{"format":3,"rev","parts":{part:hashes},"described":[…]}`: which part of the month may hold an id: how a complaint of the history is found by id; and how the description named those parts (it is rebuilt from them when it cannot be read) |
  * | `status:{mchid}` | `{"format":3,"rev","state","deliveries"}`: the merchant's poll bookkeeping, and what alert delivery did since the outbox was written |
  * | `outbox:{mchid}` | `{"format":3,"rev","outbox"}`: the merchant's alerts, queued, sent and given up, as of its last write |
  * | `marks:{mchid}:{month}` | `{"format":3,"rev","marks":{id:{"at","note"}},"replied":{…},"refunds":{…}}`: the marks book of the complaints of one Beijing month of `complaint_at` (`none`: of no time): handled marks (under `marks`), replied marks, refund outcomes; written only by src/actions/ |
@@ -70,7 +70,7 @@ export async function writeTwice<T>(write: (again: boolean) => Promise<T>, isFin
 
 export const presentKey = (mchid: string): string => `present:${mchid}`;
 export const historyPartKey = (mchid: string, part: string): string => `history:${mchid}:${part}`;
-export const idIndexKey = (mchid: string): string => `ids:${mchid}`;
+export const idIndexKey = (mchid: string, month: string): string => `ids:${mchid}:${month}`;
 export const partsKey = (mchid: string): string => `parts:${mchid}`;
 export const statusKey = (mchid: string): string => `status:${mchid}`;
 export const outboxKey = (mchid: string): string => `outbox:${mchid}`;
@@ -208,6 +208,12 @@ export class Store {
     if (stream === null) return false;
     await stream.cancel();
     return true;
+  }
+
+  /** One page of the keys under `prefix`, and where the next begins (null: none). */
+  async list(prefix: string, cursor: string | null): Promise<{ keys: string[]; cursor: string | null }> {
+    const page = await this.kv.list(cursor === null ? { prefix } : { prefix, cursor });
+    return { keys: page.keys.map((k) => k.name), cursor: page.list_complete ? null : page.cursor };
   }
 
   async delete(key: string): Promise<void> {

@@ -88,7 +88,10 @@ describe("moving into history", () => {
     }
     const present = parseJson((await env.COMPLAINTS.get(presentKey(mchid))) as string) as { complaints: PayjsComplaintItem[] };
     expect(present.complaints.map(idOf)).toEqual(items.slice(0, LISTED).map(idOf));
-    expect(await env.COMPLAINTS.get(`ids:${mchid}`)).not.toBeNull();
+    // The id index: one key per month of the parts.
+    const months = new Set(parts.map((p) => p.key.split(":")[2]?.slice(0, 7)));
+    const index = (await env.COMPLAINTS.list({ prefix: `ids:${mchid}:` })).keys.map((k) => k.name.split(":")[2]);
+    expect(new Set(index)).toEqual(months);
 
     const status = (await json("/api/status")).merchants[0];
     expect(status.complaints_total).toBe(ALL);
@@ -165,6 +168,22 @@ describe("a present that cannot be read", () => {
     }
     expect(ids).toEqual(items.map(idOf));
     expect((await env.COMPLAINTS.list({ prefix: `corrupt:${presentKey(mchid)}:` })).keys).toHaveLength(1);
+  });
+});
+
+describe("a history description that cannot be read", () => {
+  it("Should be read from the id index's months instead, by answers and by the next move", async () => {
+    const moved = await settle();
+    await env.COMPLAINTS.put(`parts:${mchid}`, "{not json");
+    const all = await json("/api/complaints?limit=100");
+    expect(all.complaints.map((c: { id: string }) => c.id)).toEqual(items.map(idOf));
+    expect((await json(`/api/complaints/${idOf(items[ALL - 1] as PayjsComplaintItem)}`)).complaint.active).toBe(false);
+
+    // Two more leave, and move: into the parts the index names, not over them.
+    sandbox.setComplaints(mchid, items.slice(0, LISTED - 2));
+    await fireCron(e, moved + 4 * H);
+    await fireCron(e, moved + 20 * DAY);
+    expect((await historyValues()).flatMap((p) => p.ids).sort()).toEqual(items.slice(LISTED - 2).map(idOf).sort());
   });
 });
 

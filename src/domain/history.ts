@@ -107,7 +107,8 @@ export function monthsOfComplaints(complaints: readonly Pick<Complaint, "complai
 export const monthsOfKept = (kept: readonly StoredComplaint[]): string[] =>
   monthsOfComplaints(kept.map((k) => ({ complaint_at: upstreamTime(k.raw.complaint_at) })));
 
-const monthOfPart = (name: string): string => name.slice(0, name.indexOf("."));
+/** The month of a part's complaints: the first half of its name. */
+export const monthOfPart = (name: string): string => name.slice(0, name.indexOf("."));
 
 /** Whether a part may hold complaints whose `complaint_at` falls within `since`…`until` (epoch ms, null: open). */
 export function mayHold(part: Part, since: number | null, until: number | null): boolean {

@@ -242,32 +242,27 @@ describe("historyShape: the description of a merchant's history parts", () => {
   });
 });
 
-describe("the id index: the id hashes of a merchant's history, by part, and the history they were written with", () => {
+describe("the id index: one month's id hashes of a merchant's history, by part, and how the description named the parts", () => {
   const ID_INDEX = idIndexShape(M);
-  const hashes = new Map([
-    ["2026-11.0", idHashes([H1, H2])],
-    ["none.1", idHash("H3")],
-  ]);
-  const index = { hashes, history: HISTORY };
+  const NOVEMBER = HISTORY.parts.filter((p) => p.name.startsWith("2026-11"));
+  const hashes = new Map([["2026-11.0", idHashes([H1, H2])]]);
+  const index = { hashes, parts: NOVEMBER };
 
-  it("Should read back what it writes, each part's hashes one after another", () => {
-    expect(ID_INDEX.write(index)).toEqual({
-      parts: { "2026-11.0": idHash("H1") + idHash("H2"), "none.1": idHash("H3") },
-      history: historyShape(M).write(HISTORY).history,
-    });
+  it("Should read back what it writes, each part's hashes one after another, each part as the description keeps it", () => {
+    expect(ID_INDEX.write(index)).toEqual({ parts: { "2026-11.0": idHash("H1") + idHash("H2") }, described: [STORED_PART] });
     expect(throughKv(ID_INDEX, index)).toEqual(index);
   });
 
-  it("Should refuse an index without a valid copy of the description", () => {
+  it("Should refuse an index without a valid list of the parts it describes", () => {
     const record = ID_INDEX.write(index);
-    expect(ID_INDEX.read({ ...record, history: undefined })).toBeNull();
-    expect(ID_INDEX.read({ ...record, history: { parts: "none", next: 0 } })).toBeNull();
+    expect(ID_INDEX.read({ ...record, described: undefined })).toBeNull();
+    expect(ID_INDEX.read({ ...record, described: [["2026-11", 2]] })).toBeNull();
   });
 
   it("Should read an index of no parts, and a part of no hashes", () => {
-    const none = { hashes: new Map<string, string>(), history: { parts: [], next: 0 } };
+    const none = { hashes: new Map<string, string>(), parts: [] };
     expect(throughKv(ID_INDEX, none)).toEqual(none);
-    const empty = { hashes: new Map([["none.1", ""]]), history: HISTORY };
+    const empty = { hashes: new Map([["2026-11.0", ""]]), parts: NOVEMBER };
     expect(throughKv(ID_INDEX, empty)).toEqual(empty);
   });
 
@@ -284,12 +279,12 @@ describe("the id index: the id hashes of a merchant's history, by part, and the 
     ["an entry that is not hex", { parts: { "2026-11.0": "zzzzzzzz" } }],
     ["an entry in uppercase", { parts: { "2026-11.0": "E40C292C" } }],
   ])("Should refuse %s", (_, record) => {
-    const { history } = ID_INDEX.write(index);
-    expect(ID_INDEX.read({ history, ...record })).toBeNull();
+    const { described } = ID_INDEX.write(index);
+    expect(ID_INDEX.read({ described, ...record })).toBeNull();
     const { parts } = record as { parts?: unknown };
     // One damaged entry among good ones refuses the whole index.
     if (typeof parts === "object" && parts !== null && !Array.isArray(parts)) {
-      expect(ID_INDEX.read({ history, parts: { "none.1": idHash("H3"), ...parts } })).toBeNull();
+      expect(ID_INDEX.read({ described, parts: { "2026-11.1": idHash("H3"), ...parts } })).toBeNull();
     }
   });
 });

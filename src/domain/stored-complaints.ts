@@ -143,24 +143,25 @@ export function presentShape(mchid: string): Shape<Present> {
 const HASHES = /^(?:[0-9a-f]{8})*$/;
 
 /**
- * The id index of a merchant's history (`ids:{mchid}`): per part, its complaints' id hashes (domain/history.ts); and a
- * copy of the description as the parts were last written, from which a damaged `parts:{mchid}` is read instead.
+ * One month's id index of a merchant's history (`ids:{mchid}:{month}`): per part of that month, its complaints' id
+ * hashes (domain/history.ts), and how the description named it when last written, from which a damaged or missing
+ * `parts:{mchid}` is rebuilt. By month, so a move reads and writes only the months it touches.
  */
 export interface IdIndex {
   hashes: Map<string, string>;
-  history: History;
+  parts: Part[];
 }
 
 export function idIndexShape(mchid: string): Shape<IdIndex> {
   return {
     what: "id index",
-    read({ parts, history }) {
-      if (typeof parts !== "object" || parts === null || Array.isArray(parts)) return null;
+    read({ parts, described }) {
+      if (typeof parts !== "object" || parts === null || Array.isArray(parts) || !Array.isArray(described)) return null;
       const entries = Object.entries(parts);
       if (!entries.every(([, v]) => isString(v) && HASHES.test(v))) return null;
-      const described = historyOf(mchid, history);
-      return described === null ? null : { hashes: new Map(entries as [string, string][]), history: described };
+      const read = described.map((p) => partOfStored(mchid, p));
+      return read.every((p): p is Part => p !== null) ? { hashes: new Map(entries as [string, string][]), parts: read } : null;
     },
-    write: ({ hashes, history }) => ({ parts: Object.fromEntries(hashes), history: storedHistory(history) }),
+    write: ({ hashes, parts }) => ({ parts: Object.fromEntries(hashes), described: parts.map(storedPart) }),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The parts of a merchant's history (`history:{mchid}:{part}`), their description (`parts:{mchid}`) and the id index
- * (`ids:{mchid}`): read by a request that reaches past the present, and by a poll when a complaint PAYJS lists again
+ * (`ids:{mchid}:{month}`): read by a request that reaches past the present, and by a poll when a complaint PAYJS lists again
  * may be in a part or when complaints move in; written by a poll that moves complaints in or takes one out. Each part's
  * revision and the description's are chosen before any is written; a poll writes the parts, the index and the
  * description before the present that sums them up when complaints move in, after it when they come out, so a crash
@@ -15,6 +15,7 @@ import {
   idHashes,
   mayBeInHistory,
   mayHoldId,
+  monthOfPart,
   NO_HISTORY,
   type Part,
   partOf,
@@ -67,18 +68,42 @@ export interface HistoryRead {
 }
 
 /**
- * A merchant's history description: `parts:{mchid}`, else (damaged) the id index's copy; none when neither exists;
- * null when neither can be read. `recent`: the edge's copy will do.
+ * A merchant's history description: `parts:{mchid}`, else (missing or damaged) as the id index's months name the parts;
+ * none when neither exists; null when the description cannot be read or rebuilt. `recent`: the edge's copy will do.
  */
 export async function loadHistory(store: Store, mchid: string, recent: boolean): Promise<HistoryRead | null> {
-  const load = <T>(key: string, shape: Shape<T>) => (recent ? store.loadRecent(key, shape) : store.load(key, shape));
-  const stored = await load(partsKey(mchid), historyShape(mchid));
+  const stored = recent
+    ? await store.loadRecent(partsKey(mchid), historyShape(mchid))
+    : await store.load(partsKey(mchid), historyShape(mchid));
   if (stored.kind === "ok") return { history: stored.value, rev: stored.rev };
-  const copy = await load(idIndexKey(mchid), idIndexShape(mchid));
-  if (copy.kind === "ok") return { history: copy.value.history, rev: copy.rev };
-  if (stored.kind === "absent" && copy.kind === "absent") return { history: NO_HISTORY, rev: "" };
+  const rebuilt = await historyOfIndex(store, mchid, recent);
+  if (rebuilt !== null && rebuilt.parts.length > 0) {
+    logEvent("history", { mchid, outcome: "described_from_index", parts: rebuilt.parts.length });
+    return { history: rebuilt, rev: "" };
+  }
+  // No part yet. A damaged description with no index to rebuild it from is not taken for none: a part named anew
+  // could overwrite one it named.
+  if (rebuilt !== null && stored.kind === "absent") return { history: NO_HISTORY, rev: "" };
   logEvent("history", { mchid, outcome: "unreadable", key: partsKey(mchid) });
   return null;
+}
+
+/** The history as the id index's months name its parts (null: one of them cannot be read). */
+async function historyOfIndex(store: Store, mchid: string, recent: boolean): Promise<History | null> {
+  const prefix = idIndexKey(mchid, "");
+  const keys: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { keys: string[]; cursor: string | null } = await store.list(prefix, cursor);
+    keys.push(...page.keys);
+    cursor = page.cursor;
+  } while (cursor !== null);
+  const shape = idIndexShape(mchid);
+  const months = await Promise.all(keys.map((key) => (recent ? store.loadRecent(key, shape) : store.load(key, shape))));
+  if (months.some((m) => m.kind === "unreadable")) return null;
+  const parts = months.flatMap((m) => (m.kind === "ok" ? m.value.parts : []));
+  const next = parts.reduce((n, p) => Math.max(n, Number(p.name.slice(p.name.indexOf(".") + 1)) + 1), 0);
+  return withParts(NO_HISTORY, parts, new Set(), next);
 }
 
 /**
@@ -158,16 +183,30 @@ export async function writePartChanges(store: Store, mchid: string, changes: Par
       return store.save(key, COMPLAINTS, complaints, now, plainComplaints(complaints), undefined, revs.get(name));
     }),
   );
-  const shape = idIndexShape(mchid);
-  const stored = await store.load(idIndexKey(mchid), shape);
-  // An unreadable index is written anew: a part missing from it is read whenever an id is looked for.
-  const hashes = stored.kind === "ok" ? stored.value.hashes : new Map<string, string>();
-  for (const [name, complaints] of contents) {
-    if (complaints.length === 0) hashes.delete(name);
-    else hashes.set(name, idHashes(complaints));
-  }
-  await store.save(idIndexKey(mchid), shape, { hashes, history }, now, true);
+  await writeIdIndex(store, mchid, changes, now);
   await store.save(partsKey(mchid), historyShape(mchid), history, now, true, undefined, rev);
+}
+
+/** The id index of each month whose parts changed: their hashes, and how the history after the changes names them. */
+async function writeIdIndex(store: Store, mchid: string, { contents, history }: PartChanges, now: number): Promise<void> {
+  const months = new Set([...contents.keys()].map(monthOfPart));
+  const shape = idIndexShape(mchid);
+  await Promise.all(
+    [...months].map(async (month) => {
+      const key = idIndexKey(mchid, month);
+      const stored = await store.load(key, shape);
+      // An unreadable month is written anew: a part missing from it is read whenever an id is looked for.
+      const hashes = stored.kind === "ok" ? stored.value.hashes : new Map<string, string>();
+      for (const [name, complaints] of contents) {
+        if (monthOfPart(name) !== month) continue;
+        if (complaints.length === 0) hashes.delete(name);
+        else hashes.set(name, idHashes(complaints));
+      }
+      const parts = history.parts.filter((p) => monthOfPart(p.name) === month);
+      if (parts.length === 0) return store.delete(key);
+      await store.save(key, shape, { hashes, parts }, now, true);
+    }),
+  );
 }
 
 /**
@@ -242,8 +281,11 @@ export async function findInHistory(
 ): Promise<{ complaint: StoredComplaint; part: Part } | null> {
   if (history.parts.length === 0) return null;
   const shape = idIndexShape(mchid);
-  const stored = recent ? await store.loadRecent(idIndexKey(mchid), shape) : await store.load(idIndexKey(mchid), shape);
-  const index = stored.kind === "ok" ? stored.value.hashes : new Map<string, string>();
+  const months = [...new Set(history.parts.map((p) => monthOfPart(p.name)))];
+  const read = await Promise.all(
+    months.map((m) => (recent ? store.loadRecent(idIndexKey(mchid, m), shape) : store.load(idIndexKey(mchid, m), shape))),
+  );
+  const index = new Map(read.flatMap((m) => (m.kind === "ok" ? [...m.value.hashes] : [])));
   const candidates = history.parts.filter((p) => {
     const hashes = index.get(p.name);
     return hashes === undefined || mayHoldId(hashes, id);
