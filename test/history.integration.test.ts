@@ -183,7 +183,25 @@ describe("a history description that cannot be read", () => {
     sandbox.setComplaints(mchid, items.slice(0, LISTED - 2));
     await fireCron(e, moved + 4 * H);
     await fireCron(e, moved + 20 * DAY);
-    expect((await historyValues()).flatMap((p) => p.ids).sort()).toEqual(items.slice(LISTED - 2).map(idOf).sort());
+    expect((await historyValues()).flatMap((p) => p.ids).sort()).toEqual(
+      items
+        .slice(LISTED - 2)
+        .map(idOf)
+        .sort(),
+    );
+  });
+});
+
+describe("a part KV fails to give", () => {
+  it("Should be read again by the next request, not kept failed", async () => {
+    await settle();
+    kv.failGetsMatching = /^history:/;
+    const failed = await call(e, "/api/complaints?active=false&limit=100");
+    expect(failed.status).not.toBe(200);
+    expect(await failed.text()).not.toContain("at ");
+    kv.failGetsMatching = null;
+    const again = await json("/api/complaints?active=false&limit=100");
+    expect(again.complaints).toHaveLength(ALL - LISTED);
   });
 });
 

@@ -42,19 +42,23 @@ export class HistoryError extends Error {
   }
 }
 
-/** A part as read: its complaints, or why it could not be read. */
+/** A part as read: its complaints and the revision they were written as, or why it could not be read. */
 export type PartRead =
-  | { ok: true; part: Part; complaints: StoredComplaint[] }
+  | { ok: true; part: Part; complaints: StoredComplaint[]; rev: string }
   /** `text`: what KV holds instead, null when it holds nothing. */
   | { ok: false; part: Part; error: StorageError; text: string | null };
 
-/** Reads parts of one merchant's history, all at once; `recent`: the edge's copy will do. */
+/**
+ * Reads parts of one merchant's history, all at once; `recent`: the edge's copy will do, unless it is older than the
+ * revision the description names (a part written in the last 30 s), which is read again from KV.
+ */
 export function loadParts(store: Store, mchid: string, parts: readonly Part[], recent: boolean): Promise<PartRead[]> {
   return Promise.all(
     parts.map(async (part): Promise<PartRead> => {
       const key = historyPartKey(mchid, part.name);
-      const stored = recent ? await store.loadRecent(key, COMPLAINTS) : await store.load(key, COMPLAINTS);
-      if (stored.kind === "ok") return { ok: true, part, complaints: stored.value };
+      let stored = recent ? await store.loadRecent(key, COMPLAINTS) : await store.load(key, COMPLAINTS);
+      if (recent && stored.kind === "ok" && stored.rev !== part.rev) stored = await store.load(key, COMPLAINTS);
+      if (stored.kind === "ok") return { ok: true, part, complaints: stored.value, rev: stored.rev };
       if (stored.kind === "unreadable") return { ok: false, part, error: stored.error, text: stored.text };
       return { ok: false, part, error: { code: "storage_corrupt", key, message: `Stored value ${key} is missing` }, text: null };
     }),

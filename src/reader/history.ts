@@ -90,10 +90,19 @@ function partsOf(kv: KVNamespace, wanted: readonly SpanPart[]): Promise<LoadedPa
       const key = `${mchid}:${part.name}:${part.rev}`;
       let loaded = table.get(key);
       if (loaded === undefined) {
-        loaded = loadParts(store, mchid, [part], true).then(([read]) =>
-          read?.ok
-            ? { ok: true, complaints: read.complaints.map((k) => complaintOf(mchid, k, null)) }
-            : { ok: false, error: read?.error as StorageError },
+        const copies = table;
+        loaded = loadParts(store, mchid, [part], true).then(
+          ([read]) => {
+            // Only a good copy of the revision the description names is kept: a failure or an older copy is read again.
+            if (!read?.ok || read.rev !== part.rev) copies.delete(key);
+            return read?.ok
+              ? { ok: true, complaints: read.complaints.map((k) => complaintOf(mchid, k, null)) }
+              : { ok: false, error: read?.error as StorageError };
+          },
+          (error: unknown) => {
+            copies.delete(key);
+            throw error;
+          },
         );
         table.set(key, loaded);
         // The oldest copy goes first (a Map keeps insertion order).
@@ -194,12 +203,13 @@ async function pageByPosition(kv: KVNamespace, served: Served, span: SpanPart[],
   const presentMatches = present.positions.filter((p, i) => inFilter(p, (present.complaints[i] as Complaint).active, filter));
   const wanted = new Map<string, SpanPart>();
   let total = presentMatches.length;
-  for (const s of span) {
-    if (holdsOnly(s.part, filter.since, filter.until)) total += s.part.count;
-    else {
-      wanted.set(partKey(s), s);
-      total += (await matchesOf(s)).length;
-    }
+  // The parts since/until cut through are read for their count: they count toward the request's limit.
+  const cut = span.filter((s) => !holdsOnly(s.part, filter.since, filter.until));
+  checkSpan(cut, filter);
+  for (const s of span) if (!cut.includes(s)) total += s.part.count;
+  for (const [i, matches] of (await Promise.all(cut.map(matchesOf))).entries()) {
+    wanted.set(partKey(cut[i] as SpanPart), cut[i] as SpanPart);
+    total += matches.length;
   }
   const known = presentMatches.filter(afterCursor);
   const ahead = span.filter((s) => afterCursor(s.part.oldest));
