@@ -9,8 +9,9 @@
  *    books of their months, each id as it was;
  * 3. writes what it did to `upgrade:{mchid}`, last: a slice cut short is done again, and a part or a book written
  *    twice holds each complaint or mark once.
- * After the last slice the present is written (from then on the merchant is polled as any other), then the marks no
- * complaint of the list had go to the `none` book, and the old values and `upgrade:{mchid}` are deleted. Nothing is
+ * The last slice writes the marks of its complaints, of the present and of no complaint of the list (to the `none`
+ * book) into their books, each book once, then the present (from then on the merchant is polled as any other), then
+ * deletes the old values and `upgrade:{mchid}`. Nothing is
  * told: the move is no news. Until the present is written, answers read the old values whole, as layout 2 did, and
  * marks cannot be changed (`upgrading`).
  * @module
@@ -18,7 +19,7 @@
 import { changeMarks, readLegacyMarks, readMonthMarks } from "../actions/marks";
 import type { StoredComplaint } from "../domain/complaint";
 import { countArrivals } from "../domain/days";
-import { KEEP_PRESENT_MS, monthOf, summaryOf } from "../domain/history";
+import { KEEP_PRESENT_MS, monthOf, monthOfPart, summaryOf } from "../domain/history";
 import { isEmptyBook, type MarkBook, marksOfIds, mergeBooks } from "../domain/marks";
 import { keptPosition, sortKept } from "../domain/position";
 import { keptFromColumns } from "../domain/stored-complaints";
@@ -86,20 +87,29 @@ function sliceAt(
 /** The present of the move so far: still listed, or left in the last week. */
 const staysPresent = (k: StoredComplaint, now: number): boolean => k.active || Date.parse(k.last_seen_at) > now - KEEP_PRESENT_MS;
 
-/** Moves the marks of `moved` from the old book into the books of their months (merged with what a repeat wrote). */
-async function moveMarks(store: Store, mchid: string, old: MarkBook, moved: readonly StoredComplaint[], now: number): Promise<void> {
+/** Marks of the old book to write into the books of their months: month → the marks it takes. */
+type Picks = Map<string, MarkBook>;
+
+/** Adds the old book's marks of `moved` to `picks`, by the month of each complaint. */
+function pickMarks(picks: Picks, mchid: string, old: MarkBook, moved: readonly StoredComplaint[]): Picks {
   const byMonth = new Map<string, Set<string>>();
   for (const k of moved) {
     const month = monthOf(keptPosition(mchid, k).at);
-    const ids = byMonth.get(month) ?? new Set<string>();
-    byMonth.set(month, ids.add(k.id));
+    byMonth.set(month, (byMonth.get(month) ?? new Set<string>()).add(k.id));
   }
-  await Promise.all(
-    [...byMonth].map(([month, ids]) => {
-      const picked = marksOfIds(old, ids);
-      return isEmptyBook(picked) ? null : changeMarks(store, mchid, month, (book) => mergeBooks([book, picked]), now);
-    }),
-  );
+  for (const [month, ids] of byMonth) addPick(picks, month, marksOfIds(old, ids));
+  return picks;
+}
+
+function addPick(picks: Picks, month: string, picked: MarkBook): void {
+  if (isEmptyBook(picked)) return;
+  const before = picks.get(month);
+  picks.set(month, before === undefined ? picked : mergeBooks([before, picked]));
+}
+
+/** Writes each month's picked marks into its book, merged with what it holds (what a repeated slice wrote): once each. */
+function writePicks(store: Store, mchid: string, picks: Picks, now: number): Promise<unknown> {
+  return Promise.all([...picks].map(([month, picked]) => changeMarks(store, mchid, month, (book) => mergeBooks([book, picked]), now)));
 }
 
 /**
@@ -110,8 +120,8 @@ export type Slice = { moved: string } | { unreadable: string };
 
 /**
  * One slice of the move of merchant `mchid` (see the module's comment).
- * @returns null when the old value cannot be read as layout 2 wrote it: the poll then rebuilds the present from PAYJS's
- *   answer, as for any unreadable present, with the old value set aside.
+ * @returns `unreadable` when the old value cannot be read as layout 2 wrote it: the poll then rebuilds the present from
+ *   PAYJS's answer, as for any unreadable present, with the old value set aside.
  */
 export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade): Promise<Slice> {
   const { store, now } = tick;
@@ -132,7 +142,7 @@ export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade):
   const changes = await movesIntoHistory(store, mchid, { history: upgrade.history, rev: upgrade.rev }, past, now);
   await writePartChanges(store, mchid, changes, now);
   const old = await readLegacyMarks(store, mchid, true);
-  await moveMarks(store, mchid, old.book, past, now);
+  const picks = pickMarks(new Map(), mchid, old.book, past);
   const done = upgrade.done + kept.length;
   const next: Upgrade = {
     complaints: upgrade.complaints.concat(present),
@@ -143,40 +153,39 @@ export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade):
     offset: slice.next,
   };
   logEvent("upgrade", { mchid, outcome: "slice", done, total, present: next.complaints.length, parts: next.history.parts.length });
-  if (done >= total || slice.next >= lists.end) return finish(tick, mchid, next);
+  if (done >= total || slice.next >= lists.end) return finish(tick, mchid, next, { old: old.book, picks });
+  await writePicks(store, mchid, picks, now);
   await store.save(upgradeKey(mchid), upgradeShape(mchid), next, now, true);
   return { moved: `moving stored complaints to layout 3: ${done} of ${total} done; polls resume when the move is done` };
 }
 
 /**
- * The move's last step: the present written, the marks of the present and those of no complaint moved into their
- * books, then layout 2's values and the progress deleted.
+ * The move's last step: the marks of this invocation's slice, of the present and of no complaint written into their
+ * books (each book once), then the present, then layout 2's values and the progress deleted. Until the present is
+ * written the move is not done: a step cut short is done again, reading the old book again.
  */
-async function finish(tick: Tick, mchid: string, upgrade: Upgrade): Promise<Slice> {
+async function finish(tick: Tick, mchid: string, upgrade: Upgrade, slice?: { old: MarkBook; picks: Picks }): Promise<Slice> {
   const { store, now } = tick;
   const complaints = sortKept(mchid, upgrade.complaints);
+  const old = slice?.old ?? (await readLegacyMarks(store, mchid, true)).book;
+  const picks = pickMarks(slice?.picks ?? new Map(), mchid, old, complaints);
+  if (!isEmptyBook(old)) addPick(picks, "none", await orphanMarks(store, mchid, old, upgrade, picks));
+  await writePicks(store, mchid, picks, now);
   await savePresent(store, mchid, { complaints, history: summaryOf(upgrade.history, upgrade.rev), days: upgrade.days }, now);
-  const old = await readLegacyMarks(store, mchid, true);
-  if (!isEmptyBook(old.book)) {
-    await moveMarks(store, mchid, old.book, complaints, now);
-    await moveOrphanMarks(store, mchid, old.book, upgrade, now);
-  }
   await Promise.all([store.delete(legacyComplaintsKey(mchid)), store.delete(legacyMarksKey(mchid)), store.delete(upgradeKey(mchid))]);
   logEvent("upgrade", { mchid, outcome: "done", present: complaints.length, parts: upgrade.history.parts.length });
   return { moved: "moved to layout 3; polls resume at the next tick" };
 }
 
-/** Marks of ids no moved complaint had, kept in the `none` book rather than lost with the old one. */
-async function moveOrphanMarks(store: Store, mchid: string, old: MarkBook, upgrade: Upgrade, now: number): Promise<void> {
-  const months = new Set([
-    ...upgrade.history.parts.map((p) => p.name.slice(0, p.name.indexOf("."))),
-    ...upgrade.complaints.map((k) => monthOf(keptPosition(mchid, k).at)),
-  ]);
+/**
+ * Marks of ids no moved complaint had (in no month's book, written or about to be): kept in the `none` book rather
+ * than lost with the old one.
+ */
+async function orphanMarks(store: Store, mchid: string, old: MarkBook, upgrade: Upgrade, picks: Picks): Promise<MarkBook> {
+  const months = new Set([...upgrade.history.parts.map((p) => monthOfPart(p.name)), ...picks.keys()]);
   const books = await Promise.all([...months].map((m) => readMonthMarks(store, mchid, m, true)));
-  const moved = mergeBooks(books.map((b) => b.book));
+  const moved = mergeBooks(books.map((b) => b.book).concat([...picks.values()]));
   const all = new Set([...Object.keys(old.replied), ...Object.keys(old.handled), ...Object.keys(old.refunds)]);
   const orphans = new Set([...all].filter((id) => !(id in moved.replied || id in moved.handled || id in moved.refunds)));
-  if (orphans.size === 0) return;
-  const picked = marksOfIds(old, orphans);
-  await changeMarks(store, mchid, "none", (book) => mergeBooks([book, picked]), now);
+  return marksOfIds(old, orphans);
 }
