@@ -230,4 +230,16 @@ describe("the move from layout 2", () => {
     expect((await json(`/api/complaints/${idOf(0)}`)).complaint.replied).toMatchObject({ note: "已电话联系" });
     expect((await json(`/api/complaints/${idOf(59)}`)).complaint.replied).toMatchObject({ note: "旧的回复" });
   });
+
+  it("Should rebuild from PAYJS a layout 2 list it cannot read, its text set aside and its marks kept", async () => {
+    await seed(60, 60_000);
+    await env.COMPLAINTS.put(legacyComplaintsKey(mchid), '{"format":2,"rev":"x","seen":["2026-11-01T00:00:00.000Z"');
+    await fireCron(e, t0);
+    expect(await env.COMPLAINTS.get(presentKey(mchid))).not.toBeNull();
+    expect((await env.COMPLAINTS.list({ prefix: `corrupt:${legacyComplaintsKey(mchid)}:` })).keys).toHaveLength(1);
+    for (const key of [legacyComplaintsKey(mchid), legacyMarksKey(mchid), upgradeKey(mchid)])
+      expect(await env.COMPLAINTS.get(key), key).toBeNull();
+    expect((await json(`/api/complaints/${idOf(0)}`)).complaint.replied).toMatchObject({ note: "已电话联系" });
+    expect(await env.COMPLAINTS.get(`marks:${mchid}:none`)).toContain("GONE-1");
+  });
 });

@@ -3,6 +3,8 @@
  * the outcome recorded. Merchants are independent: one failing never stops the others.
  * @module
  */
+
+import { readLegacyMarks } from "../actions/marks";
 import { complaintOf, identifyComplaints, type Sighting, type StoredComplaint } from "../domain/complaint";
 import { countArrivals } from "../domain/days";
 import { dueToMove, summaryOf } from "../domain/history";
@@ -25,7 +27,7 @@ import { logEvent } from "../log";
 import { MERCHANTS_AT_ONCE } from "../outbound";
 import { callComplaints } from "../payjs/client";
 import type { SignCheck } from "../payjs/sign";
-import { legacyComplaintsKey, upgradeKey } from "../store";
+import { legacyComplaintsKey, legacyMarksKey, upgradeKey } from "../store";
 import { type AlertSession, openAlerts } from "./alert-session";
 import { exclusive } from "./exclusive";
 import { type Merge, mergeComplaints } from "./merge";
@@ -33,7 +35,7 @@ import { loadRecord, type MerchantRecord } from "./plan";
 import { saveStatus } from "./save-status";
 import { nextState, type Outcome, type WatcherEvent, watcherTransition } from "./schedule";
 import type { Tick } from "./tick-context";
-import { upgradeSlice } from "./upgrade";
+import { moveOldMarks, upgradeSlice } from "./upgrade";
 
 export interface PollResult {
   mchid: string;
@@ -226,10 +228,15 @@ async function writeInOrder(tick: Tick, mchid: string, writes: PollWrites): Prom
   const rebuilt =
     unreadable === null ? null : { at: new Date(now).toISOString(), aside: await store.setAside(unreadable.key, unreadable.text, now) };
   if (movingIn !== null) await writePartChanges(store, mchid, movingIn, now);
+  // Layout 2's list that could not be moved over: set aside above, rebuilt as this present; its marks kept first.
+  const legacy = unreadable !== null && unreadable.key === legacyComplaintsKey(mchid);
+  if (legacy) {
+    const old = await readLegacyMarks(store, mchid, true);
+    await moveOldMarks(store, mchid, old.book, present?.complaints ?? [], [], undefined, now);
+  }
   if (present !== null) await savePresent(store, mchid, present, now);
-  // Layout 2's list that could not be moved over: set aside above, and rebuilt as this present.
-  if (unreadable !== null && unreadable.key === legacyComplaintsKey(mchid))
-    await Promise.all([store.delete(unreadable.key), store.delete(upgradeKey(mchid))]);
+  if (legacy)
+    await Promise.all([store.delete(legacyComplaintsKey(mchid)), store.delete(legacyMarksKey(mchid)), store.delete(upgradeKey(mchid))]);
   if (comingOut !== null) await writePartChanges(store, mchid, comingOut, now);
   await alerts?.send();
   return rebuilt;

@@ -168,9 +168,15 @@ async function finish(tick: Tick, mchid: string, upgrade: Upgrade, slice?: { old
   const { store, now } = tick;
   const complaints = sortKept(mchid, upgrade.complaints);
   const old = slice?.old ?? (await readLegacyMarks(store, mchid, true)).book;
-  const picks = pickMarks(slice?.picks ?? new Map(), mchid, old, complaints);
-  if (!isEmptyBook(old)) addPick(picks, "none", await orphanMarks(store, mchid, old, upgrade, picks));
-  await writePicks(store, mchid, picks, now);
+  await moveOldMarks(
+    store,
+    mchid,
+    old,
+    complaints,
+    upgrade.history.parts.map((p) => monthOfPart(p.name)),
+    slice?.picks,
+    now,
+  );
   await savePresent(store, mchid, { complaints, history: summaryOf(upgrade.history, upgrade.rev), days: upgrade.days }, now);
   await Promise.all([store.delete(legacyComplaintsKey(mchid)), store.delete(legacyMarksKey(mchid)), store.delete(upgradeKey(mchid))]);
   logEvent("upgrade", { mchid, outcome: "done", present: complaints.length, parts: upgrade.history.parts.length });
@@ -178,11 +184,27 @@ async function finish(tick: Tick, mchid: string, upgrade: Upgrade, slice?: { old
 }
 
 /**
- * Marks of ids no moved complaint had (in no month's book, written or about to be): kept in the `none` book rather
- * than lost with the old one.
+ * Writes the old book's marks of `complaints` (and `picks` gathered before) into the books of their months, and the
+ * marks of no complaint (in none of `months`' books, written or about to be) into the `none` book rather than lose
+ * them with the old one: each book once. Also what a layout 2 list that could not be read leaves (poller/poll.ts).
  */
-async function orphanMarks(store: Store, mchid: string, old: MarkBook, upgrade: Upgrade, picks: Picks): Promise<MarkBook> {
-  const months = new Set([...upgrade.history.parts.map((p) => monthOfPart(p.name)), ...picks.keys()]);
+export async function moveOldMarks(
+  store: Store,
+  mchid: string,
+  old: MarkBook,
+  complaints: readonly StoredComplaint[],
+  months: readonly string[],
+  gathered: Picks | undefined,
+  now: number,
+): Promise<void> {
+  if (isEmptyBook(old)) return;
+  const picks = pickMarks(gathered ?? new Map(), mchid, old, complaints);
+  addPick(picks, "none", await orphanMarks(store, mchid, old, months, picks));
+  await writePicks(store, mchid, picks, now);
+}
+
+async function orphanMarks(store: Store, mchid: string, old: MarkBook, history: readonly string[], picks: Picks): Promise<MarkBook> {
+  const months = new Set([...history, ...picks.keys()]);
   const books = await Promise.all([...months].map((m) => readMonthMarks(store, mchid, m, true)));
   const moved = mergeBooks(books.map((b) => b.book).concat([...picks.values()]));
   const all = new Set([...Object.keys(old.replied), ...Object.keys(old.handled), ...Object.keys(old.refunds)]);
