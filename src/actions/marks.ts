@@ -6,7 +6,10 @@
  * books of the present's months.
  * @module
  */
+import { monthsOfKept } from "../domain/history";
 import { emptyBook, MARKS, type Mark, type MarkBook, type MarkKind, markOf, mergeBooks, withMark } from "../domain/marks";
+import type { Present } from "../domain/stored-complaints";
+import { loadLegacy, loadPresent, NOTHING_YET } from "../history/present";
 import { logEvent } from "../log";
 import { legacyMarksKey, marksKey, type StorageError, type Store, type Stored, writeTwice } from "../store";
 import { ActionError } from "./errors";
@@ -52,6 +55,20 @@ export function joinMarks(months: readonly string[], books: readonly MerchantMar
 /** The marks of a merchant's complaints of `months`, as KV holds them now. */
 export async function readMarks(store: Store, mchid: string, months: readonly string[]): Promise<MerchantMarks> {
   return joinMarks(months, await Promise.all(months.map((m) => readMonthMarks(store, mchid, m, true))));
+}
+
+/**
+ * A merchant's present as KV holds it now and the marks of its complaints, for what a tick tells of it: while layout 2
+ * is moved over, its whole list and its one book. Null when the present cannot be read.
+ */
+export async function presentWithMarks(store: Store, mchid: string): Promise<{ present: Present; marks: MerchantMarks } | null> {
+  const read = await loadPresent(store, mchid, false);
+  if (read.kind === "unreadable") return null;
+  if (read.kind === "absent") return { present: NOTHING_YET, marks: joinMarks([], []) };
+  if (read.kind === "ok") return { present: read.present, marks: await readMarks(store, mchid, monthsOfKept(read.present.complaints)) };
+  const [legacy, marks] = await Promise.all([loadLegacy(store, mchid, false), readLegacyMarks(store, mchid, true)]);
+  if (legacy.kind === "unreadable") return null;
+  return { present: legacy.kind === "ok" ? legacy.value : NOTHING_YET, marks };
 }
 
 /** A change of the marks that could not be stored; its message is for the caller (no stack, no key). */

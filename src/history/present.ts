@@ -52,19 +52,6 @@ export async function loadLegacy(store: Store, mchid: string, recent: boolean): 
 /** The present empty: a merchant never polled. */
 export const NOTHING_YET: Present = { complaints: [], history: NO_SUMMARY, days: {} };
 
-/**
- * A merchant's present as KV holds it now, for what a tick tells of it (a merchant being moved over: layout 2's list);
- * null when it cannot be read.
- */
-export async function currentPresent(store: Store, mchid: string): Promise<Present | null> {
-  const read = await loadPresent(store, mchid, false);
-  if (read.kind === "ok") return read.present;
-  if (read.kind === "absent") return NOTHING_YET;
-  if (read.kind === "unreadable") return null;
-  const legacy = await loadLegacy(store, mchid, false);
-  return legacy.kind === "ok" ? legacy.value : legacy.kind === "absent" ? NOTHING_YET : null;
-}
-
 /** Whether `JSON.parse` reads complaints back whole (see Store.save's `plain`). */
 export const plainComplaints = (complaints: readonly StoredComplaint[]): boolean => complaints.every((k) => !readExactly(k.raw));
 

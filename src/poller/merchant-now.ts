@@ -3,14 +3,13 @@
  * its poll state and its complaints as the API shows them, each with its marks and last seen by its own last success.
  * @module
  */
-import { readMarks } from "../actions/marks";
+import { presentWithMarks } from "../actions/marks";
 import type { Merchant } from "../config";
 import { complaintOf, type StoredComplaint } from "../domain/complaint";
 import { monthsOfKept } from "../domain/history";
-import { type MarkBook, marksIn } from "../domain/marks";
+import { emptyBook, type MarkBook, marksIn } from "../domain/marks";
 import { isDue, type PollState } from "../domain/poll-state";
 import { type ServedComplaint, served } from "../domain/served";
-import { currentPresent } from "../history/present";
 import type { StartedEntry } from "../notify/events/news";
 import { loadRecord } from "./plan";
 import type { Tick } from "./tick-context";
@@ -35,10 +34,9 @@ export function server(
 /** Another merchant as KV holds it now: its status, present complaints and their marks (an unreadable present counts as none). */
 export async function readMerchant(tick: Tick, merchant: Merchant): Promise<MerchantNow> {
   const { store, now } = tick;
-  const [present, record] = await Promise.all([currentPresent(store, merchant.mchid), loadRecord(store, merchant, now)]);
-  const complaints = present?.complaints ?? [];
-  const marks = await readMarks(store, merchant.mchid, monthsOfKept(complaints));
-  const serve = server(merchant, marks.book, record.state.last_success_at, tick);
+  const [read, record] = await Promise.all([presentWithMarks(store, merchant.mchid), loadRecord(store, merchant, now)]);
+  const complaints = read?.present.complaints ?? [];
+  const serve = server(merchant, read?.marks.book ?? emptyBook(), record.state.last_success_at, tick);
   return { merchant, state: record.state, complaints: () => complaints.map(serve) };
 }
 

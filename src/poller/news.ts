@@ -6,7 +6,7 @@
  * "监控已启动", the other merchants they cover.
  * @module
  */
-import { readMarks } from "../actions/marks";
+import { presentWithMarks, readMarks } from "../actions/marks";
 import type { Merchant } from "../config";
 import type { Complaint } from "../domain/complaint";
 import { monthsOfKept } from "../domain/history";
@@ -18,7 +18,6 @@ import { outcomeOf } from "../domain/refund";
 import { served } from "../domain/served";
 import { statusEntry } from "../domain/status";
 import type { Present } from "../domain/stored-complaints";
-import { currentPresent } from "../history/present";
 import { digestChannels, digestEntry } from "../notify/events/digest-daily";
 import type { News, WatcherNews } from "../notify/events/news";
 import { startedChannels } from "../notify/events/watcher-started";
@@ -68,10 +67,14 @@ async function startedOf(tick: Tick, mine: MerchantNow): Promise<News["started"]
  */
 export async function gatherNews(tick: Tick, merchant: Merchant, outbox: Outbox, findings: Findings): Promise<News | null> {
   const { config, store, now } = tick;
-  const present = findings.present ?? (await currentPresent(store, merchant.mchid));
-  if (present === null) return null;
+  const read =
+    findings.present === null
+      ? await presentWithMarks(store, merchant.mchid)
+      : { present: findings.present, marks: await readMarks(store, merchant.mchid, monthsOfKept(findings.present.complaints)) };
+  if (read === null) return null;
+  const { present } = read;
   const stored = present.complaints;
-  const { book } = await readMarks(store, merchant.mchid, monthsOfKept(stored));
+  const { book } = read.marks;
   const serve = (c: Complaint) => served(c, marksIn(book, c.id), config.deadlines);
   const serveKept = server(merchant, book, findings.state.last_success_at, tick);
   const mine: MerchantNow = { merchant, state: findings.state, complaints: () => stored.map(serveKept) };
