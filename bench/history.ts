@@ -129,7 +129,8 @@ export async function kvCounts(h: number): Promise<KvCounts> {
           w.kv.restore(seeded);
           const text = (await w.kv.get(`present:${MCHID}`)) as string;
           const record = JSON.parse(text) as { history: unknown; days: unknown };
-          const present = { total: utf8(text), history: utf8(JSON.stringify(record.history)), days: utf8(JSON.stringify(record.days)) };
+          const part = (v: unknown): number => (v === undefined ? 0 : utf8(JSON.stringify(v)));
+          const present = { total: utf8(text), history: part(record.history), days: part(record.days) };
           const ids = (await w.kv.get(`ids:${MCHID}`)) as string | null;
           return {
             h,

@@ -25,7 +25,6 @@ import {
 } from "../domain/history";
 import { upstreamTime } from "../domain/payjs-fields";
 import { keptPosition, positionOf } from "../domain/position";
-import type { Shape } from "../domain/shape";
 import { COMPLAINTS, historyShape, idIndexShape } from "../domain/stored-complaints";
 import { logEvent } from "../log";
 import { historyPartKey, idIndexKey, newRev, partsKey, type StorageError, type Store } from "../store";

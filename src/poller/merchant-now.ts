@@ -6,7 +6,6 @@
 import { presentWithMarks } from "../actions/marks";
 import type { Merchant } from "../config";
 import { complaintOf, type StoredComplaint } from "../domain/complaint";
-import { monthsOfKept } from "../domain/history";
 import { emptyBook, type MarkBook, marksIn } from "../domain/marks";
 import { isDue, type PollState } from "../domain/poll-state";
 import { type ServedComplaint, served } from "../domain/served";

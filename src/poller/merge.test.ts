@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { complaintId, type RawComplaint, type Sighting } from "../domain/complaint";
-import { md5 } from "../md5";
 import { mergeComplaints } from "./merge";
 
 const sighting = (raw: RawComplaint): Sighting => ({ id: complaintId(raw), raw });

@@ -21,7 +21,7 @@ import { currentMarks, type Served } from "./cache";
 import type { MarksView } from "./marks";
 import { encodeCursor, type Filter, type ListQuery, matchingRows, type Page, pageOf, QueryError } from "./query";
 import type { Snapshot } from "./snapshot";
-import { buildView, type Row, type View } from "./view";
+import { buildView, type Row, } from "./view";
 
 /** The most complaints of history one request reads. */
 export const SPAN_LIMIT = 10_000;
