@@ -247,26 +247,42 @@ async function writeInOrder(tick: Tick, mchid: string, writes: PollWrites): Prom
  * layout 2 still holds is not polled: its invocation moves a slice of it over instead (poller/upgrade.ts).
  */
 async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> {
+  const mchid = record.merchant.mchid;
+  const started = Date.now();
+  const failed = (error: unknown): AnswerAndList => ({ ok: false, signature: null, outcome: storageFailure(error) });
+  let start: PresentRead | { kind: "moved"; message: string };
+  try {
+    start = await presentForPoll(tick, mchid);
+  } catch (error) {
+    return finishPoll(tick, record, failed(error), started);
+  }
+  if (start.kind === "moved") return { mchid, outcome: "error", new: 0, vanished: 0, error: { code: "upgrading", message: start.message } };
+  return finishPoll(tick, record, await read(tick, record, start).catch(failed), started);
+}
+
+/**
+ * The present a poll starts from. A merchant layout 2 still holds is not polled: a slice of it is moved over instead
+ * (poller/upgrade.ts); a layout 2 list that cannot be read is an unreadable present, rebuilt from PAYJS's answer.
+ */
+async function presentForPoll(tick: Tick, mchid: string): Promise<PresentRead | { kind: "moved"; message: string }> {
+  const stored = await loadPresent(tick.store, mchid, false);
+  if (stored.kind !== "upgrading") return stored;
+  const slice = await upgradeSlice(tick, mchid, stored.upgrade);
+  if ("moved" in slice) return { kind: "moved", message: slice.moved };
+  const key = legacyComplaintsKey(mchid);
+  return {
+    kind: "unreadable",
+    error: { code: "storage_corrupt", key, message: `Stored value ${key} is not layout 2's list` },
+    text: slice.unreadable,
+  };
+}
+
+/** A poll after its reading: prepare, write in order, then the status; every failure becomes its outcome. */
+async function finishPoll(tick: Tick, record: MerchantRecord, reading: AnswerAndList, started: number): Promise<PollResult> {
   const { config, store, now } = tick;
   const { merchant, state } = record;
   const mchid = merchant.mchid;
-  const started = Date.now();
   const intervalMs = config.pollIntervalSeconds * 1000;
-
-  let stored = await loadPresent(store, mchid, false).catch((error: unknown) => error);
-  if (isPresentRead(stored) && stored.kind === "upgrading") {
-    const slice = await upgradeSlice(tick, mchid, stored.upgrade).catch((error: unknown) => error);
-    if (isMoved(slice)) return { mchid, outcome: "error", new: 0, vanished: 0, error: { code: "upgrading", message: slice.moved } };
-    if (!isUnreadableOld(slice)) return resultOf(mchid, storageFailure(slice), null);
-    const key = legacyComplaintsKey(mchid);
-    stored = {
-      kind: "unreadable",
-      error: { code: "storage_corrupt", key, message: `Stored value ${key} is not layout 2's list` },
-      text: slice.unreadable,
-    };
-  }
-  const failed = (error: unknown): AnswerAndList => ({ ok: false, signature: null, outcome: storageFailure(error) });
-  const reading = isPresentRead(stored) ? await read(tick, record, stored).catch(failed) : failed(stored);
   let outcome: Outcome = reading.ok ? { ok: true, transient: false, error: null } : reading.outcome;
   const signature = signatureAfter(mchid, state.signature, reading.signature, now);
   const watched = watcherTransition(state, { ...nextState(state, outcome, now, intervalMs), signature }, config.alertAfterFailures);
@@ -301,10 +317,6 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   });
   return result;
 }
-
-const isPresentRead = (v: unknown): v is PresentRead => typeof v === "object" && v !== null && "kind" in v;
-const isMoved = (v: unknown): v is { moved: string } => typeof v === "object" && v !== null && "moved" in v;
-const isUnreadableOld = (v: unknown): v is { unreadable: string } => typeof v === "object" && v !== null && "unreadable" in v;
 
 /** The outbox holds another layout: the poll fails on it (not as a KV failure), storing nothing. */
 class OtherLayout extends Error {
