@@ -153,6 +153,44 @@ describe("a move cut short", () => {
   });
 });
 
+describe("a complaint coming back out of history, its writes cut short", () => {
+  it("Should keep its part until the description no longer names it, so later moves go on", async () => {
+    // Alone in its month's part: coming back empties the part.
+    const lone = { ...items[0], complaint_id: "LONE-1", out_trade_no: "T-LONE", complaint_at: "2025-01-15 10:00:00" };
+    sandbox.setComplaints(mchid, [...items, lone]);
+    await fireCron(e, t0);
+    sandbox.setComplaints(mchid, items.slice(0, LISTED));
+    await fireCron(e, t0 + 4 * H);
+    const moved = t0 + 15 * DAY;
+    await fireCron(e, moved);
+    expect((await historyValues()).find((p) => p.key.includes(":2025-01."))?.ids).toEqual(["LONE-1"]);
+
+    // Listed again; the description's write refused (twice: it is tried once more).
+    sandbox.setComplaints(mchid, [...items.slice(0, LISTED), lone]);
+    kv.failPutsMatching = /^parts:/;
+    await fireCron(e, moved + 4 * H);
+    kv.failPutsMatching = null;
+    expect((await json("/api/status")).merchants[0].last_error).toMatchObject({ code: "storage" });
+    expect((await json("/api/complaints/LONE-1")).complaint.active).toBe(true);
+
+    // Gone again, and moved again two weeks later: the polls go on, the complaint is kept once.
+    sandbox.setComplaints(mchid, items.slice(0, LISTED));
+    await fireCron(e, moved + 5 * H);
+    await fireCron(e, moved + 20 * DAY);
+    sandbox.addComplaint(mchid, {
+      ...items[0],
+      complaint_id: "NEW-9",
+      out_trade_no: "T-NEW-9",
+      complaint_at: beijingText(moved + 20 * DAY),
+    });
+    await fireCron(e, moved + 20 * DAY + 4 * H);
+    const status = (await json("/api/status")).merchants[0];
+    expect(status).toMatchObject({ last_error: null, complaints_total: ALL + 2 });
+    expect((await historyValues()).flatMap((p) => p.ids).filter((id) => id === "LONE-1")).toHaveLength(1);
+    expect((await json("/api/complaints/NEW-9")).complaint.active).toBe(true);
+  });
+});
+
 describe("a present that cannot be read", () => {
   it("Should be rebuilt from PAYJS's answer keeping the history its id index describes, the damaged text set aside", async () => {
     const moved = await settle();

@@ -123,6 +123,7 @@ export async function findReturning(
   present: ReadonlySet<string>,
 ): Promise<{ returning: StoredComplaint[]; parts: PartRead[]; history: HistoryRead | null }> {
   const none = { returning: [], parts: [], history: null };
+  if (summary.newest === null) return none;
   const maybe = fresh
     .filter((s) => !present.has(s.id))
     .map((s) => ({ id: s.id, position: positionOf({ complaint_at: upstreamTime(s.raw.complaint_at), mchid, id: s.id }) }))
@@ -179,15 +180,18 @@ function changesOf(mchid: string, history: History, contents: Map<string, Stored
 export async function writePartChanges(store: Store, mchid: string, changes: PartChanges, now: number): Promise<void> {
   const { contents, revs, history, rev } = changes;
   if (contents.size === 0) return;
+  const written = [...contents].filter(([, complaints]) => complaints.length > 0);
   await Promise.all(
-    [...contents].map(([name, complaints]) => {
-      const key = historyPartKey(mchid, name);
-      if (complaints.length === 0) return store.delete(key);
-      return store.save(key, COMPLAINTS, complaints, now, plainComplaints(complaints), undefined, revs.get(name));
-    }),
+    written.map(([name, complaints]) =>
+      store.save(historyPartKey(mchid, name), COMPLAINTS, complaints, now, plainComplaints(complaints), undefined, revs.get(name)),
+    ),
   );
   await writeIdIndex(store, mchid, changes, now);
   await store.save(partsKey(mchid), historyShape(mchid), history, now, true, undefined, rev);
+  // A part emptied goes last: while the description may still name it, it is there.
+  await Promise.all(
+    [...contents].filter(([, complaints]) => complaints.length === 0).map(([name]) => store.delete(historyPartKey(mchid, name))),
+  );
 }
 
 /** The id index of each month whose parts changed: their hashes, and how the history after the changes names them. */
@@ -215,7 +219,7 @@ async function writeIdIndex(store: Store, mchid: string, { contents, history }: 
 /**
  * What moving complaints into history changes: each goes into the part domain/history.ts places it in (read here,
  * unless new), what does not fit into new parts. A complaint a part already holds (a move whose parts and description
- * were written but not the present) is not placed again. A part that cannot be read is set aside (`corrupt:…`) and
+ * were written but not the present) goes back into that part, its copy there replaced. A part that cannot be read is set aside (`corrupt:…`) and
  * written anew with what moves in.
  */
 export async function movesIntoHistory(
@@ -229,10 +233,22 @@ export async function movesIntoHistory(
   const holding = new Map<string, Part>();
   for (const k of moving) for (const part of partsHolding(history, keptPosition(mchid, k))) holding.set(part.name, part);
   const read = await loadParts(store, mchid, [...holding.values()], false);
-  const movingIds = new Set(moving.map((k) => k.id));
-  const already = new Set(read.flatMap((r) => (r.ok ? r.complaints.filter((k) => movingIds.has(k.id)).map((k) => k.id) : [])));
-  const { targets, next: placed } = placeMoves(history, mchid, already.size === 0 ? moving : moving.filter((k) => !already.has(k.id)));
-  if (targets.size === 0) return { contents: new Map(), revs: new Map(), history, rev: described.rev };
+  // A complaint a part holds already goes back to that part, replacing the copy there with the present's.
+  const byId = new Map(moving.map((k) => [k.id, k]));
+  const already = new Map<string, StoredComplaint[]>();
+  for (const r of read) {
+    const there = r.ok ? r.complaints.flatMap((k) => byId.get(k.id) ?? []) : [];
+    if (there.length > 0) already.set(r.part.name, there);
+  }
+  const placedAlready = new Set([...already.values()].flat());
+  const placing = placeMoves(
+    history,
+    mchid,
+    moving.filter((k) => !placedAlready.has(k)),
+  );
+  const targets = placing.targets;
+  for (const [name, list] of already) targets.set(name, (targets.get(name) ?? []).concat(list));
+  const placed = placing.next;
   const unread = history.parts.filter((p) => targets.has(p.name) && !holding.has(p.name));
   read.push(...(await loadParts(store, mchid, unread, false)));
   const contents = new Map<string, StoredComplaint[]>();

@@ -157,17 +157,26 @@ async function nextPresent(tick: Tick, mchid: string, reading: AnswerAndList & {
   const moving = dueToMove(merge.complaints, now);
   // An unreadable description: nothing moves (a part named anew could overwrite one it no longer names).
   const described = moving.length === 0 ? null : await loadHistory(store, mchid, false);
-  if (described === null) {
+  const movingIn = described === null ? null : await movesIntoHistory(store, mchid, described, moving, now).catch(notNow(mchid));
+  if (movingIn === null) {
     const unchanged = !merge.changed && reading.kept && reading.unreadable === null;
     return unchanged
       ? NO_WRITES
       : { present: { complaints: merge.complaints, history: present.history, days }, movingIn: null, comingOut: null };
   }
-  const movingIn = await movesIntoHistory(store, mchid, described, moving, now);
   const moved = new Set(moving);
   const complaints = merge.complaints.filter((k) => !moved.has(k));
   return { present: { complaints, history: summaryOf(movingIn.history, movingIn.rev), days }, movingIn, comingOut: null };
 }
+
+/** A move into history that cannot be made now is left for a later poll: this one goes on without it. */
+const notNow =
+  (mchid: string) =>
+  (error: unknown): null => {
+    if (!(error instanceof HistoryError)) throw error;
+    logEvent("history", { mchid, outcome: "move_postponed", error: error.code, message: error.message });
+    return null;
+  };
 
 /**
  * The diff against the present, and the alerts it and the state change call for, told (the outbox written, the
@@ -254,7 +263,7 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   try {
     start = await presentForPoll(tick, mchid);
   } catch (error) {
-    return finishPoll(tick, record, failed(error), started);
+    return finishPoll(tick, record, { ok: false, signature: null, outcome: failureOf(error) }, started);
   }
   if (start.kind === "moved") return { mchid, outcome: "error", new: 0, vanished: 0, error: { code: "upgrading", message: start.message } };
   return finishPoll(tick, record, await read(tick, record, start).catch(failed), started);

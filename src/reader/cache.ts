@@ -135,7 +135,7 @@ function monthMarks(kv: KVNamespace, mchid: string, month: string, now: number, 
 
 /**
  * Every merchant's marks of the present's months (and of `also`'s, for answers that read parts of the history), from
- * this isolate's copies while they are younger than {@link MARKS_TTL_MS} times the merchant's number of books.
+ * this isolate's copies while they are younger than {@link MARKS_TTL_MS} times the present's books (at most two).
  */
 export async function currentMarks(
   kv: KVNamespace,
@@ -146,8 +146,9 @@ export async function currentMarks(
   const loaded = await Promise.all(
     snapshot.merchants.map(async ({ merchant, months, upgrading }) => {
       const wanted = upgrading !== null ? [LEGACY] : [...new Set([...months, ...(also?.get(merchant.mchid) ?? [])])].sort();
-      // A merchant's books cost one read per MARKS_TTL_MS together, as layout 2's one book did: each is kept that long per book.
-      const ttl = MARKS_TTL_MS * wanted.length;
+      // The present's one or two books cost one read per MARKS_TTL_MS together, as layout 2's one book did; at most a
+      // minute, so a mark made elsewhere shows within one.
+      const ttl = MARKS_TTL_MS * Math.min(2, Math.max(1, months.length));
       const books = await Promise.all(wanted.map((m) => monthMarks(kv, merchant.mchid, m, now, ttl)));
       return [merchant.mchid, joinMarks(wanted, books)] as const;
     }),

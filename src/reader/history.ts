@@ -21,7 +21,7 @@ import { currentMarks, type Served } from "./cache";
 import type { MarksView } from "./marks";
 import { encodeCursor, type Filter, type ListQuery, matchingRows, type Page, pageOf, QueryError } from "./query";
 import type { Snapshot } from "./snapshot";
-import { buildView, type Row, } from "./view";
+import { buildView, type Row } from "./view";
 
 /** The most complaints of history one request reads. */
 export const SPAN_LIMIT = 10_000;
@@ -45,8 +45,27 @@ function describedHistory(kv: KVNamespace, mchid: string, summary: HistorySummar
   }
   const kept = table.get(mchid);
   if (kept !== undefined && kept.rev === summary.rev) return kept.read;
-  const read = loadHistory(new Store(kv), mchid, true);
-  table.set(mchid, { rev: summary.rev, read });
+  const store = new Store(kv);
+  const copies = table;
+  const read = loadHistory(store, mchid, true)
+    // The edge's copy older than the present names (written in the last 30 s) is read again from KV.
+    .then((found) => (found !== null && found.rev !== summary.rev && summary.rev !== "" ? loadHistory(store, mchid, false) : found))
+    .then(
+      (found) => {
+        // Only a description of the revision the present names is kept: a failure or another copy is read again.
+        if (found === null || found.rev !== summary.rev) forget();
+        return found;
+      },
+      (error: unknown) => {
+        forget();
+        throw error;
+      },
+    );
+  const entry = { rev: summary.rev, read };
+  const forget = () => {
+    if (copies.get(mchid) === entry) copies.delete(mchid);
+  };
+  table.set(mchid, entry);
   return read;
 }
 
