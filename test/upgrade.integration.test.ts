@@ -244,4 +244,27 @@ describe("the move from layout 2", () => {
     expect((await json(`/api/complaints/${idOf(0)}`)).complaint.replied).toMatchObject({ note: "已电话联系" });
     expect(await env.COMPLAINTS.get(`marks:${mchid}:none`)).toContain("GONE-1");
   });
+
+  it("Should keep what the slices gathered when layout 2's list turns unreadable past the first, marks moved once", {
+    timeout: 60_000,
+  }, async () => {
+    await seed(2_500, H);
+    const marks = JSON.parse((await env.COMPLAINTS.get(legacyMarksKey(mchid))) as string);
+    marks.marks[idOf(900)] = { at: new Date(t0 - DAY).toISOString(), note: "第一批" };
+    await env.COMPLAINTS.put(legacyMarksKey(mchid), JSON.stringify(marks));
+    await fireCron(e, t0);
+    expect((await json("/api/status")).merchants[0].upgrading.done).toBeGreaterThanOrEqual(SLICE);
+    // A record the second slice reaches no longer parses.
+    const text = (await env.COMPLAINTS.get(legacyComplaintsKey(mchid))) as string;
+    const broken = text.replace('"body":"第1801号', '"body":X"第1801号');
+    expect(broken).not.toBe(text);
+    await env.COMPLAINTS.put(legacyComplaintsKey(mchid), broken);
+    await fireCron(e, t0 + 10 * 60_000);
+
+    const { present } = await storedIds();
+    expect(present).toEqual(Array.from({ length: LISTED + RECENT }, (_, i) => idOf(i)));
+    expect((await json(`/api/complaints/${idOf(900)}`)).complaint.handled).toMatchObject({ note: "第一批" });
+    expect(await env.COMPLAINTS.get(`marks:${mchid}:none`)).not.toContain(idOf(900));
+    expect((await env.COMPLAINTS.list({ prefix: `corrupt:${legacyComplaintsKey(mchid)}:` })).keys).toHaveLength(1);
+  });
 });

@@ -7,10 +7,12 @@
 import { readLegacyMarks } from "../actions/marks";
 import { complaintOf, identifyComplaints, type Sighting, type StoredComplaint } from "../domain/complaint";
 import { countArrivals } from "../domain/days";
-import { dueToMove, summaryOf } from "../domain/history";
+import { dueToMove, monthOfPart, summaryOf } from "../domain/history";
 import { parseUpstreamTime } from "../domain/payjs-fields";
 import { isDue, type PollState, type Rebuilt, type SignatureStatus } from "../domain/poll-state";
+import { sortKept } from "../domain/position";
 import type { Present } from "../domain/stored-complaints";
+import type { Upgrade } from "../domain/upgrade";
 import {
   findReturning,
   HistoryError,
@@ -27,7 +29,7 @@ import { logEvent } from "../log";
 import { MERCHANTS_AT_ONCE } from "../outbound";
 import { callComplaints } from "../payjs/client";
 import type { SignCheck } from "../payjs/sign";
-import { legacyComplaintsKey, legacyMarksKey, upgradeKey } from "../store";
+import { legacyComplaintsKey, legacyMarksKey, type StorageError, upgradeKey } from "../store";
 import { type AlertSession, openAlerts } from "./alert-session";
 import { exclusive } from "./exclusive";
 import { type Merge, mergeComplaints } from "./merge";
@@ -60,11 +62,21 @@ type AnswerAndList = { signature: SignCheck | null } & (
       /** False when KV holds no present yet (it is written even when it holds nothing). */
       kept: boolean;
       returning: { complaints: StoredComplaint[]; parts: PartRead[]; history: HistoryRead | null };
-      unreadable: { key: string; text: string } | null;
+      unreadable: Unreadable | null;
     }
 );
 
-async function read(tick: Tick, { merchant }: MerchantRecord, stored: PresentRead): Promise<AnswerAndList> {
+/** The value that could not be read, set aside before the present is rebuilt; for layout 2's list, how far its move came. */
+interface Unreadable {
+  key: string;
+  text: string;
+  upgrade: Upgrade | null;
+}
+
+/** What a poll starts from: the present as read, or layout 2's list that could not be read with its move's progress. */
+type Start = PresentRead | { kind: "unreadable"; error: StorageError; text: string; upgrade: Upgrade };
+
+async function read(tick: Tick, { merchant }: MerchantRecord, stored: Start): Promise<AnswerAndList> {
   const { config, store } = tick;
   if (stored.kind === "unreadable" && stored.error.code === "storage_format") {
     const { code, message } = stored.error;
@@ -86,16 +98,26 @@ async function read(tick: Tick, { merchant }: MerchantRecord, stored: PresentRea
       ids: repeatedIds.slice(0, 10).join(","),
     });
   }
+  const upgrade = stored.kind === "unreadable" && "upgrade" in stored ? stored.upgrade : null;
   const present =
-    stored.kind === "ok" ? stored.present : stored.kind === "unreadable" ? await rebuiltPresent(tick, merchant.mchid) : NOTHING_YET;
+    stored.kind === "ok"
+      ? stored.present
+      : stored.kind === "unreadable"
+        ? await rebuiltPresent(tick, merchant.mchid, upgrade)
+        : NOTHING_YET;
   const ids = new Set(present.complaints.map((k) => k.id));
   const { returning: complaints, parts, history } = await findReturning(store, merchant.mchid, present.history, fresh, ids);
-  const unreadable = stored.kind === "unreadable" ? { key: stored.error.key, text: stored.text } : null;
+  const unreadable = stored.kind === "unreadable" ? { key: stored.error.key, text: stored.text, upgrade } : null;
   return { ok: true, signature, fresh, present, kept: stored.kind === "ok", returning: { complaints, parts, history }, unreadable };
 }
 
-/** The present a poll rebuilds when the stored one cannot be read: empty, its history summed up from the description. */
-async function rebuiltPresent({ store }: Tick, mchid: string): Promise<Present> {
+/**
+ * The present a poll rebuilds when the stored one cannot be read: empty, its history summed up from the description;
+ * for layout 2's list, what the move's slices so far gathered.
+ */
+async function rebuiltPresent({ store }: Tick, mchid: string, upgrade: Upgrade | null): Promise<Present> {
+  if (upgrade !== null)
+    return { complaints: sortKept(mchid, upgrade.complaints), history: summaryOf(upgrade.history, upgrade.rev), days: upgrade.days };
   const read = await loadHistory(store, mchid, false);
   return read === null ? NOTHING_YET : { ...NOTHING_YET, history: summaryOf(read.history, read.rev) };
 }
@@ -133,7 +155,7 @@ interface PollWrites {
   /** Complaints moving into history (written before the present), or coming back out of it (after). */
   movingIn: PartChanges | null;
   comingOut: PartChanges | null;
-  unreadable: { key: string; text: string } | null;
+  unreadable: Unreadable | null;
   /** The complaints told of as new: of a rebuilt present, only those made since the last successful poll. */
   added: StoredComplaint[];
 }
@@ -238,14 +260,18 @@ async function writeInOrder(tick: Tick, mchid: string, writes: PollWrites): Prom
     unreadable === null ? null : { at: new Date(now).toISOString(), aside: await store.setAside(unreadable.key, unreadable.text, now) };
   if (movingIn !== null) await writePartChanges(store, mchid, movingIn, now);
   // Layout 2's list that could not be moved over: set aside above, rebuilt as this present; its marks kept first.
-  const legacy = unreadable !== null && unreadable.key === legacyComplaintsKey(mchid);
-  if (legacy) {
-    const old = await readLegacyMarks(store, mchid, true);
-    await moveOldMarks(store, mchid, old.book, present?.complaints ?? [], [], undefined, now);
+  const legacy = unreadable?.key === legacyComplaintsKey(mchid) ? unreadable : null;
+  const old = legacy === null ? null : await readLegacyMarks(store, mchid, true);
+  if (legacy !== null && old !== null) {
+    const months = legacy.upgrade?.history.parts.map((p) => monthOfPart(p.name)) ?? [];
+    await moveOldMarks(store, mchid, old.book, present?.complaints ?? [], months, undefined, now);
   }
   if (present !== null) await savePresent(store, mchid, present, now);
-  if (legacy)
-    await Promise.all([store.delete(legacyComplaintsKey(mchid)), store.delete(legacyMarksKey(mchid)), store.delete(upgradeKey(mchid))]);
+  if (legacy !== null) {
+    // A book that could not be read is left where it is, not deleted.
+    const marks = old?.error === null ? [store.delete(legacyMarksKey(mchid))] : [];
+    await Promise.all([store.delete(legacyComplaintsKey(mchid)), store.delete(upgradeKey(mchid)), ...marks]);
+  }
   if (comingOut !== null) await writePartChanges(store, mchid, comingOut, now);
   await alerts?.send();
   return rebuilt;
@@ -259,7 +285,7 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
   const mchid = record.merchant.mchid;
   const started = Date.now();
   const failed = (error: unknown): AnswerAndList => ({ ok: false, signature: null, outcome: storageFailure(error) });
-  let start: PresentRead | { kind: "moved"; message: string };
+  let start: Start | { kind: "moved"; message: string };
   try {
     start = await presentForPoll(tick, mchid);
   } catch (error) {
@@ -273,7 +299,7 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
  * The present a poll starts from. A merchant layout 2 still holds is not polled: a slice of it is moved over instead
  * (poller/upgrade.ts); a layout 2 list that cannot be read is an unreadable present, rebuilt from PAYJS's answer.
  */
-async function presentForPoll(tick: Tick, mchid: string): Promise<PresentRead | { kind: "moved"; message: string }> {
+async function presentForPoll(tick: Tick, mchid: string): Promise<Start | { kind: "moved"; message: string }> {
   const stored = await loadPresent(tick.store, mchid, false);
   if (stored.kind !== "upgrading") return stored;
   const slice = await upgradeSlice(tick, mchid, stored.upgrade);
@@ -283,6 +309,7 @@ async function presentForPoll(tick: Tick, mchid: string): Promise<PresentRead | 
     kind: "unreadable",
     error: { code: "storage_corrupt", key, message: `Stored value ${key} is not layout 2's list` },
     text: slice.unreadable,
+    upgrade: stored.upgrade,
   };
 }
 
