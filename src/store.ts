@@ -140,6 +140,11 @@ export class Store {
     return decode(key, await this.kv.get(key, "text"), shape);
   }
 
+  /** {@link loadRecent} when `recent`, else {@link load}. */
+  read<T>(key: string, shape: Shape<T>, recent: boolean): Promise<Stored<T>> {
+    return recent ? this.loadRecent(key, shape) : this.load(key, shape);
+  }
+
   /**
    * Reads one value, or the copy the edge read up to {@link EDGE_CACHE_TTL_S} ago: what answers are served from.
    * KV reads may lag writes by 60 s in other locations anyway.

@@ -34,13 +34,13 @@ function fromStored(stored: Stored<MarkBook>): MerchantMarks {
  */
 export async function readMonthMarks(store: Store, mchid: string, month: string, fresh: boolean): Promise<MerchantMarks> {
   const key = marksKey(mchid, month);
-  return fromStored(fresh ? await store.load(key, MARKS) : await store.loadRecent(key, MARKS));
+  return fromStored(await store.read(key, MARKS, !fresh));
 }
 
 /** Layout 2's one book of every mark of a merchant (`handled:{mchid}`): read while the merchant is moved over. */
 export async function readLegacyMarks(store: Store, mchid: string, fresh: boolean): Promise<MerchantMarks> {
   const key = legacyMarksKey(mchid);
-  return fromStored(fresh ? await store.load(key, MARKS) : await store.loadRecent(key, MARKS));
+  return fromStored(await store.read(key, MARKS, !fresh));
 }
 
 /** Books of one merchant read as one: their marks together, a revision of them all, the first error. */

@@ -27,7 +27,7 @@ export const MOVE_AFTER_MS = 14 * DAY_MS;
 /** At most this many complaints move in one poll: the rest move at the next. */
 export const MOVE_AT_ONCE = 1_000;
 
-/** One part of a merchant's history, as the present describes it. */
+/** One part of a merchant's history, as its description (`parts:{mchid}`) names it. */
 export interface Part {
   /** `{month}.{n}`: the key's last segment. */
   name: string;
@@ -200,7 +200,7 @@ export function fillPart(
   return { parts, next };
 }
 
-/** How the present describes a part holding `complaints` (one merchant's, in the one order, at least one). */
+/** How the description names a part holding `complaints` (one merchant's, in the one order, at least one). */
 export function partOf(name: string, mchid: string, complaints: readonly StoredComplaint[], rev: string): Part {
   return {
     name,
@@ -242,7 +242,7 @@ export function idHash(id: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-/** A part's entry of the id index (`ids:{mchid}`): its complaints' {@link idHash}es, one after another. */
+/** A part's entry of the id index (`ids:{mchid}:{month}`): its complaints' {@link idHash}es, one after another. */
 export const idHashes = (complaints: readonly StoredComplaint[]): string => complaints.map((k) => idHash(k.id)).join("");
 
 /** Whether a part's entry of the id index may hold `id` (a hash shared by two ids makes a part read for nothing). */

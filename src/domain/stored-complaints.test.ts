@@ -131,7 +131,7 @@ const PRESENT: Present = {
 };
 /** 2026-11-08 01:13:29 and 2026-11-01 00:00:00 in Beijing. */
 const [AT1, AT2] = [Date.parse("2026-11-07T17:13:29Z"), Date.parse("2026-10-31T16:00:00Z")];
-/** How the present keeps the November part: `[name, count, rev, newest at, newest id, oldest at, oldest id]`. */
+/** How the description keeps the November part: `[name, count, rev, newest at, newest id, oldest at, oldest id]`. */
 const STORED_PART = ["2026-11.0", 2, "rev-a", AT1, "H1", AT2, "H2"];
 
 describe("presentShape: a merchant's present, the summary of its history and its day counts", () => {

@@ -1,7 +1,7 @@
 /**
  * How a merchant's complaints are kept in KV: PAYJS's records as sent, beside when each was seen, in the present
  * (`present:{mchid}`, with the summary of its history and the day counts) and in each part of its history
- * (`history:{mchid}:{part}`); the description of the parts (`parts:{mchid}`) and the id index (`ids:{mchid}`).
+ * (`history:{mchid}:{part}`); the description of the parts (`parts:{mchid}`) and the id index by month (`ids:{mchid}:{month}`).
  * @module
  */
 import type { RawComplaint, StoredComplaint } from "./complaint";

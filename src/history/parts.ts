@@ -55,7 +55,7 @@ export function loadParts(store: Store, mchid: string, parts: readonly Part[], r
   return Promise.all(
     parts.map(async (part): Promise<PartRead> => {
       const key = historyPartKey(mchid, part.name);
-      let stored = recent ? await store.loadRecent(key, COMPLAINTS) : await store.load(key, COMPLAINTS);
+      let stored = await store.read(key, COMPLAINTS, recent);
       if (recent && stored.kind === "ok" && stored.rev !== part.rev) stored = await store.load(key, COMPLAINTS);
       if (stored.kind === "ok") return { ok: true, part, complaints: stored.value, rev: stored.rev };
       if (stored.kind === "unreadable") return { ok: false, part, error: stored.error, text: stored.text };
@@ -75,9 +75,7 @@ export interface HistoryRead {
  * none when neither exists; null when the description cannot be read or rebuilt. `recent`: the edge's copy will do.
  */
 export async function loadHistory(store: Store, mchid: string, recent: boolean): Promise<HistoryRead | null> {
-  const stored = recent
-    ? await store.loadRecent(partsKey(mchid), historyShape(mchid))
-    : await store.load(partsKey(mchid), historyShape(mchid));
+  const stored = await store.read(partsKey(mchid), historyShape(mchid), recent);
   if (stored.kind === "ok") return { history: stored.value, rev: stored.rev };
   const rebuilt = await historyOfIndex(store, mchid, recent);
   if (rebuilt !== null && rebuilt.parts.length > 0) {
@@ -102,7 +100,7 @@ async function historyOfIndex(store: Store, mchid: string, recent: boolean): Pro
     cursor = page.cursor;
   } while (cursor !== null);
   const shape = idIndexShape(mchid);
-  const months = await Promise.all(keys.map((key) => (recent ? store.loadRecent(key, shape) : store.load(key, shape))));
+  const months = await Promise.all(keys.map((key) => store.read(key, shape, recent)));
   if (months.some((m) => m.kind === "unreadable")) return null;
   const parts = months.flatMap((m) => (m.kind === "ok" ? m.value.parts : []));
   const next = parts.reduce((n, p) => Math.max(n, Number(p.name.slice(p.name.indexOf(".") + 1)) + 1), 0);
@@ -301,9 +299,7 @@ export async function findInHistory(
   if (history.parts.length === 0) return null;
   const shape = idIndexShape(mchid);
   const months = [...new Set(history.parts.map((p) => monthOfPart(p.name)))];
-  const read = await Promise.all(
-    months.map((m) => (recent ? store.loadRecent(idIndexKey(mchid, m), shape) : store.load(idIndexKey(mchid, m), shape))),
-  );
+  const read = await Promise.all(months.map((m) => store.read(idIndexKey(mchid, m), shape, recent)));
   const index = new Map(read.flatMap((m) => (m.kind === "ok" ? [...m.value.hashes] : [])));
   const candidates = history.parts.filter((p) => {
     const hashes = index.get(p.name);

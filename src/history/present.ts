@@ -21,17 +21,13 @@ export type PresentRead =
   | { kind: "upgrading"; upgrade: Upgrade; rev: string | null }
   | { kind: "unreadable"; error: StorageError; text: string };
 
-function loader(store: Store, recent: boolean): <T>(key: string, shape: Shape<T>) => Promise<Stored<T>> {
-  return recent ? (key, shape) => store.loadRecent(key, shape) : (key, shape) => store.load(key, shape);
-}
-
 /**
  * Reads a merchant's present: as KV holds it now, or as the edge saw it up to 30 s ago (`recent`: what answers are
  * served from). Without one, the move from layout 2 under way, or layout 2's list (a move not begun: it begins with
  * the next poll), or nothing.
  */
 export async function loadPresent(store: Store, mchid: string, recent: boolean): Promise<PresentRead> {
-  const load = loader(store, recent);
+  const load = <T>(key: string, shape: Shape<T>) => store.read(key, shape, recent);
   const stored = await load(presentKey(mchid), presentShape(mchid));
   if (stored.kind === "ok") return { kind: "ok", present: stored.value, rev: stored.rev };
   if (stored.kind === "unreadable") return stored;
@@ -44,7 +40,7 @@ export async function loadPresent(store: Store, mchid: string, recent: boolean):
 
 /** Layout 2's list of a merchant being moved over, read whole: what answers and ticks show until the move is done. */
 export async function loadLegacy(store: Store, mchid: string, recent: boolean): Promise<Stored<Present>> {
-  const stored = await loader(store, recent)(legacyComplaintsKey(mchid), COMPLAINTS);
+  const stored = await store.read(legacyComplaintsKey(mchid), COMPLAINTS, recent);
   if (stored.kind !== "ok") return stored;
   return { ...stored, value: { complaints: stored.value, history: NO_SUMMARY, days: {} } };
 }

@@ -264,7 +264,7 @@ async function writeInOrder(tick: Tick, mchid: string, writes: PollWrites): Prom
   const old = legacy === null ? null : await readLegacyMarks(store, mchid, true);
   if (legacy !== null && old !== null) {
     const months = legacy.upgrade?.history.parts.map((p) => monthOfPart(p.name)) ?? [];
-    await moveOldMarks(store, mchid, old.book, present?.complaints ?? [], months, undefined, now);
+    await moveOldMarks(store, mchid, { old: old.book, complaints: present?.complaints ?? [], months }, now);
   }
   if (present !== null) await savePresent(store, mchid, present, now);
   if (legacy !== null) {

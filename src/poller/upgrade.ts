@@ -16,7 +16,7 @@
  * marks cannot be changed (`upgrading`).
  * @module
  */
-import { changeMarks, readLegacyMarks, readMonthMarks } from "../actions/marks";
+import { changeMarks, type MerchantMarks, readLegacyMarks, readMonthMarks } from "../actions/marks";
 import type { StoredComplaint } from "../domain/complaint";
 import { countArrivals } from "../domain/days";
 import { KEEP_PRESENT_MS, monthOf, monthOfPart, summaryOf } from "../domain/history";
@@ -153,7 +153,7 @@ export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade):
     offset: slice.next,
   };
   logEvent("upgrade", { mchid, outcome: "slice", done, total, present: next.complaints.length, parts: next.history.parts.length });
-  if (done >= total || slice.next >= lists.end) return finish(tick, mchid, next, { old: old.book, picks });
+  if (done >= total || slice.next >= lists.end) return finish(tick, mchid, next, { old, picks });
   await writePicks(store, mchid, picks, now);
   await store.save(upgradeKey(mchid), upgradeShape(mchid), next, now, true);
   return { moved: `moving stored complaints to layout 3: ${done} of ${total} done; polls resume when the move is done` };
@@ -164,37 +164,34 @@ export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade):
  * books (each book once), then the present, then layout 2's values and the progress deleted. Until the present is
  * written the move is not done: a step cut short is done again, reading the old book again.
  */
-async function finish(tick: Tick, mchid: string, upgrade: Upgrade, slice?: { old: MarkBook; picks: Picks }): Promise<Slice> {
+async function finish(tick: Tick, mchid: string, upgrade: Upgrade, slice?: { old: MerchantMarks; picks: Picks }): Promise<Slice> {
   const { store, now } = tick;
   const complaints = sortKept(mchid, upgrade.complaints);
-  const old = slice?.old ?? (await readLegacyMarks(store, mchid, true)).book;
-  await moveOldMarks(
-    store,
-    mchid,
-    old,
-    complaints,
-    upgrade.history.parts.map((p) => monthOfPart(p.name)),
-    slice?.picks,
-    now,
-  );
+  const old = slice?.old ?? (await readLegacyMarks(store, mchid, true));
+  const months = upgrade.history.parts.map((p) => monthOfPart(p.name));
+  await moveOldMarks(store, mchid, { old: old.book, complaints, months, ...(slice === undefined ? {} : { gathered: slice.picks }) }, now);
   await savePresent(store, mchid, { complaints, history: summaryOf(upgrade.history, upgrade.rev), days: upgrade.days }, now);
-  await Promise.all([store.delete(legacyComplaintsKey(mchid)), store.delete(legacyMarksKey(mchid)), store.delete(upgradeKey(mchid))]);
+  // A book that could not be read is left where it is, not deleted with the rest.
+  const marks = old.error === null ? [store.delete(legacyMarksKey(mchid))] : [];
+  await Promise.all([store.delete(legacyComplaintsKey(mchid)), store.delete(upgradeKey(mchid)), ...marks]);
   logEvent("upgrade", { mchid, outcome: "done", present: complaints.length, parts: upgrade.history.parts.length });
   return { moved: "moved to layout 3; polls resume at the next tick" };
 }
 
 /**
- * Writes the old book's marks of `complaints` (and `picks` gathered before) into the books of their months, and the
+ * Writes the old book's marks of `complaints` (and `gathered` before) into the books of their months, and the
  * marks of no complaint (in none of `months`' books, written or about to be) into the `none` book rather than lose
  * them with the old one: each book once. Also what a layout 2 list that could not be read leaves (poller/poll.ts).
  */
 export async function moveOldMarks(
   store: Store,
   mchid: string,
-  old: MarkBook,
-  complaints: readonly StoredComplaint[],
-  months: readonly string[],
-  gathered: Picks | undefined,
+  {
+    old,
+    complaints,
+    months,
+    gathered,
+  }: { old: MarkBook; complaints: readonly StoredComplaint[]; months: readonly string[]; gathered?: Picks },
   now: number,
 ): Promise<void> {
   if (isEmptyBook(old)) return;

@@ -1,14 +1,15 @@
 /**
- * Answers that reach past the present into the merchants' history (domain/history.ts), read in parts:
+ * Answers that reach past the present into the merchants' history (domain/history.ts), read in parts, as the history's
+ * description (`parts:{mchid}`) names them:
  * - a list newest first without `q`, `handled` or `overdue` reads only the parts its page needs (the first page of all
- *   complaints: the newest part or none), and takes `total` from the counts the present keeps, reading only the parts
- *   `since`/`until` cut through;
+ *   complaints: the newest part or none), and takes `total` from the counts the description keeps, reading only the
+ *   parts `since`/`until` cut through;
  * - any other list, and the CSV, read every part of the span they ask for: of the merchants they name, of the months
  *   `since`/`until` cover; more than {@link SPAN_LIMIT} complaints of history is `span_too_large`;
  * - the detail finds a complaint of the history by the id index.
  * A request for active (or overdue) complaints reads no history: only complaints still listed are active.
- * The parts an isolate read are kept by revision ({@link PARTS_KEPT} at most): a part changes only with the present
- * that names its revision.
+ * An isolate keeps each merchant's description by the revision its present names, and the parts it read by revision
+ * ({@link PARTS_KEPT} at most): a part changes only with the description that names its revision.
  * @module
  */
 import { type Complaint, complaintOf } from "../domain/complaint";
