@@ -118,10 +118,11 @@ export async function findReturning(
   mchid: string,
   summary: HistorySummary,
   fresh: readonly Sighting[],
-  present: ReadonlySet<string>,
+  presentComplaints: readonly StoredComplaint[],
 ): Promise<{ returning: StoredComplaint[]; parts: PartRead[]; history: HistoryRead | null }> {
   const none = { returning: [], parts: [], history: null };
   if (summary.newest === null) return none;
+  const present = new Set(presentComplaints.map((k) => k.id));
   const maybe = fresh
     .filter((s) => !present.has(s.id))
     .map((s) => ({ id: s.id, position: positionOf({ complaint_at: upstreamTime(s.raw.complaint_at), mchid, id: s.id }) }))

@@ -105,8 +105,7 @@ async function read(tick: Tick, { merchant }: MerchantRecord, stored: Start): Pr
       : stored.kind === "unreadable"
         ? await rebuiltPresent(tick, merchant.mchid, upgrade)
         : NOTHING_YET;
-  const ids = new Set(present.complaints.map((k) => k.id));
-  const { returning: complaints, parts, history } = await findReturning(store, merchant.mchid, present.history, fresh, ids);
+  const { returning: complaints, parts, history } = await findReturning(store, merchant.mchid, present.history, fresh, present.complaints);
   const unreadable = stored.kind === "unreadable" ? { key: stored.error.key, text: stored.text, upgrade } : null;
   return { ok: true, signature, fresh, present, kept: stored.kind === "ok", returning: { complaints, parts, history }, unreadable };
 }
