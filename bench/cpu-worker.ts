@@ -11,6 +11,7 @@
  * - `GET /serve-cpu?n=1200` — the HTTP side's work: `{"n","load","view","page","parse"}` in ms: loading the snapshot,
  *   building its view (once per snapshot and marks revision), and one page's body from a kept view.
  * - `GET /history-cpu?h=0,1000,10000,100000` — a poll of 20 listed with a history of each size (history-worker.ts).
+ * - `GET /upgrade-cpu?n=1000,20000` — each slice of the move from layout 2 of a value of each size (upgrade-worker.ts).
  * @module
  */
 import { SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
@@ -32,6 +33,7 @@ import { FORMAT, Store } from "../src/store";
 import { historyCpu } from "./history-worker";
 import { MemoryKv } from "./memory-kv";
 import { complaintsValue, KEY, MCHID, pollWork, reloaded, responseBody, T0 } from "./poll-work";
+import { upgradeCpu } from "./upgrade-worker";
 
 type Fn = () => unknown;
 
@@ -220,6 +222,7 @@ export default {
     if (url.pathname === "/tick-cpu") return tickCpu(url);
     if (url.pathname === "/serve-cpu") return serveCpu(url);
     if (url.pathname === "/history-cpu") return historyCpu(url);
+    if (url.pathname === "/upgrade-cpu") return upgradeCpu(url);
     return new Response("not found", { status: 404 });
   },
 };
