@@ -15,6 +15,7 @@
  * | `marks:{mchid}:{month}` | `{"format":3,"rev","marks":{id:{"at","note"}},"replied":{…},"refunds":{…}}`: the marks book of the complaints of one Beijing month of `complaint_at` (`none`: of no time): handled marks (under `marks`), replied marks, refund outcomes; written only by src/actions/ |
  * | `refund:{mchid}:{id}` | `{"format":3,"rev","attempt","at","total_fee","note"}`: a refund's attempt, written before PAYJS is called |
  * | `order:{mchid}:{payjs_order_id}` | `{"format":3,"rev","order","checked_at"}`: an order check, expiring after 11 minutes |
+ * | `upgrade-tries:{mchid}` | `{"format":3,"rev","offset","tries"}`: how often the next slice of a merchant's move from layout 2 was begun; expires a day after |
  * | `started` | `{"format":3,"rev","fingerprint","at"}`: the settings the channels last heard "监控已启动" for |
  * | `upgrade:{mchid}` | how far the move of a layout 2 merchant has come (poller/upgrade.ts); gone once it is done |
  * | `corrupt:{key}:{ms}` | a value that could not be read, set aside before its key was rebuilt |
@@ -76,6 +77,7 @@ export const statusKey = (mchid: string): string => `status:${mchid}`;
 export const outboxKey = (mchid: string): string => `outbox:${mchid}`;
 export const marksKey = (mchid: string, month: string): string => `marks:${mchid}:${month}`;
 export const upgradeKey = (mchid: string): string => `upgrade:${mchid}`;
+export const upgradeTriesKey = (mchid: string): string => `upgrade-tries:${mchid}`;
 /** Layout 2's keys: every complaint ever seen, and every mark, of one merchant. */
 export const legacyComplaintsKey = (mchid: string): string => `complaints:${mchid}`;
 export const legacyMarksKey = (mchid: string): string => `handled:${mchid}`;

@@ -267,4 +267,31 @@ describe("the move from layout 2", () => {
     expect(await env.COMPLAINTS.get(`marks:${mchid}:none`)).not.toContain(idOf(900));
     expect((await env.COMPLAINTS.list({ prefix: `corrupt:${legacyComplaintsKey(mchid)}:` })).keys).toHaveLength(1);
   });
+
+  it("Should give the move up after a slice is begun three times without finishing, and poll PAYJS again", async () => {
+    await seed(2_500, H);
+    const original = await env.COMPLAINTS.get(legacyComplaintsKey(mchid));
+    // Every slice fails before it writes its progress, as one cut off for CPU would.
+    kv.failPutsMatching = /^history:/;
+    let minutes = 0;
+    // Each failure is in the status and tried again sooner than a poll (30 min, then 1 h, …), ticks every 10 minutes.
+    for (; (await env.COMPLAINTS.get(presentKey(mchid))) === null && minutes < 8 * 60; minutes += 10) {
+      expect(sandbox.requests).toHaveLength(0);
+      await fireCron(e, t0 + minutes * 60_000);
+    }
+    kv.failPutsMatching = null;
+    // Three tries (at 0, 30 and 90 minutes), given up at the fourth (210 minutes).
+    expect(minutes).toBe(220);
+    expect(sandbox.requests.length).toBeGreaterThan(0);
+    const { present } = await storedIds();
+    expect(present).toEqual(Array.from({ length: LISTED }, (_, i) => idOf(i)));
+    // The old list is kept aside, whole; the marks moved.
+    const aside = (await env.COMPLAINTS.list({ prefix: `corrupt:${legacyComplaintsKey(mchid)}:` })).keys;
+    expect(aside).toHaveLength(1);
+    expect(await env.COMPLAINTS.get(aside[0]?.name as string)).toBe(original);
+    expect((await json(`/api/complaints/${idOf(0)}`)).complaint.replied).toMatchObject({ note: "已电话联系" });
+    const status = (await json("/api/status")).merchants[0];
+    expect(status.storage_errors.map((x: { code: string }) => x.code)).toContain("storage_rebuilt");
+    expect(status.upgrading).toBeNull();
+  });
 });

@@ -37,7 +37,7 @@ import { loadRecord, type MerchantRecord } from "./plan";
 import { saveStatus } from "./save-status";
 import { nextState, type Outcome, type WatcherEvent, watcherTransition } from "./schedule";
 import type { Tick } from "./tick-context";
-import { moveOldMarks, upgradeSlice } from "./upgrade";
+import { moveOldMarks, nextSlice } from "./upgrade";
 
 export interface PollResult {
   mchid: string;
@@ -296,17 +296,18 @@ async function pollOne(tick: Tick, record: MerchantRecord): Promise<PollResult> 
 
 /**
  * The present a poll starts from. A merchant layout 2 still holds is not polled: a slice of it is moved over instead
- * (poller/upgrade.ts); a layout 2 list that cannot be read is an unreadable present, rebuilt from PAYJS's answer.
+ * (poller/upgrade.ts); a layout 2 list that cannot be read, or whose move is given up, is an unreadable present,
+ * rebuilt from PAYJS's answer.
  */
 async function presentForPoll(tick: Tick, mchid: string): Promise<Start | { kind: "moved"; message: string }> {
   const stored = await loadPresent(tick.store, mchid, false);
   if (stored.kind !== "upgrading") return stored;
-  const slice = await upgradeSlice(tick, mchid, stored.upgrade);
+  const slice = await nextSlice(tick, mchid, stored.upgrade);
   if ("moved" in slice) return { kind: "moved", message: slice.moved };
   const key = legacyComplaintsKey(mchid);
   return {
     kind: "unreadable",
-    error: { code: "storage_corrupt", key, message: `Stored value ${key} is not layout 2's list` },
+    error: { code: "storage_corrupt", key, message: `Stored value ${key} ${slice.why}` },
     text: slice.unreadable,
     upgrade: stored.upgrade,
   };

@@ -22,13 +22,15 @@ import { countArrivals } from "../domain/days";
 import { KEEP_PRESENT_MS, monthOf, monthOfPart, summaryOf } from "../domain/history";
 import { isEmptyBook, type MarkBook, marksOfIds, mergeBooks } from "../domain/marks";
 import { keptPosition, sortKept } from "../domain/position";
+import { isCount, type Shape } from "../domain/shape";
 import { keptFromColumns } from "../domain/stored-complaints";
+import { DAY_MS } from "../domain/time";
 import { type Upgrade, upgradeShape } from "../domain/upgrade";
 import { movesIntoHistory, writePartChanges } from "../history/parts";
 import { savePresent } from "../history/present";
 import { parseJson } from "../json";
 import { logEvent } from "../log";
-import { isPlainText, legacyComplaintsKey, legacyMarksKey, type Store, upgradeKey } from "../store";
+import { isPlainText, legacyComplaintsKey, legacyMarksKey, type Store, upgradeKey, upgradeTriesKey } from "../store";
 import type { Tick } from "./tick-context";
 
 /** Complaints of the old list one invocation moves: reading and writing them fits a free invocation's CPU. */
@@ -114,9 +116,40 @@ function writePicks(store: Store, mchid: string, picks: Picks, now: number): Pro
 
 /**
  * What a slice did: moved some (`message` says how far the move has come; no poll: no status is written), or found
- * the old value unreadable (its `text`).
+ * the old value unreadable, or gave the move up (its `text`, and why).
  */
-export type Slice = { moved: string } | { unreadable: string };
+export type Slice = { moved: string } | { unreadable: string; why: string };
+
+/**
+ * Tries of one slice before the move is given up. A slice cut off (over the invocation's CPU) writes no progress and
+ * would be begun again at every tick, the merchant never polled: after these, its old list is treated as one that
+ * cannot be read (set aside, the present rebuilt from PAYJS's answer and what the slices so far moved).
+ */
+export const TRIES = 3;
+
+const TRIES_SHAPE: Shape<{ offset: number; tries: number }> = {
+  what: "upgrade tries",
+  read: ({ offset, tries }) => (isCount(offset) && isCount(tries) ? { offset: offset as number, tries: tries as number } : null),
+  write: (v) => v,
+};
+
+/** The next slice of the move, counted; or the move given up after {@link TRIES} tries of the same slice. */
+export async function nextSlice(tick: Tick, mchid: string, upgrade: Upgrade): Promise<Slice> {
+  const { store, now } = tick;
+  const key = upgradeTriesKey(mchid);
+  const last = await store.load(key, TRIES_SHAPE);
+  const tries = last.kind === "ok" && last.value.offset === upgrade.offset ? last.value.tries : 0;
+  if (tries >= TRIES) {
+    const text = await store.loadText(legacyComplaintsKey(mchid));
+    if (text !== null) {
+      logEvent("upgrade", { mchid, outcome: "given_up", done: upgrade.done, tries });
+      return { unreadable: text, why: `could not be moved over: its next slice was begun ${tries} times without finishing` };
+    }
+  }
+  // Written once a tick, never deleted in the same invocation: KV forgets it a day after the last try.
+  await store.save(key, TRIES_SHAPE, { offset: upgrade.offset, tries: tries + 1 }, now, true, DAY_MS / 1000);
+  return upgradeSlice(tick, mchid, upgrade);
+}
 
 /**
  * One slice of the move of merchant `mchid` (see the module's comment).
@@ -128,14 +161,15 @@ export async function upgradeSlice(tick: Tick, mchid: string, upgrade: Upgrade):
   const text = await store.loadText(legacyComplaintsKey(mchid));
   if (text === null) return finish(tick, mchid, upgrade);
   const lists = listsOf(text);
-  if (lists === null) return { unreadable: text };
+  if (lists === null) return { unreadable: text, why: "is not layout 2's list" };
   const offset = upgrade.offset === 0 ? lists.start : upgrade.offset;
   const total = lists.seen.length;
   if (upgrade.done >= total || offset >= lists.end) return finish(tick, mchid, upgrade);
   const perRecord = (lists.end - lists.start) / Math.max(1, total);
   const slice = sliceAt(text, offset, lists.end, SLICE, perRecord, isPlainText(text));
   const kept = slice?.records.map((raw, i) => keptFromColumns(raw, lists.seen[upgrade.done + i]));
-  if (slice === null || kept === undefined || !kept.every((k): k is StoredComplaint => k !== null)) return { unreadable: text };
+  if (slice === null || kept === undefined || !kept.every((k): k is StoredComplaint => k !== null))
+    return { unreadable: text, why: "is not layout 2's list" };
 
   const present = kept.filter((k) => staysPresent(k, now));
   const past = kept.filter((k) => !staysPresent(k, now));
