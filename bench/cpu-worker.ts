@@ -33,25 +33,13 @@ import { FORMAT, Store } from "../src/store";
 import { historyCpu } from "./history-worker";
 import { MemoryKv } from "./memory-kv";
 import { complaintsValue, KEY, MCHID, pollWork, reloaded, responseBody, T0 } from "./poll-work";
+import { numberParam, timeBatch, timeBatchAsync } from "./timing";
 import { upgradeCpu } from "./upgrade-worker";
 
 type Fn = () => unknown;
 
 const worker = entry as Required<Pick<ExportedHandler<WorkerEnv>, "scheduled">>;
 const ctx = { waitUntil() {}, passThroughOnException() {} } as unknown as ExecutionContext;
-
-/** Milliseconds per call over a batch of at least `minMs`. */
-function timeBatch(fn: Fn, minMs: number): number {
-  let calls = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  do {
-    fn();
-    calls++;
-    elapsed = performance.now() - t0;
-  } while (elapsed < minMs);
-  return elapsed / calls;
-}
 
 /** Rounds of every function in turn, each round starting with the next one: per name, ms per call per round. */
 function interleaved(fns: Record<string, Fn>, rounds: number, minMs: number): Record<string, number[]> {
@@ -71,11 +59,6 @@ function median(xs: number[]): number {
   const sorted = [...xs].sort((x, y) => x - y);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function numberParam(url: URL, name: string, fallback: number): number {
-  const value = Number(url.searchParams.get(name) ?? fallback);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 function pollCpu(url: URL): Response {
@@ -101,19 +84,6 @@ function pollCpu(url: URL): Response {
     numberParam(url, "minMs", 60),
   );
   return Response.json({ n, bytes: bytes.length, ms });
-}
-
-/** Milliseconds per call of an async `fn` over a batch of at least `minMs`. */
-async function timeBatchAsync(fn: () => Promise<unknown>, minMs: number): Promise<number> {
-  let calls = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  do {
-    await fn();
-    calls++;
-    elapsed = performance.now() - t0;
-  } while (elapsed < minMs);
-  return elapsed / calls;
 }
 
 /**

@@ -29,23 +29,10 @@ import { FORMAT, legacyComplaintsKey, Store } from "../src/store";
 import { answerBody, HISTORY_SIZES, KEY, LISTED, listedItems, MCHID, newItem, seedHistory, T0, T1 } from "./history-seed";
 import { MemoryKv } from "./memory-kv";
 import { pollWork } from "./poll-work";
+import { numberParam, timeBatch, timeBatchAsync } from "./timing";
 
 const worker = entry as Required<Pick<ExportedHandler<WorkerEnv>, "scheduled">>;
 const ctx = { waitUntil() {}, passThroughOnException() {} } as unknown as ExecutionContext;
-
-type AsyncFn = () => Promise<unknown>;
-
-async function timeBatch(fn: AsyncFn, minMs: number): Promise<number> {
-  let calls = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  do {
-    await fn();
-    calls++;
-    elapsed = performance.now() - t0;
-  } while (elapsed < minMs);
-  return elapsed / calls;
-}
 
 function listParam(url: URL, name: string, fallback: readonly number[]): number[] {
   const given = url.searchParams.get(name);
@@ -58,28 +45,11 @@ function listParam(url: URL, name: string, fallback: readonly number[]): number[
         .filter((n) => Number.isSafeInteger(n) && n >= 0);
 }
 
-function numberParam(url: URL, name: string, fallback: number): number {
-  const value = Number(url.searchParams.get(name) ?? fallback);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
 interface Seeded {
   kv: MemoryKv;
   seeded: ReadonlyMap<string, string>;
   env: WorkerEnv;
   parts: number;
-}
-
-function timeSync(fn: () => unknown, minMs: number): number {
-  let calls = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  do {
-    fn();
-    calls++;
-    elapsed = performance.now() - t0;
-  } while (elapsed < minMs);
-  return elapsed / calls;
 }
 
 /**
@@ -108,7 +78,7 @@ async function steps(seeded: ReadonlyMap<number, Seeded>, rounds: number, minMs:
   for (let r = 0; r <= rounds; r++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(k + r) % names.length]!;
-      const t = timeSync(fns[name]!, minMs);
+      const t = timeBatch(fns[name]!, minMs);
       if (r > 0) ms[name]!.push(t);
     }
   }
@@ -147,7 +117,7 @@ export async function historyCpu(url: URL): Promise<Response> {
       kv.resetCounts();
       seeded.set(h, { kv, seeded: kv.snapshot(), env, parts: history.parts.length });
     }
-    const fns: Record<string, AsyncFn> = {};
+    const fns: Record<string, () => Promise<unknown>> = {};
     for (const [h, s] of seeded) {
       for (const kind of ["new", "same"] as const) {
         fns[`${h}:${kind}`] = async () => {
@@ -200,7 +170,7 @@ export async function historyCpu(url: URL): Promise<Response> {
     for (let r = 0; r <= rounds; r++) {
       for (let k = 0; k < names.length; k++) {
         const name = names[(k + r) % names.length]!;
-        const t = await timeBatch(fns[name]!, minMs);
+        const t = await timeBatchAsync(fns[name]!, minMs);
         if (r > 0) ms[name]!.push(t); // round 0 warms up
       }
     }

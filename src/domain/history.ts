@@ -22,7 +22,7 @@ export const KEEP_PRESENT_MS = 7 * DAY_MS;
  * Complaints move into history once the first of them left this long ago (then every one past {@link KEEP_PRESENT_MS}
  * moves): a move every week or so, not at every poll.
  */
-export const MOVE_AFTER_MS = 14 * DAY_MS;
+const MOVE_AFTER_MS = 14 * DAY_MS;
 
 /** At most this many complaints move in one poll: the rest move at the next. */
 export const MOVE_AT_ONCE = 1_000;

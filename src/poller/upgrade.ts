@@ -125,7 +125,7 @@ export type Slice = { moved: string } | { unreadable: string; why: string };
  * would be begun again at every tick, the merchant never polled: after these, its old list is treated as one that
  * cannot be read (set aside, the present rebuilt from PAYJS's answer and what the slices so far moved).
  */
-export const TRIES = 3;
+const TRIES = 3;
 
 const TRIES_SHAPE: Shape<{ offset: number; tries: number }> = {
   what: "upgrade tries",

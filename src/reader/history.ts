@@ -25,7 +25,7 @@ import type { Snapshot } from "./snapshot";
 import { buildView, type Row } from "./view";
 
 /** The most complaints of history one request reads. */
-export const SPAN_LIMIT = 10_000;
+const SPAN_LIMIT = 10_000;
 
 /** How many parts an isolate keeps (each up to 1,000 complaints, a few MB): the most a busy page flips through. */
 const PARTS_KEPT = 24;
