@@ -3,8 +3,14 @@ import type { WorkerEnv } from "../env";
 
 export type Role = "read" | "admin";
 
+/** Who sent a request: the role its credential has, and the device it was issued to (null: a configured token). */
+export interface Viewer {
+  role: Role;
+  device: { id: string; name: string } | null;
+}
+
 /** The Hono environment of every route: bindings, plus what the middleware found out. */
 export interface AppEnv {
   Bindings: WorkerEnv;
-  Variables: { config: Config; role: Role };
+  Variables: { config: Config; viewer: Viewer };
 }

@@ -34,7 +34,7 @@ export function requireRole(needed: Role): MiddlewareHandler<AppEnv> {
       });
     }
     if (needed === "admin" && !isAdmin) throw new HttpError(403, "forbidden", "This needs the admin token");
-    c.set("role", isAdmin ? "admin" : "read");
+    c.set("viewer", { role: isAdmin ? "admin" : "read", device: null });
     await next();
   };
 }
