@@ -7,10 +7,11 @@
  * @module
  */
 
+import { toHex } from "../../bytes";
 import type { Notice } from "../../domain/outbox";
+import { hmacSha256 } from "../../sha256";
 import { eventNamed } from "../events";
 import { formatMessage } from "../format";
-import { hmacSha256, toHex } from "../hmac";
 import { plainText } from "../render";
 import type { ChannelType, SendContext } from "../types";
 import { postJson, statusCheck } from "./http";
@@ -41,7 +42,7 @@ export const webhook: ChannelType<WebhookOptions> = {
   async request(n, options, ctx) {
     const body = JSON.stringify(webhookPayload(n, ctx));
     const headers: Record<string, string> = {};
-    if (options.secret !== null) headers["x-signature"] = `sha256=${toHex(await hmacSha256(options.secret, body))}`;
+    if (options.secret !== null) headers["x-signature"] = `sha256=${toHex(hmacSha256(options.secret, body))}`;
     return postJson(options.url, body, headers);
   },
   check(status) {
