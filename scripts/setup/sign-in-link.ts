@@ -27,7 +27,7 @@ export class SignInLinkError extends Error {
 }
 
 /** Long enough for a Worker on the other side of the world, short enough that a blocked address is not a hang. */
-export const LINK_TIMEOUT_MS = 5_000;
+const LINK_TIMEOUT_MS = 5_000;
 
 function linkOf(body: unknown): SignInLink | null {
   const { url, expires_at: expiresAt } = (body ?? {}) as { url?: unknown; expires_at?: unknown };
