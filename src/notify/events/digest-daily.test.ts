@@ -13,7 +13,7 @@ import type { DigestEntry } from "./news";
 
 /** 08:00 on 1 December in Beijing. */
 const T0 = Date.parse("2026-12-01T00:00:00Z");
-const MARK = { at: "2026-12-01T00:00:00Z", note: "" };
+const MARK = { at: "2026-12-01T00:00:00Z", note: "", by: null };
 
 describe("digestEntry", () => {
   it("Should count a merchant's day: new, active, unhandled, due within 24 h, overdue, oldest unhandled", () => {
