@@ -4,7 +4,7 @@ import { messageOf } from "../../../test/support/messages";
 import { HOUR, MINUTE } from "../../../test/support/time";
 import { UNMARKED } from "../../domain/marks";
 import type { Merchant } from "../../domain/merchant";
-import { emptyOutbox, type Outbox } from "../../domain/outbox";
+import { emptyOutbox, noTrail, type Outbox } from "../../domain/outbox";
 import { plainText } from "../render";
 import type { Channel } from "../types";
 import { type DigestNotice, digestChannels, digestEntry } from "./digest-daily";
@@ -70,7 +70,11 @@ describe("digestChannels", () => {
   it("Should not send a day's digest a channel queued already", () => {
     const nine = channel({ digestAt: 9 * 60 });
     const at = new Date(T0 + HOUR).toISOString();
-    const outbox: Outbox = { entries: [pendingEntry(at, { id: "hook|digest:2026-12-01", event: "digest.daily" })], channels: {} };
+    const outbox: Outbox = {
+      entries: [pendingEntry(at, { id: "hook|digest:2026-12-01", event: "digest.daily" })],
+      channels: {},
+      trail: noTrail(),
+    };
     expect(due([nine], "100", T0 + 2 * HOUR, outbox)).toEqual([]);
     expect(due([nine], "100", T0 + 25 * HOUR, outbox)).toEqual([["hook", "2026-12-02"]]);
   });
