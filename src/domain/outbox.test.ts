@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { pendingEntry } from "../../test/support/alerts";
 import { MINUTE } from "../../test/support/time";
-import { applyDeliveries, type ChannelRecord, type Deliveries, mergeDeliveries, noDeliveries, noTrail, type Outbox, type Progress } from "./outbox";
+import {
+  applyDeliveries,
+  type ChannelRecord,
+  type Deliveries,
+  mergeDeliveries,
+  noDeliveries,
+  noTrail,
+  type Outbox,
+  type Progress,
+} from "./outbox";
 
 const T0 = Date.parse("2026-11-27T00:00:00Z");
 const iso = (ms: number) => new Date(ms).toISOString();
