@@ -80,12 +80,12 @@ describe("trailDropped: what leaves the outbox is kept in its trail", () => {
 
   it("Should read back what it writes, and an outbox written before the trail as having none", () => {
     const outbox = outboxOf(delivered());
-    trailDropped(outbox, [delivered({ id: "hook|complaint:__proto__", complaint_ids: ["__proto__"] })]);
+    trailDropped(outbox, [delivered({ id: "hook|complaint:constructor", complaint_ids: ["constructor"] })]);
     tendAway(outbox.trail, new Set(), T0);
     const text = JSON.stringify(OUTBOX.write(outbox));
     const back = OUTBOX.read(JSON.parse(text));
-    expect(back?.trail.alerts.__proto__).toEqual([[done, "complaint.new", "hook", "delivered"]]);
-    expect(back?.trail.away.__proto__).toBe(at);
+    expect(back?.trail.alerts.constructor).toEqual([[done, "complaint.new", "hook", "delivered"]]);
+    expect(back?.trail.away.constructor).toBe(at);
     expect(OUTBOX.read({ outbox: { entries: [], channels: {} } })?.trail).toEqual({ alerts: {}, away: {} });
     expect(JSON.stringify(OUTBOX.write(emptyOutbox()))).toBe('{"outbox":{"entries":[],"channels":{}}}');
     expect(
