@@ -62,6 +62,7 @@ async function recordRefunds(
       total_fee: 2990,
       note: "",
       message: null,
+      by: null,
       ...over,
     };
   }
@@ -75,7 +76,7 @@ async function recordRefunds(
       for (const [id, outcome] of Object.entries(outcomes)) {
         book = { ...book, refunds: withOutcome(book.refunds, id, outcome) };
         if (outcome.state === "done" && markOf(book.handled, id) === null) {
-          book = withMark(book, "handled", id, { at: outcome.at, note: refundNote(outcome.total_fee, outcome.note) });
+          book = withMark(book, "handled", id, { at: outcome.at, by: null, note: refundNote(outcome.total_fee, outcome.note) });
         }
       }
       return book;
