@@ -7,6 +7,7 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateComplaints, type PayjsComplaintItem } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
+import { decodeTrail } from "../src/domain/outbox";
 import type { TimelineEvent } from "../src/domain/timeline";
 import type { WorkerEnv } from "../src/env";
 import { parseJson } from "../src/json";
@@ -126,10 +127,10 @@ describe("GET /api/complaints/{id}/timeline", () => {
     await fireCron(e, t0 + 15 * DAY);
     expect((await env.COMPLAINTS.list({ prefix: `history:${mchid}:` })).keys.length).toBeGreaterThan(0);
     const outbox = parseJson((await env.COMPLAINTS.get(`outbox:${mchid}`)) as string) as {
-      outbox: { entries: unknown[]; trail: Record<string, unknown[]> };
+      outbox: { entries: unknown[]; trail: Record<string, string> };
     };
     expect(outbox.outbox.entries).toEqual([]);
-    expect(outbox.outbox.trail[gone]).toHaveLength(2);
+    expect(decodeTrail(outbox.outbox.trail[gone] as string)).toHaveLength(2);
 
     const events = await timeline(gone);
     expect(shapes(events)).toEqual([

@@ -42,8 +42,39 @@ export interface ChannelRecord {
 /** What became of one alert on one channel: its latest outcome. */
 export type AlertOutcome = "delivered" | "failed" | "given_up";
 
-/** One alert's outcome for one complaint, compact: `[at, event, channel, outcome]`. */
+/** One alert's outcome for one complaint: `[at, event, channel, outcome]`. */
 export type TrailEntry = [at: string, event: string, channel: string, outcome: AlertOutcome];
+
+const OUTCOME_LETTERS: Record<AlertOutcome, string> = { delivered: "d", failed: "f", given_up: "g" };
+const LETTER_OUTCOMES: Record<string, AlertOutcome> = { d: "delivered", f: "failed", g: "given_up" };
+
+/**
+ * A complaint's trail as kept: one text, `<ms since 1970, base 36>,<event>,<channel, URI-encoded>,<d|f|g>` an alert, joined by
+ * spaces, about 33 bytes an alert. Every tick reads the outbox; it reads a trail as text, and only a timeline decodes one.
+ */
+export function encodeTrail(entries: readonly TrailEntry[]): string {
+  return entries
+    .map(
+      ([at, event, channel, outcome]) =>
+        `${Date.parse(at).toString(36)},${event},${encodeURIComponent(channel)},${OUTCOME_LETTERS[outcome]}`,
+    )
+    .join(" ");
+}
+
+/** The alerts of a trail's text; an alert that does not read (written by hand) is left out. */
+export function decodeTrail(text: string): TrailEntry[] {
+  return text.split(" ").flatMap((alert): TrailEntry[] => {
+    const [ms = "", event = "", channel = "", letter = ""] = alert.split(",");
+    const at = Number.parseInt(ms, 36);
+    const outcome = LETTER_OUTCOMES[letter];
+    if (!Number.isFinite(at) || event === "" || outcome === undefined) return [];
+    try {
+      return [[new Date(at).toISOString(), event, decodeURIComponent(channel), outcome]];
+    } catch {
+      return [];
+    }
+  });
+}
 
 /**
  * What the alerts of entries gone from the outbox did, by complaint id (a complaint's timeline is its live entries and
@@ -51,7 +82,8 @@ export type TrailEntry = [at: string, event: string, channel: string, outcome: A
  * until its complaint has been away 90 days (src/notify/trail.ts).
  */
 export interface Trail {
-  alerts: Record<string, TrailEntry[]>;
+  /** By complaint id, {@link encodeTrail}'s text. */
+  alerts: Record<string, string>;
   away: Record<string, string>;
 }
 
@@ -137,23 +169,15 @@ function isNotice(n: unknown): n is Notice {
   return typeof n === "object" && n !== null && isString(x.event) && isString(x.kind) && isString(x.at);
 }
 
-const OUTCOMES: readonly string[] = ["delivered", "failed", "given_up"];
-
-function isTrailEntry(t: unknown): t is TrailEntry {
-  if (!Array.isArray(t) || t.length !== 4) return false;
-  const [at, event, channel, outcome] = t as unknown[];
-  return isString(at) && isString(event) && isString(channel) && OUTCOMES.includes(outcome as string);
-}
-
 /** The trail as stored (`trail` and `away` beside the entries, only once there is one); null when it is not valid. */
 function readTrail(alerts: unknown, away: unknown): Trail | null {
   const trail = noTrail();
   if (alerts === undefined && away === undefined) return trail;
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
   if (!isMap(alerts) || !isMap(away)) return null;
-  for (const [id, entries] of Object.entries(alerts)) {
-    if (!Array.isArray(entries) || !entries.every(isTrailEntry)) return null;
-    trail.alerts[id] = entries;
+  for (const [id, text] of Object.entries(alerts)) {
+    if (!isString(text)) return null;
+    trail.alerts[id] = text;
   }
   for (const [id, since] of Object.entries(away)) {
     if (!isString(since)) return null;

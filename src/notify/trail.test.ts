@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pendingEntry } from "../../test/support/alerts";
-import { emptyOutbox, OUTBOX, type Outbox, type OutboxEntry } from "../domain/outbox";
+import { decodeTrail, emptyOutbox, encodeTrail, OUTBOX, type Outbox, type OutboxEntry, type TrailEntry } from "../domain/outbox";
 import { DAY_MS } from "../domain/time";
 import { complaintAlerts, TRAIL_AWAY_MS, tendAway, trailDropped } from "./trail";
 
@@ -52,6 +52,10 @@ describe("complaintAlerts: a complaint's alerts, live and kept", () => {
   });
 });
 
+/** Each complaint's trail, read. */
+const decoded = (trail: { alerts: Record<string, string> }) =>
+  Object.fromEntries(Object.entries(trail.alerts).map(([id, text]) => [id, decodeTrail(text)]));
+
 describe("trailDropped: what leaves the outbox is kept in its trail", () => {
   it("Should keep a pruned entry's outcome for each complaint it told of, and nothing of an entry never tried", () => {
     const summary = delivered({ id: "chat|summary:C1:2", channel: "chat", complaint_ids: ["C1", "C2"] });
@@ -59,7 +63,7 @@ describe("trailDropped: what leaves the outbox is kept in its trail", () => {
     const before = outbox.entries;
     outbox.entries = [before[2] as OutboxEntry];
     trailDropped(outbox, before);
-    expect(outbox.trail.alerts).toEqual({
+    expect(decoded(outbox.trail)).toEqual({
       C1: [[done, "complaint.new", "chat", "delivered"]],
       C2: [[done, "complaint.new", "chat", "delivered"]],
     });
@@ -75,7 +79,7 @@ describe("trailDropped: what leaves the outbox is kept in its trail", () => {
     const outbox = outboxOf(entry);
     outbox.entries = [{ ...entry, complaint_ids: ["B#reply"] }];
     trailDropped(outbox, [entry]);
-    expect(outbox.trail.alerts).toEqual({ A: [[done, "complaint.overdue", "chat", "failed"]] });
+    expect(decoded(outbox.trail)).toEqual({ A: [[done, "complaint.overdue", "chat", "failed"]] });
   });
 
   it("Should read back what it writes, and an outbox written before the trail as having none", () => {
@@ -84,21 +88,43 @@ describe("trailDropped: what leaves the outbox is kept in its trail", () => {
     tendAway(outbox.trail, new Set(), T0);
     const text = JSON.stringify(OUTBOX.write(outbox));
     const back = OUTBOX.read(JSON.parse(text));
-    expect(back?.trail.alerts.constructor).toEqual([[done, "complaint.new", "hook", "delivered"]]);
+    expect(decodeTrail(back?.trail.alerts.constructor as unknown as string)).toEqual([[done, "complaint.new", "hook", "delivered"]]);
     expect(back?.trail.away.constructor).toBe(at);
     expect(OUTBOX.read({ outbox: { entries: [], channels: {} } })?.trail).toEqual({ alerts: {}, away: {} });
     expect(JSON.stringify(OUTBOX.write(emptyOutbox()))).toBe('{"outbox":{"entries":[],"channels":{}}}');
     expect(
-      OUTBOX.read({ outbox: { entries: [], channels: {}, trail: { C1: [[at, "complaint.new", "hook", "sent"]] }, away: {} } }),
+      OUTBOX.read({ outbox: { entries: [], channels: {}, trail: { C1: [[at, "complaint.new", "hook", "delivered"]] }, away: {} } }),
     ).toBeNull();
+  });
+});
+
+describe("a trail as kept: one short text a complaint", () => {
+  it("Should read back every alert, any channel name, to the millisecond, in about 33 bytes an alert", () => {
+    const alerts: TrailEntry[] = [
+      ["2026-12-06T12:00:01.000Z", "complaint.new", "wecom0", "delivered"],
+      ["2026-12-06T13:00:00.000Z", "complaint.due", "店 长, 群 %", "failed"],
+      ["2026-12-07T00:00:00.000Z", "complaint.overdue", "hook", "given_up"],
+    ];
+    const text = encodeTrail(alerts);
+    expect(decodeTrail(text)).toEqual(alerts);
+    expect(encodeTrail([alerts[0] as TrailEntry]).length).toBeLessThanOrEqual(33);
+    expect(decodeTrail(encodeTrail([["2026-12-06T12:00:01.999Z", "complaint.new", "c", "delivered"]]))[0]?.[0]).toBe(
+      "2026-12-06T12:00:01.999Z",
+    );
+  });
+
+  it("Should leave out an alert that does not read, and keep the others", () => {
+    const good = encodeTrail([["2026-12-06T12:00:00.000Z", "complaint.new", "hook", "delivered"]]);
+    expect(decodeTrail(`${good} zz,complaint.new,hook,x ,,, !!,a,%E0%A4%A,d`)).toEqual(decodeTrail(good));
+    expect(decodeTrail("")).toEqual([]);
   });
 });
 
 describe("tendAway: a trail is kept until its complaint has been out of the present for 90 days", () => {
   it("Should note when a complaint was first found away, forget the note when it is back, and drop its trail 90 days on", () => {
     const outbox = outboxOf();
-    outbox.trail.alerts.A = [[done, "complaint.new", "hook", "delivered"]];
-    outbox.trail.alerts.B = [[done, "complaint.new", "hook", "delivered"]];
+    outbox.trail.alerts.A = encodeTrail([[done, "complaint.new", "hook", "delivered"]]);
+    outbox.trail.alerts.B = encodeTrail([[done, "complaint.new", "hook", "delivered"]]);
     tendAway(outbox.trail, new Set(["B"]), T0);
     expect(outbox.trail.away).toEqual({ A: at });
     tendAway(outbox.trail, new Set(["A", "B"]), T0 + DAY_MS);

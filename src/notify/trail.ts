@@ -4,7 +4,7 @@
  * the outbox anyway (src/poller/alert-session.ts), so the trail never costs a write of its own.
  * @module
  */
-import type { AlertOutcome, Outbox, OutboxEntry, Trail, TrailEntry } from "../domain/outbox";
+import { type AlertOutcome, decodeTrail, encodeTrail, type Outbox, type OutboxEntry, type Trail, type TrailEntry } from "../domain/outbox";
 import { DAY_MS } from "../domain/time";
 import { eventNamed } from "./events";
 
@@ -25,8 +25,10 @@ export function alertOutcome(e: OutboxEntry): { at: string; outcome: AlertOutcom
 const complaintsOf = (e: OutboxEntry): string[] => eventNamed(e.event)?.complaintsOf(e) ?? [];
 
 function add(trail: Trail, id: string, entry: TrailEntry): void {
-  const alerts = Object.hasOwn(trail.alerts, id) ? (trail.alerts[id] as TrailEntry[]) : [];
-  trail.alerts[id] = [...alerts, entry].slice(-TRAIL_KEPT);
+  const text = encodeTrail([entry]);
+  const before = Object.hasOwn(trail.alerts, id) ? (trail.alerts[id] as string) : "";
+  const alerts = before === "" ? [text] : [...before.split(" "), text];
+  trail.alerts[id] = alerts.slice(-TRAIL_KEPT).join(" ");
 }
 
 /**
@@ -80,5 +82,5 @@ export function complaintAlerts(outbox: Outbox, id: string): TrailEntry[] {
     const done = alertOutcome(e);
     if (done !== null && complaintsOf(e).includes(id)) alerts.push([done.at, e.event, e.channel, done.outcome]);
   }
-  return Object.hasOwn(outbox.trail.alerts, id) ? alerts.concat(outbox.trail.alerts[id] as TrailEntry[]) : alerts;
+  return Object.hasOwn(outbox.trail.alerts, id) ? alerts.concat(decodeTrail(outbox.trail.alerts[id] as string)) : alerts;
 }
