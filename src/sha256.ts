@@ -74,14 +74,15 @@ export function sha256(input: string | Uint8Array): Uint8Array {
 export function hmacSha256(key: string | Uint8Array, message: string | Uint8Array): Uint8Array {
   let k = bytesOf(key);
   if (k.length > 64) k = sha256(k);
-  const inner = new Uint8Array(64 + bytesOf(message).length);
+  const text = bytesOf(message);
+  const inner = new Uint8Array(64 + text.length);
   const outer = new Uint8Array(64 + 32);
   for (let i = 0; i < 64; i++) {
     const byte = k[i] ?? 0;
     inner[i] = byte ^ 0x36;
     outer[i] = byte ^ 0x5c;
   }
-  inner.set(bytesOf(message), 64);
+  inner.set(text, 64);
   outer.set(sha256(inner), 64);
   return sha256(outer);
 }

@@ -19,7 +19,7 @@
  * | `started` | `{"format":3,"rev","fingerprint","at"}`: the settings the channels last heard "监控已启动" for |
  * | `upgrade:{mchid}` | how far the move of a layout 2 merchant has come (poller/upgrade.ts); gone once it is done |
  * | `device:{id}` | `{"format":3,"rev","device":{"id","name","role","created_at","token_hash","code_hash","code_expires_at"}}`: a signed-in device, or one whose code is not claimed yet (then it expires with the code) |
- * | `device-token:{sha256}` | `{"format":3,"rev","device":{"id","name","role"}}`: what a device's token may do, found by the token's hash |
+ * | `device-token:{id}:{sha256}` | `{"format":3,"rev","device":{"id","name","role"}}`: what a device's token (`{id}.{secret}`) may do, found by its id and hash |
  * | `device-code:{sha256}` | `{"format":3,"rev","id"}`: the device a sign-in code is for; expires with the code (10 minutes) |
  * | `device-seen:{id}` | `{"format":3,"rev","on"}`: the Beijing day a device was last seen (written at most once a day) |
  * | `view-secret` | `{"format":3,"rev","secret","since"}`: the key view links are signed with (domain/view-key.ts); replaced to revoke them all |
@@ -57,7 +57,7 @@ export type Stored<T> =
   | { kind: "unreadable"; error: StorageError; text: string };
 
 /** KV takes one write per key per second and refuses a second with a 429: such a write is tried once more after this. */
-const REWRITE_AFTER_MS = 1_100;
+export const REWRITE_AFTER_MS = 1_100;
 
 /**
  * Runs `write`; when it throws (but for errors `isFinal` names), once more after a second, with `again` true:
@@ -91,7 +91,9 @@ export const orderKey = (mchid: string, payjsOrderId: string): string => `order:
 export const STARTED_KEY = "started";
 export const deviceKey = (id: string): string => `device:${id}`;
 export const DEVICE_PREFIX = "device:";
-export const deviceTokenKey = (tokenHash: string): string => `device-token:${tokenHash}`;
+/** Under its device, so revoking a device finds every token it was given (a code claimed twice gives two). */
+export const deviceTokenKey = (id: string, tokenHash: string): string => `device-token:${id}:${tokenHash}`;
+export const deviceTokensPrefix = (id: string | null): string => (id === null ? "device-token:" : `device-token:${id}:`);
 export const deviceCodeKey = (codeHash: string): string => `device-code:${codeHash}`;
 export const deviceSeenKey = (id: string): string => `device-seen:${id}`;
 export const VIEW_SECRET_KEY = "view-secret";

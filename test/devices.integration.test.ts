@@ -99,7 +99,7 @@ describe("devices: a sign-in code, claimed once, gives a token of its own", () =
 
   it("Should give a read device a token that reads and is refused what needs the admin, and show who it is", async () => {
     const { token, device } = await signedIn("店长手机", "read");
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{12}\.[A-Za-z0-9_-]{43}$/); // the device's id, then 256 bits
     expect(device).toEqual({ id: expect.any(String), name: "店长手机", role: "read", created_at: expect.any(String) });
     await fireCron(e, Date.now());
     expect((await call(e, "/api/complaints", { token })).status).toBe(200);
@@ -292,5 +292,36 @@ describe("view links: an alert's link opens that one complaint, read-only, for 7
     const rotated = await call(e, "/api/view-keys/rotate", { method: "POST", token: ADMIN_TOKEN });
     expect(rotated.status).toBe(200);
     expect((await viewing(path, key)).status).toBe(401);
+  });
+});
+
+describe("devices: KV has no compare-and-set, and revoking still holds", () => {
+  const elsewhere = () => ({ ...e, COMPLAINTS: new ProductionKv(env.COMPLAINTS).kv }) as WorkerEnv;
+
+  it("Should refuse every token of a code claimed twice at once, once its one listed device is revoked", async () => {
+    const made = await makeDevice("店长手机", "admin");
+    const answers = await Promise.all([claim(made.code), claim(made.code, elsewhere())]);
+    const tokens = await Promise.all(answers.filter((a) => a.status === 200).map(async (a) => (await a.json<Claimed>()).token));
+    expect(tokens.length).toBeGreaterThanOrEqual(1);
+    const listed = await (await call(e, "/api/devices", { token: ADMIN_TOKEN })).json<{ devices: unknown[] }>();
+    expect(listed.devices).toHaveLength(1);
+    expect((await call(e, `/api/devices/${made.id}`, { method: "DELETE", token: ADMIN_TOKEN })).status).toBe(200);
+    vi.spyOn(Date, "now").mockReturnValue(Date.now() + 10 * 60_000);
+    const after = await Promise.all(tokens.map(async (token) => (await call(e, "/api/status", { token })).status));
+    expect(after).toEqual(tokens.map(() => 401));
+  });
+
+  it("Should not bring a device back when its code is cancelled while it is being claimed", async () => {
+    const made = await makeDevice("店员", "read");
+    const [claimed, cancelled] = await Promise.all([
+      claim(made.code, elsewhere()),
+      call(e, `/api/devices/${made.id}`, { method: "DELETE", token: ADMIN_TOKEN }),
+    ]);
+    expect(cancelled.status).toBe(200);
+    const token = claimed.status === 200 ? (await claimed.json<Claimed>()).token : null;
+    vi.spyOn(Date, "now").mockReturnValue(Date.now() + 10 * 60_000);
+    const listed = await (await call(e, "/api/devices", { token: ADMIN_TOKEN })).json<{ devices: { id: string }[] }>();
+    expect(listed.devices).toEqual([]);
+    if (token !== null) expect((await call(e, "/api/status", { token })).status).toBe(401);
   });
 });

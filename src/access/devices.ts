@@ -22,14 +22,25 @@ import {
   type Device,
   type DeviceGrant,
   type DeviceRole,
+  deviceOfToken,
+  ID_BYTES,
   type ListedDevice,
   listed,
-  looksLikeToken,
   MAX_DEVICES,
+  TOKEN_BYTES,
 } from "../domain/device";
 import { beijingDay } from "../domain/time";
 import { sha256 } from "../sha256";
-import { DEVICE_PREFIX, deviceCodeKey, deviceKey, deviceSeenKey, deviceTokenKey, type Store } from "../store";
+import {
+  DEVICE_PREFIX,
+  deviceCodeKey,
+  deviceKey,
+  deviceSeenKey,
+  deviceTokenKey,
+  deviceTokensPrefix,
+  REWRITE_AFTER_MS,
+  type Store,
+} from "../store";
 
 const GRANT_CACHE_MS = 30_000;
 /** How long this isolate refuses a token it revoked, whatever a lagging edge copy still says. */
@@ -65,7 +76,7 @@ export async function createDevice(store: Store, name: string, role: DeviceRole,
   }
   const code = toBase64Url(randomBytes(CODE_BYTES));
   const device: Device = {
-    id: toBase64Url(randomBytes(9)),
+    id: toBase64Url(randomBytes(ID_BYTES)),
     name,
     role,
     created_at: new Date(now).toISOString(),
@@ -82,8 +93,9 @@ export async function createDevice(store: Store, name: string, role: DeviceRole,
 
 /**
  * Claims a sign-in code: the code stops working, the device gets its token (given once). Null for a code that is not
- * (or no longer) good, whatever the reason. Two claims of one code in the same instant on two isolates may both
- * succeed (KV has no compare-and-set): the second token then replaces the first.
+ * (or no longer) good, whatever the reason. KV has no compare-and-set: after writing, the claim reads its device back,
+ * and a claim whose device was cancelled, or claimed by another at the same moment, takes its token back and fails.
+ * Two claims reading each other's writes late may both succeed; revoking the device ends both tokens.
  */
 export async function claimDevice(store: Store, code: string, now: number): Promise<{ token: string; device: Device } | null> {
   const codeKey = deviceCodeKey(hashOf(code));
@@ -94,10 +106,22 @@ export async function claimDevice(store: Store, code: string, now: number): Prom
   const before = stored.value;
   if (before.code_hash !== hashOf(code) || before.code_expires_at === null || Date.parse(before.code_expires_at) <= now) return null;
   await store.delete(codeKey);
-  const token = toBase64Url(randomBytes(32));
+  const token = `${before.id}.${toBase64Url(randomBytes(TOKEN_BYTES))}`;
   const device: Device = { ...before, token_hash: hashOf(token), code_hash: null, code_expires_at: null };
-  await store.save(deviceTokenKey(device.token_hash as string), DEVICE_GRANT, device, now);
   await store.save(deviceKey(device.id), DEVICE, device, now);
+  const ours = async () => {
+    const after = await store.load(deviceKey(device.id), DEVICE);
+    return after.kind === "ok" && after.value.token_hash === device.token_hash;
+  };
+  if (!(await ours())) return null;
+  const tokenKey = deviceTokenKey(device.id, device.token_hash as string);
+  await store.save(tokenKey, DEVICE_GRANT, device, now);
+  // Cancelled while the token was written: the token goes again (after a second: KV takes one write per key per second).
+  if (!(await ours())) {
+    await new Promise((resolve) => setTimeout(resolve, REWRITE_AFTER_MS));
+    await store.delete(tokenKey);
+    return null;
+  }
   return { token, device };
 }
 
@@ -115,15 +139,12 @@ export async function listDevices(store: Store, now: number): Promise<ListedDevi
   return devices.filter((d) => d !== null).sort((a, b) => b.created_at.localeCompare(a.created_at));
 }
 
-/** Revokes a device's token, or cancels its code. False when there is no such device. */
+/** Revokes every token of a device (whatever its record says), or cancels its code. False when there is no such device. */
 export async function revokeDevice(store: Store, id: string, now: number): Promise<boolean> {
   const stored = await store.load(deviceKey(id), DEVICE);
   if (stored.kind === "absent") return false;
-  if (stored.kind === "ok") {
-    const { token_hash, code_hash } = stored.value;
-    if (token_hash !== null) await revokeToken(store, token_hash, now);
-    if (code_hash !== null) await store.delete(deviceCodeKey(code_hash));
-  }
+  await revokeTokens(store, deviceTokensPrefix(id), now);
+  if (stored.kind === "ok" && stored.value.code_hash !== null) await store.delete(deviceCodeKey(stored.value.code_hash));
   await store.delete(deviceSeenKey(id));
   await store.delete(deviceKey(id));
   return true;
@@ -131,12 +152,8 @@ export async function revokeDevice(store: Store, id: string, now: number): Promi
 
 /** Revokes every device and cancels every code, including any token or code left without its device. Gives how many devices. */
 export async function revokeAllDevices(store: Store, now: number): Promise<number> {
-  const [devices, tokens, codes] = await Promise.all([
-    store.list(DEVICE_PREFIX, null),
-    store.list(deviceTokenKey(""), null),
-    store.list(deviceCodeKey(""), null),
-  ]);
-  for (const key of tokens.keys) await revokeToken(store, key.slice(deviceTokenKey("").length), now);
+  const [devices, codes] = await Promise.all([store.list(DEVICE_PREFIX, null), store.list(deviceCodeKey(""), null)]);
+  await revokeTokens(store, deviceTokensPrefix(null), now);
   for (const key of codes.keys) await store.delete(key);
   for (const key of devices.keys) {
     await store.delete(deviceSeenKey(key.slice(DEVICE_PREFIX.length)));
@@ -145,16 +162,26 @@ export async function revokeAllDevices(store: Store, now: number): Promise<numbe
   return devices.keys.length;
 }
 
-async function revokeToken(store: Store, tokenHash: string, now: number): Promise<void> {
+/** Deletes every token key under `prefix`; this isolate refuses them at once, whatever a lagging edge copy says. */
+async function revokeTokens(store: Store, prefix: string, now: number): Promise<void> {
   const memory = memoryOf(store.identity);
-  memory.revoked.set(tokenHash, now + REVOKED_HOLD_MS);
-  memory.grants.delete(tokenHash);
-  await store.delete(deviceTokenKey(tokenHash));
+  let cursor: string | null = null;
+  do {
+    const page = await store.list(prefix, cursor);
+    for (const key of page.keys) {
+      const hash = key.slice(key.lastIndexOf(":") + 1);
+      memory.revoked.set(hash, now + REVOKED_HOLD_MS);
+      memory.grants.delete(hash);
+      await store.delete(key);
+    }
+    cursor = page.cursor;
+  } while (cursor !== null);
 }
 
 /** What a device's token may do, or null when it is no device's (or was revoked). */
 export async function grantOf(store: Store, token: string, now: number): Promise<DeviceGrant | null> {
-  if (!looksLikeToken(token)) return null;
+  const id = deviceOfToken(token);
+  if (id === null) return null;
   const memory = memoryOf(store.identity);
   const hash = hashOf(token);
   const revokedUntil = memory.revoked.get(hash);
@@ -164,8 +191,8 @@ export async function grantOf(store: Store, token: string, now: number): Promise
   }
   const cached = memory.grants.get(hash);
   if (cached !== undefined && cached.until > now) return cached.grant;
-  const stored = await store.loadRecent(deviceTokenKey(hash), DEVICE_GRANT);
-  const grant = stored.kind === "ok" ? stored.value : null;
+  const stored = await store.loadRecent(deviceTokenKey(id, hash), DEVICE_GRANT);
+  const grant = stored.kind === "ok" && stored.value.id === id ? stored.value : null;
   if (memory.grants.size >= CACHE_LIMIT) memory.grants.clear();
   memory.grants.set(hash, { grant, until: now + GRANT_CACHE_MS });
   return grant;

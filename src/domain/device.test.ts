@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Device, deviceName, isPending, listed, looksLikeCode, looksLikeToken } from "./device";
+import { type Device, deviceName, deviceOfToken, isPending, listed, looksLikeCode } from "./device";
 
 describe("devices", () => {
   it("Should take a name of 1–40 characters, trimmed, Chinese counted by character", () => {
@@ -16,8 +16,9 @@ describe("devices", () => {
     expect(looksLikeCode("A".repeat(26))).toBe(false);
     expect(looksLikeCode(`${"A".repeat(26)}=`)).toBe(false);
     expect(looksLikeCode(null)).toBe(false);
-    expect(looksLikeToken("-".repeat(43))).toBe(true);
-    expect(looksLikeToken("A".repeat(44))).toBe(false);
+    expect(deviceOfToken(`abcdefghijk_.${"-".repeat(43)}`)).toBe("abcdefghijk_");
+    expect(deviceOfToken("-".repeat(43))).toBeNull();
+    expect(deviceOfToken(`abcdefghijk_.${"A".repeat(44)}`)).toBeNull();
   });
 
   it("Should list a device pending only while its code is unclaimed and good", () => {

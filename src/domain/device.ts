@@ -13,18 +13,20 @@ export const DEVICE_ROLES: readonly DeviceRole[] = ["read", "admin"];
 export const CODE_TTL_MS = 10 * 60_000;
 /** 160 random bits: 27 base64url characters. */
 export const CODE_BYTES = 20;
-/** 256 random bits: 43 base64url characters, as long as the tokens `npm run setup` makes. */
+/** 256 random bits: 43 base64url characters, as long as the tokens `npm run setup` makes (after the device's id). */
 export const TOKEN_BYTES = 32;
+/** 72 random bits: 12 base64url characters. */
+export const ID_BYTES = 9;
 export const MAX_NAME = 40;
 /** More devices than a shop has people and browsers; a bound on what one listing reads. */
 export const MAX_DEVICES = 50;
 
 const CODE = /^[A-Za-z0-9_-]{27}$/;
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const TOKEN = /^([A-Za-z0-9_-]{12})\.[A-Za-z0-9_-]{43}$/;
 /** Whether `text` could be a sign-in code at all: anything else is refused before KV is read. */
 export const looksLikeCode = (text: unknown): text is string => typeof text === "string" && CODE.test(text);
-/** Whether `text` could be a device's token (a configured token may look like one too). */
-export const looksLikeToken = (text: string): boolean => TOKEN.test(text);
+/** The device a token names (`{id}.{secret}`), or null when `text` is no device's token. */
+export const deviceOfToken = (text: string): string | null => TOKEN.exec(text)?.[1] ?? null;
 
 export interface Device {
   id: string;

@@ -93,12 +93,21 @@ export async function openAlerts(tick: Tick, merchant: Merchant, recorded: Deliv
   };
 }
 
+/** One read of the view links' secret a tick, however many merchants send. */
+const secrets = new WeakMap<Tick, Promise<Uint8Array | null>>();
+
 /** What messages are drafted with: the links' address and, with one, the view keys of their complaints (made now). */
-async function sendContext({ store, config, now }: Tick): Promise<SendContext> {
+async function sendContext(tick: Tick): Promise<SendContext> {
+  const { store, config, now } = tick;
   const ctx: SendContext = { publicUrl: config.publicUrl, now: Date.now(), at: now };
   if (config.publicUrl === null) return ctx;
-  const secret = await viewSecret(store, now, true);
-  return secret === null ? ctx : { ...ctx, viewKey: (mchid, id) => viewKey(secret, mchid, id, now) };
+  let secret = secrets.get(tick);
+  if (secret === undefined) {
+    secret = viewSecret(store, now, true);
+    secrets.set(tick, secret);
+  }
+  const key = await secret;
+  return key === null ? ctx : { ...ctx, viewKey: (mchid, id) => viewKey(key, mchid, id, now) };
 }
 
 /**

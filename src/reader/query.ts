@@ -5,6 +5,7 @@
  * @module
  */
 
+import { fromBase64Url, toBase64Url } from "../bytes";
 import type { Complaint } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
 import { comparePositions, type Position } from "../domain/position";
@@ -127,18 +128,16 @@ type Cursor = Position & { due?: number | null };
 export function encodeCursor(cursor: Cursor, filter: Filter, sort: SortOrder): string {
   const fields: unknown[] = [cursor.at, cursor.mchid, cursor.id, filterTag(filter, sort)];
   if (sort === "due") fields.push(cursor.due ?? null);
-  const bytes = new TextEncoder().encode(JSON.stringify(fields));
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return toBase64Url(new TextEncoder().encode(JSON.stringify(fields)));
 }
 
 function decodeCursor(cursor: string, filter: Filter, sort: SortOrder): Cursor {
   const invalid = new QueryError("cursor", "cursor is not one this API gave out (use next_cursor as it is)");
   let parsed: unknown;
   try {
-    const binary = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
+    const bytes = fromBase64Url(cursor);
+    if (bytes === null) throw invalid;
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw invalid;
   }

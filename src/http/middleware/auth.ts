@@ -35,10 +35,10 @@ function configuredRole(c: Context<AppEnv>, token: string): Role | null {
   return isAdmin ? "admin" : isReader ? "read" : null;
 }
 
-/** Runs `work` after the answer when the runtime allows (a Worker), else before it. */
-async function afterwards(c: Context<AppEnv>, work: Promise<void>): Promise<void> {
+/** Runs `work` after the answer when the runtime allows (a Worker), else before it; a failure is logged as `event`. */
+export async function afterwards(c: Context<AppEnv>, event: string, work: Promise<void>): Promise<void> {
   const quiet = work.catch((error: unknown) =>
-    logEvent("device_seen", { outcome: "error", error: error instanceof Error ? error.name : "unknown" }),
+    logEvent(event, { outcome: "error", error: error instanceof Error ? error.name : "unknown" }),
   );
   try {
     c.executionCtx.waitUntil(quiet);
@@ -53,7 +53,7 @@ async function bearer(c: Context<AppEnv>, token: string): Promise<Viewer> {
   const now = Date.now();
   const grant = await grantOf(new Store(c.env.COMPLAINTS), token, now);
   if (grant === null) throw unauthorized("The token is not valid", "invalid_token");
-  await afterwards(c, noteSeen(new Store(c.env.COMPLAINTS), grant.id, now));
+  await afterwards(c, "device_seen", noteSeen(new Store(c.env.COMPLAINTS), grant.id, now));
   return { role: grant.role, device: { id: grant.id, name: grant.name } };
 }
 

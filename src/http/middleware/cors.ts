@@ -2,7 +2,8 @@
  * CORS for the origins in `CORS_ORIGINS` (or `*`); none by default. An origin not on the list gets no
  * CORS header at all, and its preflight falls through to the token check like any request without a
  * token (a preflight never carries `Authorization`): 401 with `WWW-Authenticate`, not the route's 405,
- * which only a caller with a valid token reaches. Either way the browser refuses the cross-origin call.
+ * which only a caller with a valid token reaches (the claim of a sign-in code, which needs no token, answers its 405).
+ * Either way the browser refuses the cross-origin call.
  * @module
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */

@@ -17,7 +17,7 @@ import { Store } from "../../store";
 import { HttpError } from "../errors";
 import { badBody, jsonBody } from "../json-body";
 import { methodNotAllowed } from "../method-not-allowed";
-import { requireRole } from "../middleware/auth";
+import { afterwards, requireRole } from "../middleware/auth";
 import type { AppEnv } from "../types";
 
 /** The claim, which needs no token: registered before the authentication of `/api/*`. */
@@ -38,12 +38,7 @@ claimRoutes.post("/devices/claim", async (c) => {
   const { token, device } = claimed;
   logEvent("device", { outcome: "claimed", device: device.id, role: device.role });
   const { channels, publicUrl } = c.get("config");
-  const told = sendNow(channels, deviceAddedNotice(device, new Date(now).toISOString()), { publicUrl, now, at: now });
-  try {
-    c.executionCtx.waitUntil(told);
-  } catch {
-    await told;
-  }
+  await afterwards(c, "alert", sendNow(channels, deviceAddedNotice(device, new Date(now).toISOString()), { publicUrl, now, at: now }));
   c.header("Cache-Control", "no-store");
   return c.json({ token, device: { id: device.id, name: device.name, role: device.role, created_at: device.created_at } });
 });
