@@ -96,4 +96,54 @@ export interface StatusAnswer {
   deadlines?: DeadlineSettings;
   /** `ALLOW_REFUNDS`: the admin token may refund (absent from older Workers' answers). */
   refunds_allowed?: boolean;
+  /** Who asks: the credential's role, and the device's name (null for a configured token). */
+  viewer?: { role: "read" | "admin"; device: string | null };
+}
+
+/** `POST /api/devices`: a device's one-time sign-in code, valid until `expires_at`, and its link (`…/#signin=<code>`). */
+export interface NewDevice {
+  id: string;
+  code: string;
+  expires_at: string;
+  url: string;
+}
+
+/** `POST /api/devices/claim`: the device's own token. */
+export interface ClaimAnswer {
+  token: string;
+  device: { id: string; name: string; role: "read" | "admin"; created_at: string };
+}
+
+/** A device of `GET /api/devices`: `pending` while its code is not claimed; `last_seen_on` a Beijing date or null. */
+export interface Device {
+  id: string;
+  name: string;
+  role: "read" | "admin";
+  created_at: string;
+  pending: boolean;
+  last_seen_on: string | null;
+}
+
+export interface DevicesAnswer {
+  devices: Device[];
+}
+
+/**
+ * An event of `GET /api/complaints/{id}/timeline`: `seen`, `gone`, `back`; `alert` (`event`, `channel`, `outcome`);
+ * `replied`, `unreplied`, `handled`, `unhandled` (`by`, `note`); `refund` (`state`, `by`). `by` is a device's name,
+ * null for a configured token. A kind the page does not know is shown by its name.
+ */
+export interface TimelineEvent {
+  at: string;
+  kind: string;
+  event?: string;
+  channel?: string;
+  outcome?: "delivered" | "failed" | "given_up";
+  by?: string | null;
+  note?: string;
+  state?: Refund["state"];
+}
+
+export interface TimelineAnswer {
+  events: TimelineEvent[];
 }
