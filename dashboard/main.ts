@@ -234,8 +234,11 @@ async function enter(t: string): Promise<boolean> {
   try {
     await loadStatus();
   } catch (e) {
-    token = null;
-    fail(e, "auth");
+    try {
+      fail(e, "auth"); // as the token's failure, not a view key's
+    } finally {
+      token = null;
+    }
     return false;
   }
   store(TOKEN_KEY, t);
