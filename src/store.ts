@@ -18,6 +18,11 @@
  * | `upgrade-tries:{mchid}` | `{"format":3,"rev","offset","tries"}`: how often the next slice of a merchant's move from layout 2 was begun; expires a day after |
  * | `started` | `{"format":3,"rev","fingerprint","at"}`: the settings the channels last heard "监控已启动" for |
  * | `upgrade:{mchid}` | how far the move of a layout 2 merchant has come (poller/upgrade.ts); gone once it is done |
+ * | `device:{id}` | `{"format":3,"rev","device":{"id","name","role","created_at","token_hash","code_hash","code_expires_at"}}`: a signed-in device, or one whose code is not claimed yet (then it expires with the code) |
+ * | `device-token:{sha256}` | `{"format":3,"rev","device":{"id","name","role"}}`: what a device's token may do, found by the token's hash |
+ * | `device-code:{sha256}` | `{"format":3,"rev","id"}`: the device a sign-in code is for; expires with the code (10 minutes) |
+ * | `device-seen:{id}` | `{"format":3,"rev","on"}`: the Beijing day a device was last seen (written at most once a day) |
+ * | `view-secret` | `{"format":3,"rev","secret","since"}`: the key view links are signed with (domain/view-key.ts); replaced to revoke them all |
  * | `corrupt:{key}:{ms}` | a value that could not be read, set aside before its key was rebuilt |
  *
  * Layout 2 kept every complaint ever seen in `complaints:{mchid}` and every mark in `handled:{mchid}`: read only to
@@ -84,6 +89,12 @@ export const legacyMarksKey = (mchid: string): string => `handled:${mchid}`;
 export const refundAttemptKey = (mchid: string, id: string): string => `refund:${mchid}:${id}`;
 export const orderKey = (mchid: string, payjsOrderId: string): string => `order:${mchid}:${payjsOrderId}`;
 export const STARTED_KEY = "started";
+export const deviceKey = (id: string): string => `device:${id}`;
+export const DEVICE_PREFIX = "device:";
+export const deviceTokenKey = (tokenHash: string): string => `device-token:${tokenHash}`;
+export const deviceCodeKey = (codeHash: string): string => `device-code:${codeHash}`;
+export const deviceSeenKey = (id: string): string => `device-seen:${id}`;
+export const VIEW_SECRET_KEY = "view-secret";
 
 /** Parses and checks one stored value against its shape. */
 function decode<T>(key: string, text: string | null, shape: Shape<T>): Stored<T> {
@@ -136,6 +147,11 @@ const formatChecks = new Map<KVNamespace, Promise<StorageError | null>>();
 
 export class Store {
   constructor(private readonly kv: KVNamespace) {}
+
+  /** The namespace as a key for what an isolate remembers of it (src/access/): never a way around the store. */
+  get identity(): object {
+    return this.kv;
+  }
 
   /** Reads one value as KV holds it now: what a change is applied to. */
   async load<T>(key: string, shape: Shape<T>): Promise<Stored<T>> {

@@ -15,12 +15,13 @@ import { findCycle, type Graph, importGraph, SRC } from "./support/imports";
  * Modules of one layer may import each other only within their own top folder (`payjs/` does not import `notify/`).
  */
 const LAYERS: { name: string; modules: RegExp }[] = [
-  { name: "base", modules: /^(md5|json|constant-time|log|env|config-error|outbound)$/ },
+  { name: "base", modules: /^(md5|sha256|bytes|json|constant-time|log|env|config-error|outbound)$/ },
   { name: "domain", modules: /^domain\// },
   { name: "upstream, storage, alerts", modules: /^(payjs\/|store$|notify\/)/ },
   { name: "present and history", modules: /^history\// },
   { name: "settings", modules: /^config$/ },
   { name: "actions", modules: /^actions\// },
+  { name: "access", modules: /^access\// },
   { name: "poller, reader", modules: /^(poller|reader)\// },
   { name: "http", modules: /^http\// },
   { name: "entry", modules: /^index$/ },

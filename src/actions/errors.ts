@@ -1,5 +1,5 @@
 /**
- * Why an action (a mark, an order check, a refund) did not do what was asked: a typed code the HTTP layer answers
+ * Why an action (a mark, an order check, a refund, a device) did not do what was asked: a typed code the HTTP layer answers
  * with its status (src/http/app.ts), and a message for the person, which never holds a key, a token or a stack.
  * @module
  */
@@ -27,7 +27,9 @@ export type ActionErrorCode =
   /** The merchant's stored complaints are being moved to the new layout: marks wait until that is done. */
   | "upgrading"
   /** The complaint left PAYJS's list over a week ago and is kept in history: it is not refunded from here. */
-  | "in_history";
+  | "in_history"
+  /** As many devices as may be are signed in or waiting: one must be revoked first. */
+  | "too_many_devices";
 
 export class ActionError extends Error {
   override readonly name = "ActionError";

@@ -45,3 +45,22 @@ export function lean(c: Complaint, marks: ComplaintMarks, rules: DeadlineRules):
 export function served(c: Complaint, marks: ComplaintMarks, rules: DeadlineRules): ServedComplaint {
   return { ...(lean(c, marks, rules) as Omit<ServedComplaint, "raw">), raw: c.raw };
 }
+
+/** A complaint as a view link shows it (domain/view-key.ts): no `raw`, and of each mark and refund only what and when. */
+export type ViewedComplaint = Omit<ListedComplaint, "replied" | "handled" | "refund" | "raw"> & {
+  replied: { at: string } | null;
+  handled: { at: string } | null;
+  refund: Pick<Refund, "state" | "at" | "total_fee"> | null;
+};
+
+export function viewed(c: Complaint, marks: ComplaintMarks, rules: DeadlineRules): ViewedComplaint {
+  const { raw: _raw, ...shown } = lean(c, marks, rules);
+  const when = (mark: Mark | null) => (mark === null ? null : { at: mark.at });
+  const { refund } = marks;
+  return {
+    ...shown,
+    replied: when(marks.replied),
+    handled: when(marks.handled),
+    refund: refund === null ? null : { state: refund.state, at: refund.at, total_fee: refund.total_fee },
+  };
+}

@@ -10,11 +10,12 @@ import { logEvent } from "../log";
 import { QueryError } from "../reader/query";
 import { HttpError } from "./errors";
 import { methodNotAllowed } from "./method-not-allowed";
-import { requireRole } from "./middleware/auth";
+import { authenticate } from "./middleware/auth";
 import { withConfig } from "./middleware/config";
 import { cors } from "./middleware/cors";
 import { complaintsRoutes } from "./routes/complaints";
 import { dailyRoutes } from "./routes/daily";
+import { claimRoutes, deviceRoutes } from "./routes/devices";
 import { markRoutes } from "./routes/marks";
 import { notifyRoutes } from "./routes/notify";
 import { orderRoutes } from "./routes/order";
@@ -36,6 +37,7 @@ const ACTION_STATUS: Record<ActionErrorCode, ContentfulStatusCode> = {
   storage: 503,
   upgrading: 503,
   in_history: 409,
+  too_many_devices: 409,
 };
 
 export function createApp(): Hono<AppEnv> {
@@ -49,7 +51,8 @@ export function createApp(): Hono<AppEnv> {
 
   // The dashboard (`/` and `/assets/*`) is static assets, answered before the Worker runs (wrangler.toml [assets]).
   app.use("/api/*", cors);
-  app.use("/api/*", requireRole("read"));
+  app.route("/api", claimRoutes);
+  app.use("/api/*", authenticate);
   app.route("/api", complaintsRoutes);
   app.route("/api", dailyRoutes);
   app.route("/api", markRoutes);
@@ -58,6 +61,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/api", statusRoutes);
   app.route("/api", pollRoutes);
   app.route("/api", notifyRoutes);
+  app.route("/api", deviceRoutes);
 
   // A hook, not a handler: it returns the answer, as hono expects (a throw here is not caught where a handler's is).
   app.notFound((c) => new HttpError(404, "not_found", `No route for ${c.req.method} ${c.req.path}`).getResponse(c));

@@ -59,18 +59,24 @@ describe("Alert wording: times, amounts, merchants", () => {
 
 describe("Alert wording: links", () => {
   it("Should URL-encode the link's path segments, parentheses included", () => {
-    expect(complaintLink("https://w.example.com/", { mchid: "1 0", id: "a/b(c)#?" })).toBe(
+    expect(complaintLink({ publicUrl: "https://w.example.com/" }, { mchid: "1 0", id: "a/b(c)#?" })).toBe(
       "https://w.example.com/#/complaints/1%200/a%2Fb%28c%29%23%3F",
     );
-    expect(complaintLink(null, COMPLAINT)).toBeNull();
+    expect(complaintLink({ publicUrl: null }, COMPLAINT)).toBeNull();
   });
 
   it("Should link without a doubled slash however many PUBLIC_URL ends with, and not at all when it is blank", () => {
-    expect(complaintLink("https://watch.example.com", COMPLAINT)).toBe("https://watch.example.com/#/complaints/100/C1");
-    expect(complaintLink("https://watch.example.com//", COMPLAINT)).toBe("https://watch.example.com/#/complaints/100/C1");
+    expect(complaintLink({ publicUrl: "https://watch.example.com" }, COMPLAINT)).toBe("https://watch.example.com/#/complaints/100/C1");
+    expect(complaintLink({ publicUrl: "https://watch.example.com//" }, COMPLAINT)).toBe("https://watch.example.com/#/complaints/100/C1");
     expect(dashboardLink("https://watch.example.com//")).toBe("https://watch.example.com/");
     expect(dashboardLink("  ")).toBeNull();
     expect(dashboardLink(null)).toBeNull();
+  });
+
+  it("Should put the complaint's view key in the fragment, after the path, when there is one", () => {
+    const links = { publicUrl: "https://watch.example.com", viewKey: (mchid: string, id: string) => `key-of-${mchid}-${id}` };
+    expect(complaintLink(links, COMPLAINT)).toBe("https://watch.example.com/#/complaints/100/C1?view=key-of-100-C1");
+    expect(complaintLink({ ...links, publicUrl: null }, COMPLAINT)).toBeNull();
   });
 });
 

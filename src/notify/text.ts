@@ -9,6 +9,7 @@ import { yuan } from "../domain/money";
 import type { ServedComplaint } from "../domain/served";
 import { beijingTextOf, complaintAtText, HOUR_MS, MINUTE_MS, toBeijingIso } from "../domain/time";
 import { type Block, oneLine } from "./render";
+import type { SendContext } from "./types";
 
 /** Code points of a complaint body an alert shows. */
 export const BODY_LIMIT = 200;
@@ -62,10 +63,18 @@ function pathSegment(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
-/** `${PUBLIC_URL}/#/complaints/{mchid}/{id}` (segments URL-encoded), or null without PUBLIC_URL. */
-export function complaintLink(publicUrl: string | null, complaint: Pick<Complaint, "mchid" | "id">): string | null {
+/** What a complaint's link is made of: the dashboard's address, and the key that opens it without signing in. */
+export type Links = Pick<SendContext, "publicUrl" | "viewKey">;
+
+/**
+ * `${PUBLIC_URL}/#/complaints/{mchid}/{id}?view=<key>` (segments URL-encoded; the key, in the fragment, is never sent
+ * to a server), or null without PUBLIC_URL.
+ */
+export function complaintLink({ publicUrl, viewKey }: Links, complaint: Pick<Complaint, "mchid" | "id">): string | null {
   const base = dashboardBase(publicUrl);
-  return base === null ? null : `${base}/#/complaints/${pathSegment(complaint.mchid)}/${pathSegment(complaint.id)}`;
+  if (base === null) return null;
+  const key = viewKey === undefined ? "" : `?view=${viewKey(complaint.mchid, complaint.id)}`;
+  return `${base}/#/complaints/${pathSegment(complaint.mchid)}/${pathSegment(complaint.id)}${key}`;
 }
 
 /** `${PUBLIC_URL}/`, or null without PUBLIC_URL. */

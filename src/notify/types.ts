@@ -6,6 +6,11 @@ import type { Notice } from "../domain/outbox";
 
 export interface SendContext {
   publicUrl: string | null;
+  /**
+   * The key of a view link to a complaint (domain/view-key.ts), made when the message is sent; absent where no secret
+   * is at hand (`npm run setup`'s test messages): its links then open the dashboard's sign-in.
+   */
+  viewKey?: (mchid: string, id: string) => string;
   /** The real clock, ms: what a platform's signature timestamps. */
   now: number;
   /** When it is sent as the tick counts time, ms: what a message's "time left" is counted from. */

@@ -8,12 +8,15 @@
  *    last write: no key is written twice in one invocation (KV takes one write per key per second).
  * @module
  */
+import { viewSecret } from "../access/view-secret";
 import type { Merchant } from "../domain/merchant";
 import { applyDeliveries, type Deliveries, emptyOutbox, noDeliveries, OUTBOX, type Outbox } from "../domain/outbox";
+import { viewKey } from "../domain/view-key";
 import { logEvent } from "../log";
 import { deliverDue } from "../notify/deliver";
 import { queueNews } from "../notify/events";
 import { dueEntries, progressOf, prune } from "../notify/outbox";
+import type { SendContext } from "../notify/types";
 import { outboxKey, type StorageError } from "../store";
 import { type Findings, gatherNews } from "./news";
 import type { Tick } from "./tick-context";
@@ -72,13 +75,7 @@ export async function openAlerts(tick: Tick, merchant: Merchant, recorded: Deliv
       // On the tick that tells "监控已启动", the merchants polled before its homes wait, so nothing comes before it.
       if (tick.started?.hold.has(merchant.mchid)) return false;
       if (dueEntries(outbox, config.channels, now).length === 0 || tick.outbound.remaining === 0) return false;
-      const attempted = await deliverDue(
-        outbox,
-        config.channels,
-        tick.outbound,
-        { publicUrl: config.publicUrl, now: Date.now(), at: now },
-        now,
-      );
+      const attempted = await deliverDue(outbox, config.channels, tick.outbound, await sendContext(tick), now);
       if (attempted.length === 0) return false;
       deliveries = { entries: { ...deliveries.entries }, channels: structuredClone(outbox.channels) };
       for (const e of attempted) deliveries.entries[e.id] = progressOf(e);
@@ -86,6 +83,14 @@ export async function openAlerts(tick: Tick, merchant: Merchant, recorded: Deliv
       return true;
     },
   };
+}
+
+/** What messages are drafted with: the links' address and, with one, the view keys of their complaints (made now). */
+async function sendContext({ store, config, now }: Tick): Promise<SendContext> {
+  const ctx: SendContext = { publicUrl: config.publicUrl, now: Date.now(), at: now };
+  if (config.publicUrl === null) return ctx;
+  const secret = await viewSecret(store, now, true);
+  return secret === null ? ctx : { ...ctx, viewKey: (mchid, id) => viewKey(secret, mchid, id, now) };
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Fixtures for the channel types' tests (src/notify/channels/*.test.ts): a complaint whose body holds markup no
  * channel may render, the messages of every event about it, a send context, an HMAC computed from the documented
- * formulas (not src/notify/hmac.ts), and helpers that build a channel's request or catch its option error.
+ * formulas (not src/sha256.ts), and helpers that build a channel's request or catch its option error.
  */
 import { expect } from "vitest";
 import type { Complaint } from "../../src/domain/complaint";
@@ -129,7 +129,7 @@ export const sentWhenTold = (n: Notice): SendContext => ({ ...ctx, at: Date.pars
 /** The dashboard's page of {@link complaint} under `ctx.publicUrl`. */
 export const LINK = "https://watch.example.com/#/complaints/100/C1";
 
-// ---- independent HMAC (the documented formulas, not src/notify/hmac.ts) -----------------------------------
+// ---- independent HMAC (the documented formulas, not src/sha256.ts) -----------------------------------
 
 const utf8 = new TextEncoder();
 

@@ -1,12 +1,12 @@
 /**
  * `GET /api/complaints`, `/api/complaints.csv` and `/api/complaints/{id}`: served from the view of the snapshot
  * (each complaint with its deadlines and marks, reader/view.ts), and the parts of the history an answer reaches into
- * (reader/history.ts). The list leaves out each complaint's `raw` unless asked with `?include=raw` (the detail always
+ * (reader/history.ts). A view link's key opens the detail alone, without `raw`, mark notes or who (domain/served.ts `viewed`). The list leaves out each complaint's `raw` unless asked with `?include=raw` (the detail always
  * has it); the two are two URLs, so two ETags.
  * @module
  */
 import { type Context, Hono } from "hono";
-import { served } from "../../domain/served";
+import { served, viewed } from "../../domain/served";
 import { MINUTE_MS } from "../../domain/time";
 import { complaintsCsv } from "../../reader/csv";
 import { allMatches, historyComplaint, listPage } from "../../reader/history";
@@ -74,8 +74,9 @@ complaintsRoutes.get("/complaints/:id", async (c) => {
       : { complaint: inPresent.complaint, marks: data.marks };
   if (found === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
   const { complaint, marks } = found;
-  return conditional(c, `${data.view.revision}:${marks.revision}`, () =>
-    c.json({ complaint: served(complaint, marksFor(marks, complaint), c.get("config").deadlines) }),
+  const shown = c.get("viewer").role === "view" ? viewed : served;
+  return conditional(c, `${data.view.revision}:${marks.revision}:${c.get("viewer").role}`, () =>
+    c.json({ complaint: shown(complaint, marksFor(marks, complaint), c.get("config").deadlines) }),
   );
 });
 complaintsRoutes.all("/complaints/:id", methodNotAllowed("GET, HEAD"));

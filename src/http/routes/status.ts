@@ -31,7 +31,9 @@ statusRoutes.get("/status", async (c) => {
   // The revision alone would keep `next_poll_at: null` (due now), or a deadline that passed, from showing.
   const dueNow = merchants.map((m, i) => `${m.state === null || isDue(m.state, now) ? 1 : 0}.${counts[i]?.complaints_overdue}`).join(",");
   const settings = `${config.channels.map((ch) => ch.name).join(",")}:${config.allowRefunds}`;
-  return conditional(c, `${view.revision}:${dueNow}:${settings}`, () =>
+  const { role, device } = c.get("viewer");
+  const viewer = { role, device: device?.name ?? null };
+  return conditional(c, `${view.revision}:${dueNow}:${settings}:${JSON.stringify(viewer)}`, () =>
     c.json({
       merchants: merchants.map(({ merchant, state, complaints, history, upgrading, storageErrors }, i) => ({
         ...statusEntry(merchant, state, complaints, history, now),
@@ -47,6 +49,8 @@ statusRoutes.get("/status", async (c) => {
         config.channels,
         merchants.flatMap((m) => (m.outbox === null ? [] : [m.outbox])),
       ),
+      // Who is asking: the dashboard shows admin actions only to an admin.
+      viewer,
       // The dashboard offers a refund only when the Worker would carry it out.
       refunds_allowed: config.allowRefunds,
       // The dashboard counts down to each complaint's next deadline, red within the smallest reminder threshold.

@@ -7,8 +7,10 @@
  * @see https://open.dingtalk.com/document/orgapp/customize-robot-security-settings
  * @see https://open.dingtalk.com/document/orgapp/custom-robot-access
  */
+
+import { toBase64 } from "../../bytes";
+import { hmacSha256 } from "../../sha256";
 import { formatMessage } from "../format";
-import { hmacSha256, toBase64 } from "../hmac";
 import { markdownText } from "../render";
 import type { ChannelType } from "../types";
 import { errcodeCheck, postJson } from "./http";
@@ -31,7 +33,7 @@ function appendQuery(url: string, extra: string): string {
 /** The signed URL: `timestamp` in ms, `sign` = urlencode(base64(HMAC-SHA256(secret, `${timestamp}\n${secret}`))). */
 async function dingtalkSignedUrl(url: string, secret: string, nowMs: number): Promise<string> {
   const timestamp = String(Math.floor(nowMs));
-  const sign = toBase64(await hmacSha256(secret, `${timestamp}\n${secret}`));
+  const sign = toBase64(hmacSha256(secret, `${timestamp}\n${secret}`));
   return appendQuery(url, `timestamp=${timestamp}&sign=${encodeURIComponent(sign)}`);
 }
 

@@ -7,8 +7,10 @@
  * @module
  * @see https://open.feishu.cn/document/client-docs/bot-v3/add-custom-bot
  */
+
+import { toBase64 } from "../../bytes";
+import { hmacSha256 } from "../../sha256";
 import { formatMessage } from "../format";
-import { hmacSha256, toBase64 } from "../hmac";
 import { plainText } from "../render";
 import type { ChannelType } from "../types";
 import { describe, jsonCheck, postJson } from "./http";
@@ -21,7 +23,7 @@ interface FeishuOptions {
 
 /** base64 HMAC-SHA256 keyed by `${timestamp}\n${secret}` over no bytes at all. */
 async function feishuSign(timestamp: string, secret: string): Promise<string> {
-  return toBase64(await hmacSha256(`${timestamp}\n${secret}`, ""));
+  return toBase64(hmacSha256(`${timestamp}\n${secret}`, ""));
 }
 
 export const feishu: ChannelType<FeishuOptions> = {

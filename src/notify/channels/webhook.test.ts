@@ -13,6 +13,7 @@ import {
   hex,
   hmac,
   json,
+  LINK,
   NEW,
   OVERDUE,
   OVERDUE_AT,
@@ -33,10 +34,17 @@ describe("webhook", () => {
   it("Should POST {event, at, complaint} with the complaint exactly as the API shows it, signed over the raw body", async () => {
     const { req, raw, body, headers } = await json("webhook", options, NEW);
     expect(req.url).toBe("https://hooks.example.com/payjs?x=1");
-    expect(body).toEqual({ event: "complaint.new", at: AT, complaint });
-    expect(Object.keys(body)).toEqual(["event", "at", "complaint"]);
-    expect(raw).toBe(JSON.stringify({ event: "complaint.new", at: AT, complaint }));
+    expect(body).toEqual({ event: "complaint.new", at: AT, complaint, link: LINK });
+    expect(Object.keys(body)).toEqual(["event", "at", "complaint", "link"]);
+    expect(raw).toBe(JSON.stringify({ event: "complaint.new", at: AT, complaint, link: LINK }));
     expect(headers.get("x-signature")).toBe(`sha256=${hex(await hmac(options.secret, raw))}`);
+  });
+
+  it("Should link the complaint with its view key in the fragment, and leave the link out without PUBLIC_URL", async () => {
+    const keyed = { ...ctx, viewKey: (mchid: string, id: string) => `k.${mchid}.${id}` };
+    expect((await json("webhook", options, NEW, keyed)).body.link).toBe(`${LINK}?view=k.100.C1`);
+    const { body } = await json("webhook", options, NEW, { ...ctx, publicUrl: null });
+    expect(Object.keys(body)).toEqual(["event", "at", "complaint"]);
   });
 
   it("Should POST {event, at, merchant} for watcher.failing and watcher.recovered", async () => {
@@ -58,7 +66,7 @@ describe("webhook", () => {
 
   it("Should POST {event, at, complaint, deadline, due_at, hours_left} for complaint.due, signed", async () => {
     const { raw, body, headers } = await json("webhook", options, DUE);
-    expect(Object.keys(body)).toEqual(["event", "at", "complaint", "deadline", "due_at", "hours_left"]);
+    expect(Object.keys(body)).toEqual(["event", "at", "complaint", "deadline", "due_at", "hours_left", "link"]);
     expect(body).toEqual({
       event: "complaint.due",
       at: DUE_AT,
@@ -66,6 +74,7 @@ describe("webhook", () => {
       deadline: "reply",
       due_at: "2026-11-09T01:13:29+08:00",
       hours_left: 10,
+      link: LINK,
     });
     // The threshold it was sent for is the sender's bookkeeping, not part of the payload.
     expect(body).not.toHaveProperty("hours");
@@ -74,8 +83,15 @@ describe("webhook", () => {
 
   it("Should POST {event, at, complaint, deadline, due_at} for complaint.overdue", async () => {
     const { body } = await json("webhook", options, OVERDUE);
-    expect(Object.keys(body)).toEqual(["event", "at", "complaint", "deadline", "due_at"]);
-    expect(body).toEqual({ event: "complaint.overdue", at: OVERDUE_AT, complaint, deadline: "reply", due_at: "2026-11-09T01:13:29+08:00" });
+    expect(Object.keys(body)).toEqual(["event", "at", "complaint", "deadline", "due_at", "link"]);
+    expect(body).toEqual({
+      event: "complaint.overdue",
+      at: OVERDUE_AT,
+      complaint,
+      deadline: "reply",
+      due_at: "2026-11-09T01:13:29+08:00",
+      link: LINK,
+    });
   });
 
   it("Should refuse a deadline message of more or fewer than one deadline rather than drop any", async () => {
@@ -87,8 +103,8 @@ describe("webhook", () => {
 
   it("Should POST {event, at, complaint} for complaint.refunded, the complaint with its refund and handled mark, signed", async () => {
     const { raw, body, headers } = await json("webhook", options, REFUNDED);
-    expect(body).toEqual({ event: "complaint.refunded", at: REFUNDED.at, complaint: refundedComplaint });
-    expect(Object.keys(body)).toEqual(["event", "at", "complaint"]);
+    expect(body).toEqual({ event: "complaint.refunded", at: REFUNDED.at, complaint: refundedComplaint, link: LINK });
+    expect(Object.keys(body)).toEqual(["event", "at", "complaint", "link"]);
     expect(body.complaint).toMatchObject({
       refund: { state: "done", at: REFUNDED_AT, total_fee: 2990 },
       handled: { note: "退款 ¥29.90 客户同意" },

@@ -16,6 +16,7 @@ import {
   dashboardLink,
   deadlineNote,
   deadlineState,
+  type Links,
   linkBlock,
   merchantLabel,
   merchantShort,
@@ -76,7 +77,7 @@ function summary(fresh: readonly ServedComplaint[], news: News): Queued<NewCompl
 }
 
 /** The complaint field by field: merchant, amount, time, its deadlines at `now`, order numbers, body; where to answer, its link. */
-function complaintBlocks(c: ServedComplaint, merchantName: string | null, publicUrl: string | null, now: number): Block[] {
+function complaintBlocks(c: ServedComplaint, merchantName: string | null, links: Links, now: number): Block[] {
   const note = deadlineNote(c, now);
   return [
     { kind: "field", label: "商户", value: merchantLabel(c.mchid, merchantName) },
@@ -87,7 +88,7 @@ function complaintBlocks(c: ServedComplaint, merchantName: string | null, public
     { kind: "field", label: "PAYJS订单号", value: oneLine(c.order_id) },
     { kind: "quote", label: "内容", text: trimBody(c.body) || "（无）" },
     WHERE_TO_ANSWER,
-    ...linkBlock("查看", complaintLink(publicUrl, c)),
+    ...linkBlock("查看", complaintLink(links, c)),
   ];
 }
 
@@ -113,13 +114,14 @@ export const complaintNew = defineEvent({
   told: (c) => c.id,
   webhook: one,
   chat: (fresh, news) => (fresh.length <= SUMMARY_AFTER ? fresh.map((c) => one(slim(c), news)) : [summary(fresh, news)]),
-  draft(n, { publicUrl, at: now }) {
+  draft(n, ctx) {
+    const { publicUrl, at: now } = ctx;
     if (n.kind === "complaint") {
       const c = n.complaint;
       return {
         title: title(c, n.merchantName, now),
-        blocks: complaintBlocks(c, n.merchantName, publicUrl, now),
-        link: complaintLink(publicUrl, c),
+        blocks: complaintBlocks(c, n.merchantName, ctx, now),
+        link: complaintLink(ctx, c),
       };
     }
     const shown = n.newest.slice(0, SUMMARY_AFTER);

@@ -15,6 +15,7 @@ import {
   beijingTime,
   complaintLink,
   dashboardLink,
+  type Links,
   linkBlock,
   listed,
   merchantLabel,
@@ -94,7 +95,7 @@ function noteText(r: RefundedItem): string | null {
 }
 
 /** One refund on a line: when · amount · order numbers · note · its link. */
-function refundedLine(r: RefundedItem, publicUrl: string | null): string {
+function refundedLine(r: RefundedItem, links: Links): string {
   const c = r.complaint;
   const note = noteText(r);
   return [
@@ -103,14 +104,14 @@ function refundedLine(r: RefundedItem, publicUrl: string | null): string {
     `商户订单号 ${oneLine(c.out_trade_no)}`,
     `PAYJS订单号 ${oneLine(c.order_id)}`,
     note === null ? "" : `备注 ${note}`,
-    complaintLink(publicUrl, c) ?? "",
+    complaintLink(links, c) ?? "",
   ]
     .filter((part) => part !== "")
     .join(" · ");
 }
 
 /** One refund field by field, as a new complaint is told. */
-function oneRefundBlocks(n: RefundedNotice, only: RefundedItem, publicUrl: string | null): Block[] {
+function oneRefundBlocks(n: RefundedNotice, only: RefundedItem, links: Links): Block[] {
   const c = only.complaint;
   const note = noteText(only);
   return [
@@ -120,7 +121,7 @@ function oneRefundBlocks(n: RefundedNotice, only: RefundedItem, publicUrl: strin
     { kind: "field", label: "商户订单号", value: oneLine(c.out_trade_no) },
     { kind: "field", label: "PAYJS订单号", value: oneLine(c.order_id) },
     ...(note === null ? [] : [{ kind: "field" as const, label: "备注", value: note }]),
-    ...linkBlock("查看", complaintLink(publicUrl, c)),
+    ...linkBlock("查看", complaintLink(links, c)),
   ];
 }
 
@@ -140,18 +141,19 @@ export const complaintRefunded = defineEvent({
       ),
     },
   ],
-  draft(n, { publicUrl }) {
+  draft(n, ctx) {
+    const { publicUrl } = ctx;
     const who = merchantShort(n.mchid, n.merchantName);
     const [only] = n.items;
     if (only !== undefined && n.items.length === 1) {
-      const link = complaintLink(publicUrl, only.complaint);
-      return { title: `已退款 · ${who} · ${amountText(only.total_fee)}`, blocks: oneRefundBlocks(n, only, publicUrl), link };
+      const link = complaintLink(ctx, only.complaint);
+      return { title: `已退款 · ${who} · ${amountText(only.total_fee)}`, blocks: oneRefundBlocks(n, only, ctx), link };
     }
     const total = n.items.reduce((sum, r) => sum + r.total_fee, 0);
     const blocks: Block[] = [
       { kind: "field", label: "商户", value: merchantLabel(n.mchid, n.merchantName) },
       { kind: "note", text: `${n.items.length} 笔投诉订单已通过 PAYJS 退款，共 ${amountText(total)}：` },
-      ...listed(n.items.map((r) => refundedLine(r, publicUrl))),
+      ...listed(n.items.map((r) => refundedLine(r, ctx))),
     ];
     const link = dashboardLink(publicUrl);
     return {

@@ -46,7 +46,8 @@ export const complaintResolved = defineEvent<typeof NAME, ServedComplaint, Resol
       },
     },
   ],
-  draft(n, { publicUrl }) {
+  draft(n, ctx) {
+    const { publicUrl } = ctx;
     const complaints = n.kind === "resolved" ? [n.complaint] : n.complaints;
     const mchid = n.kind === "resolved" ? n.complaint.mchid : n.mchid;
     const blocks: Block[] = [
@@ -58,7 +59,7 @@ export const complaintResolved = defineEvent<typeof NAME, ServedComplaint, Resol
     return {
       title: `投诉已结束 · ${merchantShort(mchid, n.merchantName)} · ${complaints.length} 条`,
       blocks: [...blocks, ...linkBlock("查看", dashboardLink(publicUrl))],
-      link: complaints.length === 1 && only !== undefined ? complaintLink(publicUrl, only) : dashboardLink(publicUrl),
+      link: complaints.length === 1 && only !== undefined ? complaintLink(ctx, only) : dashboardLink(publicUrl),
     };
   },
   body(n) {

@@ -11,6 +11,7 @@ import {
   DEADLINE_NAME,
   DEADLINE_SHORT,
   dashboardLink,
+  type Links,
   leftText,
   linkBlock,
   listed,
@@ -39,8 +40,8 @@ function standing(d: OverdueItem, now: number): string {
 }
 
 /** One deadline on a line: how it stands, when it is, the complaint and its link. */
-function deadlineLine(d: OverdueItem, now: number, publicUrl: string | null): string {
-  const link = complaintLink(publicUrl, d.complaint);
+function deadlineLine(d: OverdueItem, now: number, links: Links): string {
+  const link = complaintLink(links, d.complaint);
   return `${standing(d, now)}（${shortTime(d.due_at)}）· ${summaryLine(d.complaint)}${link === null ? "" : ` · ${link}`}`;
 }
 
@@ -55,7 +56,8 @@ function title(items: readonly OverdueItem[], late: boolean, now: number): strin
   return items.length === 1 ? `投诉${soon}` : `${items.length} 条投诉期限将至：最近一条${soon}`;
 }
 
-export function deadlineDraft(n: DeadlineNotice, late: boolean, { publicUrl, at: now }: SendContext): Draft {
+export function deadlineDraft(n: DeadlineNotice, late: boolean, ctx: SendContext): Draft {
+  const { publicUrl, at: now } = ctx;
   const { mchid, merchantName, items } = n;
   const blocks: Block[] = [
     { kind: "field", label: "商户", value: merchantLabel(mchid, merchantName) },
@@ -65,10 +67,10 @@ export function deadlineDraft(n: DeadlineNotice, late: boolean, { publicUrl, at:
         ? `${items.length} 条投诉已过微信支付的期限，微信支付可能介入并从商户扣款退给用户：`
         : `${items.length} 条投诉的期限将至（最近的在前），请尽快回复用户：`,
     },
-    ...listed(items.map((d) => deadlineLine(d, now, publicUrl))),
+    ...listed(items.map((d) => deadlineLine(d, now, ctx))),
     WHERE_TO_ANSWER,
   ];
   const [only] = items;
-  const link = items.length === 1 && only !== undefined ? complaintLink(publicUrl, only.complaint) : dashboardLink(publicUrl);
+  const link = items.length === 1 && only !== undefined ? complaintLink(ctx, only.complaint) : dashboardLink(publicUrl);
   return { title: title(items, late, now), blocks: [...blocks, ...linkBlock("去处理", dashboardLink(publicUrl))], link };
 }

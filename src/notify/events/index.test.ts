@@ -48,8 +48,9 @@ describe("The events", () => {
       "complaint.resolved",
       "complaint.refunded",
       "digest.daily",
+      "device.added",
     ]);
-    expect(EVENT_NAMES.filter((name) => eventNamed(name)?.urgent)).toEqual(["watcher.started", "watcher.failing"]);
+    expect(EVENT_NAMES.filter((name) => eventNamed(name)?.urgent)).toEqual(["watcher.started", "watcher.failing", "device.added"]);
   });
 
   it("Should find an event by its name, and none by a name this version does not know", () => {

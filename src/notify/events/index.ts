@@ -10,6 +10,7 @@ import { complaintNew } from "./complaint-new";
 import { complaintOverdue } from "./complaint-overdue";
 import { complaintRefunded } from "./complaint-refunded";
 import { complaintResolved } from "./complaint-resolved";
+import { deviceAdded } from "./device-added";
 import { digestDaily } from "./digest-daily";
 import type { EventEntry } from "./event";
 import type { News } from "./news";
@@ -27,6 +28,7 @@ const EVENTS = [
   complaintResolved,
   complaintRefunded,
   digestDaily,
+  deviceAdded,
 ] as const;
 
 type EventName = (typeof EVENTS)[number]["name"];
