@@ -14,13 +14,13 @@ import { T } from "./i18n";
 import { qrSvg } from "./qr";
 import type { Session } from "./session";
 import type { StringKey } from "./strings";
-import type { Device, DevicesAnswer, NewDevice } from "./wire";
+import type { DevicesAnswer, NewDevice } from "./wire";
 
 const dialog = (): HTMLDialogElement => $<HTMLDialogElement>("device-dialog");
 const link = (): HTMLInputElement => $<HTMLInputElement>("device-link");
 
 export class DevicePanel {
-  private devices: Device[] | null = null;
+  private devices: DevicesAnswer["devices"] | null = null;
   /** The code made in the dialog, while it shows it. */
   private made: NewDevice | null = null;
   /** The device whose revoke button was pressed once. */

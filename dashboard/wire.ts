@@ -3,6 +3,7 @@
  * Worker's own domain types; the page reads them defensively, as an older or newer Worker may leave a field out.
  * @module
  */
+import type { ListedDevice } from "../src/domain/device";
 import type { Mark } from "../src/domain/marks";
 import type { PayjsOrder } from "../src/domain/payjs-order";
 import type { Refund } from "../src/domain/refund";
@@ -97,7 +98,7 @@ export interface StatusAnswer {
   /** `ALLOW_REFUNDS`: the admin token may refund (absent from older Workers' answers). */
   refunds_allowed?: boolean;
   /** Who asks: the credential's role, and the device's name (null for a configured token). */
-  viewer?: { role: "read" | "admin"; device: string | null };
+  viewer?: { role: ListedDevice["role"]; device: string | null };
 }
 
 /** `POST /api/devices`: a device's one-time sign-in code, valid until `expires_at`, and its link (`…/#signin=<code>`). */
@@ -111,21 +112,12 @@ export interface NewDevice {
 /** `POST /api/devices/claim`: the device's own token. */
 export interface ClaimAnswer {
   token: string;
-  device: { id: string; name: string; role: "read" | "admin"; created_at: string };
+  device: Pick<ListedDevice, "id" | "name" | "role" | "created_at">;
 }
 
-/** A device of `GET /api/devices`: `pending` while its code is not claimed; `last_seen_on` a Beijing date or null. */
-export interface Device {
-  id: string;
-  name: string;
-  role: "read" | "admin";
-  created_at: string;
-  pending: boolean;
-  last_seen_on: string | null;
-}
-
+/** `GET /api/devices`: `pending` while a device's code is not claimed; `last_seen_on` a Beijing date or null. */
 export interface DevicesAnswer {
-  devices: Device[];
+  devices: ListedDevice[];
 }
 
 /**
