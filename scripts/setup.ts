@@ -5,7 +5,9 @@
  * merchant, deploying nothing when the Worker would refuse an answer; (2) the tokens, given or new; (3) the alert
  * channels (`--channels FILE`, or asked for on a terminal), each sent a test message; (4) `wrangler deploy
  * --secrets-file` from the repository root (and `--domains NAME`), then `secret put PUBLIC_URL` when the address
- * is known only from wrangler's output; (5) the addresses, the tokens, and when the first alert comes.
+ * is known only from wrangler's output; (5) the addresses, the tokens, a sign-in QR code for a first admin device
+ * (asked of the deployed Worker; when it cannot be reached, how to get one from the dashboard), and when the first
+ * alert comes.
  * Local input (tokens, channels file, domain) is checked before PAYJS is called: PAYJS allows few calls, and a
  * typo should not spend one. Everything printed is in the run's language (`--lang`, else the locale).
  *
@@ -37,6 +39,7 @@ import { knownPublicUrl, type PublicUrl } from "./setup/public-url";
 import { readRecord, writeRecord } from "./setup/record";
 import { doneReport, tokensNote } from "./setup/report";
 import { runWrangler, type WranglerRun, writeSecretsFile } from "./setup/run";
+import { createSignInLink, type SignInLink, SignInLinkError } from "./setup/sign-in-link";
 import { workerAddress } from "./setup/wrangler-output";
 import { writeWranglerConfig } from "./wrangler-config";
 
@@ -214,6 +217,21 @@ async function putPublicUrl(url: string | null): Promise<SetupError | null> {
   return run.code === 0 ? null : new SetupError("public_url_failed", m.publicUrl.putFailed(run.code, url));
 }
 
+/**
+ * A sign-in link for a first admin device, from the Worker at `url` (`SETUP_WORKER_URL` instead, for tests: the
+ * deployed address is on Cloudflare), or why there is none. The link and its code are printed, never logged.
+ */
+async function firstDevice(url: string, adminToken: string): Promise<SignInLink | SignInLinkError> {
+  const base = (process.env.SETUP_WORKER_URL?.trim() || url).replace(/\/+$/, "");
+  say(m.signInLink.asking(base));
+  try {
+    return await createSignInLink(base, adminToken, m.signInLink.deviceName);
+  } catch (error) {
+    if (error instanceof SignInLinkError) return error;
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(argv, m);
   if (args.help) return say(m.setup.usage);
@@ -231,8 +249,10 @@ async function main(): Promise<void> {
   writeRecord(process.cwd(), { deployed_at: new Date().toISOString(), worker_url: address?.url ?? null });
   const publicUrl = late === null ? (inputs.publicUrl?.url ?? address?.url ?? null) : null;
   const keepDomain = inputs.publicUrl?.source === "domain" && !inputs.publicUrl.kept ? inputs.publicUrl.url : null;
+  const signIn = address === null ? null : await firstDevice(address.url, inputs.tokens.admin);
   const done = { address, tokens: inputs.tokens, kept, replaced: previous, workerName: workerName(), publicUrl, keepDomain };
-  process.stdout.write(scrub(doneReport({ ...done, channels: channels !== null }, m)));
+  const columns = process.stdout.isTTY ? process.stdout.columns : null;
+  process.stdout.write(scrub(doneReport({ ...done, channels: channels !== null, signIn, columns }, m)));
   if (late !== null) throw late;
 }
 

@@ -583,7 +583,8 @@ describe("setup's pure parts", () => {
   it("the final block shows each token once; the token note names the earlier setup", () => {
     const tokens = { read: "R".repeat(43), admin: "A".repeat(43), generated: ["API_TOKENS" as const, "ADMIN_TOKEN" as const] };
     const done = { tokens, kept: [], replaced: null, workerName: "w", publicUrl: null, keepDomain: null, channels: true };
-    const text = doneReport({ ...done, address: { url: "https://w.workers.dev", kind: "workers_dev" } }, en);
+    const more = { signIn: null, columns: null };
+    const text = doneReport({ ...done, ...more, address: { url: "https://w.workers.dev", kind: "workers_dev" } }, en);
     expect(count(text, tokens.read)).toBe(1);
     expect(count(text, tokens.admin)).toBe(1);
     expect(text).toContain('The first alert, "监控已启动" (watcher started), reaches your alert channels within 25 minutes');

@@ -6,6 +6,7 @@
  */
 import type { Source } from "../doctor/settings";
 import type { TokenSetting } from "../setup/inputs";
+import type { SignInLinkFailure } from "../setup/sign-in-link";
 
 /** What a message needs to know about one refused PAYJS answer. */
 export interface Refusal {
@@ -30,6 +31,13 @@ const tokenName = (name: TokenSetting): string => (name === "API_TOKENS" ? "read
 const sourceName: Record<Source, string> = { environment: "the environment", ".dev.vars": ".dev.vars", typed: "what was typed" };
 /** `2026-05-01T08:30:12.345Z` as `2026-05-01 08:30 UTC`. */
 const shownTime = (iso: string): string => (/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso);
+
+/** `2026-05-01T08:30:12.345Z` as `HH:MM` on this computer's clock. */
+function localTime(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  return `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
+}
 
 const NETWORK_REASONS: Record<string, string> = {
   ECONNREFUSED: "the connection was refused: nothing listens on that host and port",
@@ -301,7 +309,29 @@ const report = {
       : `Alerts arrive even where *.workers.dev cannot be opened (mainland China); there, open the dashboard at ${customUrl}.`,
 };
 
-export const en = { cli, doctor, advice, setup, domain, channels, publicUrl, report };
+const signInLink = {
+  /** The first device's name, as the dashboard lists it. */
+  deviceName: "Admin phone",
+  asking: (url: string) => `    A sign-in code for a first admin device: POST ${url}/api/devices`,
+  title: "Sign in on your phone: scan this code with WeChat (Scan), or open the link on the phone. That phone becomes an admin device.",
+  link: (url: string) => `  Link: ${url}`,
+  expires: (iso: string) =>
+    `  It works once, until ${localTime(iso)} (this computer's time). After that, make a new one in the dashboard: Add device (添加设备).`,
+  narrow: (columns: number) =>
+    `  (The code needs a window ${columns} columns wide: if it looks broken, use Add device (添加设备) in the dashboard instead.)`,
+  failure: (code: SignInLinkFailure, detail: string | null): string => {
+    if (code === "timeout") return `no answer within ${Number(detail) / 1000} s`;
+    if (code === "http") return `it answered HTTP ${detail}`;
+    if (code === "bad_answer") return "its answer held no sign-in link";
+    return detail === null ? "could not connect" : `could not connect: ${NETWORK_REASONS[detail] ?? "the connection failed"} (${detail})`;
+  },
+  unreachable: (why: string) =>
+    `Setup could not get a sign-in code from the Worker (${why}): the address may be blocked from here (*.workers.dev often is in mainland China), or not serving yet.`,
+  fromDashboard:
+    "To sign in on your phone: open the dashboard on this computer, sign in with the admin token, choose Add device (添加设备), and scan the code it shows with WeChat.",
+};
+
+export const en = { cli, doctor, advice, setup, domain, channels, publicUrl, report, signInLink };
 
 /** The shape of every language's table. */
 export type Messages = typeof en;

@@ -23,6 +23,12 @@ function shownTime(iso: string): string {
   return `${beijing.slice(0, 10)} ${beijing.slice(11, 16)}（北京时间）`;
 }
 
+/** `2026-05-01T08:30:12.345Z` as `16:30` (Beijing). */
+function beijingTime(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms + 8 * 3600_000).toISOString().slice(11, 16);
+}
+
 const NETWORK_REASONS: Record<string, string> = {
   ECONNREFUSED: "连接被拒绝：这个地址和端口上没有服务",
   ENOTFOUND: "域名解析不到（DNS）",
@@ -282,4 +288,22 @@ const report: Messages["report"] = {
       : `在中国大陆，*.workers.dev 常常打不开，但提醒照常送达。看板请用 ${customUrl} 打开。`,
 };
 
-export const zh: Messages = { cli, doctor, advice, setup, domain, channels, publicUrl, report };
+const signInLink: Messages["signInLink"] = {
+  deviceName: "管理员手机",
+  asking: (url) => `    为第一台管理员设备生成登录码：POST ${url}/api/devices`,
+  title: "在手机上登录：用微信「扫一扫」扫下面的二维码，或在手机上打开下面的链接。这部手机会成为管理员设备。",
+  link: (url) => `  链接：${url}`,
+  expires: (iso) => `  只能用一次，${beijingTime(iso)}（北京时间）前有效。过期后请在看板里点「添加设备」重新生成。`,
+  narrow: (columns) => `  （二维码需要 ${columns} 列宽的窗口：如果显示不全，请在看板里点「添加设备」生成。）`,
+  failure: (code, detail) => {
+    if (code === "timeout") return `${Number(detail) / 1000} 秒内没有回应`;
+    if (code === "http") return `它回答了 HTTP ${detail}`;
+    if (code === "bad_answer") return "它的回答里没有登录链接";
+    return detail === null ? "连不上" : `连不上：${NETWORK_REASONS[detail] ?? "连接失败"}（${detail}）`;
+  },
+  unreachable: (why) =>
+    `没能从 Worker 拿到登录码（${why}）：在这里可能打不开这个地址（在中国大陆，*.workers.dev 常常打不开），或者它还没生效。`,
+  fromDashboard: "在手机上登录的方法：在电脑上打开看板，用管理令牌登录，点「添加设备」，再用微信扫一扫它显示的二维码。",
+};
+
+export const zh: Messages = { cli, doctor, advice, setup, domain, channels, publicUrl, report, signInLink };

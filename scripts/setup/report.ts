@@ -1,12 +1,15 @@
 /**
  * What setup says about the tokens before deploying, and the block it prints once the Worker runs: the
- * addresses, both tokens (the only time they are shown: setup keeps them nowhere), what to do next, and last,
- * when the first alert comes and what works from mainland China. The words are the run's language's.
+ * addresses, both tokens (the only time they are shown: setup keeps them nowhere), what to do next, a sign-in QR
+ * code for a first admin device (or how to get one from the dashboard), and last, when the first alert comes and
+ * what works from mainland China. The words are the run's language's.
  * @module
  */
 import type { Messages } from "../i18n";
 import type { TokenSetting, Tokens } from "./inputs";
+import { qrLines } from "./qr-terminal";
 import type { SetupRecord } from "./record";
+import { type SignInLink, SignInLinkError } from "./sign-in-link";
 import type { WorkerAddress } from "./wrangler-output";
 
 function earlier(record: SetupRecord): { deployedAt: string; url: string | null } {
@@ -45,6 +48,10 @@ export interface Done {
   keepDomain: string | null;
   /** Whether this setup set alert channels. */
   channels: boolean;
+  /** The first admin device's sign-in link, why the Worker gave none, or null when it was not asked (no address). */
+  signIn: SignInLink | SignInLinkError | null;
+  /** The terminal's width, when stdout is one. */
+  columns: number | null;
 }
 
 function addressLines(done: Done, m: Messages): string[] {
@@ -67,6 +74,17 @@ function customUrl(done: Done): string | null {
   }
 }
 
+/** The sign-in QR code, the link and until when it works; or why there is none and the dashboard's way. */
+function signInLines(done: Done, m: Messages): string[] {
+  const s = m.signInLink;
+  const link = done.signIn;
+  if (link === null) return [s.fromDashboard];
+  if (link instanceof SignInLinkError) return [s.unreachable(s.failure(link.code, link.detail)), s.fromDashboard];
+  const qr = qrLines(link.url);
+  const narrow = done.columns !== null && done.columns < qr.columns ? [s.narrow(qr.columns)] : [];
+  return [s.title, "", ...qr.rows, "", s.link(link.url), s.expires(link.expiresAt), ...narrow];
+}
+
 /** The block printed after a successful deploy; each token appears in it exactly once. */
 export function doneReport(done: Done, m: Messages): string {
   const r = m.report;
@@ -77,6 +95,7 @@ export function doneReport(done: Done, m: Messages): string {
   if (done.kept.length > 0) out.push(r.kept(done.kept));
   if (done.keepDomain !== null) out.push(r.keepDomain(done.keepDomain));
   if (done.replaced !== null && done.tokens.generated.length > 0) out.push(r.replaced(earlier(done.replaced)));
+  out.push("", ...signInLines(done, m));
   out.push("", done.channels ? r.firstAlert : r.noChannels, r.mainland(customUrl(done)));
   return `${out.join("\n")}\n`;
 }

@@ -9,6 +9,8 @@
  * promised, KV's propagation included).
  * @module
  */
+
+import { ActionError } from "../actions/errors";
 import { randomBytes, toBase64Url, toHex } from "../bytes";
 import {
   CODE_BYTES,
@@ -28,7 +30,6 @@ import {
 import { beijingDay } from "../domain/time";
 import { sha256 } from "../sha256";
 import { DEVICE_PREFIX, deviceCodeKey, deviceKey, deviceSeenKey, deviceTokenKey, type Store } from "../store";
-import { ActionError } from "../actions/errors";
 
 const GRANT_CACHE_MS = 30_000;
 /** How long this isolate refuses a token it revoked, whatever a lagging edge copy still says. */

@@ -84,7 +84,8 @@ export const DEVICE: Shape<Device> = {
     const x = d as Record<string, unknown> | null;
     if (typeof x !== "object" || x === null) return null;
     const { id, name, role, created_at, token_hash, code_hash, code_expires_at } = x;
-    if (!isString(id) || !isString(name) || !isRole(role) || !isString(created_at) || !isHash(token_hash) || !isHash(code_hash)) return null;
+    if (!isString(id) || !isString(name) || !isRole(role) || !isString(created_at) || !isHash(token_hash) || !isHash(code_hash))
+      return null;
     if (!(code_expires_at === null || isString(code_expires_at))) return null;
     return { id, name, role, created_at, token_hash, code_hash, code_expires_at };
   },

@@ -134,6 +134,17 @@ function report(m: Messages): Samples["report"] {
   };
 }
 
+function signInLink(m: Messages): Samples["signInLink"] {
+  const s = m.signInLink;
+  const url = "https://w.example/#signin=AbCdEfGhIjKlMnOpQrStUv";
+  return {
+    ...{ deviceName: s.deviceName, asking: s.asking("https://w.example"), title: s.title, link: s.link(url) },
+    ...{ expires: s.expires("2026-05-01T08:40:12.345Z"), narrow: s.narrow(82), fromDashboard: s.fromDashboard },
+    failure: [s.failure("timeout", "5000"), s.failure("http", "404"), s.failure("bad_answer", null)],
+    unreachable: [null, "ENOTFOUND", "EWHATEVER"].map((code) => s.unreachable(s.failure("network", code))),
+  };
+}
+
 /** Every message of `m`, filled in. */
 export function messageSamples(m: Messages): Samples {
   const { cli, domain, publicUrl: p } = m;
@@ -160,6 +171,7 @@ export function messageSamples(m: Messages): Samples {
       ...{ putFailed: p.putFailed(1, "https://w.example"), noAddress: p.noAddress("payjs-complaint-watch") },
     },
     report: report(m),
+    signInLink: signInLink(m),
   };
 }
 

@@ -4,7 +4,10 @@
  * test/support/stand-in-wrangler.mjs) that records how it was called, what the secrets file held while it ran,
  * and the Worker it deployed. Each run has its own empty directory as cwd (for `.dev.vars` and setup's record), its
  * own TMPDIR (where the secrets file must appear and vanish), and an environment without the developer's settings
- * and locale (English unless a test says otherwise). `useSetupRuns()` starts the sandbox for a test file.
+ * and locale (English unless a test says otherwise). After the deploy setup asks the Worker for a sign-in link
+ * (`POST /api/devices`): the address it calls is `SETUP_WORKER_URL`, by default a closed local port (so no run sends
+ * the admin token to a real `*.workers.dev`), or a test's own server. `useSetupRuns()` starts the sandbox for a
+ * test file.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -38,6 +41,7 @@ const CLEARED = [
   "WRANGLER",
   "SETUP_DNS_SERVER",
   "SETUP_CHANNEL_API_BASE",
+  "SETUP_WORKER_URL",
   "LC_ALL",
   "LC_MESSAGES",
   "LANG",
@@ -136,12 +140,24 @@ function readJson<T>(path: string, fallback: T): T {
   return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : fallback;
 }
 
+/**
+ * Where nothing listens (a port below 1024 that fetch allows: 1 and 9 are on its "bad ports" list, refused
+ * without a connection): the deployed Worker, unreachable, unless a test serves it.
+ */
+export const NO_WORKER = "http://127.0.0.1:2";
+
 /** A run's environment: the test's settings, the stand-in as wrangler, its own TMPDIR, English by default. */
 function runEnv(temp: string, workerPath: string, more: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of CLEARED) delete env[name];
   const record = join(temp, "stand-in-calls.json");
-  const own = { WRANGLER: `node ${STAND_IN}`, STAND_IN_RECORD: record, STAND_IN_WORKER: workerPath, LANG: "C.UTF-8" };
+  const own = {
+    WRANGLER: `node ${STAND_IN}`,
+    STAND_IN_RECORD: record,
+    STAND_IN_WORKER: workerPath,
+    LANG: "C.UTF-8",
+    SETUP_WORKER_URL: NO_WORKER,
+  };
   return { ...env, ...own, TMPDIR: temp, TMP: temp, TEMP: temp, ...more };
 }
 
