@@ -202,7 +202,7 @@ async function exportCsv(): Promise<void> {
   const b = $<HTMLButtonElement>("csv");
   b.disabled = true;
   try {
-    const blob = await (await api(`/api/complaints.csv?${filterParams()}`, token ?? "")).blob();
+    const blob = await (await api(`/api/complaints.csv?${filterParams()}`, authorization())).blob();
     const a = el("a", { href: URL.createObjectURL(blob), download: `complaints-${beijingDay(Date.now())}.csv`, hidden: "" });
     document.body.append(a);
     a.click();
