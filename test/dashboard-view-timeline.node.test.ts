@@ -1,15 +1,18 @@
 /**
  * What an alert leads to in the dashboard: its view link (`#/complaints/{mchid}/{id}?view=<key>`) opens that one
  * complaint read-only in WeChat's browser without a token (one request, `Authorization: View <key>`; no marks, order,
- * refund, history or raw data; a way to sign in), and an altered key asks to sign in.
+ * refund, history or raw data; a way to sign in), and an altered key asks to sign in; and a complaint's history
+ * (`#timeline`) once signed in: first seen, the alert delivered to the channel, a mark by a device with its note.
  *
  * On a stack of its own: the Worker under `wrangler dev` with `PUBLIC_URL` set and a webhook channel to a local
  * receiver, after one real cron tick of the PAYJS sandbox, whose `complaint.new` bodies carry the links. Seen with
- * Debian's Chromium driven by playwright-core, at 390 px with WeChat's user agent.
+ * Debian's Chromium driven by playwright-core, at 390 px with WeChat's user agent; the history's picture goes to
+ * test-results/dashboard-timeline-390.png.
  */
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { READ_TOKEN, startDashboardStack } from "./support/browser";
-import { type PageStorage, pattern, signIn, useDashboard, WECHAT_UA, waitMsg, zh } from "./support/dashboard";
+import { ADMIN_TOKEN, READ_TOKEN, startDashboardStack } from "./support/browser";
+import { callApi, M1, type PageStorage, pattern, RESULTS, signIn, useDashboard, WECHAT_UA, waitMsg, zh } from "./support/dashboard";
 import { type ReceiverServer, startReceiverServer } from "./support/receiver-server";
 
 declare const localStorage: PageStorage;
@@ -81,5 +84,37 @@ describe("the dashboard in Chromium: an alert's view link", () => {
     await waitMsg(page, pattern(zh.msgViewGone));
     expect(await page.isVisible("#token")).toBe(true);
     expect(await page.isVisible("#detail")).toBe(false);
+  });
+
+  it("shows a complaint's history in Beijing time: first seen, the alert delivered, a device's mark and its note", async () => {
+    const [id] = [...links()][2] ?? [];
+    const made = await callApi<{ code: string }>(rig.base, "/api/devices", {
+      method: "POST",
+      token: ADMIN_TOKEN,
+      body: { name: "店长手机", role: "admin" },
+    });
+    expect(made.status).toBe(201);
+    const claim = await fetch(`${rig.base}/api/devices/claim`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: made.body.code }),
+    });
+    const { token } = (await claim.json()) as { token: string };
+    const note = "已电话联系用户";
+    const marked = await callApi(rig.base, `/api/complaints/${id}/replied?mchid=${M1}`, { method: "PUT", token, body: { note } });
+    expect(marked.status).toBe(200);
+
+    const { page } = await rig.ui.open({ width: 390, path: `/#/complaints/${M1}/${id}` });
+    await signIn(page, READ_TOKEN);
+    await page.locator("#timeline li[data-kind=replied]").waitFor();
+    const items = await page.$$eval("#timeline li", (lis) => lis.map((li) => [li.getAttribute("data-kind"), li.textContent]));
+    const time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d ";
+    expect(items.map(([kind]) => kind)).toEqual(["seen", "alert", "replied"]);
+    expect(items[0]?.[1]).toMatch(new RegExp(`^${time}${zh.tl_seen}$`));
+    const alert = zh.tl_alert.replace("{0}", zh.ev_new).replace("{1}", zh.out_delivered).replace("{2}", "webhook0");
+    expect(items[1]?.[1]).toMatch(new RegExp(`^${time}${alert.replace(/[()（）]/g, "\\$&")}$`));
+    expect(items[2]?.[1]).toMatch(new RegExp(`^${time}${zh.tl_replied}（店长手机）：${note}$`));
+    await page.locator("#timeline").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(RESULTS, "dashboard-timeline-390.png") });
   });
 });
