@@ -9,7 +9,7 @@
  * token, showing the default list: soonest deadline first, then the status panel and the chart.
  *
  * Then, at 390 px, `docs/dashboard-timeline.png` and `docs/dashboard-device-qr.png`, on a stack of their own with a
- * WeCom channel (a local receiver answering as WeCom does): after one tick, whose new-complaint alerts it delivered,
+ * WeCom channel (a local receiver answering as WeCom does) and `PUBLIC_URL` (the address a sign-in link shows): after one tick, whose new-complaint alerts it delivered,
  * a phone added as a device ("店长手机") marks a complaint replied with a note; the admin opens that complaint (its
  * history: first seen, the alert delivered, the mark and who set it), then adds another device (its sign-in QR code).
  *
@@ -111,7 +111,10 @@ async function adminPage(browser: Browser, base: string): Promise<{ page: Page; 
 async function takeDevicePictures(outDir: string): Promise<string[]> {
   const receiver = await startReceiverServer();
   const channels = [{ type: "wecom", url: `${receiver.url}/wecom?key=SCREENSHOT` }];
-  const stack = await startDashboardStack({ firstName: "旗舰店", vars: { NOTIFY_CHANNELS: JSON.stringify(channels) } });
+  const stack = await startDashboardStack({
+    firstName: "旗舰店",
+    vars: { PUBLIC_URL: "https://watch.example.com", NOTIFY_CHANNELS: JSON.stringify(channels) },
+  });
   const written: string[] = [];
   try {
     await stack.fireCron();
