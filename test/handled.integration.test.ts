@@ -131,7 +131,7 @@ describe("PUT /api/complaints/{id}/handled", () => {
     for (const body of [undefined, "", "{}", { note: "" }]) {
       const res = await put(ids[0], body);
       expect(res.status).toBe(200);
-      expect((await json<ComplaintBody>(res)).complaint.handled).toEqual({ at: expect.any(String), note: "" });
+      expect((await json<ComplaintBody>(res)).complaint.handled).toEqual({ at: expect.any(String), note: "", by: null });
     }
     const first = (await json<ComplaintBody>(await put(ids[1], { note: "first" }))).complaint.handled!;
     const second = (await json<ComplaintBody>(await put(ids[1], { note: "second" }))).complaint.handled!;

@@ -9,9 +9,9 @@ import { fixtureComplaints } from "../sandbox/fixtures";
 import { PayjsSandbox, SANDBOX_MERCHANT } from "../sandbox/payjs-sandbox";
 import { changeMarks } from "../src/actions/marks";
 import { monthOf } from "../src/domain/history";
-import { withMark } from "../src/domain/marks";
+import { withMark, withRefund } from "../src/domain/marks";
 import { parseUpstreamTime } from "../src/domain/payjs-fields";
-import { refundNote, withOutcome } from "../src/domain/refund";
+import { refundNote } from "../src/domain/refund";
 import type { WorkerEnv } from "../src/env";
 import { presentKey, Store, statusKey } from "../src/store";
 import { Receiver, routeFetch } from "./support/receiver";
@@ -239,13 +239,13 @@ describe("the queue consumer", () => {
     const id = first.complaint_id;
     // A done refund of one of B's complaints, as the refund route records it.
     const at = new Date(t0 + 60_000).toISOString();
-    const outcome = { attempt: "attempt-1", state: "done" as const, at, total_fee: 990, note: "", message: null };
+    const outcome = { attempt: "attempt-1", state: "done" as const, at, total_fee: 990, note: "", message: null, by: null };
     kv.nextInvocation();
     await changeMarks(
       new Store(kv.kv),
       B.mchid,
       monthOf(parseUpstreamTime(first.complaint_at)),
-      (book) => withMark({ ...book, refunds: withOutcome(book.refunds, id, outcome) }, "handled", id, { at, note: refundNote(990, "") }),
+      (book) => withMark(withRefund(book, id, outcome), "handled", id, { at, by: null, note: refundNote(990, "") }),
       t0 + 60_000,
     );
     const refunded = () =>

@@ -62,6 +62,7 @@ async function recordRefunds(
       total_fee: 2990,
       note: "",
       message: null,
+      by: null,
       ...over,
     };
   }
@@ -75,7 +76,7 @@ async function recordRefunds(
       for (const [id, outcome] of Object.entries(outcomes)) {
         book = { ...book, refunds: withOutcome(book.refunds, id, outcome) };
         if (outcome.state === "done" && markOf(book.handled, id) === null) {
-          book = withMark(book, "handled", id, { at: outcome.at, note: refundNote(outcome.total_fee, outcome.note) });
+          book = withMark(book, "handled", id, { at: outcome.at, by: null, note: refundNote(outcome.total_fee, outcome.note) });
         }
       }
       return book;
@@ -106,7 +107,7 @@ describe("complaint.refunded", () => {
     await fireCron(e, T0 + 30 * MIN);
     const [hook, ...more] = bodies(/hooks\.test/);
     expect(more).toEqual([]);
-    expect(Object.keys(hook)).toEqual(["event", "at", "complaint"]);
+    expect(Object.keys(hook)).toEqual(["event", "at", "complaint", "link"]);
     expect(hook).toMatchObject({
       event: "complaint.refunded",
       at: new Date(T0 + 30 * MIN).toISOString(),
@@ -132,10 +133,11 @@ describe("complaint.refunded", () => {
       "**商户订单号**：T-A",
       "**PAYJS订单号**：O-A",
       "**备注**：客户同意",
-      `[查看](https://watch.example/#/complaints/${mchid}/A)`,
     ]) {
       expect(message).toContain(part);
     }
+    // The link opens the complaint with its view key, without signing in.
+    expect(message).toMatch(new RegExp(`\\[查看\\]\\(https://watch\\.example/#/complaints/${mchid}/A\\?view=[A-Za-z0-9_-]{32}\\)`));
     expect(receiver.to(/other\.test/)).toEqual([]);
     expect(bodies(/refunds\.test/)).toEqual([hook]);
     // Queued (one outbox write) and sent in that tick.

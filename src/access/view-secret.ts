@@ -1,7 +1,8 @@
 /**
  * The secret view keys are signed with (domain/view-key.ts), kept in KV under `view-secret`: made by the first tick
- * that sends a link, replaced by `POST /api/view-keys/rotate` (every key made before stops working). The isolate keeps
- * it for {@link SECRET_CACHE_MS}: a rotation is seen at once where it was made and within about a minute everywhere.
+ * that sends a link, replaced by `POST /api/view-keys/rotate` (every key made before stops working). Checking a key,
+ * the isolate keeps it for {@link SECRET_CACHE_MS}: a rotation is seen at once where it was made and within about a
+ * minute everywhere.
  * @module
  */
 import { fromBase64Url, randomBytes, toBase64Url } from "../bytes";
@@ -36,20 +37,17 @@ async function save(store: Store, now: number): Promise<Uint8Array> {
  */
 export async function viewSecret(store: Store, now: number, make: boolean): Promise<Uint8Array | null> {
   const hit = cached.get(store.identity);
-  if (hit !== undefined && hit.until > now && (hit.secret !== null || !make)) return hit.secret;
-  const stored = await store.loadRecent(VIEW_SECRET_KEY, VIEW_SECRET);
+  if (!make && hit !== undefined && hit.until > now) return hit.secret;
+  // A tick that sends reads KV as it is now (one read): the edge may not have seen a secret another isolate just made.
+  const stored = make ? await store.load(VIEW_SECRET_KEY, VIEW_SECRET) : await store.loadRecent(VIEW_SECRET_KEY, VIEW_SECRET);
   if (stored.kind === "ok") {
     const secret = fromBase64Url(stored.value.secret);
     cached.set(store.identity, { secret, until: now + SECRET_CACHE_MS });
     return secret;
   }
-  if (!make) {
-    cached.set(store.identity, { secret: null, until: now + SECRET_CACHE_MS });
-    return null;
-  }
-  // The edge may not have seen a secret another isolate just made: KV as it is now decides before a new one replaces it.
-  const fresh = await store.load(VIEW_SECRET_KEY, VIEW_SECRET);
-  return fresh.kind === "ok" ? (fromBase64Url(fresh.value.secret) as Uint8Array) : save(store, now);
+  if (make) return save(store, now);
+  cached.set(store.identity, { secret: null, until: now + SECRET_CACHE_MS });
+  return null;
 }
 
 /** A new secret: every view key made before stops working. */

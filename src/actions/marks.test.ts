@@ -9,8 +9,8 @@ import { changeMarks, MarkNotSaved, markEdit } from "./marks";
 const now = Date.parse("2026-05-01T10:00:00Z");
 /** The month of the complaints marked: one book. */
 const M = "2026-05";
-const mark = { at: "2026-05-01T10:00:00.000Z", note: "called back" };
-const answered = { at: "2026-05-01T09:00:00.000Z", note: "answered in WeChat Pay" };
+const mark = { at: "2026-05-01T10:00:00.000Z", note: "called back", by: null };
+const answered = { at: "2026-05-01T09:00:00.000Z", note: "answered in WeChat Pay", by: null };
 let n = 0;
 /** A namespace and a merchant of its own for each test. */
 function fixture() {
@@ -18,9 +18,21 @@ function fixture() {
   return { kv: new ProductionKv(env.COMPLAINTS), mchid: `am${n}` };
 }
 const handle = (kv: KVNamespace, mchid: string, id: string, m: typeof mark | null, at = now) =>
-  changeMarks(new Store(kv), mchid, M, markEdit({ kind: "handled", id, mark: m }), at);
+  changeMarks(
+    new Store(kv),
+    mchid,
+    M,
+    markEdit({ kind: "handled", id, change: m ?? { at: new Date(at).toISOString(), by: null, note: null } }),
+    at,
+  );
 const reply = (kv: KVNamespace, mchid: string, id: string, m: typeof mark | null, at = now) =>
-  changeMarks(new Store(kv), mchid, M, markEdit({ kind: "replied", id, mark: m }), at);
+  changeMarks(
+    new Store(kv),
+    mchid,
+    M,
+    markEdit({ kind: "replied", id, change: m ?? { at: new Date(at).toISOString(), by: null, note: null } }),
+    at,
+  );
 
 async function storedBook(mchid: string): Promise<MarkBook | null> {
   const stored = await new Store(env.COMPLAINTS).load(marksKey(mchid, M), MARKS);

@@ -7,7 +7,7 @@
  * @module
  */
 import { monthsOfKept } from "../domain/history";
-import { emptyBook, MARKS, type Mark, type MarkBook, type MarkKind, markOf, mergeBooks, withMark } from "../domain/marks";
+import { emptyBook, MARKS, type MarkBook, type MarkChange, type MarkKind, markOf, mergeBooks, withMark } from "../domain/marks";
 import type { Present } from "../domain/stored-complaints";
 import { loadLegacy, loadPresent, NOTHING_YET } from "../history/present";
 import { logEvent } from "../log";
@@ -81,9 +81,9 @@ export class MarkNotSaved extends ActionError {
 /** A change of a merchant's marks: the book to write, or null when there is nothing to write. */
 type MarksEdit = (book: MarkBook) => MarkBook | null;
 
-/** Gives complaint `id` the `kind` mark (`mark`), or takes it off (null; nothing to write when it has none). */
-export function markEdit({ kind, id, mark }: { kind: MarkKind; id: string; mark: Mark | null }): MarksEdit {
-  return (book) => (mark === null && markOf(book[kind], id) === null ? null : withMark(book, kind, id, mark));
+/** Gives complaint `id` the `kind` mark, or takes it off (`change.note` null; nothing to write when it has none). */
+export function markEdit({ kind, id, change }: { kind: MarkKind; id: string; change: MarkChange }): MarksEdit {
+  return (book) => (change.note === null && markOf(book[kind], id) === null ? null : withMark(book, kind, id, change));
 }
 
 /**
@@ -129,7 +129,8 @@ export interface MarkedComplaint {
 }
 
 /**
- * Gives a complaint the `kind` mark with `note`, or takes it off (`note` null).
+ * Gives a complaint the `kind` mark with `note`, or takes it off (`note` null), as `by` (a device's name; null: a
+ * configured token).
  * @returns the book of the complaint's month as it now stands.
  * @throws ActionError `storage` naming the mark when KV did not store it.
  */
@@ -137,12 +138,12 @@ export async function setMark(
   store: Store,
   { mchid, id, month }: MarkedComplaint,
   kind: MarkKind,
-  note: string | null,
+  { note, by }: { note: string | null; by: string | null },
   now: number,
 ): Promise<MerchantMarks> {
-  const mark: Mark | null = note === null ? null : { at: new Date(now).toISOString(), note };
+  const change: MarkChange = { at: new Date(now).toISOString(), by, note };
   try {
-    return await changeMarks(store, mchid, month, markEdit({ kind, id, mark }), now);
+    return await changeMarks(store, mchid, month, markEdit({ kind, id, change }), now);
   } catch (error) {
     const message = error instanceof MarkNotSaved ? error.message : "KV could not be read or written";
     logEvent("mark", { mchid, kind, outcome: "error", error: "storage", message });

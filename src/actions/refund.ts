@@ -12,9 +12,9 @@
  */
 import type { Complaint } from "../domain/complaint";
 import { monthOfComplaint } from "../domain/history";
-import { MARKS, markOf, withMark } from "../domain/marks";
+import { MARKS, markOf, withMark, withRefund } from "../domain/marks";
 import type { Merchant } from "../domain/merchant";
-import { outcomeOf, REFUND_ATTEMPT, type RefundAttempt, type RefundOutcome, refundNote, refundOf, withOutcome } from "../domain/refund";
+import { outcomeOf, REFUND_ATTEMPT, type RefundAttempt, type RefundOutcome, refundNote, refundOf } from "../domain/refund";
 import { logEvent } from "../log";
 import type { ClientOptions } from "../payjs/client";
 import { type RefundCall, refundOrder } from "../payjs/order";
@@ -22,10 +22,11 @@ import { marksKey, refundAttemptKey, type Store } from "../store";
 import { ActionError, noOrder, upstreamFailure } from "./errors";
 import { changeMarks, MarkNotSaved, type MerchantMarks } from "./marks";
 
-/** What the person asked: the amount typed back, in fen, and a note. */
+/** What the person asked: the amount typed back, in fen, and a note; and who asked (a device's name; null: a configured token). */
 export interface RefundRequest {
   total_fee: number;
   note: string;
+  by: string | null;
 }
 
 /** What a refund left: the merchant's marks as they now stand, and why it did not refund (null: it did). */
@@ -103,6 +104,7 @@ async function refundOnce(
     at: new Date(now).toISOString(),
     total_fee: request.total_fee,
     note: request.note,
+    by: request.by,
   };
   try {
     await store.save(key, REFUND_ATTEMPT, mine, now);
@@ -125,7 +127,8 @@ async function refundOnce(
 
 /** What PAYJS's answer means for the refund: done (also when it says it refunded before), refused, or unknown. */
 function outcomeOfCall(attempt: RefundAttempt, result: RefundCall): RefundOutcome {
-  const base = { attempt: attempt.attempt, at: new Date().toISOString(), total_fee: attempt.total_fee, note: attempt.note };
+  const { total_fee, note, by } = attempt;
+  const base = { attempt: attempt.attempt, at: new Date().toISOString(), total_fee, note, by };
   if (result.ok) return { ...base, state: "done", message: null };
   const { code, message } = result.error;
   if (code === "upstream_error") return { ...base, state: ALREADY_REFUNDED.test(message) ? "done" : "failed", message };
@@ -140,7 +143,10 @@ function failureOf(outcome: RefundOutcome, result: RefundCall): ActionError | nu
   return upstreamFailure(result.error);
 }
 
-/** The outcome written with the marks, and the handled mark a done refund leaves (unless the complaint was handled). */
+/**
+ * The outcome written with the marks, and the handled mark a done refund leaves (unless the complaint was handled), by
+ * whoever asked for the refund.
+ */
 async function recordOutcome(store: Store, complaint: Complaint, outcome: RefundOutcome): Promise<MerchantMarks> {
   try {
     return await changeMarks(
@@ -148,9 +154,10 @@ async function recordOutcome(store: Store, complaint: Complaint, outcome: Refund
       complaint.mchid,
       monthOfComplaint(complaint),
       (current) => {
-        const recorded = { ...current, refunds: withOutcome(current.refunds, complaint.id, outcome) };
+        const recorded = withRefund(current, complaint.id, outcome);
         if (outcome.state !== "done" || markOf(current.handled, complaint.id) !== null) return recorded;
-        return withMark(recorded, "handled", complaint.id, { at: outcome.at, note: refundNote(outcome.total_fee, outcome.note) });
+        const note = refundNote(outcome.total_fee, outcome.note);
+        return withMark(recorded, "handled", complaint.id, { at: outcome.at, by: outcome.by, note });
       },
       Date.now(),
     );

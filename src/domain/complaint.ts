@@ -27,11 +27,38 @@ export interface Complaint {
 }
 
 /**
+ * A complaint leaving PAYJS's list and coming back: `[gone, back]`, `gone` the poll that found it missing (or, for one
+ * that left before moves were kept, the last poll that saw it), `back` the poll that found it listed again, null
+ * while it stays away.
+ */
+export type Move = [gone: string, back: string | null];
+
+/** The most moves a complaint keeps: the oldest go first (a list that keeps dropping one item must not grow it without end). */
+export const MOVES_KEPT = 20;
+
+/**
  * A complaint as it is kept in KV: the upstream record verbatim and when it was seen. Every other field of a
  * {@link Complaint} is derived from `raw` when read, so the stored value is about the size of PAYJS's answer.
- * While `active`, `last_seen_at` is a lower bound: the merchant's last successful poll saw it too.
+ * While `active`, `last_seen_at` is a lower bound: the merchant's last successful poll saw it too. `moves`, only once
+ * it has left PAYJS's list since they were kept: when it left and came back (its timeline's `gone` and `back`).
  */
-export type StoredComplaint = Pick<Complaint, "id" | "raw" | "first_seen_at" | "last_seen_at" | "active">;
+export type StoredComplaint = Pick<Complaint, "id" | "raw" | "first_seen_at" | "last_seen_at" | "active"> & { moves?: Move[] };
+
+/** A kept complaint's moves once the poll at `at` finds it gone. */
+export function wentAway(kept: StoredComplaint, at: string): Move[] {
+  return [...(kept.moves ?? []), [at, null] as Move].slice(-MOVES_KEPT);
+}
+
+/**
+ * A gone complaint's moves once the poll at `at` finds it listed again: its open move closed, or, when it left before
+ * moves were kept, one from its last sighting.
+ */
+export function cameBack(kept: StoredComplaint, at: string): Move[] {
+  const moves = kept.moves ?? [];
+  const open = moves.at(-1);
+  if (open !== undefined && open[1] === null) return [...moves.slice(0, -1), [open[0], at]];
+  return [...moves, [kept.last_seen_at, at] as Move].slice(-MOVES_KEPT);
+}
 
 /** JSON text with keys in the order PAYJS sent them and numbers as their digits: the same record always gives the same text. */
 function canonical(value: unknown): string {
@@ -93,9 +120,11 @@ export function identifyComplaints(items: readonly RawComplaint[]): { sightings:
   return { sightings, repeatedIds: [...repeated] };
 }
 
-/** A record of an answer as it is kept: active, first seen at `firstSeenAt`, last seen at `lastSeenAt`. */
-export function keptSighting({ id, raw }: Sighting, firstSeenAt: string, lastSeenAt: string): StoredComplaint {
-  return { id, raw, first_seen_at: firstSeenAt, last_seen_at: lastSeenAt, active: true };
+/** A record of an answer as it is kept: active, first seen at `firstSeenAt`, last seen at `lastSeenAt`, with its `moves` so far. */
+export function keptSighting({ id, raw }: Sighting, firstSeenAt: string, lastSeenAt: string, moves?: Move[]): StoredComplaint {
+  const kept: StoredComplaint = { id, raw, first_seen_at: firstSeenAt, last_seen_at: lastSeenAt, active: true };
+  if (moves !== undefined) kept.moves = moves;
+  return kept;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_RULES, type DeadlineRules, deadlinesOf, isOverdue, nextDue, openDeadlines } from "./deadlines";
 import { UNMARKED } from "./marks";
 
-const mark = { at: "2026-11-09T00:00:00.000Z", note: "" };
+const mark = { at: "2026-11-09T00:00:00.000Z", note: "", by: null };
 const at = (complaint_at: string, first_seen_at = "2026-11-08T04:00:00.000Z") => ({ complaint_at, first_seen_at });
 const active = { active: true };
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { pendingEntry } from "../../test/support/alerts";
 import { MINUTE } from "../../test/support/time";
-import { applyDeliveries, type ChannelRecord, type Deliveries, mergeDeliveries, noDeliveries, type Outbox, type Progress } from "./outbox";
+import {
+  applyDeliveries,
+  type ChannelRecord,
+  type Deliveries,
+  mergeDeliveries,
+  noDeliveries,
+  noTrail,
+  type Outbox,
+  type Progress,
+} from "./outbox";
 
 const T0 = Date.parse("2026-11-27T00:00:00Z");
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -9,7 +18,7 @@ const at = iso(T0);
 const ID = "hook|complaint:C1";
 
 /** An outbox as written: one entry queued for `hook` at T0, nothing tried yet. */
-const queued = (): Outbox => ({ entries: [pendingEntry(at)], channels: {} });
+const queued = (): Outbox => ({ entries: [pendingEntry(at)], channels: {}, trail: noTrail() });
 /** Where the entry stands after a first attempt failed at T0. */
 const FAILED_ONCE: Progress = {
   state: "pending",

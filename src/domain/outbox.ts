@@ -39,12 +39,32 @@ export interface ChannelRecord {
   last_error: ErrorAt | null;
 }
 
+/** What became of one alert on one channel: its latest outcome. */
+export type AlertOutcome = "delivered" | "failed" | "given_up";
+
+/** One alert's outcome for one complaint, compact: `[at, event, channel, outcome]`. */
+export type TrailEntry = [at: string, event: string, channel: string, outcome: AlertOutcome];
+
+/**
+ * What the alerts of entries gone from the outbox did, by complaint id (a complaint's timeline is its live entries and
+ * this), and since when each complaint with a trail has been out of the merchant's present (`away`): a trail is kept
+ * until its complaint has been away 90 days (src/notify/trail.ts).
+ */
+export interface Trail {
+  alerts: Record<string, TrailEntry[]>;
+  away: Record<string, string>;
+}
+
 export interface Outbox {
   entries: OutboxEntry[];
   channels: Record<string, ChannelRecord>;
+  trail: Trail;
 }
 
-export const emptyOutbox = (): Outbox => ({ entries: [], channels: {} });
+/** No trail; built without a prototype, so an upstream id such as `__proto__` is a key like any other. */
+export const noTrail = (): Trail => ({ alerts: Object.create(null), away: Object.create(null) });
+
+export const emptyOutbox = (): Outbox => ({ entries: [], channels: {}, trail: noTrail() });
 
 /** Where one entry's delivery stands. */
 export type Progress = Pick<OutboxEntry, "state" | "attempts" | "next_attempt_at" | "done_at" | "last_error">;
@@ -117,16 +137,48 @@ function isNotice(n: unknown): n is Notice {
   return typeof n === "object" && n !== null && isString(x.event) && isString(x.kind) && isString(x.at);
 }
 
+const OUTCOMES: readonly string[] = ["delivered", "failed", "given_up"];
+
+function isTrailEntry(t: unknown): t is TrailEntry {
+  if (!Array.isArray(t) || t.length !== 4) return false;
+  const [at, event, channel, outcome] = t as unknown[];
+  return isString(at) && isString(event) && isString(channel) && OUTCOMES.includes(outcome as string);
+}
+
+/** The trail as stored (`trail` and `away` beside the entries, only once there is one); null when it is not valid. */
+function readTrail(alerts: unknown, away: unknown): Trail | null {
+  const trail = noTrail();
+  if (alerts === undefined && away === undefined) return trail;
+  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isMap(alerts) || !isMap(away)) return null;
+  for (const [id, entries] of Object.entries(alerts)) {
+    if (!Array.isArray(entries) || !entries.every(isTrailEntry)) return null;
+    trail.alerts[id] = entries;
+  }
+  for (const [id, since] of Object.entries(away)) {
+    if (!isString(since)) return null;
+    trail.away[id] = since;
+  }
+  return trail;
+}
+
 export const OUTBOX: Shape<Outbox> = {
   what: "outbox",
   read: ({ outbox: v }) => {
     if (typeof v !== "object" || v === null) return null;
     const o = v as Record<string, unknown>;
     const channels = channelRecords(o.channels);
-    if (!Array.isArray(o.entries) || !o.entries.every(isEntry) || channels === null) return null;
-    return { entries: o.entries, channels };
+    const trail = readTrail(o.trail, o.away);
+    if (!Array.isArray(o.entries) || !o.entries.every(isEntry) || channels === null || trail === null) return null;
+    return { entries: o.entries, channels, trail };
   },
-  write: (outbox) => ({ outbox }),
+  write: ({ entries, channels, trail }) => ({
+    outbox: {
+      entries,
+      channels,
+      ...(Object.keys(trail.alerts).length === 0 ? {} : { trail: trail.alerts, away: trail.away }),
+    },
+  }),
 };
 
 /**

@@ -3,6 +3,7 @@ import {
   emptyRefunds,
   outcomeOf,
   PENDING_MS,
+  REFUND_ATTEMPT,
   type RefundAttempt,
   type RefundOutcome,
   readRefunds,
@@ -12,7 +13,13 @@ import {
 } from "./refund";
 
 const T0 = Date.parse("2026-12-05T10:00:00.000Z");
-const attempt = (id: string, at = T0): RefundAttempt => ({ attempt: id, at: new Date(at).toISOString(), total_fee: 2990, note: "" });
+const attempt = (id: string, at = T0): RefundAttempt => ({
+  attempt: id,
+  at: new Date(at).toISOString(),
+  total_fee: 2990,
+  note: "",
+  by: null,
+});
 const outcome = (id: string, state: RefundOutcome["state"], message: string | null = null): RefundOutcome => ({
   attempt: id,
   state,
@@ -20,6 +27,7 @@ const outcome = (id: string, state: RefundOutcome["state"], message: string | nu
   total_fee: 2990,
   note: "",
   message,
+  by: null,
 });
 
 describe("refundOf: the refund as it stands", () => {
@@ -28,7 +36,7 @@ describe("refundOf: the refund as it stands", () => {
   });
 
   it("Should be pending while the latest attempt has no outcome, and unknown after 2 minutes", () => {
-    expect(refundOf(null, attempt("a"), T0 + PENDING_MS - 1)).toEqual({ state: "pending", at: attempt("a").at, total_fee: 2990 });
+    expect(refundOf(null, attempt("a"), T0 + PENDING_MS - 1)).toEqual({ state: "pending", at: attempt("a").at, total_fee: 2990, by: null });
     expect(refundOf(outcome("old", "failed", "PAYJS refused: 余额不足"), attempt("a"), T0 + 1000)?.state).toBe("pending");
     const unknown = refundOf(null, attempt("a"), T0 + PENDING_MS);
     expect(unknown).toMatchObject({ state: "unknown", total_fee: 2990 });
@@ -41,8 +49,10 @@ describe("refundOf: the refund as it stands", () => {
       at: outcome("a", "failed").at,
       total_fee: 2990,
       message: "PAYJS refused: 余额不足",
+      by: null,
     });
-    expect(refundOf(outcome("a", "done"), null, T0)).toEqual({ state: "done", at: outcome("a", "done").at, total_fee: 2990 });
+    const asked = { ...outcome("a", "done"), by: "店长手机" };
+    expect(refundOf(asked, null, T0)).toEqual({ state: "done", at: asked.at, total_fee: 2990, by: "店长手机" });
   });
 
   it("Should stay done whatever a later attempt shows: PAYJS refunds an order once", () => {
@@ -65,6 +75,15 @@ describe("the refund book", () => {
     expect(readRefunds({ x: { ...outcome("a", "done"), state: "pending" } })).toBeNull();
     expect(readRefunds({ x: { ...outcome("a", "done"), total_fee: -1 } })).toBeNull();
     expect(readRefunds([])).toBeNull();
+    expect(readRefunds({ x: { ...outcome("a", "done"), by: 1 } })).toBeNull();
+  });
+
+  it("Should read an outcome and an attempt stored before `by` was kept as asked by a configured token", () => {
+    const { by: _, ...old } = outcome("a", "done");
+    expect(outcomeOf(readRefunds({ x: old }) ?? emptyRefunds(), "x")?.by).toBeNull();
+    const { by: __, ...oldAttempt } = attempt("a");
+    expect(REFUND_ATTEMPT.read(oldAttempt)?.by).toBeNull();
+    expect(REFUND_ATTEMPT.read({ ...attempt("a"), by: "前台" })?.by).toBe("前台");
   });
 });
 

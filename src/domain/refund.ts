@@ -10,7 +10,7 @@
  * @module
  */
 
-import { isCount, isString, type Shape } from "./shape";
+import { isBy, isCount, isString, type Shape } from "./shape";
 import { MINUTE_MS } from "./time";
 
 type RefundState = "pending" | "done" | "failed" | "unknown";
@@ -22,6 +22,8 @@ export interface Refund {
   total_fee: number;
   /** PAYJS's refusal, or why the outcome is unknown. */
   message?: string;
+  /** The device's name whose token asked for it; null: a configured token, or asked before this was kept. */
+  by: string | null;
 }
 
 /** One try, written before PAYJS is called. */
@@ -30,6 +32,7 @@ export interface RefundAttempt {
   at: string;
   total_fee: number;
   note: string;
+  by: string | null;
 }
 
 /** What became of one attempt. */
@@ -40,6 +43,7 @@ export interface RefundOutcome {
   total_fee: number;
   note: string;
   message: string | null;
+  by: string | null;
 }
 
 /** A merchant's outcomes by complaint id; built without a prototype, like the marks. */
@@ -63,8 +67,9 @@ export function withOutcome(book: RefundBook, id: string, outcome: RefundOutcome
   return next;
 }
 
-function shown(o: { at: string; total_fee: number }, state: RefundState, message: string | null): Refund {
-  return message === null ? { state, at: o.at, total_fee: o.total_fee } : { state, at: o.at, total_fee: o.total_fee, message };
+function shown(o: { at: string; total_fee: number; by: string | null }, state: RefundState, message: string | null): Refund {
+  const { at, total_fee, by } = o;
+  return message === null ? { state, at, total_fee, by } : { state, at, total_fee, message, by };
 }
 
 /**
@@ -100,7 +105,8 @@ function isOutcome(v: unknown): v is RefundOutcome {
     isString(x.at) &&
     isCount(x.total_fee) &&
     isString(x.note) &&
-    (x.message === null || isString(x.message))
+    (x.message === null || isString(x.message)) &&
+    isBy(x.by)
   );
 }
 
@@ -111,16 +117,16 @@ export function readRefunds(value: unknown): RefundBook | null {
   const book = emptyRefunds();
   for (const [id, outcome] of Object.entries(value)) {
     if (!isOutcome(outcome)) return null;
-    book[id] = outcome;
+    book[id] = { ...outcome, by: outcome.by ?? null };
   }
   return book;
 }
 
 export const REFUND_ATTEMPT: Shape<RefundAttempt> = {
   what: "refund attempt",
-  read({ attempt, at, total_fee, note }) {
-    if (!isString(attempt) || !isString(at) || !isCount(total_fee) || !isString(note)) return null;
-    return { attempt, at, total_fee: total_fee as number, note };
+  read({ attempt, at, total_fee, note, by }) {
+    if (!isString(attempt) || !isString(at) || !isCount(total_fee) || !isString(note) || !isBy(by)) return null;
+    return { attempt, at, total_fee: total_fee as number, note, by: (by as string | null | undefined) ?? null };
   },
-  write: (a) => ({ attempt: a.attempt, at: a.at, total_fee: a.total_fee, note: a.note }),
+  write: (a) => ({ attempt: a.attempt, at: a.at, total_fee: a.total_fee, note: a.note, by: a.by }),
 };

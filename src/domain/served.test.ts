@@ -18,13 +18,19 @@ const complaint = (over: Partial<Complaint> = {}): Complaint => ({
   raw: { complaint_id: "1" },
   ...over,
 });
-const replied = { at: "2026-11-08T12:00:00.000Z", note: "answered" };
-const handled = { at: "2026-11-09T00:00:00.000Z", note: "refunded" };
+const replied = { at: "2026-11-08T12:00:00.000Z", note: "answered", by: "店长手机" };
+const handled = { at: "2026-11-09T00:00:00.000Z", note: "refunded", by: null };
 
 describe("served complaints", () => {
   it("Should serve every stored field, then deadlines, next_due, replied, handled and refund, with raw last", () => {
     const c = complaint();
-    const refund = { state: "failed" as const, at: "2026-11-08T13:00:00.000Z", total_fee: 2990, message: "PAYJS refused: 余额不足" };
+    const refund = {
+      state: "failed" as const,
+      at: "2026-11-08T13:00:00.000Z",
+      total_fee: 2990,
+      message: "PAYJS refused: 余额不足",
+      by: null,
+    };
     const s = served(c, { replied, handled: null, refund }, DEFAULT_RULES);
     expect(Object.keys(s)).toEqual([
       ...Object.keys(c).filter((k) => k !== "raw"),

@@ -15,6 +15,8 @@ export interface Shape<T> {
 
 export const isString = (v: unknown): v is string => typeof v === "string";
 export const isTime = (v: unknown): boolean => v === null || (isString(v) && !Number.isNaN(Date.parse(v)));
+/** Who did something (`by`) as stored: a device's name, null, or absent in values written before it was kept. */
+export const isBy = (v: unknown): v is string | null | undefined => v === undefined || v === null || isString(v);
 export const isCount = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v) && v >= 0;
 
 export interface ErrorAt {

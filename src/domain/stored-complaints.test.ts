@@ -75,6 +75,26 @@ describe("COMPLAINTS: how a merchant's complaints are kept", () => {
     expect(read?.map((k) => k.id)).toEqual(["9007199254740994"]);
   });
 
+  it("Should keep the moves of the complaints that left PAYJS's list, by id, and read a value without them as having none", () => {
+    const moved: StoredComplaint = {
+      ...complaint,
+      id: "C2",
+      raw: { complaint_id: "C2" },
+      active: false,
+      last_seen_at: LAST,
+      moves: [[LAST, null]],
+    };
+    const record = COMPLAINTS.write([complaint, moved]);
+    expect(Object.keys(record)).toEqual(["seen", "complaints", "moves"]);
+    expect(record.moves).toEqual({ C2: [[LAST, null]] });
+    expect(throughText([complaint, moved])).toEqual([complaint, moved]);
+    expect(COMPLAINTS.write([complaint, { ...moved, moves: [] }])).not.toHaveProperty("moves");
+    expect(COMPLAINTS.read({ ...record, moves: { C2: [[LAST]] } })).toBeNull();
+    expect(COMPLAINTS.read({ ...record, moves: [] })).toBeNull();
+    // An id only the prototype knows is no complaint's moves.
+    expect(COMPLAINTS.read({ ...record, moves: {} })?.map((k) => k.moves)).toEqual([undefined, undefined]);
+  });
+
   it("Should read no complaints as none", () => {
     expect(COMPLAINTS.write([])).toEqual({ seen: [], complaints: [] });
     expect(COMPLAINTS.read({ seen: [], complaints: [] })).toEqual([]);

@@ -4,7 +4,7 @@
  * (`history:{mchid}:{part}`); the description of the parts (`parts:{mchid}`) and the id index by month (`ids:{mchid}:{month}`).
  * @module
  */
-import type { RawComplaint, StoredComplaint } from "./complaint";
+import type { Move, RawComplaint, StoredComplaint } from "./complaint";
 import { type DayCounts, isDayCounts } from "./days";
 import { type History, type HistorySummary, NO_SUMMARY, type Part } from "./history";
 import type { Position } from "./position";
@@ -45,25 +45,50 @@ export function keptFromColumns(raw: unknown, seen: unknown): StoredComplaint | 
   return { id, raw: raw as RawComplaint, first_seen_at: first, last_seen_at: last ?? first, active: last === null };
 }
 
+const isMove = (m: unknown): m is Move => Array.isArray(m) && m.length === 2 && isString(m[0]) && (m[1] === null || isString(m[1]));
+
+/** Whether a stored value's `moves` (by id, only of complaints that have any) is valid; absent is none. */
+function isMovesById(v: unknown): v is Record<string, Move[]> | undefined {
+  if (v === undefined) return true;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  return Object.values(v).every((moves) => Array.isArray(moves) && moves.every(isMove));
+}
+
+/** The moves of the complaints that have any, by id (ids are unique within a list); undefined when none has. */
+function movesById(kept: readonly StoredComplaint[]): Record<string, Move[]> | undefined {
+  let byId: Record<string, Move[]> | undefined;
+  for (const k of kept) {
+    if (k.moves === undefined || k.moves.length === 0) continue;
+    byId ??= Object.create(null) as Record<string, Move[]>;
+    byId[k.id] = k.moves;
+  }
+  return byId;
+}
+
 /**
  * Complaints of one merchant in the one order: `seen` (one entry per complaint, small) before `complaints`, PAYJS's
  * records as sent. Two lists rather than one of pairs: `JSON.parse` reads a list of records of one shape markedly
  * faster than a list of pairs wrapping them. A part of the history is this; so was `complaints:{mchid}` of layout 2,
- * every complaint ever seen.
+ * every complaint ever seen. `moves`, by id, only of the few complaints that left PAYJS's list since they were kept
+ * (absent in older values, and when none has).
  */
 export const COMPLAINTS: Shape<StoredComplaint[]> = {
   what: "complaints",
-  read({ complaints, seen }) {
-    if (!Array.isArray(complaints) || !Array.isArray(seen) || seen.length !== complaints.length) return null;
+  read({ complaints, seen, moves }) {
+    if (!Array.isArray(complaints) || !Array.isArray(seen) || seen.length !== complaints.length || !isMovesById(moves)) return null;
     const value: StoredComplaint[] = [];
     for (let i = 0; i < complaints.length; i++) {
       const k = keptFromColumns(complaints[i], seen[i]);
       if (k === null) return null;
+      if (moves !== undefined && Object.hasOwn(moves, k.id)) k.moves = moves[k.id];
       value.push(k);
     }
     return value;
   },
-  write: (kept) => ({ seen: kept.map(seenOf), complaints: kept.map((k) => k.raw) }),
+  write: (kept) => {
+    const moves = movesById(kept);
+    return { seen: kept.map(seenOf), complaints: kept.map((k) => k.raw), ...(moves === undefined ? {} : { moves }) };
+  },
 };
 
 /** What a poll reads and writes of one merchant: the complaints of the present, what its history holds, the day counts. */

@@ -22,6 +22,7 @@ import { orderRoutes } from "./routes/order";
 import { pollRoutes } from "./routes/poll";
 import { refundRoutes } from "./routes/refund";
 import { statusRoutes } from "./routes/status";
+import { timelineRoutes } from "./routes/timeline";
 import type { AppEnv } from "./types";
 
 /** The status each action's refusal is answered with. */
@@ -59,6 +60,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/api", orderRoutes);
   app.route("/api", refundRoutes);
   app.route("/api", statusRoutes);
+  app.route("/api", timelineRoutes);
   app.route("/api", pollRoutes);
   app.route("/api", notifyRoutes);
   app.route("/api", deviceRoutes);

@@ -12,10 +12,10 @@ const DATA_CACHE_CONTROL = "private, no-cache";
 /**
  * The shape of the JSON and CSV answers. It is part of every ETag because the data's revision does not
  * change when a Worker upgrade changes the shape: without it, a client holding the old body would get 304
- * and keep it. Bump it with any change to what an answer contains or how it is written (6: every complaint carries
- * its `refund`).
+ * and keep it. Bump it with any change to what an answer contains or how it is written (7: marks and refunds carry
+ * `by`).
  */
-export const ANSWER_FORMAT = "6";
+export const ANSWER_FORMAT = "7";
 
 export function etagFor(revision: string, url: string, format: string = ANSWER_FORMAT): string {
   const { pathname, search } = new URL(url);

@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { currentView, type Served } from "../reader/cache";
 import type { AppEnv } from "./types";
 
-interface ServedData extends Served {
+export interface ServedData extends Served {
   /** When `overdue` is decided. */
   now: number;
 }

@@ -5,11 +5,14 @@
  */
 import type { Context } from "hono";
 import { ActionError } from "../actions/errors";
-import type { Complaint } from "../domain/complaint";
+import type { Complaint, Move } from "../domain/complaint";
 import type { Merchant } from "../domain/merchant";
 import { currentView } from "../reader/cache";
 import { historyComplaint } from "../reader/history";
+import type { MarksView } from "../reader/marks";
 import { findComplaint } from "../reader/query";
+import type { MerchantView } from "../reader/snapshot";
+import type { ServedData } from "./data";
 import { HttpError } from "./errors";
 import { requestedMerchant } from "./merchants";
 import type { AppEnv } from "./types";
@@ -19,6 +22,30 @@ interface RequestedComplaint {
   merchant: Merchant;
   /** `present`: PAYJS lists it, or did in the last week; `history`: kept in a part of the history. */
   kept: "present" | "history";
+}
+
+/** A complaint a read route shows: its merchant's part of the snapshot, its marks, and its moves (when it left PAYJS's list and came back). */
+interface ShownComplaint {
+  complaint: Complaint;
+  view: MerchantView;
+  marks: MarksView;
+  moves: Move[] | undefined;
+}
+
+/** The complaint a read route shows, from the present or else the history. @throws HttpError 404 when there is none. */
+export async function shownComplaint(c: Context<AppEnv>, data: ServedData): Promise<ShownComplaint> {
+  const id = c.req.param("id") as string;
+  const mchid = requestedMerchant(c)?.mchid ?? null;
+  const { snapshot } = data.view;
+  const inPresent = findComplaint(snapshot, id, mchid);
+  const found =
+    inPresent === null
+      ? await historyComplaint(c.env.COMPLAINTS, data, id, mchid, data.now)
+      : { complaint: inPresent.complaint, marks: data.marks, moves: undefined };
+  const view = found === null ? undefined : snapshot.merchants.find((m) => m.merchant.mchid === found.complaint.mchid);
+  if (found === null || view === undefined) throw new HttpError(404, "not_found", `No complaint ${id}`);
+  const moves = inPresent === null ? found.moves : view.moves.get(id);
+  return { complaint: found.complaint, view, marks: found.marks, moves };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { complaintsNamed, newsOf, pendingEntry, testChannel } from "../../test/support/alerts";
 import { DAY, HOUR, MINUTE } from "../../test/support/time";
-import { applyDeliveries, emptyOutbox, type Outbox, type OutboxEntry } from "../domain/outbox";
+import { applyDeliveries, emptyOutbox, noTrail, type Outbox, type OutboxEntry } from "../domain/outbox";
 import { queueNews } from "./events";
 import { channelStatus, dueEntries, inQuietHours, progressOf, prune, recordAttempt } from "./outbox";
 
@@ -120,13 +120,14 @@ describe("dueEntries", () => {
         entry("gone", "complaint.new", 0),
       ],
       channels: {},
+      trail: noTrail(),
     };
     expect(ids(outbox)).toEqual(["chat|complaint.new:1", "hook|complaint.new:2"]);
     expect(ids(outbox, [chat, hook], T0 + 15 * MINUTE)).toEqual(["hook|complaint.due:0", "chat|complaint.new:1", "hook|complaint.new:2"]);
   });
 
   it("Should hold a channel's entries during its quiet hours in Beijing time, over midnight too, and no other channel's", () => {
-    const outbox: Outbox = { entries: [entry("chat", "complaint.new"), entry("hook", "complaint.new")], channels: {} };
+    const outbox: Outbox = { entries: [entry("chat", "complaint.new"), entry("hook", "complaint.new")], channels: {}, trail: noTrail() };
     // T0 is 08:00 in Beijing.
     expect(ids(outbox, [{ ...chat, quietHours: [7 * 60, 9 * 60] }, hook])).toEqual(["hook|complaint.new:0"]);
     expect(ids(outbox, [{ ...chat, quietHours: [23 * 60, 8 * 60 + 30] }, hook])).toEqual(["hook|complaint.new:0"]);
@@ -145,6 +146,7 @@ describe("dueEntries", () => {
         entry("chat", event, i),
       ),
       channels: {},
+      trail: noTrail(),
     };
     expect(ids(outbox, [{ ...chat, quietHours: [7 * 60, 9 * 60] }])).toEqual(["chat|watcher.failing:0"]);
   });

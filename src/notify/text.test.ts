@@ -119,7 +119,7 @@ describe("Alert wording: deadlines", () => {
   });
 
   it("Should count only the deadlines still open: the resolve one once replied, none once handled or gone", () => {
-    const mark = { at: "2026-12-06T00:00:00.000Z", note: "" };
+    const mark = { at: "2026-12-06T00:00:00.000Z", note: "", by: null };
     const replied = served(made, { replied: mark, handled: null, refund: null }, DEFAULT_RULES);
     expect(deadlineNote(replied, Date.parse(beijingAt("2026-12-07T01:00:00")))).toBe("请在 12月8日 22:13 前处理完毕（剩 45 小时 13 分）");
     const handled = served(made, { replied: null, handled: mark, refund: null }, DEFAULT_RULES);

@@ -1,9 +1,10 @@
 /**
  * One merchant's outbox for one invocation, the one way a poll and a tick without one tell and send alerts:
  * 1. {@link openAlerts}: the outbox read, with the deliveries its status recorded since it was written folded in;
- * 2. `tell`: what the tick knows queued (src/notify/events/), what is done with pruned, and the outbox written when that
- *    changed it: *before* the complaints that caused it, so a crash in between neither loses nor doubles an alert
- *    (the next poll finds the same complaints new, and entries are keyed by channel and complaint);
+ * 2. `tell`: what the tick knows queued (src/notify/events/), what is done with pruned (what its alerts did kept in the
+ *    trail, src/notify/trail.ts), and the outbox written when that changed it: *before* the complaints that caused it,
+ *    so a crash in between neither loses nor doubles an alert (the next poll finds the same complaints new, and entries
+ *    are keyed by channel and complaint);
  * 3. `send`: what is due sent, each attempt recorded in `deliveries`, which the caller writes with the status, the
  *    last write: no key is written twice in one invocation (KV takes one write per key per second).
  * @module
@@ -16,6 +17,7 @@ import { logEvent } from "../log";
 import { deliverDue } from "../notify/deliver";
 import { queueNews } from "../notify/events";
 import { dueEntries, progressOf, prune } from "../notify/outbox";
+import { tendAway, trailDropped } from "../notify/trail";
 import type { SendContext } from "../notify/types";
 import { outboxKey, type StorageError } from "../store";
 import { type Findings, gatherNews } from "./news";
@@ -65,11 +67,17 @@ export async function openAlerts(tick: Tick, merchant: Merchant, recorded: Deliv
       return deliveries;
     },
     async tell(findings) {
-      const news = await gatherNews(tick, merchant, outbox, findings);
-      const queued = news !== null && queueNews(outbox, news, config.channels);
+      const gathered = await gatherNews(tick, merchant, outbox, findings);
+      const before = outbox.entries;
+      const queued = gathered !== null && queueNews(outbox, gathered.news, config.channels);
       const pruned = prune(outbox, config.channels, now);
-      if (queued || pruned || unreadable !== null) await write();
-      if (news !== null && news.started !== null) tick.started?.told.add(merchant.mchid);
+      if (queued || pruned || unreadable !== null) {
+        // Only entries queueNews or prune dropped or changed leave the outbox: the trail rides on this write.
+        trailDropped(outbox, before);
+        if (gathered !== null) tendAway(outbox.trail, gathered.present, now);
+        await write();
+      }
+      if (gathered !== null && gathered.news.started !== null) tick.started?.told.add(merchant.mchid);
     },
     async send() {
       // On the tick that tells "监控已启动", the merchants polled before its homes wait, so nothing comes before it.

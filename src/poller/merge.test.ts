@@ -56,6 +56,29 @@ describe("mergeComplaints", () => {
     expect(back.complaints[0]).toMatchObject({ active: true, first_seen_at: T1, last_seen_at: T3 });
   });
 
+  it("Should record when a complaint was found gone and when back, and keep the moves through a change of its fields", () => {
+    const first = mergeComplaints("100", [], [item("a")], T1, null);
+    expect(first.complaints[0]?.moves).toBeUndefined();
+    const gone = mergeComplaints("100", first.complaints, [], T2, T1);
+    expect(gone.complaints[0]?.moves).toEqual([[T2, null]]);
+    const back = mergeComplaints("100", gone.complaints, [item("a")], T3, T2);
+    expect(back.complaints[0]?.moves).toEqual([[T2, T3]]);
+    const T4 = "2026-11-27T12:00:00.000Z";
+    const changed = mergeComplaints("100", back.complaints, [item("a", "changed")], T4, T3);
+    expect(changed.complaints[0]?.moves).toEqual([[T2, T3]]);
+    const T5 = "2026-11-27T16:00:00.000Z";
+    expect(mergeComplaints("100", changed.complaints, [], T5, T4).complaints[0]?.moves).toEqual([
+      [T2, T3],
+      [T5, null],
+    ]);
+  });
+
+  it("Should give a complaint that left before moves were kept one from its last sighting when it comes back", () => {
+    const old = { ...item("a"), first_seen_at: T1, last_seen_at: T2, active: false };
+    const back = mergeComplaints("100", [old], [item("a")], T3, T2);
+    expect(back.complaints[0]?.moves).toEqual([[T2, T3]]);
+  });
+
   it("Should update a complaint whose upstream fields changed, without counting it new", () => {
     const first = mergeComplaints("100", [], [item("a", "old")], T1, null);
     const m = mergeComplaints("100", first.complaints, [item("a", "new")], T2, T1);

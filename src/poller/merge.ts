@@ -3,7 +3,7 @@
  * left the upstream list becomes inactive and keeps the time it was last seen.
  * @module
  */
-import { keptSighting, type Sighting, type StoredComplaint } from "../domain/complaint";
+import { cameBack, keptSighting, type Sighting, type StoredComplaint, wentAway } from "../domain/complaint";
 import { sortKept } from "../domain/position";
 
 export interface Merge {
@@ -65,7 +65,7 @@ export function mergeComplaints(
     const now = fresh.get(old.id);
     if (now === undefined) {
       if (old.active) {
-        const gone = { ...old, active: false, last_seen_at: previousSuccessAt ?? old.last_seen_at };
+        const gone = { ...old, active: false, last_seen_at: previousSuccessAt ?? old.last_seen_at, moves: wentAway(old, nowIso) };
         vanished.push(gone);
         complaints.push(gone);
         changed = true;
@@ -79,7 +79,7 @@ export function mergeComplaints(
     if (old.active && sameJson(old.raw, now.raw)) {
       complaints.push(old);
     } else {
-      complaints.push(keptSighting(now, old.first_seen_at, nowIso));
+      complaints.push(keptSighting(now, old.first_seen_at, nowIso, old.active ? old.moves : cameBack(old, nowIso)));
       changed = true;
     }
   }

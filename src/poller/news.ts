@@ -62,10 +62,16 @@ async function startedOf(tick: Tick, mine: MerchantNow): Promise<News["started"]
 }
 
 /**
- * Everything the tick knows of `merchant` that its outbox should hear; null when its stored complaints cannot be read
- * (the next poll rebuilds them): then nothing is queued, nor dropped as met, on the strength of a list that is not there.
+ * Everything the tick knows of `merchant` that its outbox should hear, and the ids of its present's complaints (whose
+ * alerts' trail is kept); null when its stored complaints cannot be read (the next poll rebuilds them): then nothing is
+ * queued, nor dropped as met, on the strength of a list that is not there.
  */
-export async function gatherNews(tick: Tick, merchant: Merchant, outbox: Outbox, findings: Findings): Promise<News | null> {
+export async function gatherNews(
+  tick: Tick,
+  merchant: Merchant,
+  outbox: Outbox,
+  findings: Findings,
+): Promise<{ news: News; present: Set<string> } | null> {
   const { config, store, now } = tick;
   const read =
     findings.present === null
@@ -82,7 +88,7 @@ export async function gatherNews(tick: Tick, merchant: Merchant, outbox: Outbox,
     findings.watcher === null
       ? null
       : { ...findings.watcher, merchant: statusEntry(merchant, findings.state, stored, present.history, now) };
-  return {
+  const news: News = {
     mchid: merchant.mchid,
     merchantName: merchant.name,
     at: new Date(now).toISOString(),
@@ -96,4 +102,5 @@ export async function gatherNews(tick: Tick, merchant: Merchant, outbox: Outbox,
     digest: await digestOf(tick, outbox, mine),
     started: await startedOf(tick, mine),
   };
+  return { news, present: new Set(stored.map((k) => k.id)) };
 }

@@ -52,8 +52,8 @@ describe("CSV", () => {
 
   it("Should write every time cell in Beijing time as YYYY-MM-DD HH:MM:SS, whatever offset it was stored with", () => {
     const marks = {
-      replied: { at: "2026-11-27T16:30:00.000Z", note: "" },
-      handled: { at: "2026-11-28T01:02:03.004Z", note: "" },
+      replied: { at: "2026-11-27T16:30:00.000Z", note: "", by: null },
+      handled: { at: "2026-11-28T01:02:03.004Z", note: "", by: null },
       refund: null,
     };
     const cells = cellsOf(served({ ...record, last_seen_at: "2026-11-27T15:59:59.999Z" }, marks, DEFAULT_RULES));
@@ -76,12 +76,12 @@ describe("CSV", () => {
   it("Should write handled_at and replied_at from the marks, empty when unmarked, and no note", () => {
     const handled = served(
       record,
-      { replied: null, handled: { at: "2026-11-28T01:02:03.004Z", note: "=done by 王" }, refund: null },
+      { replied: null, handled: { at: "2026-11-28T01:02:03.004Z", note: "=done by 王", by: null }, refund: null },
       DEFAULT_RULES,
     );
     const replied = served(
       record,
-      { replied: { at: "2026-11-28T02:00:00.000Z", note: "回复 李" }, handled: null, refund: null },
+      { replied: { at: "2026-11-28T02:00:00.000Z", note: "回复 李", by: null }, handled: null, refund: null },
       DEFAULT_RULES,
     );
     expect([cellsOf(handled).handled_at, cellsOf(handled).replied_at]).toEqual(["2026-11-28 09:02:03", ""]);
@@ -92,7 +92,11 @@ describe("CSV", () => {
   });
 
   it("Should write the deadlines, which stay whatever the marks say, and leave a deadline the settings do not set empty", () => {
-    const done = served(record, { replied: null, handled: { at: "2026-11-28T01:02:03.004Z", note: "" }, refund: null }, DEFAULT_RULES);
+    const done = served(
+      record,
+      { replied: null, handled: { at: "2026-11-28T01:02:03.004Z", note: "", by: null }, refund: null },
+      DEFAULT_RULES,
+    );
     expect([cellsOf(done).reply_by, cellsOf(done).resolve_by]).toEqual(["2026-11-09 01:13:29", "2026-11-11 01:13:29"]);
     const noReply = served(record, UNMARKED, { ...DEFAULT_RULES, replyWithinHours: null });
     expect([cellsOf(noReply).reply_by, cellsOf(noReply).resolve_by]).toEqual(["", "2026-11-11 01:13:29"]);

@@ -12,7 +12,7 @@
  * ({@link PARTS_KEPT} at most): a part changes only with the description that names its revision.
  * @module
  */
-import { type Complaint, complaintOf } from "../domain/complaint";
+import { type Complaint, complaintOf, type Move } from "../domain/complaint";
 import type { DeadlineRules } from "../domain/deadlines";
 import { type HistorySummary, holdsOnly, mayHold, monthOf, type Part } from "../domain/history";
 import { comparePositions, type Position, positionOf } from "../domain/position";
@@ -297,7 +297,7 @@ export async function historyComplaint(
   id: string,
   mchid: string | null,
   now: number,
-): Promise<{ complaint: Complaint; marks: MarksView } | null> {
+): Promise<{ complaint: Complaint; marks: MarksView; moves: Move[] | undefined } | null> {
   const store = new Store(kv);
   for (const { merchant, history } of served.view.snapshot.merchants) {
     if (history.parts === 0 || (mchid !== null && merchant.mchid !== mchid)) continue;
@@ -307,7 +307,7 @@ export async function historyComplaint(
     if (found === null) continue;
     const complaint = complaintOf(merchant.mchid, found.complaint, null);
     const marks = await currentMarks(kv, served.view.snapshot, now, new Map([[merchant.mchid, [monthOf(found.part.newest.at)]]]));
-    return { complaint, marks };
+    return { complaint, marks, moves: found.complaint.moves };
   }
   return null;
 }

@@ -26,9 +26,9 @@ const snapshot = snapshotOf([
   complaint("c", "not a time", { raw: {} }),
 ]);
 const book = emptyBook();
-book.handled.b = { at: "2026-11-09T00:00:00.000Z", note: '已退款 "全额" \\ </script>' };
-book.replied.b = { at: "2026-11-08T00:00:00.000Z", note: "回复了 \u2028 😀" };
-book.replied.c = { at: "2026-11-08T00:00:00.000Z", note: "" };
+book.handled.b = { at: "2026-11-09T00:00:00.000Z", note: '已退款 "全额" \\ </script>', by: null };
+book.replied.b = { at: "2026-11-08T00:00:00.000Z", note: "回复了 \u2028 😀", by: null };
+book.replied.c = { at: "2026-11-08T00:00:00.000Z", note: "", by: null };
 const view: MarksView = { byMerchant: new Map([["100", { book, rev: "1", error: null }]]), revision: "m" };
 /** After a's reply deadline (2026-11-09 01:13:29 in Beijing) and before its resolve deadline. */
 const NOW = Date.parse("2026-11-09T12:00:00Z");
@@ -80,10 +80,10 @@ describe("listBody", () => {
 
   it("Should show a mark made after the complaint's JSON was kept", () => {
     expect(JSON.parse(body("", null)).complaints.find((c: Complaint) => c.id === "a").handled).toBeNull();
-    book.handled.a = { at: "2026-11-10T00:00:00.000Z", note: "" };
+    book.handled.a = { at: "2026-11-10T00:00:00.000Z", note: "", by: null };
     try {
       const listed = JSON.parse(body("", null)).complaints.find((c: Complaint) => c.id === "a");
-      expect(listed.handled).toEqual({ at: "2026-11-10T00:00:00.000Z", note: "" });
+      expect(listed.handled).toEqual({ at: "2026-11-10T00:00:00.000Z", note: "", by: null });
       expect(listed.next_due).toBeNull();
       expect(body("include=raw", null)).toBe(expected("include=raw", null));
     } finally {
@@ -94,10 +94,10 @@ describe("listBody", () => {
   it("Should show a replied mark made after the JSON was kept, moving next_due to the resolve deadline", () => {
     const before = JSON.parse(body("", null)).complaints.find((c: Complaint) => c.id === "a");
     expect(before.next_due).toBe("2026-11-09T01:13:29+08:00");
-    book.replied.a = { at: "2026-11-08T10:00:00.000Z", note: "打过电话" };
+    book.replied.a = { at: "2026-11-08T10:00:00.000Z", note: "打过电话", by: null };
     try {
       const listed = JSON.parse(body("", null)).complaints.find((c: Complaint) => c.id === "a");
-      expect(listed.replied).toEqual({ at: "2026-11-08T10:00:00.000Z", note: "打过电话" });
+      expect(listed.replied).toEqual({ at: "2026-11-08T10:00:00.000Z", note: "打过电话", by: null });
       expect(listed.handled).toBeNull();
       expect(listed.next_due).toBe("2026-11-11T01:13:29+08:00");
       expect(body("sort=due&include=raw", null)).toBe(expected("sort=due&include=raw", null));

@@ -12,8 +12,8 @@ import { isHandled, marksFor } from "./marks";
 
 const now = Date.parse("2026-05-01T10:00:00Z");
 const M = "2026-05";
-const mark = { at: "2026-05-01T10:00:00.000Z", note: "called back" };
-const answered = { at: "2026-05-01T09:00:00.000Z", note: "answered in WeChat Pay" };
+const mark = { at: "2026-05-01T10:00:00.000Z", note: "called back", by: null };
+const answered = { at: "2026-05-01T09:00:00.000Z", note: "answered in WeChat Pay", by: null };
 let n = 0;
 /** A namespace and merchants of their own for each test: the isolate's cache is per namespace. */
 function fixture(count = 1) {
@@ -27,7 +27,13 @@ function fixture(count = 1) {
 const complaintOf = (mchid: string, id: string) => ({ id, mchid });
 /** A replied mark made in this isolate, kept as a route keeps it. */
 async function reply(kv: KVNamespace, mchid: string, id: string, m: typeof mark | null, at = now) {
-  const changed = await changeMarks(new Store(kv), mchid, M, markEdit({ kind: "replied", id, mark: m }), at);
+  const changed = await changeMarks(
+    new Store(kv),
+    mchid,
+    M,
+    markEdit({ kind: "replied", id, change: m ?? { at: new Date(at).toISOString(), by: null, note: null } }),
+    at,
+  );
   keepMarks(kv, mchid, M, changed, at);
   return changed;
 }

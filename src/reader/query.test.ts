@@ -134,8 +134,8 @@ function marksView(marked: Record<string, string[]>, kind: MarkKind = "handled",
   const other: MarkKind = kind === "handled" ? "replied" : "handled";
   for (const mchid of new Set([...Object.keys(marked), ...Object.keys(also)])) {
     const book = emptyBook();
-    for (const id of marked[mchid] ?? []) book[kind][id] = { at: "2026-11-09T00:00:00.000Z", note: `note ${id}` };
-    for (const id of also[mchid] ?? []) book[other][id] = { at: "2026-11-08T00:00:00.000Z", note: `${other} ${id}` };
+    for (const id of marked[mchid] ?? []) book[kind][id] = { at: "2026-11-09T00:00:00.000Z", note: `note ${id}`, by: null };
+    for (const id of also[mchid] ?? []) book[other][id] = { at: "2026-11-08T00:00:00.000Z", note: `${other} ${id}`, by: null };
     byMerchant.set(mchid, { book, rev: [...(marked[mchid] ?? []), "|", ...(also[mchid] ?? [])].join("+"), error: null });
   }
   return { byMerchant, revision: "m" };
@@ -148,7 +148,7 @@ describe("handled marks in a page", () => {
 
   it("Should show each complaint's mark after active and before raw, null when unmarked", () => {
     const [a, e] = page("limit=2");
-    expect(a?.handled).toEqual({ at: "2026-11-09T00:00:00.000Z", note: "note a" });
+    expect(a?.handled).toEqual({ at: "2026-11-09T00:00:00.000Z", note: "note a", by: null });
     expect(e?.handled).toBeNull();
     expect(Object.keys(a ?? {}).slice(-6)).toEqual(["active", "deadlines", "next_due", "replied", "handled", "refund"]);
     expect(Object.keys(page("limit=2&include=raw")[0] ?? {}).slice(-4)).toEqual(["replied", "handled", "refund", "raw"]);

@@ -5,7 +5,7 @@ import { ProductionKv } from "../../test/support/production-kv";
 import { merchantView } from "../../test/support/snapshot";
 import { HOUR, MINUTE } from "../../test/support/time";
 import type { Merchant } from "../domain/merchant";
-import { noDeliveries, type Outbox, type OutboxEntry } from "../domain/outbox";
+import { noDeliveries, noTrail, type Outbox, type OutboxEntry } from "../domain/outbox";
 import { INITIAL_STATE, type PollState, STATUS } from "../domain/poll-state";
 import { NOTHING_YET, savePresent } from "../history/present";
 import { Store, statusKey } from "../store";
@@ -44,7 +44,7 @@ function pending(nextAttempt: number): Outbox {
     done_at: null,
     last_error: null,
   };
-  return { entries: [entry as unknown as OutboxEntry], channels: {} };
+  return { entries: [entry as unknown as OutboxEntry], channels: {}, trail: noTrail() };
 }
 
 describe("freshUntil", () => {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Complaint, complaintOf } from "../domain/complaint";
+import { type Complaint, complaintOf, type Move } from "../domain/complaint";
 import type { DayCounts } from "../domain/days";
 import { type HistorySummary, monthsOfComplaints } from "../domain/history";
 import type { Merchant } from "../domain/merchant";
@@ -30,6 +30,8 @@ export interface MerchantView {
   upgrading: { done: number } | null;
   /** Null when no alert channel is configured (then it is not read). */
   outbox: Outbox | null;
+  /** The moves of the present's complaints that have any (when they left PAYJS's list and came back), by id. */
+  moves: ReadonlyMap<string, Move[]>;
   storageErrors: StorageError[];
 }
 
@@ -71,7 +73,11 @@ async function loadMerchant(store: Store, merchant: Merchant, alerts: boolean): 
   // What delivery did since the outbox was written is recorded with the status.
   if (outboxValue !== null && state.kind === "ok") applyDeliveries(outboxValue, state.value.deliveries);
   const { history, days } = present;
-  return { view: { merchant, state: pollState, complaints, history, days, months, upgrading, outbox: outboxValue, storageErrors }, revs };
+  const moves = new Map(present.complaints.flatMap((k) => (k.moves === undefined ? [] : [[k.id, k.moves] as const])));
+  return {
+    view: { merchant, state: pollState, complaints, history, days, months, upgrading, outbox: outboxValue, moves, storageErrors },
+    revs,
+  };
 }
 
 /**

@@ -11,8 +11,8 @@ const allRows = (v: View): Row[] => Array.from({ length: v.size }, (_, i) => v.r
 
 /** 2026-11-08 12:00 in Beijing. */
 const NOW = Date.parse("2026-11-08T04:00:00Z");
-const REPLIED: Mark = { at: "2026-11-07T02:00:00.000Z", note: "answered" };
-const HANDLED: Mark = { at: "2026-11-07T03:00:00.000Z", note: "refunded" };
+const REPLIED: Mark = { at: "2026-11-07T02:00:00.000Z", note: "answered", by: null };
+const HANDLED: Mark = { at: "2026-11-07T03:00:00.000Z", note: "refunded", by: null };
 const NO_DEADLINES: DeadlineRules = { replyWithinHours: null, resolveWithinHours: null, remindBeforeHours: [] };
 
 /** In the snapshot's order: a, b, d, c, e, f, g. */

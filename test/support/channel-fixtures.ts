@@ -95,8 +95,8 @@ export const OVERDUE: OverdueNotice = {
 export const REFUNDED_AT = "2026-11-08T02:00:00.000Z";
 export const refundedComplaint = servedComplaint(stored, {
   replied: null,
-  handled: { at: REFUNDED_AT, note: "退款 ¥29.90 客户同意" },
-  refund: { state: "done", at: REFUNDED_AT, total_fee: 2990 },
+  handled: { at: REFUNDED_AT, note: "退款 ¥29.90 客户同意", by: null },
+  refund: { state: "done", at: REFUNDED_AT, total_fee: 2990, by: null },
 });
 const refundedItem = (c = refundedComplaint): RefundedItem => ({
   complaint: c,

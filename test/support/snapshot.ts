@@ -36,6 +36,7 @@ export function merchantView(mchid: string, complaints: readonly Complaint[], ex
     months: [...new Set(complaints.map(monthOfComplaint))].sort(),
     upgrading: null,
     outbox: null,
+    moves: new Map(),
     storageErrors: [],
     ...extra,
   };

@@ -9,16 +9,16 @@ import { type Context, Hono } from "hono";
 import { served, viewed } from "../../domain/served";
 import { MINUTE_MS } from "../../domain/time";
 import { complaintsCsv } from "../../reader/csv";
-import { allMatches, historyComplaint, listPage } from "../../reader/history";
+import { allMatches, listPage } from "../../reader/history";
 import { listBody } from "../../reader/list-body";
 import { marksFor } from "../../reader/marks";
-import { type Filter, findComplaint, parseFilter, parseListQuery } from "../../reader/query";
+import { type Filter, parseFilter, parseListQuery } from "../../reader/query";
 import type { StorageError } from "../../store";
 import { conditional } from "../conditional";
 import { servedData } from "../data";
-import { HttpError } from "../errors";
-import { mchidSet, requestedMerchant } from "../merchants";
+import { mchidSet } from "../merchants";
 import { methodNotAllowed } from "../method-not-allowed";
+import { shownComplaint } from "../requested-complaint";
 import type { AppEnv } from "../types";
 
 export const complaintsRoutes = new Hono<AppEnv>();
@@ -64,16 +64,8 @@ complaintsRoutes.get("/complaints.csv", async (c) => {
 complaintsRoutes.all("/complaints.csv", methodNotAllowed("GET, HEAD"));
 
 complaintsRoutes.get("/complaints/:id", async (c) => {
-  const id = c.req.param("id");
-  const mchid = requestedMerchant(c)?.mchid ?? null;
   const data = await servedData(c);
-  const inPresent = findComplaint(data.view.snapshot, id, mchid);
-  const found =
-    inPresent === null
-      ? await historyComplaint(c.env.COMPLAINTS, data, id, mchid, data.now)
-      : { complaint: inPresent.complaint, marks: data.marks };
-  if (found === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
-  const { complaint, marks } = found;
+  const { complaint, marks } = await shownComplaint(c, data);
   const shown = c.get("viewer").role === "view" ? viewed : served;
   return conditional(c, `${data.view.revision}:${marks.revision}:${c.get("viewer").role}`, () =>
     c.json({ complaint: shown(complaint, marksFor(marks, complaint), c.get("config").deadlines) }),

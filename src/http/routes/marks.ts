@@ -36,7 +36,8 @@ async function change(c: Context<AppEnv>, kind: MarkKind, note: string | null): 
   const { complaint } = await requestedComplaint(c);
   const now = Date.now();
   const month = monthOfComplaint(complaint);
-  const marks = await setMark(new Store(c.env.COMPLAINTS), { mchid: complaint.mchid, id: complaint.id, month }, kind, note, now);
+  const by = c.get("viewer").device?.name ?? null;
+  const marks = await setMark(new Store(c.env.COMPLAINTS), { mchid: complaint.mchid, id: complaint.id, month }, kind, { note, by }, now);
   keepMarks(c.env.COMPLAINTS, complaint.mchid, month, marks, now);
   c.header("Cache-Control", "no-store");
   return c.json({ complaint: served(complaint, marksIn(marks.book, complaint.id), c.get("config").deadlines) });

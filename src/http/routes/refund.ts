@@ -30,6 +30,7 @@ const BODY = {
   emptyIsNone: false,
 };
 
+/** The person's request, and who sent it (the device's name; null: a configured token). */
 async function readRequest(c: Context<AppEnv>): Promise<RefundRequest> {
   const { total_fee, note = "" } = await jsonBody(c, BODY);
   if (typeof total_fee !== "number" || !Number.isSafeInteger(total_fee) || total_fee <= 0) {
@@ -37,7 +38,7 @@ async function readRequest(c: Context<AppEnv>): Promise<RefundRequest> {
   }
   if (typeof note !== "string") throw badBody("note", "note must be a string");
   if ([...note].length > MAX_REFUND_NOTE) throw badBody("note", `note is longer than ${MAX_REFUND_NOTE} characters`);
-  return { total_fee, note };
+  return { total_fee, note, by: c.get("viewer").device?.name ?? null };
 }
 
 refundRoutes.post("/complaints/:id/refund", requireRole("admin"), async (c) => {

@@ -26,8 +26,8 @@ const T0 = Date.parse("2026-11-27T00:00:00Z");
 const at = new Date(T0).toISOString();
 const chat = testChannel("chat", "slack");
 const hook = testChannel("hook", "webhook");
-const REPLIED = { replied: { at, note: "" }, handled: null, refund: null };
-const HANDLED = { replied: null, handled: { at, note: "" }, refund: null };
+const REPLIED = { replied: { at, note: "", by: null }, handled: null, refund: null };
+const HANDLED = { replied: null, handled: { at, note: "", by: null }, refund: null };
 
 /** The tick `hours` after T0, the merchant's active complaints being `active`. */
 const tick = (hours: number, ...active: ServedComplaint[]) => newsOf(new Date(T0 + hours * HOUR).toISOString(), { active });

@@ -9,7 +9,7 @@ import { deadlineKey } from "../../domain/deadlines";
 import { slim } from "../text";
 import { deadlineDraft } from "./deadline-text";
 import { type DueItem, deadlinesOfNews, keepItems } from "./deadlines";
-import { defineEvent } from "./event";
+import { defineEvent, markBefore } from "./event";
 import type { News } from "./news";
 
 const NAME = "complaint.due";
@@ -40,6 +40,8 @@ export const complaintDue = defineEvent({
   urgent: false,
   items: (news) => deadlinesOfNews(news).due,
   told: mark,
+  // `{id}#{deadline}#{hours}`
+  about: (m) => markBefore(m, "#", 2),
   webhook: (d, news) => ({ key: `due:${mark(d)}`, marks: [mark(d)], notification: notice([d], news) }),
   chat: (all, news) => [
     {

@@ -112,6 +112,7 @@ export const complaintNew = defineEvent({
   urgent: false,
   items: (news) => news.fresh,
   told: (c) => c.id,
+  about: (mark) => mark,
   webhook: one,
   chat: (fresh, news) => (fresh.length <= SUMMARY_AFTER ? fresh.map((c) => one(slim(c), news)) : [summary(fresh, news)]),
   draft(n, ctx) {

@@ -74,7 +74,11 @@ describe("complaint.overdue: queued", () => {
   it("Should drop a pending message of a deadline met since, keeping the other deadlines a chat message tells of", () => {
     const outbox = emptyOutbox();
     queueNews(outbox, tick(0, c, d), [chat, hook]);
-    const replied = madeComplaint("c", T0 - 25 * HOUR, T0 - 25 * HOUR, { replied: { at, note: "" }, handled: null, refund: null });
+    const replied = madeComplaint("c", T0 - 25 * HOUR, T0 - 25 * HOUR, {
+      replied: { at, note: "", by: null },
+      handled: null,
+      refund: null,
+    });
     expect(queueNews(outbox, tick(0.5, replied, d), [chat, hook])).toBe(true);
     expect(deadlineListing(outbox)).toEqual(["chat complaint.overdue d#reply", "hook complaint.overdue d#reply"]);
     expect(outbox.entries.map((e) => [e.id, e.complaint_ids])).toEqual([

@@ -8,7 +8,7 @@ import { deadlineKey } from "../../domain/deadlines";
 import { slim } from "../text";
 import { deadlineDraft } from "./deadline-text";
 import { deadlinesOfNews, keepItems, type OverdueItem } from "./deadlines";
-import { defineEvent } from "./event";
+import { defineEvent, markBefore } from "./event";
 import type { News } from "./news";
 
 const NAME = "complaint.overdue";
@@ -39,6 +39,8 @@ export const complaintOverdue = defineEvent({
   urgent: false,
   items: (news) => deadlinesOfNews(news).overdue,
   told: mark,
+  // `{id}#{deadline}`
+  about: (m) => markBefore(m, "#"),
   webhook: (d, news) => ({ key: `overdue:${mark(d)}`, marks: [mark(d)], notification: notice([d], news) }),
   chat: (all, news) => [
     {

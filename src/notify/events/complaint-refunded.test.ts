@@ -22,6 +22,7 @@ const outcome = (state: RefundOutcome["state"], at = T0, over: Partial<RefundOut
   total_fee: 2990,
   note: "",
   message: state === "done" ? null : "余额不足",
+  by: null,
   ...over,
 });
 
@@ -30,7 +31,7 @@ function book(outcomes: Record<string, RefundOutcome>): MarkBook {
   let b = emptyBook();
   for (const [id, o] of Object.entries(outcomes)) {
     b = { ...b, refunds: withOutcome(b.refunds, id, o) };
-    if (o.state === "done") b = withMark(b, "handled", id, { at: o.at, note: refundNote(o.total_fee, o.note) });
+    if (o.state === "done") b = withMark(b, "handled", id, { at: o.at, by: null, note: refundNote(o.total_fee, o.note) });
   }
   return b;
 }
@@ -166,8 +167,11 @@ describe("complaint.refunded: queued", () => {
 describe("complaint.refunded: text", () => {
   /** Refunded at 2026-11-08 10:00:00 in Beijing. */
   const refundAt = "2026-11-08T02:00:00.000Z";
-  const mark = { at: refundAt, note: "退款 ¥29.90 客户同意" };
-  const refunded = servedComplaint({}, { replied: null, handled: mark, refund: { state: "done", at: refundAt, total_fee: 2990 } });
+  const mark = { at: refundAt, note: "退款 ¥29.90 客户同意", by: null };
+  const refunded = servedComplaint(
+    {},
+    { replied: null, handled: mark, refund: { state: "done", at: refundAt, total_fee: 2990, by: null } },
+  );
   const item = (c: ServedComplaint = refunded, note = "客户同意"): RefundedItem => ({
     complaint: c,
     attempt: "att-1",
@@ -214,7 +218,7 @@ describe("complaint.refunded: text", () => {
   it("Should list a merchant's refunds of one tick one line each, with the count and the total in the title", () => {
     const second = servedComplaint(
       { id: "C2", out_trade_no: "OT-2", order_id: "2026110899999", total_fee: 100 },
-      { replied: null, handled: mark, refund: { state: "done", at: "2026-11-08T02:10:00.000Z", total_fee: 100 } },
+      { replied: null, handled: mark, refund: { state: "done", at: "2026-11-08T02:10:00.000Z", total_fee: 100, by: null } },
     );
     const m = messageOf(message([item(), item(second, "")]), PUBLIC_URL);
     expect(plainText(m)).toBe(

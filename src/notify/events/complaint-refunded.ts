@@ -130,6 +130,7 @@ export const complaintRefunded = defineEvent({
   urgent: false,
   items: (news) => refundNews(news.refunds.book, news.refunds.complaints, Date.parse(news.at)),
   told: mark,
+  about: (m) => m,
   webhook: (r, news) => ({ key: `refund:${r.complaint.id}@${r.attempt}`, marks: [mark(r)], notification: notice([r], news) }),
   chat: (all, news) => [
     {

@@ -7,7 +7,7 @@ import type { Complaint } from "../../domain/complaint";
 import type { ServedComplaint } from "../../domain/served";
 import type { Block } from "../render";
 import { complaintLink, dashboardLink, linkBlock, listed, merchantLabel, merchantShort, slim, summaryLine } from "../text";
-import { defineEvent } from "./event";
+import { defineEvent, markBefore } from "./event";
 
 const NAME = "complaint.resolved";
 
@@ -27,6 +27,8 @@ export const complaintResolved = defineEvent<typeof NAME, ServedComplaint, Resol
   urgent: false,
   items: (news) => news.gone,
   told: mark,
+  // `{id}@{last_seen_at}`
+  about: (m) => markBefore(m, "@"),
   webhook: (c, news) => ({
     key: `resolved:${mark(c)}`,
     marks: [mark(c)],

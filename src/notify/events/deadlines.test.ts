@@ -8,7 +8,7 @@ import type { ServedComplaint } from "../../domain/served";
 import { deadlineNews, keepItems, type OverdueItem } from "./deadlines";
 
 const T0 = Date.parse("2026-12-01T00:00:00Z");
-const MARK = { at: "2026-12-01T00:00:00Z", note: "" };
+const MARK = { at: "2026-12-01T00:00:00Z", note: "", by: null };
 
 const told = (list: ServedComplaint[], now: number) => {
   const news = deadlineNews(list, DEFAULT_RULES.remindBeforeHours, now);

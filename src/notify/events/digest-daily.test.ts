@@ -4,7 +4,7 @@ import { messageOf } from "../../../test/support/messages";
 import { HOUR, MINUTE } from "../../../test/support/time";
 import { UNMARKED } from "../../domain/marks";
 import type { Merchant } from "../../domain/merchant";
-import { emptyOutbox, type Outbox } from "../../domain/outbox";
+import { emptyOutbox, noTrail, type Outbox } from "../../domain/outbox";
 import { plainText } from "../render";
 import type { Channel } from "../types";
 import { type DigestNotice, digestChannels, digestEntry } from "./digest-daily";
@@ -13,7 +13,7 @@ import type { DigestEntry } from "./news";
 
 /** 08:00 on 1 December in Beijing. */
 const T0 = Date.parse("2026-12-01T00:00:00Z");
-const MARK = { at: "2026-12-01T00:00:00Z", note: "" };
+const MARK = { at: "2026-12-01T00:00:00Z", note: "", by: null };
 
 describe("digestEntry", () => {
   it("Should count a merchant's day: new, active, unhandled, due within 24 h, overdue, oldest unhandled", () => {
@@ -70,7 +70,11 @@ describe("digestChannels", () => {
   it("Should not send a day's digest a channel queued already", () => {
     const nine = channel({ digestAt: 9 * 60 });
     const at = new Date(T0 + HOUR).toISOString();
-    const outbox: Outbox = { entries: [pendingEntry(at, { id: "hook|digest:2026-12-01", event: "digest.daily" })], channels: {} };
+    const outbox: Outbox = {
+      entries: [pendingEntry(at, { id: "hook|digest:2026-12-01", event: "digest.daily" })],
+      channels: {},
+      trail: noTrail(),
+    };
     expect(due([nine], "100", T0 + 2 * HOUR, outbox)).toEqual([]);
     expect(due([nine], "100", T0 + 25 * HOUR, outbox)).toEqual([["hook", "2026-12-02"]]);
   });

@@ -26,6 +26,8 @@ interface AlertEvent<Name extends string, Item, N extends Notice & { event: Name
   items(news: News, channel: Channel): readonly Item[];
   /** What tells, on one channel, that this item was told already (null: its entry's key alone does). */
   told(item: Item): string | null;
+  /** The complaint one of those marks is about, for its timeline (absent: the event tells of no complaint). */
+  about?(mark: string): string;
   /** The message a webhook gets for one item. */
   webhook(item: Item, news: News, channel: Channel): Queued<N>;
   /** The messages a chat channel gets for every item not told yet. */
@@ -51,8 +53,21 @@ export interface EventEntry<Name extends string = string, N extends Notice = Not
   queue(outbox: Outbox, channel: Channel, news: News, ids: Set<string>): void;
   /** A pending entry as the news leaves it (null: dropped). */
   settle(entry: OutboxEntry, news: News): OutboxEntry | null;
+  /** The complaints an entry of this event tells of, each once (a summary message tells of several). */
+  complaintsOf(entry: OutboxEntry): string[];
   draft(n: N, ctx: SendContext): Draft;
   body(n: N): Record<string, unknown>;
+}
+
+/** A mark's text before its last `count` parts after `separator` (`{id}#reply#24` → `{id}`), whatever the id holds. */
+export function markBefore(mark: string, separator: string, count = 1): string {
+  let end = mark.length;
+  for (let i = 0; i < count; i++) {
+    const at = mark.lastIndexOf(separator, end - 1);
+    if (at === -1) return mark;
+    end = at;
+  }
+  return mark.slice(0, end);
 }
 
 /** The id of a channel's entry about `key`: the same thing is never queued twice on a channel. */
@@ -116,6 +131,10 @@ export function defineEvent<const Name extends string, Item, N extends Notice & 
       event.settle === undefined || entry.state !== "pending" || entry.notification === null
         ? entry
         : event.settle(entry as OutboxEntry & { notification: N }, news),
+    complaintsOf: (entry) => {
+      const about = event.about;
+      return about === undefined ? [] : [...new Set(entry.complaint_ids.map((mark) => about(mark)))];
+    },
     draft: (n, ctx) => event.draft(n, ctx),
     body: (n) => event.body(n),
   };

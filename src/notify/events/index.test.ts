@@ -29,7 +29,7 @@ const overdue = (id: string) => madeComplaint(id, T0 - 25 * HOUR);
 /** Complaint `id` refunded at T0. */
 const refunds = (...complaints: ServedComplaint[]): News["refunds"] => ({
   book: complaints.reduce(
-    (book, c) => withOutcome(book, c.id, { attempt: `att-${c.id}`, state: "done", at, total_fee: 2990, note: "", message: null }),
+    (book, c) => withOutcome(book, c.id, { attempt: `att-${c.id}`, state: "done", at, total_fee: 2990, note: "", message: null, by: null }),
     emptyRefunds(),
   ),
   complaints,
