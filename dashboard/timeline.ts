@@ -13,16 +13,26 @@ import type { TimelineEvent } from "./wire";
 /** The text of `key` when the table has it, else `fallback`. */
 const known = (key: string, fallback: string): string => (isStringKey(key) ? T(key) : fallback);
 
+const who = (by: string | null): string => (by ? T("byWho", [by]) : "");
+
 function what(e: TimelineEvent): string {
-  if (e.kind === "alert") {
-    const event = e.event ?? "";
-    return T("tl_alert", [known(event.replace(/^complaint\./, "ev_"), event), known(`out_${e.outcome}`, e.outcome ?? ""), e.channel ?? ""]);
+  switch (e.kind) {
+    case "alert":
+      return T("tl_alert", [known(e.event.replace(/^complaint\./, "ev_"), e.event), known(`out_${e.outcome}`, e.outcome), e.channel]);
+    case "refund":
+      return known(`refund_${e.state}`, e.state) + who(e.by);
+    case "replied":
+    case "unreplied":
+    case "handled":
+    case "unhandled":
+      return T(`tl_${e.kind}`) + who(e.by) + (e.note ? T("withNote", [e.note]) : "");
+    default:
+      // seen, gone, back; and a kind a newer Worker adds, by its name.
+      return known(`tl_${e.kind}`, e.kind);
   }
-  const head = e.kind === "refund" ? known(`refund_${e.state}`, e.kind) : known(`tl_${e.kind}`, e.kind);
-  return head + (e.by ? T("byWho", [e.by]) : "") + (e.note ? T("withNote", [e.note]) : "");
 }
 
-/** One `<li>` per event: its time (`<time>`) and its text, as text only. */
+/** One `<li>` per event: its time (`<time>`) and its text, as text only; an alert not delivered in red. */
 export function timelineItems(events: readonly TimelineEvent[]): HTMLLIElement[] {
   return events.map((e) =>
     el(
@@ -30,7 +40,7 @@ export function timelineItems(events: readonly TimelineEvent[]): HTMLLIElement[]
       { "data-kind": e.kind },
       el("time", { datetime: e.at }, bj(e.at)),
       " ",
-      el("span", { class: e.outcome === "delivered" || !e.outcome ? null : "err" }, what(e)),
+      el("span", { class: e.kind === "alert" && e.outcome !== "delivered" ? "err" : null }, what(e)),
     ),
   );
 }

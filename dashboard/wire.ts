@@ -9,6 +9,7 @@ import type { PayjsOrder } from "../src/domain/payjs-order";
 import type { Refund } from "../src/domain/refund";
 import type { ServedComplaint } from "../src/domain/served";
 import type { MerchantStatusEntry } from "../src/domain/status";
+import type { TimelineEvent } from "../src/domain/timeline";
 
 export type { Mark, Refund };
 
@@ -120,22 +121,9 @@ export interface DevicesAnswer {
   devices: ListedDevice[];
 }
 
-/**
- * An event of `GET /api/complaints/{id}/timeline`: `seen`, `gone`, `back`; `alert` (`event`, `channel`, `outcome`);
- * `replied`, `unreplied`, `handled`, `unhandled` (`by`, `note`); `refund` (`state`, `by`). `by` is a device's name,
- * null for a configured token. A kind the page does not know is shown by its name.
- */
-export interface TimelineEvent {
-  at: string;
-  kind: string;
-  event?: string;
-  channel?: string;
-  outcome?: "delivered" | "failed" | "given_up";
-  by?: string | null;
-  note?: string;
-  state?: Refund["state"];
-}
+export type { TimelineEvent };
 
+/** `GET /api/complaints/{id}/timeline`: what happened to the complaint, oldest first. */
 export interface TimelineAnswer {
   events: TimelineEvent[];
 }

@@ -114,6 +114,8 @@ describe("the dashboard in Chromium: an alert's view link", () => {
     const alert = zh.tl_alert.replace("{0}", zh.ev_new).replace("{1}", zh.out_delivered).replace("{2}", "webhook0");
     expect(items[1]?.[1]).toMatch(new RegExp(`^${time}${alert.replace(/[()（）]/g, "\\$&")}$`));
     expect(items[2]?.[1]).toMatch(new RegExp(`^${time}${zh.tl_replied}（店长手机）：${note}$`));
+    // The mark in the detail names the device too.
+    expect(await page.textContent("#detail-replied")).toContain("（店长手机）");
     await page.locator("#timeline").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(RESULTS, "dashboard-timeline-390.png") });
   });
