@@ -2,7 +2,9 @@
  * The page's addresses, all in the fragment so the page itself is one static file: `#/` the list of active
  * complaints, soonest deadline first; `#/?mchid=…&since=…&until=…&active=…&handled=…&overdue=…&q=…&sort=newest&size=…`
  * a filtered list (`active`: `true`, the default, `false` or `all`; `sort`: `due`, the default, or `newest`; `size`:
- * the page size, 1–500, default 50); `#/complaints/{mchid}/{id}` one complaint (alert messages link there).
+ * the page size, 1–500, default 50); `#/complaints/{mchid}/{id}` one complaint, `…?view=<key>` the same read with an
+ * alert's view key instead of a token (alert messages link there); `#signin=<code>` a device's one-time sign-in code.
+ * A key or a code lives in the fragment because browsers never send it to a server.
  * @module
  */
 import type { Complaint } from "./wire";
@@ -49,7 +51,7 @@ export function pageSize(): number {
 
 /** `[mchid, id]` when the address is a complaint's. */
 export function detailRoute(): [mchid: string, id: string] | null {
-  const m = /^#\/complaints\/([^/?#]+)\/([^/?#]+)\/?$/.exec(location.hash);
+  const m = /^#\/complaints\/([^/?#]+)\/([^/?#]+)\/?(?:\?.*)?$/.exec(location.hash);
   if (!m) return null;
   try {
     return [decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string)];
@@ -61,4 +63,15 @@ export function detailRoute(): [mchid: string, id: string] | null {
 /** The address of a complaint's detail. */
 export function detailHash(c: Pick<Complaint, "mchid" | "id">): string {
   return `#/complaints/${encodeURIComponent(c.mchid)}/${encodeURIComponent(c.id)}`;
+}
+
+/** The view key of a complaint's address (`?view=`), or null. */
+export function viewKey(): string | null {
+  return (detailRoute() && hashParams().get("view")) || null;
+}
+
+/** The sign-in code of a `#signin=<code>` address, or null. */
+export function signinCode(): string | null {
+  const m = /^#signin=([^&?]+)/.exec(location.hash);
+  return m ? (m[1] as string) : null;
 }

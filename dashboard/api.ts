@@ -1,6 +1,7 @@
 /**
- * The API as the page calls it: same origin, the token only ever in the `Authorization` header, and every
- * failure turned into an {@link ApiError} carrying the contract's error code (and `setting` for `bad_config`).
+ * The API as the page calls it: same origin, the token (or a view link's key) only ever in the `Authorization`
+ * header, and every failure turned into an {@link ApiError} carrying the contract's error code (and `setting` for
+ * `bad_config`).
  * @module
  */
 
@@ -17,9 +18,12 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls `path` with the token (GET unless `method` says otherwise; `body` sent as JSON); resolves only to a 2xx answer. */
-export async function api(path: string, token: string, method = "GET", body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+/**
+ * Calls `path` with `authorization` (`Bearer <token>` or `View <key>`; none when empty), GET unless `method` says
+ * otherwise, `body` sent as JSON; resolves only to a 2xx answer.
+ */
+export async function api(path: string, authorization: string, method = "GET", body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = authorization ? { Authorization: authorization } : {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let res: Response;
   try {

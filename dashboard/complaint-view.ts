@@ -119,10 +119,11 @@ export function complaintRow(c: ListedComplaint, merchant: string, remind: reado
   );
 }
 
-/** How the detail shows a mark: when and the note, or `none`. */
+/** How the detail shows a mark: when, by which device (absent for a configured token and from a view link's answer) and the note, or `none`. */
 function markText(m: Mark | null | undefined, at: StringKey, none: StringKey): Node | string {
   if (!m) return T(none);
-  return el("div", null, el("div", null, T(at, [bj(m.at, true)])), m.note ? el("div", { class: "body note" }, m.note) : null);
+  const by = m.by ? T("byWho", [m.by]) : "";
+  return el("div", null, el("div", null, T(at, [bj(m.at, true)]) + by), m.note ? el("div", { class: "body note" }, m.note) : null);
 }
 
 /** A deadline in Beijing time, with its countdown while it is open. */

@@ -1,17 +1,20 @@
 /**
- * One complaint's detail (`#detail`, address `#/complaints/{mchid}/{id}`): its fields, deadlines, marks, refund and
- * the raw PAYJS data. With the note of `#handle-note`, `#replied` marks it replied (`PUT …/replied`) and `#handle`
- * handled (`PUT …/handled`), both with the admin token; `#unreplied` and `#unhandle` take a mark back (`DELETE`).
- * Neither tells PAYJS anything, which the help line says. A read token's 403 is said in the message bar.
+ * One complaint's detail (`#detail`, address `#/complaints/{mchid}/{id}`): its fields, deadlines, marks, refund, its
+ * history (`#timeline`) and the raw PAYJS data. The actions are offered to an admin only (the status's `viewer`):
+ * with the note of `#handle-note`, `#replied` marks it replied (`PUT …/replied`) and `#handle` handled
+ * (`PUT …/handled`); `#unreplied` and `#unhandle` take a mark back (`DELETE`). Neither tells PAYJS anything, which the
+ * help line says.
  *
- * `#check-order` (a complaint with an `order_id`) shows its order as PAYJS's `/check` told it (`GET …/order`, admin).
- * The page does not know the token's role until the API answers, so `#refund` is offered once that check succeeded
- * (only the admin token's can), while the Worker allows refunds (`refunds_allowed`) and the complaint has an amount
- * and no refund done or under way. It opens `#refund-dialog`, whose `#refund-go` stays disabled until the amount
- * typed equals the complaint's, then posts it (`POST …/refund`), once: PAYJS's answer is said in the dialog.
+ * `#check-order` (a complaint with an `order_id`) shows its order as PAYJS's `/check` told it (`GET …/order`), and
+ * `#refund`, while the Worker allows refunds (`refunds_allowed`) and the complaint has an amount and no refund done or
+ * under way, opens `#refund-dialog`, whose `#refund-go` stays disabled until the amount typed equals the complaint's,
+ * then posts it (`POST …/refund`), once: PAYJS's answer is said in the dialog.
+ *
+ * Opened by a view link (no token), it shows the complaint as the key lets anyone read it: no actions, no history
+ * and no raw data (the key opens no other route, and the answer has no `raw`).
  * @module
  */
-import type { ApiError } from "./api";
+import { ApiError } from "./api";
 import { complaintFields, orderFields } from "./complaint-view";
 import { $, el } from "./dom";
 import { fenOf, money } from "./format";
@@ -19,7 +22,8 @@ import { type Arg, T } from "./i18n";
 import { one, say } from "./messages";
 import type { Session } from "./session";
 import type { StringKey } from "./strings";
-import type { Complaint, ComplaintAnswer, OrderAnswer } from "./wire";
+import { timelineItems } from "./timeline";
+import type { Complaint, ComplaintAnswer, OrderAnswer, TimelineAnswer, TimelineEvent } from "./wire";
 
 type Kind = "replied" | "handled";
 
@@ -47,6 +51,8 @@ export class ComplaintDetail {
   private busy = false;
   /** The order of the complaint shown, once checked. */
   private order: OrderAnswer | null = null;
+  /** The history of the complaint shown; null until read, or when the Worker has none to give (404). */
+  private events: TimelineEvent[] | null = null;
 
   constructor(private readonly session: Session) {
     $("handle-form").addEventListener("submit", (ev) => {
@@ -76,6 +82,7 @@ export class ComplaintDetail {
       dialog().close();
     }
     this.complaint = null;
+    this.events = null;
     this.render();
     say("detail", one("info", "loading"));
     try {
@@ -85,8 +92,23 @@ export class ComplaintDetail {
       say("detail", null);
       this.render();
       $("detail-h").focus();
+      await this.loadTimeline(my);
     } catch (e) {
       if (my === this.seq) this.session.fail(e, "detail");
+    }
+  }
+
+  /** Reads the history of the complaint shown (never with a view key: the route refuses it); a Worker without the route answers 404, and the section stays out. */
+  private async loadTimeline(my: number): Promise<void> {
+    const c = this.complaint;
+    if (!c || this.session.viewing()) return;
+    try {
+      const { events } = await this.session.call<TimelineAnswer>(pathOf(c, "/timeline"));
+      if (my !== this.seq) return;
+      this.events = events;
+      this.render();
+    } catch (e) {
+      if (my === this.seq && !(e instanceof ApiError && e.status === 404)) this.session.fail(e, "detail");
     }
   }
 
@@ -118,6 +140,7 @@ export class ComplaintDetail {
       this.complaint = answer.complaint ?? c;
       say("detail", null);
       then(answer);
+      void this.loadTimeline(my);
       return true;
     } catch (e) {
       if (my === this.seq) failed(e);
@@ -203,6 +226,7 @@ export class ComplaintDetail {
   reset(): void {
     this.complaint = null;
     this.order = null;
+    this.events = null;
     this.note().value = "";
     this.render();
   }
@@ -212,17 +236,21 @@ export class ComplaintDetail {
     const o = this.order;
     const remind = this.session.status()?.deadlines?.remind_before_hours ?? [];
     $("detail-dl").replaceChildren(...(c ? complaintFields(c, this.session.label(c.mchid), remind) : []));
-    $("raw").textContent = c ? JSON.stringify(c.raw, null, 2) : "";
-    $("handle-form").hidden = !c;
+    $("raw").textContent = c?.raw ? JSON.stringify(c.raw, null, 2) : "";
+    $("raw-box").hidden = !c?.raw;
+    $("timeline").hidden = !c || !this.events;
+    $("timeline-list").replaceChildren(...timelineItems((c && this.events) || []));
+    const admin = this.session.admin();
+    $("handle-form").hidden = !c || !admin;
     $("handle-new").hidden = !!c?.handled;
     // A handled complaint counts as replied: nothing to mark.
     $("replied").hidden = !!c?.replied || !!c?.handled;
     $("unreplied").hidden = !c?.replied;
     $("unhandle").hidden = !c?.handled;
-    $("order-box").hidden = !c?.order_id.trim();
+    $("order-box").hidden = !admin || !c?.order_id.trim();
     $("order").replaceChildren(...(c && o ? orderFields(o) : []));
     const state = c?.refund?.state;
-    $("refund").hidden = !(o && this.session.status()?.refunds_allowed && c?.total_fee && state !== "done" && state !== "pending");
+    $("refund").hidden = !(admin && this.session.status()?.refunds_allowed && c?.total_fee && state !== "done" && state !== "pending");
     for (const id of [...Object.values(BUTTONS).flat(), "check-order", "refund"]) $<HTMLButtonElement>(id).disabled = this.busy;
     $<HTMLButtonElement>("refund-go").disabled = this.busy || confirmed(c) === null;
   }

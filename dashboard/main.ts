@@ -1,17 +1,20 @@
 /**
- * The dashboard's script (bundled by scripts/build-dashboard.mjs into the one file the page loads): sign-in and
- * sign-out, the status panel, which part the address shows, and the wiring of every control. The list, the
- * detail and the chart live in their own modules; page.ts has the contract's hooks.
+ * The dashboard's script (bundled by scripts/build-dashboard.mjs into the one file the page loads): sign-in (by the
+ * token field, or by a device's sign-in link `#signin=<code>`) and sign-out, the status panel, which part the address
+ * shows (a view link's complaint without a token), and the wiring of every control. The list, the detail, the chart
+ * and the devices live in their own modules; page.ts has the contract's hooks.
  *
- * The token lives in `localStorage` and only ever travels in the `Authorization` header.
+ * The token lives in `localStorage` and only ever travels in the `Authorization` header; a sign-in code and a view
+ * key only in the address's fragment, which browsers never send, and the code leaves the address as it is claimed.
  * @module
  */
 import { beijingDay } from "../src/domain/time";
-import { detailRoute, FILTERS, type Filter, filterParams, filterValue, hashParams, sortOrder } from "./address";
+import { detailRoute, FILTERS, type Filter, filterParams, filterValue, hashParams, signinCode, sortOrder, viewKey } from "./address";
 import { ApiError, api } from "./api";
 import { ChartPanel } from "./chart";
 import { repaintDue } from "./complaint-view";
 import { ComplaintDetail } from "./detail";
+import { DevicePanel } from "./devices";
 import { $, el } from "./dom";
 import { currentLang, isStringKey, T, toggleLang } from "./i18n";
 import { ComplaintList } from "./list";
@@ -19,21 +22,28 @@ import { clearMessages, type Msg, one, renderMsg, type Slot, say } from "./messa
 import type { Session } from "./session";
 import { statusPanel } from "./status-panel";
 import { forget, load, store, TOKEN_KEY } from "./storage";
-import type { StatusAnswer } from "./wire";
+import type { ClaimAnswer, StatusAnswer } from "./wire";
 
 let token = load(TOKEN_KEY);
 let status: StatusAnswer | null = null;
 let names: Record<string, string> = {};
 let lastList = "#/";
 let typing = 0;
+/** WeChat's (and WeCom's) own browser, which sometimes forgets localStorage: its people sign in by a new code. */
+const weChat = /MicroMessenger/i.test(navigator.userAgent);
+
+/** The `Authorization` of the page's requests: the token, else the view link's key (one complaint, read-only). */
+const authorization = (): string => (token ? `Bearer ${token}` : `View ${viewKey()}`);
 
 const session: Session = {
   call: async <T>(path: string, method?: string, body?: unknown): Promise<T> =>
-    (await api(path, token ?? "", method, body)).json() as Promise<T>,
+    (await api(path, authorization(), method, body)).json() as Promise<T>,
   fail,
   label: (mchid) => (names[mchid] ? `${names[mchid]} (${mchid})` : mchid),
   shortName: (mchid) => names[mchid] || mchid,
   status: () => status,
+  admin: () => status?.viewer?.role === "admin",
+  viewing: () => !token,
   changed(c) {
     list.update(c);
     // The unhandled and overdue counts changed too.
@@ -43,6 +53,7 @@ const session: Session = {
 const list = new ComplaintList(session);
 const detail = new ComplaintDetail(session);
 const chart = new ChartPanel(session);
+const devices = new DevicePanel(session);
 
 const input = (id: string) => $<HTMLInputElement>(id);
 const field = (f: Filter) => $<HTMLInputElement | HTMLSelectElement>(f === "q" ? "q" : `f-${f}`);
@@ -53,14 +64,16 @@ function fail(e: unknown, slot: Slot): void {
     say(slot, one("err", "msgError", ["script", String((e as Error | undefined)?.message ?? e)]));
     throw e;
   }
-  if (e.status === 401 || e.code === "not_configured") signOut();
-  say(e.status === 401 || e.code === "not_configured" ? "auth" : slot, messageFor(e, slot));
+  const out = e.status === 401 || e.code === "not_configured";
+  const viewing = !token;
+  if (out) signOut();
+  say(out ? "auth" : slot, viewing && e.status === 401 ? one("err", "msgViewGone") : messageFor(e, slot));
 }
 
 /** What a failed API call tells the person. */
 function messageFor(e: ApiError, slot: Slot): Msg[] {
   if (e.status === 0) return one("err", "msgNetwork");
-  if (e.status === 401) return one("err", "msgBadToken");
+  if (e.status === 401) return weChat ? [...one("err", "msgBadToken"), ...one("info", "msgWeChat")] : one("err", "msgBadToken");
   if (e.code === "not_configured") return one("err", "msgNotConfigured");
   if (e.code === "bad_config") return one("err", "msgBadConfig", [e.setting || "?", e.message]);
   if (e.status === 404 && slot === "detail") return one("err", "msgNotFound");
@@ -68,11 +81,19 @@ function messageFor(e: ApiError, slot: Slot): Msg[] {
   return one("err", "msgError", [e.status + (e.code ? ` ${e.code}` : ""), e.message]);
 }
 
-function showApp(on: boolean): void {
-  $("login").hidden = on;
+/** Shows the sign-in form, the signed-in page, or (`view`) a view link's complaint alone with a way to sign in. */
+function showApp(on: boolean | "view"): void {
+  $("login").hidden = !!on;
   $("app").hidden = !on;
-  $("signout").hidden = !on;
-  $("refresh").hidden = !on;
+  $("signout").hidden = $("refresh").hidden = on !== true;
+  $("view-note").hidden = on !== "view";
+  $("back").hidden = on === "view";
+}
+
+/** The sign-in form and what to put in it: in WeChat, a new code from the computer instead of a token. */
+function askToken(): void {
+  showApp(false);
+  say("auth", one("info", weChat ? "msgWeChat" : "msgNoToken"));
 }
 
 function signOut(): void {
@@ -84,13 +105,20 @@ function signOut(): void {
   list.reset();
   detail.reset();
   chart.reset();
+  devices.reset();
   clearMessages();
   showApp(false);
 }
 
-/** Shows what the address asks for: a complaint, or the list with its filters. */
+/** Shows what the address asks for: a complaint (by a view link's key when there is no token), or the list with its filters. */
 function route(): void {
-  if (!token) return;
+  if (!token) {
+    if (!viewKey()) {
+      askToken();
+      return;
+    }
+    showApp("view");
+  }
   const d = detailRoute();
   $("detail").hidden = !d;
   $("list").hidden = $("overview").hidden = !!d;
@@ -133,6 +161,8 @@ async function loadStatus(): Promise<void> {
   for (const m of status.merchants ?? []) names[m.mchid] = m.name ?? "";
   renderStatus();
   fillMerchants();
+  $("devices").hidden = !session.admin();
+  if (session.admin() && !devices.loaded) void devices.load();
   // The merchants' names and the reminder thresholds (a countdown turns amber, then red) come with the status.
   if (list.loaded) list.render();
   detail.render();
@@ -163,6 +193,7 @@ async function refresh(): Promise<void> {
   }
   if (detailRoute()) return route();
   chart.forget();
+  if (session.admin()) void devices.load();
   void list.load();
   void chart.load(filterValue("mchid"));
 }
@@ -171,7 +202,7 @@ async function exportCsv(): Promise<void> {
   const b = $<HTMLButtonElement>("csv");
   b.disabled = true;
   try {
-    const blob = await (await api(`/api/complaints.csv?${filterParams()}`, token ?? "")).blob();
+    const blob = await (await api(`/api/complaints.csv?${filterParams()}`, authorization())).blob();
     const a = el("a", { href: URL.createObjectURL(blob), download: `complaints-${beijingDay(Date.now())}.csv`, hidden: "" });
     document.body.append(a);
     a.click();
@@ -196,6 +227,61 @@ function applyStatic(): void {
   $("lang").lang = lang === "zh" ? "en" : "zh-CN";
 }
 
+/** Signs in with `t` once the status answers to it; false (and said why) when it does not. */
+async function enter(t: string): Promise<boolean> {
+  token = t;
+  say("auth", one("info", "loading"));
+  try {
+    await loadStatus();
+  } catch (e) {
+    try {
+      fail(e, "auth"); // as the token's failure, not a view key's
+    } finally {
+      token = null;
+    }
+    return false;
+  }
+  store(TOKEN_KEY, t);
+  say("auth", null);
+  showApp(true);
+  route();
+  return true;
+}
+
+/**
+ * Claims a sign-in link's code (`POST /api/devices/claim`) and signs in with the device's token; the code leaves
+ * the address first, so neither history nor a reload holds it. A used, expired or unknown code asks for a new one,
+ * and a page already signed in stays so.
+ */
+async function claim(code: string): Promise<void> {
+  history.replaceState(null, "", `${location.pathname}${location.search}#/`);
+  $("login").hidden = $("app").hidden = true;
+  say("auth", one("info", "loading"));
+  let answer: ClaimAnswer;
+  try {
+    answer = (await (await api("/api/devices/claim", "", "POST", { code })).json()) as ClaimAnswer;
+  } catch (e) {
+    if (token) start();
+    else showApp(false);
+    if (e instanceof ApiError && e.code === "bad_code") say("auth", one("err", "msgBadCode"));
+    else fail(e, "auth");
+    return;
+  }
+  await enter(answer.token);
+}
+
+/** Shows what the address asks for as the page starts, or as it is given a sign-in link. */
+function start(): void {
+  const code = signinCode();
+  if (code) void claim(code);
+  else if (token) {
+    showApp(true);
+    loadStatus().catch((e: unknown) => fail(e, "status"));
+    route();
+  } else if (viewKey()) route();
+  else askToken();
+}
+
 $("login").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const t = input("token").value.trim();
@@ -204,19 +290,11 @@ $("login").addEventListener("submit", async (ev) => {
     input("token").focus();
     return;
   }
-  token = t;
-  say("auth", one("info", "loading"));
-  try {
-    await loadStatus();
-  } catch (e) {
-    token = null;
-    return fail(e, "auth");
-  }
-  store(TOKEN_KEY, t);
-  input("token").value = "";
-  say("auth", null);
-  showApp(true);
-  route();
+  if (await enter(t)) input("token").value = "";
+});
+$("view-signin").addEventListener("click", () => {
+  askToken();
+  input("token").focus();
 });
 $("signout").addEventListener("click", () => {
   signOut();
@@ -259,7 +337,7 @@ $("rows").addEventListener("click", (ev) => {
   const href = target.closest("tr[data-complaint-id]")?.querySelector("a")?.getAttribute("href");
   if (href) location.hash = href;
 });
-window.addEventListener("hashchange", route);
+window.addEventListener("hashchange", () => (signinCode() ? start() : route()));
 setInterval(() => {
   if (token && document.visibilityState === "visible" && !detailRoute()) void refresh();
 }, 300_000);
@@ -267,11 +345,4 @@ setInterval(() => {
 setInterval(() => repaintDue(status?.deadlines?.remind_before_hours ?? []), 60_000);
 
 applyStatic();
-if (token) {
-  showApp(true);
-  loadStatus().catch((e: unknown) => fail(e, "status"));
-  route();
-} else {
-  showApp(false);
-  say("auth", one("info", "msgNoToken"));
-}
+start();

@@ -115,9 +115,32 @@ export function renderPage(assets: PageAssets): string {
 <p id="chart-sum"></p>
 <div id="chart-box"></div>
 </section>
+<section id="devices" class="card" aria-labelledby="devices-h" hidden>
+<h2 id="devices-h" ${k("devicesTitle")}</h2>
+<p class="hint" ${k("devicesHint")}</p>
+<div id="device-list"></div>
+<button id="add-device" type="button" ${k("addDevice")}</button>
+</section>
 </div>
+<dialog id="device-dialog" aria-labelledby="device-h"><form id="device-form">
+<h2 id="device-h" ${k("addDevice")}</h2>
+<div id="device-new">
+<label for="device-name" ${k("deviceName")}</label><input id="device-name" maxlength="40" required autocomplete="off">
+<label for="device-role" ${k("deviceRole")}</label><select id="device-role"><option value="read" ${k("roleRead")}</option><option value="admin" ${k("roleAdmin")}</option></select>
+<p class="hint" ${k("roleHelp")}</p>
+</div>
+<div id="device-made" hidden>
+<div id="device-qr-box"></div>
+<p class="hint" ${k("deviceHelp")}</p>
+<p id="device-expires"></p>
+<label for="device-link" ${k("deviceLink")}</label><div class="row"><input id="device-link" readonly><button id="device-copy" type="button" ${k("copy")}</button></div>
+</div>
+<div id="device-msg" role="alert"></div>
+<div class="btns"><button id="device-create" ${k("deviceCreate")}</button><button id="device-close" type="button" class="sec" ${k("close")}</button></div>
+</form></dialog>
 <section id="detail" class="card" aria-labelledby="detail-h" hidden>
 <p><a id="back" href="#/" ${k("back")}</a></p>
+<p id="view-note" class="hint" hidden><span ${k("viewNote")}</span> <button id="view-signin" type="button" class="sec" ${k("signin")}</button></p>
 <h2 id="detail-h" tabindex="-1" ${k("detailTitle")}</h2>
 <dl id="detail-dl"></dl>
 <form id="handle-form" class="handle" hidden>
@@ -135,7 +158,8 @@ export function renderPage(assets: PageAssets): string {
 <div id="refund-msg" role="alert"></div>
 <div class="btns"><button id="refund-go" disabled ${k("refundGo")}</button><button id="refund-cancel" type="button" class="sec" ${k("cancel")}</button></div>
 </form></dialog>
-<details><summary ${k("raw")}</summary><pre id="raw"></pre></details>
+<section id="timeline" aria-labelledby="timeline-h" hidden><h3 id="timeline-h" ${k("timelineTitle")}</h3><ol id="timeline-list"></ol></section>
+<details id="raw-box"><summary ${k("raw")}</summary><pre id="raw"></pre></details>
 </section>
 </div>
 </main>

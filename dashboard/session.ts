@@ -1,13 +1,13 @@
 /**
- * What the list, the detail and the chart need from the signed-in page: the API with the token, the way errors
- * are shown, the merchants' names and the last status.
+ * What the list, the detail, the chart and the devices need from the signed-in page: the API with the token (or a
+ * view link's key), the way errors are shown, the merchants' names, the last status and who is asking.
  * @module
  */
 import type { Slot } from "./messages";
 import type { Complaint, StatusAnswer } from "./wire";
 
 export interface Session {
-  /** Calls an API path with the token (GET, or `method` with `body` as JSON) and parses the JSON answer; throws `ApiError`. */
+  /** Calls an API path with the token or the view key (GET, or `method` with `body` as JSON) and parses the JSON answer; throws `ApiError`. */
   call<T>(path: string, method?: string, body?: unknown): Promise<T>;
   /** Says what went wrong in `slot` (a refused token signs out). */
   fail(error: unknown, slot: Slot): void;
@@ -17,6 +17,10 @@ export interface Session {
   shortName(mchid: string): string;
   /** The last `GET /api/status` answer, null before one. */
   status(): StatusAnswer | null;
+  /** The status says the token is an admin's: admin actions are offered. */
+  admin(): boolean;
+  /** The page reads one complaint with a view link's key (no token): read-only, and no other route. */
+  viewing(): boolean;
   /** A complaint changed here (a mark set or taken back): its row and the status panel follow. */
   changed(complaint: Complaint): void;
 }

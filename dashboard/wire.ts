@@ -3,11 +3,13 @@
  * Worker's own domain types; the page reads them defensively, as an older or newer Worker may leave a field out.
  * @module
  */
+import type { ListedDevice } from "../src/domain/device";
 import type { Mark } from "../src/domain/marks";
 import type { PayjsOrder } from "../src/domain/payjs-order";
 import type { Refund } from "../src/domain/refund";
 import type { ServedComplaint } from "../src/domain/served";
 import type { MerchantStatusEntry } from "../src/domain/status";
+import type { TimelineEvent } from "../src/domain/timeline";
 
 export type { Mark, Refund };
 
@@ -96,4 +98,32 @@ export interface StatusAnswer {
   deadlines?: DeadlineSettings;
   /** `ALLOW_REFUNDS`: the admin token may refund (absent from older Workers' answers). */
   refunds_allowed?: boolean;
+  /** Who asks: the credential's role, and the device's name (null for a configured token). */
+  viewer?: { role: ListedDevice["role"]; device: string | null };
+}
+
+/** `POST /api/devices`: a device's one-time sign-in code, valid until `expires_at`, and its link (`…/#signin=<code>`). */
+export interface NewDevice {
+  id: string;
+  code: string;
+  expires_at: string;
+  url: string;
+}
+
+/** `POST /api/devices/claim`: the device's own token. */
+export interface ClaimAnswer {
+  token: string;
+  device: Pick<ListedDevice, "id" | "name" | "role" | "created_at">;
+}
+
+/** `GET /api/devices`: `pending` while a device's code is not claimed; `last_seen_on` a Beijing date or null. */
+export interface DevicesAnswer {
+  devices: ListedDevice[];
+}
+
+export type { TimelineEvent };
+
+/** `GET /api/complaints/{id}/timeline`: what happened to the complaint, oldest first. */
+export interface TimelineAnswer {
+  events: TimelineEvent[];
 }

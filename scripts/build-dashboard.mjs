@@ -25,6 +25,14 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SOURCE = join(ROOT, "dashboard");
 export const OUT_DIR = join(ROOT, "dist", "dashboard");
 
+/**
+ * The browsers the page is built for, named so esbuild lowers any newer syntax for them. A merchant opens it from an
+ * alert in WeChat or WeCom: on Android their XWeb engine (Chromium, 134 and later in current releases), on an iPhone
+ * the system's WKWebView (Safari's engine). iOS 15.4 is the floor the page's own code sets: `<dialog>` and
+ * `Object.hasOwn`, which esbuild does not polyfill, came with it. Desktop browsers in use are newer than both.
+ */
+const TARGET = ["chrome134", "ios15.4"];
+
 /** The page shell's renderer, bundled from TypeScript and loaded in this process. */
 async function loadRenderPage() {
   const { outputFiles } = await esbuild.build({
@@ -52,7 +60,7 @@ async function render() {
     bundle: true,
     format: "iife",
     platform: "browser",
-    target: "es2022",
+    target: TARGET,
     minify: true,
     charset: "utf8",
     metafile: true,

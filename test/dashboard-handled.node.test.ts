@@ -1,7 +1,7 @@
 /**
  * Handling complaints in the dashboard: marking one handled with a note as the admin and undoing it (the row, the
- * detail and the status panel's unhandled count following without a reload), what a read token is told, and the
- * handled filter. (The replied mark, deadlines and countdowns: test/dashboard-deadlines.node.test.ts.)
+ * detail and the status panel's unhandled count following without a reload), that a read token is offered no marks
+ * (and told why, should a stale page offer them), and the handled filter. (The replied mark, deadlines and countdowns: test/dashboard-deadlines.node.test.ts.)
  *
  * On a stack of its own (the marks are state). The first poll is fired with a `scheduledTime` three hours in the
  * past (`fireCronAt`), so a second one at the real time (`fireCron`) is due: it brings a new complaint and marks one
@@ -232,13 +232,32 @@ describe("the dashboard in Chromium: handling complaints, the first poll 3 h ago
     await waitHandled(page, target, "false");
   });
 
-  it("tells a read token that marking and undoing need the admin token (403), in both languages", async () => {
+  it("offers a read token no marks; where the page still thinks it an admin's, explains the 403, in both languages", async () => {
     const target = idOf(5);
     const marked = idOf(6);
     await setMark(marked, "由管理员标记");
     try {
+      const reader = await ui.open({ base: hbase });
+      await signIn(reader.page);
+      await reader.page.locator("[data-complaint-id]").first().waitFor();
+      await reader.page.goto(`${hbase}/#/complaints/${M1}/${marked}`);
+      await reader.page.locator("#detail-handled").getByText("由管理员标记").waitFor();
+      for (const id of ["handle-form", "handle", "replied", "unhandle", "check-order", "refund"])
+        expect(await reader.page.isVisible(`#${id}`), id).toBe(false);
+
+      // A status from before the token's role changed (here: rewritten to say admin) offers the marks; the Worker
+      // refuses them, and the page says why.
       const { page, allow } = await ui.open({ base: hbase });
       allow.push(/\b403\b/); // Chromium logs the refused answer itself
+      await page.route("**/api/status", async (route) => {
+        const headers = { ...route.request().headers() };
+        delete headers["if-none-match"];
+        const res = await route.fetch({ headers });
+        const body = (await res.json()) as StatusBody & { viewer: { role: string } };
+        expect(body.viewer.role).toBe("read");
+        body.viewer.role = "admin";
+        await route.fulfill({ status: res.status(), contentType: "application/json", body: JSON.stringify(body) });
+      });
       await signIn(page);
       await page.locator("[data-complaint-id]").first().waitFor();
       await page.goto(`${hbase}/#/complaints/${M1}/${target}`);

@@ -131,7 +131,15 @@ export interface OpenOptions {
   path?: string;
   /** Another Worker's address (default: the one the browser was started for). */
   base?: string;
+  /** The browser's user agent, e.g. {@link WECHAT_UA}. */
+  userAgent?: string;
+  /** Removes `navigator.clipboard` before the page's script runs, as WeChat's browser lacks it. */
+  noClipboard?: boolean;
 }
+
+/** The user agent of WeChat's browser (XWeb) on Android. */
+export const WECHAT_UA =
+  "Mozilla/5.0 (Linux; Android 14; 23127PN0CC Build/UKQ1.230804.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/134.0.6998.136 Mobile Safari/537.36 XWEB/1340129 MMWEBSDK/20250201 MMWEBID/2306 MicroMessenger/8.0.50.2701(0x28003253) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
 
 export interface DashboardBrowser {
   /**
@@ -162,7 +170,9 @@ export async function startDashboardBrowser(base: string): Promise<DashboardBrow
         locale: opts.locale ?? "zh-CN",
         timezoneId: "America/New_York", // the page must show Beijing time whatever the browser's zone
         acceptDownloads: true,
+        ...(opts.userAgent === undefined ? {} : { userAgent: opts.userAgent }),
       });
+      if (opts.noClipboard === true) await context.addInitScript("delete Navigator.prototype.clipboard");
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       const session: Session = { context, page, errors: [], dialogs: [], requests: [], allow: [] };
