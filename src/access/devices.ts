@@ -12,6 +12,7 @@
 
 import { ActionError } from "../actions/errors";
 import { randomBytes, toBase64Url, toHex } from "../bytes";
+import { equalsConstantTime } from "../constant-time";
 import {
   CODE_BYTES,
   CODE_TTL_MS,
@@ -104,7 +105,13 @@ export async function claimDevice(store: Store, code: string, now: number): Prom
   const stored = await store.load(deviceKey(pointer.value.id), DEVICE);
   if (stored.kind !== "ok") return null;
   const before = stored.value;
-  if (before.code_hash !== hashOf(code) || before.code_expires_at === null || Date.parse(before.code_expires_at) <= now) return null;
+  if (
+    before.code_hash === null ||
+    !equalsConstantTime(before.code_hash, hashOf(code)) ||
+    before.code_expires_at === null ||
+    Date.parse(before.code_expires_at) <= now
+  )
+    return null;
   await store.delete(codeKey);
   const token = `${before.id}.${toBase64Url(randomBytes(TOKEN_BYTES))}`;
   const device: Device = { ...before, token_hash: hashOf(token), code_hash: null, code_expires_at: null };
