@@ -185,7 +185,8 @@ describe("alerts end to end: sandbox → wrangler dev → every channel type", (
       contentType: 3,
       uids: ["UID_owner"],
       topicIds: [],
-      url: `https://watch.example/#/complaints/${SHOP.mchid}/AL-1`,
+      // WeChat opens it: the complaint's view link, read-only without signing in.
+      url: expect.stringMatching(new RegExp(`^https://watch\\.example/#/complaints/${SHOP.mchid}/AL-1\\?view=[A-Za-z0-9_-]{32}$`)),
     });
     expect(wxpusher.content).toContain("29.90");
   });
