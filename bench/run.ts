@@ -6,7 +6,7 @@
  * Sections: MD5 (Node), serving under load (wrangler dev + autocannon), polling CPU and CPU per invocation
  * (workerd), a poll with 0 to 100,000 complaints in history against none (workerd, Node, wrangler dev; runs alone with
  * `npx tsx bench/history.ts`), KV reads and writes (the Worker in Node over a counted KV), the free-plan budget computed
- * from those counts, and the dashboard's size. Every server a section starts (the PAYJS sandbox, wrangler dev) it stops by its PID. The tables
+ * from those counts, the alerts' trail a busy shop's outbox carries, and the dashboard's size. Every server a section starts (the PAYJS sandbox, wrangler dev) it stops by its PID. The tables
  * also go to docs/performance.md (bench/report.ts), the only page that states these figures.
  *
  * @module
@@ -23,6 +23,7 @@ import { benchQueue } from "./queue";
 import { type Section, writePerformancePage } from "./report";
 import { benchServing } from "./serving";
 import { type BenchTable, printTable } from "./stats";
+import { trailTable } from "./trail";
 
 const facts: Facts = {};
 
@@ -35,6 +36,7 @@ const sections: Array<[string, () => Promise<BenchTable | BenchTable[]> | BenchT
   ["KV writes", () => benchKvWrites(facts)],
   ["Queue", () => benchQueue(facts)],
   ["Budget", () => benchBudget(facts)],
+  ["Alerts' trail", trailTable],
   ["Dashboard", benchDashboardSize],
 ];
 

@@ -5,7 +5,7 @@
  * entries (what the outbox holds for their first 7 days): bytes, and the time to read and check the value (JSON.parse
  * and the outbox's shape), the best of 30 in Node. A ratio below 1 is the trail costing less than the entries it keeps.
  *
- * Run alone: `npx tsx bench/trail.ts` (prints the table, writes nothing).
+ * Run alone: `npx tsx bench/trail.ts` (prints the table, writes nothing); `npm run bench` runs it as a section.
  * @module
  */
 import { pathToFileURL } from "node:url";

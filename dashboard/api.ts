@@ -13,6 +13,8 @@ export class ApiError extends Error {
     message: string,
     /** The setting a `bad_config` error names. */
     readonly setting = "",
+    /** What the request was sent with: a 401 is about that credential, not whatever the page holds by then. */
+    readonly authorization = "",
   ) {
     super(message);
   }
@@ -29,7 +31,7 @@ export async function api(path: string, authorization: string, method = "GET", b
   try {
     res = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
   } catch (e) {
-    throw new ApiError(0, "network", String(e));
+    throw new ApiError(0, "network", String(e), "", authorization);
   }
   if (res.ok) return res;
   let err: { code?: unknown; message?: unknown; setting?: unknown } = {};
@@ -39,5 +41,5 @@ export async function api(path: string, authorization: string, method = "GET", b
     // not JSON
   }
   const text = (v: unknown): string => (typeof v === "string" ? v : "");
-  throw new ApiError(res.status, text(err.code), text(err.message) || res.statusText, text(err.setting));
+  throw new ApiError(res.status, text(err.code), text(err.message) || res.statusText, text(err.setting), authorization);
 }

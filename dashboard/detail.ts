@@ -86,7 +86,8 @@ export class ComplaintDetail {
     this.render();
     say("detail", one("info", "loading"));
     try {
-      const data = await this.session.call<ComplaintAnswer>(pathOf({ id, mchid }));
+      const path = pathOf({ id, mchid });
+      const data = await (this.session.viewing() ? this.session.view<ComplaintAnswer>(path) : this.session.call<ComplaintAnswer>(path));
       if (my !== this.seq) return;
       this.complaint = data.complaint;
       say("detail", null);

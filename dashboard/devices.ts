@@ -28,6 +28,8 @@ export class DevicePanel {
   private busy = false;
   /** What the dialog says, by string key. */
   private said: StringKey | null = null;
+  /** Counts reads of the list: an answer that comes after a later read, or after sign-out, is dropped. */
+  private seq = 0;
 
   constructor(private readonly session: Session) {
     $("add-device").addEventListener("click", () => this.open());
@@ -55,17 +57,21 @@ export class DevicePanel {
   }
 
   async load(): Promise<void> {
+    const my = ++this.seq;
     try {
-      this.devices = (await this.session.call<DevicesAnswer>("/api/devices")).devices;
+      const { devices } = await this.session.call<DevicesAnswer>("/api/devices");
+      if (my !== this.seq) return;
+      this.devices = devices;
       this.render();
     } catch (e) {
-      this.session.fail(e, "status");
+      if (my === this.seq) this.session.fail(e, "status");
     }
   }
 
   private open(): void {
     this.made = null;
     this.said = null;
+    this.forgetLink();
     $<HTMLInputElement>("device-name").value = "";
     this.render();
     dialog().showModal();
@@ -109,14 +115,24 @@ export class DevicePanel {
       this.session.fail(e, "status");
     } finally {
       this.busy = false;
+      this.render();
     }
-    await this.load();
+    // A refusal that signed the page out leaves nothing to read again.
+    if (this.session.admin()) await this.load();
   }
 
+  /** Forgets everything shown, the last sign-in link and its QR code first: a code left on a shared computer could still be claimed. */
   reset(): void {
+    this.seq++;
     this.devices = this.made = this.arming = null;
+    this.forgetLink();
     dialog().close();
     $("device-list").replaceChildren();
+  }
+
+  private forgetLink(): void {
+    link().value = "";
+    $("device-qr-box").replaceChildren();
   }
 
   render(): void {

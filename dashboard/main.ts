@@ -32,12 +32,13 @@ let typing = 0;
 /** WeChat's (and WeCom's) own browser, which sometimes forgets localStorage: its people sign in by a new code. */
 const weChat = /MicroMessenger/i.test(navigator.userAgent);
 
-/** The `Authorization` of the page's requests: the token, else the view link's key (one complaint, read-only). */
-const authorization = (): string => (token ? `Bearer ${token}` : `View ${viewKey()}`);
+/** The `Authorization` of the page's requests: the token (a view link's key goes only with {@link Session.view}). */
+const bearer = (): string => (token ? `Bearer ${token}` : "");
 
 const session: Session = {
   call: async <T>(path: string, method?: string, body?: unknown): Promise<T> =>
-    (await api(path, authorization(), method, body)).json() as Promise<T>,
+    (await api(path, bearer(), method, body)).json() as Promise<T>,
+  view: async <T>(path: string): Promise<T> => (await api(path, `View ${viewKey()}`)).json() as Promise<T>,
   fail,
   label: (mchid) => (names[mchid] ? `${names[mchid]} (${mchid})` : mchid),
   shortName: (mchid) => names[mchid] || mchid,
@@ -64,10 +65,13 @@ function fail(e: unknown, slot: Slot): void {
     say(slot, one("err", "msgError", ["script", String((e as Error | undefined)?.message ?? e)]));
     throw e;
   }
+  const viewed = e.authorization.startsWith("View ");
+  // Refused for a token the page no longer holds: another request's refusal signed out and said so already.
+  if (e.status === 401 && !viewed && e.authorization !== bearer()) return;
   const out = e.status === 401 || e.code === "not_configured";
-  const viewing = !token;
   if (out) signOut();
-  say(out ? "auth" : slot, viewing && e.status === 401 ? one("err", "msgViewGone") : messageFor(e, slot));
+  const gone = weChat ? [...one("err", "msgViewGone"), ...one("info", "msgWeChat")] : one("err", "msgViewGone");
+  say(out ? "auth" : slot, viewed && e.status === 401 ? gone : messageFor(e, slot));
 }
 
 /** What a failed API call tells the person. */
@@ -202,7 +206,7 @@ async function exportCsv(): Promise<void> {
   const b = $<HTMLButtonElement>("csv");
   b.disabled = true;
   try {
-    const blob = await (await api(`/api/complaints.csv?${filterParams()}`, authorization())).blob();
+    const blob = await (await api(`/api/complaints.csv?${filterParams()}`, bearer())).blob();
     const a = el("a", { href: URL.createObjectURL(blob), download: `complaints-${beijingDay(Date.now())}.csv`, hidden: "" });
     document.body.append(a);
     a.click();
@@ -250,8 +254,9 @@ async function enter(t: string): Promise<boolean> {
 
 /**
  * Claims a sign-in link's code (`POST /api/devices/claim`) and signs in with the device's token; the code leaves
- * the address first, so neither history nor a reload holds it. A used, expired or unknown code asks for a new one,
- * and a page already signed in stays so.
+ * the address first, so neither history nor a reload holds it. The token is kept as soon as it comes (the code is
+ * spent: a status that fails to load must not lose it). A used, expired or unknown code asks for a new one, and a
+ * page already signed in stays so.
  */
 async function claim(code: string): Promise<void> {
   history.replaceState(null, "", `${location.pathname}${location.search}#/`);
@@ -267,7 +272,10 @@ async function claim(code: string): Promise<void> {
     else fail(e, "auth");
     return;
   }
-  await enter(answer.token);
+  token = answer.token;
+  store(TOKEN_KEY, token);
+  say("auth", null);
+  start();
 }
 
 /** Shows what the address asks for as the page starts, or as it is given a sign-in link. */
@@ -309,6 +317,7 @@ $("lang").addEventListener("click", () => {
   list.render();
   detail.render();
   chart.render();
+  devices.render();
   renderMsg();
   if (status) fillMerchants();
 });

@@ -7,8 +7,10 @@ import type { Slot } from "./messages";
 import type { Complaint, StatusAnswer } from "./wire";
 
 export interface Session {
-  /** Calls an API path with the token or the view key (GET, or `method` with `body` as JSON) and parses the JSON answer; throws `ApiError`. */
+  /** Calls an API path with the token (GET, or `method` with `body` as JSON) and parses the JSON answer; throws `ApiError`. */
   call<T>(path: string, method?: string, body?: unknown): Promise<T>;
+  /** Reads one complaint (`GET /api/complaints/{id}?mchid=`, the one route it opens) with the view link's key. */
+  view<T>(path: string): Promise<T>;
   /** Says what went wrong in `slot` (a refused token signs out). */
   fail(error: unknown, slot: Slot): void;
   /** "name (mchid)", or the mchid alone. */

@@ -5,6 +5,7 @@
  * `return_msg`, a platform's answer) is quoted in 「」.
  * @module
  */
+import { beijingTextOf } from "../../src/domain/time";
 import type { Source } from "../doctor/settings";
 import type { TokenSetting } from "../setup/inputs";
 import type { Earlier, Messages, Refusal } from "./en";
@@ -17,16 +18,14 @@ const tokenName = (name: TokenSetting): string => (name === "API_TOKENS" ? "只�
 const from = (source: Source): string => ({ environment: "来自环境变量", ".dev.vars": "来自 .dev.vars", typed: "来自刚才的输入" })[source];
 /** `2026-05-01T08:30:12.345Z` as `2026-05-01 16:30（北京时间）`. */
 function shownTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const beijing = new Date(ms + 8 * 3600_000).toISOString();
-  return `${beijing.slice(0, 10)} ${beijing.slice(11, 16)}（北京时间）`;
+  const text = beijingTextOf(iso);
+  return text === iso ? iso : `${text}（北京时间）`;
 }
 
 /** `2026-05-01T08:30:12.345Z` as `16:30` (Beijing). */
 function beijingTime(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : new Date(ms + 8 * 3600_000).toISOString().slice(11, 16);
+  const text = beijingTextOf(iso);
+  return text === iso ? iso : text.slice(11, 16);
 }
 
 const NETWORK_REASONS: Record<string, string> = {
