@@ -149,6 +149,8 @@ export async function benchKvWrites(facts: Facts): Promise<BenchTable> {
     rows,
     notes: [
       "Without alert channels: the status always, the complaints only when they changed; `format` once per namespace.",
+      "`view-secret` too is written once per namespace, by the first tick that sends a link (alert links carry view keys):",
+      "  it makes the first poll with channels 6 writes, one over this goal, once; every later poll is as before.",
       "With alert channels: the outbox before the complaints (so a crash between them neither loses nor doubles an alert)",
       "  and what sending did with the status, last: no key twice in an invocation (KV takes one write per key per second).",
       ...notes,
