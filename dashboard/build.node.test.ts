@@ -118,10 +118,11 @@ describe("the dashboard build", () => {
   // came, in both languages. The page now leaves out the Chinese text of what stays hidden until the script fills it
   // (page.ts), which paid for about a third of them. 46 KB / 17 KB until devices came: the QR encoder (uqr's encode,
   // 10.2 KB / 3.9 KB compressed on its own: a sign-in link a phone scans instead of typing a token), the devices panel
-  // and its dialog, sign-in links, view links and a complaint's history, their texts in both languages.
-  it("Should stay small: page, script and style sheet under 68 KB together, under 25 KB gzip-compressed", () => {
+  // and its dialog, sign-in links, view links and a complaint's history, their texts in both languages (then 68 KB raw
+  // until a signed-in page explained why it left a sign-in link's code for the phone).
+  it("Should stay small: page, script and style sheet under 69 KB together, under 25 KB gzip-compressed", () => {
     const bytes = ["index.html", find(".js"), find(".css")].map((p) => readFileSync(join(dir, p)));
-    expect(bytes.reduce((n, b) => n + b.length, 0)).toBeLessThan(68_000);
+    expect(bytes.reduce((n, b) => n + b.length, 0)).toBeLessThan(69_000);
     expect(bytes.reduce((n, b) => n + gzipSync(b).length, 0)).toBeLessThan(25_000);
   });
 });

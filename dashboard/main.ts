@@ -255,19 +255,24 @@ async function enter(t: string): Promise<boolean> {
 /**
  * Claims a sign-in link's code (`POST /api/devices/claim`) and signs in with the device's token; the code leaves
  * the address first, so neither history nor a reload holds it. The token is kept as soon as it comes (the code is
- * spent: a status that fails to load must not lose it). A used, expired or unknown code asks for a new one, and a
- * page already signed in stays so.
+ * spent: a status that fails to load must not lose it). A used, expired or unknown code asks for a new one. A page
+ * already signed in stays so and leaves the code unclaimed.
  */
 async function claim(code: string): Promise<void> {
   history.replaceState(null, "", `${location.pathname}${location.search}#/`);
+  // A signed-in page keeps its token: an admin opening a phone's link here would spend the phone's code on this browser.
+  if (token) {
+    start();
+    say("auth", one("info", "msgSigninHere"));
+    return;
+  }
   $("login").hidden = $("app").hidden = true;
   say("auth", one("info", "loading"));
   let answer: ClaimAnswer;
   try {
     answer = (await (await api("/api/devices/claim", "", "POST", { code })).json()) as ClaimAnswer;
   } catch (e) {
-    if (token) start();
-    else showApp(false);
+    showApp(false);
     if (e instanceof ApiError && e.code === "bad_code") say("auth", one("err", "msgBadCode"));
     else fail(e, "auth");
     return;

@@ -146,6 +146,8 @@ const zh = {
   msgWeChat:
     "在微信里请扫码登录：在电脑上打开本看板，用管理令牌登录后点“添加设备”，再用微信扫一扫新的二维码。微信有时会清除本页保存的登录，那时也请这样重新扫码。",
   msgBadCode: "登录二维码无效或已过期（10 分钟内有效，只能用一次）。请在电脑上的看板点“添加设备”生成新的二维码，再扫码。",
+  msgSigninHere:
+    "这台设备已经登录，没有使用这个登录二维码：它是给新设备（例如店员的手机）扫的，仍然有效。要让这台设备改用它，请先退出，再打开这个链接。",
   devicesTitle: "设备",
   devicesHint: "扫码登录的手机和电脑。撤销后它立即不能再用（其他地区的服务器最多 2 分钟后）。",
   addDevice: "添加设备",
@@ -342,6 +344,8 @@ const en: Record<StringKey, string> = {
     "In WeChat, sign in by scanning: open this dashboard on a computer, sign in with the admin token, press Add device and scan the new code with WeChat. WeChat sometimes clears what this page kept; scan a new code then too.",
   msgBadCode:
     "This sign-in code is invalid or expired (valid 10 minutes, once). Press Add device in the dashboard on a computer for a new one and scan it.",
+  msgSigninHere:
+    "This browser is signed in already, so the sign-in code was not used: it is for a new device (a shop assistant's phone, say) and still works. To sign this browser in with it instead, sign out first, then open the link again.",
   devicesTitle: "Devices",
   devicesHint: "Phones and computers signed in by a code. A revoked one stops working at once (elsewhere within 2 minutes).",
   addDevice: "Add device",

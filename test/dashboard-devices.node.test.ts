@@ -149,16 +149,29 @@ describe("the dashboard in Chromium: a phone in WeChat signed in by a device's c
     expect(await other.page.textContent("#msg")).not.toContain(zh.msgWeChat);
   });
 
-  it("asks for a new code when the link's code is unknown, and keeps a signed-in page signed in", async () => {
+  it("asks for a new code when the link's code is unknown, and a signed-in page leaves a good code for the phone", async () => {
     const { page, allow } = await rig.ui.open({ ...wechat, path: `/#signin=${"A".repeat(43)}` });
     allow.push(/\b400\b/);
     await waitMsg(page, pattern(zh.msgBadCode));
     expect(new URL(page.url()).hash).toBe("#/");
     await signIn(page, ADMIN_TOKEN);
     await page.locator("[data-complaint-id]").first().waitFor();
-    await page.goto(`${rig.base}/#signin=${"B".repeat(43)}`);
-    await waitMsg(page, pattern(zh.msgBadCode));
+    const made = await callApi<{ code: string; url: string }>(rig.base, "/api/devices", {
+      method: "POST",
+      token: ADMIN_TOKEN,
+      body: { name: "店员手机", role: "read" },
+    });
+    await page.goto(made.body.url.replace(/^https?:\/\/[^/]+/, rig.base));
+    await waitMsg(page, pattern(zh.msgSigninHere));
+    expect(new URL(page.url()).hash).toBe("#/");
     await page.locator("[data-complaint-id]").first().waitFor();
     expect(await page.evaluate(() => localStorage.getItem("payjs-watch.token"))).toBe(ADMIN_TOKEN);
+    // Not spent: the phone can still claim it.
+    const claimed = await fetch(`${rig.base}/api/devices/claim`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: made.body.code }),
+    });
+    expect(claimed.status).toBe(200);
   });
 });
