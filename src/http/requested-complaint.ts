@@ -6,23 +6,14 @@
 import type { Context } from "hono";
 import { ActionError } from "../actions/errors";
 import type { Complaint, Move } from "../domain/complaint";
-import type { Merchant } from "../domain/merchant";
-import { currentView } from "../reader/cache";
 import { historyComplaint } from "../reader/history";
 import type { MarksView } from "../reader/marks";
 import { findComplaint } from "../reader/query";
 import type { MerchantView } from "../reader/snapshot";
-import type { ServedData } from "./data";
+import { type ServedData, servedData } from "./data";
 import { HttpError } from "./errors";
 import { requestedMerchant } from "./merchants";
 import type { AppEnv } from "./types";
-
-interface RequestedComplaint {
-  complaint: Complaint;
-  merchant: Merchant;
-  /** `present`: PAYJS lists it, or did in the last week; `history`: kept in a part of the history. */
-  kept: "present" | "history";
-}
 
 /** A complaint a read route shows: its merchant's part of the snapshot, its marks, and its moves (when it left PAYJS's list and came back). */
 interface ShownComplaint {
@@ -30,6 +21,8 @@ interface ShownComplaint {
   view: MerchantView;
   marks: MarksView;
   moves: Move[] | undefined;
+  /** `present`: PAYJS lists it, or did in the last week; `history`: kept in a part of the history. */
+  kept: "present" | "history";
 }
 
 /** The complaint a read route shows, from the present or else the history. @throws HttpError 404 when there is none. */
@@ -45,28 +38,19 @@ export async function shownComplaint(c: Context<AppEnv>, data: ServedData): Prom
   const view = found === null ? undefined : snapshot.merchants.find((m) => m.merchant.mchid === found.complaint.mchid);
   if (found === null || view === undefined) throw new HttpError(404, "not_found", `No complaint ${id}`);
   const moves = inPresent === null ? found.moves : view.moves.get(id);
-  return { complaint: found.complaint, view, marks: found.marks, moves };
+  return { complaint: found.complaint, view, marks: found.marks, moves, kept: inPresent === null ? "history" : "present" };
 }
 
 /**
  * @throws ActionError `upgrading` while the merchant's stored complaints are moved to the new layout: a change made
  *   now could be lost in the move.
  */
-export async function requestedComplaint(c: Context<AppEnv>): Promise<RequestedComplaint> {
-  const config = c.get("config");
-  const id = c.req.param("id") as string;
-  const mchid = requestedMerchant(c)?.mchid ?? null;
-  const now = Date.now();
-  const served = await currentView(c.env.COMPLAINTS, config.merchants, config.channels.length > 0, config.deadlines, now);
-  const snapshot = served.view.snapshot;
-  const inPresent = findComplaint(snapshot, id, mchid);
-  const found = inPresent ?? (await historyComplaint(c.env.COMPLAINTS, served, id, mchid, now));
-  if (found === null) throw new HttpError(404, "not_found", `No complaint ${id}`);
-  const view = snapshot.merchants.find((m) => m.merchant.mchid === found.complaint.mchid);
-  if (view === undefined) throw new HttpError(404, "not_found", `No complaint ${id}`);
-  if (view.upgrading !== null) {
-    const message = `Merchant ${view.merchant.mchid}'s stored complaints are being moved to the new layout (${view.upgrading.done} done); try again after the next tick or two`;
+export async function requestedComplaint(c: Context<AppEnv>): Promise<ShownComplaint> {
+  const shown = await shownComplaint(c, await servedData(c));
+  const { merchant, upgrading } = shown.view;
+  if (upgrading !== null) {
+    const message = `Merchant ${merchant.mchid}'s stored complaints are being moved to the new layout (${upgrading.done} done); try again after the next tick or two`;
     throw new ActionError("upgrading", message);
   }
-  return { complaint: found.complaint, merchant: view.merchant, kept: inPresent === null ? "history" : "present" };
+  return shown;
 }

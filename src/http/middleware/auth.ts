@@ -11,8 +11,8 @@ import { grantOf, noteSeen } from "../../access/devices";
 import { viewSecret } from "../../access/view-secret";
 import { equalsConstantTime } from "../../constant-time";
 import { opensComplaint } from "../../domain/view-key";
-import { logEvent } from "../../log";
 import { Store } from "../../store";
+import { afterwards } from "../after-answer";
 import { HttpError } from "../errors";
 import type { AppEnv, Role, Viewer } from "../types";
 
@@ -33,18 +33,6 @@ function configuredRole(c: Context<AppEnv>, token: string): Role | null {
   let isReader = false;
   for (const t of readTokens) isReader = equalsConstantTime(token, t) || isReader;
   return isAdmin ? "admin" : isReader ? "read" : null;
-}
-
-/** Runs `work` after the answer when the runtime allows (a Worker), else before it; a failure is logged as `event`. */
-export async function afterwards(c: Context<AppEnv>, event: string, work: Promise<void>): Promise<void> {
-  const quiet = work.catch((error: unknown) =>
-    logEvent(event, { outcome: "error", error: error instanceof Error ? error.name : "unknown" }),
-  );
-  try {
-    c.executionCtx.waitUntil(quiet);
-  } catch {
-    await quiet;
-  }
 }
 
 async function bearer(c: Context<AppEnv>, token: string): Promise<Viewer> {

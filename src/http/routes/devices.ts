@@ -14,10 +14,11 @@ import { deviceAddedNotice } from "../../notify/events/device-added";
 import { sendNow } from "../../notify/now";
 import { dashboardLink } from "../../notify/text";
 import { Store } from "../../store";
+import { afterwards } from "../after-answer";
 import { HttpError } from "../errors";
 import { badBody, jsonBody } from "../json-body";
 import { methodNotAllowed } from "../method-not-allowed";
-import { afterwards, requireRole } from "../middleware/auth";
+import { requireRole } from "../middleware/auth";
 import type { AppEnv } from "../types";
 
 /** The claim, which needs no token: registered before the authentication of `/api/*`. */

@@ -15,7 +15,10 @@ import type { AppEnv } from "../types";
 export const orderRoutes = new Hono<AppEnv>();
 
 orderRoutes.get("/complaints/:id/order", requireRole("admin"), async (c) => {
-  const { complaint, merchant } = await requestedComplaint(c);
+  const {
+    complaint,
+    view: { merchant },
+  } = await requestedComplaint(c);
   const checked = await checkComplaintOrder(new Store(c.env.COMPLAINTS), c.get("config").upstream, merchant, complaint, Date.now());
   c.header("Cache-Control", "private, no-store");
   return c.json(checked);

@@ -44,7 +44,11 @@ async function readRequest(c: Context<AppEnv>): Promise<RefundRequest> {
 refundRoutes.post("/complaints/:id/refund", requireRole("admin"), async (c) => {
   const config = c.get("config");
   checkRefundsAllowed(config.allowRefunds);
-  const { complaint, merchant, kept } = await requestedComplaint(c);
+  const {
+    complaint,
+    view: { merchant },
+    kept,
+  } = await requestedComplaint(c);
   // Its `complaint.refunded` would never be told: ticks read the marks of the present only.
   if (kept === "history")
     throw new ActionError("in_history", `Complaint ${complaint.id} left PAYJS's list over a week ago; refund it in PAYJS's own dashboard`);
