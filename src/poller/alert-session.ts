@@ -74,7 +74,7 @@ export async function openAlerts(tick: Tick, merchant: Merchant, recorded: Deliv
       if (queued || pruned || unreadable !== null) {
         // Only entries queueNews or prune dropped or changed leave the outbox: the trail rides on this write.
         trailDropped(outbox, before);
-        if (gathered !== null) tendAway(outbox.trail, gathered.present, now);
+        if (gathered !== null) tendAway(outbox.trail, new Set(gathered.kept.map((k) => k.id)), now);
         await write();
       }
       if (gathered !== null && gathered.news.started !== null) tick.started?.told.add(merchant.mchid);

@@ -8,7 +8,7 @@
  */
 import { presentWithMarks, readMarks } from "../actions/marks";
 import type { Merchant } from "../config";
-import type { Complaint } from "../domain/complaint";
+import type { Complaint, StoredComplaint } from "../domain/complaint";
 import { monthsOfKept } from "../domain/history";
 import { marksIn } from "../domain/marks";
 import type { Outbox } from "../domain/outbox";
@@ -62,8 +62,8 @@ async function startedOf(tick: Tick, mine: MerchantNow): Promise<News["started"]
 }
 
 /**
- * Everything the tick knows of `merchant` that its outbox should hear, and the ids of its present's complaints (whose
- * alerts' trail is kept); null when its stored complaints cannot be read (the next poll rebuilds them): then nothing is
+ * Everything the tick knows of `merchant` that its outbox should hear, and its present's complaints (whose alerts'
+ * trail is kept); null when its stored complaints cannot be read (the next poll rebuilds them): then nothing is
  * queued, nor dropped as met, on the strength of a list that is not there.
  */
 export async function gatherNews(
@@ -71,7 +71,7 @@ export async function gatherNews(
   merchant: Merchant,
   outbox: Outbox,
   findings: Findings,
-): Promise<{ news: News; present: Set<string> } | null> {
+): Promise<{ news: News; kept: readonly StoredComplaint[] } | null> {
   const { config, store, now } = tick;
   const read =
     findings.present === null
@@ -102,5 +102,5 @@ export async function gatherNews(
     digest: await digestOf(tick, outbox, mine),
     started: await startedOf(tick, mine),
   };
-  return { news, present: new Set(stored.map((k) => k.id)) };
+  return { news, kept: stored };
 }
