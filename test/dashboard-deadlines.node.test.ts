@@ -19,7 +19,7 @@ import { describe, expect, it } from "vitest";
 import { beijingText as wallClock } from "../sandbox/fixtures";
 import type { ListedComplaint, ServedComplaint } from "../src/domain/served";
 import { beijingText } from "../src/domain/time";
-import { ADMIN_TOKEN, startDashboardStack } from "./support/browser";
+import { ADMIN_TOKEN } from "./support/browser";
 import {
   api,
   callApi,
@@ -32,6 +32,7 @@ import {
   rowDues,
   SECOND_NAME,
   signIn,
+  startPreparedStack,
   useDashboard,
   waitRows,
   zh,
@@ -90,9 +91,8 @@ function expectedClass(left: number, remind: number[]): string | null {
 
 describe("the dashboard in Chromium: deadlines, countdowns and the replied mark", () => {
   const now = Date.now();
-  const rig = useDashboard(async () => {
-    const stack = await startDashboardStack({ secondName: SECOND_NAME });
-    try {
+  const rig = useDashboard(() =>
+    startPreparedStack({ secondName: SECOND_NAME }, async (stack) => {
       for (const [id, hoursAgo] of PLANTED) {
         stack.sandbox.sandbox.addComplaint(M1, {
           complaint_id: id,
@@ -104,12 +104,8 @@ describe("the dashboard in Chromium: deadlines, countdowns and the replied mark"
         });
       }
       await stack.fireCron();
-    } catch (error) {
-      await stack.stop();
-      throw error;
-    }
-    return stack;
-  });
+    }),
+  );
 
   const call = <T = unknown>(path: string, init?: Parameters<typeof callApi>[2]) => callApi<T>(rig.base, path, init);
 

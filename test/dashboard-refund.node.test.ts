@@ -17,7 +17,7 @@ import { describe, expect, it } from "vitest";
 import type { ServedComplaint } from "../src/domain/served";
 import { beijingText } from "../src/domain/time";
 import type { ComplaintBody, OrderBody } from "./support/api";
-import { ADMIN_TOKEN, READ_TOKEN, startDashboardStack } from "./support/browser";
+import { ADMIN_TOKEN, READ_TOKEN } from "./support/browser";
 import {
   callApi,
   en,
@@ -29,6 +29,7 @@ import {
   RESULTS,
   SECOND_NAME,
   signIn,
+  startPreparedStack,
   useDashboard,
   waitMsg,
   zh,
@@ -39,16 +40,9 @@ declare const document: PageDocument, window: PageWindow;
 describe("the dashboard in Chromium: checking a complaint's order and refunding it", () => {
   const now = Date.now();
   const { fixtures } = firstMerchant(now);
-  const rig = useDashboard(async () => {
-    const stack = await startDashboardStack({ secondName: SECOND_NAME, vars: { ALLOW_REFUNDS: "true" } });
-    try {
-      await stack.fireCron();
-    } catch (error) {
-      await stack.stop();
-      throw error;
-    }
-    return stack;
-  });
+  const rig = useDashboard(() =>
+    startPreparedStack({ secondName: SECOND_NAME, vars: { ALLOW_REFUNDS: "true" } }, (stack) => stack.fireCron()),
+  );
   const fixture = (i: number) => fixtures[i] as Record<string, unknown>;
   const idOf = (i: number): string => String(fixture(i).complaint_id);
   const orderOf = (i: number): string => String(fixture(i).order_id);

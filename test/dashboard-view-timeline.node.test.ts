@@ -11,8 +11,20 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, READ_TOKEN, startDashboardStack } from "./support/browser";
-import { callApi, M1, type PageStorage, pattern, RESULTS, signIn, useDashboard, WECHAT_UA, waitMsg, zh } from "./support/dashboard";
+import { ADMIN_TOKEN, READ_TOKEN } from "./support/browser";
+import {
+  callApi,
+  M1,
+  type PageStorage,
+  pattern,
+  RESULTS,
+  signIn,
+  startPreparedStack,
+  useDashboard,
+  WECHAT_UA,
+  waitMsg,
+  zh,
+} from "./support/dashboard";
 import { type ReceiverServer, startReceiverServer } from "./support/receiver-server";
 
 declare const localStorage: PageStorage;
@@ -27,18 +39,12 @@ describe("the dashboard in Chromium: an alert's view link", () => {
   afterAll(async () => {
     await receiver?.close();
   });
-  const rig = useDashboard(async () => {
-    const stack = await startDashboardStack({
-      vars: { PUBLIC_URL, NOTIFY_CHANNELS: JSON.stringify([{ type: "webhook", url: `${receiver.url}/hook` }]) },
-    });
-    try {
-      await stack.fireCron();
-    } catch (error) {
-      await stack.stop();
-      throw error;
-    }
-    return stack;
-  });
+  const rig = useDashboard(() =>
+    startPreparedStack(
+      { vars: { PUBLIC_URL, NOTIFY_CHANNELS: JSON.stringify([{ type: "webhook", url: `${receiver.url}/hook` }]) } },
+      (stack) => stack.fireCron(),
+    ),
+  );
   const wechat = { width: 390, userAgent: WECHAT_UA, noClipboard: true };
 
   /** The view links the webhook received with `complaint.new`, by complaint id, as addresses of this Worker. */

@@ -17,7 +17,7 @@ import { fixtureComplaints } from "../../sandbox/fixtures";
 import { type PayjsComplaintItem, SANDBOX_MERCHANT, SANDBOX_MERCHANT_2 } from "../../sandbox/payjs-sandbox";
 import type { MerchantStatusEntry } from "../../src/domain/status";
 import type { ListBody, StatusBody } from "./api";
-import { type DashboardStack, launchChromium, READ_TOKEN, startDashboardStack } from "./browser";
+import { type DashboardStack, type DashboardStackOptions, launchChromium, READ_TOKEN, startDashboardStack } from "./browser";
 import { MINUTE } from "./time";
 import { PROJECT_ROOT } from "./wrangler-dev";
 
@@ -99,13 +99,23 @@ export function firstMerchant(now: number): FirstMerchant {
  * minutes after the first; the second merchant (PAYJS_MERCHANTS, "二号店") is answered with an HTML 500 page, so it
  * is failing, twice in a row. Stopped again if a tick fails.
  */
-export async function startPolledStack(now: number, goneId: string): Promise<DashboardStack> {
-  const stack = await startDashboardStack({ failingMchid: M2, secondName: SECOND_NAME });
-  try {
+export function startPolledStack(now: number, goneId: string): Promise<DashboardStack> {
+  return startPreparedStack({ failingMchid: M2, secondName: SECOND_NAME }, async (stack) => {
     await stack.fireCron();
     // One complaint leaves PAYJS's list; the next tick (10 minutes later) marks it gone.
     expect(stack.sandbox.sandbox.removeComplaint(M1, goneId)).toBe(1);
     await stack.fireCronAt(now + 10 * MINUTE);
+  });
+}
+
+/** A stack after `prepare` (its ticks, complaints planted): stopped when preparing fails, so no server outlives the test. */
+export async function startPreparedStack(
+  options: DashboardStackOptions,
+  prepare: (stack: DashboardStack) => Promise<void>,
+): Promise<DashboardStack> {
+  const stack = await startDashboardStack(options);
+  try {
+    await prepare(stack);
   } catch (error) {
     await stack.stop();
     throw error;
